@@ -1,0 +1,80 @@
+# The kernel image: every kernel source goes into the object library
+# `kernel_objs`; rvos_link_kernel() links it twice, the second time with a
+# table of function names (scripts/symtab.py) for panic backtraces.
+
+file(READ ${RVOS_BASE}/VERSION RVOS_VERSION)
+string(STRIP "${RVOS_VERSION}" RVOS_VERSION)
+
+set(RVOS_ARCH_FLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c>_zicsr_zifencei -mabi=lp64
+  -mcmodel=medany)
+set(RVOS_KERNEL_CFLAGS ${RVOS_ARCH_FLAGS} -std=gnu11 -O2 -g -ffreestanding -fno-builtin
+  -fno-common -fno-stack-protector -fno-tree-loop-distribute-patterns -fno-pic -Wall -Wextra -Werror -Wno-unused-parameter
+  $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>
+  -include ${AUTOCONF_H})
+
+add_library(kernel_objs OBJECT)
+target_compile_options(kernel_objs PRIVATE ${RVOS_KERNEL_CFLAGS})
+target_compile_definitions(kernel_objs PRIVATE RVOS_VERSION="${RVOS_VERSION}" __KERNEL__)
+target_include_directories(kernel_objs PRIVATE ${RVOS_BASE}/include ${RVOS_BASE}/kernel/include
+  ${RVOS_BASE}/arch/riscv/include ${CMAKE_BINARY_DIR}/include)
+
+# Add kernel sources, relative to the calling CMakeLists.txt.
+function(rvos_kernel_sources)
+  foreach(_s ${ARGN})
+    get_filename_component(_abs ${_s} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    target_sources(kernel_objs PRIVATE ${_abs})
+  endforeach()
+endfunction()
+
+# Add kernel sources only when a Kconfig symbol is enabled.
+function(rvos_kernel_sources_ifdef symbol)
+  if(${symbol})
+    rvos_kernel_sources(${ARGN})
+  endif()
+endfunction()
+
+# An app's kernel-side code (its app_main) until it has user programs.
+function(rvos_app_sources)
+  rvos_kernel_sources(${ARGN})
+endfunction()
+
+function(rvos_link_kernel)
+  set(_ld ${RVOS_BASE}/arch/riscv/kernel.ld)
+  set(_link_opts ${RVOS_ARCH_FLAGS} -nostdlib -static -Wl,--gc-sections -Wl,-T,${_ld}
+    -Wl,--defsym=KERNEL_LOAD_ADDRESS=${CONFIG_KERNEL_LOAD_ADDRESS}
+    -Wl,--defsym=BOOT_STACK_SIZE=${CONFIG_BOOT_STACK_SIZE} -Wl,--no-warn-rwx-segments)
+  set(_empty ${CMAKE_BINARY_DIR}/kernel/symtab_empty.S)
+  set(_table ${CMAKE_BINARY_DIR}/kernel/symtab.S)
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/kernel)
+  execute_process(COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/symtab.py --empty ${_empty})
+
+  # Pass 1: no names yet.
+  add_executable(rvos_pass1.elf ${_empty})
+  target_link_libraries(rvos_pass1.elf PRIVATE kernel_objs)
+  target_compile_options(rvos_pass1.elf PRIVATE ${RVOS_ARCH_FLAGS})
+  target_link_options(rvos_pass1.elf PRIVATE ${_link_opts})
+  set_target_properties(rvos_pass1.elf PROPERTIES LINK_DEPENDS ${_ld})
+
+  if(CONFIG_KERNEL_SYMTAB)
+    add_custom_command(OUTPUT ${_table}
+      COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/symtab.py --nm ${CMAKE_NM}
+        --elf $<TARGET_FILE:rvos_pass1.elf> --out ${_table}
+      DEPENDS rvos_pass1.elf ${RVOS_BASE}/scripts/symtab.py
+      COMMENT "Generating the kernel's function-name table")
+  else()
+    set(_table ${_empty})
+  endif()
+
+  # Pass 2: the same objects plus the table, placed after everything else so
+  # no function moves (symtab.py --verify checks that).
+  add_executable(rvos.elf ${_table})
+  target_link_libraries(rvos.elf PRIVATE kernel_objs)
+  target_compile_options(rvos.elf PRIVATE ${RVOS_ARCH_FLAGS})
+  target_link_options(rvos.elf PRIVATE ${_link_opts})
+  set_target_properties(rvos.elf PROPERTIES LINK_DEPENDS ${_ld})
+  if(CONFIG_KERNEL_SYMTAB)
+    add_custom_command(TARGET rvos.elf POST_BUILD
+      COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/symtab.py --nm ${CMAKE_NM}
+        --verify $<TARGET_FILE:rvos_pass1.elf> $<TARGET_FILE:rvos.elf>)
+  endif()
+endfunction()

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Power-off through the SBI system-reset extension (SRST). */
+#include <rvos/errno.h>
+#include <arch/sbi.h>
+#include <kernel/driver.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+
+static void sbi_reset_off(int status)
+{
+	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN,
+			 status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
+}
+
+static int poweroff_sbi_probe(const struct fdt *fdt, const struct boot_info *boot,
+			      const struct device *dev)
+{
+	if (!sbi_probe_extension(SBI_EXT_SRST)) {
+		printk("boot error: CONFIG_POWEROFF_SBI: the firmware has no SBI system-reset "
+		       "extension\n");
+		return -RV_ENODEV;
+	}
+	power_register(sbi_reset_off, "sbi srst");
+	return 0;
+}
+
+DRIVER_DEFINE(DRIVER_LEVEL_EARLY, poweroff_sbi, .name = "poweroff-sbi",
+	      .kconfig = "CONFIG_POWEROFF_SBI", .compatible = 0, .probe = poweroff_sbi_probe);

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* NS16550A UART (QEMU virt). Output is polled; input comes with interrupts
+ * once user space has a console server. */
+#include <rvos/errno.h>
+#include <kernel/driver.h>
+#include <kernel/mmio.h>
+#include <kernel/printk.h>
+
+/* Register offsets (byte-wide registers, reg-shift 0 on QEMU virt). */
+#define NS16550_THR 0 /* transmit holding */
+#define NS16550_IER 1 /* interrupt enable */
+#define NS16550_LSR 5 /* line status */
+#define NS16550_LSR_THRE (1u << 5) /* transmit holding register empty */
+
+static uintptr_t ns16550_base;
+
+static void ns16550_putc(char c)
+{
+	if (c == '\n')
+		ns16550_putc('\r');
+	while (!(mmio_read8(ns16550_base + NS16550_LSR) & NS16550_LSR_THRE))
+		;
+	mmio_write8(ns16550_base + NS16550_THR, (uint8_t)c);
+}
+
+static int ns16550_probe(const struct fdt *fdt, const struct boot_info *boot,
+			 const struct device *dev)
+{
+	if (!dev->base)
+		return -RV_EINVAL;
+	ns16550_base = dev->base;
+	mmio_write8(ns16550_base + NS16550_IER, 0);
+	console_register_output(ns16550_putc, "ns16550");
+	return 0;
+}
+
+DRIVER_DEFINE(DRIVER_LEVEL_EARLY, ns16550, .name = "ns16550", .kconfig = "CONFIG_UART_NS16550",
+	      .compatible = "ns16550a", .probe = ns16550_probe);

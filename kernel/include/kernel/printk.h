@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <stddef.h>
+
+/* Print to the kernel console. Formats a whole line (up to
+ * CONFIG_PRINTK_LINE_MAX bytes) before writing it. Conversions: see format.h. */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The console's output: a driver registers its character writer; until one
+ * does (and when none can), output goes to the SBI console if enabled. */
+void console_register_output(void (*putc)(char c), const char *name);
+const char *console_output_name(void);
+void console_write(const char *s, size_t len);
+
+#endif /* KERNEL_PRINTK_H */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+#include <stdbool.h>
+#include <arch/csr.h>
+#include <kernel/format.h>
+#include <kernel/panic.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+
+/* From the linker script and scripts/symtab.py. */
+extern const char _kernel_start[], _text_end[], _kernel_end[];
+extern const uint64_t ksym_count;
+extern const uint64_t ksym_addrs[];
+extern const uint32_t ksym_name_offsets[];
+extern const char ksym_names[];
+
+const char *ksym_lookup(uintptr_t addr, uintptr_t *offset)
+{
+	uint64_t lo = 0, hi = ksym_count;
+
+	if (addr < (uintptr_t)_kernel_start || addr >= (uintptr_t)_text_end || hi == 0)
+		return NULL;
+	/* Last symbol at or below addr: the table is sorted by address. */
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (ksym_addrs[mid] <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (ksym_addrs[lo] > addr)
+		return NULL;
+	*offset = addr - ksym_addrs[lo];
+	return &ksym_names[ksym_name_offsets[lo]];
+}
+
+static void print_frame(int depth, uintptr_t pc)
+{
+	uintptr_t off = 0;
+	const char *name = ksym_lookup(pc, &off);
+
+	if (name)
+		printk("  #%-2d 0x%016lx %s+0x%lx\n", depth, pc, name, off);
+	else
+		printk("  #%-2d 0x%016lx ??\n", depth, pc);
+}
+
+/* A frame pointer worth following: 16-byte aligned and inside the kernel
+ * image (which holds every kernel stack), so a corrupt chain ends the walk
+ * instead of faulting inside the panic. */
+static bool frame_is_plausible(uintptr_t fp)
+{
+	return (fp & 15) == 0 && fp - 16 >= (uintptr_t)_kernel_start && fp <= (uintptr_t)_kernel_end;
+}
+
+static void backtrace_walk(int depth, uintptr_t fp)
+{
+	/* RISC-V frame with frame pointers: fp = the caller's sp; the return
+	 * address is at fp - 8 and the caller's fp at fp - 16. */
+	for (; depth < CONFIG_PANIC_BACKTRACE_DEPTH && frame_is_plausible(fp); depth++) {
+		uintptr_t ra = ((const uintptr_t *)fp)[-1];
+		uintptr_t next = ((const uintptr_t *)fp)[-2];
+
+		if (ra == 0)
+			break;
+		/* ra is the instruction after the call; report the call itself. */
+		print_frame(depth, ra - 2);
+		if (next <= fp)
+			break; /* stacks grow down: a caller's frame is higher */
+		fp = next;
+	}
+}
+
+void backtrace_print(uintptr_t fp)
+{
+	printk("Backtrace:\n");
+	backtrace_walk(0, fp);
+}
+
+static void __attribute__((noreturn)) panic_finish(uintptr_t fp, uintptr_t pc, const char *fmt,
+						  va_list ap)
+{
+	char msg[CONFIG_PRINTK_LINE_MAX];
+
+	csr_clear(sstatus, SSTATUS_SIE);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	printk("PANIC: %s\n", msg);
+	printk("Backtrace:\n");
+	if (pc) {
+		print_frame(0, pc);
+		backtrace_walk(1, fp);
+	} else {
+		backtrace_walk(0, fp);
+	}
+	poweroff(POWEROFF_STATUS_PANIC);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_finish(arch_frame_pointer(), 0, fmt, ap);
+}
+
+void panic_at(uintptr_t fp, uintptr_t pc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	panic_finish(fp, pc, fmt, ap);
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* CONFIG_TEST_PANIC_ON_BOOT: a panic three calls deep, so the test can check
+ * that the backtrace names each function on the way. */
+#include <kernel/app.h>
+#include <kernel/panic.h>
+
+static volatile int panic_depth_marker;
+
+static void __attribute__((noinline)) panic_test_level3(int depth)
+{
+	panic("deliberate panic at depth %d (CONFIG_TEST_PANIC_ON_BOOT)", depth);
+}
+
+static void __attribute__((noinline)) panic_test_level2(int depth)
+{
+	panic_test_level3(depth + 1);
+	panic_depth_marker = depth; /* keeps this frame from being a tail call */
+}
+
+void __attribute__((noinline)) test_panic_on_boot(void)
+{
+	panic_test_level2(2);
+	panic_depth_marker = 1;
+}

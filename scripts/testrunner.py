@@ -1,0 +1,1157 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""rvOS test runner (`rv test`): build and boot every test scenario.
+
+Scenarios live in sample.yaml / testcase.yaml files under samples/ and tests/,
+in Zephyr's twister shape:
+
+    sample: {name: hello, description: ...}   # optional, informative only
+    common: {...}                              # merged into every scenario
+    tests:
+      sample.hello: {...}                      # one scenario
+
+A scenario's keys win over `common`'s, except that the lists extra_configs,
+extra_conf_files, extra_args, tags and build_checks concatenate (common's
+first). Keys of a scenario:
+
+  type               integration (default: build the yaml's folder as an app for
+                     each board and boot it) or unit (host unit test, below)
+  tags               list of words, for --tag
+  timeout            seconds the boot (or the unit test) may take (default 60)
+  skip               true: do not run, count as skipped
+  platform_allow     boards to build for (default: every board)
+  platform_exclude   boards never to build for
+  extra_configs      CONFIG_X=V lines, written to OUTDIR/extra_configs.conf and
+                     given to the build as an EXTRA_CONF_FILE
+  extra_conf_files   Kconfig fragments relative to the yaml's folder
+  extra_args         arguments passed after `--` to `rv build` as they are
+  build_only         true: build, do not boot
+  harness            console (the only one); implied by harness_config.regex
+  harness_config     type: one_line | multi_line, ordered: true (default) |
+                     false, regex: [...] -- matched against the console lines
+
+rvOS extensions:
+
+  harness_config.expect_exit: N | nonzero
+      the guest's (QEMU's) exit status the test needs (default 0)
+  harness_config.expect_panic: true
+      the console must show a kernel panic; the default expect_exit becomes
+      nonzero. Without it, any panic line fails the test.
+  build_checks: [{file: F, regex: R, not_regex: R2}]
+      after the build, OUTDIR/F must match every regex and no not_regex
+  expect_build_failure: true, build_error_regex: [R, ...]
+      the build must fail and its log must match every regex
+  expect_verdict: fail, expect_reason: R
+      a self-check of the runner: the scenario passes only if judging it
+      normally FAILS with a reason matching R (e.g. "panic")
+  type: unit, sources: [repo-relative .c], cflags: [...]
+      host unit test: compiled from the repo root with gcc, ASan and UBSan,
+      then run; exit status 0 passes. Shown with the board `host`.
+
+Panic lines are `^PANIC: ` or `KERNEL PANIC`. The full reference is
+doc/testing.md.
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rvpython import need_module  # noqa: E402
+
+yaml = need_module("yaml", "python3-yaml")
+
+RV_BASE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+YAML_NAMES = ("sample.yaml", "testcase.yaml")
+DEFAULT_TIMEOUT = 60
+DEFAULT_BUILD_TIMEOUT = 900
+PANIC_GRACE = 5.0          # seconds QEMU may go on after a panic line
+TAIL_LINES = 15
+HOST_BOARD = "host"
+UNIT_CFLAGS = ["-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
+               "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+               "-I", "include", "-I", "kernel/include", "-I", "tests/unit/common"]
+
+PANIC_RE = re.compile(r"^PANIC: |KERNEL PANIC")
+ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
+NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+CONFIG_LINE_RE = re.compile(r"^CONFIG_[A-Za-z0-9_]+=.*$")
+
+
+class YamlError(Exception):
+    """A mistake in a scenario file: the message names file, line, and the fix."""
+
+
+# ---------------------------------------------------------------- YAML with line numbers
+
+class LineDict(dict):
+    """A YAML mapping that remembers the line of each key (1-based)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = {}
+        self.line = 0
+
+    def line_of(self, key):
+        return self.lines.get(key, self.line)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            raise YamlError(f"{loader.name}:{line}: key {key!r} is not a string")
+        if key in out:
+            raise YamlError(f"{loader.name}:{line}: key '{key}' appears twice "
+                            f"(first on line {out.lines[key]}); keep one")
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = line
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise YamlError(f"{path}: cannot read: {e.strerror}")
+    loader = _Loader(text)
+    loader.name = path
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        problem = getattr(e, "problem", None) or str(e)
+        raise YamlError(f"{where}: YAML syntax error: {problem}")
+    finally:
+        loader.dispose()
+
+
+# ---------------------------------------------------------------- scenario schema
+
+def _words(value):
+    return value.split() if isinstance(value, str) else value
+
+
+def _is_str_list(value):
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def check_str_list(value, split=_words):
+    value = split(value) if isinstance(value, str) else value
+    if not _is_str_list(value):
+        raise ValueError("must be a list of strings")
+    return value
+
+
+def check_words(value):
+    return check_str_list(value)
+
+
+def check_args(value):
+    return check_str_list(value, shlex.split)
+
+
+def check_regex_list(value):
+    value = [value] if isinstance(value, str) else value
+    if not _is_str_list(value):
+        raise ValueError("must be a regex or a list of regexes (strings)")
+    for rx in value:
+        compile_regex(rx)
+    return value
+
+
+def compile_regex(rx):
+    try:
+        return re.compile(rx)
+    except re.error as e:
+        raise ValueError(f"bad regex {rx!r}: {e}; escape special characters with \\\\")
+
+
+def check_bool(value):
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def check_timeout(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
+def check_type(value):
+    if value not in ("integration", "unit"):
+        raise ValueError("must be integration or unit")
+    return value
+
+
+def check_harness(value):
+    if value != "console":
+        raise ValueError("must be console (the only harness; leave it out to check only "
+                         "the exit status and panics)")
+    return value
+
+
+def check_extra_configs(value):
+    value = check_str_list(value, lambda v: [v])
+    for line in value:
+        if not CONFIG_LINE_RE.match(line):
+            raise ValueError(f"entry {line!r} is not CONFIG_NAME=value")
+    return value
+
+
+def check_verdict(value):
+    if value not in ("pass", "fail"):
+        raise ValueError("must be pass or fail")
+    return value
+
+
+def check_reason(value):
+    if not isinstance(value, str):
+        raise ValueError("must be a regex (string)")
+    compile_regex(value)
+    return value
+
+
+HARNESS_CONFIG_KEYS = {
+    "type": "one_line or multi_line",
+    "ordered": "true or false",
+    "regex": "list of regexes",
+    "expect_exit": "an exit status (integer) or nonzero",
+    "expect_panic": "true or false",
+}
+
+
+def check_harness_config(value):
+    if not isinstance(value, dict):
+        raise ValueError("must be a mapping with keys " + ", ".join(HARNESS_CONFIG_KEYS))
+    for key in value:
+        if key not in HARNESS_CONFIG_KEYS:
+            raise ValueError(f"unknown key '{key}' (allowed: {', '.join(HARNESS_CONFIG_KEYS)})")
+    out = dict(value)
+    if "type" in out and out["type"] not in ("one_line", "multi_line"):
+        raise ValueError("type must be one_line or multi_line")
+    if "ordered" in out:
+        try:
+            check_bool(out["ordered"])
+        except ValueError:
+            raise ValueError("ordered must be true or false")
+    if "regex" in out:
+        out["regex"] = check_regex_list(out["regex"])
+        if out.get("type") == "one_line" and len(out["regex"]) != 1:
+            raise ValueError("type one_line takes exactly one regex; use type: multi_line "
+                             "for several")
+    if "expect_exit" in out:
+        ee = out["expect_exit"]
+        if not (ee == "nonzero" or (isinstance(ee, int) and not isinstance(ee, bool)
+                                    and 0 <= ee <= 255)):
+            raise ValueError("expect_exit must be an exit status 0..255 or nonzero")
+    if "expect_panic" in out:
+        try:
+            check_bool(out["expect_panic"])
+        except ValueError:
+            raise ValueError("expect_panic must be true or false")
+    return out
+
+
+def check_build_checks(value):
+    if not isinstance(value, list):
+        raise ValueError("must be a list of {file: F, regex: R} mappings")
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            raise ValueError("each entry needs file: (a path in the build folder) and "
+                             "regex: and/or not_regex:")
+        extra = set(item) - {"file", "regex", "not_regex"}
+        if extra:
+            raise ValueError(f"unknown key '{sorted(extra)[0]}' in an entry "
+                             f"(allowed: file, regex, not_regex)")
+        if "regex" not in item and "not_regex" not in item:
+            raise ValueError(f"entry for {item['file']} needs regex: or not_regex:")
+        for key in ("regex", "not_regex"):
+            if key in item:
+                item[key] = check_regex_list(item[key])
+    return value
+
+
+# key -> (checker, for which types, how to write it)
+SCENARIO_KEYS = {
+    "type": (check_type, ("integration", "unit"), "integration or unit"),
+    "tags": (check_words, ("integration", "unit"), "list of words"),
+    "timeout": (check_timeout, ("integration", "unit"), "seconds"),
+    "skip": (check_bool, ("integration", "unit"), "true or false"),
+    "harness": (check_harness, ("integration", "unit"), "console"),
+    "harness_config": (check_harness_config, ("integration", "unit"), "mapping"),
+    "expect_verdict": (check_verdict, ("integration", "unit"), "pass or fail"),
+    "expect_reason": (check_reason, ("integration", "unit"), "regex"),
+    "expect_build_failure": (check_bool, ("integration", "unit"), "true or false"),
+    "build_error_regex": (check_regex_list, ("integration", "unit"), "list of regexes"),
+    "platform_allow": (check_words, ("integration",), "list of boards"),
+    "platform_exclude": (check_words, ("integration",), "list of boards"),
+    "extra_configs": (check_extra_configs, ("integration",), "list of CONFIG_X=V"),
+    "extra_conf_files": (check_str_list, ("integration",), "list of files"),
+    "extra_args": (check_args, ("integration",), "list of arguments"),
+    "build_only": (check_bool, ("integration",), "true or false"),
+    "build_checks": (check_build_checks, ("integration",), "list of {file, regex}"),
+    "sources": (check_words, ("unit",), "list of repo-relative C files"),
+    "cflags": (check_args, ("unit",), "list of compiler flags"),
+}
+CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks")
+TOP_KEYS = ("sample", "common", "tests")
+
+
+class Scenario:
+    """One entry of `tests:` after merging `common:` and checking it."""
+
+    def __init__(self, name, yaml_path, line, cfg):
+        self.name = name
+        self.yaml_path = yaml_path
+        self.line = line
+        self.cfg = cfg
+        self.app_dir = os.path.dirname(yaml_path)
+        self.type = cfg.get("type", "integration")
+        self.tags = cfg.get("tags", [])
+        self.boards = []
+
+    def where(self):
+        return f"{rel(self.yaml_path)}:{self.line}"
+
+
+def check_keys(cfg, path, what, type_):
+    """Check each key's type; return the cleaned mapping or raise YamlError."""
+    out = {}
+    for key, value in cfg.items():
+        line = cfg.line_of(key) if isinstance(cfg, LineDict) else 0
+        if key not in SCENARIO_KEYS:
+            raise YamlError(f"{path}:{line}: {what}: unknown key '{key}'; allowed: "
+                            f"{', '.join(SCENARIO_KEYS)} (see doc/testing.md)")
+        checker, types, _ = SCENARIO_KEYS[key]
+        if type_ is not None and type_ not in types:
+            raise YamlError(f"{path}:{line}: {what}: key '{key}' is not for type {type_} "
+                            f"scenarios; allowed for {type_}: "
+                            f"{', '.join(k for k, v in SCENARIO_KEYS.items() if type_ in v[1])}")
+        try:
+            out[key] = checker(value)
+        except ValueError as e:
+            raise YamlError(f"{path}:{line}: {what}: '{key}' {e}")
+    return out
+
+
+def merge(common, own):
+    cfg = dict(common)
+    for key, value in own.items():
+        if key in CONCAT_KEYS and key in cfg:
+            cfg[key] = list(cfg[key]) + list(value)
+        else:
+            cfg[key] = value
+    return cfg
+
+
+def check_scenario(sc, boards, path, line):
+    """Checks that need the merged scenario: files, boards, combinations."""
+    cfg, what = sc.cfg, f"scenario {sc.name}"
+    hc = cfg.get("harness_config", {})
+    if cfg.get("harness") == "console" and not hc.get("regex"):
+        raise YamlError(f"{path}:{line}: {what}: harness: console needs harness_config.regex "
+                        f"(a list of regexes the console must show)")
+    if cfg.get("build_error_regex") and not cfg.get("expect_build_failure"):
+        raise YamlError(f"{path}:{line}: {what}: build_error_regex needs "
+                        f"expect_build_failure: true")
+    if "expect_reason" in cfg and cfg.get("expect_verdict") != "fail":
+        raise YamlError(f"{path}:{line}: {what}: expect_reason needs expect_verdict: fail")
+    if cfg.get("expect_verdict") == "fail" and "expect_reason" not in cfg:
+        raise YamlError(f"{path}:{line}: {what}: expect_verdict: fail needs expect_reason "
+                        f"(a regex the failure reason must match, e.g. \"panic\")")
+    if sc.type == "unit":
+        if not cfg.get("sources"):
+            raise YamlError(f"{path}:{line}: {what}: a type: unit scenario needs sources: "
+                            f"(repo-relative C files, e.g. [tests/unit/fdt/main.c, lib/fdt.c])")
+        for src in cfg["sources"]:
+            if not os.path.isfile(os.path.join(RV_BASE, src)):
+                raise YamlError(f"{path}:{cfg.line_of('sources')}: "
+                                f"{what}: source {src} does not exist (paths are relative to "
+                                f"the repo root {RV_BASE})")
+        sc.boards = [HOST_BOARD]
+        return
+    if not os.path.isfile(os.path.join(sc.app_dir, "CMakeLists.txt")):
+        raise YamlError(f"{path}:{line}: {what}: {rel(sc.app_dir)} has no CMakeLists.txt, so it "
+                        f"is not an app to build; put the yaml in the app's folder, or make "
+                        f"the scenario type: unit")
+    for f in cfg.get("extra_conf_files", []):
+        if not os.path.isfile(os.path.join(sc.app_dir, f)):
+            raise YamlError(f"{path}:{cfg.line_of('extra_conf_files')}: {what}: extra_conf_files entry {f} does not exist "
+                            f"in {rel(sc.app_dir)} (paths are relative to the yaml's folder)")
+    for key in ("platform_allow", "platform_exclude"):
+        for b in cfg.get(key, []):
+            if b not in boards:
+                raise YamlError(f"{path}:{cfg.line_of(key)}: {what}: {key} names unknown board '{b}'; "
+                                f"boards: {', '.join(sorted(boards))}")
+    allow = cfg.get("platform_allow") or sorted(boards)
+    sc.boards = [b for b in allow if b not in cfg.get("platform_exclude", [])]
+
+
+def parse_yaml_file(path, boards):
+    """Return (scenarios, errors) of one yaml file; errors are YamlError texts."""
+    scenarios, errors = [], []
+    try:
+        data = load_yaml(path)
+    except YamlError as e:
+        return [], [(rel(path), str(e))]
+    if not isinstance(data, dict):
+        return [], [(rel(path), f"{path}:1: expected a mapping with keys "
+                                f"{', '.join(TOP_KEYS)}")]
+    for key in data:
+        if key not in TOP_KEYS:
+            return [], [(rel(path), f"{path}:{data.line_of(key)}: unknown top-level key "
+                                    f"'{key}'; allowed: {', '.join(TOP_KEYS)}")]
+    tests = data.get("tests")
+    if not isinstance(tests, dict) or not tests:
+        return [], [(rel(path), f"{path}:{data.line_of('tests')}: needs tests: with at least "
+                                f"one scenario (name: {{keys}})")]
+    common = data.get("common") or LineDict()
+    if not isinstance(common, dict):
+        return [], [(rel(path), f"{path}:{data.line_of('common')}: common must be a mapping "
+                                f"of scenario keys")]
+    try:
+        common_cfg = check_keys(common, path, "common", None)
+    except YamlError as e:
+        return [], [(rel(path), str(e))]
+    for name, own in tests.items():
+        line = tests.line_of(name)
+        try:
+            if not NAME_RE.match(name):
+                raise YamlError(f"{path}:{line}: scenario name '{name}' must be letters, digits, "
+                                f"'_', '.' and '-' (it names a folder)")
+            if own is None:
+                own = LineDict()
+            if not isinstance(own, dict):
+                raise YamlError(f"{path}:{line}: scenario {name} must be a mapping of keys")
+            type_ = own.get("type", common_cfg.get("type", "integration"))
+            try:
+                check_type(type_)
+            except ValueError as e:
+                raise YamlError(f"{path}:{line}: scenario {name}: 'type' {e}")
+            own_cfg = check_keys(own, path, f"scenario {name}", type_)
+            check_keys(common, path, f"common (for scenario {name})", type_)
+            cfg = LineDict()
+            cfg.update(merge(common_cfg, own_cfg))
+            cfg.lines = dict(getattr(own, "lines", {}))
+            cfg.line = line
+            sc = Scenario(name, path, line, cfg)
+            check_scenario(sc, boards, path, line)
+            scenarios.append(sc)
+        except YamlError as e:
+            errors.append((name, str(e)))
+    return scenarios, errors
+
+
+# ---------------------------------------------------------------- discovery
+
+def rel(path):
+    """A path relative to the repo when inside it, for short messages."""
+    try:
+        r = os.path.relpath(path, RV_BASE)
+    except ValueError:
+        return path
+    return path if r.startswith("..") else r
+
+
+def find_boards():
+    """Map board name -> board.yml path from boards/<arch>/<name>/board.yml."""
+    boards = {}
+    root = os.path.join(RV_BASE, "boards")
+    if not os.path.isdir(root):
+        return boards
+    for arch in sorted(os.listdir(root)):
+        arch_dir = os.path.join(root, arch)
+        if not os.path.isdir(arch_dir):
+            continue
+        for name in sorted(os.listdir(arch_dir)):
+            path = os.path.join(arch_dir, name, "board.yml")
+            if os.path.isfile(path):
+                boards[name] = path
+    return boards
+
+
+def find_yaml_files(roots, outdir):
+    skip = os.path.realpath(outdir)
+    found = []
+    for root in roots:
+        if os.path.isfile(root):
+            found.append(os.path.abspath(root))
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            real = os.path.realpath(dirpath)
+            if real == skip or "CMakeCache.txt" in filenames:
+                dirnames[:] = []
+                continue
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in YAML_NAMES:
+                if name in filenames:
+                    found.append(os.path.abspath(os.path.join(dirpath, name)))
+    seen, out = set(), []
+    for f in found:
+        if os.path.realpath(f) not in seen:
+            seen.add(os.path.realpath(f))
+            out.append(f)
+    return out
+
+
+def resolve_roots(paths):
+    if not paths:
+        return [os.path.join(RV_BASE, d) for d in ("samples", "tests")
+                if os.path.isdir(os.path.join(RV_BASE, d))]
+    roots = []
+    for p in paths:
+        for cand in (os.path.abspath(p), os.path.join(RV_BASE, p)):
+            if os.path.exists(cand):
+                roots.append(cand)
+                break
+        else:
+            raise UsageError(f"-T {p}: no such file or folder (here or in {RV_BASE}); give a "
+                             f"folder holding sample.yaml/testcase.yaml files, e.g. -T samples")
+    return roots
+
+
+class UsageError(Exception):
+    """A bad command-line argument."""
+
+
+# ---------------------------------------------------------------- processes
+
+class ProcessTable:
+    """Running subprocesses, so Ctrl-C can end their process groups."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.procs = set()
+        self.stopping = False
+
+    def add(self, p):
+        with self.lock:
+            self.procs.add(p)
+            return not self.stopping
+
+    def remove(self, p):
+        with self.lock:
+            self.procs.discard(p)
+
+    def kill_all(self):
+        with self.lock:
+            self.stopping = True
+            for p in self.procs:
+                kill_group(p)
+
+
+PROCS = ProcessTable()
+
+
+def kill_group(p):
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+class RunResult:
+    def __init__(self):
+        self.returncode = None
+        self.timed_out = False
+        self.killed_after_panic = False
+        self.duration = 0.0
+        self.lines = []
+
+
+def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False):
+    """Run cmd in its own session, stdout+stderr appended to log_path; kill the
+    group on timeout (or PANIC_GRACE seconds after a panic line when watch_panic)."""
+    res = RunResult()
+    start = time.monotonic()
+    panic_at = []
+    with open(log_path, "ab") as log:
+        try:
+            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True)
+        except OSError as e:
+            msg = f"cannot run {cmd[0]}: {e.strerror}\n"
+            log.write(msg.encode())
+            res.lines = [msg.rstrip()]
+            res.returncode = 127
+            return res
+        if not PROCS.add(p):
+            kill_group(p)
+
+        def reader():
+            for raw in iter(p.stdout.readline, b""):
+                log.write(raw)
+                log.flush()
+                line = clean_line(raw)
+                res.lines.append(line)
+                if watch_panic and not panic_at and PANIC_RE.search(line):
+                    panic_at.append(time.monotonic())
+            p.stdout.close()
+
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        deadline = start + timeout
+        try:
+            while True:
+                limit = deadline
+                if panic_at:
+                    limit = min(deadline, panic_at[0] + PANIC_GRACE)
+                try:
+                    p.wait(timeout=max(0.0, min(0.2, limit - time.monotonic())))
+                    break
+                except subprocess.TimeoutExpired:
+                    if time.monotonic() >= limit:
+                        if panic_at and limit < deadline:
+                            res.killed_after_panic = True
+                        else:
+                            res.timed_out = True
+                        kill_group(p)
+                        p.wait()
+                        break
+        finally:
+            kill_group(p)      # stray children of a finished run
+            PROCS.remove(p)
+        t.join(10)
+    res.returncode = p.returncode
+    res.duration = time.monotonic() - start
+    return res
+
+
+def clean_line(raw):
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    return ANSI_RE.sub("", text).replace("\r", "").rstrip("\n")
+
+
+def read_lines(path):
+    try:
+        with open(path, "rb") as f:
+            return [clean_line(line) for line in f.read().splitlines()]
+    except OSError:
+        return []
+
+
+# ---------------------------------------------------------------- judging
+
+def expected_exit(hc):
+    default = "nonzero" if hc.get("expect_panic") else 0
+    return hc.get("expect_exit", default)
+
+
+def judge_console(hc, lines):
+    """None when the console matches harness_config's regexes, else why not."""
+    regexes = hc.get("regex") or []
+    if not regexes:
+        return None
+    kind = hc.get("type") or ("one_line" if len(regexes) == 1 else "multi_line")
+    if kind == "one_line":
+        rx = re.compile(regexes[0])
+        if not any(rx.search(line) for line in lines):
+            return f"console never matched regex {regexes[0]!r}"
+        return None
+    if hc.get("ordered", True):
+        pos = 0
+        for i, rx_text in enumerate(regexes):
+            rx = re.compile(rx_text)
+            while pos < len(lines) and not rx.search(lines[pos]):
+                pos += 1
+            if pos >= len(lines):
+                after = " (in order, after the previous ones)" if i else ""
+                return f"console never matched regex #{i + 1} {rx_text!r}{after}"
+            pos += 1
+        return None
+    for i, rx_text in enumerate(regexes):
+        rx = re.compile(rx_text)
+        if not any(rx.search(line) for line in lines):
+            return f"console never matched regex #{i + 1} {rx_text!r}"
+    return None
+
+
+def judge_run(cfg, run, timeout):
+    """Judge a boot (or unit run) normally: (passed, reason)."""
+    hc = cfg.get("harness_config", {})
+    lines = run.lines
+    panic = next((line for line in lines if PANIC_RE.search(line)), None)
+    if run.timed_out:
+        suffix = f" (after a panic: {panic.strip()})" if panic else ""
+        return False, f"timeout after {timeout:g}s{suffix}"
+    if panic and not hc.get("expect_panic"):
+        return False, f"panic: {panic.strip()}"
+    if hc.get("expect_panic") and not panic:
+        return False, "expected a panic (expect_panic: true) but the console shows none"
+    want = expected_exit(hc)
+    got = run.returncode
+    if run.killed_after_panic:
+        if want != "nonzero":
+            return False, (f"guest did not exit within {PANIC_GRACE:g}s of the panic "
+                           f"(killed), expected exit status {want}")
+    elif want == "nonzero":
+        if got == 0:
+            return False, "exit status 0, expected nonzero"
+    elif got != want:
+        hint = sanitizer_line(lines)
+        return False, f"exit status {got}, expected {want}" + (f": {hint}" if hint else "")
+    why = judge_console(hc, lines)
+    if why:
+        return False, why
+    return True, "exit status nonzero as expected" if want == "nonzero" else ""
+
+
+def sanitizer_line(lines):
+    for line in lines:
+        if "ERROR: AddressSanitizer" in line or "runtime error:" in line:
+            return line.strip()
+    return None
+
+
+def run_build_checks(cfg, outdir):
+    for check in cfg.get("build_checks", []):
+        path = os.path.join(outdir, check["file"])
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+        except OSError:
+            return f"build check: {check['file']} is missing from the build folder"
+        for rx in check.get("regex", []):
+            if not re.search(rx, text, re.M):
+                return f"build check: {check['file']} does not match {rx!r}"
+        for rx in check.get("not_regex", []):
+            if re.search(rx, text, re.M):
+                return f"build check: {check['file']} matches {rx!r} (not_regex)"
+    return None
+
+
+def apply_expected_verdict(cfg, passed, reason):
+    """expect_verdict: fail turns an expected failure into a pass."""
+    if cfg.get("expect_verdict") != "fail":
+        return passed, reason
+    want = cfg["expect_reason"]
+    if passed:
+        return False, ("expected the runner to fail this scenario (expect_verdict: fail) "
+                       "but it passed")
+    if re.search(want, reason):
+        return True, f"failed as expected: {reason}"
+    return False, f"failed with {reason!r}, expected a reason matching {want!r}"
+
+
+# ---------------------------------------------------------------- one test
+
+class Test:
+    """One (scenario, board) pair and its result."""
+
+    def __init__(self, scenario, board, outroot):
+        self.sc = scenario
+        self.name = scenario.name
+        self.board = board
+        self.outdir = os.path.join(outroot, board, scenario.name)
+        self.status = "pending"
+        self.reason = ""
+        self.build_time = None
+        self.run_time = None
+        self.build_log = os.path.join(self.outdir, "build.log")
+        self.console_log = None
+        self.tail = []
+        self.log_for_failure = None
+
+    def record(self, passed, reason, tail_from=None):
+        self.status = "pass" if passed else "fail"
+        self.reason = reason
+        if not passed:
+            log = tail_from or self.console_log or self.build_log
+            self.log_for_failure = log
+            self.tail = read_lines(log)
+
+
+def build_command(rv, test):
+    cfg = test.sc.cfg
+    cmd = rv + ["build", "-b", test.board, "-d", test.outdir, test.sc.app_dir]
+    confs = [os.path.join(test.sc.app_dir, f) for f in cfg.get("extra_conf_files", [])]
+    if cfg.get("extra_configs"):
+        path = os.path.join(test.outdir, "extra_configs.conf")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("# written by the test runner from extra_configs of "
+                    f"{rel(test.sc.yaml_path)}\n")
+            for line in cfg["extra_configs"]:
+                f.write(line + "\n")
+        confs.append(path)
+    extra = []
+    if confs:
+        extra.append("-DEXTRA_CONF_FILE=" + ";".join(confs))
+    extra += cfg.get("extra_args", [])
+    return cmd + (["--"] + extra if extra else [])
+
+
+def unit_build_command(test):
+    cfg = test.sc.cfg
+    return (["gcc"] + UNIT_CFLAGS + cfg.get("cflags", []) + cfg["sources"] +
+            ["-o", os.path.join(test.outdir, test.name)])
+
+
+def run_test(test, opts):
+    """Build (and boot) one test; fills in test.status and reason."""
+    cfg = test.sc.cfg
+    if cfg.get("skip"):
+        test.status, test.reason = "skip", "skip: true in the yaml"
+        return test
+    if os.path.isdir(test.outdir):
+        shutil.rmtree(test.outdir)    # a stale CMake cache would keep old -D values
+    os.makedirs(test.outdir)
+    unit = test.sc.type == "unit"
+    cmd = unit_build_command(test) if unit else build_command(opts.rv, test)
+    with open(test.build_log, "wb") as f:
+        f.write(("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n").encode())
+    build = run_logged(cmd, test.build_log, opts.build_timeout, cwd=RV_BASE)
+    test.build_time = build.duration
+    built = build.returncode == 0 and not build.timed_out
+
+    if cfg.get("expect_build_failure"):
+        if build.timed_out:
+            passed, reason = False, f"build timeout after {opts.build_timeout:g}s"
+        elif built:
+            passed, reason = False, "build succeeded but expect_build_failure is set"
+        else:
+            text = "\n".join(read_lines(test.build_log))
+            missing = [rx for rx in cfg.get("build_error_regex", [])
+                       if not re.search(rx, text, re.M)]
+            if missing:
+                passed, reason = False, f"build failed but its log does not match {missing[0]!r}"
+            else:
+                passed, reason = True, "build failed as expected"
+        passed, reason = apply_expected_verdict(cfg, passed, reason)
+        test.record(passed, reason, test.build_log)
+        return test
+    if not built:
+        reason = (f"build timeout after {opts.build_timeout:g}s" if build.timed_out
+                  else f"build failed (exit status {build.returncode})")
+        passed, reason = apply_expected_verdict(cfg, False, reason)
+        test.record(passed, reason, test.build_log)
+        return test
+    why = None if unit else run_build_checks(cfg, test.outdir)
+    if why:
+        passed, reason = apply_expected_verdict(cfg, False, why)
+        test.record(passed, reason, test.build_log)
+        return test
+    if (cfg.get("build_only") or opts.build_only) and cfg.get("expect_verdict") != "fail":
+        test.record(True, "built (build_only)")
+        return test
+
+    timeout = cfg.get("timeout", DEFAULT_TIMEOUT) * opts.timeout_multiplier
+    test.console_log = os.path.join(test.outdir, "console.log")
+    if unit:
+        cmd = [os.path.join(test.outdir, test.name)]
+    else:
+        cmd = opts.rv + ["flash", "-d", test.outdir]
+    run = run_logged(cmd, test.console_log, timeout, cwd=RV_BASE, watch_panic=not unit)
+    test.run_time = run.duration
+    passed, reason = judge_run(cfg, run, timeout)
+    passed, reason = apply_expected_verdict(cfg, passed, reason)
+    test.record(passed, reason)
+    return test
+
+
+# ---------------------------------------------------------------- output
+
+STATUS_WORD = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "skip": "SKIP"}
+
+
+def short(path):
+    if not path:
+        return path
+    r = os.path.relpath(path)
+    return r if len(r) < len(path) else path
+
+
+class Reporter:
+    def __init__(self, total, board_w, name_w, verbose):
+        self.total = total
+        self.done = 0
+        self.board_w = board_w
+        self.name_w = name_w
+        self.verbose = verbose
+        self.lock = threading.Lock()
+
+    def finished(self, test):
+        with self.lock:
+            self.done += 1
+            times = []
+            if test.build_time is not None:
+                times.append(f"build {test.build_time:.1f}s")
+            if test.run_time is not None:
+                times.append(f"run {test.run_time:.1f}s")
+            w = len(str(self.total))
+            line = (f"[{self.done:>{w}}/{self.total}] {STATUS_WORD[test.status]:<5} "
+                    f"{test.board:<{self.board_w}}  {test.name:<{self.name_w}}")
+            if times:
+                line += f"  ({', '.join(times)})"
+            elif test.status == "skip":
+                line += f"  ({test.reason})"
+            out = [line.rstrip()]
+            if test.status in ("fail", "error"):
+                out.append(f"    reason: {test.reason}")
+                if test.log_for_failure:
+                    out.append(f"    log:    {short(test.log_for_failure)}")
+                lines = test.tail if self.verbose else test.tail[-TAIL_LINES:]
+                if lines:
+                    out.append("    " + ("output:" if self.verbose else
+                                         f"last {len(lines)} lines:"))
+                    out += ["    | " + t for t in lines]
+            elif test.status == "pass" and test.reason.startswith("failed as expected"):
+                out.append(f"    ({test.reason})")
+            print("\n".join(out), flush=True)
+
+
+def write_report(outroot, tests, elapsed):
+    report = {
+        "elapsed": round(elapsed, 2),
+        "tests": [{
+            "name": t.name,
+            "board": t.board,
+            "status": t.status,
+            "reason": t.reason,
+            "yaml": rel(t.sc.yaml_path) if t.sc else None,
+            "build_time": None if t.build_time is None else round(t.build_time, 2),
+            "run_time": None if t.run_time is None else round(t.run_time, 2),
+            "outdir": t.outdir,
+            "build_log": t.build_log if t.build_log and os.path.exists(t.build_log) else None,
+            "console_log": t.console_log if t.console_log and os.path.exists(t.console_log)
+            else None,
+        } for t in tests],
+    }
+    with open(os.path.join(outroot, "report.json"), "w", encoding="utf-8") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+
+    suite = ET.Element("testsuite", name="rvos", tests=str(len(tests)),
+                       failures=str(sum(t.status == "fail" for t in tests)),
+                       errors=str(sum(t.status == "error" for t in tests)),
+                       skipped=str(sum(t.status == "skip" for t in tests)),
+                       time=f"{elapsed:.2f}")
+    for t in tests:
+        secs = (t.build_time or 0) + (t.run_time or 0)
+        case = ET.SubElement(suite, "testcase", classname=t.board, name=t.name,
+                             time=f"{secs:.2f}")
+        if t.status in ("fail", "error"):
+            el = ET.SubElement(case, "failure" if t.status == "fail" else "error",
+                               message=t.reason, type=t.status)
+            body = "\n".join(t.tail[-50:])
+            if t.log_for_failure:
+                body = f"log: {t.log_for_failure}\n{body}"
+            el.text = body
+        elif t.status == "skip":
+            ET.SubElement(case, "skipped", message=t.reason)
+    ET.indent(suite)
+    ET.ElementTree(suite).write(os.path.join(outroot, "junit.xml"), encoding="utf-8",
+                                xml_declaration=True)
+
+
+class ErrorTest(Test):
+    """A yaml mistake, reported like a failed test."""
+
+    def __init__(self, name, message):
+        self.sc = None
+        self.name = name
+        self.board = "-"
+        self.outdir = None
+        self.status = "error"
+        self.reason = message
+        self.build_time = self.run_time = None
+        self.build_log = self.console_log = self.log_for_failure = None
+        self.tail = []
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(
+        prog="rv test",
+        description="Build and boot the test scenarios of sample.yaml and testcase.yaml files "
+        "under samples/ and tests/ (twister-style), in parallel. See doc/testing.md.")
+    p.add_argument("-T", "--testsuite-root", action="append", metavar="PATH", default=[],
+                   help="only the yaml files under PATH (a folder or one yaml file); "
+                   "repeatable (default: samples and tests)")
+    p.add_argument("-p", "--platform", action="append", metavar="BOARD", default=[],
+                   help=f"only this board (repeatable); '{HOST_BOARD}' selects the host unit "
+                   f"tests, which run whenever no -p is given")
+    p.add_argument("--tag", "-t", action="append", metavar="TAG", default=[],
+                   help="only scenarios with this tag (repeatable: any of them)")
+    p.add_argument("-s", "--scenario", action="append", metavar="NAME", default=[],
+                   help="only the scenario of this name (repeatable)")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="builds and boots at once (default: the number of CPUs, "
+                   f"{os.cpu_count()})")
+    p.add_argument("-O", "--outdir", default=os.path.join(RV_BASE, "rvos-test-out"),
+                   help="output folder; each test builds in OUTDIR/BOARD/SCENARIO "
+                   "(default: rvos-test-out in the repo)")
+    p.add_argument("--list", action="store_true",
+                   help="print the selected (board, scenario) pairs and exit")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print the whole console (or build log) of each failure, not only "
+                   f"its last {TAIL_LINES} lines")
+    p.add_argument("--clean", action="store_true", help="delete the output folder first")
+    p.add_argument("--build-only", action="store_true",
+                   help="build the scenarios, do not boot them")
+    p.add_argument("--timeout-multiplier", type=float, default=1.0, metavar="X",
+                   help="multiply every scenario's timeout by X (slow machines)")
+    p.add_argument("--build-timeout", type=float, default=DEFAULT_BUILD_TIMEOUT, metavar="S",
+                   help=f"seconds one build may take (default {DEFAULT_BUILD_TIMEOUT})")
+    args = p.parse_args(argv)
+    if args.jobs < 1:
+        p.error("-j must be at least 1")
+    if args.timeout_multiplier <= 0:
+        p.error("--timeout-multiplier must be positive")
+    return args
+
+
+def rv_command():
+    rv = os.path.join(RV_BASE, "rv")
+    if not os.path.exists(rv):
+        raise UsageError(f"{rv} is missing: the runner builds and boots through `rv`")
+    return [rv] if os.access(rv, os.X_OK) else [sys.executable, rv]
+
+
+def safe_to_delete(path):
+    real = os.path.realpath(path)
+    base = os.path.realpath(RV_BASE)
+    home = os.path.realpath(os.path.expanduser("~"))
+    return (real not in ("/", home) and not (base + os.sep).startswith(real + os.sep)
+            and not os.path.exists(os.path.join(real, ".git")))
+
+
+def select(args, boards):
+    """(tests, error tests) for the command line."""
+    roots = resolve_roots(args.testsuite_root)
+    outroot = os.path.abspath(args.outdir)
+    for b in args.platform:
+        if b not in boards and b != HOST_BOARD:
+            raise UsageError(f"-p {b}: unknown board; boards: "
+                             f"{', '.join(sorted(boards) + [HOST_BOARD])}")
+    scenarios, errors, names = [], [], {}
+    for path in find_yaml_files(roots, outroot):
+        found, errs = parse_yaml_file(path, boards)
+        errors += [ErrorTest(n, m) for n, m in errs]
+        for sc in found:
+            if sc.name in names:
+                errors.append(ErrorTest(sc.name, f"{sc.where()}: scenario {sc.name} is also "
+                                        f"defined in {names[sc.name]}; names must be unique"))
+                continue
+            names[sc.name] = sc.where()
+            scenarios.append(sc)
+    tests = []
+    for sc in scenarios:
+        if args.tag and not set(args.tag) & set(sc.tags):
+            continue
+        if args.scenario and sc.name not in args.scenario:
+            continue
+        for b in sc.boards:
+            if args.platform and b not in args.platform:
+                continue
+            tests.append(Test(sc, b, outroot))
+    if args.scenario:
+        missing = set(args.scenario) - set(names)
+        if missing:
+            raise UsageError(f"-s {sorted(missing)[0]}: no such scenario in the selected yaml "
+                             f"files (see --list)")
+    return tests, errors
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        boards = find_boards()
+        if not boards:
+            raise UsageError(f"no boards found (boards/<arch>/<name>/board.yml under {RV_BASE})")
+        tests, errors = select(args, boards)
+        if args.list:
+            for e in errors:
+                print(f"error: {e.reason}", file=sys.stderr)
+            bw = max([len(t.board) for t in tests] + [5])
+            nw = max([len(t.name) for t in tests] + [4])
+            for t in tests:
+                print(f"{t.board:<{bw}}  {t.name:<{nw}}  {rel(t.sc.yaml_path)}")
+            print(f"{len(tests)} tests" + (f", {len(errors)} yaml errors" if errors else ""))
+            return 1 if errors else 0
+        opts = args
+        opts.rv = None
+        if not all(t.sc.type == "unit" for t in tests) and tests:
+            opts.rv = rv_command()
+        outroot = os.path.abspath(args.outdir)
+        if args.clean and os.path.exists(outroot):
+            if not safe_to_delete(outroot):
+                raise UsageError(f"--clean: refusing to delete {outroot} (it holds the repo or "
+                                 f"a .git); choose another -O")
+            shutil.rmtree(outroot)
+        os.makedirs(outroot, exist_ok=True)
+    except UsageError as e:
+        print(f"rv test: error: {e}", file=sys.stderr)
+        return 2
+
+    every = errors + tests
+    reporter = Reporter(len(every), max([len(t.board) for t in every] + [5]),
+                        max([len(t.name) for t in every] + [4]), args.verbose)
+    nboards = len({t.board for t in tests})
+    print(f"-- rv test: {len(tests)} tests ({len({t.name for t in tests})} scenarios, "
+          f"{nboards} boards), {args.jobs} jobs, output in {short(outroot)}", flush=True)
+    start = time.monotonic()
+    for e in errors:
+        reporter.finished(e)
+    interrupted = False
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
+    try:
+        futures = {pool.submit(run_test, t, opts): t for t in tests}
+        for fut in concurrent.futures.as_completed(futures):
+            t = futures[fut]
+            try:
+                fut.result()
+            except Exception as e:  # a runner bug or an OS error: report, go on
+                t.status, t.reason = "error", f"runner error: {type(e).__name__}: {e}"
+            reporter.finished(t)
+    except KeyboardInterrupt:
+        interrupted = True
+        print("\n-- rv test: interrupted, stopping the running builds and boots", flush=True)
+        pool.shutdown(wait=False, cancel_futures=True)
+        PROCS.kill_all()
+    finally:
+        pool.shutdown(wait=not interrupted)
+    for t in tests:
+        if t.status == "pending":
+            t.status, t.reason = "skip", "not run (interrupted)"
+    write_report(outroot, every, time.monotonic() - start)
+    passed = sum(t.status == "pass" for t in every)
+    failed = sum(t.status in ("fail", "error") for t in every)
+    skipped = sum(t.status == "skip" for t in every)
+    print(f"-- rv test: report in {short(os.path.join(outroot, 'report.json'))} and junit.xml")
+    if not tests and not errors:
+        print("-- rv test: no scenario selected (check -T, -p, --tag, -s; see --list)")
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""),
+          flush=True)
+    if interrupted:
+        return 130
+    return 0 if failed == 0 and passed > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
