@@ -26,6 +26,7 @@ void poweroff(int status)
 	power_off(status);
 	/* The registered way failed: try the SBI, then stop here for good. */
 	sbi_off(status);
+	sbi_legacy_shutdown();
 	for (;;)
 		arch_wait_for_interrupt();
 }

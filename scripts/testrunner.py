@@ -54,6 +54,7 @@ doc/testing.md.
 
 import argparse
 import concurrent.futures
+import difflib
 import json
 import os
 import re
@@ -85,7 +86,7 @@ UNIT_CFLAGS = ["-std=gnu11", "-g", "-O1", "-Wall", "-Wextra", "-Werror",
 PANIC_RE = re.compile(r"^PANIC: |KERNEL PANIC")
 ANSI_RE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
-CONFIG_LINE_RE = re.compile(r"^CONFIG_[A-Za-z0-9_]+=.*$")
+CONFIG_LINE_RE = re.compile(r"^(CONFIG_[A-Za-z0-9_]+=.*|# CONFIG_[A-Za-z0-9_]+ is not set)$")
 
 
 class YamlError(Exception):
@@ -130,19 +131,20 @@ def _construct_mapping(loader, node):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def load_yaml(path):
+def load_yaml(path, shown=None):
+    """Load a yaml file; errors name it as `shown` (default: path)."""
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as e:
-        raise YamlError(f"{path}: cannot read: {e.strerror}")
+        raise YamlError(f"{shown or path}: cannot read: {e.strerror}")
     loader = _Loader(text)
-    loader.name = path
+    loader.name = shown or path
     try:
         return loader.get_single_data()
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else path
+        where = f"{loader.name}:{mark.line + 1}" if mark else loader.name
         problem = getattr(e, "problem", None) or str(e)
         raise YamlError(f"{where}: YAML syntax error: {problem}")
     finally:
@@ -187,7 +189,8 @@ def compile_regex(rx):
     try:
         return re.compile(rx)
     except re.error as e:
-        raise ValueError(f"bad regex {rx!r}: {e}; escape special characters with \\\\")
+        raise ValueError(f"has a bad regex {rx!r}: {e}; put a backslash before a literal "
+                         f"( [ . * + ? (written \\\\ inside double quotes)")
 
 
 def check_bool(value):
@@ -219,7 +222,8 @@ def check_extra_configs(value):
     value = check_str_list(value, lambda v: [v])
     for line in value:
         if not CONFIG_LINE_RE.match(line):
-            raise ValueError(f"entry {line!r} is not CONFIG_NAME=value")
+            raise ValueError(f"entry {line!r} is not CONFIG_NAME=value "
+                             f"(or '# CONFIG_NAME is not set')")
     return value
 
 
@@ -250,7 +254,10 @@ def check_harness_config(value):
         raise ValueError("must be a mapping with keys " + ", ".join(HARNESS_CONFIG_KEYS))
     for key in value:
         if key not in HARNESS_CONFIG_KEYS:
-            raise ValueError(f"unknown key '{key}' (allowed: {', '.join(HARNESS_CONFIG_KEYS)})")
+            close = difflib.get_close_matches(key, HARNESS_CONFIG_KEYS, 1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ValueError(f"has unknown key '{key}'; {hint}allowed: "
+                             f"{', '.join(HARNESS_CONFIG_KEYS)}")
     out = dict(value)
     if "type" in out and out["type"] not in ("one_line", "multi_line"):
         raise ValueError("type must be one_line or multi_line")
@@ -345,7 +352,9 @@ def check_keys(cfg, path, what, type_):
     for key, value in cfg.items():
         line = cfg.line_of(key) if isinstance(cfg, LineDict) else 0
         if key not in SCENARIO_KEYS:
-            raise YamlError(f"{path}:{line}: {what}: unknown key '{key}'; allowed: "
+            close = difflib.get_close_matches(key, SCENARIO_KEYS, 1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise YamlError(f"{path}:{line}: {what}: unknown key '{key}'; {hint}allowed: "
                             f"{', '.join(SCENARIO_KEYS)} (see doc/testing.md)")
         checker, types, _ = SCENARIO_KEYS[key]
         if type_ is not None and type_ not in types:
@@ -355,7 +364,8 @@ def check_keys(cfg, path, what, type_):
         try:
             out[key] = checker(value)
         except ValueError as e:
-            raise YamlError(f"{path}:{line}: {what}: '{key}' {e}")
+            got = "" if isinstance(value, (list, dict)) else f" (got {value!r})"
+            raise YamlError(f"{path}:{line}: {what}: '{key}' {e}{got}")
     return out
 
 
@@ -415,8 +425,9 @@ def check_scenario(sc, boards, path, line):
 def parse_yaml_file(path, boards):
     """Return (scenarios, errors) of one yaml file; errors are YamlError texts."""
     scenarios, errors = [], []
+    real, path = path, rel(path)
     try:
-        data = load_yaml(path)
+        data = load_yaml(real, path)
     except YamlError as e:
         return [], [(rel(path), str(e))]
     if not isinstance(data, dict):
@@ -459,7 +470,7 @@ def parse_yaml_file(path, boards):
             cfg.update(merge(common_cfg, own_cfg))
             cfg.lines = dict(getattr(own, "lines", {}))
             cfg.line = line
-            sc = Scenario(name, path, line, cfg)
+            sc = Scenario(name, real, line, cfg)
             check_scenario(sc, boards, path, line)
             scenarios.append(sc)
         except YamlError as e:
@@ -885,6 +896,10 @@ def short(path):
     return r if len(r) < len(path) else path
 
 
+def plural(n, word):
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 class Reporter:
     def __init__(self, total, board_w, name_w, verbose):
         self.total = total
@@ -1086,12 +1101,12 @@ def main(argv=None):
             raise UsageError(f"no boards found (boards/<arch>/<name>/board.yml under {RV_BASE})")
         tests, errors = select(args, boards)
         if args.list:
-            for e in errors:
-                print(f"error: {e.reason}", file=sys.stderr)
             bw = max([len(t.board) for t in tests] + [5])
             nw = max([len(t.name) for t in tests] + [4])
             for t in tests:
                 print(f"{t.board:<{bw}}  {t.name:<{nw}}  {rel(t.sc.yaml_path)}")
+            for e in errors:
+                print(f"error: {e.reason}")
             print(f"{len(tests)} tests" + (f", {len(errors)} yaml errors" if errors else ""))
             return 1 if errors else 0
         opts = args
@@ -1113,8 +1128,9 @@ def main(argv=None):
     reporter = Reporter(len(every), max([len(t.board) for t in every] + [5]),
                         max([len(t.name) for t in every] + [4]), args.verbose)
     nboards = len({t.board for t in tests})
-    print(f"-- rv test: {len(tests)} tests ({len({t.name for t in tests})} scenarios, "
-          f"{nboards} boards), {args.jobs} jobs, output in {short(outroot)}", flush=True)
+    print(f"-- rv test: {plural(len(tests), 'test')} "
+          f"({plural(len({t.name for t in tests}), 'scenario')}, {plural(nboards, 'board')}), "
+          f"{plural(args.jobs, 'job')}, output in {short(outroot)}", flush=True)
     start = time.monotonic()
     for e in errors:
         reporter.finished(e)

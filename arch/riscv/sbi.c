@@ -38,6 +38,9 @@ void sbi_system_reset(unsigned long type, unsigned long reason)
 {
 	if (sbi_probe_extension(SBI_EXT_SRST))
 		sbi_ecall(SBI_EXT_SRST, 0, type, reason, 0);
-	/* Legacy shutdown (SBI v0.1), for firmware without SRST. */
+}
+
+void sbi_legacy_shutdown(void)
+{
 	sbi_ecall(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0, 0);
 }

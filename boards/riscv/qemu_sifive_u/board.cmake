@@ -1,4 +1,10 @@
+# How QEMU runs this board (read by `rv flash`: one set(NAME "value") per line).
 set(QEMU_BINARY "qemu-system-riscv64")
 set(QEMU_MACHINE "sifive_u")
-set(QEMU_ARGS "-m 256M -smp 2 -nographic")
+# -smp 2: hart 0 is the E51 monitor core, the kernel runs on hart 1.
+# -no-reboot: OpenSBI here can only reboot (gpio-restart); this makes it an exit.
+set(QEMU_ARGS "-m 256M -smp 2 -nographic -no-reboot")
+# One hart cannot run the kernel on this machine, so no -icount measurements.
 set(QEMU_ICOUNT_ARGS "")
+# No test device: the exit status comes from the kernel's power-off line.
+set(QEMU_EXIT_STATUS "console")

@@ -1,6 +1,8 @@
-# How QEMU runs this board. `rv flash` reads these variables with
-# `cmake -P`-free parsing: one set() per line, values in quotes.
+# How QEMU runs this board (read by `rv flash`: one set(NAME "value") per line).
 set(QEMU_BINARY "qemu-system-riscv64")
 set(QEMU_MACHINE "virt")
 set(QEMU_ARGS "-m 128M -smp 1 -nographic")
+# Benchmarks: one hart, and rdinstret counts guest instructions exactly.
 set(QEMU_ICOUNT_ARGS "-smp 1 -icount shift=0")
+# The SiFive test device (syscon) ends QEMU with the kernel's exit status.
+set(QEMU_EXIT_STATUS "qemu")

@@ -22,6 +22,7 @@ struct sbiret {
 #define SBI_BASE_PROBE_EXTENSION 3
 
 #define SBI_SRST_TYPE_SHUTDOWN 0
+#define SBI_SRST_TYPE_COLD_REBOOT 1
 #define SBI_SRST_REASON_NONE 0
 #define SBI_SRST_REASON_FAILURE 1
 
@@ -30,7 +31,9 @@ struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0, 
 void sbi_console_putchar(char c);
 long sbi_probe_extension(unsigned long ext);
 void sbi_set_timer(uint64_t when);
-/* Returns only when the SBI refuses. */
+/* SRST system reset; returns only when the SBI refuses. */
 void sbi_system_reset(unsigned long type, unsigned long reason);
+/* Legacy (v0.1) shutdown, for firmware without SRST. */
+void sbi_legacy_shutdown(void);
 
 #endif /* ARCH_SBI_H */

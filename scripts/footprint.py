@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""rvOS footprint (`rv footprint`): how much memory a build's kernel takes.
+
+  rv footprint [-d DIR]            ROM and RAM per section, the largest symbols
+  rv footprint -l                  ... with each symbol's source file:line
+  rv footprint --objects           size per object file linked into rvos.elf
+                                   (e.g. `rv footprint --objects | grep ns16550`
+                                   shows whether a driver is in the image)
+
+ROM is every allocated section that is not writable (.text, .rodata, ...);
+RAM is every allocated writable one (.data, .sdata, .bss, stacks, ...). The
+numbers come from riscv64-unknown-elf-readelf and -nm run on DIR/rvos.elf.
+"""
+
+import argparse
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+READELF = "riscv64-unknown-elf-readelf"
+NM = "riscv64-unknown-elf-nm"
+DEFAULT_DIR = "build"
+DEFINED_TYPES = set("TtDdBbRrGgSsVvWw")
+
+
+class FootprintError(Exception):
+    """A user-facing error: says what is wrong and how to fix it."""
+
+
+def tool(name):
+    if not shutil.which(name):
+        raise FootprintError(f"{name} not found: install Debian's binutils-riscv64-unknown-elf "
+                             f"(`./rv setup` does it)")
+    return name
+
+
+def run(cmd):
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           errors="replace")
+    except OSError as e:
+        raise FootprintError(f"cannot run {cmd[0]}: {e.strerror}")
+    if p.returncode != 0:
+        raise FootprintError(f"`{' '.join(cmd)}` failed: {p.stderr.strip()}")
+    return p.stdout
+
+
+# ---------------------------------------------------------------- sections
+
+class Section:
+    def __init__(self, name, type_, addr, size, flags):
+        self.name = name
+        self.type = type_
+        self.addr = addr
+        self.size = size
+        self.flags = flags
+
+    @property
+    def alloc(self):
+        return "A" in self.flags
+
+    @property
+    def writable(self):
+        return "W" in self.flags
+
+    @property
+    def kind(self):
+        if "X" in self.flags:
+            return "code"
+        if self.type == "NOBITS":
+            return "zeroed"
+        return "data" if self.writable else "rodata"
+
+
+SECTION_RE = re.compile(r"^\s*\[\s*(\d+)\]\s+(.*)$")
+
+
+def read_sections(path):
+    """Sections of an ELF file, from `readelf -S -W`."""
+    out = []
+    for line in run([tool(READELF), "-S", "-W", path]).splitlines():
+        m = SECTION_RE.match(line)
+        if not m or m.group(1) == "0":
+            continue
+        fields = m.group(2).split()
+        # Name Type Address Off Size ES [Flg] Lk Inf Al: Flg may be empty.
+        if len(fields) == 10:
+            name, type_, addr, _, size, _, flags = fields[:7]
+        elif len(fields) == 9:
+            name, type_, addr, _, size, _ = fields[:6]
+            flags = ""
+        else:
+            continue
+        try:
+            out.append(Section(name, type_, int(addr, 16), int(size, 16), flags))
+        except ValueError:
+            continue
+    return out
+
+
+def print_sections(sections):
+    rom = [s for s in sections if s.alloc and not s.writable and s.size]
+    ram = [s for s in sections if s.alloc and s.writable and s.size]
+    width = max([len(s.name) for s in rom + ram] + [8])
+    for title, group in (("ROM (allocated, read-only)", rom),
+                         ("RAM (allocated, writable)", ram)):
+        total = sum(s.size for s in group)
+        print(f"{title}:")
+        print(f"  {'section':<{width}}  {'address':>18}  {'bytes':>9}  {'share':>6}  kind")
+        for s in group:
+            share = 100.0 * s.size / total if total else 0.0
+            print(f"  {s.name:<{width}}  {s.addr:#18x}  {s.size:>9}  {share:5.1f}%  {s.kind}")
+        print(f"  {'total':<{width}}  {'':>18}  {total:>9}  ({total / 1024:.1f} KiB)")
+        print()
+    loaded = sum(s.size for s in rom) + sum(s.size for s in ram if s.type != "NOBITS")
+    print(f"Image loaded by QEMU (ROM + initialised RAM): {loaded} bytes; "
+          f"RAM including zeroed: {sum(s.size for s in ram)} bytes")
+
+
+# ---------------------------------------------------------------- symbols
+
+class Symbol:
+    def __init__(self, addr, size, type_, name, where=""):
+        self.addr = addr
+        self.size = size
+        self.type = type_
+        self.name = name
+        self.where = where
+
+
+def read_symbols(path, with_lines=False):
+    """Symbols with a size, from `nm --size-sort -S -C [-l]`, largest first."""
+    cmd = [tool(NM), "--size-sort", "-S", "-C"] + (["-l"] if with_lines else []) + [path]
+    out = []
+    for line in run(cmd).splitlines():
+        where = ""
+        if "\t" in line:
+            line, where = line.split("\t", 1)
+        parts = line.split(None, 3)
+        if len(parts) != 4:
+            continue
+        try:
+            out.append(Symbol(int(parts[0], 16), int(parts[1], 16), parts[2], parts[3],
+                              where.strip()))
+        except ValueError:
+            continue
+    out.sort(key=lambda s: (-s.size, s.name))
+    return out
+
+
+def section_of(addr, sections):
+    for s in sections:
+        if s.alloc and s.addr <= addr < s.addr + max(s.size, 1):
+            return s
+    return None
+
+
+def print_symbols(elf, sections, count, with_lines):
+    symbols = read_symbols(elf, with_lines)[:count]
+    print(f"{len(symbols)} largest symbols:")
+    if not symbols:
+        return
+    width = max(len(s.name) for s in symbols)
+    secw = max([len(section_of(s.addr, sections).name) for s in symbols
+                if section_of(s.addr, sections)] + [7])
+    print(f"  {'bytes':>8}  type  {'section':<{secw}}  {'kind':<6}  name")
+    for sym in symbols:
+        sec = section_of(sym.addr, sections)
+        name = sym.name if not sym.where else f"{sym.name:<{width}}  {rel_source(sym.where)}"
+        print(f"  {sym.size:>8}  {sym.type:^4}  {sec.name if sec else '?':<{secw}}  "
+              f"{sec.kind if sec else '?':<6}  {name}")
+
+
+def rel_source(where):
+    """file:line relative to the current folder when that is shorter."""
+    path, sep, line = where.rpartition(":")
+    if not sep or not line.isdigit():
+        path, line = where, ""
+    r = os.path.relpath(path) if os.path.isabs(path) else path
+    if len(r) > len(path):
+        r = path
+    return f"{r}:{line}" if line else r
+
+
+# ---------------------------------------------------------------- objects
+
+def linked_objects(build_dir):
+    """Object files of rvos.elf: from build.ninja's link step, else every
+    object under CMakeFiles (a build without Ninja)."""
+    ninja = os.path.join(build_dir, "build.ninja")
+    if os.path.exists(ninja):
+        text = open(ninja, encoding="utf-8", errors="replace").read().replace("$\n", " ")
+        for line in text.splitlines():
+            if line.startswith("build rvos.elf:"):
+                inputs = line.split(":", 1)[1].split()[1:]       # skip the rule name
+                objs = []
+                for item in inputs:
+                    if item in ("|", "||"):
+                        break
+                    if item.endswith((".o", ".obj")):
+                        objs.append(os.path.join(build_dir, item.replace("$ ", " ")))
+                if objs:
+                    return objs
+    pattern = os.path.join(build_dir, "**", "CMakeFiles", "**", "*.o")
+    found = glob.glob(pattern, recursive=True) + glob.glob(pattern + "bj", recursive=True)
+    return sorted(set(found))
+
+
+def object_label(build_dir, path):
+    """The source an object came from: CMakeFiles/T.dir/drivers/x.c.obj -> drivers/x.c."""
+    r = os.path.relpath(path, build_dir)
+    m = re.search(r"CMakeFiles/[^/]+\.dir/(.*)$", r)
+    label = m.group(1) if m else r
+    return re.sub(r"\.(o|obj)$", "", label)
+
+
+def defined_names(path):
+    """(global, local) defined symbol names of an object file."""
+    glob_names, local_names = set(), set()
+    for line in run([tool(NM), path]).splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in DEFINED_TYPES:
+            (glob_names if parts[1].isupper() else local_names).add(parts[2])
+    return glob_names, local_names
+
+
+def print_objects(build_dir, elf):
+    objs = linked_objects(build_dir)
+    if not objs:
+        raise FootprintError(f"no object files under {build_dir}/CMakeFiles: is {build_dir} a "
+                             f"CMake build folder? (`rv build -d {build_dir}`)")
+    in_elf = set()
+    for line in run([tool(NM), elf]).splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            in_elf.add(parts[2])
+    rows = []
+    for obj in objs:
+        if not os.path.exists(obj):
+            continue
+        sizes = {"code": 0, "rodata": 0, "data": 0, "zeroed": 0}
+        for s in read_sections(obj):
+            if s.alloc:
+                sizes[s.kind] += s.size
+        glob_names, local_names = defined_names(obj)
+        names = glob_names or local_names
+        kept = "yes" if not names or names & in_elf else "no (removed by --gc-sections)"
+        rows.append((sum(sizes.values()), object_label(build_dir, obj), sizes, kept))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    width = max(len(r[1]) for r in rows)
+    print(f"Object files linked into {os.path.relpath(elf)} (sizes before --gc-sections):")
+    print(f"  {'object':<{width}}  {'code':>8}  {'rodata':>8}  {'data':>8}  {'zeroed':>8}  "
+          f"{'total':>8}  in image")
+    for total, label, s, kept in rows:
+        print(f"  {label:<{width}}  {s['code']:>8}  {s['rodata']:>8}  {s['data']:>8}  "
+              f"{s['zeroed']:>8}  {total:>8}  {kept}")
+    print(f"  {len(rows)} objects, {sum(r[0] for r in rows)} bytes")
+
+
+# ---------------------------------------------------------------- main
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="rv footprint",
+                                description="ROM and RAM use of a build's rvos.elf by section, "
+                                "its largest symbols, or its object files.")
+    p.add_argument("-d", "--build-dir", default=DEFAULT_DIR,
+                   help=f"build folder holding rvos.elf (default: {DEFAULT_DIR})")
+    p.add_argument("-n", "--symbols", type=int, default=20, metavar="N",
+                   help="how many of the largest symbols to list (default 20; 0 for none)")
+    p.add_argument("-l", "--lines", action="store_true",
+                   help="show each symbol's source file:line (nm -l; slower)")
+    p.add_argument("--objects", action="store_true",
+                   help="list the object files linked into rvos.elf with their sizes instead "
+                   "(which drivers and kernel files are in the image)")
+    args = p.parse_args(argv)
+    if args.symbols < 0:
+        p.error("-n must be 0 or more")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    build_dir = args.build_dir
+    elf = os.path.join(build_dir, "rvos.elf")
+    try:
+        if not os.path.isfile(elf):
+            raise FootprintError(f"no rvos.elf in {build_dir}: run "
+                                 f"`rv build -b BOARD APP -d {build_dir}` first")
+        if args.objects:
+            print_objects(build_dir, elf)
+            return 0
+        sections = read_sections(elf)
+        if not sections:
+            raise FootprintError(f"{elf}: readelf found no sections; is it an ELF file? "
+                                 f"Rebuild with `rv build -d {build_dir}`")
+        print(f"Footprint of {os.path.relpath(elf)}\n")
+        print_sections(sections)
+        if args.symbols:
+            print()
+            print_symbols(elf, sections, args.symbols, args.lines)
+    except FootprintError as e:
+        print(f"rv footprint: error: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:          # `rv footprint | head`
+        sys.stderr.close()
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
