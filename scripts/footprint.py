@@ -175,14 +175,18 @@ def print_symbols(elf, sections, count, with_lines):
               f"{sec.kind if sec else '?':<6}  {name}")
 
 
+def short(path):
+    """path relative to the current folder when that is shorter."""
+    r = os.path.relpath(path)
+    return r if len(r) < len(path) else path
+
+
 def rel_source(where):
     """file:line relative to the current folder when that is shorter."""
     path, sep, line = where.rpartition(":")
     if not sep or not line.isdigit():
         path, line = where, ""
-    r = os.path.relpath(path) if os.path.isabs(path) else path
-    if len(r) > len(path):
-        r = path
+    r = short(path) if os.path.isabs(path) else path
     return f"{r}:{line}" if line else r
 
 
@@ -252,7 +256,7 @@ def print_objects(build_dir, elf):
         rows.append((sum(sizes.values()), object_label(build_dir, obj), sizes, kept))
     rows.sort(key=lambda r: (-r[0], r[1]))
     width = max(len(r[1]) for r in rows)
-    print(f"Object files linked into {os.path.relpath(elf)} (sizes before --gc-sections):")
+    print(f"Object files linked into {short(elf)} (sizes before --gc-sections):")
     print(f"  {'object':<{width}}  {'code':>8}  {'rodata':>8}  {'data':>8}  {'zeroed':>8}  "
           f"{'total':>8}  in image")
     for total, label, s, kept in rows:
@@ -297,7 +301,7 @@ def main(argv=None):
         if not sections:
             raise FootprintError(f"{elf}: readelf found no sections; is it an ELF file? "
                                  f"Rebuild with `rv build -d {build_dir}`")
-        print(f"Footprint of {os.path.relpath(elf)}\n")
+        print(f"Footprint of {short(elf)}\n")
         print_sections(sections)
         if args.symbols:
             print()

@@ -144,9 +144,13 @@ def load_yaml(path, shown=None):
         return loader.get_single_data()
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"{loader.name}:{mark.line + 1}" if mark else loader.name
+        where = f"{loader.name}:{mark.line + 1}:{mark.column + 1}" if mark else loader.name
         problem = getattr(e, "problem", None) or str(e)
-        raise YamlError(f"{where}: YAML syntax error: {problem}")
+        hint = ""
+        if "mapping values are not allowed" in problem:
+            hint = ("; a value containing ': ' must be quoted, e.g. "
+                    "description: \"An app: what it does\"")
+        raise YamlError(f"{where}: YAML syntax error: {problem}{hint}")
     finally:
         loader.dispose()
 
@@ -803,9 +807,9 @@ def build_command(rv, test):
     confs = [os.path.join(test.sc.app_dir, f) for f in cfg.get("extra_conf_files", [])]
     if cfg.get("extra_configs"):
         path = os.path.join(test.outdir, "extra_configs.conf")
+        # No header comment: line N is the Nth entry, so Kconfig errors that
+        # say extra_configs.conf:N point straight at the yaml's list.
         with open(path, "w", encoding="utf-8") as f:
-            f.write("# written by the test runner from extra_configs of "
-                    f"{rel(test.sc.yaml_path)}\n")
             for line in cfg["extra_configs"]:
                 f.write(line + "\n")
         confs.append(path)
@@ -1130,7 +1134,8 @@ def main(argv=None):
     nboards = len({t.board for t in tests})
     print(f"-- rv test: {plural(len(tests), 'test')} "
           f"({plural(len({t.name for t in tests}), 'scenario')}, {plural(nboards, 'board')}), "
-          f"{plural(args.jobs, 'job')}, output in {short(outroot)}", flush=True)
+          f"{plural(args.jobs, 'job')}, output in {short(outroot)}"
+          + (f"; {plural(len(errors), 'yaml error')}" if errors else ""), flush=True)
     start = time.monotonic()
     for e in errors:
         reporter.finished(e)
