@@ -245,8 +245,11 @@ int fdt_next_node(const struct fdt *fdt, int offset, int *depth)
 int fdt_first_child(const struct fdt *fdt, int node)
 {
 	int depth = 0;
-	int off = fdt_next_node(fdt, node, &depth);
+	int off;
 
+	if (node < 0)
+		return -RV_EINVAL;
+	off = fdt_next_node(fdt, node, &depth);
 	if (off < 0)
 		return off;
 	return depth == 1 ? off : -RV_ENOENT;
@@ -257,6 +260,8 @@ int fdt_next_sibling(const struct fdt *fdt, int node)
 	int depth = 0;
 	int off = node;
 
+	if (node < 0)
+		return -RV_EINVAL;
 	do {
 		off = fdt_next_node(fdt, off, &depth);
 		if (off < 0)

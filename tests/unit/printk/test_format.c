@@ -231,8 +231,8 @@ static void compare(const char *fmt, int want_n, const char *want, int got_n, co
 {
 	if (!CHECK(want_n == got_n && strcmp(want, got) == 0)) {
 		if (libc_mismatches++ < 20)
-			fprintf(stderr, "  fmt \"%s\": libc \"%s\" (%d), fmt \"%s\" (%d)\n", fmt, want,
-				want_n, got, got_n);
+			fprintf(stderr, "  fmt \"%s\": libc \"%s\" (%d), fmt \"%s\" (%d)\n", fmt,
+				want, want_n, got, got_n);
 	}
 }
 
