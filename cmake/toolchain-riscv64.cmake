@@ -11,6 +11,7 @@ set(CMAKE_C_COMPILER ${RV_CROSS_GCC})
 set(CMAKE_ASM_COMPILER ${RV_CROSS_GCC})
 set(CMAKE_OBJCOPY ${CROSS}objcopy CACHE FILEPATH "")
 set(CMAKE_NM ${CROSS}nm CACHE FILEPATH "")
+set(CMAKE_STRIP ${CROSS}strip CACHE FILEPATH "")
 # The compiler is known to work and cannot link a host-style test program:
 # skip CMake's probe (it would also cost a second of every pristine build).
 set(CMAKE_C_COMPILER_WORKS TRUE)

@@ -7,6 +7,10 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/app.h>
+#include <kernel/frame.h>
+#include <kernel/page.h>
+#include <kernel/proc.h>
+#include <kernel/vm.h>
 
 static struct fdt boot_fdt;
 static struct boot_info boot;
@@ -16,6 +20,36 @@ static void __attribute__((noreturn)) boot_error(const char *what, int err)
 {
 	printk("boot error: %s: %s\n", what, rv_strerror(err));
 	poweroff(POWEROFF_STATUS_BOOT_ERROR);
+}
+
+extern char _kernel_start[], _kernel_end[];
+
+/* Hand RAM to the frame allocator, minus what is in use: the firmware's
+ * and other reserved regions, the kernel image, the device tree, the initrd. */
+static int memory_init(const void *dtb)
+{
+	int err;
+
+	/* Reserve first: a zone writes its free lists into the free pages
+	 * as soon as it is set up. */
+	for (unsigned int i = 0; i < boot.reserved_count; i++)
+		frame_reserve(boot.reserved[i].base, boot.reserved[i].base + boot.reserved[i].size);
+	frame_reserve((uintptr_t)_kernel_start, (uintptr_t)_kernel_end);
+	frame_reserve((uintptr_t)dtb, (uintptr_t)dtb + boot_fdt.size);
+	if (boot.initrd_end > boot.initrd_start)
+		frame_reserve(boot.initrd_start, boot.initrd_end);
+	for (unsigned int i = 0; i < boot.mem_count; i++) {
+		uintptr_t base = boot.mem[i].base;
+		uintptr_t end = base + boot.mem[i].size;
+		/* Below the kernel is the firmware (PMP-protected), whether or not
+		 * the tree reserves it: the zone starts after the kernel. */
+		if (base <= (uintptr_t)_kernel_start && (uintptr_t)_kernel_end <= end)
+			base = (uintptr_t)_kernel_end;
+		err = frame_init_zone(base, end);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static void print_boot_info(void)
@@ -53,8 +87,25 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 		poweroff(POWEROFF_STATUS_BOOT_ERROR);
 	print_boot_info();
 
+	err = memory_init(dtb);
+	if (err)
+		boot_error("cannot set up the frame allocator", err);
+	err = vm_init(&boot);
+	if (err)
+		boot_error("cannot build the kernel page tables", err);
+
 	if (IS_ENABLED(CONFIG_TEST_PANIC_ON_BOOT))
 		test_panic_on_boot();
 
-	poweroff(app_main() == 0 ? POWEROFF_STATUS_OK : POWEROFF_STATUS_FAIL);
+	err = app_main();
+	if (boot.initrd_end <= boot.initrd_start)
+		poweroff(err == 0 ? POWEROFF_STATUS_OK : POWEROFF_STATUS_FAIL); /* kernel-only app */
+
+	sched_init();
+	proc_init((const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
+	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, CONFIG_DEFAULT_PRIORITY, NULL);
+	if (err < 0)
+		boot_error("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
+			   "\" (is it in the app's initrd?)", err);
+	sched_start();
 }

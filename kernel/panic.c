@@ -6,6 +6,7 @@
 #include <kernel/panic.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/vm.h>
 
 /* From the linker script and scripts/symtab.py. */
 extern const char _kernel_start[], _text_end[], _kernel_end[];
@@ -50,7 +51,10 @@ static void print_frame(int depth, uintptr_t pc)
  * instead of faulting inside the panic. */
 static bool frame_is_plausible(uintptr_t fp)
 {
-	return (fp & 15) == 0 && fp - 16 >= (uintptr_t)_kernel_start && fp <= (uintptr_t)_kernel_end;
+	if (fp & 15)
+		return false;
+	return (fp - 16 >= (uintptr_t)_kernel_start && fp <= (uintptr_t)_kernel_end) ||
+	       (vm_is_kernel_stack(fp - 16) && vm_is_kernel_stack(fp - 1));
 }
 
 static void backtrace_walk(int depth, uintptr_t fp)
@@ -77,8 +81,8 @@ void backtrace_print(uintptr_t fp)
 	backtrace_walk(0, fp);
 }
 
-static void __attribute__((noreturn)) panic_finish(uintptr_t fp, uintptr_t pc, const char *fmt,
-						  va_list ap)
+static void __attribute__((noreturn)) panic_finish(uintptr_t fp, uintptr_t pc, uintptr_t ra,
+						  const char *fmt, va_list ap)
 {
 	char msg[CONFIG_PRINTK_LINE_MAX];
 
@@ -87,8 +91,16 @@ static void __attribute__((noreturn)) panic_finish(uintptr_t fp, uintptr_t pc, c
 	printk("PANIC: %s\n", msg);
 	printk("Backtrace:\n");
 	if (pc) {
+		int depth = 1;
 		print_frame(0, pc);
-		backtrace_walk(1, fp);
+		/* A leaf function saves only s0, at fp - 8, where others keep ra:
+		 * a frame pointer there means the fault hit a leaf, whose
+		 * caller is in ra (the trap saved it). */
+		if (frame_is_plausible(fp) && frame_is_plausible(((const uintptr_t *)fp)[-1])) {
+			print_frame(depth++, ra - 2);
+			fp = ((const uintptr_t *)fp)[-1];
+		}
+		backtrace_walk(depth, fp);
 	} else {
 		backtrace_walk(0, fp);
 	}
@@ -100,13 +112,13 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	panic_finish(arch_frame_pointer(), 0, fmt, ap);
+	panic_finish(arch_frame_pointer(), 0, 0, fmt, ap);
 }
 
-void panic_at(uintptr_t fp, uintptr_t pc, const char *fmt, ...)
+void panic_at(uintptr_t fp, uintptr_t pc, uintptr_t ra, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	panic_finish(fp, pc, fmt, ap);
+	panic_finish(fp, pc, ra, fmt, ap);
 }

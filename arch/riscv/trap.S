@@ -1,15 +1,30 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Trap vector. For now every trap comes from S-mode (there are no user
- * processes yet) and is a kernel fault: save the registers in a frame on the
- * current stack and hand it to arch_trap_handler(), which panics.
+ * Trap vector.
+ *
+ * sscratch holds, while a process runs in U-mode, the address of its
+ * struct user_regs (at the top of its kernel stack); while the kernel runs
+ * it holds 0. Swapping sp with sscratch therefore tells where the trap came
+ * from: non-zero = from U-mode, and sp is now the save area.
+ *
+ * The kernel runs with SIE clear, so a trap from S-mode is always a fault
+ * (interrupts are taken only in U-mode or polled in the idle loop).
  */
 #include <arch/trap_frame.h>
+
+#define UREG(n) ((n) * 8)
+#define USER_REGS_SEPC 256
+#define USER_REGS_SSTATUS 264
 
 	.section .text
 	.balign 4
 	.globl arch_trap_entry
 arch_trap_entry:
+	csrrw	sp, sscratch, sp
+	bnez	sp, from_user
+
+	/* From S-mode: put sp back (sscratch = 0 again) and save on the stack. */
+	csrrw	sp, sscratch, sp
 	addi	sp, sp, -TRAP_FRAME_SIZE
 	sd	ra, TF_RA(sp)
 	sd	gp, TF_GP(sp)
@@ -38,7 +53,96 @@ arch_trap_entry:
 	csrr	t0, sstatus
 	sd	t0, TF_SSTATUS(sp)
 	mv	a0, sp
-	call	arch_trap_handler
-	/* arch_trap_handler does not return for faults. */
+	call	arch_kernel_trap
+	/* arch_kernel_trap does not return: a kernel fault panics. */
 1:	wfi
 	j	1b
+
+from_user:
+	/* sp = struct user_regs of the current process; sscratch = user sp. */
+	sd	x1, UREG(1)(sp)
+	sd	x3, UREG(3)(sp)
+	sd	x4, UREG(4)(sp)
+	sd	x5, UREG(5)(sp)
+	sd	x6, UREG(6)(sp)
+	sd	x7, UREG(7)(sp)
+	sd	x8, UREG(8)(sp)
+	sd	x9, UREG(9)(sp)
+	sd	x10, UREG(10)(sp)
+	sd	x11, UREG(11)(sp)
+	sd	x12, UREG(12)(sp)
+	sd	x13, UREG(13)(sp)
+	sd	x14, UREG(14)(sp)
+	sd	x15, UREG(15)(sp)
+	sd	x16, UREG(16)(sp)
+	sd	x17, UREG(17)(sp)
+	sd	x18, UREG(18)(sp)
+	sd	x19, UREG(19)(sp)
+	sd	x20, UREG(20)(sp)
+	sd	x21, UREG(21)(sp)
+	sd	x22, UREG(22)(sp)
+	sd	x23, UREG(23)(sp)
+	sd	x24, UREG(24)(sp)
+	sd	x25, UREG(25)(sp)
+	sd	x26, UREG(26)(sp)
+	sd	x27, UREG(27)(sp)
+	sd	x28, UREG(28)(sp)
+	sd	x29, UREG(29)(sp)
+	sd	x30, UREG(30)(sp)
+	sd	x31, UREG(31)(sp)
+	csrrw	t0, sscratch, zero	/* user sp; sscratch = 0: now in the kernel */
+	sd	t0, UREG(2)(sp)
+	csrr	t0, sepc
+	sd	t0, USER_REGS_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, USER_REGS_SSTATUS(sp)
+	/* The kernel stack grows down from just below the save area. gp and tp
+	 * are unused by the kernel; s0 = 0 ends backtraces here. */
+	mv	a0, sp
+	mv	s0, zero
+	call	user_trap
+	/* user_trap returns to U-mode through arch_user_return. */
+2:	wfi
+	j	2b
+
+/* arch_user_return(struct user_regs *regs): back to U-mode. */
+	.globl arch_user_return
+arch_user_return:
+	mv	sp, a0
+	ld	t0, USER_REGS_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, USER_REGS_SSTATUS(sp)
+	csrw	sstatus, t0
+	csrw	sscratch, sp
+	ld	x1, UREG(1)(sp)
+	ld	x3, UREG(3)(sp)
+	ld	x4, UREG(4)(sp)
+	ld	x5, UREG(5)(sp)
+	ld	x6, UREG(6)(sp)
+	ld	x7, UREG(7)(sp)
+	ld	x8, UREG(8)(sp)
+	ld	x9, UREG(9)(sp)
+	ld	x10, UREG(10)(sp)
+	ld	x11, UREG(11)(sp)
+	ld	x12, UREG(12)(sp)
+	ld	x13, UREG(13)(sp)
+	ld	x14, UREG(14)(sp)
+	ld	x15, UREG(15)(sp)
+	ld	x16, UREG(16)(sp)
+	ld	x17, UREG(17)(sp)
+	ld	x18, UREG(18)(sp)
+	ld	x19, UREG(19)(sp)
+	ld	x20, UREG(20)(sp)
+	ld	x21, UREG(21)(sp)
+	ld	x22, UREG(22)(sp)
+	ld	x23, UREG(23)(sp)
+	ld	x24, UREG(24)(sp)
+	ld	x25, UREG(25)(sp)
+	ld	x26, UREG(26)(sp)
+	ld	x27, UREG(27)(sp)
+	ld	x28, UREG(28)(sp)
+	ld	x29, UREG(29)(sp)
+	ld	x30, UREG(30)(sp)
+	ld	x31, UREG(31)(sp)
+	ld	x2, UREG(2)(sp)
+	sret

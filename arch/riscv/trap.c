@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arch/csr.h>
 #include <arch/trap_frame.h>
+#include <arch/context.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/syscall.h>
 
 /* Names of the exception causes (privileged spec v1.12, table 4.2). */
 static const char *const exception_names[] = {
@@ -21,8 +25,49 @@ const char *arch_exception_name(unsigned long cause)
 	return "unknown exception";
 }
 
-void arch_trap_handler(struct trap_frame *tf)
+void arch_kernel_trap(struct trap_frame *tf)
 {
-	panic_at(tf->s0, tf->sepc, "kernel fault: %s (scause %lx) at pc %lx, address %lx",
+	panic_at(tf->s0, tf->sepc, tf->ra, "kernel fault: %s (scause %lx) at pc %lx, address %lx",
 		 arch_exception_name(tf->scause), tf->scause, tf->sepc, tf->stval);
+}
+
+/* Interrupt causes (scause with the interrupt bit, privileged spec 4.1.9). */
+#define IRQ_S_TIMER 5
+#define IRQ_S_EXTERNAL 9
+#define EXC_ECALL_U 8
+
+static void user_fault(struct user_regs *regs, unsigned long cause)
+{
+	struct rv_exit_info how = {
+		.reason = RV_EXIT_FAULT,
+		.code = (int32_t)cause,
+		.fault_pc = regs->sepc,
+		.fault_addr = csr_read(stval),
+	};
+
+	printk("rvOS: fault: pid %d (%s): %s, pc 0x%lx, address 0x%lx\n", current->pid,
+	       current->name, arch_exception_name(cause), (unsigned long)how.fault_pc,
+	       (unsigned long)how.fault_addr);
+	proc_exit(current, &how);
+}
+
+void user_trap(struct user_regs *regs)
+{
+	unsigned long cause = csr_read(scause);
+
+	if (cause & SCAUSE_INTERRUPT) {
+		cause &= ~SCAUSE_INTERRUPT;
+		if (cause == IRQ_S_TIMER)
+			sched_timer_tick();
+		else
+			panic("unexpected interrupt %lu from U-mode", cause);
+	} else if (cause == EXC_ECALL_U) {
+		regs->sepc += 4; /* past the ecall */
+		regs->x[10] = (uint64_t)syscall_dispatch(regs->x[17], &regs->x[10]);
+		if (sched_should_preempt())
+			sched_yield();
+	} else {
+		user_fault(regs, cause);
+	}
+	arch_user_return(current->regs);
 }

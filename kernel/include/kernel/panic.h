@@ -9,9 +9,10 @@
  * mistakes: those return an error or end the process. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
-/* The same, for a fault: the backtrace starts at pc and walks from fp. */
-void panic_at(uintptr_t fp, uintptr_t pc, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 3, 4)));
+/* The same, for a fault: the backtrace starts at pc and walks from fp;
+ * ra is the faulting context's return address (for a fault in a leaf). */
+void panic_at(uintptr_t fp, uintptr_t pc, uintptr_t ra, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 4, 5)));
 
 /* Print the backtrace of the frame chain that starts at fp. */
 void backtrace_print(uintptr_t fp);

@@ -57,4 +57,16 @@ static inline bool k_streq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* Copy at most size - 1 bytes of src and always terminate (size > 0). */
+static inline void k_strlcpy(char *dst, const char *src, size_t size)
+{
+	size_t i = 0;
+
+	if (!size)
+		return;
+	for (; i + 1 < size && src[i]; i++)
+		dst[i] = src[i];
+	dst[i] = '\0';
+}
+
 #endif /* KERNEL_STRING_H */

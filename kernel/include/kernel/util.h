@@ -13,4 +13,33 @@
 #define BUILD_ASSERT(cond, msg) _Static_assert(cond, msg)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Index of the lowest set bit of a non-zero word. Written out because the
+ * base ISA has no ctz instruction (Zbb does) and the kernel links no libgcc. */
+static inline unsigned int lowest_set_bit(unsigned long long x)
+{
+	unsigned int n = 0;
+
+	if (!(x & 0xffffffffULL)) {
+		n += 32;
+		x >>= 32;
+	}
+	if (!(x & 0xffffULL)) {
+		n += 16;
+		x >>= 16;
+	}
+	if (!(x & 0xffULL)) {
+		n += 8;
+		x >>= 8;
+	}
+	if (!(x & 0xfULL)) {
+		n += 4;
+		x >>= 4;
+	}
+	if (!(x & 0x3ULL)) {
+		n += 2;
+		x >>= 2;
+	}
+	return n + !(x & 1ULL);
+}
+
 #endif /* KERNEL_UTIL_H */

@@ -1,0 +1,61 @@
+# User programs: C with Debian's picolibc, linked at RV_USER_TEXT_BASE by
+# lib/user.ld, packed into <build>/initrd.cpio (cpio newc) for the kernel.
+
+set(RVOS_USER_CFLAGS ${RVOS_ARCH_FLAGS} --specs=picolibc.specs -std=gnu11 -O2 -g
+  -ffunction-sections -fdata-sections -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
+  -include ${AUTOCONF_H})
+set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
+# The link names the plain ISA so gcc picks picolibc's rv64imac/lp64 multilib
+# (a -march with _zicsr_zifencei matches none and falls back to rv64gc).
+set(RVOS_USER_LDFLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp64 -mcmodel=medany
+  --specs=picolibc.specs -nostartfiles
+  -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
+  -Wl,--no-warn-rwx-segments)
+
+# rvos_program(NAME SOURCES a.c b.c ...): a program in the app's initrd.
+function(rvos_program name)
+  cmake_parse_arguments(P "" "" "SOURCES" ${ARGN})
+  if(NOT P_SOURCES)
+    message(FATAL_ERROR "rvos_program(${name}): give its SOURCES")
+  endif()
+  add_executable(${name} ${P_SOURCES} $<TARGET_OBJECTS:rvos_crt0>)
+  target_compile_options(${name} PRIVATE ${RVOS_USER_CFLAGS})
+  target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES})
+  target_link_options(${name} PRIVATE ${RVOS_USER_LDFLAGS})
+  set_target_properties(${name} PROPERTIES LINK_DEPENDS ${RVOS_BASE}/lib/user.ld
+    RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
+  add_dependencies(${name} rvos)
+  set_property(GLOBAL APPEND PROPERTY RVOS_PROGRAMS ${name})
+endfunction()
+
+# rvos_initrd_file(NAME FILE): put a file that is not built here (a test's
+# malformed program, data) into the initrd under NAME.
+function(rvos_initrd_file name file)
+  get_filename_component(_abs ${file} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+  set_property(GLOBAL APPEND PROPERTY RVOS_INITRD_FILES "${name}=${_abs}")
+endfunction()
+
+function(rvos_make_initrd)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
+  if(NOT _progs AND NOT _files)
+    return()  # a kernel-only app: no initrd
+  endif()
+  set(_entries "")
+  set(_deps "")
+  foreach(_p ${_progs})
+    list(APPEND _entries "${_p}=$<TARGET_FILE:${_p}>")
+    list(APPEND _deps ${_p})
+  endforeach()
+  foreach(_f ${_files})
+    list(APPEND _entries "${_f}")
+    string(REGEX REPLACE "^[^=]*=" "" _path "${_f}")
+    list(APPEND _deps ${_path})
+  endforeach()
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/initrd.cpio
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/mkinitrd.py --strip ${CMAKE_STRIP}
+      -o ${CMAKE_BINARY_DIR}/initrd.cpio ${_entries}
+    DEPENDS ${_deps} ${RVOS_BASE}/scripts/mkinitrd.py
+    COMMENT "Packing initrd.cpio")
+  add_custom_target(initrd ALL DEPENDS ${CMAKE_BINARY_DIR}/initrd.cpio)
+endfunction()

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Virtual memory layout (Sv39), shared by the kernel, the user linker script
+ * and the tools. See doc/memory-map.md.
+ *
+ *   0x00_0000_0000 .. 0x0f_ffff_ffff  kernel: identity map of MMIO and RAM
+ *                                     (global, no U bit), in every address space
+ *   0x10_0000_0000 .. 0x3f_ffff_ffff  user space (192 GiB), per process
+ *   0xffff_ffff_c000_0000 ..          kernel stacks, one per process slot,
+ *                                     each below an unmapped guard page
+ */
+#ifndef RVOS_MEMORY_MAP_H
+#define RVOS_MEMORY_MAP_H
+
+/* Physical memory must end below USER_BASE: the kernel maps it 1:1 there. */
+#define RV_USER_BASE 0x1000000000UL
+/* Sv39 lower half ends at 2^38 (privileged spec 4.4: bits 63..39 copy bit 38). */
+#define RV_USER_TOP 0x4000000000UL
+/* Programs are linked here (the first 64 KiB stay unmapped). */
+#define RV_USER_TEXT_BASE (RV_USER_BASE + 0x10000UL)
+/* The user stack ends here; a guard page lies below it. */
+#define RV_USER_STACK_TOP (RV_USER_TOP - 0x1000UL)
+
+#endif /* RVOS_MEMORY_MAP_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Processes: one user thread each, an address space, a kernel stack (by
+ * slot, mapped at boot) and an entry in the static process table of
+ * CONFIG_MAX_PROCS slots.
+ *
+ * rvOS runs on one hart with interrupts off in the kernel, so kernel code is
+ * never preempted: the tables below need no locks. A process blocks only by
+ * calling schedule() with itself off the ready queues.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rvos/syscall.h>
+#include <arch/context.h>
+#include <kernel/list.h>
+#include <kernel/vm.h>
+
+enum proc_state {
+	PROC_FREE,    /* slot unused */
+	PROC_READY,   /* on a ready queue */
+	PROC_RUNNING, /* current */
+	PROC_BLOCKED, /* sleeping or waiting; block_reason says which */
+	PROC_ZOMBIE,  /* exited, its parent has not waited yet */
+};
+
+enum block_reason {
+	BLOCK_NONE,
+	BLOCK_SLEEP,
+	BLOCK_WAIT_CHILD,
+};
+
+struct proc {
+	enum proc_state state;
+	enum block_reason block;
+	int pid;                     /* generation * CONFIG_MAX_PROCS + slot */
+	unsigned int slot;
+	unsigned int priority;       /* 0 = highest */
+	char name[CONFIG_PROC_NAME_MAX];
+	struct arch_context ctx;     /* kernel context while switched out */
+	struct user_regs *regs;      /* at the top of the kernel stack */
+	struct addr_space as;
+	struct proc *parent;         /* NULL for the first process and orphans */
+	unsigned int live_children;  /* children not yet waited for */
+	struct list_node sched_link; /* ready queue or sleep list */
+	uint64_t wake_at;            /* BLOCK_SLEEP: deadline in timer ticks */
+	int wait_for;                /* BLOCK_WAIT_CHILD: pid or -1 */
+	struct rv_exit_info exit;    /* PROC_ZOMBIE: how it ended */
+	uint64_t cpu_ticks;          /* time run, in timer ticks */
+	uint64_t ran_since;          /* tick it was last switched in */
+};
+
+extern struct proc *current;
+
+void proc_init(const void *initrd, uint64_t initrd_size);
+/* Start a program from the initrd. args: argv[1..] as NUL-terminated
+ * strings back to back. Returns the new pid or a negative error; name,
+ * args and priority are already checked by the caller. */
+int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int priority,
+	       struct proc *parent);
+/* End a process (current or any other). Never returns when p is current. */
+void proc_exit(struct proc *p, const struct rv_exit_info *how);
+struct proc *proc_by_pid(int pid);
+int proc_wait(int pid, struct rv_exit_info *info);
+unsigned int proc_count(void);
+
+/* Scheduler (kernel/sched.c). */
+void sched_init(void);
+void sched_make_ready(struct proc *p);
+void sched_remove(struct proc *p);
+/* Give the hart to the best ready process; returns when current runs again. */
+void schedule(void);
+/* Start running processes; never returns. */
+void sched_start(void) __attribute__((noreturn));
+void sched_yield(void);
+void sched_sleep_until(uint64_t deadline);
+void sched_timer_tick(void);
+bool sched_should_preempt(void);
+extern uint64_t sched_context_switches;
+
+#endif /* KERNEL_PROC_H */

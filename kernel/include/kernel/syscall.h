@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include <stdint.h>
+
+/* Run system call nr with the six argument registers; the result for a0. */
+long syscall_dispatch(uint64_t nr, const uint64_t args[6]);
+extern uint64_t syscall_count;
+
+const char *arch_exception_name(unsigned long cause);
+
+#endif /* KERNEL_SYSCALL_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef KERNEL_TIMER_H
+#define KERNEL_TIMER_H
+
+#include <stdint.h>
+
+/* Timer ticks run at the device tree's timebase-frequency. */
+uint64_t timer_now(void);
+uint64_t timer_hz(void);
+uint64_t timer_ns_to_ticks(uint64_t ns);
+uint64_t timer_ticks_to_ns(uint64_t ticks);
+/* Interrupt at `deadline` (ticks); UINT64_MAX: none. */
+void timer_arm(uint64_t deadline);
+void timer_enable_interrupt(void);
+
+/* Registered by the timer driver. */
+struct timer_ops {
+	void (*arm)(uint64_t deadline);
+	uint64_t hz;
+	const char *name;
+};
+void timer_register(const struct timer_ops *ops);
+
+#endif /* KERNEL_TIMER_H */

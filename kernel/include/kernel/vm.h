@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Address spaces (Sv39). The kernel's part -- MMIO and RAM mapped 1:1, and
+ * the kernel stacks -- is the same in every address space (global, no U
+ * bit); the user part is per process, in [RV_USER_BASE, RV_USER_TOP).
+ * Layout: doc/memory-map.md.
+ */
+#ifndef KERNEL_VM_H
+#define KERNEL_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/mmu.h>
+#include <kernel/devicetree.h>
+
+/* Permissions of a user mapping. W and X together are refused (W^X). */
+#define VM_READ PTE_R
+#define VM_WRITE PTE_W
+#define VM_EXEC PTE_X
+
+struct addr_space {
+	pte_t *root;       /* root page table (physical = kernel address) */
+	uint16_t asid;     /* 0 when the hart has no ASIDs */
+	size_t user_pages; /* frames mapped and owned by this space */
+};
+
+/* Build the kernel's page tables from the boot facts and turn paging on. */
+int vm_init(const struct boot_info *boot);
+
+/* The kernel stack of process slot `slot`: top address (stack grows down
+ * from it); the page below the stack is left unmapped as a guard. */
+uintptr_t vm_kernel_stack_top(unsigned int slot);
+bool vm_is_kernel_stack(uintptr_t addr);
+
+int as_create(struct addr_space *as, uint16_t asid);
+/* Free every user page it owns and every page-table frame. */
+void as_destroy(struct addr_space *as);
+/* Map zeroed pages over [va, va + size) with perms (VM_*); -ENOMEM, -EINVAL
+ * (not page-aligned, outside user space, W+X), -EEXIST (already mapped). */
+int as_map_anon(struct addr_space *as, uintptr_t va, size_t size, unsigned int perms);
+/* Make as the current address space of this hart. */
+void as_activate(const struct addr_space *as);
+
+/* Copy between kernel memory and user memory of an address space. The user
+ * range must be mapped with U and R (and W for copy_to_user); these never
+ * fault: each page is found by walking the tables. -EFAULT otherwise. */
+/* Is [va, va + len) mapped for user access (and writable, if write)? */
+bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write);
+int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t len);
+int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, size_t len);
+/* Copy a NUL-terminated string of at most max bytes (NUL included):
+ * length without NUL, -EFAULT, or -E2BIG when no NUL within max. */
+int copy_string_from_user(const struct addr_space *as, char *dst, uintptr_t src, size_t max);
+/* Write into user pages regardless of their W bit (loading a program). */
+int vm_write_user_pages(const struct addr_space *as, uintptr_t dst, const void *src, size_t len);
+
+#endif /* KERNEL_VM_H */

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <rvos/errno.h>
+#include <rvos/memory_map.h>
+#include <arch/csr.h>
+#include <kernel/cpio.h>
+#include <kernel/elf.h>
+#include <kernel/mem.h>
+#include <kernel/page.h>
+#include <kernel/panic.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <kernel/util.h>
+
+/* sstatus bits for a process entering U-mode: SPP = 0 (return to U),
+ * SPIE = 1 (interrupts on in U-mode; they are always taken there anyway). */
+#define USER_SSTATUS_SET SSTATUS_SPIE
+#define USER_SSTATUS_CLEAR (SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)
+
+static struct proc procs[CONFIG_MAX_PROCS];
+static unsigned int procs_in_use;
+static unsigned int pid_generation[CONFIG_MAX_PROCS];
+static const uint8_t *initrd;
+static struct proc *first_proc;
+static uint64_t initrd_size;
+
+void proc_init(const void *archive, uint64_t size)
+{
+	initrd = archive;
+	initrd_size = size;
+	for (unsigned int i = 0; i < CONFIG_MAX_PROCS; i++) {
+		procs[i].slot = i;
+		list_init(&procs[i].sched_link);
+	}
+}
+
+unsigned int proc_count(void)
+{
+	return procs_in_use;
+}
+
+struct proc *proc_by_pid(int pid)
+{
+	struct proc *p;
+
+	if (pid <= 0)
+		return NULL;
+	p = &procs[(unsigned int)pid % CONFIG_MAX_PROCS];
+	return (p->state != PROC_FREE && p->pid == pid) ? p : NULL;
+}
+
+static struct proc *slot_alloc(void)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_PROCS; i++) {
+		struct proc *p = &procs[i];
+		if (p->state != PROC_FREE)
+			continue;
+		/* pid = generation * MAX_PROCS + slot: unique until the
+		 * generation wraps, and found again in O(1). */
+		pid_generation[i]++;
+		if ((uint64_t)pid_generation[i] * CONFIG_MAX_PROCS + i > 0x7fffffff)
+			pid_generation[i] = 1;
+		memset(p, 0, sizeof(*p));
+		p->slot = i;
+		p->pid = (int)(pid_generation[i] * CONFIG_MAX_PROCS + i);
+		list_init(&p->sched_link);
+		procs_in_use++;
+		return p;
+	}
+	return NULL;
+}
+
+static void slot_free(struct proc *p)
+{
+	p->state = PROC_FREE;
+	procs_in_use--;
+}
+
+/* Map the program's segments and copy their file contents. */
+static int load_segments(struct proc *p, const uint8_t *image, const struct elf_image *elf)
+{
+	for (unsigned int i = 0; i < elf->segment_count; i++) {
+		const struct elf_segment *seg = &elf->segments[i];
+		uintptr_t start = seg->vaddr & ~(uintptr_t)(PAGE_SIZE - 1);
+		uintptr_t end = (seg->vaddr + seg->memsz + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1);
+		unsigned int perms = 0;
+		int err;
+
+		if (seg->flags & ELF_R)
+			perms |= VM_READ;
+		if (seg->flags & ELF_W)
+			perms |= VM_WRITE;
+		if (seg->flags & ELF_X)
+			perms |= VM_EXEC;
+		err = as_map_anon(&p->as, start, end - start, perms);
+		if (err)
+			return err;
+		err = vm_write_user_pages(&p->as, seg->vaddr, image + seg->offset, seg->filesz);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* The user stack: argv strings at the top, then the argv array; argc and
+ * argv arrive in a0 and a1 (see lib/crt0.S). */
+static int setup_stack(struct proc *p, const char *name, const char *args, size_t args_len)
+{
+	uintptr_t bottom = RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE;
+	uintptr_t argv_ptrs[CONFIG_SPAWN_MAX_ARGS + 1];
+	size_t name_len = k_strlen(name) + 1;
+	uintptr_t sp = RV_USER_STACK_TOP;
+	unsigned int argc = 0;
+	int err;
+
+	err = as_map_anon(&p->as, bottom, CONFIG_USER_STACK_SIZE, VM_READ | VM_WRITE);
+	if (err)
+		return err;
+	sp -= args_len + name_len;
+	err = vm_write_user_pages(&p->as, sp, name, name_len);
+	if (err)
+		return err;
+	argv_ptrs[argc++] = sp;
+	err = vm_write_user_pages(&p->as, sp + name_len, args, args_len);
+	if (err)
+		return err;
+	for (size_t off = 0; off < args_len; off += k_strlen(args + off) + 1)
+		argv_ptrs[argc++] = sp + name_len + off;
+	argv_ptrs[argc] = 0;
+	sp = (sp - (argc + 1) * sizeof(uintptr_t)) & ~(uintptr_t)15;
+	err = vm_write_user_pages(&p->as, sp, argv_ptrs, (argc + 1) * sizeof(uintptr_t));
+	if (err)
+		return err;
+	p->regs->x[2] = sp;
+	p->regs->x[10] = argc;
+	p->regs->x[11] = sp;
+	return 0;
+}
+
+static void __attribute__((noreturn)) proc_first_run(void)
+{
+	arch_user_return(current->regs);
+}
+
+int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int priority,
+	       struct proc *parent)
+{
+	const void *image;
+	size_t image_size;
+	struct elf_image elf;
+	struct proc *p;
+	uintptr_t kstack_top;
+	int err;
+
+	err = cpio_find(initrd, initrd_size, name, &image, &image_size);
+	if (err)
+		return err;
+	err = elf_parse(image, image_size, RV_USER_BASE, RV_USER_STACK_TOP -
+			CONFIG_USER_STACK_SIZE - PAGE_SIZE, &elf);
+	if (err) {
+		printk("spawn %s: not a valid program: %s\n", name, elf.error);
+		return err;
+	}
+	p = slot_alloc();
+	if (!p)
+		return -RV_ENOMEM;
+	err = as_create(&p->as, (uint16_t)(p->slot + 1));
+	if (err)
+		goto out_free_slot;
+
+	kstack_top = vm_kernel_stack_top(p->slot);
+	p->regs = (struct user_regs *)(kstack_top - sizeof(struct user_regs));
+	memset(p->regs, 0, sizeof(*p->regs));
+	p->regs->sepc = elf.entry;
+	p->regs->sstatus = (csr_read(sstatus) & ~USER_SSTATUS_CLEAR) | USER_SSTATUS_SET;
+	p->ctx.ra = (uintptr_t)proc_first_run;
+	p->ctx.sp = (uintptr_t)p->regs;
+
+	err = load_segments(p, image, &elf);
+	if (!err)
+		err = setup_stack(p, name, args, args_len);
+	if (err)
+		goto out_destroy;
+
+	k_strlcpy(p->name, name, sizeof(p->name));
+	p->priority = priority;
+	p->parent = parent;
+	if (parent)
+		parent->live_children++;
+	if (!first_proc)
+		first_proc = p;
+	sched_make_ready(p);
+	return p->pid;
+
+out_destroy:
+	as_destroy(&p->as);
+out_free_slot:
+	slot_free(p);
+	return err;
+}
+
+static bool wait_matches(const struct proc *parent, const struct proc *child)
+{
+	return parent->state == PROC_BLOCKED && parent->block == BLOCK_WAIT_CHILD &&
+	       (parent->wait_for == -1 || parent->wait_for == child->pid);
+}
+
+/* The slot of a process that exited and was waited for (or never will be). */
+static void reap(struct proc *p)
+{
+	if (p->parent)
+		p->parent->live_children--;
+	slot_free(p);
+}
+
+void proc_exit(struct proc *p, const struct rv_exit_info *how)
+{
+	struct proc *parent = p->parent;
+
+	sched_remove(p);
+	p->exit = *how;
+	/* Children outlive their parent as orphans: nobody will wait for them. */
+	for (unsigned int i = 0; i < CONFIG_MAX_PROCS && p->live_children; i++) {
+		struct proc *c = &procs[i];
+		if (c->state == PROC_FREE || c->parent != p)
+			continue;
+		c->parent = NULL;
+		p->live_children--;
+		if (c->state == PROC_ZOMBIE)
+			slot_free(c);
+	}
+	as_destroy(&p->as);
+
+	if (p == first_proc) {
+		/* The first process ended: so does the system. */
+		printk("rvOS: %s (pid %d) %s %d\n", p->name, p->pid,
+		       how->reason == RV_EXIT_NORMAL ? "exited with status" : "was ended, cause",
+		       how->code);
+		poweroff(how->reason == RV_EXIT_NORMAL ? how->code & 0xff : POWEROFF_STATUS_FAIL);
+	}
+	if (parent) {
+		p->state = PROC_ZOMBIE;
+		if (wait_matches(parent, p))
+			sched_make_ready(parent);
+	} else {
+		/* An orphan: nobody waits, free the slot now. When p is current
+		 * it still runs on its kernel stack until schedule() switches
+		 * away, and nothing can take the slot before that. */
+		slot_free(p);
+	}
+	if (p == current) {
+		schedule();
+		panic("exited process %d was scheduled again", p->pid);
+	}
+}
+
+int proc_wait(int pid, struct rv_exit_info *info)
+{
+	struct proc *self = current;
+
+	for (;;) {
+		struct proc *found = NULL;
+		if (pid != -1) {
+			struct proc *c = proc_by_pid(pid);
+			if (!c || c->parent != self)
+				return -RV_ECHILD;
+			if (c->state == PROC_ZOMBIE)
+				found = c;
+		} else {
+			if (!self->live_children)
+				return -RV_ECHILD;
+			for (unsigned int i = 0; i < CONFIG_MAX_PROCS && !found; i++) {
+				if (procs[i].state == PROC_ZOMBIE && procs[i].parent == self)
+					found = &procs[i];
+			}
+		}
+		if (found) {
+			int child_pid = found->pid;
+			*info = found->exit;
+			reap(found);
+			return child_pid;
+		}
+		self->state = PROC_BLOCKED;
+		self->block = BLOCK_WAIT_CHILD;
+		self->wait_for = pid;
+		schedule();
+	}
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Fixed-priority preemptive scheduler: one FIFO ready queue per priority
+ * and a bitmap of the non-empty ones, so picking the next process is one
+ * count-trailing-zeros. Round robin within a priority by time slices of
+ * CONFIG_TIMESLICE_MS, armed only when another process of the same priority
+ * is ready. Tickless: the timer is armed for the nearest of the slice end and
+ * the first sleeper's deadline; with nothing to run the hart waits in wfi.
+ */
+#include <arch/csr.h>
+#include <kernel/panic.h>
+#include <kernel/proc.h>
+#include <kernel/timer.h>
+#include <kernel/util.h>
+
+BUILD_ASSERT(CONFIG_NUM_PRIORITIES <= 64, "the ready bitmap is one 64-bit word");
+BUILD_ASSERT(CONFIG_DEFAULT_PRIORITY < CONFIG_NUM_PRIORITIES,
+	     "DEFAULT_PRIORITY must be below NUM_PRIORITIES");
+
+/* sip.STIP: supervisor timer interrupt pending. */
+#define SIP_STIP (1UL << 5)
+
+struct proc *current;
+uint64_t sched_context_switches;
+
+static struct list_node ready_queue[CONFIG_NUM_PRIORITIES];
+static uint64_t ready_bitmap;
+/* Sleeping processes, earliest deadline first. */
+static struct list_node sleepers;
+static uint64_t slice_end = UINT64_MAX;
+static uint64_t armed_deadline;
+static struct arch_context boot_context;
+
+void sched_init(void)
+{
+	for (unsigned int i = 0; i < CONFIG_NUM_PRIORITIES; i++)
+		list_init(&ready_queue[i]);
+	list_init(&sleepers);
+}
+
+void sched_make_ready(struct proc *p)
+{
+	p->state = PROC_READY;
+	p->block = BLOCK_NONE;
+	list_append(&ready_queue[p->priority], &p->sched_link);
+	ready_bitmap |= 1ULL << p->priority;
+}
+
+/* Off whatever queue it is on (ready queue or sleep list). */
+void sched_remove(struct proc *p)
+{
+	if (!list_node_is_linked(&p->sched_link))
+		return;
+	list_remove(&p->sched_link);
+	if (p->state == PROC_READY && list_is_empty(&ready_queue[p->priority]))
+		ready_bitmap &= ~(1ULL << p->priority);
+}
+
+static struct proc *pick_next(void)
+{
+	unsigned int prio;
+	struct list_node *n;
+
+	if (!ready_bitmap)
+		return NULL;
+	prio = lowest_set_bit(ready_bitmap);
+	n = list_pop_front(&ready_queue[prio]);
+	if (list_is_empty(&ready_queue[prio]))
+		ready_bitmap &= ~(1ULL << prio);
+	return container_of(n, struct proc, sched_link);
+}
+
+static void wake_sleepers(uint64_t now)
+{
+	while (!list_is_empty(&sleepers)) {
+		struct proc *p = container_of(sleepers.next, struct proc, sched_link);
+		if (p->wake_at > now)
+			break;
+		list_remove(&p->sched_link);
+		sched_make_ready(p);
+	}
+}
+
+/* Arm the timer for the nearest event that needs the kernel. */
+static void arm_next_event(void)
+{
+	uint64_t deadline = slice_end;
+
+	if (!list_is_empty(&sleepers)) {
+		struct proc *p = container_of(sleepers.next, struct proc, sched_link);
+		if (p->wake_at < deadline)
+			deadline = p->wake_at;
+	}
+	if (deadline != armed_deadline) {
+		armed_deadline = deadline;
+		timer_arm(deadline);
+	}
+}
+
+/* Slices matter only when another process of the same priority waits. */
+static void start_slice(struct proc *p, uint64_t now)
+{
+	if (ready_bitmap & (1ULL << p->priority))
+		slice_end = now + timer_hz() * CONFIG_TIMESLICE_MS / 1000;
+	else
+		slice_end = UINT64_MAX;
+}
+
+/* Nothing to run: wait for the timer (the only wake-up source until
+ * devices interrupt), with interrupts still off in the kernel: wfi wakes on
+ * a pending interrupt whatever SIE says (privileged spec 3.3.3). */
+static struct proc *idle_until_ready(void)
+{
+	struct proc *next;
+
+	while (!(next = pick_next())) {
+		slice_end = UINT64_MAX;
+		if (list_is_empty(&sleepers))
+			panic("no process can ever run again (all blocked, none sleeping)");
+		arm_next_event();
+		while (!(csr_read(sip) & SIP_STIP))
+			arch_wait_for_interrupt();
+		armed_deadline = 0;
+		timer_arm(UINT64_MAX); /* clears STIP */
+		wake_sleepers(timer_now());
+	}
+	return next;
+}
+
+static void switch_to(struct proc *prev, struct proc *next, struct arch_context *save)
+{
+	uint64_t now = timer_now();
+
+	if (prev)
+		prev->cpu_ticks += now - prev->ran_since;
+	next->state = PROC_RUNNING;
+	next->ran_since = now;
+	start_slice(next, now);
+	arm_next_event();
+	current = next;
+	if (prev == next)
+		return;
+	sched_context_switches++;
+	as_activate(&next->as);
+	arch_switch(save, &next->ctx);
+}
+
+void schedule(void)
+{
+	struct proc *prev = current;
+	struct proc *next = pick_next();
+
+	if (!next)
+		next = idle_until_ready();
+	switch_to(prev, next, &prev->ctx);
+}
+
+void sched_start(void)
+{
+	struct proc *next = pick_next();
+
+	if (!next)
+		panic("no process to start");
+	timer_enable_interrupt();
+	switch_to(NULL, next, &boot_context);
+	panic("the boot context was resumed");
+}
+
+void sched_yield(void)
+{
+	sched_make_ready(current);
+	schedule();
+}
+
+void sched_sleep_until(uint64_t deadline)
+{
+	struct list_node *pos;
+
+	current->state = PROC_BLOCKED;
+	current->block = BLOCK_SLEEP;
+	current->wake_at = deadline;
+	/* Keep the list sorted; equal deadlines wake in arrival order. */
+	for (pos = sleepers.next; pos != &sleepers; pos = pos->next) {
+		if (container_of(pos, struct proc, sched_link)->wake_at > deadline)
+			break;
+	}
+	list_insert_before(pos, &current->sched_link);
+	schedule();
+}
+
+bool sched_should_preempt(void)
+{
+	/* A ready process of higher priority, or the slice is over and one
+	 * of the same priority waits. */
+	uint64_t higher = (1ULL << current->priority) - 1;
+
+	if (ready_bitmap & higher)
+		return true;
+	return (ready_bitmap & (1ULL << current->priority)) && timer_now() >= slice_end;
+}
+
+void sched_timer_tick(void)
+{
+	armed_deadline = 0;
+	timer_arm(UINT64_MAX); /* acknowledge: clears STIP */
+	wake_sleepers(timer_now());
+	if (sched_should_preempt())
+		sched_yield();
+	else
+		arm_next_event();
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * System calls. Each is split in two, as in seL4 and Zephyr:
+ *   verify_*: checks every argument -- user pointers (mapped, U bit, bounds,
+ *             wrap-around), lengths, pids, priorities -- and copies what the
+ *             call needs into the kernel; it changes nothing.
+ *   impl_*:   does the work and trusts its inputs.
+ * The table maps numbers to the pair; an unknown number gets -ENOSYS.
+ */
+#include <rvos/errno.h>
+#include <rvos/syscall.h>
+#include <kernel/frame.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <kernel/timer.h>
+#include <kernel/util.h>
+
+typedef long (*syscall_fn)(const uint64_t a[6]);
+
+uint64_t syscall_count;
+
+static long sys_debug_write(const uint64_t a[6])
+{
+	char chunk[128];
+	uintptr_t buf = a[0];
+	size_t len = a[1];
+
+	/* verify: the whole range, before anything is printed */
+	if (len > CONFIG_DEBUG_WRITE_MAX)
+		return -RV_EINVAL;
+	if (!user_access_ok(&current->as, buf, len, false))
+		return -RV_EFAULT;
+	/* impl */
+	for (size_t off = 0; off < len; off += sizeof(chunk)) {
+		size_t n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
+		copy_from_user(&current->as, chunk, buf + off, n);
+		console_write(chunk, n);
+	}
+	return (long)len;
+}
+
+static long sys_exit(const uint64_t a[6])
+{
+	struct rv_exit_info how = {.reason = RV_EXIT_NORMAL, .code = (int32_t)a[0]};
+
+	proc_exit(current, &how);
+	return 0; /* not reached */
+}
+
+static long sys_spawn(const uint64_t a[6])
+{
+	char name[CONFIG_PROC_NAME_MAX];
+	char args[CONFIG_SPAWN_ARGS_MAX_BYTES];
+	size_t args_len = a[2];
+	unsigned int argc = 1;
+	int len;
+
+	/* verify */
+	len = copy_string_from_user(&current->as, name, a[0], sizeof(name));
+	if (len < 0)
+		return len;
+	if (len == 0)
+		return -RV_EINVAL;
+	if (args_len > sizeof(args))
+		return -RV_E2BIG;
+	if (copy_from_user(&current->as, args, a[1], args_len))
+		return -RV_EFAULT;
+	if (args_len && args[args_len - 1] != 0)
+		return -RV_EINVAL; /* the last argument must be terminated */
+	for (size_t i = 0; i < args_len; i++)
+		argc += args[i] == 0;
+	if (argc > CONFIG_SPAWN_MAX_ARGS)
+		return -RV_E2BIG;
+	if (a[3] >= CONFIG_NUM_PRIORITIES)
+		return -RV_EINVAL;
+	/* impl */
+	return proc_spawn(name, args, args_len, (unsigned int)a[3], current);
+}
+
+static long sys_wait(const uint64_t a[6])
+{
+	struct rv_exit_info info;
+	int pid = (int)a[0];
+	long ret;
+
+	/* verify: the result must be writable before anyone is reaped */
+	if (a[1] && !user_access_ok(&current->as, a[1], sizeof(info), true))
+		return -RV_EFAULT;
+	if (pid != -1 && pid <= 0)
+		return -RV_EINVAL;
+	/* impl */
+	ret = proc_wait(pid, &info);
+	if (ret > 0 && a[1])
+		copy_to_user(&current->as, a[1], &info, sizeof(info));
+	return ret;
+}
+
+static long sys_kill(const uint64_t a[6])
+{
+	struct proc *p = proc_by_pid((int)a[0]);
+	struct rv_exit_info how = {.reason = RV_EXIT_KILLED, .code = 0};
+
+	/* verify: only a parent may end its child (process handles, with
+	 * rights, replace this rule when they arrive) */
+	if (!p || p->state == PROC_ZOMBIE)
+		return -RV_ESRCH;
+	if (p == current)
+		return -RV_EINVAL;
+	if (p->parent != current)
+		return -RV_EPERM;
+	/* impl */
+	proc_exit(p, &how);
+	return 0;
+}
+
+static long sys_getpid(const uint64_t a[6])
+{
+	return current->pid;
+}
+
+static long sys_yield(const uint64_t a[6])
+{
+	sched_yield();
+	return 0;
+}
+
+static long sys_sleep(const uint64_t a[6])
+{
+	uint64_t now = timer_now();
+	uint64_t ticks = timer_ns_to_ticks(a[0]);
+
+	sched_sleep_until(ticks > UINT64_MAX - now ? UINT64_MAX - 1 : now + ticks);
+	return 0;
+}
+
+static long sys_clock(const uint64_t a[6])
+{
+	uint64_t ns = timer_ticks_to_ns(timer_now());
+
+	if (copy_to_user(&current->as, a[0], &ns, sizeof(ns)))
+		return -RV_EFAULT;
+	return 0;
+}
+
+static long sys_kstats(const uint64_t a[6])
+{
+	struct frame_stats fs;
+	struct rv_kstats k;
+
+	frame_get_stats(&fs);
+	k.frames_total = fs.total_pages;
+	k.frames_free = fs.free_pages;
+	k.frames_page_tables = fs.used_by[FRAME_PAGE_TABLE];
+	k.frames_user = fs.used_by[FRAME_USER];
+	k.frames_kernel_stacks = fs.used_by[FRAME_KERNEL_STACK];
+	k.frames_kernel_pools = fs.used_by[FRAME_KERNEL_POOL];
+	k.procs_used = proc_count();
+	k.procs_max = CONFIG_MAX_PROCS;
+	k.syscalls = syscall_count;
+	k.context_switches = sched_context_switches;
+	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
+		return -RV_EFAULT;
+	return 0;
+}
+
+static const syscall_fn syscall_table[RV_SYS_COUNT] = {
+	[RV_SYS_DEBUG_WRITE] = sys_debug_write,
+	[RV_SYS_EXIT] = sys_exit,
+	[RV_SYS_SPAWN] = sys_spawn,
+	[RV_SYS_WAIT] = sys_wait,
+	[RV_SYS_KILL] = sys_kill,
+	[RV_SYS_GETPID] = sys_getpid,
+	[RV_SYS_YIELD] = sys_yield,
+	[RV_SYS_SLEEP] = sys_sleep,
+	[RV_SYS_CLOCK] = sys_clock,
+	[RV_SYS_KSTATS] = sys_kstats,
+};
+
+long syscall_dispatch(uint64_t nr, const uint64_t args[6])
+{
+	syscall_count++;
+	if (nr >= RV_SYS_COUNT || !syscall_table[nr])
+		return -RV_ENOSYS;
+	return syscall_table[nr](args);
+}

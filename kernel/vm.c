@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <rvos/errno.h>
+#include <rvos/memory_map.h>
+#include <arch/csr.h>
+#include <arch/mmu.h>
+#include <kernel/frame.h>
+#include <kernel/mem.h>
+#include <kernel/page.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/util.h>
+#include <kernel/vm.h>
+
+/* Kernel stacks live in the last gigabyte of the upper half, under root
+ * entry 511, whose lower tables are shared by every address space. */
+#define KSTACK_REGION_BASE 0xffffffffc0000000UL
+#define KSTACK_SLOT_SIZE (CONFIG_KERNEL_STACK_SIZE + PAGE_SIZE) /* stack + guard */
+#define KERNEL_ROOT_USER_FIRST (RV_USER_BASE >> 30)  /* root entries of user space */
+#define KERNEL_ROOT_USER_LAST ((RV_USER_TOP >> 30) - 1)
+
+BUILD_ASSERT(CONFIG_KERNEL_STACK_SIZE % PAGE_SIZE == 0, "KERNEL_STACK_SIZE: whole pages");
+BUILD_ASSERT(CONFIG_USER_STACK_SIZE % PAGE_SIZE == 0, "USER_STACK_SIZE: whole pages");
+BUILD_ASSERT((uint64_t)CONFIG_MAX_PROCS * KSTACK_SLOT_SIZE <= SV39_GIGAPAGE,
+	     "kernel stacks must fit in the last gigabyte");
+
+static pte_t *kernel_root;
+static bool have_asids;
+
+static pte_t *table_alloc(void)
+{
+	return (pte_t *)frame_alloc(0, FRAME_PAGE_TABLE);
+}
+
+/* The leaf entry for va, creating intermediate tables when alloc is set. */
+static pte_t *walk(pte_t *root, uintptr_t va, bool alloc, pte_t table_flags)
+{
+	pte_t *table = root;
+
+	for (int level = SV39_LEVELS - 1; level > 0; level--) {
+		pte_t *pte = &table[sv39_index(va, level)];
+		if (*pte & PTE_V) {
+			if (pte_is_leaf(*pte))
+				return NULL; /* inside a superpage: not ours to split */
+			table = (pte_t *)pte_pa(*pte);
+			continue;
+		}
+		if (!alloc)
+			return NULL;
+		table = table_alloc();
+		if (!table)
+			return NULL;
+		*pte = pte_make((uintptr_t)table, PTE_V | table_flags);
+	}
+	return &table[sv39_index(va, 0)];
+}
+
+static void map_gigapage(pte_t *root, uintptr_t addr, pte_t flags)
+{
+	root[sv39_index(addr, 2)] = pte_make(addr, PTE_V | PTE_G | PTE_A | PTE_D | flags);
+}
+
+uintptr_t vm_kernel_stack_top(unsigned int slot)
+{
+	return KSTACK_REGION_BASE + (uintptr_t)(slot + 1) * KSTACK_SLOT_SIZE;
+}
+
+bool vm_is_kernel_stack(uintptr_t addr)
+{
+	return addr >= KSTACK_REGION_BASE &&
+	       addr < KSTACK_REGION_BASE + (uintptr_t)CONFIG_MAX_PROCS * KSTACK_SLOT_SIZE;
+}
+
+static int map_kernel_stacks(void)
+{
+	/* Every stack is mapped at boot: spawning then costs no allocation. */
+	for (unsigned int slot = 0; slot < CONFIG_MAX_PROCS; slot++) {
+		uintptr_t top = vm_kernel_stack_top(slot);
+		for (uintptr_t va = top - CONFIG_KERNEL_STACK_SIZE; va < top; va += PAGE_SIZE) {
+			uintptr_t pa = frame_alloc(0, FRAME_KERNEL_STACK);
+			pte_t *pte = pa ? walk(kernel_root, va, true, PTE_G) : NULL;
+			if (!pte)
+				return -RV_ENOMEM;
+			*pte = pte_make(pa, PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D);
+		}
+	}
+	return 0;
+}
+
+static void probe_asids(uintptr_t root)
+{
+	/* Write all-ones to satp.ASID and read back which bits stick
+	 * (privileged spec 4.1.11: ASIDLEN is discovered this way). */
+	csr_write(satp, satp_make(root, SATP_ASID_MASK));
+	uint64_t asid = (csr_read(satp) >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+	have_asids = asid >= (uint64_t)CONFIG_MAX_PROCS;
+	csr_write(satp, satp_make(root, 0));
+	sfence_vma_all();
+}
+
+int vm_init(const struct boot_info *boot)
+{
+	int err;
+
+	kernel_root = table_alloc();
+	if (!kernel_root)
+		return -RV_ENOMEM;
+	/* MMIO below 2 GiB on both boards: device memory, never executable. */
+	for (uintptr_t a = 0; a < 2 * SV39_GIGAPAGE; a += SV39_GIGAPAGE)
+		map_gigapage(kernel_root, a, PTE_R | PTE_W);
+	for (unsigned int i = 0; i < boot->mem_count; i++) {
+		uintptr_t base = boot->mem[i].base & ~(SV39_GIGAPAGE - 1);
+		uintptr_t end = boot->mem[i].base + boot->mem[i].size;
+		if (end > RV_USER_BASE) {
+			printk("boot error: RAM at 0x%lx..0x%lx reaches user space (0x%lx): "
+			       "the 1:1 kernel map needs RAM below it\n",
+			       (unsigned long)boot->mem[i].base, (unsigned long)end, RV_USER_BASE);
+			return -RV_ERANGE;
+		}
+		for (uintptr_t a = base; a < end; a += SV39_GIGAPAGE)
+			map_gigapage(kernel_root, a, PTE_R | PTE_W | PTE_X);
+	}
+	err = map_kernel_stacks();
+	if (err)
+		return err;
+	probe_asids((uintptr_t)kernel_root);
+	return 0;
+}
+
+int as_create(struct addr_space *as, uint16_t asid)
+{
+	as->root = table_alloc();
+	if (!as->root)
+		return -RV_ENOMEM;
+	/* The kernel's entries (all but user space) are shared, not copied
+	 * deeper: the tables under them belong to the kernel. */
+	for (unsigned int i = 0; i < SV39_ENTRIES; i++) {
+		if (i < KERNEL_ROOT_USER_FIRST || i > KERNEL_ROOT_USER_LAST)
+			as->root[i] = kernel_root[i];
+	}
+	as->asid = have_asids ? asid : 0;
+	as->user_pages = 0;
+	return 0;
+}
+
+static void free_table(pte_t *table, int level, size_t *user_pages)
+{
+	for (unsigned int i = 0; i < SV39_ENTRIES; i++) {
+		pte_t pte = table[i];
+		if (!(pte & PTE_V))
+			continue;
+		if (level > 0 && !pte_is_leaf(pte)) {
+			free_table((pte_t *)pte_pa(pte), level - 1, user_pages);
+		} else if (!(pte & PTE_BORROWED)) {
+			frame_free(pte_pa(pte), 0, FRAME_USER);
+			(*user_pages)--;
+		}
+	}
+	frame_free((uintptr_t)table, 0, FRAME_PAGE_TABLE);
+}
+
+void as_destroy(struct addr_space *as)
+{
+	if (!as->root)
+		return;
+	for (unsigned int i = KERNEL_ROOT_USER_FIRST; i <= KERNEL_ROOT_USER_LAST; i++) {
+		pte_t pte = as->root[i];
+		if (pte & PTE_V)
+			free_table((pte_t *)pte_pa(pte), 1, &as->user_pages);
+	}
+	frame_free((uintptr_t)as->root, 0, FRAME_PAGE_TABLE);
+	if (as->user_pages)
+		panic("address space freed with %lu pages unaccounted", (unsigned long)as->user_pages);
+	if (as->asid)
+		sfence_vma_asid(as->asid);
+	else
+		sfence_vma_all();
+	as->root = NULL;
+}
+
+static bool user_range_ok(uintptr_t va, size_t size)
+{
+	return va >= RV_USER_BASE && size <= RV_USER_TOP - va && va + size <= RV_USER_TOP;
+}
+
+int as_map_anon(struct addr_space *as, uintptr_t va, size_t size, unsigned int perms)
+{
+	pte_t leaf = PTE_V | PTE_U | PTE_A | PTE_D | (perms & (PTE_R | PTE_W | PTE_X));
+
+	if ((va | size) & (PAGE_SIZE - 1) || !user_range_ok(va, size))
+		return -RV_EINVAL;
+	if ((perms & VM_WRITE) && (perms & VM_EXEC))
+		return -RV_EACCES;
+	for (uintptr_t a = va; a < va + size; a += PAGE_SIZE) {
+		pte_t *pte = walk(as->root, a, true, 0);
+		uintptr_t pa;
+		if (!pte)
+			return -RV_ENOMEM;
+		if (*pte & PTE_V)
+			return -RV_EEXIST;
+		pa = frame_alloc(0, FRAME_USER);
+		if (!pa)
+			return -RV_ENOMEM;
+		*pte = pte_make(pa, leaf);
+		as->user_pages++;
+	}
+	return 0;
+}
+
+void as_activate(const struct addr_space *as)
+{
+	csr_write(satp, satp_make((uintptr_t)as->root, as->asid));
+	/* Without ASIDs the old space's entries must go; with them, the
+	 * ASID tags keep spaces apart (4.2.1). */
+	if (!as->asid)
+		sfence_vma_all();
+}
+
+/* Kernel address of user byte va when it is mapped with all of need. */
+static uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
+{
+	pte_t *pte;
+
+	if (va < RV_USER_BASE || va >= RV_USER_TOP)
+		return NULL;
+	pte = walk(as->root, va, false, 0);
+	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
+		return NULL;
+	return (uint8_t *)(pte_pa(*pte) + (va & (PAGE_SIZE - 1)));
+}
+
+bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write)
+{
+	pte_t need = write ? PTE_R | PTE_W : PTE_R;
+
+	if (!user_range_ok(va, len))
+		return false;
+	if (!len)
+		return true;
+	for (uintptr_t page = va & ~(uintptr_t)(PAGE_SIZE - 1); page < va + len; page += PAGE_SIZE) {
+		if (!user_page(as, page, need))
+			return false;
+	}
+	return true;
+}
+
+static int copy_user(const struct addr_space *as, uintptr_t uva, void *kbuf, size_t len,
+		     pte_t need, bool to_user)
+{
+	uint8_t *k = kbuf;
+
+	if (!user_range_ok(uva, len))
+		return -RV_EFAULT;
+	while (len) {
+		size_t chunk = PAGE_SIZE - (uva & (PAGE_SIZE - 1));
+		uint8_t *p = user_page(as, uva, need);
+		if (!p)
+			return -RV_EFAULT;
+		if (chunk > len)
+			chunk = len;
+		if (to_user)
+			memcpy(p, k, chunk);
+		else
+			memcpy(k, p, chunk);
+		uva += chunk;
+		k += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t len)
+{
+	return copy_user(as, src, dst, len, PTE_R, false);
+}
+
+int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
+{
+	return copy_user(as, dst, (void *)src, len, PTE_R | PTE_W, true);
+}
+
+int vm_write_user_pages(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
+{
+	return copy_user(as, dst, (void *)src, len, 0, true);
+}
+
+int copy_string_from_user(const struct addr_space *as, char *dst, uintptr_t src, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		const uint8_t *p = user_page(as, src + i, PTE_R);
+		if (!p || src + i < src)
+			return -RV_EFAULT;
+		dst[i] = (char)*p;
+		if (!dst[i])
+			return (int)i;
+	}
+	return -RV_E2BIG;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The rvOS system calls for C programs. Each returns >= 0 on success or a
+ * negative code from <rvos/errno.h> (rv_strerror() names it).
+ */
+#ifndef RVOS_USER_H
+#define RVOS_USER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <rvos/errno.h>
+#include <rvos/syscall.h>
+
+static inline long rv_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r2 __asm__("a2") = a2;
+	register long r3 __asm__("a3") = a3;
+	register long r4 __asm__("a4") = a4;
+	register long r5 __asm__("a5") = a5;
+	register long r7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0)
+			 : "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5), "r"(r7)
+			 : "memory");
+	return r0;
+}
+
+static inline long rv_debug_write(const void *buf, size_t len)
+{
+	return rv_syscall(RV_SYS_DEBUG_WRITE, (long)buf, (long)len, 0, 0, 0, 0);
+}
+
+static inline __attribute__((noreturn)) void rv_exit(int code)
+{
+	rv_syscall(RV_SYS_EXIT, code, 0, 0, 0, 0, 0);
+	__builtin_unreachable();
+}
+
+/* Start a program from the initrd; argv is NULL-terminated and does not
+ * include the program name (the kernel passes name as argv[0]). */
+long rv_spawn(const char *name, const char *const argv[], unsigned int priority);
+
+/* Raw spawn: args are NUL-terminated strings back to back. */
+static inline long rv_spawn_raw(const char *name, const char *args, size_t args_len,
+				unsigned int priority)
+{
+	return rv_syscall(RV_SYS_SPAWN, (long)name, (long)args, (long)args_len, priority, 0, 0);
+}
+
+static inline long rv_wait(int pid, struct rv_exit_info *info)
+{
+	return rv_syscall(RV_SYS_WAIT, pid, (long)info, 0, 0, 0, 0);
+}
+
+static inline long rv_kill(int pid)
+{
+	return rv_syscall(RV_SYS_KILL, pid, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_getpid(void)
+{
+	return rv_syscall(RV_SYS_GETPID, 0, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_yield(void)
+{
+	return rv_syscall(RV_SYS_YIELD, 0, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_sleep_ns(uint64_t ns)
+{
+	return rv_syscall(RV_SYS_SLEEP, (long)ns, 0, 0, 0, 0, 0);
+}
+
+static inline uint64_t rv_clock_ns(void)
+{
+	uint64_t ns = 0;
+
+	rv_syscall(RV_SYS_CLOCK, (long)&ns, 0, 0, 0, 0, 0);
+	return ns;
+}
+
+static inline long rv_kstats(struct rv_kstats *out)
+{
+	return rv_syscall(RV_SYS_KSTATS, (long)out, 0, 0, 0, 0, 0);
+}
+
+/* Instructions retired so far (exact under QEMU -icount). */
+static inline uint64_t rv_instret(void)
+{
+	uint64_t n;
+
+	__asm__ volatile("rdinstret %0" : "=r"(n));
+	return n;
+}
+
+#endif /* RVOS_USER_H */

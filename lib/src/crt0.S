@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Process entry. The kernel sets sp (16-byte aligned, below the argv
+ * strings), a0 = argc and a1 = argv; every other register is zero. */
+	.section .text.start, "ax"
+	.globl _start
+_start:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	mv	s0, zero	/* end of the frame chain */
+	call	__rvos_start	/* (argc, argv): runs main, then exit */
+1:	j	1b

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Pack the app's programs into a cpio "newc" archive (the initrd).
+
+Entries are NAME=PATH; the archive is deterministic (fixed mtime, inode
+numbers by position, names sorted) so a rebuild with the same programs gives
+the same bytes. Host `cpio -t < initrd.cpio` lists it. Programs are copied
+with debug sections stripped (--strip) to keep the initrd small; the build
+folder keeps the unstripped ELF files in programs/ for gdb.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+MAGIC = b"070701"
+
+
+def header(ino, mode, size, name_len):
+    fields = [ino, mode, 0, 0, 1, 0, size, 0, 0, 0, 0, name_len, 0]
+    return MAGIC + b"".join(b"%08X" % f for f in fields)
+
+
+def pad4(n):
+    return (4 - n % 4) % 4
+
+
+def entry(ino, name, data, mode=0o100755):
+    raw_name = name.encode() + b"\0"
+    out = header(ino, mode, len(data), len(raw_name)) + raw_name
+    out += b"\0" * pad4(len(out))
+    out += data + b"\0" * pad4(len(data))
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("-o", "--output", required=True, help="archive to write")
+    p.add_argument("--strip", help="strip tool for ELF programs (riscv64-unknown-elf-strip)")
+    p.add_argument("entries", nargs="+", metavar="NAME=PATH", help="files to pack")
+    a = p.parse_args()
+    items = {}
+    for e in a.entries:
+        name, sep, path = e.partition("=")
+        if not sep or not name or "/" in name:
+            sys.exit(f"mkinitrd.py: bad entry '{e}': expected NAME=PATH with a plain NAME")
+        if name in items:
+            sys.exit(f"mkinitrd.py: '{name}' is in the initrd twice: rename one program")
+        items[name] = path
+    out = b""
+    with tempfile.TemporaryDirectory() as tmp:
+        for ino, name in enumerate(sorted(items), 1):
+            path = items[name]
+            try:
+                data = open(path, "rb").read()
+            except OSError as err:
+                sys.exit(f"mkinitrd.py: {path}: {err.strerror}")
+            if a.strip and data[:4] == b"\x7fELF":
+                stripped = os.path.join(tmp, name)
+                r = subprocess.run([a.strip, "--strip-debug", "-o", stripped, path],
+                                   capture_output=True, text=True)
+                if r.returncode == 0:
+                    data = open(stripped, "rb").read()
+            out += entry(ino, name, data)
+    out += entry(0, "TRAILER!!!", b"", mode=0)
+    out += b"\0" * pad4(len(out))
+    tmp_out = a.output + ".tmp"
+    with open(tmp_out, "wb") as f:
+        f.write(out)
+    os.replace(tmp_out, a.output)
+
+
+if __name__ == "__main__":
+    main()

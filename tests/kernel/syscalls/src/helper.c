@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The syscalls test's child: argv[1] says what to do.
+ *   exit N      exit with status N
+ *   argc        exit with argc (argv[0] included)
+ *   len         exit with strlen(argv[2])
+ *   sleep       sleep (very long)
+ *   kill PID    exit with -rv_kill(PID)
+ *   orphan      spawn `helper sleep` and exit with its pid
+ *   yield       yield a few times, exit 0
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <rvos/user.h>
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "exit") && argc > 2)
+		return atoi(argv[2]);
+	if (!strcmp(mode, "argc"))
+		return argc;
+	if (!strcmp(mode, "len") && argc > 2)
+		return (int)strlen(argv[2]);
+	if (!strcmp(mode, "sleep")) {
+		rv_sleep_ns(1000ULL * 1000000000ULL);
+		return 0;
+	}
+	if (!strcmp(mode, "kill") && argc > 2)
+		return (int)-rv_kill(atoi(argv[2]));
+	if (!strcmp(mode, "orphan")) {
+		static const char *const args[] = {"sleep", NULL};
+		return (int)rv_spawn("helper", args, 9);
+	}
+	if (!strcmp(mode, "yield")) {
+		for (int i = 0; i < 3; i++)
+			rv_yield();
+		return 0;
+	}
+	return 100;
+}

@@ -1,0 +1,497 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hostile arguments to every system call that takes a pointer, a length, a
+ * pid or a priority. Each call must fail with the exact error code and leave
+ * the process running; a few also check that nothing was written or printed.
+ *
+ * The pointers:
+ *   NULL                         below user space
+ *   KERNEL_ADDR                  the kernel image (mapped, no U bit)
+ *   UNMAPPED                     inside user space, nothing there
+ *   _end - 8 (+16 bytes)         the last data page into the unmapped one after it
+ *   STACK_BOTTOM - 8             the guard page under the stack into the stack
+ *   RV_USER_STACK_TOP - 8        the top of the stack into the unmapped last page
+ *   WRAP (+64 bytes)             a range that wraps around the address space
+ *   text / rodata                mapped and readable, not writable
+ */
+#include <stdint.h>
+#include <string.h>
+#include <rvos/memory_map.h>
+#include <rvos/user.h>
+#include "check.h"
+
+#define KERNEL_ADDR 0x80200000UL
+#define UNMAPPED (RV_USER_BASE + 0x80000000UL)
+#define WRAP 0xfffffffffffffff0UL
+#define STACK_BOTTOM (RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE)
+#define REG_PATTERN 0x5eed0000c0de0000UL
+
+extern char _end[];	/* end of the data segment, page-aligned (lib/user.ld) */
+long ecall_regs(long nr, long arg0, long arg1, uint64_t out[32]);
+
+static const char rodata_msg[] = "rodata is read-only\n";
+static char data_buf[64] __attribute__((aligned(8)));
+
+/* The top of the stack holds our argv[0] string; tests borrow its last
+ * bytes (strings ending on the last mapped byte) and put them back. */
+static uint8_t top_saved[64];
+
+/* RV_USER_STACK_TOP as a pointer the compiler cannot see through (it would
+ * take a constant address for a zero-sized object). */
+static uint8_t *stack_top(void)
+{
+	uintptr_t t = RV_USER_STACK_TOP;
+
+	__asm__("" : "+r"(t));
+	return (uint8_t *)t;
+}
+
+static char *top_put(const void *bytes, size_t len)
+{
+	uint8_t *top = stack_top();
+
+	memcpy(top_saved, top - sizeof(top_saved), sizeof(top_saved));
+	memcpy(top - len, bytes, len);
+	return (char *)(top - len);
+}
+
+static void top_restore(void)
+{
+	memcpy(stack_top() - sizeof(top_saved), top_saved, sizeof(top_saved));
+}
+
+static uintptr_t end_addr(void)
+{
+	uintptr_t e = (uintptr_t)_end;
+
+	/* keep the compiler from reasoning about _end as an object */
+	__asm__("" : "+r"(e));
+	return e;
+}
+
+/* The pointers that are wrong for every call, whatever the length. */
+struct bad_ptr {
+	const char *name;
+	uintptr_t addr;
+};
+
+static const struct bad_ptr bad_ptrs[] = {
+	{"NULL", 0},
+	{"kernel address", KERNEL_ADDR},
+	{"unmapped user address", UNMAPPED},
+	{"guard page under the stack", STACK_BOTTOM - 4096},
+	{"wrap-around", WRAP},
+	{"user top", RV_USER_TOP - 8},
+	{"high half", 0xffffffffc0000000UL},
+};
+#define N_BAD (sizeof(bad_ptrs) / sizeof(bad_ptrs[0]))
+
+static char what[160];
+
+static const char *say(const char *call, const char *detail)
+{
+	snprintf(what, sizeof(what), "%s: %s", call, detail);
+	return what;
+}
+
+/* ------------------------------------------------------------------ debug_write */
+
+static void test_debug_write(void)
+{
+	static const char ok_msg[] = "syscalls: debug_write works\n";
+	uintptr_t end = end_addr();
+
+	CHECK_EQ("debug_write: valid buffer", rv_debug_write(ok_msg, sizeof(ok_msg) - 1),
+		 sizeof(ok_msg) - 1);
+	CHECK_EQ("debug_write: rodata is readable", rv_debug_write(rodata_msg, sizeof(rodata_msg) - 1),
+		 sizeof(rodata_msg) - 1);
+	CHECK_EQ("debug_write: valid buffer, length 0", rv_debug_write(ok_msg, 0), 0);
+	for (unsigned int i = 0; i < N_BAD; i++) {
+		CHECK_EQ(say("debug_write 16 bytes", bad_ptrs[i].name),
+			 rv_debug_write((void *)bad_ptrs[i].addr, 16), -RV_EFAULT);
+		CHECK_EQ(say("debug_write 64 bytes", bad_ptrs[i].name),
+			 rv_debug_write((void *)bad_ptrs[i].addr, 64), -RV_EFAULT);
+	}
+	/* The kernel refuses a pointer outside user space even for 0 bytes. */
+	CHECK_EQ("debug_write: NULL, length 0", rv_debug_write(NULL, 0), -RV_EFAULT);
+	CHECK_EQ("debug_write: kernel address, length 0", rv_debug_write((void *)KERNEL_ADDR, 0),
+		 -RV_EFAULT);
+	/* Straddling ranges: the first bytes are fine, the rest is not mapped. */
+	CHECK_EQ("debug_write: end of data into unmapped page",
+		 rv_debug_write((void *)(end - 8), 16), -RV_EFAULT);
+	CHECK_EQ("debug_write: last byte of data, 0 bytes", rv_debug_write((void *)(end - 1), 0), 0);
+	CHECK_EQ("debug_write: last byte of the stack", rv_debug_write(top_put("\n", 1), 1), 1);
+	top_restore();
+	CHECK_EQ("debug_write: guard page into stack",
+		 rv_debug_write((void *)(STACK_BOTTOM - 8), 16), -RV_EFAULT);
+	CHECK_EQ("debug_write: stack top into unmapped page",
+		 rv_debug_write((void *)(RV_USER_STACK_TOP - 8), 16), -RV_EFAULT);
+	/* Lengths: over the limit is EINVAL, checked before the pointer. */
+	CHECK_EQ("debug_write: CONFIG_DEBUG_WRITE_MAX + 1",
+		 rv_debug_write(data_buf, CONFIG_DEBUG_WRITE_MAX + 1), -RV_EINVAL);
+	CHECK_EQ("debug_write: huge length", rv_debug_write(data_buf, (size_t)1 << 40), -RV_EINVAL);
+	CHECK_EQ("debug_write: length ~0", rv_debug_write(data_buf, ~(size_t)0), -RV_EINVAL);
+	CHECK_EQ("debug_write: NULL with huge length", rv_debug_write(NULL, ~(size_t)0),
+		 -RV_EINVAL);
+	CHECK_EQ("debug_write: wrap-around with length ~0", rv_debug_write((void *)WRAP, ~(size_t)0),
+		 -RV_EINVAL);
+}
+
+/* ------------------------------------------------------------------ spawn */
+
+static long spawn_raw(uintptr_t name, uintptr_t args, size_t len, unsigned long prio)
+{
+	return rv_syscall(RV_SYS_SPAWN, (long)name, (long)args, (long)len, (long)prio, 0, 0);
+}
+
+/* Spawn a program with argv[1..] = args (NUL-separated), wait, return its exit code. */
+static long run_helper_named(const char *name, const char *args, size_t len, unsigned int prio,
+			     int *reason)
+{
+	struct rv_exit_info info;
+	long pid = rv_spawn_raw(name, args, len, prio);
+
+	if (pid < 0)
+		return pid;
+	if (rv_wait((int)pid, &info) != pid)
+		return -1000;
+	*reason = info.reason;
+	return info.code;
+}
+
+static long run_helper(const char *args, size_t len, unsigned int prio, int *reason)
+{
+	return run_helper_named("helper", args, len, prio, reason);
+}
+
+static void test_spawn(void)
+{
+	static char args[CONFIG_SPAWN_ARGS_MAX_BYTES + 64];
+	uintptr_t end = end_addr();
+	char *p;
+	int reason = -1;
+	size_t n;
+
+	/* The name */
+	for (unsigned int i = 0; i < N_BAD; i++)
+		CHECK_EQ(say("spawn name", bad_ptrs[i].name),
+			 spawn_raw(bad_ptrs[i].addr, (uintptr_t)"x", 2, 8), -RV_EFAULT);
+	CHECK_EQ("spawn: empty name", rv_spawn_raw("", NULL, 0, 8), -RV_EINVAL);
+	memset(args, 'n', CONFIG_PROC_NAME_MAX);
+	args[CONFIG_PROC_NAME_MAX] = 0;
+	CHECK_EQ("spawn: name of CONFIG_PROC_NAME_MAX chars", rv_spawn_raw(args, NULL, 0, 8),
+		 -RV_E2BIG);
+	args[CONFIG_PROC_NAME_MAX - 1] = 0;
+	CHECK_EQ("spawn: name of CONFIG_PROC_NAME_MAX - 1 chars (not in the initrd)",
+		 rv_spawn_raw(args, "", 0, 8), -RV_ENOENT);
+	CHECK_EQ("spawn: no such program", rv_spawn_raw("no_such_program", "", 0, 8), -RV_ENOENT);
+	CHECK_EQ("spawn: name differs in case", rv_spawn_raw("HELPER", "", 0, 8), -RV_ENOENT);
+	CHECK_EQ("spawn: a prefix of a program's name", rv_spawn_raw("help", "", 0, 8), -RV_ENOENT);
+	/* A name without its NUL that runs into the unmapped page over the stack. */
+	p = top_put("helper", 6);
+	CHECK_EQ("spawn: unterminated name running off the stack top",
+		 spawn_raw((uintptr_t)p, (uintptr_t)"", 0, 8), -RV_EFAULT);
+	top_restore();
+	/* A name whose NUL is the last mapped byte is fine. */
+	p = top_put("helper\0", 7);
+	CHECK_EQ("spawn: name ending on the last byte of the stack",
+		 run_helper_named(p, "exit\0" "6", 7, 8, &reason), 6);
+	top_restore();
+
+	/* The arguments */
+	for (unsigned int i = 0; i < N_BAD; i++)
+		CHECK_EQ(say("spawn args", bad_ptrs[i].name),
+			 spawn_raw((uintptr_t)"helper", bad_ptrs[i].addr, 4, 8), -RV_EFAULT);
+	CHECK_EQ("spawn args: end of data into unmapped page",
+		 spawn_raw((uintptr_t)"helper", end - 8, 16, 8), -RV_EFAULT);
+	CHECK_EQ("spawn args: guard page into stack",
+		 spawn_raw((uintptr_t)"helper", STACK_BOTTOM - 8, 16, 8), -RV_EFAULT);
+	CHECK_EQ("spawn args: CONFIG_SPAWN_ARGS_MAX_BYTES + 1",
+		 spawn_raw((uintptr_t)"helper", (uintptr_t)args, CONFIG_SPAWN_ARGS_MAX_BYTES + 1, 8),
+		 -RV_E2BIG);
+	CHECK_EQ("spawn args: huge length", spawn_raw((uintptr_t)"helper", (uintptr_t)args, ~0UL, 8),
+		 -RV_E2BIG);
+	CHECK_EQ("spawn args: wrap-around, huge length", spawn_raw((uintptr_t)"helper", WRAP, ~0UL, 8),
+		 -RV_E2BIG);
+	CHECK_EQ("spawn args: not NUL-terminated", rv_spawn_raw("helper", "exit", 4, 8), -RV_EINVAL);
+	/* CONFIG_SPAWN_MAX_ARGS counts argv[0]: mode + (MAX - 2) more is the limit. */
+	n = 0;
+	n += (size_t)sprintf(args, "argc") + 1;
+	for (int i = 0; i < CONFIG_SPAWN_MAX_ARGS - 2; i++)
+		n += (size_t)sprintf(args + n, "a%d", i) + 1;
+	CHECK_EQ("spawn: CONFIG_SPAWN_MAX_ARGS arguments (argv[0] included) run",
+		 run_helper(args, n, 8, &reason), CONFIG_SPAWN_MAX_ARGS);
+	n += (size_t)sprintf(args + n, "one-too-many") + 1;
+	CHECK_EQ("spawn: CONFIG_SPAWN_MAX_ARGS + 1 arguments", rv_spawn_raw("helper", args, n, 8),
+		 -RV_E2BIG);
+	/* Empty strings are arguments too. */
+	CHECK_EQ("spawn: empty arguments count", run_helper("argc\0\0", 7, 8, &reason), 4);
+	/* Exactly CONFIG_SPAWN_ARGS_MAX_BYTES bytes: "len", one long string. */
+	memset(args, 0, sizeof(args));
+	strcpy(args, "len");
+	memset(args + 4, 'L', CONFIG_SPAWN_ARGS_MAX_BYTES - 5);
+	CHECK_EQ("spawn: CONFIG_SPAWN_ARGS_MAX_BYTES bytes of arguments arrive whole",
+		 run_helper(args, CONFIG_SPAWN_ARGS_MAX_BYTES, 8, &reason),
+		 CONFIG_SPAWN_ARGS_MAX_BYTES - 5);
+	CHECK_EQ("spawn: ... with a normal exit", reason, RV_EXIT_NORMAL);
+	/* Arguments ending on the last mapped byte; then one byte more. */
+	p = top_put("exit\0" "5", 7);
+	CHECK_EQ("spawn: args ending on the last byte of the stack", run_helper(p, 7, 8, &reason), 5);
+	CHECK_EQ("spawn: args running off the stack top", rv_spawn_raw("helper", p, 8, 8), -RV_EFAULT);
+	top_restore();
+
+	/* The priority: NUM_PRIORITIES - 1 is the lowest valid one. */
+	CHECK_EQ("spawn: priority NUM_PRIORITIES", rv_spawn_raw("helper", "", 0, CONFIG_NUM_PRIORITIES),
+		 -RV_EINVAL);
+	CHECK_EQ("spawn: priority ~0u", rv_spawn_raw("helper", "", 0, ~0u), -RV_EINVAL);
+	CHECK_EQ("spawn: priority with high bits set",
+		 spawn_raw((uintptr_t)"helper", (uintptr_t)"", 0, (1UL << 32) + 9), -RV_EINVAL);
+	CHECK_EQ("spawn: priority -1 (64-bit)", spawn_raw((uintptr_t)"helper", (uintptr_t)"", 0, ~0UL),
+		 -RV_EINVAL);
+	CHECK_EQ("spawn: priority NUM_PRIORITIES - 1 runs",
+		 run_helper("exit\0" "3", 7, CONFIG_NUM_PRIORITIES - 1, &reason), 3);
+	CHECK_EQ("spawn: priority 0 runs", run_helper("exit\0" "4", 7, 0, &reason), 4);
+}
+
+/* ------------------------------------------------------------------ wait */
+
+static void test_wait(void)
+{
+	struct rv_exit_info info;
+	char raw[sizeof(info) + 8] __attribute__((aligned(8)));
+	uintptr_t end = end_addr();
+	long pid, r;
+
+	/* No children at all */
+	CHECK_EQ("wait(-1) without children", rv_wait(-1, &info), -RV_ECHILD);
+	CHECK_EQ("wait(-1, NULL) without children", rv_wait(-1, NULL), -RV_ECHILD);
+	CHECK_EQ("wait(own pid)", rv_wait((int)rv_getpid(), &info), -RV_ECHILD);
+	CHECK_EQ("wait(no such pid)", rv_wait(0x7ffffff0, &info), -RV_ECHILD);
+	CHECK_EQ("wait(0)", rv_wait(0, &info), -RV_EINVAL);
+	CHECK_EQ("wait(-5)", rv_wait(-5, &info), -RV_EINVAL);
+	CHECK_EQ("wait(INT32_MIN)", rv_wait(INT32_MIN, &info), -RV_EINVAL);
+	/* The pointer is checked first */
+	CHECK_EQ("wait(-1, kernel address) without children", rv_wait(-1, (void *)KERNEL_ADDR),
+		 -RV_EFAULT);
+
+	/* A zombie child that must survive every bad pointer. The helper runs
+	 * at a higher priority than we do: it has exited when spawn returns. */
+	pid = rv_spawn_raw("helper", "exit\0" "42", 8, 7);
+	CHECK("spawn helper for wait", pid > 0);
+	for (unsigned int i = 1; i < N_BAD; i++)	/* NULL is allowed: no info wanted */
+		CHECK_EQ(say("wait info", bad_ptrs[i].name), rv_wait((int)pid, (void *)bad_ptrs[i].addr),
+			 -RV_EFAULT);
+	CHECK_EQ("wait info: end of data into unmapped page",
+		 rv_wait((int)pid, (void *)(end - 8)), -RV_EFAULT);
+	CHECK_EQ("wait info: guard page into stack", rv_wait((int)pid, (void *)(STACK_BOTTOM - 8)),
+		 -RV_EFAULT);
+	CHECK_EQ("wait info: stack top into unmapped page",
+		 rv_wait((int)pid, (void *)(RV_USER_STACK_TOP - 8)), -RV_EFAULT);
+	CHECK_EQ("wait info: read-only text", rv_wait((int)pid, (void *)(uintptr_t)test_wait),
+		 -RV_EFAULT);
+	CHECK_EQ("wait info: read-only rodata", rv_wait((int)pid, (void *)rodata_msg), -RV_EFAULT);
+	CHECK_EQ("wait(-1) info: kernel address", rv_wait(-1, (void *)KERNEL_ADDR), -RV_EFAULT);
+	/* Still there: reap it into a misaligned (but writable) buffer. */
+	memset(raw, 0xee, sizeof(raw));
+	r = rv_wait((int)pid, (void *)(raw + 1));
+	CHECK_EQ("wait: the child survived the bad pointers", r, pid);
+	memcpy(&info, raw + 1, sizeof(info));
+	CHECK_EQ("wait: misaligned info, reason", info.reason, RV_EXIT_NORMAL);
+	CHECK_EQ("wait: misaligned info, code", info.code, 42);
+	CHECK_EQ("wait: byte before info untouched", (uint8_t)raw[0], 0xee);
+	CHECK_EQ("wait: byte after info untouched", (uint8_t)raw[1 + sizeof(info)], 0xee);
+	CHECK_EQ("wait: reaped child is gone", rv_wait((int)pid, &info), -RV_ECHILD);
+
+	/* NULL info: reaps without telling. */
+	pid = rv_spawn_raw("helper", "exit\0" "1", 7, 7);
+	CHECK_EQ("wait(pid, NULL) reaps", rv_wait((int)pid, NULL), pid);
+	CHECK_EQ("wait after wait(pid, NULL)", rv_wait(-1, &info), -RV_ECHILD);
+}
+
+/* ------------------------------------------------------------------ kill */
+
+static void test_kill(void)
+{
+	struct rv_exit_info info;
+	char arg[32];
+	int reason = -1;
+	long sleeper, zombie, orphan, n;
+
+	CHECK_EQ("kill(0)", rv_kill(0), -RV_ESRCH);
+	CHECK_EQ("kill(-5)", rv_kill(-5), -RV_ESRCH);
+	CHECK_EQ("kill(-1)", rv_kill(-1), -RV_ESRCH);
+	CHECK_EQ("kill(INT32_MIN)", rv_kill(INT32_MIN), -RV_ESRCH);
+	CHECK_EQ("kill(no such pid)", rv_kill(0x7ffffff0), -RV_ESRCH);
+	CHECK_EQ("kill(own pid)", rv_kill((int)rv_getpid()), -RV_EINVAL);
+
+	/* A child that sleeps: a sibling may not kill it, nor us. */
+	sleeper = rv_spawn_raw("helper", "sleep", 6, 7);
+	CHECK("spawn sleeping helper", sleeper > 0);
+	n = (size_t)snprintf(arg, sizeof(arg), "kill%c%ld", 0, sleeper) + 1;
+	CHECK_EQ("kill(sibling) from another child", run_helper(arg, (size_t)n, 8, &reason),
+		 RV_EPERM);
+	n = (size_t)snprintf(arg, sizeof(arg), "kill%c%ld", 0, rv_getpid()) + 1;
+	CHECK_EQ("kill(parent) from a child", run_helper(arg, (size_t)n, 8, &reason), RV_EPERM);
+	n = (size_t)snprintf(arg, sizeof(arg), "kill%c%d", 0, 0) + 1;
+	CHECK_EQ("kill(0) from a child", run_helper(arg, (size_t)n, 8, &reason), RV_ESRCH);
+	CHECK_EQ("kill(own child)", rv_kill((int)sleeper), 0);
+	CHECK_EQ("kill(own child) twice", rv_kill((int)sleeper), -RV_ESRCH);
+	CHECK_EQ("wait for the killed child", rv_wait((int)sleeper, &info), sleeper);
+	CHECK_EQ("killed child: reason", info.reason, RV_EXIT_KILLED);
+	CHECK_EQ("kill(reaped child)", rv_kill((int)sleeper), -RV_ESRCH);
+
+	/* A zombie cannot be killed; wait still reports its own exit. */
+	zombie = rv_spawn_raw("helper", "exit\0" "9", 7, 7);
+	CHECK_EQ("kill(zombie child)", rv_kill((int)zombie), -RV_ESRCH);
+	CHECK_EQ("wait for the zombie", rv_wait((int)zombie, &info), zombie);
+	CHECK_EQ("zombie: reason stays normal", info.reason, RV_EXIT_NORMAL);
+	CHECK_EQ("zombie: code", info.code, 9);
+
+	/* A grandchild whose parent exited (an orphan): not ours to kill. */
+	orphan = run_helper("orphan", 7, 8, &reason);
+	CHECK("helper reports its child's pid", orphan > 0);
+	CHECK_EQ("kill(orphaned grandchild)", rv_kill((int)orphan), -RV_EPERM);
+	CHECK_EQ("wait(orphaned grandchild)", rv_wait((int)orphan, &info), -RV_ECHILD);
+}
+
+/* ------------------------------------------------------------------ clock, kstats */
+
+static long clock_raw(uintptr_t out)
+{
+	return rv_syscall(RV_SYS_CLOCK, (long)out, 0, 0, 0, 0, 0);
+}
+
+static long kstats_raw(uintptr_t out)
+{
+	return rv_syscall(RV_SYS_KSTATS, (long)out, 0, 0, 0, 0, 0);
+}
+
+/* out + size reaches past the top of the stack: nothing may be written. */
+static void check_no_partial_write(const char *call, long (*fn)(uintptr_t), size_t size)
+{
+	uint8_t *top = stack_top();
+	uint8_t saved[64];
+	size_t keep = size / 2;
+	int untouched = 1;
+
+	memcpy(saved, top - keep, keep);
+	memset(top - keep, 0xa5, keep);
+	CHECK_EQ(say(call, "stack top into unmapped page"), fn(RV_USER_STACK_TOP - keep), -RV_EFAULT);
+	for (size_t i = 0; i < keep; i++)
+		untouched &= top[-1 - (long)i] == 0xa5;
+	CHECK(say(call, "a refused call writes nothing (verify before impl)"), untouched);
+	memcpy(top - keep, saved, keep);
+}
+
+static void test_clock_kstats(void)
+{
+	uint8_t raw[sizeof(struct rv_kstats) + 8] __attribute__((aligned(8)));
+	struct rv_kstats ks;
+	uint64_t ns = 0, ns2;
+
+	for (unsigned int i = 0; i < N_BAD; i++) {
+		CHECK_EQ(say("clock", bad_ptrs[i].name), clock_raw(bad_ptrs[i].addr), -RV_EFAULT);
+		CHECK_EQ(say("kstats", bad_ptrs[i].name), kstats_raw(bad_ptrs[i].addr), -RV_EFAULT);
+	}
+	/* (Ranges from the end of data into the unmapped page are tried at the
+	 * stack top below, where a wrong partial write cannot hurt.) */
+	CHECK_EQ("clock: guard page into stack", clock_raw(STACK_BOTTOM - 4), -RV_EFAULT);
+	CHECK_EQ("kstats: guard page into stack", kstats_raw(STACK_BOTTOM - 8), -RV_EFAULT);
+	CHECK_EQ("clock: read-only text", clock_raw((uintptr_t)test_clock_kstats), -RV_EFAULT);
+	CHECK_EQ("kstats: read-only rodata", kstats_raw((uintptr_t)rodata_msg), -RV_EFAULT);
+	CHECK_EQ("clock: wrap-around", clock_raw(0xfffffffffffffffcUL), -RV_EFAULT);
+	check_no_partial_write("clock", clock_raw, sizeof(uint64_t));
+	check_no_partial_write("kstats", kstats_raw, sizeof(struct rv_kstats));
+
+	/* Valid calls, also into the last bytes of data and misaligned. */
+	CHECK_EQ("clock: valid", clock_raw((uintptr_t)&ns), 0);
+	CHECK("clock: time has passed since boot", ns > 0);
+	CHECK_EQ("clock: last 8 bytes of the stack", clock_raw((uintptr_t)top_put("", 0) - 8), 0);
+	top_restore();
+	CHECK_EQ("clock: misaligned", clock_raw((uintptr_t)(raw + 3)), 0);
+	memcpy(&ns2, raw + 3, sizeof(ns2));
+	CHECK("clock: monotonic", ns2 >= ns);
+	CHECK_EQ("kstats: valid", rv_kstats(&ks), 0);
+	CHECK_EQ("kstats: misaligned", kstats_raw((uintptr_t)(raw + 1)), 0);
+	CHECK("kstats: frames_free <= frames_total", ks.frames_free <= ks.frames_total);
+	CHECK("kstats: procs_used in 1..procs_max", ks.procs_used >= 1 && ks.procs_used <= ks.procs_max);
+	CHECK_EQ("kstats: procs_max", ks.procs_max, CONFIG_MAX_PROCS);
+	CHECK("kstats: counts system calls", ks.syscalls > 100);
+}
+
+/* ------------------------------------------------------------------ numbers, registers */
+
+static void test_numbers(void)
+{
+	CHECK_EQ("syscall RV_SYS_COUNT", rv_syscall(RV_SYS_COUNT, 0, 0, 0, 0, 0, 0), -RV_ENOSYS);
+	CHECK_EQ("syscall 1000", rv_syscall(1000, 0, 0, 0, 0, 0, 0), -RV_ENOSYS);
+	CHECK_EQ("syscall 0x7fffffff", rv_syscall(0x7fffffff, 0, 0, 0, 0, 0, 0), -RV_ENOSYS);
+	CHECK_EQ("syscall -1", rv_syscall(-1, 0, 0, 0, 0, 0, 0), -RV_ENOSYS);
+	CHECK_EQ("syscall 1 << 63", rv_syscall((long)(1UL << 63), 0, 0, 0, 0, 0, 0), -RV_ENOSYS);
+	/* High bits must not be dropped: this is not getpid. */
+	CHECK_EQ("syscall (1 << 32) + RV_SYS_GETPID",
+		 rv_syscall((long)((1UL << 32) + RV_SYS_GETPID), 0, 0, 0, 0, 0, 0), -RV_ENOSYS);
+	CHECK_EQ("syscall (1 << 32) + RV_SYS_EXIT",
+		 rv_syscall((long)((1UL << 32) + RV_SYS_EXIT), 0, 0, 0, 0, 0, 0), -RV_ENOSYS);
+	CHECK("getpid > 0", rv_getpid() > 0);
+	CHECK_EQ("yield alone", rv_yield(), 0);
+	CHECK_EQ("sleep 0", rv_sleep_ns(0), 0);
+}
+
+static void check_regs(const char *call, long nr, long a0, long a1, long want)
+{
+	uint64_t out[32];
+	uintptr_t gp, tp;
+	long ret;
+
+	__asm__ volatile("mv %0, gp" : "=r"(gp));
+	__asm__ volatile("mv %0, tp" : "=r"(tp));
+	ret = ecall_regs(nr, a0, a1, out);
+	CHECK_EQ(say(call, "result"), ret, want);
+	for (int r = 1; r < 32; r++) {
+		uint64_t expect = REG_PATTERN + (uint64_t)r;
+		char reg[80];
+
+		switch (r) {
+		case 2: expect = out[0]; break;		/* sp */
+		case 3: expect = gp; break;
+		case 4: expect = tp; break;
+		case 10: continue;			/* a0: the result */
+		case 11: expect = (uint64_t)a1; break;
+		case 17: expect = (uint64_t)nr; break;	/* a7 */
+		}
+		snprintf(reg, sizeof(reg), "x%d preserved", r);
+		if (!CHECK(say(call, reg), out[r] == expect))
+			printf("    x%d = 0x%lx, want 0x%lx\n", r, (unsigned long)out[r],
+			       (unsigned long)expect);
+	}
+}
+
+static void test_registers(void)
+{
+	long other;
+
+	check_regs("getpid regs", RV_SYS_GETPID, 0, 0, rv_getpid());
+	check_regs("ENOSYS regs", 777, 1, 2, -RV_ENOSYS);
+	check_regs("EFAULT regs", RV_SYS_DEBUG_WRITE, 0, 16, -RV_EFAULT);
+	check_regs("clock EFAULT regs", RV_SYS_CLOCK, KERNEL_ADDR, 0, -RV_EFAULT);
+	check_regs("sleep regs", RV_SYS_SLEEP, 1000000, 0, 0);
+	/* A real switch to another process and back. */
+	other = rv_spawn_raw("helper", "yield", 6, 8);
+	CHECK("spawn yielding helper", other > 0);
+	check_regs("yield regs (switch)", RV_SYS_YIELD, 0, 0, 0);
+	CHECK_EQ("wait for yielding helper", rv_wait((int)other, NULL), other);
+}
+
+int main(void)
+{
+	test_numbers();
+	test_debug_write();
+	test_spawn();
+	test_wait();
+	test_kill();
+	test_clock_kstats();
+	test_registers();
+	/* Still alive, and the console still works. */
+	return check_report("syscalls");
+}
