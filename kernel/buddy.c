@@ -69,7 +69,7 @@ static void free_block(struct buddy_zone *z, uintptr_t addr, unsigned int order)
 			break;
 		list_remove(node_of(buddy));
 		/* The merged block starts at the lower half; the upper head becomes a tail. */
-		if (buddy > addr) {
+		if (buddy < addr) {
 			*meta_of(z, addr) = META_TAIL;
 			addr = buddy;
 		} else {

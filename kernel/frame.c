@@ -109,7 +109,7 @@ int frame_init_zone(uintptr_t base, uintptr_t end)
 	}
 
 	/*
-	 * buddy_init writes its metadata at the start of the range: move the start
+	 * The metadata goes at the start of the zone's range: move the start
 	 * past every reservation the metadata would land on (firmware or the
 	 * kernel image usually sit at the bottom of RAM). Each step moves start
 	 * up, so this ends.

@@ -162,6 +162,13 @@ void as_destroy(struct addr_space *as)
 {
 	if (!as->root)
 		return;
+	/* A process ending itself still runs on these tables: move to the
+	 * kernel's own before freeing them (a freed page gets free-list links
+	 * written into it, and the root's first entries map the UART). */
+	if ((csr_read(satp) & SATP_PPN_MASK) == (uintptr_t)as->root >> SV39_PAGE_SHIFT) {
+		csr_write(satp, satp_make((uintptr_t)kernel_root, 0));
+		sfence_vma_all();
+	}
 	for (unsigned int i = KERNEL_ROOT_USER_FIRST; i <= KERNEL_ROOT_USER_LAST; i++) {
 		pte_t pte = as->root[i];
 		if (pte & PTE_V)

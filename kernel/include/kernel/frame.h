@@ -37,8 +37,9 @@ struct frame_stats {
 /*
  * Hand RAM [base, end) to the allocator as a new zone. 0, -RV_EINVAL for an
  * inverted range or one overlapping an existing zone, -RV_ENOSPC when all
- * CONFIG_DT_MAX_MEMORY_RANGES zones exist, -RV_ENOMEM when too little is left
- * once reserved ranges and the zone's own metadata are taken out.
+ * CONFIG_DT_MAX_MEMORY_RANGES zones exist, -RV_ENOMEM when, above the
+ * reservations at its start, the range has no room for its metadata (one byte
+ * per page) plus one page.
  */
 int frame_init_zone(uintptr_t base, uintptr_t end);
 

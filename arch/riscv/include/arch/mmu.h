@@ -30,6 +30,7 @@ typedef uint64_t pte_t;
 #define SATP_MODE_SV39 (8UL << 60)
 #define SATP_ASID_SHIFT 44
 #define SATP_ASID_MASK 0xffffUL
+#define SATP_PPN_MASK ((1UL << 44) - 1)
 
 static inline unsigned int sv39_index(uint64_t va, int level)
 {
