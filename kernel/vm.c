@@ -184,9 +184,10 @@ void as_destroy(struct addr_space *as)
 	as->root = NULL;
 }
 
+/* [va, va + size) lies in user space; written so that no sum can wrap. */
 static bool user_range_ok(uintptr_t va, size_t size)
 {
-	return va >= RV_USER_BASE && size <= RV_USER_TOP - va && va + size <= RV_USER_TOP;
+	return va >= RV_USER_BASE && va <= RV_USER_TOP && size <= RV_USER_TOP - va;
 }
 
 int as_map_anon(struct addr_space *as, uintptr_t va, size_t size, unsigned int perms)
@@ -282,6 +283,9 @@ int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t
 
 int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
 {
+	/* All or nothing: a refused copy must not leave half its bytes behind. */
+	if (!user_access_ok(as, dst, len, true))
+		return -RV_EFAULT;
 	return copy_user(as, dst, (void *)src, len, PTE_R | PTE_W, true);
 }
 
