@@ -174,7 +174,7 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
 	/*
 	 * Walk the whole structure block once so later lookups can trust its
 	 * shape: one root at offset 0, balanced nesting no deeper than
-	 * FDT_MAX_DEPTH, properties only inside nodes, FDT_END at the end.
+	 * CONFIG_DT_MAX_DEPTH, properties only inside nodes, FDT_END at the end.
 	 * Every token advances off by at least 4, so this terminates.
 	 */
 	for (off = 0;; off = next) {
@@ -189,7 +189,7 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t max_size)
 			if (depth < 0 && seen_root)
 				return -RV_EBADMSG;
 			seen_root = true;
-			if (++depth > FDT_MAX_DEPTH)
+			if (++depth > CONFIG_DT_MAX_DEPTH)
 				return -RV_EBADMSG;
 			break;
 		case FDT_END_NODE:
@@ -272,7 +272,7 @@ int fdt_next_sibling(const struct fdt *fdt, int node)
 
 int fdt_parent(const struct fdt *fdt, int node)
 {
-	int stack[FDT_MAX_DEPTH + 1];
+	int stack[CONFIG_DT_MAX_DEPTH + 1];
 	int depth = 0;
 	int off;
 
@@ -283,7 +283,7 @@ int fdt_parent(const struct fdt *fdt, int node)
 	for (off = fdt_next_node(fdt, -1, &depth); off >= 0;
 	     off = fdt_next_node(fdt, off, &depth)) {
 		/* fdt_init bounds the depth, but do not trust it with an array index. */
-		if (depth < 0 || depth > FDT_MAX_DEPTH)
+		if (depth < 0 || depth > CONFIG_DT_MAX_DEPTH)
 			return -RV_EBADMSG;
 		stack[depth] = off;
 		if (off == node)

@@ -5,9 +5,7 @@
 #include <stdio.h>
 #include <rvos/user.h>
 
-#define STDOUT_BUFFER 256
-
-static char out_buf[STDOUT_BUFFER];
+static char out_buf[CONFIG_USER_STDOUT_BUFFER];
 static size_t out_len;
 
 static int out_flush(FILE *f)

@@ -30,8 +30,6 @@
 #define FDT_NOP 0x4u
 #define FDT_END 0x9u
 
-/* Deepest nesting accepted (root = depth 0); real trees stay under 8. */
-#define FDT_MAX_DEPTH 32
 
 struct fdt {
 	const uint8_t *blob;
@@ -49,7 +47,7 @@ struct fdt {
  * max_size bytes may be read. Returns 0, -RV_EINVAL (NULL argument),
  * -RV_ERANGE (totalsize exceeds max_size: the blob is truncated) or
  * -RV_EBADMSG (anything else wrong: magic, version, block layout, tokens,
- * nesting deeper than FDT_MAX_DEPTH).
+ * nesting deeper than CONFIG_DT_MAX_DEPTH).
  */
 int fdt_init(struct fdt *fdt, const void *blob, size_t max_size);
 

@@ -827,9 +827,9 @@ static void test_structure(void)
 	fdtb_raw32(&b, 0xdeadbeef);
 	CHECK_EQ_INT(init_built(&b), 0);
 
-	/* Nesting: FDT_MAX_DEPTH levels below the root are fine, one more is not. */
+	/* Nesting: CONFIG_DT_MAX_DEPTH levels below the root are fine, one more is not. */
 	for (i = 0; i < 2; i++) {
-		unsigned int d, levels = FDT_MAX_DEPTH + i;
+		unsigned int d, levels = CONFIG_DT_MAX_DEPTH + i;
 
 		fdtb_init(&b);
 		fdtb_begin_node(&b, "");
@@ -849,7 +849,7 @@ static void test_nops_and_depth(void)
 	struct fdt fdt;
 	size_t size;
 	uint8_t *blob;
-	char path[3 * FDT_MAX_DEPTH + 2];
+	char path[3 * CONFIG_DT_MAX_DEPTH + 2];
 	int node, parent, depth;
 	unsigned int d;
 
@@ -882,20 +882,20 @@ static void test_nops_and_depth(void)
 	CHECK_EQ_INT(fdt_next_node(&fdt, node, NULL), -RV_ENOENT);
 	free(blob);
 
-	/* A chain FDT_MAX_DEPTH deep: path lookup and parent at the bottom. */
+	/* A chain CONFIG_DT_MAX_DEPTH deep: path lookup and parent at the bottom. */
 	fdtb_init(&b);
 	fdtb_begin_node(&b, "");
-	for (d = 0; d < FDT_MAX_DEPTH; d++)
+	for (d = 0; d < CONFIG_DT_MAX_DEPTH; d++)
 		fdtb_begin_node(&b, "n");
 	fdtb_prop_str(&b, "compatible", "deep");
-	for (d = 0; d <= FDT_MAX_DEPTH; d++)
+	for (d = 0; d <= CONFIG_DT_MAX_DEPTH; d++)
 		fdtb_end_node(&b);
 	fdtb_end(&b);
 	blob = fdtb_finish(&b, &size);
 	fdtb_free(&b);
 	CHECK_EQ_INT(fdt_init(&fdt, blob, size), 0);
 	path[0] = '\0';
-	for (d = 0; d < FDT_MAX_DEPTH; d++)
+	for (d = 0; d < CONFIG_DT_MAX_DEPTH; d++)
 		strcat(path, "/n");
 	node = fdt_path_offset(&fdt, path);
 	CHECK_EQ_INT(node, fdt_node_by_compatible(&fdt, -1, "deep"));
