@@ -10,6 +10,7 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/util.h>
 
@@ -18,7 +19,18 @@
 #define USER_SSTATUS_SET SSTATUS_SPIE
 #define USER_SSTATUS_CLEAR (SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)
 
+/* A handle's view of a process: it outlives the process, keeping how it
+ * ended until the last handle is closed. */
+struct process_object {
+	struct kobject obj;
+	bool in_use;
+	struct proc *proc; /* NULL once it has ended */
+	struct rv_exit_info exit;
+};
+
 static struct proc procs[CONFIG_MAX_PROCS];
+static struct process_object process_objects[CONFIG_MAX_PROCS];
+static unsigned int process_objects_in_use;
 static unsigned int procs_in_use;
 static unsigned int pid_generation[CONFIG_MAX_PROCS];
 static const uint8_t *initrd;
@@ -38,6 +50,70 @@ void proc_init(const void *archive, uint64_t size)
 unsigned int proc_count(void)
 {
 	return procs_in_use;
+}
+
+unsigned int process_object_count(void)
+{
+	return process_objects_in_use;
+}
+
+struct process_object *process_object_alloc(void)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_PROCS; i++) {
+		struct process_object *po = &process_objects[i];
+		if (po->in_use)
+			continue;
+		po->in_use = true;
+		po->proc = NULL;
+		kobject_init(&po->obj, RV_OBJ_PROCESS);
+		process_objects_in_use++;
+		return po;
+	}
+	return NULL;
+}
+
+/* The process holds the object's first reference until it ends. */
+void process_object_attach(struct process_object *po, struct proc *p)
+{
+	po->proc = p;
+	p->pobj = po;
+}
+
+struct kobject *process_object_kobj(struct process_object *po)
+{
+	return &po->obj;
+}
+
+struct proc *process_object_proc(struct kobject *obj)
+{
+	return container_of(obj, struct process_object, obj)->proc;
+}
+
+int process_object_exit_info(struct kobject *obj, struct rv_exit_info *out)
+{
+	struct process_object *po = container_of(obj, struct process_object, obj);
+
+	if (po->proc)
+		return -RV_EAGAIN;
+	*out = po->exit;
+	return 0;
+}
+
+uint32_t process_object_signals(const struct kobject *obj)
+{
+	const struct process_object *po = container_of(obj, struct process_object, obj);
+
+	return po->proc ? 0 : RV_SIGNAL_EXITED;
+}
+
+void process_object_release(struct kobject *obj)
+{
+	struct process_object *po = container_of(obj, struct process_object, obj);
+
+	if (po->proc)
+		po->proc->pobj = NULL;
+	po->in_use = false;
+	process_objects_in_use--;
 }
 
 struct proc *proc_by_pid(int pid)
@@ -62,6 +138,7 @@ static struct proc *slot_alloc(void)
 		if ((uint64_t)pid_generation[i] * CONFIG_MAX_PROCS + i > 0x7fffffff)
 			pid_generation[i] = 1;
 		memset(p, 0, sizeof(*p));
+		handle_table_init(&p->handles);
 		p->slot = i;
 		p->pid = (int)(pid_generation[i] * CONFIG_MAX_PROCS + i);
 		list_init(&p->sched_link);
@@ -156,8 +233,7 @@ int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int
 	err = cpio_find(initrd, initrd_size, name, &image, &image_size);
 	if (err)
 		return err;
-	err = elf_parse(image, image_size, RV_USER_BASE, RV_USER_STACK_TOP -
-			CONFIG_USER_STACK_SIZE - PAGE_SIZE, &elf);
+	err = elf_parse(image, image_size, RV_USER_BASE, RV_SHM_BASE, &elf);
 	if (err) {
 		printk("spawn %s: not a valid program: %s\n", name, elf.error);
 		return err;
@@ -219,7 +295,19 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 	struct proc *parent = p->parent;
 
 	sched_remove(p);
+	waiters_remove_all(p);
 	p->exit = *how;
+	/* Everything it held: handles (peers see PEER_CLOSED), mappings. */
+	handle_table_close_all(&p->handles);
+	shm_unmap_all(p);
+	if (p->pobj) {
+		struct process_object *po = p->pobj;
+		po->exit = *how;
+		po->proc = NULL;
+		p->pobj = NULL;
+		kobject_notify(&po->obj);
+		kobject_put(&po->obj);
+	}
 	/* Children outlive their parent as orphans: nobody will wait for them. */
 	for (unsigned int i = 0; i < CONFIG_MAX_PROCS && p->live_children; i++) {
 		struct proc *c = &procs[i];

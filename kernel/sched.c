@@ -172,19 +172,24 @@ void sched_yield(void)
 	schedule();
 }
 
-void sched_sleep_until(uint64_t deadline)
+void sched_add_sleeper(struct proc *p, uint64_t deadline)
 {
 	struct list_node *pos;
 
-	current->state = PROC_BLOCKED;
-	current->block = BLOCK_SLEEP;
-	current->wake_at = deadline;
+	p->wake_at = deadline;
 	/* Keep the list sorted; equal deadlines wake in arrival order. */
 	for (pos = sleepers.next; pos != &sleepers; pos = pos->next) {
 		if (container_of(pos, struct proc, sched_link)->wake_at > deadline)
 			break;
 	}
-	list_insert_before(pos, &current->sched_link);
+	list_insert_before(pos, &p->sched_link);
+}
+
+void sched_sleep_until(uint64_t deadline)
+{
+	current->state = PROC_BLOCKED;
+	current->block = BLOCK_SLEEP;
+	sched_add_sleeper(current, deadline);
 	schedule();
 }
 

@@ -10,6 +10,8 @@
 #include <rvos/errno.h>
 #include <rvos/syscall.h>
 #include <kernel/frame.h>
+#include <kernel/ipc_syscalls.h>
+#include <kernel/object.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
@@ -48,7 +50,7 @@ static long sys_exit(const uint64_t a[6])
 	return 0; /* not reached */
 }
 
-static long sys_spawn(const uint64_t a[6])
+long syscall_spawn_checked(const uint64_t a[6], struct proc *parent)
 {
 	char name[CONFIG_PROC_NAME_MAX];
 	char args[CONFIG_SPAWN_ARGS_MAX_BYTES];
@@ -75,7 +77,12 @@ static long sys_spawn(const uint64_t a[6])
 	if (a[3] >= CONFIG_NUM_PRIORITIES)
 		return -RV_EINVAL;
 	/* impl */
-	return proc_spawn(name, args, args_len, (unsigned int)a[3], current);
+	return proc_spawn(name, args, args_len, (unsigned int)a[3], parent);
+}
+
+static long sys_spawn(const uint64_t a[6])
+{
+	return syscall_spawn_checked(a, current);
 }
 
 static long sys_wait(const uint64_t a[6])
@@ -159,6 +166,13 @@ static long sys_kstats(const uint64_t a[6])
 	k.procs_max = CONFIG_MAX_PROCS;
 	k.syscalls = syscall_count;
 	k.context_switches = sched_context_switches;
+	k.channels_used = channel_count();
+	k.channels_max = CONFIG_MAX_CHANNELS;
+	k.messages_queued = channel_messages_queued();
+	k.handles_used = handle_count_all();
+	k.shm_regions_used = shm_region_count();
+	k.shm_mappings_used = shm_mapping_count();
+	k.process_objects_used = process_object_count();
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
@@ -175,6 +189,20 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_SLEEP] = sys_sleep,
 	[RV_SYS_CLOCK] = sys_clock,
 	[RV_SYS_KSTATS] = sys_kstats,
+	[RV_SYS_HANDLE_CLOSE] = sys_handle_close,
+	[RV_SYS_HANDLE_DUPLICATE] = sys_handle_duplicate,
+	[RV_SYS_HANDLE_INFO] = sys_handle_info,
+	[RV_SYS_CHANNEL_CREATE] = sys_channel_create,
+	[RV_SYS_CHANNEL_WRITE] = sys_channel_write,
+	[RV_SYS_CHANNEL_READ] = sys_channel_read,
+	[RV_SYS_CHANNEL_CALL] = sys_channel_call,
+	[RV_SYS_WAIT_MANY] = sys_wait_many,
+	[RV_SYS_SHM_CREATE] = sys_shm_create,
+	[RV_SYS_SHM_MAP] = sys_shm_map,
+	[RV_SYS_SHM_UNMAP] = sys_shm_unmap,
+	[RV_SYS_PROCESS_SPAWN] = sys_process_spawn,
+	[RV_SYS_PROCESS_KILL] = sys_process_kill,
+	[RV_SYS_PROCESS_EXIT_INFO] = sys_process_exit_info,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

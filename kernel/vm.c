@@ -214,6 +214,46 @@ int as_map_anon(struct addr_space *as, uintptr_t va, size_t size, unsigned int p
 	return 0;
 }
 
+int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t pages,
+		  unsigned int perms)
+{
+	pte_t leaf = PTE_V | PTE_U | PTE_A | PTE_D | PTE_BORROWED | (perms & (PTE_R | PTE_W | PTE_X));
+
+	if ((va | pa) & (PAGE_SIZE - 1) || !user_range_ok(va, pages * PAGE_SIZE))
+		return -RV_EINVAL;
+	if ((perms & VM_WRITE) && (perms & VM_EXEC))
+		return -RV_EACCES;
+	for (size_t i = 0; i < pages; i++) {
+		pte_t *pte = walk(as->root, va + i * PAGE_SIZE, true, 0);
+		if (!pte)
+			return -RV_ENOMEM;
+		if (*pte & PTE_V)
+			return -RV_EEXIST;
+		*pte = pte_make(pa + i * PAGE_SIZE, leaf);
+	}
+	return 0;
+}
+
+void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
+{
+	for (size_t i = 0; i < pages; i++) {
+		uintptr_t a = va + i * PAGE_SIZE;
+		pte_t *pte = walk(as->root, a, false, 0);
+		if (!pte || !(*pte & PTE_V))
+			continue;
+		if (!(*pte & PTE_BORROWED)) {
+			frame_free(pte_pa(*pte), 0, FRAME_USER);
+			as->user_pages--;
+		}
+		*pte = 0;
+		/* The mapping may be cached under this space's ASID (4.2.1). */
+		if (as->asid)
+			__asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"((uint64_t)as->asid) : "memory");
+		else
+			sfence_vma_page(a);
+	}
+}
+
 void as_activate(const struct addr_space *as)
 {
 	csr_write(satp, satp_make((uintptr_t)as->root, as->asid));

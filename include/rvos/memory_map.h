@@ -5,7 +5,10 @@
  *
  *   0x00_0000_0000 .. 0x0f_ffff_ffff  kernel: identity map of MMIO and RAM
  *                                     (global, no U bit), in every address space
- *   0x10_0000_0000 .. 0x3f_ffff_ffff  user space (192 GiB), per process
+ *   0x10_0000_0000 .. 0x3f_ffff_ffff  user space (192 GiB), per process:
+ *     0x10_0000_0000 ..                 the program (ELF segments)
+ *     0x20_0000_0000 ..                 shared-memory mappings
+ *     .. 0x3f_ffff_f000                 the stack
  *   0xffff_ffff_c000_0000 ..          kernel stacks, one per process slot,
  *                                     each below an unmapped guard page
  */
@@ -18,6 +21,10 @@
 #define RV_USER_TOP 0x4000000000UL
 /* Programs are linked here (the first 64 KiB stay unmapped). */
 #define RV_USER_TEXT_BASE (RV_USER_BASE + 0x10000UL)
+/* Shared-memory mappings: slot i of a process's mapping table at
+ * RV_SHM_BASE + i * CONFIG_SHM_MAX_BYTES (rounded to pages). Programs must
+ * lie below. */
+#define RV_SHM_BASE 0x2000000000UL
 /* The user stack ends here; a guard page lies below it. */
 #define RV_USER_STACK_TOP (RV_USER_TOP - 0x1000UL)
 

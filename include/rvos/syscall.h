@@ -34,6 +34,38 @@ enum rv_syscall {
 	RV_SYS_CLOCK = 8,
 	/* kstats(struct rv_kstats *out) -> 0: kernel counters */
 	RV_SYS_KSTATS = 9,
+
+	/* Capability IPC (include/rvos/ipc.h, doc/ipc.md). */
+	/* handle_close(h) -> 0 */
+	RV_SYS_HANDLE_CLOSE = 10,
+	/* handle_duplicate(h, rights) -> new handle with rights (a subset) */
+	RV_SYS_HANDLE_DUPLICATE = 11,
+	/* handle_info(h, struct rv_handle_info *out) -> 0 */
+	RV_SYS_HANDLE_INFO = 12,
+	/* channel_create(rv_handle_t out[2]) -> 0: two connected endpoints */
+	RV_SYS_CHANNEL_CREATE = 13,
+	/* channel_write(h, const struct rv_msg *msg, flags, deadline_ns) -> 0 */
+	RV_SYS_CHANNEL_WRITE = 14,
+	/* channel_read(h, struct rv_msg *msg, flags, deadline_ns) -> 0 */
+	RV_SYS_CHANNEL_READ = 15,
+	/* channel_call(h, const struct rv_msg *request, struct rv_msg *reply, deadline_ns) -> 0 */
+	RV_SYS_CHANNEL_CALL = 16,
+	/* wait_many(struct rv_wait_item *items, count, deadline_ns) -> items ready (>= 1) */
+	RV_SYS_WAIT_MANY = 17,
+	/* shm_create(size) -> handle */
+	RV_SYS_SHM_CREATE = 18,
+	/* shm_map(h, writable) -> user address */
+	RV_SYS_SHM_MAP = 19,
+	/* shm_unmap(address) -> 0 */
+	RV_SYS_SHM_UNMAP = 20,
+	/* process_spawn(name, args, args_len, priority, const rv_handle_t *give, count)
+	 * -> process handle; the given handles move to the child as its handles
+	 * 0..count-1 */
+	RV_SYS_PROCESS_SPAWN = 21,
+	/* process_kill(h) -> 0 (needs RV_RIGHT_MANAGE) */
+	RV_SYS_PROCESS_KILL = 22,
+	/* process_exit_info(h, struct rv_exit_info *out) -> 0, -EAGAIN while it runs */
+	RV_SYS_PROCESS_EXIT_INFO = 23,
 	RV_SYS_COUNT
 };
 
@@ -64,6 +96,13 @@ struct rv_kstats {
 	uint64_t procs_max;
 	uint64_t syscalls;    /* system calls made since boot */
 	uint64_t context_switches;
+	uint64_t channels_used;  /* channel objects alive (each has two ends) */
+	uint64_t channels_max;
+	uint64_t messages_queued; /* messages waiting in any queue */
+	uint64_t handles_used;    /* handles in every process's table */
+	uint64_t shm_regions_used;
+	uint64_t shm_mappings_used;
+	uint64_t process_objects_used; /* process objects (handles may outlive the process) */
 };
 
 #endif /* RVOS_SYSCALL_H */

@@ -25,18 +25,35 @@ void _exit(int status)
 	rv_exit(status);
 }
 
-long rv_spawn(const char *name, const char *const argv[], unsigned int priority)
+/* argv strings back to back, as spawn wants them; length or -E2BIG. */
+static long pack_args(const char *const argv[], char *args, size_t size)
 {
-	char args[1024];
 	size_t len = 0;
 
 	for (unsigned int i = 0; argv && argv[i]; i++) {
 		const char *s = argv[i];
 		do {
-			if (len == sizeof(args))
+			if (len == size)
 				return -RV_E2BIG;
 			args[len++] = *s;
 		} while (*s++);
 	}
-	return rv_spawn_raw(name, args, len, priority);
+	return (long)len;
+}
+
+long rv_spawn(const char *name, const char *const argv[], unsigned int priority)
+{
+	char args[CONFIG_SPAWN_ARGS_MAX_BYTES];
+	long len = pack_args(argv, args, sizeof(args));
+
+	return len < 0 ? len : rv_spawn_raw(name, args, (size_t)len, priority);
+}
+
+long rv_process_spawn(const char *name, const char *const argv[], unsigned int priority,
+		      const rv_handle_t *give, uint32_t count)
+{
+	char args[CONFIG_SPAWN_ARGS_MAX_BYTES];
+	long len = pack_args(argv, args, sizeof(args));
+
+	return len < 0 ? len : rv_process_spawn_raw(name, args, (size_t)len, priority, give, count);
 }

@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <rvos/syscall.h>
 #include <arch/context.h>
+#include <kernel/handle.h>
 #include <kernel/list.h>
+#include <kernel/object.h>
 #include <kernel/vm.h>
 
 enum proc_state {
@@ -30,6 +32,15 @@ enum block_reason {
 	BLOCK_NONE,
 	BLOCK_SLEEP,
 	BLOCK_WAIT_CHILD,
+	BLOCK_OBJECT, /* waiting for signals: waiters[] */
+};
+
+struct process_object;
+
+/* A shared-memory mapping of a process (kernel/shm.c). */
+struct shm_mapping {
+	struct shm_region *region; /* NULL: slot free */
+	uintptr_t va;
 };
 
 struct proc {
@@ -50,6 +61,12 @@ struct proc {
 	struct rv_exit_info exit;    /* PROC_ZOMBIE: how it ended */
 	uint64_t cpu_ticks;          /* time run, in timer ticks */
 	uint64_t ran_since;          /* tick it was last switched in */
+	struct handle_table handles;
+	struct waiter waiters[CONFIG_MAX_WAIT_ITEMS];
+	unsigned int waiter_count;
+	struct shm_mapping mappings[CONFIG_MAX_MMAP_REGIONS];
+	unsigned int channels_created; /* against CONFIG_MAX_CHANNELS_PER_PROC */
+	struct process_object *pobj;   /* set when started by process_spawn */
 };
 
 extern struct proc *current;
@@ -63,6 +80,12 @@ int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int
 /* End a process (current or any other). Never returns when p is current. */
 void proc_exit(struct proc *p, const struct rv_exit_info *how);
 struct proc *proc_by_pid(int pid);
+/* Process objects (handles to processes). */
+struct process_object *process_object_alloc(void);
+void process_object_attach(struct process_object *po, struct proc *p);
+struct kobject *process_object_kobj(struct process_object *po);
+struct proc *process_object_proc(struct kobject *obj);
+int process_object_exit_info(struct kobject *obj, struct rv_exit_info *out);
 int proc_wait(int pid, struct rv_exit_info *info);
 unsigned int proc_count(void);
 
@@ -76,6 +99,7 @@ void schedule(void);
 void sched_start(void) __attribute__((noreturn));
 void sched_yield(void);
 void sched_sleep_until(uint64_t deadline);
+void sched_add_sleeper(struct proc *p, uint64_t deadline);
 void sched_timer_tick(void);
 bool sched_should_preempt(void);
 extern uint64_t sched_context_switches;

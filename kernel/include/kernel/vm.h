@@ -39,6 +39,12 @@ void as_destroy(struct addr_space *as);
 /* Map zeroed pages over [va, va + size) with perms (VM_*); -ENOMEM, -EINVAL
  * (not page-aligned, outside user space, W+X), -EEXIST (already mapped). */
 int as_map_anon(struct addr_space *as, uintptr_t va, size_t size, unsigned int perms);
+/* Map frames it does not own (shared memory): [pa, pa + pages * 4 KiB) at
+ * va. Unmapping or destroying the space never frees them. */
+int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t pages,
+		  unsigned int perms);
+/* Remove the mappings of [va, va + pages * 4 KiB); owned frames are freed. */
+void as_unmap(struct addr_space *as, uintptr_t va, size_t pages);
 /* Make as the current address space of this hart. */
 void as_activate(const struct addr_space *as);
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <rvos/errno.h>
+#include <rvos/ipc.h>
 #include <rvos/syscall.h>
 
 static inline long rv_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
@@ -86,6 +87,89 @@ static inline uint64_t rv_clock_ns(void)
 static inline long rv_kstats(struct rv_kstats *out)
 {
 	return rv_syscall(RV_SYS_KSTATS, (long)out, 0, 0, 0, 0, 0);
+}
+
+/* Capability IPC: see doc/ipc.md. */
+static inline long rv_handle_close(rv_handle_t h)
+{
+	return rv_syscall(RV_SYS_HANDLE_CLOSE, h, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_handle_duplicate(rv_handle_t h, uint32_t rights)
+{
+	return rv_syscall(RV_SYS_HANDLE_DUPLICATE, h, rights, 0, 0, 0, 0);
+}
+
+static inline long rv_handle_info(rv_handle_t h, struct rv_handle_info *info)
+{
+	return rv_syscall(RV_SYS_HANDLE_INFO, h, (long)info, 0, 0, 0, 0);
+}
+
+static inline long rv_channel_create(rv_handle_t out[2])
+{
+	return rv_syscall(RV_SYS_CHANNEL_CREATE, (long)out, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_channel_write(rv_handle_t h, const struct rv_msg *msg, uint32_t flags,
+				    uint64_t deadline)
+{
+	return rv_syscall(RV_SYS_CHANNEL_WRITE, h, (long)msg, flags, (long)deadline, 0, 0);
+}
+
+static inline long rv_channel_read(rv_handle_t h, struct rv_msg *msg, uint32_t flags,
+				   uint64_t deadline)
+{
+	return rv_syscall(RV_SYS_CHANNEL_READ, h, (long)msg, flags, (long)deadline, 0, 0);
+}
+
+static inline long rv_channel_call(rv_handle_t h, const struct rv_msg *request,
+				   struct rv_msg *reply, uint64_t deadline)
+{
+	return rv_syscall(RV_SYS_CHANNEL_CALL, h, (long)request, (long)reply, (long)deadline, 0, 0);
+}
+
+static inline long rv_wait_many(struct rv_wait_item *items, uint32_t count, uint64_t deadline)
+{
+	return rv_syscall(RV_SYS_WAIT_MANY, (long)items, count, (long)deadline, 0, 0, 0);
+}
+
+static inline long rv_shm_create(uint64_t size)
+{
+	return rv_syscall(RV_SYS_SHM_CREATE, (long)size, 0, 0, 0, 0, 0);
+}
+
+/* Returns the address (as a long: >= 0) or a negative error. */
+static inline long rv_shm_map(rv_handle_t h, int writable)
+{
+	return rv_syscall(RV_SYS_SHM_MAP, h, writable, 0, 0, 0, 0);
+}
+
+static inline long rv_shm_unmap(void *addr)
+{
+	return rv_syscall(RV_SYS_SHM_UNMAP, (long)addr, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_process_spawn_raw(const char *name, const char *args, size_t args_len,
+					unsigned int priority, const rv_handle_t *give,
+					uint32_t count)
+{
+	return rv_syscall(RV_SYS_PROCESS_SPAWN, (long)name, (long)args, (long)args_len, priority,
+			  (long)give, count);
+}
+
+/* Start a program with argv (NULL-terminated, without argv[0]) and hand it
+ * `count` handles (they become its handles 0..count-1). */
+long rv_process_spawn(const char *name, const char *const argv[], unsigned int priority,
+		      const rv_handle_t *give, uint32_t count);
+
+static inline long rv_process_kill(rv_handle_t h)
+{
+	return rv_syscall(RV_SYS_PROCESS_KILL, h, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_process_exit_info(rv_handle_t h, struct rv_exit_info *info)
+{
+	return rv_syscall(RV_SYS_PROCESS_EXIT_INFO, h, (long)info, 0, 0, 0, 0);
 }
 
 /* Instructions retired so far (exact under QEMU -icount). */

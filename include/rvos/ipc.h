@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Capability IPC: handles, rights, channels, wait_many, shared memory.
+ * The full description, with every limit and what happens at it, is
+ * doc/ipc.md.
+ */
+#ifndef RVOS_IPC_H
+#define RVOS_IPC_H
+
+#include <stdint.h>
+
+/*
+ * A handle names a kernel object in one process's handle table, with
+ * rights. Its 32-bit value encodes the table slot (low RV_HANDLE_SLOT_BITS
+ * bits) and the slot's generation (the rest): closing a handle bumps the
+ * generation, so a stale value never names the slot's next object (-EBADF).
+ * Handle 0 of every process is its bootstrap channel (to its parent).
+ */
+typedef uint32_t rv_handle_t;
+
+#define RV_HANDLE_SLOT_BITS 11
+#define RV_HANDLE_INVALID 0xffffffffu
+
+/* Rights carried by a handle; checked on every use. */
+#define RV_RIGHT_READ (1u << 0)      /* channel_read; map shm readable; wait on it */
+#define RV_RIGHT_WRITE (1u << 1)     /* channel_write; map shm writable */
+#define RV_RIGHT_TRANSFER (1u << 2)  /* send the handle through a channel */
+#define RV_RIGHT_DUPLICATE (1u << 3) /* handle_duplicate */
+#define RV_RIGHT_MAP (1u << 4)       /* shm_map */
+#define RV_RIGHT_MANAGE (1u << 5)    /* process: kill */
+#define RV_RIGHTS_ALL 0x3fu
+
+/* Object types, as handle_info reports them. */
+enum rv_object_type {
+	RV_OBJ_NONE = 0,
+	RV_OBJ_CHANNEL = 1,
+	RV_OBJ_SHM = 2,
+	RV_OBJ_PROCESS = 3,
+};
+
+struct rv_handle_info {
+	uint32_t type;   /* enum rv_object_type */
+	uint32_t rights; /* RV_RIGHT_* */
+};
+
+/* Signals, for wait_many. */
+#define RV_SIGNAL_READABLE (1u << 0)    /* channel: a message is queued */
+#define RV_SIGNAL_WRITABLE (1u << 1)    /* channel: the peer's queue has room */
+#define RV_SIGNAL_PEER_CLOSED (1u << 2) /* channel: the other end is closed */
+#define RV_SIGNAL_EXITED (1u << 3)      /* process: it has ended */
+
+/* Flags for channel_write / channel_read. */
+#define RV_IPC_NONBLOCK (1u << 0) /* -EAGAIN instead of waiting */
+
+/* Deadlines are absolute, in ns of the monotonic clock (rv_clock_ns);
+ * RV_DEADLINE_NEVER waits for ever; 0 (or any past time) does not wait. */
+#define RV_DEADLINE_NEVER UINT64_MAX
+
+/* One message to send or the buffers to receive one into. */
+struct rv_msg {
+	void *bytes;          /* send: the bytes; receive: buffer */
+	uint32_t num_bytes;   /* send: length; receive: capacity; updated with the length */
+	uint32_t num_handles; /* send: count; receive: capacity; updated with the count */
+	rv_handle_t *handles; /* send: handles to move; receive: where the new ones go */
+};
+
+/* One entry of wait_many. */
+struct rv_wait_item {
+	rv_handle_t handle;
+	uint32_t signals;  /* wanted */
+	uint32_t observed; /* out: the object's signals when the call returned */
+	uint32_t pad;
+};
+
+#endif /* RVOS_IPC_H */

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Channels: two connected ends, each with a bounded queue of the messages
+ * its peer wrote. Messages live inside the channel object (static pool of
+ * CONFIG_MAX_CHANNELS); the handles they carry are held as object
+ * references while in flight.
+ *
+ * Signals: an end is READABLE while its queue holds a message, WRITABLE
+ * while its peer's queue has room, PEER_CLOSED once the peer is gone. Every
+ * change notifies the end whose signal changed: a write notifies the peer
+ * (readable), a read notifies the writer's end (writable), a close notifies
+ * the peer (peer closed).
+ */
+#include <rvos/errno.h>
+#include <kernel/channel.h>
+#include <kernel/handle.h>
+#include <kernel/mem.h>
+#include <kernel/panic.h>
+#include <kernel/proc.h>
+#include <kernel/timer.h>
+#include <kernel/util.h>
+
+struct message {
+	uint32_t num_bytes;
+	uint32_t num_handles;
+	struct kobject *objs[CONFIG_MSG_MAX_HANDLES];
+	uint32_t rights[CONFIG_MSG_MAX_HANDLES];
+	uint8_t bytes[CONFIG_MSG_MAX_BYTES];
+};
+
+struct channel;
+
+struct channel_end {
+	struct kobject obj; /* first: a kobject pointer is an end pointer */
+	struct channel *chan;
+	bool open;          /* a handle or an in-flight message still holds it */
+	unsigned int head;  /* oldest queued message */
+	unsigned int count;
+	struct message queue[CONFIG_CHANNEL_QUEUE_DEPTH];
+};
+
+struct channel {
+	struct channel_end ends[2];
+	bool in_use;
+	int creator_pid; /* charged against its CONFIG_MAX_CHANNELS_PER_PROC */
+};
+
+static struct channel channels[CONFIG_MAX_CHANNELS];
+static unsigned int channels_in_use;
+static unsigned int messages_queued;
+
+unsigned int channel_count(void)
+{
+	return channels_in_use;
+}
+
+unsigned int channel_messages_queued(void)
+{
+	return messages_queued;
+}
+
+static struct channel_end *end_of(struct kobject *obj)
+{
+	return container_of(obj, struct channel_end, obj);
+}
+
+static struct channel_end *peer_of(struct channel_end *e)
+{
+	struct channel_end *peer = &e->chan->ends[e == &e->chan->ends[0] ? 1 : 0];
+
+	return peer->open ? peer : NULL;
+}
+
+uint32_t channel_end_signals(const struct kobject *obj)
+{
+	struct channel_end *e = end_of((struct kobject *)obj);
+	struct channel_end *peer = peer_of(e);
+	uint32_t s = 0;
+
+	if (e->count)
+		s |= RV_SIGNAL_READABLE;
+	if (!peer)
+		s |= RV_SIGNAL_PEER_CLOSED;
+	else if (peer->count < CONFIG_CHANNEL_QUEUE_DEPTH)
+		s |= RV_SIGNAL_WRITABLE;
+	return s;
+}
+
+int channel_create(struct proc *creator, struct kobject **end0, struct kobject **end1)
+{
+	struct channel *c = NULL;
+
+	if (creator->channels_created >= CONFIG_MAX_CHANNELS_PER_PROC)
+		return -RV_ENOSPC;
+	for (unsigned int i = 0; i < CONFIG_MAX_CHANNELS; i++) {
+		if (!channels[i].in_use) {
+			c = &channels[i];
+			break;
+		}
+	}
+	if (!c)
+		return -RV_ENFILE;
+	c->in_use = true;
+	c->creator_pid = creator->pid;
+	creator->channels_created++;
+	channels_in_use++;
+	for (unsigned int i = 0; i < 2; i++) {
+		struct channel_end *e = &c->ends[i];
+		kobject_init(&e->obj, RV_OBJ_CHANNEL);
+		e->chan = c;
+		e->open = true;
+		e->head = 0;
+		e->count = 0;
+	}
+	*end0 = &c->ends[0].obj;
+	*end1 = &c->ends[1].obj;
+	return 0;
+}
+
+static struct message *queue_slot(struct channel_end *e, unsigned int i)
+{
+	return &e->queue[(e->head + i) % CONFIG_CHANNEL_QUEUE_DEPTH];
+}
+
+/* Drop the oldest message; its handles are closed unless taken already. */
+static void queue_pop(struct channel_end *e, bool close_handles)
+{
+	struct message *m = queue_slot(e, 0);
+
+	if (close_handles) {
+		for (unsigned int i = 0; i < m->num_handles; i++)
+			kobject_put(m->objs[i]);
+	}
+	e->head = (e->head + 1) % CONFIG_CHANNEL_QUEUE_DEPTH;
+	e->count--;
+	messages_queued--;
+}
+
+void channel_end_release(struct kobject *obj)
+{
+	struct channel_end *e = end_of(obj);
+	struct channel_end *peer = peer_of(e);
+	struct channel *c = e->chan;
+
+	e->open = false;
+	/* Messages nobody will read: close what they carry. This may release
+	 * other channel ends, never this one (its last reference is gone). */
+	while (e->count)
+		queue_pop(e, true);
+	if (peer) {
+		kobject_notify(&peer->obj);
+		return;
+	}
+	/* Both ends closed: the channel goes back to the pool. */
+	struct proc *creator = proc_by_pid(c->creator_pid);
+	if (creator && creator->channels_created)
+		creator->channels_created--;
+	c->in_use = false;
+	channels_in_use--;
+}
+
+/* The user's struct rv_msg. */
+static int msg_fetch(struct proc *p, uintptr_t umsg, struct rv_msg *m)
+{
+	return copy_from_user(&p->as, m, umsg, sizeof(*m)) ? -RV_EFAULT : 0;
+}
+
+long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintptr_t umsg,
+		   uint32_t flags, uint64_t deadline)
+{
+	struct channel_end *e = end_of(obj);
+	rv_handle_t hv[CONFIG_MSG_MAX_HANDLES];
+	struct handle_entry *ents[CONFIG_MSG_MAX_HANDLES];
+	struct channel_end *peer;
+	struct message *slot;
+	struct rv_msg m;
+	int err;
+
+	/* verify: the message, its bytes and every handle it moves */
+	err = msg_fetch(p, umsg, &m);
+	if (err)
+		return err;
+	if (m.num_bytes > CONFIG_MSG_MAX_BYTES || m.num_handles > CONFIG_MSG_MAX_HANDLES)
+		return -RV_EMSGSIZE;
+	if (!user_access_ok(&p->as, (uintptr_t)m.bytes, m.num_bytes, false))
+		return -RV_EFAULT;
+	if (m.num_handles &&
+	    copy_from_user(&p->as, hv, (uintptr_t)m.handles, m.num_handles * sizeof(hv[0])))
+		return -RV_EFAULT;
+	for (unsigned int i = 0; i < m.num_handles; i++) {
+		if (hv[i] == self)
+			return -RV_EINVAL; /* an end cannot travel through itself */
+		err = handle_lookup(&p->handles, hv[i], RV_OBJ_NONE, RV_RIGHT_TRANSFER, &ents[i]);
+		if (err)
+			return err;
+		/* Nor its peer: a queue holding its own end would never be freed. */
+		if (ents[i]->obj->type == RV_OBJ_CHANNEL && end_of(ents[i]->obj)->chan == e->chan)
+			return -RV_EINVAL;
+		for (unsigned int j = 0; j < i; j++) {
+			if (hv[j] == hv[i])
+				return -RV_EINVAL;
+		}
+	}
+
+	/* wait for room */
+	for (;;) {
+		peer = peer_of(e);
+		if (!peer)
+			return -RV_EPEERCLOSED;
+		if (peer->count < CONFIG_CHANNEL_QUEUE_DEPTH)
+			break;
+		if (flags & RV_IPC_NONBLOCK)
+			return -RV_EAGAIN;
+		waiter_add(p, &e->obj, RV_SIGNAL_WRITABLE | RV_SIGNAL_PEER_CLOSED);
+		err = kobject_block(deadline);
+		if (err)
+			return err;
+	}
+	/* The handles were checked before blocking; a blocked writer's table
+	 * cannot change (single thread per process), so they still hold. */
+
+	/* impl: copy and move, nothing can fail from here on */
+	slot = queue_slot(peer, peer->count);
+	slot->num_bytes = m.num_bytes;
+	slot->num_handles = m.num_handles;
+	copy_from_user(&p->as, slot->bytes, (uintptr_t)m.bytes, m.num_bytes);
+	for (unsigned int i = 0; i < m.num_handles; i++) {
+		slot->objs[i] = ents[i]->obj;
+		slot->rights[i] = ents[i]->rights;
+		handle_detach(&p->handles, hv[i]);
+	}
+	peer->count++;
+	messages_queued++;
+	kobject_notify(&peer->obj);
+	return 0;
+}
+
+long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t flags,
+		  uint64_t deadline)
+{
+	struct channel_end *e = end_of(obj);
+	rv_handle_t hv[CONFIG_MSG_MAX_HANDLES];
+	struct message *msg;
+	struct rv_msg m;
+	int err;
+
+	err = msg_fetch(p, umsg, &m);
+	if (err)
+		return err;
+	for (;;) {
+		if (e->count)
+			break;
+		if (!peer_of(e))
+			return -RV_EPEERCLOSED;
+		if (flags & RV_IPC_NONBLOCK)
+			return -RV_EAGAIN;
+		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
+		err = kobject_block(deadline);
+		if (err)
+			return err;
+	}
+
+	/* verify: room for the message, in the buffers and the handle table */
+	msg = queue_slot(e, 0);
+	if (m.num_bytes < msg->num_bytes || m.num_handles < msg->num_handles) {
+		m.num_bytes = msg->num_bytes;
+		m.num_handles = msg->num_handles;
+		if (copy_to_user(&p->as, umsg, &m, sizeof(m)))
+			return -RV_EFAULT;
+		return -RV_EMSGSIZE; /* the message stays queued */
+	}
+	if (handle_table_free(&p->handles) < msg->num_handles)
+		return -RV_EMFILE;
+	if (!user_access_ok(&p->as, (uintptr_t)m.bytes, msg->num_bytes, true) ||
+	    !user_access_ok(&p->as, (uintptr_t)m.handles, msg->num_handles * sizeof(hv[0]), true) ||
+	    !user_access_ok(&p->as, umsg, sizeof(m), true))
+		return -RV_EFAULT;
+
+	/* impl */
+	copy_to_user(&p->as, (uintptr_t)m.bytes, msg->bytes, msg->num_bytes);
+	for (unsigned int i = 0; i < msg->num_handles; i++)
+		hv[i] = (rv_handle_t)handle_install(&p->handles, msg->objs[i], msg->rights[i]);
+	if (msg->num_handles)
+		copy_to_user(&p->as, (uintptr_t)m.handles, hv, msg->num_handles * sizeof(hv[0]));
+	m.num_bytes = msg->num_bytes;
+	m.num_handles = msg->num_handles;
+	copy_to_user(&p->as, umsg, &m, sizeof(m));
+	queue_pop(e, false);
+	if (peer_of(e))
+		kobject_notify(&peer_of(e)->obj);
+	return 0;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <rvos/errno.h>
+#include <kernel/handle.h>
+#include <kernel/util.h>
+
+BUILD_ASSERT(CONFIG_MAX_HANDLES <= (1 << RV_HANDLE_SLOT_BITS), "handle slots must fit the value");
+
+#define SLOT_MASK ((1u << RV_HANDLE_SLOT_BITS) - 1)
+#define GENERATION_MAX ((1u << (32 - RV_HANDLE_SLOT_BITS)) - 1)
+
+static unsigned int handles_in_use;
+
+unsigned int handle_count_all(void)
+{
+	return handles_in_use;
+}
+
+void handle_table_init(struct handle_table *t)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_HANDLES; i++) {
+		t->slots[i].obj = 0;
+		t->slots[i].rights = 0;
+		t->slots[i].generation = 0;
+	}
+	t->used = 0;
+}
+
+static rv_handle_t handle_value(const struct handle_table *t, unsigned int slot)
+{
+	return (t->slots[slot].generation << RV_HANDLE_SLOT_BITS) | slot;
+}
+
+unsigned int handle_table_free(const struct handle_table *t)
+{
+	return CONFIG_MAX_HANDLES - t->used;
+}
+
+long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_HANDLES; i++) {
+		struct handle_entry *e = &t->slots[i];
+		if (e->obj)
+			continue;
+		/* The all-ones value is RV_HANDLE_INVALID: skip that generation. */
+		if (handle_value(t, i) == RV_HANDLE_INVALID)
+			e->generation = 0;
+		e->obj = obj;
+		e->rights = rights;
+		t->used++;
+		handles_in_use++;
+		return (long)handle_value(t, i);
+	}
+	return -RV_EMFILE;
+}
+
+int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t rights,
+		  struct handle_entry **entry)
+{
+	unsigned int slot = h & SLOT_MASK;
+	struct handle_entry *e;
+
+	if (slot >= CONFIG_MAX_HANDLES)
+		return -RV_EBADF;
+	e = &t->slots[slot];
+	if (!e->obj || e->generation != h >> RV_HANDLE_SLOT_BITS)
+		return -RV_EBADF;
+	if (type != RV_OBJ_NONE && e->obj->type != type)
+		return -RV_EWRONGTYPE;
+	if ((e->rights & rights) != rights)
+		return -RV_EPERM;
+	*entry = e;
+	return 0;
+}
+
+void handle_detach(struct handle_table *t, rv_handle_t h)
+{
+	struct handle_entry *e = &t->slots[h & SLOT_MASK];
+
+	e->obj = 0;
+	e->rights = 0;
+	e->generation = (e->generation + 1) & GENERATION_MAX;
+	t->used--;
+	handles_in_use--;
+}
+
+int handle_close(struct handle_table *t, rv_handle_t h)
+{
+	struct handle_entry *e;
+	struct kobject *obj;
+	int err = handle_lookup(t, h, RV_OBJ_NONE, 0, &e);
+
+	if (err)
+		return err;
+	obj = e->obj;
+	handle_detach(t, h);
+	kobject_put(obj);
+	return 0;
+}
+
+void handle_table_close_all(struct handle_table *t)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_HANDLES && t->used; i++) {
+		if (t->slots[i].obj)
+			handle_close(t, handle_value(t, i));
+	}
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Per-process handle tables. A handle value is generation << 11 | slot
+ * (include/rvos/ipc.h); closing bumps the generation, so stale values fail.
+ */
+#ifndef KERNEL_HANDLE_H
+#define KERNEL_HANDLE_H
+
+#include <stdint.h>
+#include <rvos/ipc.h>
+#include <kernel/object.h>
+
+struct handle_entry {
+	struct kobject *obj; /* NULL: free slot */
+	uint32_t rights;
+	uint32_t generation;
+};
+
+struct handle_table {
+	struct handle_entry slots[CONFIG_MAX_HANDLES];
+	unsigned int used;
+};
+
+void handle_table_init(struct handle_table *t);
+/* Close every handle (process exit). */
+void handle_table_close_all(struct handle_table *t);
+/* A new handle to obj (takes over one reference the caller holds). */
+long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights);
+/* How many free slots the table has. */
+unsigned int handle_table_free(const struct handle_table *t);
+/* Look a handle up: -EBADF, -EWRONGTYPE (type != RV_OBJ_NONE and differs),
+ * -EPERM (a right in `rights` missing), or 0 with *entry set. */
+int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t rights,
+		  struct handle_entry **entry);
+/* Take the handle out of the table without dropping its reference (it
+ * moves: into a message or another process). */
+void handle_detach(struct handle_table *t, rv_handle_t h);
+/* Close: drop the reference. -EBADF if it is not a live handle. */
+int handle_close(struct handle_table *t, rv_handle_t h);
+
+#endif /* KERNEL_HANDLE_H */

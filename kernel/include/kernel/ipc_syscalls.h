@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef KERNEL_IPC_SYSCALLS_H
+#define KERNEL_IPC_SYSCALLS_H
+
+#include <stdint.h>
+
+struct proc;
+
+long sys_handle_close(const uint64_t a[6]);
+long sys_handle_duplicate(const uint64_t a[6]);
+long sys_handle_info(const uint64_t a[6]);
+long sys_channel_create(const uint64_t a[6]);
+long sys_channel_write(const uint64_t a[6]);
+long sys_channel_read(const uint64_t a[6]);
+long sys_channel_call(const uint64_t a[6]);
+long sys_wait_many(const uint64_t a[6]);
+long sys_shm_create(const uint64_t a[6]);
+long sys_shm_map(const uint64_t a[6]);
+long sys_shm_unmap(const uint64_t a[6]);
+long sys_process_spawn(const uint64_t a[6]);
+long sys_process_kill(const uint64_t a[6]);
+long sys_process_exit_info(const uint64_t a[6]);
+
+/* spawn's checks and start (name a[0], args a[1], len a[2], priority a[3]),
+ * shared by spawn and process_spawn; parent NULL: not waitable by pid. */
+long syscall_spawn_checked(const uint64_t a[6], struct proc *parent);
+
+#endif /* KERNEL_IPC_SYSCALLS_H */

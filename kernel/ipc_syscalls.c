@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The IPC system calls (doc/ipc.md). As in syscall.c each checks its
+ * arguments -- handles (live, type, rights), user pointers, sizes -- before
+ * it changes anything.
+ */
+#include <rvos/errno.h>
+#include <rvos/syscall.h>
+#include <kernel/channel.h>
+#include <kernel/handle.h>
+#include <kernel/ipc_syscalls.h>
+#include <kernel/proc.h>
+#include <kernel/shm.h>
+#include <kernel/timer.h>
+
+#define CHANNEL_RIGHTS (RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE)
+#define SHM_RIGHTS (RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE)
+#define PROCESS_RIGHTS (RV_RIGHT_READ | RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE | RV_RIGHT_TRANSFER)
+
+/* Absolute ns of the monotonic clock -> timer ticks. */
+static uint64_t deadline_ticks(uint64_t ns)
+{
+	return ns == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(ns);
+}
+
+long sys_handle_close(const uint64_t a[6])
+{
+	return handle_close(&current->handles, (rv_handle_t)a[0]);
+}
+
+long sys_handle_duplicate(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	uint32_t rights = (uint32_t)a[1];
+	long h;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_NONE,
+				RV_RIGHT_DUPLICATE, &e);
+
+	if (err)
+		return err;
+	if (a[1] > UINT32_MAX || (rights & ~e->rights))
+		return -RV_EPERM; /* only the same or fewer rights */
+	h = handle_install(&current->handles, e->obj, rights);
+	if (h >= 0)
+		kobject_get(e->obj);
+	return h;
+}
+
+long sys_handle_info(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	struct rv_handle_info info;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_NONE, 0, &e);
+
+	if (err)
+		return err;
+	info.type = e->obj->type;
+	info.rights = e->rights;
+	return copy_to_user(&current->as, a[1], &info, sizeof(info));
+}
+
+long sys_channel_create(const uint64_t a[6])
+{
+	struct kobject *ends[2];
+	rv_handle_t out[2];
+	int err;
+
+	/* verify */
+	if (!user_access_ok(&current->as, a[0], sizeof(out), true))
+		return -RV_EFAULT;
+	if (handle_table_free(&current->handles) < 2)
+		return -RV_EMFILE;
+	/* impl */
+	err = channel_create(current, &ends[0], &ends[1]);
+	if (err)
+		return err;
+	out[0] = (rv_handle_t)handle_install(&current->handles, ends[0], CHANNEL_RIGHTS);
+	out[1] = (rv_handle_t)handle_install(&current->handles, ends[1], CHANNEL_RIGHTS);
+	copy_to_user(&current->as, a[0], out, sizeof(out));
+	return 0;
+}
+
+long sys_channel_write(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_CHANNEL,
+				RV_RIGHT_WRITE, &e);
+
+	if (err)
+		return err;
+	return channel_write(current, e->obj, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
+			     deadline_ticks(a[3]));
+}
+
+long sys_channel_read(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_CHANNEL,
+				RV_RIGHT_READ, &e);
+
+	if (err)
+		return err;
+	return channel_read(current, e->obj, a[1], (uint32_t)a[2], deadline_ticks(a[3]));
+}
+
+long sys_channel_call(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	uint64_t deadline = deadline_ticks(a[3]);
+	struct kobject *end;
+	long err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_CHANNEL,
+				 RV_RIGHT_READ | RV_RIGHT_WRITE, &e);
+
+	if (err)
+		return err;
+	/* verify the reply buffers up front, so a bad one fails before the
+	 * request has gone out */
+	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))
+		return -RV_EFAULT;
+	end = e->obj;
+	err = channel_write(current, end, (rv_handle_t)a[0], a[1], 0, deadline);
+	if (err)
+		return err;
+	return channel_read(current, end, a[2], 0, deadline);
+}
+
+long sys_wait_many(const uint64_t a[6])
+{
+	struct rv_wait_item items[CONFIG_MAX_WAIT_ITEMS];
+	struct kobject *objs[CONFIG_MAX_WAIT_ITEMS];
+	uint64_t count = a[1];
+	uint64_t deadline = deadline_ticks(a[2]);
+	long ready;
+
+	/* verify */
+	if (count == 0 || count > CONFIG_MAX_WAIT_ITEMS)
+		return -RV_EINVAL;
+	if (copy_from_user(&current->as, items, a[0], count * sizeof(items[0])) ||
+	    !user_access_ok(&current->as, a[0], count * sizeof(items[0]), true))
+		return -RV_EFAULT;
+	for (unsigned int i = 0; i < count; i++) {
+		struct handle_entry *e;
+		int err = handle_lookup(&current->handles, items[i].handle, RV_OBJ_NONE,
+					RV_RIGHT_READ, &e);
+		if (err)
+			return err;
+		if (!items[i].signals)
+			return -RV_EINVAL;
+		objs[i] = e->obj;
+	}
+	/* impl: check and queue in one step (no preemption in the kernel), so
+	 * no signal raised in between can be missed */
+	for (;;) {
+		ready = 0;
+		for (unsigned int i = 0; i < count; i++) {
+			items[i].observed = kobject_signals(objs[i]);
+			ready += (items[i].observed & items[i].signals) != 0;
+		}
+		if (ready)
+			break;
+		for (unsigned int i = 0; i < count; i++)
+			waiter_add(current, objs[i], items[i].signals);
+		if (kobject_block(deadline)) {
+			ready = -RV_ETIMEDOUT;
+			break;
+		}
+	}
+	copy_to_user(&current->as, a[0], items, count * sizeof(items[0]));
+	return ready;
+}
+
+long sys_shm_create(const uint64_t a[6])
+{
+	struct kobject *obj;
+	long err;
+
+	if (!handle_table_free(&current->handles))
+		return -RV_EMFILE;
+	err = shm_create(a[0], &obj);
+	if (err)
+		return err;
+	return handle_install(&current->handles, obj, SHM_RIGHTS);
+}
+
+long sys_shm_map(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_SHM,
+				RV_RIGHT_MAP | RV_RIGHT_READ, &e);
+
+	if (err)
+		return err;
+	if (a[1] && !(e->rights & RV_RIGHT_WRITE))
+		return -RV_EACCES; /* a read-only handle never maps writable */
+	return shm_map(current, e->obj, a[1] != 0);
+}
+
+long sys_shm_unmap(const uint64_t a[6])
+{
+	return shm_unmap(current, a[0]);
+}
+
+long sys_process_spawn(const uint64_t a[6])
+{
+	rv_handle_t give[CONFIG_MSG_MAX_HANDLES];
+	struct handle_entry *ents[CONFIG_MSG_MAX_HANDLES];
+	uint64_t count = a[5];
+	struct process_object *po;
+	struct proc *child;
+	long pid, h;
+
+	/* verify the handles handed over; spawn itself verifies the rest */
+	if (count > CONFIG_MSG_MAX_HANDLES)
+		return -RV_EINVAL;
+	if (count && copy_from_user(&current->as, give, a[4], count * sizeof(give[0])))
+		return -RV_EFAULT;
+	for (unsigned int i = 0; i < count; i++) {
+		int err = handle_lookup(&current->handles, give[i], RV_OBJ_NONE, RV_RIGHT_TRANSFER,
+					&ents[i]);
+		if (err)
+			return err;
+		for (unsigned int j = 0; j < i; j++) {
+			if (give[j] == give[i])
+				return -RV_EINVAL;
+		}
+	}
+	if (!handle_table_free(&current->handles))
+		return -RV_EMFILE;
+	po = process_object_alloc();
+	if (!po)
+		return -RV_ENOMEM;
+	pid = syscall_spawn_checked(a, NULL);
+	if (pid < 0) {
+		kobject_put(process_object_kobj(po));
+		return pid;
+	}
+	/* impl: the handles move, in order, to the child's slots 0..count-1 */
+	child = proc_by_pid((int)pid);
+	process_object_attach(po, child);
+	for (unsigned int i = 0; i < count; i++) {
+		handle_install(&child->handles, ents[i]->obj, ents[i]->rights);
+		handle_detach(&current->handles, give[i]);
+	}
+	kobject_get(process_object_kobj(po));
+	h = handle_install(&current->handles, process_object_kobj(po), PROCESS_RIGHTS);
+	return h;
+}
+
+long sys_process_kill(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	struct rv_exit_info how = {.reason = RV_EXIT_KILLED};
+	struct proc *p;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_PROCESS,
+				RV_RIGHT_MANAGE, &e);
+
+	if (err)
+		return err;
+	p = process_object_proc(e->obj);
+	if (!p)
+		return -RV_ESRCH;
+	if (p == current)
+		return -RV_EINVAL;
+	proc_exit(p, &how);
+	return 0;
+}
+
+long sys_process_exit_info(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	struct rv_exit_info info;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_PROCESS,
+				RV_RIGHT_READ, &e);
+
+	if (err)
+		return err;
+	if (!user_access_ok(&current->as, a[1], sizeof(info), true))
+		return -RV_EFAULT;
+	err = process_object_exit_info(e->obj, &info);
+	if (err)
+		return err;
+	copy_to_user(&current->as, a[1], &info, sizeof(info));
+	return 0;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <rvos/errno.h>
+#include <kernel/object.h>
+#include <kernel/panic.h>
+#include <kernel/proc.h>
+#include <kernel/timer.h>
+
+void kobject_init(struct kobject *obj, uint32_t type)
+{
+	obj->type = type;
+	obj->refs = 1;
+	list_init(&obj->waiters);
+}
+
+void kobject_get(struct kobject *obj)
+{
+	obj->refs++;
+}
+
+void kobject_put(struct kobject *obj)
+{
+	if (!obj->refs)
+		panic("kobject_put: object of type %u has no references", obj->type);
+	if (--obj->refs)
+		return;
+	switch (obj->type) {
+	case RV_OBJ_CHANNEL:
+		channel_end_release(obj);
+		break;
+	case RV_OBJ_SHM:
+		shm_release(obj);
+		break;
+	case RV_OBJ_PROCESS:
+		process_object_release(obj);
+		break;
+	default:
+		panic("kobject_put: unknown object type %u", obj->type);
+	}
+}
+
+uint32_t kobject_signals(const struct kobject *obj)
+{
+	switch (obj->type) {
+	case RV_OBJ_CHANNEL:
+		return channel_end_signals(obj);
+	case RV_OBJ_PROCESS:
+		return process_object_signals(obj);
+	default:
+		return 0;
+	}
+}
+
+void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals)
+{
+	struct waiter *w = &p->waiters[p->waiter_count++];
+
+	w->proc = p;
+	w->obj = obj;
+	w->signals = signals;
+	list_append(&obj->waiters, &w->link);
+}
+
+void waiters_remove_all(struct proc *p)
+{
+	for (unsigned int i = 0; i < p->waiter_count; i++)
+		list_remove(&p->waiters[i].link);
+	p->waiter_count = 0;
+}
+
+static void waiter_wake(struct proc *p)
+{
+	if (p->state != PROC_BLOCKED)
+		return;
+	sched_remove(p); /* off the sleep list, if it has a deadline */
+	waiters_remove_all(p);
+	sched_make_ready(p);
+}
+
+void kobject_notify(struct kobject *obj)
+{
+	/* Waking a process unlinks all its waiters, perhaps the next one on
+	 * this list: start over after each wake. Lists are short. */
+	uint32_t signals = kobject_signals(obj);
+	struct list_node *pos;
+
+	for (pos = obj->waiters.next; pos != &obj->waiters;) {
+		struct waiter *w = container_of(pos, struct waiter, link);
+		if (signals & w->signals) {
+			waiter_wake(w->proc);
+			pos = obj->waiters.next;
+		} else {
+			pos = pos->next;
+		}
+	}
+}
+
+int kobject_block(uint64_t deadline)
+{
+	struct proc *p = current;
+
+	if (deadline <= timer_now()) {
+		waiters_remove_all(p);
+		return -RV_ETIMEDOUT;
+	}
+	p->state = PROC_BLOCKED;
+	p->block = BLOCK_OBJECT;
+	if (deadline != UINT64_MAX)
+		sched_add_sleeper(p, deadline);
+	schedule();
+	waiters_remove_all(p);
+	return 0;
+}
