@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rvos/errno.h>
+#include <arch/csr.h>
 #include <kernel/devicetree.h>
 #include <kernel/driver.h>
 #include <kernel/fdt.h>
@@ -101,6 +102,9 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	if (boot.initrd_end <= boot.initrd_start)
 		poweroff(err == 0 ? POWEROFF_STATUS_OK : POWEROFF_STATUS_FAIL); /* kernel-only app */
 
+	/* Let user programs read cycle, time and instret (rdcycle, rdtime,
+	 * rdinstret; privileged spec 4.1.5): benchmarks measure with them. */
+	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	sched_init();
 	proc_init((const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
 	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, CONFIG_DEFAULT_PRIORITY, NULL);

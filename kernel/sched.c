@@ -22,6 +22,11 @@ BUILD_ASSERT(CONFIG_DEFAULT_PRIORITY < CONFIG_NUM_PRIORITIES,
 
 struct proc *current;
 uint64_t sched_context_switches;
+/* Set when the running process should give the hart up at its next return
+ * to user mode: a higher-priority process became ready, or its slice ended
+ * with another of its priority waiting. Checked on every trap exit, so it
+ * must be cheaper than a look at the queues. */
+bool sched_need_resched;
 
 static struct list_node ready_queue[CONFIG_NUM_PRIORITIES];
 static uint64_t ready_bitmap;
@@ -38,12 +43,23 @@ void sched_init(void)
 	list_init(&sleepers);
 }
 
+static void arm_next_event(void);
+
 void sched_make_ready(struct proc *p)
 {
 	p->state = PROC_READY;
 	p->block = BLOCK_NONE;
 	list_append(&ready_queue[p->priority], &p->sched_link);
 	ready_bitmap |= 1ULL << p->priority;
+	if (!current || current->state != PROC_RUNNING)
+		return;
+	if (p->priority < current->priority) {
+		sched_need_resched = true;
+	} else if (p->priority == current->priority && slice_end == UINT64_MAX) {
+		/* The running process was alone at its priority: now it shares. */
+		slice_end = timer_now() + timer_hz() * CONFIG_TIMESLICE_MS / 1000;
+		arm_next_event();
+	}
 }
 
 /* Off whatever queue it is on (ready queue or sleep list). */
@@ -131,6 +147,7 @@ static void switch_to(struct proc *prev, struct proc *next, struct arch_context 
 {
 	uint64_t now = timer_now();
 
+	sched_need_resched = false;
 	if (prev)
 		prev->cpu_ticks += now - prev->ran_since;
 	next->state = PROC_RUNNING;
@@ -195,6 +212,8 @@ void sched_sleep_until(uint64_t deadline)
 
 bool sched_should_preempt(void)
 {
+	if (!current)
+		return false;
 	/* A ready process of higher priority, or the slice is over and one
 	 * of the same priority waits. */
 	uint64_t higher = (1ULL << current->priority) - 1;
@@ -210,7 +229,7 @@ void sched_timer_tick(void)
 	timer_arm(UINT64_MAX); /* acknowledge: clears STIP */
 	wake_sleepers(timer_now());
 	if (sched_should_preempt())
-		sched_yield();
+		sched_need_resched = true;
 	else
 		arm_next_event();
 }

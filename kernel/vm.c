@@ -280,10 +280,11 @@ bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool 
 {
 	pte_t need = write ? PTE_R | PTE_W : PTE_R;
 
-	if (!user_range_ok(va, len))
-		return false;
+	/* Nothing to touch: any pointer will do (a NULL buffer of length 0). */
 	if (!len)
 		return true;
+	if (!user_range_ok(va, len))
+		return false;
 	for (uintptr_t page = va & ~(uintptr_t)(PAGE_SIZE - 1); page < va + len; page += PAGE_SIZE) {
 		if (!user_page(as, page, need))
 			return false;
@@ -296,7 +297,7 @@ static int copy_user(const struct addr_space *as, uintptr_t uva, void *kbuf, siz
 {
 	uint8_t *k = kbuf;
 
-	if (!user_range_ok(uva, len))
+	if (len && !user_range_ok(uva, len))
 		return -RV_EFAULT;
 	while (len) {
 		size_t chunk = PAGE_SIZE - (uva & (PAGE_SIZE - 1));

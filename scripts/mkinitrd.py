@@ -39,16 +39,21 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("-o", "--output", required=True, help="archive to write")
     p.add_argument("--strip", help="strip tool for ELF programs (riscv64-unknown-elf-strip)")
-    p.add_argument("entries", nargs="+", metavar="NAME=PATH", help="files to pack")
+    p.add_argument("--raw", action="append", default=[], metavar="NAME=PATH",
+                   help="a file packed exactly as it is, never stripped (test data)")
+    p.add_argument("entries", nargs="*", metavar="NAME=PATH", help="programs to pack")
     a = p.parse_args()
     items = {}
-    for e in a.entries:
+    raw = set()
+    for e in a.entries + a.raw:
         name, sep, path = e.partition("=")
         if not sep or not name or "/" in name:
             sys.exit(f"mkinitrd.py: bad entry '{e}': expected NAME=PATH with a plain NAME")
         if name in items:
             sys.exit(f"mkinitrd.py: '{name}' is in the initrd twice: rename one program")
         items[name] = path
+        if e in a.raw:
+            raw.add(name)
     out = b""
     with tempfile.TemporaryDirectory() as tmp:
         for ino, name in enumerate(sorted(items), 1):
@@ -57,7 +62,7 @@ def main():
                 data = open(path, "rb").read()
             except OSError as err:
                 sys.exit(f"mkinitrd.py: {path}: {err.strerror}")
-            if a.strip and data[:4] == b"\x7fELF":
+            if a.strip and name not in raw and data[:4] == b"\x7fELF":
                 stripped = os.path.join(tmp, name)
                 r = subprocess.run([a.strip, "--strip-debug", "-o", stripped, path],
                                    capture_output=True, text=True)

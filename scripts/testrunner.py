@@ -250,6 +250,7 @@ HARNESS_CONFIG_KEYS = {
     "regex": "list of regexes",
     "expect_exit": "an exit status (integer) or nonzero",
     "expect_panic": "true or false",
+    "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
 }
 
 
@@ -285,6 +286,11 @@ def check_harness_config(value):
             check_bool(out["expect_panic"])
         except ValueError:
             raise ValueError("expect_panic must be true or false")
+    if "icount" in out:
+        try:
+            check_bool(out["icount"])
+        except ValueError:
+            raise ValueError("icount must be true or false")
     return out
 
 
@@ -880,6 +886,8 @@ def run_test(test, opts):
         cmd = [os.path.join(test.outdir, test.name)]
     else:
         cmd = opts.rv + ["flash", "-d", test.outdir]
+        if (cfg.get("harness_config") or {}).get("icount"):
+            cmd.append("--icount")
     run = run_logged(cmd, test.console_log, timeout, cwd=RV_BASE, watch_panic=not unit)
     test.run_time = run.duration
     passed, reason = judge_run(cfg, run, timeout)

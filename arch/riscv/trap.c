@@ -64,10 +64,10 @@ void user_trap(struct user_regs *regs)
 	} else if (cause == EXC_ECALL_U) {
 		regs->sepc += 4; /* past the ecall */
 		regs->x[10] = (uint64_t)syscall_dispatch(regs->x[17], &regs->x[10]);
-		if (sched_should_preempt())
-			sched_yield();
 	} else {
 		user_fault(regs, cause);
 	}
+	if (sched_need_resched)
+		sched_yield();
 	arch_user_return(current->regs);
 }

@@ -11,10 +11,12 @@ static size_t out_len;
 static int out_flush(FILE *f)
 {
 	(void)f;
-	if (out_len) {
-		rv_debug_write(out_buf, out_len);
-		out_len = 0;
+	/* In pieces the kernel accepts (CONFIG_DEBUG_WRITE_MAX may be small). */
+	for (size_t off = 0; off < out_len; off += CONFIG_DEBUG_WRITE_MAX) {
+		size_t n = out_len - off;
+		rv_debug_write(out_buf + off, n < CONFIG_DEBUG_WRITE_MAX ? n : CONFIG_DEBUG_WRITE_MAX);
 	}
+	out_len = 0;
 	return 0;
 }
 

@@ -102,6 +102,7 @@ void sched_sleep_until(uint64_t deadline);
 void sched_add_sleeper(struct proc *p, uint64_t deadline);
 void sched_timer_tick(void);
 bool sched_should_preempt(void);
+extern bool sched_need_resched;
 extern uint64_t sched_context_switches;
 
 #endif /* KERNEL_PROC_H */

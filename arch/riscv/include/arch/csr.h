@@ -12,6 +12,10 @@
 
 #define SCAUSE_INTERRUPT (1UL << 63)
 
+#define SCOUNTEREN_CY (1UL << 0) /* U-mode may read cycle */
+#define SCOUNTEREN_TM (1UL << 1) /* ... time */
+#define SCOUNTEREN_IR (1UL << 2) /* ... instret */
+
 #define csr_read(csr)                                                                              \
 	({                                                                                         \
 		unsigned long __v;                                                                 \
