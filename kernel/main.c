@@ -97,6 +97,8 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 
 	if (IS_ENABLED(CONFIG_TEST_PANIC_ON_BOOT))
 		test_panic_on_boot();
+	if (IS_ENABLED(CONFIG_TEST_KERNEL_FAULT_ON_BOOT))
+		test_kernel_fault_on_boot();
 
 	err = app_main();
 	if (boot.initrd_end <= boot.initrd_start)

@@ -93,12 +93,20 @@ static void __attribute__((noreturn)) panic_finish(uintptr_t fp, uintptr_t pc, u
 	if (pc) {
 		int depth = 1;
 		print_frame(0, pc);
-		/* A leaf function saves only s0, at fp - 8, where others keep ra:
-		 * a frame pointer there means the fault hit a leaf, whose
-		 * caller is in ra (the trap saved it). */
+		/* The faulting function may be a leaf, whose caller is only in
+		 * ra: either it saved s0 alone (at fp - 8, where others keep
+		 * ra: a frame pointer there) or it has no frame at fp at all
+		 * (the word at fp - 8 is not ra). ra inside the faulting
+		 * function itself is just a call it made: not a frame. */
+		uintptr_t off, ra_off;
+		const char *fn = ksym_lookup(pc, &off);
+		const char *ra_fn = ksym_lookup(ra, &ra_off);
 		if (frame_is_plausible(fp) && frame_is_plausible(((const uintptr_t *)fp)[-1])) {
 			print_frame(depth++, ra - 2);
 			fp = ((const uintptr_t *)fp)[-1];
+		} else if (ra_fn && ra_fn != fn && frame_is_plausible(fp) &&
+			   ((const uintptr_t *)fp)[-1] != ra) {
+			print_frame(depth++, ra - 2);
 		}
 		backtrace_walk(depth, fp);
 	} else {

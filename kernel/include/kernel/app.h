@@ -11,5 +11,7 @@ int app_main(void);
 
 /* CONFIG_TEST_PANIC_ON_BOOT: panic a few calls deep (kernel/panic_test.c). */
 void test_panic_on_boot(void);
+/* CONFIG_TEST_KERNEL_FAULT_ON_BOOT: fault in a leaf a few calls deep. */
+void test_kernel_fault_on_boot(void);
 
 #endif /* KERNEL_APP_H */
