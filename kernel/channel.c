@@ -159,6 +159,59 @@ void channel_end_release(struct kobject *obj)
 	channels_in_use--;
 }
 
+/* The process blocked reading at end e, ready to take a message directly. */
+static struct proc *blocked_reader(struct channel_end *e)
+{
+	struct list_node *pos;
+
+	for (pos = e->obj.waiters.next; pos != &e->obj.waiters; pos = pos->next) {
+		struct proc *r = container_of(pos, struct waiter, link)->proc;
+		if (r->recv_end == &e->obj && r->state == PROC_BLOCKED)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Fast path: a small message without handles, to an end with an empty
+ * queue and a process blocked reading it, goes straight from the writer's
+ * buffer into the reader's, and the reader returns from its system call
+ * without running any more kernel code (seL4's fastpath idea). Anything
+ * unusual -- buffers that straddle a page, a reader buffer too small, a
+ * pointer that no longer works -- falls back to the queue, whose slow path
+ * reports the error to the reader.
+ */
+static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m,
+			   bool then_read)
+{
+	struct proc *r = blocked_reader(peer);
+	struct rv_msg *rmsg;
+	const uint8_t *src;
+	uint8_t *dst;
+
+	if (!r || r->recv_msg.num_bytes < m->num_bytes)
+		return false;
+	src = user_span(&w->as, (uintptr_t)m->bytes, m->num_bytes, false);
+	dst = user_span(&r->as, (uintptr_t)r->recv_msg.bytes, m->num_bytes, true);
+	rmsg = user_span(&r->as, r->recv_umsg, sizeof(*rmsg), true);
+	if (!src || !dst || !rmsg || (r->recv_umsg & 7))
+		return false;
+	memcpy(dst, src, m->num_bytes);
+	rmsg->num_bytes = m->num_bytes;
+	rmsg->num_handles = 0;
+	r->regs->x[10] = 0; /* its channel_read returns 0 */
+	sched_remove(r);    /* off the sleep list, if it had a deadline */
+	waiters_remove_all(r);
+	sched_resume_in_user(r);
+	/* A caller is about to wait for the reply: switch straight to the
+	 * reader, no trip through the ready queues. */
+	if (then_read)
+		sched_handoff(r);
+	else
+		sched_make_ready(r);
+	return true;
+}
+
 /* The user's struct rv_msg. */
 static int msg_fetch(struct proc *p, uintptr_t umsg, struct rv_msg *m)
 {
@@ -166,7 +219,7 @@ static int msg_fetch(struct proc *p, uintptr_t umsg, struct rv_msg *m)
 }
 
 long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintptr_t umsg,
-		   uint32_t flags, uint64_t deadline)
+		   uint32_t flags, uint64_t deadline, bool then_read)
 {
 	struct channel_end *e = end_of(obj);
 	rv_handle_t hv[CONFIG_MSG_MAX_HANDLES];
@@ -219,6 +272,9 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	/* The handles were checked before blocking; a blocked writer's table
 	 * cannot change (single thread per process), so they still hold. */
 
+	if (!m.num_handles && !peer->count && deliver_direct(p, peer, &m, then_read))
+		return 0;
+
 	/* impl: copy and move, nothing can fail from here on */
 	slot = queue_slot(peer, peer->count);
 	slot->num_bytes = m.num_bytes;
@@ -255,6 +311,9 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
 		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
+		p->recv_end = &e->obj;
+		p->recv_umsg = umsg;
+		p->recv_msg = m;
 		err = kobject_block(deadline);
 		if (err)
 			return err;
@@ -289,4 +348,67 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 	if (peer_of(e))
 		kobject_notify(&peer_of(e)->obj);
 	return 0;
+}
+
+/*
+ * channel_call's fast path, the round trip of a small request and reply
+ * between two processes that both sit in channel_call (a server uses it
+ * to reply and wait for the next request). When the request has no
+ * handles, fits the reader's buffer, both struct rv_msg are aligned and no
+ * buffer straddles a page, the bytes go straight from the caller's buffer
+ * into the blocked reader's, the reader is resumed directly in user mode
+ * (its own call completed), and the caller blocks reading its end in the
+ * same step -- one switch, no ready queue. Returns FAST_PATH_NOT_TAKEN to
+ * send the call down the general path instead.
+ */
+long channel_call_fast(struct proc *p, struct kobject *obj, uintptr_t ureq, uintptr_t urep,
+		       uint64_t deadline)
+{
+	struct channel_end *e = end_of(obj);
+	struct channel_end *peer = peer_of(e);
+	const struct rv_msg *req;
+	struct rv_msg *rep, *rmsg;
+	const uint8_t *src;
+	uint8_t *dst;
+	struct proc *r;
+
+	if (!peer || peer->count || e->count || ((ureq | urep) & 7))
+		return FAST_PATH_NOT_TAKEN;
+	/* A call that must not wait takes the general path: the hand-off
+	 * below is only right when this process really blocks. */
+	if (deadline != UINT64_MAX && deadline <= timer_now())
+		return FAST_PATH_NOT_TAKEN;
+	req = user_span(&p->as, ureq, sizeof(*req), false);
+	rep = user_span(&p->as, urep, sizeof(*rep), true);
+	if (!req || !rep || req->num_handles || req->num_bytes > CONFIG_MSG_MAX_BYTES)
+		return FAST_PATH_NOT_TAKEN;
+	r = blocked_reader(peer);
+	if (!r || r->recv_msg.num_bytes < req->num_bytes || (r->recv_umsg & 7))
+		return FAST_PATH_NOT_TAKEN;
+	src = user_span(&p->as, (uintptr_t)req->bytes, req->num_bytes, false);
+	dst = user_span(&r->as, (uintptr_t)r->recv_msg.bytes, req->num_bytes, true);
+	rmsg = user_span(&r->as, r->recv_umsg, sizeof(*rmsg), true);
+	if (!src || !dst || !rmsg)
+		return FAST_PATH_NOT_TAKEN;
+
+	/* Deliver: the reader's channel_read (or call) returns 0. */
+	memcpy(dst, src, req->num_bytes);
+	rmsg->num_bytes = req->num_bytes;
+	rmsg->num_handles = 0;
+	r->regs->x[10] = 0;
+	sched_remove(r);
+	waiters_remove_all(r);
+	sched_resume_in_user(r);
+
+	/* Block reading our end, published for the reply's fast path. */
+	waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
+	p->recv_end = &e->obj;
+	p->recv_umsg = urep;
+	p->recv_msg = *rep;
+	sched_handoff(r);
+	if (kobject_block(deadline) == -RV_ETIMEDOUT && !e->count)
+		return -RV_ETIMEDOUT;
+	/* Woken some other way than a fast reply (a queued reply, the peer
+	 * closing, the deadline): the general read sorts it out. */
+	return channel_read(p, obj, urep, 0, deadline);
 }

@@ -89,7 +89,7 @@ long sys_channel_write(const uint64_t a[6])
 	if (err)
 		return err;
 	return channel_write(current, e->obj, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
-			     deadline_ticks(a[3]));
+			     deadline_ticks(a[3]), false);
 }
 
 long sys_channel_read(const uint64_t a[6])
@@ -113,12 +113,15 @@ long sys_channel_call(const uint64_t a[6])
 
 	if (err)
 		return err;
+	err = channel_call_fast(current, e->obj, a[1], a[2], deadline);
+	if (err != FAST_PATH_NOT_TAKEN)
+		return err;
 	/* verify the reply buffers up front, so a bad one fails before the
 	 * request has gone out */
 	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))
 		return -RV_EFAULT;
 	end = e->obj;
-	err = channel_write(current, end, (rv_handle_t)a[0], a[1], 0, deadline);
+	err = channel_write(current, end, (rv_handle_t)a[0], a[1], 0, deadline, true);
 	if (err)
 		return err;
 	return channel_read(current, end, a[2], 0, deadline);

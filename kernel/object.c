@@ -65,6 +65,7 @@ void waiters_remove_all(struct proc *p)
 	for (unsigned int i = 0; i < p->waiter_count; i++)
 		list_remove(&p->waiters[i].link);
 	p->waiter_count = 0;
+	p->recv_end = NULL;
 }
 
 static void waiter_wake(struct proc *p)

@@ -139,6 +139,7 @@ int as_create(struct addr_space *as, uint16_t asid)
 	}
 	as->asid = have_asids ? asid : 0;
 	as->user_pages = 0;
+	as->tlb_page = 0;
 	return 0;
 }
 
@@ -162,6 +163,7 @@ void as_destroy(struct addr_space *as)
 {
 	if (!as->root)
 		return;
+	as->tlb_page = 0;
 	/* A process ending itself still runs on these tables: move to the
 	 * kernel's own before freeing them (a freed page gets free-list links
 	 * written into it, and the root's first entries map the UART). */
@@ -236,6 +238,7 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 
 void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 {
+	as->tlb_page = 0;
 	for (size_t i = 0; i < pages; i++) {
 		uintptr_t a = va + i * PAGE_SIZE;
 		pte_t *pte = walk(as->root, a, false, 0);
@@ -263,9 +266,11 @@ void as_activate(const struct addr_space *as)
 		sfence_vma_all();
 }
 
-/* Kernel address of user byte va when it is mapped with all of need. */
-static uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
+/* Kernel address of user byte va when it is mapped with all of need (the
+ * miss path of user_page() in vm.h). */
+uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 {
+	struct addr_space *cache = (struct addr_space *)as; /* only the cache changes */
 	pte_t *pte;
 
 	if (va < RV_USER_BASE || va >= RV_USER_TOP)
@@ -273,7 +278,10 @@ static uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
 	pte = walk(as->root, va, false, 0);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
-	return (uint8_t *)(pte_pa(*pte) + (va & (PAGE_SIZE - 1)));
+	cache->tlb_page = va & ~(uintptr_t)(PAGE_SIZE - 1);
+	cache->tlb_kpage = (uint8_t *)pte_pa(*pte);
+	cache->tlb_flags = *pte;
+	return cache->tlb_kpage + (va & (PAGE_SIZE - 1));
 }
 
 bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write)

@@ -2,6 +2,7 @@
 #ifndef KERNEL_CHANNEL_H
 #define KERNEL_CHANNEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <rvos/ipc.h>
 #include <kernel/object.h>
@@ -11,9 +12,15 @@ struct proc;
 /* Two ends; each returned with one reference. -ENFILE, -ENOSPC (quota). */
 int channel_create(struct proc *creator, struct kobject **end0, struct kobject **end1);
 /* The system calls, after their arguments' handles are looked up. */
+/* then_read: channel_call's write, whose caller reads the reply next. */
 long channel_write(struct proc *p, struct kobject *end, rv_handle_t self, uintptr_t umsg,
-		   uint32_t flags, uint64_t deadline);
+		   uint32_t flags, uint64_t deadline, bool then_read);
 long channel_read(struct proc *p, struct kobject *end, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline);
+
+/* channel_call's fast path; FAST_PATH_NOT_TAKEN: use the general one. */
+#define FAST_PATH_NOT_TAKEN 1
+long channel_call_fast(struct proc *p, struct kobject *end, uintptr_t ureq, uintptr_t urep,
+		       uint64_t deadline);
 
 #endif /* KERNEL_CHANNEL_H */

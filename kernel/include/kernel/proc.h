@@ -66,6 +66,12 @@ struct proc {
 	unsigned int waiter_count;
 	struct shm_mapping mappings[CONFIG_MAX_MMAP_REGIONS];
 	unsigned int channels_created; /* against CONFIG_MAX_CHANNELS_PER_PROC */
+	/* Blocked in channel_read (or the read half of channel_call): where
+	 * a writer may deliver a small message straight into its buffers
+	 * (kernel/channel.c, direct delivery). recv_end NULL: not receiving. */
+	struct kobject *recv_end;
+	uintptr_t recv_umsg;     /* its struct rv_msg */
+	struct rv_msg recv_msg;  /* a copy of it: buffers and capacities */
 	struct process_object *pobj;   /* set when started by process_spawn */
 };
 
@@ -98,6 +104,13 @@ void schedule(void);
 /* Start running processes; never returns. */
 void sched_start(void) __attribute__((noreturn));
 void sched_yield(void);
+/* Hand the hart to p (just made runnable by a direct delivery) at the
+ * next schedule(), ahead of the ready queues unless they hold a process of
+ * higher priority. */
+void sched_handoff(struct proc *p);
+/* Resume p by returning straight to user mode, abandoning the kernel
+ * frames it blocked in (its system call was completed for it). */
+void sched_resume_in_user(struct proc *p);
 void sched_sleep_until(uint64_t deadline);
 void sched_add_sleeper(struct proc *p, uint64_t deadline);
 void sched_timer_tick(void);

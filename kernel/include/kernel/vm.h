@@ -23,6 +23,13 @@ struct addr_space {
 	pte_t *root;       /* root page table (physical = kernel address) */
 	uint16_t asid;     /* 0 when the hart has no ASIDs */
 	size_t user_pages; /* frames mapped and owned by this space */
+	/* The last user page the kernel translated in this space: system
+	 * calls touch the same few pages (stack, message buffers) again and
+	 * again, and a table walk costs ten times a hit. Cleared whenever a
+	 * mapping of the space goes away. */
+	uintptr_t tlb_page; /* 0: empty */
+	uint8_t *tlb_kpage;
+	pte_t tlb_flags;
 };
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */
@@ -51,6 +58,23 @@ void as_activate(const struct addr_space *as);
 /* Copy between kernel memory and user memory of an address space. The user
  * range must be mapped with U and R (and W for copy_to_user); these never
  * fault: each page is found by walking the tables. -EFAULT otherwise. */
+/* Kernel pointer to [va, va + len) when it lies within one user page that
+ * is mapped for the access; NULL otherwise (callers then take a slow path). */
+uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need);
+
+static inline uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
+{
+	if (as->tlb_page == (va & ~(uintptr_t)4095) && (as->tlb_flags & need) == need)
+		return as->tlb_kpage + (va & 4095);
+	return user_page_slow(as, va, need);
+}
+
+static inline void *user_span(const struct addr_space *as, uintptr_t va, size_t len, bool write)
+{
+	if ((va & 4095) + (len ? len : 1) > 4096)
+		return 0;
+	return user_page(as, va, write ? PTE_R | PTE_W : PTE_R);
+}
 /* Is [va, va + len) mapped for user access (and writable, if write)? */
 bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write);
 int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t len);
