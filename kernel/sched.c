@@ -8,6 +8,7 @@
  * the first sleeper's deadline; with nothing to run the hart waits in wfi.
  */
 #include <arch/csr.h>
+#include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/timer.h>
@@ -17,8 +18,9 @@ BUILD_ASSERT(CONFIG_NUM_PRIORITIES <= 64, "the ready bitmap is one 64-bit word")
 BUILD_ASSERT(CONFIG_DEFAULT_PRIORITY < CONFIG_NUM_PRIORITIES,
 	     "DEFAULT_PRIORITY must be below NUM_PRIORITIES");
 
-/* sip.STIP: supervisor timer interrupt pending. */
+/* sip.STIP / sip.SEIP: supervisor timer / external interrupt pending. */
 #define SIP_STIP (1UL << 5)
+#define SIP_SEIP (1UL << 9)
 
 struct proc *current;
 uint64_t sched_context_switches;
@@ -132,15 +134,19 @@ static struct proc *idle_until_ready(void)
 	struct proc *next;
 
 	while (!(next = pick_next())) {
+		unsigned long pending;
+
 		slice_end = UINT64_MAX;
-		if (list_is_empty(&sleepers))
-			panic("no process can ever run again (all blocked, none sleeping)");
 		arm_next_event();
-		while (!(csr_read(sip) & SIP_STIP))
+		while (!((pending = csr_read(sip)) & (SIP_STIP | SIP_SEIP)))
 			arch_wait_for_interrupt();
-		armed_deadline = 0;
-		timer_arm(UINT64_MAX); /* clears STIP */
-		wake_sleepers(timer_now());
+		if (pending & SIP_SEIP)
+			irq_dispatch();
+		if (pending & SIP_STIP) {
+			armed_deadline = 0;
+			timer_arm(UINT64_MAX); /* clears STIP */
+			wake_sleepers(timer_now());
+		}
 	}
 	return next;
 }
@@ -215,6 +221,7 @@ void sched_start(void)
 	if (!next)
 		panic("no process to start");
 	timer_enable_interrupt();
+	irq_enable_external();
 	switch_to(NULL, next, &boot_context);
 	panic("the boot context was resumed");
 }

@@ -42,6 +42,21 @@ static long sys_debug_write(const uint64_t a[6])
 	return (long)len;
 }
 
+static long sys_debug_read(const uint64_t a[6])
+{
+	char chunk[64];
+	size_t len = a[1] < sizeof(chunk) ? a[1] : sizeof(chunk);
+	size_t n;
+
+	/* verify */
+	if (!user_access_ok(&current->as, a[0], len, true))
+		return -RV_EFAULT;
+	/* impl */
+	n = console_input_read(chunk, len);
+	copy_to_user(&current->as, a[0], chunk, n);
+	return (long)n;
+}
+
 static long sys_exit(const uint64_t a[6])
 {
 	struct rv_exit_info how = {.reason = RV_EXIT_NORMAL, .code = (int32_t)a[0]};
@@ -203,6 +218,7 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_PROCESS_SPAWN] = sys_process_spawn,
 	[RV_SYS_PROCESS_KILL] = sys_process_kill,
 	[RV_SYS_PROCESS_EXIT_INFO] = sys_process_exit_info,
+	[RV_SYS_DEBUG_READ] = sys_debug_read,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -251,6 +251,8 @@ HARNESS_CONFIG_KEYS = {
     "expect_exit": "an exit status (integer) or nonzero",
     "expect_panic": "true or false",
     "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
+    "input": "list of {after: REGEX, send: TEXT}: type TEXT at the console once a line "
+             "matches REGEX, in order (like a user at the keyboard)",
 }
 
 
@@ -291,6 +293,13 @@ def check_harness_config(value):
             check_bool(out["icount"])
         except ValueError:
             raise ValueError("icount must be true or false")
+    if "input" in out:
+        steps = out["input"]
+        if not isinstance(steps, list) or not all(
+                isinstance(st, dict) and set(st) == {"after", "send"} and
+                isinstance(st["send"], str) for st in steps):
+            raise ValueError("input must be a list of {after: REGEX, send: TEXT}")
+        out["input"] = [(compile_regex(st["after"]), st["send"]) for st in steps]
     return out
 
 
@@ -605,15 +614,17 @@ class RunResult:
         self.lines = []
 
 
-def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False):
+def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=()):
     """Run cmd in its own session, stdout+stderr appended to log_path; kill the
-    group on timeout (or PANIC_GRACE seconds after a panic line when watch_panic)."""
+    group on timeout (or PANIC_GRACE seconds after a panic line when watch_panic).
+    input_steps: (regex, text) pairs: text goes to stdin once a line matches."""
     res = RunResult()
     start = time.monotonic()
     panic_at = []
     with open(log_path, "ab") as log:
         try:
-            p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            p = subprocess.Popen(cmd, stdin=subprocess.PIPE if input_steps else subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True)
         except OSError as e:
             msg = f"cannot run {cmd[0]}: {e.strerror}\n"
@@ -624,12 +635,21 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False):
         if not PROCS.add(p):
             kill_group(p)
 
+        steps = list(input_steps)
+
         def reader():
             for raw in iter(p.stdout.readline, b""):
                 log.write(raw)
                 log.flush()
                 line = clean_line(raw)
                 res.lines.append(line)
+                if steps and steps[0][0].search(line):
+                    _, text = steps.pop(0)
+                    try:
+                        p.stdin.write(text.encode())
+                        p.stdin.flush()
+                    except OSError:
+                        pass
                 if watch_panic and not panic_at and PANIC_RE.search(line):
                     panic_at.append(time.monotonic())
             p.stdout.close()
@@ -888,7 +908,8 @@ def run_test(test, opts):
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):
             cmd.append("--icount")
-    run = run_logged(cmd, test.console_log, timeout, cwd=RV_BASE, watch_panic=not unit)
+    run = run_logged(cmd, test.console_log, timeout, cwd=RV_BASE, watch_panic=not unit,
+                     input_steps=(cfg.get("harness_config") or {}).get("input", ()))
     test.run_time = run.duration
     passed, reason = judge_run(cfg, run, timeout)
     passed, reason = apply_expected_verdict(cfg, passed, reason)

@@ -2,6 +2,7 @@
 #include <arch/csr.h>
 #include <arch/trap_frame.h>
 #include <arch/context.h>
+#include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
@@ -59,6 +60,8 @@ void user_trap(struct user_regs *regs)
 		cause &= ~SCAUSE_INTERRUPT;
 		if (cause == IRQ_S_TIMER)
 			sched_timer_tick();
+		else if (cause == IRQ_S_EXTERNAL)
+			irq_dispatch();
 		else
 			panic("unexpected interrupt %lu from U-mode", cause);
 	} else if (cause == EXC_ECALL_U) {

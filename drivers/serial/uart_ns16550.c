@@ -3,11 +3,15 @@
  * once user space has a console server. */
 #include <rvos/errno.h>
 #include <kernel/driver.h>
+#include <kernel/irq.h>
 #include <kernel/mmio.h>
 #include <kernel/printk.h>
 
 /* Register offsets (byte-wide registers, reg-shift 0 on QEMU virt). */
+#define NS16550_RBR 0 /* receive buffer */
 #define NS16550_THR 0 /* transmit holding */
+#define NS16550_IER_RDI (1u << 0) /* interrupt when data is received */
+#define NS16550_LSR_DR (1u << 0)  /* data ready */
 #define NS16550_IER 1 /* interrupt enable */
 #define NS16550_LSR 5 /* line status */
 #define NS16550_LSR_THRE (1u << 5) /* transmit holding register empty */
@@ -33,6 +37,31 @@ static int ns16550_probe(const struct fdt *fdt, const struct boot_info *boot,
 	console_register_output(ns16550_putc, "ns16550");
 	return 0;
 }
+
+static void ns16550_rx_irq(void *arg)
+{
+	while (mmio_read8(ns16550_base + NS16550_LSR) & NS16550_LSR_DR)
+		console_input_push((char)mmio_read8(ns16550_base + NS16550_RBR));
+}
+
+/* Input by interrupt, once the interrupt controller is up (a later level). */
+static int ns16550_irq_probe(const struct fdt *fdt, const struct boot_info *boot,
+			     const struct device *dev)
+{
+	int err;
+
+	if (dev->base != ns16550_base || !dev->irq)
+		return 0; /* not the console UART, or no interrupt: output only */
+	err = irq_connect(dev->irq, ns16550_rx_irq, 0);
+	if (err)
+		return err == -RV_ENODEV ? 0 : err;
+	mmio_write8(ns16550_base + NS16550_IER, NS16550_IER_RDI);
+	return 0;
+}
+
+DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, ns16550_irq, .name = "ns16550-rx",
+	      .kconfig = "CONFIG_UART_NS16550", .compatible = "ns16550a",
+	      .probe = ns16550_irq_probe);
 
 DRIVER_DEFINE(DRIVER_LEVEL_EARLY, ns16550, .name = "ns16550", .kconfig = "CONFIG_UART_NS16550",
 	      .compatible = "ns16550a", .probe = ns16550_probe);

@@ -2,6 +2,7 @@
 /* SiFive UART (FU540 manual, chapter "UART"): 32-bit registers. */
 #include <rvos/errno.h>
 #include <kernel/driver.h>
+#include <kernel/irq.h>
 #include <kernel/mmio.h>
 #include <kernel/printk.h>
 
@@ -9,7 +10,12 @@
 #define SIFIVE_UART_TXDATA_FULL (1u << 31)
 #define SIFIVE_UART_TXCTRL 0x08
 #define SIFIVE_UART_TXCTRL_TXEN 1u
+#define SIFIVE_UART_RXDATA 0x04
+#define SIFIVE_UART_RXDATA_EMPTY (1u << 31)
+#define SIFIVE_UART_RXCTRL 0x0c
+#define SIFIVE_UART_RXCTRL_RXEN 1u
 #define SIFIVE_UART_IE 0x10
+#define SIFIVE_UART_IE_RXWM (1u << 1) /* receive watermark: data waiting */
 
 static uintptr_t sifive_uart_base;
 
@@ -33,6 +39,34 @@ static int sifive_uart_probe(const struct fdt *fdt, const struct boot_info *boot
 	console_register_output(sifive_uart_putc, "sifive-uart");
 	return 0;
 }
+
+static void sifive_uart_rx_irq(void *arg)
+{
+	uint32_t v;
+
+	while (!((v = mmio_read32(sifive_uart_base + SIFIVE_UART_RXDATA)) &
+		 SIFIVE_UART_RXDATA_EMPTY))
+		console_input_push((char)(v & 0xff));
+}
+
+static int sifive_uart_irq_probe(const struct fdt *fdt, const struct boot_info *boot,
+				 const struct device *dev)
+{
+	int err;
+
+	if (dev->base != sifive_uart_base || !dev->irq)
+		return 0;
+	err = irq_connect(dev->irq, sifive_uart_rx_irq, 0);
+	if (err)
+		return err == -RV_ENODEV ? 0 : err;
+	mmio_write32(sifive_uart_base + SIFIVE_UART_RXCTRL, SIFIVE_UART_RXCTRL_RXEN);
+	mmio_write32(sifive_uart_base + SIFIVE_UART_IE, SIFIVE_UART_IE_RXWM);
+	return 0;
+}
+
+DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, sifive_uart_irq, .name = "sifive-uart-rx",
+	      .kconfig = "CONFIG_UART_SIFIVE", .compatible = "sifive,uart0",
+	      .probe = sifive_uart_irq_probe);
 
 DRIVER_DEFINE(DRIVER_LEVEL_EARLY, sifive_uart, .name = "sifive-uart",
 	      .kconfig = "CONFIG_UART_SIFIVE", .compatible = "sifive,uart0",

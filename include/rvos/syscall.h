@@ -66,6 +66,9 @@ enum rv_syscall {
 	RV_SYS_PROCESS_KILL = 22,
 	/* process_exit_info(h, struct rv_exit_info *out) -> 0, -EAGAIN while it runs */
 	RV_SYS_PROCESS_EXIT_INFO = 23,
+	/* debug_read(char *buf, size_t len) -> bytes read (0: none waiting):
+	 * console input, until the console server owns the UART */
+	RV_SYS_DEBUG_READ = 24,
 	RV_SYS_COUNT
 };
 

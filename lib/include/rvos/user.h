@@ -34,6 +34,12 @@ static inline long rv_debug_write(const void *buf, size_t len)
 	return rv_syscall(RV_SYS_DEBUG_WRITE, (long)buf, (long)len, 0, 0, 0, 0);
 }
 
+/* Console input waiting in the kernel (at most 64 bytes a call); 0: none. */
+static inline long rv_debug_read(void *buf, size_t len)
+{
+	return rv_syscall(RV_SYS_DEBUG_READ, (long)buf, (long)len, 0, 0, 0, 0);
+}
+
 static inline __attribute__((noreturn)) void rv_exit(int code)
 {
 	rv_syscall(RV_SYS_EXIT, code, 0, 0, 0, 0, 0);

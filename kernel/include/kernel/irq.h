@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * External interrupts. The board's interrupt controller driver (the PLIC)
+ * registers itself; device drivers connect a handler to their interrupt
+ * number (from the device tree's "interrupts"). Handlers run in the kernel
+ * with interrupts off, on the kernel stack of whichever process was
+ * interrupted (or in the idle loop), and must not block.
+ */
+#ifndef KERNEL_IRQ_H
+#define KERNEL_IRQ_H
+
+#include <stdint.h>
+
+typedef void (*irq_handler_t)(void *arg);
+
+struct irq_controller {
+	const char *name;
+	void (*enable)(uint32_t irq);
+	uint32_t (*claim)(void);           /* 0: nothing pending */
+	void (*complete)(uint32_t irq);
+};
+
+void irq_controller_register(const struct irq_controller *ctl);
+/* -EINVAL irq 0 or >= CONFIG_IRQ_MAX_SOURCES, -EBUSY taken, -ENODEV no controller. */
+int irq_connect(uint32_t irq, irq_handler_t handler, void *arg);
+/* Claim and handle every pending interrupt. */
+void irq_dispatch(void);
+/* Turn external interrupts on for this hart (sie.SEIE). */
+void irq_enable_external(void);
+uint64_t irq_count(void);
+
+#endif /* KERNEL_IRQ_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <rvos/errno.h>
+#include <arch/csr.h>
+#include <kernel/irq.h>
+#include <kernel/printk.h>
+
+/* sie.SEIE: supervisor external interrupt enable (privileged spec 4.1.3). */
+#define SIE_SEIE (1UL << 9)
+
+struct irq_slot {
+	irq_handler_t handler;
+	void *arg;
+};
+
+static const struct irq_controller *controller;
+static struct irq_slot irq_table[CONFIG_IRQ_MAX_SOURCES];
+static uint64_t irqs_handled;
+
+void irq_controller_register(const struct irq_controller *ctl)
+{
+	controller = ctl;
+}
+
+int irq_connect(uint32_t irq, irq_handler_t handler, void *arg)
+{
+	if (!controller)
+		return -RV_ENODEV;
+	if (irq == 0 || irq >= CONFIG_IRQ_MAX_SOURCES)
+		return -RV_EINVAL;
+	if (irq_table[irq].handler)
+		return -RV_EBUSY;
+	irq_table[irq].handler = handler;
+	irq_table[irq].arg = arg;
+	controller->enable(irq);
+	return 0;
+}
+
+void irq_dispatch(void)
+{
+	uint32_t irq;
+
+	if (!controller)
+		return;
+	while ((irq = controller->claim()) != 0) {
+		if (irq < CONFIG_IRQ_MAX_SOURCES && irq_table[irq].handler)
+			irq_table[irq].handler(irq_table[irq].arg);
+		else
+			printk("irq: interrupt %u has no handler\n", irq);
+		irqs_handled++;
+		controller->complete(irq);
+	}
+}
+
+void irq_enable_external(void)
+{
+	if (controller)
+		csr_set(sie, SIE_SEIE);
+}
+
+uint64_t irq_count(void)
+{
+	return irqs_handled;
+}
