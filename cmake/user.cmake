@@ -12,15 +12,16 @@ set(RVOS_USER_LDFLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp6
   -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
   -Wl,--no-warn-rwx-segments)
 
-# rvos_program(NAME SOURCES a.c b.c ...): a program in the app's initrd.
+# rvos_program(NAME SOURCES a.c b.c ... [INCLUDES dir ...]): a program in the
+# app's initrd. In-QEMU tests add ${RVOS_BASE}/tests/kernel/common (check.h).
 function(rvos_program name)
-  cmake_parse_arguments(P "" "" "SOURCES" ${ARGN})
+  cmake_parse_arguments(P "" "" "SOURCES;INCLUDES" ${ARGN})
   if(NOT P_SOURCES)
     message(FATAL_ERROR "rvos_program(${name}): give its SOURCES")
   endif()
   add_executable(${name} ${P_SOURCES} $<TARGET_OBJECTS:rvos_crt0>)
   target_compile_options(${name} PRIVATE ${RVOS_USER_CFLAGS})
-  target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES})
+  target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES} ${P_INCLUDES})
   target_link_options(${name} PRIVATE ${RVOS_USER_LDFLAGS})
   set_target_properties(${name} PROPERTIES LINK_DEPENDS ${RVOS_BASE}/lib/user.ld
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
