@@ -350,6 +350,18 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 	return 0;
 }
 
+/* Copy a small message: words when both ends allow, bytes otherwise. */
+static inline void copy_small(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	if (!(((uintptr_t)dst | (uintptr_t)src | n) & 7)) {
+		for (uint32_t i = 0; i < n; i += 8)
+			*(uint64_t *)(dst + i) = *(const uint64_t *)(src + i);
+	} else {
+		for (uint32_t i = 0; i < n; i++)
+			dst[i] = src[i];
+	}
+}
+
 /*
  * channel_call's fast path, the round trip of a small request and reply
  * between two processes that both sit in channel_call (a server uses it
@@ -358,32 +370,37 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
  * buffer straddles a page, the bytes go straight from the caller's buffer
  * into the blocked reader's, the reader is resumed directly in user mode
  * (its own call completed), and the caller blocks reading its end in the
- * same step -- one switch, no ready queue. Returns FAST_PATH_NOT_TAKEN to
- * send the call down the general path instead.
+ * same step -- one switch, no ready queue, no timer work. Returns
+ * FAST_PATH_NOT_TAKEN to send the call down the general path instead.
  */
 long channel_call_fast(struct proc *p, struct kobject *obj, uintptr_t ureq, uintptr_t urep,
 		       uint64_t deadline)
 {
 	struct channel_end *e = end_of(obj);
-	struct channel_end *peer = peer_of(e);
+	struct channel_end *peer = &e->chan->ends[e == &e->chan->ends[0] ? 1 : 0];
 	const struct rv_msg *req;
 	struct rv_msg *rep, *rmsg;
 	const uint8_t *src;
 	uint8_t *dst;
+	struct waiter *rw;
 	struct proc *r;
 
-	if (!peer || peer->count || e->count || ((ureq | urep) & 7))
+	if (!peer->open || peer->count || e->count || ((ureq | urep) & 7))
 		return FAST_PATH_NOT_TAKEN;
-	/* A call that must not wait takes the general path: the hand-off
-	 * below is only right when this process really blocks. */
-	if (deadline != UINT64_MAX && deadline <= timer_now())
+	/* The reader: the only waiter of the peer end, blocked in a read. */
+	if (list_is_empty(&peer->obj.waiters) || peer->obj.waiters.next->next != &peer->obj.waiters)
+		return FAST_PATH_NOT_TAKEN;
+	rw = container_of(peer->obj.waiters.next, struct waiter, link);
+	r = rw->proc;
+	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || r->waiter_count != 1 ||
+	    (r->recv_umsg & 7))
 		return FAST_PATH_NOT_TAKEN;
 	req = user_span(&p->as, ureq, sizeof(*req), false);
 	rep = user_span(&p->as, urep, sizeof(*rep), true);
-	if (!req || !rep || req->num_handles || req->num_bytes > CONFIG_MSG_MAX_BYTES)
+	if (!req || !rep || req->num_handles || req->num_bytes > r->recv_msg.num_bytes)
 		return FAST_PATH_NOT_TAKEN;
-	r = blocked_reader(peer);
-	if (!r || r->recv_msg.num_bytes < req->num_bytes || (r->recv_umsg & 7))
+	/* A call that must not wait takes the general path. */
+	if (deadline != UINT64_MAX && deadline <= timer_now())
 		return FAST_PATH_NOT_TAKEN;
 	src = user_span(&p->as, (uintptr_t)req->bytes, req->num_bytes, false);
 	dst = user_span(&r->as, (uintptr_t)r->recv_msg.bytes, req->num_bytes, true);
@@ -391,24 +408,39 @@ long channel_call_fast(struct proc *p, struct kobject *obj, uintptr_t ureq, uint
 	if (!src || !dst || !rmsg)
 		return FAST_PATH_NOT_TAKEN;
 
-	/* Deliver: the reader's channel_read (or call) returns 0. */
-	memcpy(dst, src, req->num_bytes);
+	/* Deliver: the reader's read returns 0 with the message. */
+	copy_small(dst, src, req->num_bytes);
 	rmsg->num_bytes = req->num_bytes;
 	rmsg->num_handles = 0;
 	r->regs->x[10] = 0;
-	sched_remove(r);
-	waiters_remove_all(r);
+	list_remove(&rw->link);
+	r->waiter_count = 0;
+	r->recv_end = NULL;
+	if (list_node_is_linked(&r->sched_link))
+		list_remove(&r->sched_link); /* it had a deadline */
 	sched_resume_in_user(r);
 
 	/* Block reading our end, published for the reply's fast path. */
-	waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
+	rw = &p->waiters[0];
+	rw->proc = p;
+	rw->obj = &e->obj;
+	rw->signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
+	list_append(&e->obj.waiters, &rw->link);
+	p->waiter_count = 1;
 	p->recv_end = &e->obj;
 	p->recv_umsg = urep;
 	p->recv_msg = *rep;
-	sched_handoff(r);
-	if (kobject_block(deadline) == -RV_ETIMEDOUT && !e->count)
+	p->state = PROC_BLOCKED;
+	p->block = BLOCK_OBJECT;
+	if (deadline != UINT64_MAX)
+		sched_add_sleeper(p, deadline);
+	sched_direct_switch(r);
+
+	/* Back here only when woken some other way than a fast reply (a
+	 * queued reply, the peer closing, the deadline): the general read
+	 * sorts it out. */
+	waiters_remove_all(p);
+	if (!e->count && peer_of(e) && deadline != UINT64_MAX && timer_now() >= deadline)
 		return -RV_ETIMEDOUT;
-	/* Woken some other way than a fast reply (a queued reply, the peer
-	 * closing, the deadline): the general read sorts it out. */
 	return channel_read(p, obj, urep, 0, deadline);
 }

@@ -108,6 +108,9 @@ void sched_yield(void);
  * next schedule(), ahead of the ready queues unless they hold a process of
  * higher priority. */
 void sched_handoff(struct proc *p);
+/* The current process has blocked itself: run next now (unless a process
+ * of higher priority than next is ready), without the ready queues. */
+void sched_direct_switch(struct proc *next);
 /* Resume p by returning straight to user mode, abandoning the kernel
  * frames it blocked in (its system call was completed for it). */
 void sched_resume_in_user(struct proc *p);
