@@ -23,8 +23,8 @@
 struct message {
 	uint32_t num_bytes;
 	uint32_t num_handles;
-	struct kobject *objs[CONFIG_MSG_MAX_HANDLES];
-	uint32_t rights[CONFIG_MSG_MAX_HANDLES];
+	struct kobject *objs[MSG_HANDLE_ARRAY];
+	uint32_t rights[MSG_HANDLE_ARRAY];
 	uint8_t bytes[CONFIG_MSG_MAX_BYTES];
 };
 
@@ -181,8 +181,7 @@ static struct proc *blocked_reader(struct channel_end *e)
  * pointer that no longer works -- falls back to the queue, whose slow path
  * reports the error to the reader.
  */
-static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m,
-			   bool then_read)
+static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m)
 {
 	struct proc *r = blocked_reader(peer);
 	struct rv_msg *rmsg;
@@ -203,12 +202,9 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
 	waiters_remove_all(r);
 	sched_resume_in_user(r);
-	/* A caller is about to wait for the reply: switch straight to the
-	 * reader, no trip through the ready queues. */
-	if (then_read)
-		sched_handoff(r);
-	else
-		sched_make_ready(r);
+	/* Ready, and first at the next trap exit if it outranks the writer.
+	 * (channel_call's own fast path switches to it directly.) */
+	sched_make_ready(r);
 	return true;
 }
 
@@ -219,11 +215,11 @@ static int msg_fetch(struct proc *p, uintptr_t umsg, struct rv_msg *m)
 }
 
 long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintptr_t umsg,
-		   uint32_t flags, uint64_t deadline, bool then_read)
+		   uint32_t flags, uint64_t deadline)
 {
 	struct channel_end *e = end_of(obj);
-	rv_handle_t hv[CONFIG_MSG_MAX_HANDLES];
-	struct handle_entry *ents[CONFIG_MSG_MAX_HANDLES];
+	rv_handle_t hv[MSG_HANDLE_ARRAY];
+	struct handle_entry *ents[MSG_HANDLE_ARRAY] = {0};
 	struct channel_end *peer;
 	struct message *slot;
 	struct rv_msg m;
@@ -240,6 +236,10 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	if (m.num_handles &&
 	    copy_from_user(&p->as, hv, (uintptr_t)m.handles, m.num_handles * sizeof(hv[0])))
 		return -RV_EFAULT;
+	/* Checked above; saying it again lets gcc's bounds analysis see it
+	 * when the limit is 0. */
+	if (m.num_handles > CONFIG_MSG_MAX_HANDLES)
+		__builtin_unreachable();
 	for (unsigned int i = 0; i < m.num_handles; i++) {
 		if (hv[i] == self)
 			return -RV_EINVAL; /* an end cannot travel through itself */
@@ -272,7 +272,7 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	/* The handles were checked before blocking; a blocked writer's table
 	 * cannot change (single thread per process), so they still hold. */
 
-	if (!m.num_handles && !peer->count && deliver_direct(p, peer, &m, then_read))
+	if (!m.num_handles && !peer->count && deliver_direct(p, peer, &m))
 		return 0;
 
 	/* impl: copy and move, nothing can fail from here on */
@@ -295,7 +295,7 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 		  uint64_t deadline)
 {
 	struct channel_end *e = end_of(obj);
-	rv_handle_t hv[CONFIG_MSG_MAX_HANDLES];
+	rv_handle_t hv[MSG_HANDLE_ARRAY];
 	struct message *msg;
 	struct rv_msg m;
 	int err;

@@ -89,7 +89,7 @@ long sys_channel_write(const uint64_t a[6])
 	if (err)
 		return err;
 	return channel_write(current, e->obj, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
-			     deadline_ticks(a[3]), false);
+			     deadline_ticks(a[3]));
 }
 
 long sys_channel_read(const uint64_t a[6])
@@ -121,7 +121,7 @@ long sys_channel_call(const uint64_t a[6])
 	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))
 		return -RV_EFAULT;
 	end = e->obj;
-	err = channel_write(current, end, (rv_handle_t)a[0], a[1], 0, deadline, true);
+	err = channel_write(current, end, (rv_handle_t)a[0], a[1], 0, deadline);
 	if (err)
 		return err;
 	return channel_read(current, end, a[2], 0, deadline);
@@ -205,8 +205,8 @@ long sys_shm_unmap(const uint64_t a[6])
 
 long sys_process_spawn(const uint64_t a[6])
 {
-	rv_handle_t give[CONFIG_MSG_MAX_HANDLES];
-	struct handle_entry *ents[CONFIG_MSG_MAX_HANDLES];
+	rv_handle_t give[MSG_HANDLE_ARRAY];
+	struct handle_entry *ents[MSG_HANDLE_ARRAY];
 	uint64_t count = a[5];
 	struct process_object *po;
 	struct proc *child;

@@ -37,8 +37,7 @@ static struct list_node sleepers;
 static uint64_t slice_end = UINT64_MAX;
 static uint64_t armed_deadline;
 static struct arch_context boot_context;
-/* A process to switch to directly at the next schedule() (IPC fast path). */
-static struct proc *handoff;
+
 
 void sched_init(void)
 {
@@ -170,15 +169,6 @@ static void switch_to(struct proc *prev, struct proc *next, struct arch_context 
 	arch_switch(save, &next->ctx);
 }
 
-void sched_handoff(struct proc *p)
-{
-	if (handoff)
-		sched_make_ready(handoff);
-	p->state = PROC_READY;
-	p->block = BLOCK_NONE;
-	handoff = p;
-}
-
 static void __attribute__((noreturn)) resume_in_user(void)
 {
 	arch_user_return(current->regs);
@@ -220,17 +210,6 @@ void schedule(void)
 	struct proc *prev = current;
 	struct proc *next;
 
-	/* The direct hand-off wins unless a higher priority is ready. */
-	if (handoff) {
-		next = handoff;
-		handoff = NULL;
-		if (ready_bitmap & ((1ULL << next->priority) - 1)) {
-			sched_make_ready(next);
-			next = pick_next();
-		}
-		switch_to(prev, next, &prev->ctx);
-		return;
-	}
 	next = pick_next();
 
 	if (!next)

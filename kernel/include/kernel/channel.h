@@ -9,12 +9,16 @@
 
 struct proc;
 
+/* Size of on-stack arrays of a message's handles: one spare slot, so the
+ * array is never empty (CONFIG_MSG_MAX_HANDLES may be 0) and gcc can see
+ * that index i < count <= CONFIG_MSG_MAX_HANDLES stays inside it. */
+#define MSG_HANDLE_ARRAY (CONFIG_MSG_MAX_HANDLES + 1)
+
 /* Two ends; each returned with one reference. -ENFILE, -ENOSPC (quota). */
 int channel_create(struct proc *creator, struct kobject **end0, struct kobject **end1);
 /* The system calls, after their arguments' handles are looked up. */
-/* then_read: channel_call's write, whose caller reads the reply next. */
 long channel_write(struct proc *p, struct kobject *end, rv_handle_t self, uintptr_t umsg,
-		   uint32_t flags, uint64_t deadline, bool then_read);
+		   uint32_t flags, uint64_t deadline);
 long channel_read(struct proc *p, struct kobject *end, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline);
 

@@ -104,10 +104,6 @@ void schedule(void);
 /* Start running processes; never returns. */
 void sched_start(void) __attribute__((noreturn));
 void sched_yield(void);
-/* Hand the hart to p (just made runnable by a direct delivery) at the
- * next schedule(), ahead of the ready queues unless they hold a process of
- * higher priority. */
-void sched_handoff(struct proc *p);
 /* The current process has blocked itself: run next now (unless a process
  * of higher priority than next is ready), without the ready queues. */
 void sched_direct_switch(struct proc *next);
