@@ -233,7 +233,7 @@ int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int
 	err = cpio_find(initrd, initrd_size, name, &image, &image_size);
 	if (err)
 		return err;
-	err = elf_parse(image, image_size, RV_USER_BASE, RV_SHM_BASE, &elf);
+	err = elf_parse(image, image_size, RV_USER_BASE, RV_HEAP_BASE, &elf);
 	if (err) {
 		printk("spawn %s: not a valid program: %s\n", name, elf.error);
 		return err;
@@ -259,6 +259,7 @@ int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int
 	if (err)
 		goto out_destroy;
 
+	p->heap_end = RV_HEAP_BASE;
 	k_strlcpy(p->name, name, sizeof(p->name));
 	p->priority = priority;
 	p->parent = parent;

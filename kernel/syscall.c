@@ -8,6 +8,7 @@
  * The table maps numbers to the pair; an unknown number gets -ENOSYS.
  */
 #include <rvos/errno.h>
+#include <rvos/memory_map.h>
 #include <rvos/syscall.h>
 #include <kernel/frame.h>
 #include <kernel/ipc_syscalls.h>
@@ -55,6 +56,28 @@ static long sys_debug_read(const uint64_t a[6])
 	n = console_input_read(chunk, len);
 	copy_to_user(&current->as, a[0], chunk, n);
 	return (long)n;
+}
+
+static long sys_mem_grow(const uint64_t a[6])
+{
+	uint64_t size = a[0];
+	uintptr_t at = current->heap_end;
+	int err;
+
+	/* verify */
+	if (size == 0 || (size & 4095))
+		return -RV_EINVAL;
+	if (size > CONFIG_USER_HEAP_MAX || at - RV_HEAP_BASE > CONFIG_USER_HEAP_MAX - size)
+		return -RV_ENOMEM;
+	/* impl: pages already mapped stay if a later one fails (the break
+	 * does not move, so the next call maps over nothing twice) */
+	err = as_map_anon(&current->as, at, size, VM_READ | VM_WRITE);
+	if (err) {
+		as_unmap(&current->as, at, size / 4096);
+		return err;
+	}
+	current->heap_end = at + size;
+	return (long)at;
 }
 
 static long sys_exit(const uint64_t a[6])
@@ -219,6 +242,7 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_PROCESS_KILL] = sys_process_kill,
 	[RV_SYS_PROCESS_EXIT_INFO] = sys_process_exit_info,
 	[RV_SYS_DEBUG_READ] = sys_debug_read,
+	[RV_SYS_MEM_GROW] = sys_mem_grow,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -7,6 +7,7 @@
  *                                     (global, no U bit), in every address space
  *   0x10_0000_0000 .. 0x3f_ffff_ffff  user space (192 GiB), per process:
  *     0x10_0000_0000 ..                 the program (ELF segments)
+ *     0x18_0000_0000 ..                 the heap (mem_grow), growing up
  *     0x20_0000_0000 ..                 shared-memory mappings
  *     .. 0x3f_ffff_f000                 the stack
  *   0xffff_ffff_c000_0000 ..          kernel stacks, one per process slot,
@@ -21,9 +22,11 @@
 #define RV_USER_TOP 0x4000000000UL
 /* Programs are linked here (the first 64 KiB stay unmapped). */
 #define RV_USER_TEXT_BASE (RV_USER_BASE + 0x10000UL)
+/* The heap: mem_grow maps zeroed pages from here upward. Programs must lie
+ * below. */
+#define RV_HEAP_BASE 0x1800000000UL
 /* Shared-memory mappings: slot i of a process's mapping table at
- * RV_SHM_BASE + i * CONFIG_SHM_MAX_BYTES (rounded to pages). Programs must
- * lie below. */
+ * RV_SHM_BASE + i * CONFIG_SHM_MAX_BYTES (rounded to pages). */
 #define RV_SHM_BASE 0x2000000000UL
 /* The user stack ends here; a guard page lies below it. */
 #define RV_USER_STACK_TOP (RV_USER_TOP - 0x1000UL)

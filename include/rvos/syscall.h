@@ -69,6 +69,9 @@ enum rv_syscall {
 	/* debug_read(char *buf, size_t len) -> bytes read (0: none waiting):
 	 * console input, until the console server owns the UART */
 	RV_SYS_DEBUG_READ = 24,
+	/* mem_grow(size) -> address of size more bytes of zeroed heap (RW),
+	 * right after the previous ones; size a multiple of 4096 */
+	RV_SYS_MEM_GROW = 25,
 	RV_SYS_COUNT
 };
 

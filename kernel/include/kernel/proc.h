@@ -73,6 +73,7 @@ struct proc {
 	uintptr_t recv_umsg;     /* its struct rv_msg */
 	struct rv_msg recv_msg;  /* a copy of it: buffers and capacities */
 	struct process_object *pobj;   /* set when started by process_spawn */
+	uintptr_t heap_end;            /* mem_grow: the heap is [RV_HEAP_BASE, heap_end) */
 };
 
 extern struct proc *current;

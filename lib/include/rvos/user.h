@@ -40,6 +40,12 @@ static inline long rv_debug_read(void *buf, size_t len)
 	return rv_syscall(RV_SYS_DEBUG_READ, (long)buf, (long)len, 0, 0, 0, 0);
 }
 
+/* size (a multiple of 4096) more bytes of zeroed heap; address or error. */
+static inline long rv_mem_grow(uint64_t size)
+{
+	return rv_syscall(RV_SYS_MEM_GROW, (long)size, 0, 0, 0, 0, 0);
+}
+
 static inline __attribute__((noreturn)) void rv_exit(int code)
 {
 	rv_syscall(RV_SYS_EXIT, code, 0, 0, 0, 0, 0);
