@@ -29,6 +29,14 @@ function(rvos_program name)
   set_property(GLOBAL APPEND PROPERTY RVOS_PROGRAMS ${name})
 endfunction()
 
+# rvos_test_programs(NAME ...): in-QEMU test programs, each built from
+# src/NAME.c with tests/kernel/common (check.h) on the include path.
+function(rvos_test_programs)
+  foreach(_name ${ARGN})
+    rvos_program(${_name} SOURCES src/${_name}.c INCLUDES ${RVOS_BASE}/tests/kernel/common)
+  endforeach()
+endfunction()
+
 # rvos_initrd_file(NAME FILE): put a file that is not built here (a test's
 # malformed program, data) into the initrd under NAME.
 function(rvos_initrd_file name file)
