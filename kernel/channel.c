@@ -36,6 +36,7 @@ struct channel_end {
 	bool open;          /* a handle or an in-flight message still holds it */
 	unsigned int head;  /* oldest queued message */
 	unsigned int count;
+	unsigned int ends_queued; /* channel ends carried by the queued messages */
 	struct message queue[CONFIG_CHANNEL_QUEUE_DEPTH];
 };
 
@@ -111,6 +112,7 @@ int channel_create(struct proc *creator, struct kobject **end0, struct kobject *
 		e->open = true;
 		e->head = 0;
 		e->count = 0;
+		e->ends_queued = 0;
 	}
 	*end0 = &c->ends[0].obj;
 	*end1 = &c->ends[1].obj;
@@ -127,8 +129,10 @@ static void queue_pop(struct channel_end *e, bool close_handles)
 {
 	struct message *m = queue_slot(e, 0);
 
-	if (close_handles) {
-		for (unsigned int i = 0; i < m->num_handles; i++)
+	for (unsigned int i = 0; i < m->num_handles; i++) {
+		if (m->objs[i]->type == RV_OBJ_CHANNEL)
+			e->ends_queued--;
+		if (close_handles)
 			kobject_put(m->objs[i]);
 	}
 	e->head = (e->head + 1) % CONFIG_CHANNEL_QUEUE_DEPTH;
@@ -272,6 +276,16 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	/* The handles were checked before blocking; a blocked writer's table
 	 * cannot change (single thread per process), so they still hold. */
 
+	/* No cycles of channel ends (they would keep each other alive with no
+	 * process able to reach them): an end may travel only while its own
+	 * queue carries no channel ends. Every cycle is closed by such a send,
+	 * so none can form. Checked after the wait: others may have written
+	 * into its queue meanwhile. */
+	for (unsigned int i = 0; i < m.num_handles; i++) {
+		if (ents[i]->obj->type == RV_OBJ_CHANNEL && end_of(ents[i]->obj)->ends_queued)
+			return -RV_ELOOP;
+	}
+
 	if (!m.num_handles && !peer->count && deliver_direct(p, peer, &m))
 		return 0;
 
@@ -283,6 +297,8 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	for (unsigned int i = 0; i < m.num_handles; i++) {
 		slot->objs[i] = ents[i]->obj;
 		slot->rights[i] = ents[i]->rights;
+		if (slot->objs[i]->type == RV_OBJ_CHANNEL)
+			peer->ends_queued++;
 		handle_detach(&p->handles, hv[i]);
 	}
 	peer->count++;

@@ -17,12 +17,8 @@ void kobject_get(struct kobject *obj)
 	obj->refs++;
 }
 
-void kobject_put(struct kobject *obj)
+static void kobject_release(struct kobject *obj)
 {
-	if (!obj->refs)
-		panic("kobject_put: object of type %u has no references", obj->type);
-	if (--obj->refs)
-		return;
 	switch (obj->type) {
 	case RV_OBJ_CHANNEL:
 		channel_end_release(obj);
@@ -36,6 +32,35 @@ void kobject_put(struct kobject *obj)
 	default:
 		panic("kobject_put: unknown object type %u", obj->type);
 	}
+}
+
+/*
+ * Releasing an object can drop the last reference of others (a channel end
+ * closes the handles queued in it, which may be channel ends with queues of
+ * their own...). Those go on a list drained by the outermost kobject_put,
+ * so a chain of any length is freed in a loop, not a recursion as deep as
+ * the chain (which would overflow the kernel stack).
+ */
+static struct kobject *release_pending;
+static bool releasing;
+
+void kobject_put(struct kobject *obj)
+{
+	if (!obj->refs)
+		panic("kobject_put: object of type %u has no references", obj->type);
+	if (--obj->refs)
+		return;
+	obj->next_release = release_pending;
+	release_pending = obj;
+	if (releasing)
+		return;
+	releasing = true;
+	while (release_pending) {
+		obj = release_pending;
+		release_pending = obj->next_release;
+		kobject_release(obj);
+	}
+	releasing = false;
 }
 
 uint32_t kobject_signals(const struct kobject *obj)
@@ -68,13 +93,16 @@ void waiters_remove_all(struct proc *p)
 	p->recv_end = NULL;
 }
 
-static void waiter_wake(struct proc *p)
+/* Wake p if it is still blocked. A process woken by its deadline is ready
+ * with its waiters still linked until it runs and unlinks them: left alone. */
+static bool waiter_wake(struct proc *p)
 {
 	if (p->state != PROC_BLOCKED)
-		return;
+		return false;
 	sched_remove(p); /* off the sleep list, if it has a deadline */
 	waiters_remove_all(p);
 	sched_make_ready(p);
+	return true;
 }
 
 void kobject_notify(struct kobject *obj)
@@ -86,8 +114,7 @@ void kobject_notify(struct kobject *obj)
 
 	for (pos = obj->waiters.next; pos != &obj->waiters;) {
 		struct waiter *w = container_of(pos, struct waiter, link);
-		if (signals & w->signals) {
-			waiter_wake(w->proc);
+		if ((signals & w->signals) && waiter_wake(w->proc)) {
 			pos = obj->waiters.next;
 		} else {
 			pos = pos->next;

@@ -192,8 +192,10 @@ void sched_direct_switch(struct proc *next)
 		schedule();
 		return;
 	}
-	/* The fast path keeps the running slice and the armed timer: both
-	 * processes of an IPC round trip share the hart like one. */
+	/* The fast path keeps the running slice: both processes of an IPC
+	 * round trip share the hart like one. The timer is re-armed only when
+	 * prev went to sleep with a deadline nearer than the armed one. */
+	arm_next_event();
 	now = timer_now();
 	prev->cpu_ticks += now - prev->ran_since;
 	next->ran_since = now;
@@ -274,8 +276,14 @@ void sched_timer_tick(void)
 	armed_deadline = 0;
 	timer_arm(UINT64_MAX); /* acknowledge: clears STIP */
 	wake_sleepers(timer_now());
-	if (sched_should_preempt())
+	if (sched_should_preempt()) {
 		sched_need_resched = true;
-	else
-		arm_next_event();
+		return;
+	}
+	/* The slice ended with nobody left to share it (the peer was killed
+	 * or blocked while ready): no slice, or the timer would be re-armed
+	 * for a past deadline for ever. */
+	if (current && timer_now() >= slice_end)
+		slice_end = UINT64_MAX;
+	arm_next_event();
 }

@@ -40,6 +40,7 @@ enum rv_errno {
 	RV_ETIMEDOUT = 110, /* deadline passed */
 	RV_EOVERFLOW = 75,  /* value too large for its type */
 	RV_EBADMSG = 74,    /* malformed message or data */
+	RV_ELOOP = 40,      /* would close a cycle of channel ends */
 };
 
 /* Short name of an error code (positive or negative), "E?" for an unknown one. */
@@ -77,6 +78,7 @@ static inline const char *rv_strerror(int err)
 	case RV_ETIMEDOUT: return "ETIMEDOUT";
 	case RV_EOVERFLOW: return "EOVERFLOW";
 	case RV_EBADMSG: return "EBADMSG";
+	case RV_ELOOP: return "ELOOP";
 	default: return "E?";
 	}
 }

@@ -18,6 +18,7 @@ struct kobject {
 	uint32_t type;            /* enum rv_object_type */
 	uint32_t refs;            /* handles + in-flight messages + mappings */
 	struct list_node waiters; /* struct waiter.link */
+	struct kobject *next_release; /* on the pending list of kobject_put */
 };
 
 /* A process waiting for signals on one object. */

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * IPC benchmarks, in instructions retired (rdinstret: every instruction of
+ * the hart, both processes and the kernel). Exact only under
+ * `rv flash --icount`; otherwise the figures are host ticks and no budget
+ * is checked. The peer is ipc_bench_peer (ipc_bench_peer.c).
+ *
+ * One line per figure: BENCH <name> <value> <unit>
+ *   ipc_call_rt             rv_channel_call round trip, 16 bytes each way, no
+ *                           handles, to an echo server that loops on
+ *                           rv_channel_read + rv_channel_write (best of 3 x
+ *                           10,000 calls)
+ *   ipc_call_rt_call_server the same, the server replying with rv_channel_call
+ *   ipc_call_rt_4h          the same with 4 handles each way (channel ends
+ *                           moved to the server and back)
+ *   ipc_sendrecv_self       write 16 bytes on one end, read them on the other,
+ *                           in one process
+ *   ipc_1k_bytes_per_kinstr 1 KiB messages streamed to a reader: bytes per
+ *                           1,000 instructions (needs MSG_MAX_BYTES >= 1024)
+ *   shm_bytes_per_instr     1 MiB through a shared-memory ring (16 KiB slots,
+ *                           a 4-byte message per slot each way): bytes per
+ *                           instruction x 1000, i.e. bytes per 1,000
+ *                           instructions
+ *   ipc_call_rt_256p        ipc_call_rt with 256 more processes alive, half
+ *                           blocked in channel_read, half asleep (built with
+ *                           CONFIG_MAX_PROCS >= 260)
+ * Budgets (checked when counting is exact): ipc_call_rt <= 600;
+ * ipc_call_rt_256p <= 1.05 x ipc_call_rt. BENCH_FAIL lines and exit status 1
+ * when one is exceeded.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <rvos/user.h>
+
+/* Copy n bytes (a multiple of 64, 8-aligned) a word at a time: what a
+ * program moving bulk data would do; picolibc's memcpy here goes byte by
+ * byte and would swamp what the benchmark is about. */
+static void copy64(void *dst, const void *src, uint32_t n)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (uint32_t i = 0; i < n / 8; i += 8) {
+		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
+		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
+		d[i] = a;
+		d[i + 1] = b;
+		d[i + 2] = c;
+		d[i + 3] = e;
+		d[i + 4] = f;
+		d[i + 5] = g;
+		d[i + 6] = h;
+		d[i + 7] = k;
+	}
+}
+
+#define CALLS 10000
+#define ROUNDS 3
+#define MSG 16
+#define STREAM_MSGS 2000
+#define SHM_TOTAL (1024 * 1024)
+#define SHM_SLOT (16 * 1024)
+#define SHM_SLOTS 4
+#define IDLE_PROCS 256
+
+#define BUDGET_CALL_RT 600
+#define BUDGET_256P_PERCENT 105
+
+static const char *unit = "instructions";
+static int exact;
+static int failed;
+
+/* Instructions retired over a loop of exactly 2n + 1 instructions. */
+static uint64_t counted_loop(unsigned long n)
+{
+	uint64_t t0, t1;
+
+	__asm__ volatile("rdinstret %0\n\t"
+			 "mv t0, %2\n"
+			 "1:\taddi t0, t0, -1\n\t"
+			 "bnez t0, 1b\n\t"
+			 "rdinstret %1"
+			 : "=&r"(t0), "=&r"(t1)
+			 : "r"(n)
+			 : "t0");
+	return t1 - t0;
+}
+
+static int instret_is_exact(void)
+{
+	for (int i = 0; i < 5; i++) {
+		uint64_t a = counted_loop(1000), b = counted_loop(2000);
+
+		if (b - a == 2000)
+			return 1;
+	}
+	return 0;
+}
+
+static void report(const char *name, uint64_t value, const char *u, uint64_t budget)
+{
+	printf("BENCH %s %lu %s\n", name, (unsigned long)value, u ? u : unit);
+	if (exact && budget && value > budget) {
+		printf("BENCH_FAIL %s: %lu, budget %lu\n", name, (unsigned long)value,
+		       (unsigned long)budget);
+		failed = 1;
+	}
+}
+
+static void fail(const char *name, const char *why, long r)
+{
+	printf("BENCH_FAIL %s: %s (%ld %s)\n", name, why, r, rv_strerror((int)r));
+	failed = 1;
+}
+
+/* A peer with one end of a new channel; our end in *mine. */
+static long start_peer(const char *const argv[], rv_handle_t *mine, rv_handle_t *extra, int nextra)
+{
+	rv_handle_t ch[2], give[2];
+	long proc;
+
+	if (rv_channel_create(ch) != 0)
+		return -1;
+	give[0] = ch[1];
+	if (nextra)
+		give[1] = *extra;
+	proc = rv_process_spawn("ipc_bench_peer", argv, CONFIG_DEFAULT_PRIORITY, give,
+				(uint32_t)(1 + nextra));
+	if (proc < 0) {
+		rv_handle_close(ch[0]);
+		rv_handle_close(ch[1]);
+		return proc;
+	}
+	*mine = ch[0];
+	return proc;
+}
+
+static void stop_peer(rv_handle_t mine, long proc)
+{
+	struct rv_wait_item it = {.handle = (rv_handle_t)proc, .signals = RV_SIGNAL_EXITED};
+
+	rv_handle_close(mine);
+	rv_wait_many(&it, 1, rv_clock_ns() + 5000000000ull);
+	rv_handle_close((rv_handle_t)proc);
+}
+
+/* Instructions per call round trip, best of ROUNDS x CALLS; 0 on error. */
+static uint64_t call_rounds(const char *name, rv_handle_t h, rv_handle_t *hs, uint32_t nh)
+{
+	static uint8_t req[MSG] __attribute__((aligned(8))), rep[MSG] __attribute__((aligned(8)));
+	rv_handle_t rh[4];
+	uint64_t best = UINT64_MAX;
+
+	for (int round = 0; round <= ROUNDS; round++) {
+		uint64_t t0 = rv_instret();
+
+		for (int i = 0; i < CALLS; i++) {
+			struct rv_msg q = {.bytes = req, .num_bytes = MSG, .handles = hs, .num_handles = nh};
+			struct rv_msg p = {.bytes = rep, .num_bytes = MSG, .handles = rh, .num_handles = 4};
+			long r;
+
+			req[0] = (uint8_t)i;
+			r = rv_channel_call(h, &q, &p, RV_DEADLINE_NEVER);
+			if (r != 0 || p.num_bytes != MSG || rep[0] != (uint8_t)i || p.num_handles != nh) {
+				fail(name, "a call went wrong", r);
+				return 0;
+			}
+			for (uint32_t k = 0; k < nh; k++)
+				hs[k] = rh[k]; /* the handles came back with new values */
+		}
+		uint64_t per = (rv_instret() - t0) / CALLS;
+		if (round && per < best) /* round 0 warms up */
+			best = per;
+	}
+	return best;
+}
+
+static uint64_t bench_call(const char *name, const char *role, uint32_t nh)
+{
+	rv_handle_t h, hs[4], spare[2];
+	uint64_t v = 0;
+	long proc = start_peer((const char *const[]){role, NULL}, &h, NULL, 0);
+
+	if (proc < 0) {
+		fail(name, "cannot start the peer", proc);
+		return 0;
+	}
+	for (uint32_t k = 0; k < nh; k++) {
+		rv_channel_create(spare);
+		rv_handle_close(spare[1]);
+		hs[k] = spare[0];
+	}
+	v = call_rounds(name, h, hs, nh);
+	for (uint32_t k = 0; k < nh; k++)
+		rv_handle_close(hs[k]);
+	stop_peer(h, proc);
+	return v;
+}
+
+static void bench_sendrecv_self(void)
+{
+	static uint8_t b[MSG] __attribute__((aligned(8)));
+	rv_handle_t ch[2];
+	uint64_t best = UINT64_MAX;
+
+	rv_channel_create(ch);
+	for (int round = 0; round <= ROUNDS; round++) {
+		uint64_t t0 = rv_instret();
+
+		for (int i = 0; i < CALLS; i++) {
+			struct rv_msg w = {.bytes = b, .num_bytes = MSG};
+			struct rv_msg r = {.bytes = b, .num_bytes = MSG};
+
+			if (rv_channel_write(ch[0], &w, 0, RV_DEADLINE_NEVER) != 0 ||
+			    rv_channel_read(ch[1], &r, 0, RV_DEADLINE_NEVER) != 0) {
+				fail("ipc_sendrecv_self", "write or read failed", 0);
+				return;
+			}
+		}
+		uint64_t per = (rv_instret() - t0) / CALLS;
+		if (round && per < best)
+			best = per;
+	}
+	rv_handle_close(ch[0]);
+	rv_handle_close(ch[1]);
+	report("ipc_sendrecv_self", best, NULL, 0);
+}
+
+static void bench_stream_1k(void)
+{
+#if CONFIG_MSG_MAX_BYTES >= 1024
+	static uint8_t b[1024] __attribute__((aligned(8)));
+	uint8_t ack;
+	rv_handle_t h;
+	uint64_t best = UINT64_MAX;
+	long proc = start_peer((const char *const[]){"sink", "2000", "1024", NULL}, &h, NULL, 0);
+
+	if (proc < 0) {
+		fail("ipc_1k_bytes_per_kinstr", "cannot start the sink", proc);
+		return;
+	}
+	memset(b, 0x5a, sizeof(b));
+	for (int round = 0; round <= ROUNDS; round++) {
+		uint64_t t0 = rv_instret(), n;
+		struct rv_msg a = {.bytes = &ack, .num_bytes = 1};
+
+		for (int i = 0; i < STREAM_MSGS; i++) {
+			struct rv_msg w = {.bytes = b, .num_bytes = sizeof(b)};
+
+			if (rv_channel_write(h, &w, 0, RV_DEADLINE_NEVER) != 0) {
+				fail("ipc_1k_bytes_per_kinstr", "write failed", 0);
+				return;
+			}
+		}
+		if (rv_channel_read(h, &a, 0, RV_DEADLINE_NEVER) != 0) {
+			fail("ipc_1k_bytes_per_kinstr", "no acknowledgement", 0);
+			return;
+		}
+		n = rv_instret() - t0;
+		if (round && n < best)
+			best = n;
+	}
+	stop_peer(h, proc);
+	report("ipc_1k_bytes_per_kinstr", (uint64_t)STREAM_MSGS * 1024 * 1000 / best, "bytes/kinstr",
+	       0);
+#else
+	printf("bench: ipc_1k_bytes_per_kinstr needs CONFIG_MSG_MAX_BYTES >= 1024 (it is %d)\n",
+	       CONFIG_MSG_MAX_BYTES);
+#endif
+}
+
+static void bench_shm(void)
+{
+	static uint8_t src[SHM_SLOT] __attribute__((aligned(64)));
+	rv_handle_t h, give;
+	uint64_t best = UINT64_MAX;
+	long shm = rv_shm_create(SHM_SLOT * SHM_SLOTS), va, proc;
+
+	if (shm < 0 || (va = rv_shm_map((rv_handle_t)shm, 1)) < 0) {
+		fail("shm_bytes_per_instr", "shm", shm);
+		return;
+	}
+	give = (rv_handle_t)rv_handle_duplicate((rv_handle_t)shm,
+						RV_RIGHT_READ | RV_RIGHT_MAP | RV_RIGHT_TRANSFER);
+	proc = start_peer((const char *const[]){"shm_consumer", NULL}, &h, &give, 1);
+	if (proc < 0) {
+		fail("shm_bytes_per_instr", "cannot start the consumer", proc);
+		return;
+	}
+	for (int round = 0; round <= ROUNDS; round++) {
+		uint32_t inflight = 0, last = 0, got = 0;
+		uint64_t t0 = rv_instret(), n;
+
+		for (uint32_t chunk = 0; chunk < SHM_TOTAL / SHM_SLOT; chunk++) {
+			uint32_t slot = chunk % SHM_SLOTS, msg[2] = {slot, SHM_SLOT};
+			struct rv_msg w = {.bytes = msg, .num_bytes = sizeof(msg)};
+
+			if (inflight == SHM_SLOTS) { /* wait for a slot to come back */
+				struct rv_msg r = {.bytes = &got, .num_bytes = 4};
+				if (rv_channel_read(h, &r, 0, RV_DEADLINE_NEVER) != 0) {
+					fail("shm_bytes_per_instr", "read", 0);
+					return;
+				}
+				inflight--;
+			}
+			memcpy(&src[0], &chunk, 4);
+			copy64((uint8_t *)va + (uintptr_t)slot * SHM_SLOT, src, SHM_SLOT);
+			last = chunk;
+			if (rv_channel_write(h, &w, 0, RV_DEADLINE_NEVER) != 0) {
+				fail("shm_bytes_per_instr", "write", 0);
+				return;
+			}
+			inflight++;
+		}
+		while (inflight) {
+			struct rv_msg r = {.bytes = &got, .num_bytes = 4};
+			rv_channel_read(h, &r, 0, RV_DEADLINE_NEVER);
+			inflight--;
+		}
+		{
+			uint32_t end[2] = {~0u, 0};
+			struct rv_msg w = {.bytes = end, .num_bytes = sizeof(end)};
+			struct rv_msg r = {.bytes = &got, .num_bytes = 4};
+			rv_channel_write(h, &w, 0, RV_DEADLINE_NEVER);
+			rv_channel_read(h, &r, 0, RV_DEADLINE_NEVER);
+		}
+		n = rv_instret() - t0;
+		if (got != last) {
+			fail("shm_bytes_per_instr", "the consumer saw other data", (long)got);
+			return;
+		}
+		if (round && n < best)
+			best = n;
+	}
+	stop_peer(h, proc);
+	rv_shm_unmap((void *)va);
+	rv_handle_close((rv_handle_t)shm);
+	report("shm_bytes_per_instr", (uint64_t)SHM_TOTAL * 1000 / best,
+	       "bytes/kinstr (bytes per instruction x1000)", 0);
+}
+
+/* 256 idle processes: half blocked reading a channel of their own, half
+ * asleep; then the call round trip again. */
+static void bench_call_256p(uint64_t base)
+{
+#if CONFIG_MAX_PROCS >= IDLE_PROCS + 4
+	static rv_handle_t ends[IDLE_PROCS / 2];
+	static long sleepers[IDLE_PROCS / 2];
+	unsigned int readers = 0, asleep = 0;
+	struct rv_kstats ks;
+	uint64_t v;
+
+	for (unsigned int i = 0; i < IDLE_PROCS / 2; i++) {
+		rv_handle_t h;
+		long proc = start_peer((const char *const[]){"idle", NULL}, &h, NULL, 0);
+		if (proc < 0) {
+			fail("ipc_call_rt_256p", "cannot start an idle reader", proc);
+			break;
+		}
+		rv_handle_close((rv_handle_t)proc);
+		ends[readers++] = h;
+		sleepers[asleep] = rv_spawn("ipc_bench_peer", (const char *const[]){"sleep", NULL},
+					    CONFIG_DEFAULT_PRIORITY);
+		if (sleepers[asleep] < 0) {
+			fail("ipc_call_rt_256p", "cannot start a sleeper", sleepers[asleep]);
+			break;
+		}
+		asleep++;
+	}
+	rv_sleep_ns(20000000); /* all of them block */
+	rv_kstats(&ks);
+	printf("bench: %u processes blocked in channel_read, %u asleep (%lu processes)\n", readers,
+	       asleep, (unsigned long)ks.procs_used);
+	if (readers + asleep == IDLE_PROCS) {
+		v = bench_call("ipc_call_rt_256p", "echo", 0);
+		report("ipc_call_rt_256p", v, NULL, 0);
+		if (exact && v * 100 > base * BUDGET_256P_PERCENT) {
+			printf("BENCH_FAIL ipc_call_rt_256p: %lu, more than %d%% of ipc_call_rt (%lu)\n",
+			       (unsigned long)v, BUDGET_256P_PERCENT, (unsigned long)base);
+			failed = 1;
+		}
+	}
+	for (unsigned int i = 0; i < readers; i++)
+		rv_handle_close(ends[i]);
+	for (unsigned int i = 0; i < asleep; i++) {
+		rv_kill((int)sleepers[i]);
+		rv_wait((int)sleepers[i], NULL);
+	}
+#else
+	(void)base;
+	printf("bench: ipc_call_rt_256p needs CONFIG_MAX_PROCS >= %d (it is %d)\n", IDLE_PROCS + 4,
+	       CONFIG_MAX_PROCS);
+#endif
+}
+
+int main(void)
+{
+	uint64_t call_rt;
+
+	exact = instret_is_exact();
+	if (exact) {
+		printf("bench: rdinstret counts instructions exactly (QEMU -icount)\n");
+	} else {
+		unit = "host-ticks";
+		printf("bench: rdinstret is not an instruction count here (QEMU without -icount): "
+		       "figures in host ticks, budgets not checked; run `rv flash --icount`\n");
+	}
+	call_rt = bench_call("ipc_call_rt", "echo", 0);
+	report("ipc_call_rt", call_rt, NULL, BUDGET_CALL_RT);
+	report("ipc_call_rt_call_server", bench_call("ipc_call_rt_call_server", "call_echo", 0),
+	       NULL, 0);
+	if (CONFIG_MSG_MAX_HANDLES >= 4)
+		report("ipc_call_rt_4h", bench_call("ipc_call_rt_4h", "echo", 4), NULL, 0);
+	bench_sendrecv_self();
+	bench_stream_1k();
+	bench_shm();
+	bench_call_256p(call_rt);
+	return failed;
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ipc_bench_peer: the other side of the IPC benchmarks (ipc_bench.c).
+ * Handle 0 is the channel to ipc_bench; argv[1] is the role:
+ *   echo          rv_channel_read + rv_channel_write of the same message
+ *                 (bytes and handles) until the peer closes
+ *   call_echo     the same, replying with rv_channel_call (reply and wait
+ *                 for the next request in one call)
+ *   sink N SIZE   read N messages of SIZE bytes, then write one byte back;
+ *                 again until the peer closes
+ *   shm_consumer  1: the shm ring (see ipc_bench.c); per message {slot,
+ *                 len}: copy the slot out, answer {slot}; {~0} ends: answer
+ *                 with the first word of the last chunk copied out
+ *   idle          read on 0 until the peer closes
+ *   sleep         sleep (1000 s)
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <rvos/user.h>
+
+/* Copy n bytes (a multiple of 64, 8-aligned) a word at a time: what a
+ * program moving bulk data would do; picolibc's memcpy here goes byte by
+ * byte and would swamp what the benchmark is about. */
+static void copy64(void *dst, const void *src, uint32_t n)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (uint32_t i = 0; i < n / 8; i += 8) {
+		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
+		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
+		d[i] = a;
+		d[i + 1] = b;
+		d[i + 2] = c;
+		d[i + 3] = e;
+		d[i + 4] = f;
+		d[i + 5] = g;
+		d[i + 6] = h;
+		d[i + 7] = k;
+	}
+}
+
+#define MAXB CONFIG_MSG_MAX_BYTES
+#define MAXH CONFIG_MSG_MAX_HANDLES
+
+static uint8_t buf[MAXB] __attribute__((aligned(8)));
+static rv_handle_t hbuf[MAXH + 1];
+
+static void full(struct rv_msg *m)
+{
+	m->bytes = buf;
+	m->num_bytes = MAXB;
+	m->handles = hbuf;
+	m->num_handles = MAXH;
+}
+
+static int echo(void)
+{
+	struct rv_msg m;
+
+	for (;;) {
+		full(&m);
+		if (rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+			return 0;
+		if (rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+			return 0;
+	}
+}
+
+static int call_echo(void)
+{
+	static uint8_t out[MAXB] __attribute__((aligned(8)));
+	static rv_handle_t hout[MAXH + 1];
+	struct rv_msg req, rep;
+
+	full(&req);
+	if (rv_channel_read(0, &req, 0, RV_DEADLINE_NEVER) != 0)
+		return 0;
+	for (;;) {
+		memcpy(out, buf, req.num_bytes);
+		memcpy(hout, hbuf, req.num_handles * sizeof(rv_handle_t));
+		rep = (struct rv_msg){.bytes = out, .num_bytes = req.num_bytes, .handles = hout,
+				      .num_handles = req.num_handles};
+		full(&req);
+		if (rv_channel_call(0, &rep, &req, RV_DEADLINE_NEVER) != 0)
+			return 0;
+	}
+}
+
+static int sink(long n, long size)
+{
+	struct rv_msg m;
+	uint8_t ack = 1;
+
+	for (;;) {
+		for (long i = 0; i < n; i++) {
+			full(&m);
+			if (rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+				return 0;
+			if ((long)m.num_bytes != size)
+				return 1;
+		}
+		m = (struct rv_msg){.bytes = &ack, .num_bytes = 1};
+		if (rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+			return 0;
+	}
+}
+
+static int shm_consumer(void)
+{
+	static uint8_t out[64 * 1024] __attribute__((aligned(64)));
+	long va = rv_shm_map(1, 0);
+	uint32_t req[2], last = 0;
+	struct rv_msg m;
+
+	if (va < 0)
+		return 1;
+	for (;;) {
+		m = (struct rv_msg){.bytes = req, .num_bytes = sizeof(req)};
+		if (rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+			return 0;
+		if (req[0] == ~0u) {
+			m = (struct rv_msg){.bytes = &last, .num_bytes = 4};
+			rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER);
+			continue;
+		}
+		if (req[1] > sizeof(out))
+			return 2;
+		copy64(out, (const uint8_t *)va + (uintptr_t)req[0] * req[1], req[1]);
+		memcpy(&last, out, 4);
+		m = (struct rv_msg){.bytes = req, .num_bytes = 4};
+		if (rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+			return 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *role = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(role, "echo"))
+		return echo();
+	if (!strcmp(role, "call_echo"))
+		return call_echo();
+	if (!strcmp(role, "sink") && argc > 3)
+		return sink(atol(argv[2]), atol(argv[3]));
+	if (!strcmp(role, "shm_consumer"))
+		return shm_consumer();
+	if (!strcmp(role, "idle")) {
+		struct rv_msg m;
+
+		do
+			full(&m);
+		while (rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER) == 0);
+		return 0;
+	}
+	if (!strcmp(role, "sleep")) {
+		rv_sleep_ns(1000ULL * 1000000000ULL);
+		return 0;
+	}
+	return 127;
+}
