@@ -17,6 +17,8 @@
 #include <kernel/mem.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
+#include <kernel/syscall.h>
+#include <rvos/syscall.h>
 #include <kernel/timer.h>
 #include <kernel/util.h>
 
@@ -33,6 +35,7 @@ struct channel;
 struct channel_end {
 	struct kobject obj; /* first: a kobject pointer is an end pointer */
 	struct channel *chan;
+	struct channel_end *other; /* the peer end, open or not */
 	bool open;          /* a handle or an in-flight message still holds it */
 	unsigned int head;  /* oldest queued message */
 	unsigned int count;
@@ -67,9 +70,7 @@ static struct channel_end *end_of(struct kobject *obj)
 
 static struct channel_end *peer_of(struct channel_end *e)
 {
-	struct channel_end *peer = &e->chan->ends[e == &e->chan->ends[0] ? 1 : 0];
-
-	return peer->open ? peer : NULL;
+	return e->other->open ? e->other : NULL;
 }
 
 uint32_t channel_end_signals(const struct kobject *obj)
@@ -109,6 +110,7 @@ int channel_create(struct proc *creator, struct kobject **end0, struct kobject *
 		struct channel_end *e = &c->ends[i];
 		kobject_init(&e->obj, RV_OBJ_CHANNEL);
 		e->chan = c;
+		e->other = &c->ends[!i];
 		e->open = true;
 		e->head = 0;
 		e->count = 0;
@@ -380,63 +382,85 @@ static inline void copy_small(uint8_t *dst, const uint8_t *src, uint32_t n)
 
 /*
  * channel_call's fast path, the round trip of a small request and reply
- * between two processes that both sit in channel_call (a server uses it
- * to reply and wait for the next request). When the request has no
- * handles, fits the reader's buffer, both struct rv_msg are aligned and no
- * buffer straddles a page, the bytes go straight from the caller's buffer
- * into the blocked reader's, the reader is resumed directly in user mode
- * (its own call completed), and the caller blocks reading its end in the
- * same step -- one switch, no ready queue, no timer work. Returns
- * FAST_PATH_NOT_TAKEN to send the call down the general path instead.
+ * between two processes that both sit in channel_call (a server uses it to
+ * reply and wait for the next request, like seL4's ReplyRecv). Entered
+ * from the trap vector for every channel_call, before the general system
+ * call path. When the request has no handles, fits the buffer of a reader
+ * already blocked on the peer end, both struct rv_msg are aligned, no
+ * buffer straddles a page and nobody of higher priority than the reader is
+ * ready, the bytes go straight from the caller's buffer into the reader's,
+ * the caller blocks reading its own end (published for the reply's fast
+ * path) with a continuation instead of kernel frames, and the reader
+ * resumes in user mode: one address-space switch, no ready queue, no
+ * context switch of kernel stacks. Otherwise it returns having changed
+ * nothing, and the general path runs.
  */
-long channel_call_fast(struct proc *p, struct kobject *obj, uintptr_t ureq, uintptr_t urep,
-		       uint64_t deadline)
+static void __attribute__((noreturn)) channel_call_continue(void);
+
+_Static_assert(RV_SYS_CHANNEL_CALL == 16, "arch/riscv/trap.S tests a7 against 16");
+
+void channel_call_fastpath(struct user_regs *regs)
 {
-	struct channel_end *e = end_of(obj);
-	struct channel_end *peer = &e->chan->ends[e == &e->chan->ends[0] ? 1 : 0];
+	struct proc *p = current, *r;
+	struct handle_entry *he;
+	struct channel_end *e, *peer;
 	const struct rv_msg *req;
 	struct rv_msg *rep, *rmsg;
 	const uint8_t *src;
 	uint8_t *dst;
 	struct waiter *rw;
-	struct proc *r;
+	uintptr_t ureq = regs->x[11], urep = regs->x[12];
+	uint64_t deadline;
 
+	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
+			  RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
+		return;
+	e = end_of(he->obj);
+	peer = e->other;
 	if (!peer->open || peer->count || e->count || ((ureq | urep) & 7))
-		return FAST_PATH_NOT_TAKEN;
+		return;
 	/* The reader: the only waiter of the peer end, blocked in a read. */
-	if (list_is_empty(&peer->obj.waiters) || peer->obj.waiters.next->next != &peer->obj.waiters)
-		return FAST_PATH_NOT_TAKEN;
 	rw = container_of(peer->obj.waiters.next, struct waiter, link);
+	if (&rw->link == &peer->obj.waiters || rw->link.next != &peer->obj.waiters)
+		return;
 	r = rw->proc;
 	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || r->waiter_count != 1 ||
-	    (r->recv_umsg & 7))
-		return FAST_PATH_NOT_TAKEN;
+	    (r->recv_umsg & 7) || !sched_handoff_allowed(r))
+		return;
 	req = user_span(&p->as, ureq, sizeof(*req), false);
 	rep = user_span(&p->as, urep, sizeof(*rep), true);
 	if (!req || !rep || req->num_handles || req->num_bytes > r->recv_msg.num_bytes)
-		return FAST_PATH_NOT_TAKEN;
-	/* A call that must not wait takes the general path. */
-	if (deadline != UINT64_MAX && deadline <= timer_now())
-		return FAST_PATH_NOT_TAKEN;
+		return;
+	deadline = regs->x[13];
+	if (deadline != RV_DEADLINE_NEVER) {
+		/* A call that must not wait takes the general path. */
+		deadline = timer_ns_to_ticks(deadline);
+		if (deadline <= timer_now())
+			return;
+	} else {
+		deadline = UINT64_MAX;
+	}
 	src = user_span(&p->as, (uintptr_t)req->bytes, req->num_bytes, false);
 	dst = user_span(&r->as, (uintptr_t)r->recv_msg.bytes, req->num_bytes, true);
 	rmsg = user_span(&r->as, r->recv_umsg, sizeof(*rmsg), true);
 	if (!src || !dst || !rmsg)
-		return FAST_PATH_NOT_TAKEN;
+		return;
 
-	/* Deliver: the reader's read returns 0 with the message. */
+	/* Taken: nothing can fail from here on. */
+	syscall_count++;
+	regs->sepc += 4; /* past the ecall */
 	copy_small(dst, src, req->num_bytes);
 	rmsg->num_bytes = req->num_bytes;
 	rmsg->num_handles = 0;
-	r->regs->x[10] = 0;
+	r->regs->x[10] = 0; /* the reader's read (or call) returns 0 */
 	list_remove(&rw->link);
 	r->waiter_count = 0;
 	r->recv_end = NULL;
 	if (list_node_is_linked(&r->sched_link))
 		list_remove(&r->sched_link); /* it had a deadline */
-	sched_resume_in_user(r);
 
-	/* Block reading our end, published for the reply's fast path. */
+	/* The caller blocks reading its end, published for the reply's fast
+	 * path; anything else that wakes it runs channel_call_continue. */
 	rw = &p->waiters[0];
 	rw->proc = p;
 	rw->obj = &e->obj;
@@ -446,17 +470,26 @@ long channel_call_fast(struct proc *p, struct kobject *obj, uintptr_t ureq, uint
 	p->recv_end = &e->obj;
 	p->recv_umsg = urep;
 	p->recv_msg = *rep;
+	p->call_end = &e->obj;
+	p->call_deadline = deadline;
 	p->state = PROC_BLOCKED;
 	p->block = BLOCK_OBJECT;
 	if (deadline != UINT64_MAX)
 		sched_add_sleeper(p, deadline);
-	sched_direct_switch(r);
+	sched_set_continuation(p, channel_call_continue);
+	sched_handoff(r);
+}
 
-	/* Back here only when woken some other way than a fast reply (a
-	 * queued reply, the peer closing, the deadline): the general read
-	 * sorts it out. */
+/* A caller blocked by the fast path, woken by something other than a fast
+ * reply -- a queued reply, the peer closing, its deadline: the general read
+ * finishes the call (it blocks again if woken early). */
+static void channel_call_continue(void)
+{
+	struct proc *p = current;
+
 	waiters_remove_all(p);
-	if (!e->count && peer_of(e) && deadline != UINT64_MAX && timer_now() >= deadline)
-		return -RV_ETIMEDOUT;
-	return channel_read(p, obj, urep, 0, deadline);
+	p->regs->x[10] = (uint64_t)channel_read(p, p->call_end, p->recv_umsg, 0, p->call_deadline);
+	if (sched_need_resched)
+		sched_yield();
+	arch_user_return(current->regs);
 }

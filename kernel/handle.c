@@ -5,7 +5,6 @@
 
 BUILD_ASSERT(CONFIG_MAX_HANDLES <= (1 << RV_HANDLE_SLOT_BITS), "handle slots must fit the value");
 
-#define SLOT_MASK ((1u << RV_HANDLE_SLOT_BITS) - 1)
 #define GENERATION_MAX ((1u << (32 - RV_HANDLE_SLOT_BITS)) - 1)
 
 static unsigned int handles_in_use;
@@ -51,25 +50,6 @@ long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights
 		return (long)handle_value(t, i);
 	}
 	return -RV_EMFILE;
-}
-
-int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t rights,
-		  struct handle_entry **entry)
-{
-	unsigned int slot = h & SLOT_MASK;
-	struct handle_entry *e;
-
-	if (slot >= CONFIG_MAX_HANDLES)
-		return -RV_EBADF;
-	e = &t->slots[slot];
-	if (!e->obj || e->generation != h >> RV_HANDLE_SLOT_BITS)
-		return -RV_EBADF;
-	if (type != RV_OBJ_NONE && e->obj->type != type)
-		return -RV_EWRONGTYPE;
-	if ((e->rights & rights) != rights)
-		return -RV_EPERM;
-	*entry = e;
-	return 0;
 }
 
 void handle_detach(struct handle_table *t, rv_handle_t h)

@@ -113,9 +113,7 @@ long sys_channel_call(const uint64_t a[6])
 
 	if (err)
 		return err;
-	err = channel_call_fast(current, e->obj, a[1], a[2], deadline);
-	if (err != FAST_PATH_NOT_TAKEN)
-		return err;
+	/* (the fast path, channel_call_fastpath, was tried at trap entry) */
 	/* verify the reply buffers up front, so a bad one fails before the
 	 * request has gone out */
 	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))

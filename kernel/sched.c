@@ -31,7 +31,7 @@ uint64_t sched_context_switches;
 bool sched_need_resched;
 
 static struct list_node ready_queue[CONFIG_NUM_PRIORITIES];
-static uint64_t ready_bitmap;
+uint64_t sched_ready_bitmap; /* bit p: ready_queue[p] is not empty */
 /* Sleeping processes, earliest deadline first. */
 static struct list_node sleepers;
 static uint64_t slice_end = UINT64_MAX;
@@ -53,7 +53,7 @@ void sched_make_ready(struct proc *p)
 	p->state = PROC_READY;
 	p->block = BLOCK_NONE;
 	list_append(&ready_queue[p->priority], &p->sched_link);
-	ready_bitmap |= 1ULL << p->priority;
+	sched_ready_bitmap |= 1ULL << p->priority;
 	if (!current || current->state != PROC_RUNNING)
 		return;
 	if (p->priority < current->priority) {
@@ -72,7 +72,7 @@ void sched_remove(struct proc *p)
 		return;
 	list_remove(&p->sched_link);
 	if (p->state == PROC_READY && list_is_empty(&ready_queue[p->priority]))
-		ready_bitmap &= ~(1ULL << p->priority);
+		sched_ready_bitmap &= ~(1ULL << p->priority);
 }
 
 static struct proc *pick_next(void)
@@ -80,12 +80,12 @@ static struct proc *pick_next(void)
 	unsigned int prio;
 	struct list_node *n;
 
-	if (!ready_bitmap)
+	if (!sched_ready_bitmap)
 		return NULL;
-	prio = lowest_set_bit(ready_bitmap);
+	prio = lowest_set_bit(sched_ready_bitmap);
 	n = list_pop_front(&ready_queue[prio]);
 	if (list_is_empty(&ready_queue[prio]))
-		ready_bitmap &= ~(1ULL << prio);
+		sched_ready_bitmap &= ~(1ULL << prio);
 	return container_of(n, struct proc, sched_link);
 }
 
@@ -119,7 +119,7 @@ static void arm_next_event(void)
 /* Slices matter only when another process of the same priority waits. */
 static void start_slice(struct proc *p, uint64_t now)
 {
-	if (ready_bitmap & (1ULL << p->priority))
+	if (sched_ready_bitmap & (1ULL << p->priority))
 		slice_end = now + timer_hz() * CONFIG_TIMESLICE_MS / 1000;
 	else
 		slice_end = UINT64_MAX;
@@ -176,27 +176,19 @@ static void __attribute__((noreturn)) resume_in_user(void)
 
 void sched_resume_in_user(struct proc *p)
 {
-	p->ctx.ra = (uintptr_t)resume_in_user;
-	p->ctx.sp = (uintptr_t)p->regs;
-	p->ctx.s[0] = 0; /* s0: ends backtraces */
+	sched_set_continuation(p, resume_in_user);
 }
 
-void sched_direct_switch(struct proc *next)
+void sched_handoff(struct proc *next)
 {
 	struct proc *prev = current;
-	uint64_t now;
+	uint64_t now = timer_now();
 
-	/* Someone of higher priority than next is ready: it goes first. */
-	if (ready_bitmap & ((1ULL << next->priority) - 1)) {
-		sched_make_ready(next);
-		schedule();
-		return;
-	}
-	/* The fast path keeps the running slice: both processes of an IPC
-	 * round trip share the hart like one. The timer is re-armed only when
-	 * prev went to sleep with a deadline nearer than the armed one. */
-	arm_next_event();
-	now = timer_now();
+	/* Both processes of an IPC round trip share the slice like one. The
+	 * timer is re-armed only when prev went to sleep with a deadline
+	 * (it is on the sleep list), which may be nearer than the armed one. */
+	if (list_node_is_linked(&prev->sched_link))
+		arm_next_event();
 	prev->cpu_ticks += now - prev->ran_since;
 	next->ran_since = now;
 	next->state = PROC_RUNNING;
@@ -204,7 +196,7 @@ void sched_direct_switch(struct proc *next)
 	current = next;
 	sched_context_switches++;
 	as_activate(&next->as);
-	arch_switch(&prev->ctx, &next->ctx);
+	arch_user_return(next->regs);
 }
 
 void schedule(void)
@@ -266,9 +258,9 @@ bool sched_should_preempt(void)
 	 * of the same priority waits. */
 	uint64_t higher = (1ULL << current->priority) - 1;
 
-	if (ready_bitmap & higher)
+	if (sched_ready_bitmap & higher)
 		return true;
-	return (ready_bitmap & (1ULL << current->priority)) && timer_now() >= slice_end;
+	return (sched_ready_bitmap & (1ULL << current->priority)) && timer_now() >= slice_end;
 }
 
 void sched_timer_tick(void)

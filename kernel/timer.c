@@ -13,14 +13,6 @@ void timer_register(const struct timer_ops *ops)
 	timer = ops;
 }
 
-uint64_t timer_now(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
 uint64_t timer_hz(void)
 {
 	return timer ? timer->hz : 0;

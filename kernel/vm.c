@@ -139,7 +139,7 @@ int as_create(struct addr_space *as, uint16_t asid)
 	}
 	as->asid = have_asids ? asid : 0;
 	as->user_pages = 0;
-	as->tlb_page = 0;
+	user_tlb_flush(as);
 	return 0;
 }
 
@@ -163,7 +163,7 @@ void as_destroy(struct addr_space *as)
 {
 	if (!as->root)
 		return;
-	as->tlb_page = 0;
+	user_tlb_flush(as);
 	/* A process ending itself still runs on these tables: move to the
 	 * kernel's own before freeing them (a freed page gets free-list links
 	 * written into it, and the root's first entries map the UART). */
@@ -238,7 +238,7 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 
 void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 {
-	as->tlb_page = 0;
+	user_tlb_flush(as);
 	for (size_t i = 0; i < pages; i++) {
 		uintptr_t a = va + i * PAGE_SIZE;
 		pte_t *pte = walk(as->root, a, false, 0);
@@ -257,20 +257,11 @@ void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 	}
 }
 
-void as_activate(const struct addr_space *as)
-{
-	csr_write(satp, satp_make((uintptr_t)as->root, as->asid));
-	/* Without ASIDs the old space's entries must go; with them, the
-	 * ASID tags keep spaces apart (4.2.1). */
-	if (!as->asid)
-		sfence_vma_all();
-}
-
 /* Kernel address of user byte va when it is mapped with all of need (the
  * miss path of user_page() in vm.h). */
 uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 {
-	struct addr_space *cache = (struct addr_space *)as; /* only the cache changes */
+	struct user_tlb_entry *t = (struct user_tlb_entry *)user_tlb_slot(as, va);
 	pte_t *pte;
 
 	if (va < RV_USER_BASE || va >= RV_USER_TOP)
@@ -278,10 +269,16 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 	pte = walk(as->root, va, false, 0);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
-	cache->tlb_page = va & ~(uintptr_t)(PAGE_SIZE - 1);
-	cache->tlb_kpage = (uint8_t *)pte_pa(*pte);
-	cache->tlb_flags = *pte;
-	return cache->tlb_kpage + (va & (PAGE_SIZE - 1));
+	t->page = va & ~(uintptr_t)(PAGE_SIZE - 1);
+	t->kpage = (uint8_t *)pte_pa(*pte);
+	t->flags = *pte;
+	return t->kpage + (va & (PAGE_SIZE - 1));
+}
+
+void user_tlb_flush(struct addr_space *as)
+{
+	for (unsigned int i = 0; i < CONFIG_KERNEL_USER_TLB_ENTRIES; i++)
+		as->tlb[i].page = 0;
 }
 
 bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write)

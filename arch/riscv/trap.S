@@ -12,6 +12,11 @@
  */
 #include <arch/trap_frame.h>
 
+/* scause of an ecall from U-mode, and the number of channel_call (enum
+ * rv_syscall in include/rvos/syscall.h; kernel/channel.c asserts it). */
+#define TRAP_ECALL_FROM_U 8
+#define TRAP_SYS_CHANNEL_CALL 16
+
 #define UREG(n) ((n) * 8)
 #define USER_REGS_SEPC 256
 #define USER_REGS_SSTATUS 264
@@ -98,8 +103,17 @@ from_user:
 	sd	t0, USER_REGS_SSTATUS(sp)
 	/* The kernel stack grows down from just below the save area. gp and tp
 	 * are unused by the kernel; s0 = 0 ends backtraces here. */
-	mv	a0, sp
 	mv	s0, zero
+	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL) tries the IPC
+	 * fast path first; it returns only when the general path must run. */
+	li	t1, TRAP_SYS_CHANNEL_CALL
+	bne	a7, t1, 3f
+	csrr	t0, scause
+	li	t1, TRAP_ECALL_FROM_U
+	bne	t0, t1, 3f
+	mv	a0, sp
+	call	channel_call_fastpath
+3:	mv	a0, sp
 	call	user_trap
 	/* user_trap returns to U-mode through arch_user_return. */
 2:	wfi

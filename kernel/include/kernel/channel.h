@@ -22,9 +22,10 @@ long channel_write(struct proc *p, struct kobject *end, rv_handle_t self, uintpt
 long channel_read(struct proc *p, struct kobject *end, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline);
 
-/* channel_call's fast path; FAST_PATH_NOT_TAKEN: use the general one. */
-#define FAST_PATH_NOT_TAKEN 1
-long channel_call_fast(struct proc *p, struct kobject *end, uintptr_t ureq, uintptr_t urep,
-		       uint64_t deadline);
+/* channel_call's fast path, from the trap vector (arch/riscv/trap.S) with
+ * the caller's saved registers: does not return when taken; returns having
+ * changed nothing when the general path must run. */
+struct user_regs;
+void channel_call_fastpath(struct user_regs *regs);
 
 #endif /* KERNEL_CHANNEL_H */

@@ -7,6 +7,7 @@
 #define KERNEL_HANDLE_H
 
 #include <stdint.h>
+#include <rvos/errno.h>
 #include <rvos/ipc.h>
 #include <kernel/object.h>
 
@@ -30,8 +31,26 @@ long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights
 unsigned int handle_table_free(const struct handle_table *t);
 /* Look a handle up: -EBADF, -EWRONGTYPE (type != RV_OBJ_NONE and differs),
  * -EPERM (a right in `rights` missing), or 0 with *entry set. */
-int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t rights,
-		  struct handle_entry **entry);
+#define SLOT_MASK ((1u << RV_HANDLE_SLOT_BITS) - 1)
+
+static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type,
+				uint32_t rights, struct handle_entry **entry)
+{
+	unsigned int slot = h & SLOT_MASK;
+	struct handle_entry *e;
+
+	if (slot >= CONFIG_MAX_HANDLES)
+		return -RV_EBADF;
+	e = &t->slots[slot];
+	if (!e->obj || e->generation != h >> RV_HANDLE_SLOT_BITS)
+		return -RV_EBADF;
+	if (type != RV_OBJ_NONE && e->obj->type != type)
+		return -RV_EWRONGTYPE;
+	if ((e->rights & rights) != rights)
+		return -RV_EPERM;
+	*entry = e;
+	return 0;
+}
 /* Take the handle out of the table without dropping its reference (it
  * moves: into a message or another process). */
 void handle_detach(struct handle_table *t, rv_handle_t h);

@@ -72,6 +72,10 @@ struct proc {
 	struct kobject *recv_end;
 	uintptr_t recv_umsg;     /* its struct rv_msg */
 	struct rv_msg recv_msg;  /* a copy of it: buffers and capacities */
+	/* Blocked in the fast path of channel_call: the end and deadline its
+	 * continuation reads with when woken some other way than a reply. */
+	struct kobject *call_end;
+	uint64_t call_deadline;
 	struct process_object *pobj;   /* set when started by process_spawn */
 	uintptr_t heap_end;            /* mem_grow: the heap is [RV_HEAP_BASE, heap_end) */
 };
@@ -105,9 +109,26 @@ void schedule(void);
 /* Start running processes; never returns. */
 void sched_start(void) __attribute__((noreturn));
 void sched_yield(void);
-/* The current process has blocked itself: run next now (unless a process
- * of higher priority than next is ready), without the ready queues. */
-void sched_direct_switch(struct proc *next);
+/* May the current process hand the hart straight to next (no process of
+ * higher priority than next is ready)? */
+static inline bool sched_handoff_allowed(const struct proc *next)
+{
+	extern uint64_t sched_ready_bitmap;
+
+	return !(sched_ready_bitmap & ((1ULL << next->priority) - 1));
+}
+/* The current process has blocked itself with a continuation: next, blocked
+ * until now, resumes in user mode at once, without the ready queues (the
+ * IPC fast path). The running slice goes on. */
+void sched_handoff(struct proc *next) __attribute__((noreturn));
+/* When p next runs, start it afresh in cont (on an empty kernel stack),
+ * abandoning the kernel frames it blocked in. cont must not return. */
+static inline void sched_set_continuation(struct proc *p, void (*cont)(void))
+{
+	p->ctx.ra = (uintptr_t)cont;
+	p->ctx.sp = (uintptr_t)p->regs;
+	p->ctx.s[0] = 0; /* s0: ends backtraces */
+}
 /* Resume p by returning straight to user mode, abandoning the kernel
  * frames it blocked in (its system call was completed for it). */
 void sched_resume_in_user(struct proc *p);

@@ -5,7 +5,13 @@
 #include <stdint.h>
 
 /* Timer ticks run at the device tree's timebase-frequency. */
-uint64_t timer_now(void);
+static inline uint64_t timer_now(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
 uint64_t timer_hz(void);
 uint64_t timer_ns_to_ticks(uint64_t ns);
 uint64_t timer_ticks_to_ns(uint64_t ticks);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <arch/csr.h>
 #include <arch/mmu.h>
 #include <kernel/devicetree.h>
 
@@ -23,13 +24,16 @@ struct addr_space {
 	pte_t *root;       /* root page table (physical = kernel address) */
 	uint16_t asid;     /* 0 when the hart has no ASIDs */
 	size_t user_pages; /* frames mapped and owned by this space */
-	/* The last user page the kernel translated in this space: system
-	 * calls touch the same few pages (stack, message buffers) again and
-	 * again, and a table walk costs ten times a hit. Cleared whenever a
-	 * mapping of the space goes away. */
-	uintptr_t tlb_page; /* 0: empty */
-	uint8_t *tlb_kpage;
-	pte_t tlb_flags;
+	/* The user pages the kernel translated last, direct-mapped by page
+	 * number: system calls touch the same few pages (stack, message
+	 * buffers) again and again, and a table walk costs ten times a hit.
+	 * Cleared whenever a mapping of the space goes away. */
+	struct user_tlb_entry {
+		uintptr_t page; /* 0: empty */
+		uint8_t *kpage;
+		pte_t flags;
+		uintptr_t unused; /* 32 bytes: the index is a shift */
+	} tlb[CONFIG_KERNEL_USER_TLB_ENTRIES];
 };
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */
@@ -53,7 +57,14 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 /* Remove the mappings of [va, va + pages * 4 KiB); owned frames are freed. */
 void as_unmap(struct addr_space *as, uintptr_t va, size_t pages);
 /* Make as the current address space of this hart. */
-void as_activate(const struct addr_space *as);
+static inline void as_activate(const struct addr_space *as)
+{
+	csr_write(satp, satp_make((uintptr_t)as->root, as->asid));
+	/* Without ASIDs the old space's entries must go; with them, the
+	 * ASID tags keep spaces apart (privileged spec 4.2.1). */
+	if (!as->asid)
+		sfence_vma_all();
+}
 
 /* Copy between kernel memory and user memory of an address space. The user
  * range must be mapped with U and R (and W for copy_to_user); these never
@@ -62,14 +73,33 @@ void as_activate(const struct addr_space *as);
  * is mapped for the access; NULL otherwise (callers then take a slow path). */
 uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need);
 
-static inline uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
+_Static_assert((CONFIG_KERNEL_USER_TLB_ENTRIES & (CONFIG_KERNEL_USER_TLB_ENTRIES - 1)) == 0,
+	       "CONFIG_KERNEL_USER_TLB_ENTRIES must be a power of two");
+
+static inline __attribute__((always_inline)) const struct user_tlb_entry *
+user_tlb_slot(const struct addr_space *as, uintptr_t va)
 {
-	if (as->tlb_page == (va & ~(uintptr_t)4095) && (as->tlb_flags & need) == need)
-		return as->tlb_kpage + (va & 4095);
+	uintptr_t vpn = va >> 12;
+
+	/* Fold the high bits in: the stack (top of user space), the program's
+	 * data, the heap and shared memory then land in different slots even
+	 * when their low page-number bits agree. */
+	return &as->tlb[(vpn ^ (vpn >> 22)) & (CONFIG_KERNEL_USER_TLB_ENTRIES - 1)];
+}
+
+static inline __attribute__((always_inline)) uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
+{
+	const struct user_tlb_entry *t = user_tlb_slot(as, va);
+
+	if (t->page == (va & ~(uintptr_t)4095) && (t->flags & need) == need)
+		return t->kpage + (va & 4095);
 	return user_page_slow(as, va, need);
 }
 
-static inline void *user_span(const struct addr_space *as, uintptr_t va, size_t len, bool write)
+/* Forget every cached translation of the space (a mapping went away). */
+void user_tlb_flush(struct addr_space *as);
+
+static inline __attribute__((always_inline)) void *user_span(const struct addr_space *as, uintptr_t va, size_t len, bool write)
 {
 	if ((va & 4095) + (len ? len : 1) > 4096)
 		return 0;
