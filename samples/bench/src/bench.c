@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <rvos/user.h>
 #include <stdio.h>
+#include "bench.h"
 
 #define SYSCALL_CALLS 10000
 #define YIELDS 2000
@@ -23,49 +24,6 @@
 /* Budgets (instructions), checked only when counting is exact. */
 #define BUDGET_SYSCALL_NULL 150
 #define BUDGET_SPAWN_EXIT_WAIT 300000
-
-static const char *unit = "instructions";
-static int exact;
-static int failed;
-
-/* Instructions retired over a loop of exactly 2n + 1 instructions. */
-static uint64_t counted_loop(unsigned long n)
-{
-	uint64_t t0, t1;
-
-	__asm__ volatile("rdinstret %0\n\t"
-			 "mv t0, %2\n"
-			 "1:\taddi t0, t0, -1\n\t"
-			 "bnez t0, 1b\n\t"
-			 "rdinstret %1"
-			 : "=&r"(t0), "=&r"(t1)
-			 : "r"(n)
-			 : "t0");
-	return t1 - t0;
-}
-
-/* rdinstret counts instructions exactly when 1000 more loop rounds cost
- * exactly 2000 more (a timer interrupt may spoil one try, not five). */
-static int instret_is_exact(void)
-{
-	for (int i = 0; i < 5; i++) {
-		uint64_t a = counted_loop(1000), b = counted_loop(2000);
-
-		if (b - a == 2000)
-			return 1;
-	}
-	return 0;
-}
-
-static void report(const char *name, uint64_t value, uint64_t budget)
-{
-	printf("BENCH %s %lu %s\n", name, (unsigned long)value, unit);
-	if (exact && budget && value > budget) {
-		printf("BENCH_FAIL %s: %lu instructions, budget %lu\n", name, (unsigned long)value,
-		       (unsigned long)budget);
-		failed = 1;
-	}
-}
 
 static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
 {
@@ -140,8 +98,8 @@ static void bench_syscall_null(void)
 	/* A breakdown for whoever has to make it faster. */
 	printf("bench: syscall_null: %lu %s from ecall to the next instruction, the rest is "
 	       "rv_getpid() setting up its registers\n",
-	       (unsigned long)(bare >= 2 ? bare - 2 : 0), unit);
-	report("syscall_null", best, BUDGET_SYSCALL_NULL);
+	       (unsigned long)(bare >= 2 ? bare - 2 : 0), bench_unit);
+	bench_report("syscall_null", best, NULL, BUDGET_SYSCALL_NULL);
 }
 
 static void bench_yield_switch(void)
@@ -160,11 +118,11 @@ static void bench_yield_switch(void)
 	    info.reason != RV_EXIT_NORMAL || info.code < 0) {
 		printf("BENCH_FAIL yield_switch: the yielders did not run (%ld, %ld)\n", meter,
 		       partner);
-		failed = 1;
+		bench_failed = 1;
 		return;
 	}
 	rv_wait((int)partner, NULL);
-	report("yield_switch", (uint64_t)info.code, 0);
+	bench_report("yield_switch", (uint64_t)info.code, NULL, 0);
 }
 
 static void bench_spawn_exit_wait(void)
@@ -181,25 +139,18 @@ static void bench_spawn_exit_wait(void)
 		pid = rv_spawn("tiny", NULL, 8);
 		if (pid < 0 || rv_wait((int)pid, &info) != pid || info.reason != RV_EXIT_NORMAL) {
 			printf("BENCH_FAIL spawn_exit_wait: round %d: spawn %ld\n", i, pid);
-			failed = 1;
+			bench_failed = 1;
 			return;
 		}
 	}
-	report("spawn_exit_wait", (rv_instret() - t0) / SPAWNS, BUDGET_SPAWN_EXIT_WAIT);
+	bench_report("spawn_exit_wait", (rv_instret() - t0) / SPAWNS, NULL, BUDGET_SPAWN_EXIT_WAIT);
 }
 
 int main(void)
 {
-	exact = instret_is_exact();
-	if (exact) {
-		printf("bench: rdinstret counts instructions exactly (QEMU -icount)\n");
-	} else {
-		unit = "host-ticks";
-		printf("bench: rdinstret is not an instruction count here (QEMU without -icount): "
-		       "figures in host ticks, budgets not checked; run `rv flash --icount`\n");
-	}
+	bench_start();
 	bench_syscall_null();
 	bench_yield_switch();
 	bench_spawn_exit_wait();
-	return failed;
+	return bench_failed;
 }

@@ -35,28 +35,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <rvos/user.h>
-
-/* Copy n bytes (a multiple of 64, 8-aligned) a word at a time: what a
- * program moving bulk data would do; picolibc's memcpy here goes byte by
- * byte and would swamp what the benchmark is about. */
-static void copy64(void *dst, const void *src, uint32_t n)
-{
-	uint64_t *d = dst;
-	const uint64_t *s = src;
-
-	for (uint32_t i = 0; i < n / 8; i += 8) {
-		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
-		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
-		d[i] = a;
-		d[i + 1] = b;
-		d[i + 2] = c;
-		d[i + 3] = e;
-		d[i + 4] = f;
-		d[i + 5] = g;
-		d[i + 6] = h;
-		d[i + 7] = k;
-	}
-}
+#include "bench.h"
 
 #define CALLS 10000
 #define ROUNDS 3
@@ -72,51 +51,10 @@ static void copy64(void *dst, const void *src, uint32_t n)
 #define BUDGET_CALL_RT 1000
 #define BUDGET_256P_PERCENT 105
 
-static const char *unit = "instructions";
-static int exact;
-static int failed;
-
-/* Instructions retired over a loop of exactly 2n + 1 instructions. */
-static uint64_t counted_loop(unsigned long n)
-{
-	uint64_t t0, t1;
-
-	__asm__ volatile("rdinstret %0\n\t"
-			 "mv t0, %2\n"
-			 "1:\taddi t0, t0, -1\n\t"
-			 "bnez t0, 1b\n\t"
-			 "rdinstret %1"
-			 : "=&r"(t0), "=&r"(t1)
-			 : "r"(n)
-			 : "t0");
-	return t1 - t0;
-}
-
-static int instret_is_exact(void)
-{
-	for (int i = 0; i < 5; i++) {
-		uint64_t a = counted_loop(1000), b = counted_loop(2000);
-
-		if (b - a == 2000)
-			return 1;
-	}
-	return 0;
-}
-
-static void report(const char *name, uint64_t value, const char *u, uint64_t budget)
-{
-	printf("BENCH %s %lu %s\n", name, (unsigned long)value, u ? u : unit);
-	if (exact && budget && value > budget) {
-		printf("BENCH_FAIL %s: %lu, budget %lu\n", name, (unsigned long)value,
-		       (unsigned long)budget);
-		failed = 1;
-	}
-}
-
 static void fail(const char *name, const char *why, long r)
 {
 	printf("BENCH_FAIL %s: %s (%ld %s)\n", name, why, r, rv_strerror((int)r));
-	failed = 1;
+	bench_failed = 1;
 }
 
 /* A peer with one end of a new channel; our end in *mine. */
@@ -229,7 +167,7 @@ static void bench_sendrecv_self(void)
 	}
 	rv_handle_close(ch[0]);
 	rv_handle_close(ch[1]);
-	report("ipc_sendrecv_self", best, NULL, 0);
+	bench_report("ipc_sendrecv_self", best, NULL, 0);
 }
 
 static void bench_stream_1k(void)
@@ -267,7 +205,7 @@ static void bench_stream_1k(void)
 			best = n;
 	}
 	stop_peer(h, proc);
-	report("ipc_1k_bytes_per_kinstr", (uint64_t)STREAM_MSGS * 1024 * 1000 / best, "bytes/kinstr",
+	bench_report("ipc_1k_bytes_per_kinstr", (uint64_t)STREAM_MSGS * 1024 * 1000 / best, "bytes/kinstr",
 	       0);
 #else
 	printf("bench: ipc_1k_bytes_per_kinstr needs CONFIG_MSG_MAX_BYTES >= 1024 (it is %d)\n",
@@ -341,7 +279,7 @@ static void bench_shm(void)
 	stop_peer(h, proc);
 	rv_shm_unmap((void *)va);
 	rv_handle_close((rv_handle_t)shm);
-	report("shm_bytes_per_instr", (uint64_t)SHM_TOTAL * 1000 / best,
+	bench_report("shm_bytes_per_instr", (uint64_t)SHM_TOTAL * 1000 / best,
 	       "bytes/kinstr (bytes per instruction x1000)", 0);
 }
 
@@ -379,11 +317,11 @@ static void bench_call_256p(uint64_t base)
 	       asleep, (unsigned long)ks.procs_used);
 	if (readers + asleep == IDLE_PROCS) {
 		v = bench_call("ipc_call_rt_256p", "call_echo", 0);
-		report("ipc_call_rt_256p", v, NULL, 0);
-		if (exact && v * 100 > base * BUDGET_256P_PERCENT) {
+		bench_report("ipc_call_rt_256p", v, NULL, 0);
+		if (bench_exact && v * 100 > base * BUDGET_256P_PERCENT) {
 			printf("BENCH_FAIL ipc_call_rt_256p: %lu, more than %d%% of ipc_call_rt (%lu)\n",
 			       (unsigned long)v, BUDGET_256P_PERCENT, (unsigned long)base);
-			failed = 1;
+			bench_failed = 1;
 		}
 	}
 	for (unsigned int i = 0; i < readers; i++)
@@ -403,22 +341,15 @@ int main(void)
 {
 	uint64_t call_rt;
 
-	exact = instret_is_exact();
-	if (exact) {
-		printf("bench: rdinstret counts instructions exactly (QEMU -icount)\n");
-	} else {
-		unit = "host-ticks";
-		printf("bench: rdinstret is not an instruction count here (QEMU without -icount): "
-		       "figures in host ticks, budgets not checked; run `rv flash --icount`\n");
-	}
+	bench_start();
 	call_rt = bench_call("ipc_call_rt", "call_echo", 0);
-	report("ipc_call_rt", call_rt, NULL, BUDGET_CALL_RT);
-	report("ipc_call_rt_rw_server", bench_call("ipc_call_rt_rw_server", "echo", 0), NULL, 0);
+	bench_report("ipc_call_rt", call_rt, NULL, BUDGET_CALL_RT);
+	bench_report("ipc_call_rt_rw_server", bench_call("ipc_call_rt_rw_server", "echo", 0), NULL, 0);
 	if (CONFIG_MSG_MAX_HANDLES >= 4)
-		report("ipc_call_rt_4h", bench_call("ipc_call_rt_4h", "call_echo", 4), NULL, 0);
+		bench_report("ipc_call_rt_4h", bench_call("ipc_call_rt_4h", "call_echo", 4), NULL, 0);
 	bench_sendrecv_self();
 	bench_stream_1k();
 	bench_shm();
 	bench_call_256p(call_rt);
-	return failed;
+	return bench_failed;
 }

@@ -17,28 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <rvos/user.h>
-
-/* Copy n bytes (a multiple of 64, 8-aligned) a word at a time: what a
- * program moving bulk data would do; picolibc's memcpy here goes byte by
- * byte and would swamp what the benchmark is about. */
-static void copy64(void *dst, const void *src, uint32_t n)
-{
-	uint64_t *d = dst;
-	const uint64_t *s = src;
-
-	for (uint32_t i = 0; i < n / 8; i += 8) {
-		uint64_t a = s[i], b = s[i + 1], c = s[i + 2], e = s[i + 3];
-		uint64_t f = s[i + 4], g = s[i + 5], h = s[i + 6], k = s[i + 7];
-		d[i] = a;
-		d[i + 1] = b;
-		d[i + 2] = c;
-		d[i + 3] = e;
-		d[i + 4] = f;
-		d[i + 5] = g;
-		d[i + 6] = h;
-		d[i + 7] = k;
-	}
-}
+#include "bench.h"
 
 #define MAXB CONFIG_MSG_MAX_BYTES
 #define MAXH CONFIG_MSG_MAX_HANDLES
