@@ -68,3 +68,6 @@ function(rvos_make_initrd)
     COMMENT "Packing initrd.cpio")
   add_custom_target(initrd ALL DEPENDS ${CMAKE_BINARY_DIR}/initrd.cpio)
 endfunction()
+
+# System programs (init, servers): rvos_system_programs().
+include(${RVOS_BASE}/cmake/system.cmake)

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Services: the protocol between programs and init (the service directory,
+ * loader and supervisor), the client calls, and a small server loop.
+ * doc/services.md is the full description.
+ *
+ * Every process init starts holds handle 0 = a channel to init
+ * (RV_SVC_INIT_HANDLE). Requests to init, all in the wire codec
+ * (rvos/wire.h), each answered by a reply with the same op:
+ *
+ *   SVC_OP_CONNECT   str name, handle end     -> (status only)
+ *   SVC_OP_REGISTER  str name, handle chan    -> (status only)
+ *   SVC_OP_SPAWN     str program, u32 priority, bytes args (NUL-terminated
+ *                    strings back to back), handle * 0..MSG_MAX_HANDLES-1
+ *                                             -> handle process
+ *   SVC_OP_PROCESS   str service name         -> handle process (the
+ *                    service's process, with MANAGE: a test may kill it)
+ *
+ * init sends to a server, on the channel it registered, one message per new
+ * client (a request with no reply):
+ *
+ *   SVC_OP_NEW_CLIENT handle end
+ */
+#ifndef RVOS_SERVICE_H
+#define RVOS_SERVICE_H
+
+#include <stdint.h>
+#include <rvos/ipc.h>
+#include <rvos/wire.h>
+
+#define RV_SVC_INIT_HANDLE 0 /* handle 0: the channel to init */
+
+/* Rights a channel end must carry to be a client's or a server's end. */
+#define SVC_CHANNEL_RIGHTS (RV_RIGHT_READ | RV_RIGHT_WRITE | RV_RIGHT_TRANSFER)
+#define SVC_NAME_MAX 31      /* bytes in a service or program name */
+
+enum svc_op {
+	SVC_OP_CONNECT = 1,
+	SVC_OP_REGISTER = 2,
+	SVC_OP_SPAWN = 3,
+	SVC_OP_PROCESS = 4,
+	SVC_OP_NEW_CLIENT = 16,
+};
+
+/*
+ * A channel to the service `name`: 0 and *out, or -RV_ENOENT (no such
+ * service registered now), -RV_EBUSY (the server's queue is full), the
+ * errors of channel_create / channel_call, -RV_EBADMSG (a bad reply).
+ */
+int rv_connect(const char *name, rv_handle_t *out);
+
+/* rv_connect, retried while the service is not (yet, or again) registered,
+ * until the absolute deadline: then -RV_ENOENT. */
+int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline);
+
+/*
+ * Register this process as the service `name`. *requests receives one
+ * SVC_OP_NEW_CLIENT message per client (rv_server_run does the rest).
+ * -RV_EEXIST: the name is taken; -RV_ENOSPC: the directory is full;
+ * -RV_EINVAL: an empty or too long name.
+ */
+int rv_service_register(const char *name, rv_handle_t *requests);
+
+/*
+ * Ask init to start `program` from the initrd with argv (NULL-terminated,
+ * without argv[0]) at `priority`; the child's handle 0 is a fresh channel to
+ * init and handles[0..n) (moved) become its handles 1..n. Returns 0 and the
+ * child's process handle in *process (may be NULL: then it is closed).
+ */
+int rv_loader_spawn(const char *program, const char *const argv[], unsigned int priority,
+		    const rv_handle_t *handles, uint32_t n, rv_handle_t *process);
+
+/* The process handle of the service `name` (for supervision tests). */
+int rv_service_process(const char *name, rv_handle_t *process);
+
+/*
+ * A server's request handler. `req` is positioned after the header
+ * (req->op is the operation); `reply` is a success reply to that op, with
+ * room for fields and handles. Return 0 to send `reply`, or a negative rv
+ * errno to send an error reply instead. The handler must read every field
+ * (the loop checks wire_end: a request with bytes or handles left over gets
+ * -RV_EBADMSG). Handles it decoded are its own when it returns 0; on an
+ * error the loop closes every handle of the request.
+ */
+typedef int (*rv_server_handler)(void *ctx, struct wire_reader *req, struct wire_writer *reply);
+
+/*
+ * Serve: wait on the registration channel and every client (at most
+ * CONFIG_SERVICE_MAX_CLIENTS; more are refused by closing their end), take
+ * new clients, drop closed ones, call handler once per request and reply.
+ * A malformed request gets -RV_EBADMSG; nothing a client sends stops the
+ * loop. Returns only when the registration channel closes (its error).
+ */
+int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx);
+
+/* 0 if h is a channel end with SVC_CHANNEL_RIGHTS; else -RV_EWRONGTYPE,
+ * -RV_EPERM or -RV_EBADF. */
+int rv_service_check_channel(rv_handle_t h);
+
+#endif /* RVOS_SERVICE_H */

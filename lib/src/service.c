@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Services: the calls to init and the server loop (doc/services.md). */
+#include <string.h>
+#include <rvos/service.h>
+#include <rvos/user.h>
+
+/* Room for CONFIG_MSG_MAX_HANDLES handles (the + 1 keeps the array legal
+ * when the option is 0). */
+#define HANDLES_CAP CONFIG_MSG_MAX_HANDLES
+typedef rv_handle_t handle_buf[CONFIG_MSG_MAX_HANDLES + 1];
+
+static void close_all(const rv_handle_t *hs, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		rv_handle_close(hs[i]);
+}
+
+/*
+ * Send the request in w to init and decode the reply header into r (its
+ * buffers: rbytes, rhs). The handles in the request are gone afterwards,
+ * whatever happened (closed if they did not move). Returns the reply's
+ * status (fields follow in r when 0) or an error.
+ */
+static int init_call(struct wire_writer *w, struct wire_reader *r, uint32_t op, void *rbytes,
+		     rv_handle_t *rhs, struct rv_msg *reply)
+{
+	struct rv_msg req;
+	long ret;
+
+	ret = wire_finish(w, &req);
+	if (ret < 0) {
+		close_all(w->handles, w->num_handles);
+		return (int)ret;
+	}
+	reply->bytes = rbytes;
+	reply->num_bytes = CONFIG_MSG_MAX_BYTES;
+	reply->handles = rhs;
+	reply->num_handles = HANDLES_CAP;
+	ret = rv_channel_call(RV_SVC_INIT_HANDLE, &req, reply, RV_DEADLINE_NEVER);
+	if (ret < 0) {
+		/* Closing a handle that moved is -EBADF: harmless. */
+		close_all(req.handles, req.num_handles);
+		return (int)ret;
+	}
+	ret = wire_read_reply(r, reply, op);
+	if (ret < 0)
+		close_all(reply->handles, reply->num_handles);
+	return (int)ret;
+}
+
+static int name_ok(const char *name)
+{
+	size_t len = name ? strlen(name) : 0;
+
+	return len > 0 && len <= SVC_NAME_MAX;
+}
+
+int rv_connect(const char *name, rv_handle_t *out)
+{
+	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf hs, rhs;
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	rv_handle_t ch[2];
+	long ret;
+
+	if (!name_ok(name))
+		return -RV_EINVAL;
+	ret = rv_channel_create(ch);
+	if (ret < 0)
+		return (int)ret;
+	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_CONNECT);
+	wire_put_str(&w, name);
+	wire_put_handle(&w, ch[1]);
+	ret = init_call(&w, &r, SVC_OP_CONNECT, rbuf, rhs, &reply);
+	if (ret == 0 && wire_end(&r) < 0) {
+		close_all(reply.handles, reply.num_handles);
+		ret = -RV_EBADMSG;
+	}
+	if (ret < 0) {
+		rv_handle_close(ch[0]);
+		return (int)ret;
+	}
+	*out = ch[0];
+	return 0;
+}
+
+int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline)
+{
+	int ret;
+
+	for (;;) {
+		ret = rv_connect(name, out);
+		if (ret != -RV_ENOENT || rv_clock_ns() >= deadline)
+			return ret;
+		rv_sleep_ns(10 * 1000 * 1000);
+	}
+}
+
+int rv_service_register(const char *name, rv_handle_t *requests)
+{
+	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf hs, rhs;
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	rv_handle_t ch[2];
+	long ret;
+
+	if (!name_ok(name))
+		return -RV_EINVAL;
+	ret = rv_channel_create(ch);
+	if (ret < 0)
+		return (int)ret;
+	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_REGISTER);
+	wire_put_str(&w, name);
+	wire_put_handle(&w, ch[1]);
+	ret = init_call(&w, &r, SVC_OP_REGISTER, rbuf, rhs, &reply);
+	if (ret == 0 && wire_end(&r) < 0) {
+		close_all(reply.handles, reply.num_handles);
+		ret = -RV_EBADMSG;
+	}
+	if (ret < 0) {
+		rv_handle_close(ch[0]);
+		return (int)ret;
+	}
+	*requests = ch[0];
+	return 0;
+}
+
+/* A reply carrying one process handle. */
+static int take_process(struct wire_reader *r, struct rv_msg *reply, rv_handle_t *process)
+{
+	rv_handle_t h;
+
+	wire_get_handle(r, &h);
+	if (wire_end(r) < 0) {
+		close_all(reply->handles, reply->num_handles);
+		return -RV_EBADMSG;
+	}
+	if (process)
+		*process = h;
+	else
+		rv_handle_close(h);
+	return 0;
+}
+
+int rv_loader_spawn(const char *program, const char *const argv[], unsigned int priority,
+		    const rv_handle_t *handles, uint32_t n, rv_handle_t *process)
+{
+	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
+	char args[CONFIG_MSG_MAX_BYTES];
+	handle_buf hs, rhs;
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	uint32_t len = 0;
+	int ret;
+
+	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_SPAWN);
+	for (unsigned int i = 0; argv && argv[i]; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		if (l > sizeof(args) - len) {
+			close_all(handles, n);
+			return -RV_E2BIG;
+		}
+		memcpy(args + len, argv[i], l);
+		len += (uint32_t)l;
+	}
+	if (!name_ok(program)) {
+		close_all(handles, n);
+		return -RV_EINVAL;
+	}
+	wire_put_str(&w, program);
+	wire_put_u32(&w, priority);
+	wire_put_bytes(&w, args, len);
+	for (uint32_t i = 0; i < n; i++)
+		wire_put_handle(&w, handles[i]);
+	if (w.err) {
+		/* The handles never reached the writer's array: close them here. */
+		close_all(handles, n);
+		return w.err;
+	}
+	ret = init_call(&w, &r, SVC_OP_SPAWN, rbuf, rhs, &reply);
+	if (ret < 0)
+		return ret;
+	return take_process(&r, &reply, process);
+}
+
+int rv_service_process(const char *name, rv_handle_t *process)
+{
+	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf hs, rhs;
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	int ret;
+
+	if (!name_ok(name))
+		return -RV_EINVAL;
+	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_PROCESS);
+	wire_put_str(&w, name);
+	ret = init_call(&w, &r, SVC_OP_PROCESS, rbuf, rhs, &reply);
+	if (ret < 0)
+		return ret;
+	return take_process(&r, &reply, process);
+}
+
+int rv_service_check_channel(rv_handle_t h)
+{
+	struct rv_handle_info info;
+	long ret = rv_handle_info(h, &info);
+
+	if (ret < 0)
+		return (int)ret;
+	if (info.type != RV_OBJ_CHANNEL)
+		return -RV_EWRONGTYPE;
+	if ((info.rights & SVC_CHANNEL_RIGHTS) != SVC_CHANNEL_RIGHTS)
+		return -RV_EPERM;
+	return 0;
+}
+
+/* ---- the server loop ---- */
+
+/* One wait_many covers the registration channel and every client. */
+#if CONFIG_SERVICE_MAX_CLIENTS + 1 <= CONFIG_MAX_WAIT_ITEMS
+#define MAX_CLIENTS CONFIG_SERVICE_MAX_CLIENTS
+#else
+#define MAX_CLIENTS (CONFIG_MAX_WAIT_ITEMS - 1)
+#endif
+
+struct server {
+	rv_handle_t clients[MAX_CLIENTS + 1];
+	uint32_t num_clients;
+	rv_server_handler handler;
+	void *ctx;
+	uint8_t in[CONFIG_MSG_MAX_BYTES];
+	uint8_t out[CONFIG_MSG_MAX_BYTES];
+	handle_buf in_handles;
+	handle_buf out_handles;
+};
+
+
+static void drop_client(struct server *s, uint32_t i)
+{
+	rv_handle_close(s->clients[i]);
+	s->clients[i] = s->clients[--s->num_clients];
+}
+
+/* One request from client i: read, decode, handle, reply. Returns 0, or
+ * a negative value when the client must be dropped. */
+static int serve_one(struct server *s, rv_handle_t client)
+{
+	struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
+			     .num_handles = HANDLES_CAP, .handles = s->in_handles};
+	struct rv_msg reply;
+	struct wire_writer w;
+	struct wire_reader r;
+	long ret;
+
+	ret = rv_channel_read(client, &msg, RV_IPC_NONBLOCK, 0);
+	if (ret == -RV_EAGAIN)
+		return 0;
+	if (ret < 0)
+		return (int)ret; /* closed, or a message we cannot take (-EMFILE) */
+	if (wire_read_request(&r, &msg) < 0) {
+		ret = -RV_EBADMSG;
+	} else {
+		wire_init_reply(&w, s->out, sizeof(s->out), s->out_handles, HANDLES_CAP, r.op, 0);
+		ret = s->handler(s->ctx, &r, &w);
+		if (ret > 0)
+			ret = -RV_EINVAL;
+		if (ret == 0 && wire_end(&r) < 0)
+			ret = -RV_EBADMSG;
+		if (ret == 0)
+			ret = wire_finish(&w, &reply);
+		if (ret < 0)
+			close_all(w.handles, w.num_handles);
+	}
+	if (ret < 0) {
+		close_all(msg.handles, msg.num_handles);
+		if (ret < -4095)
+			ret = -RV_EINVAL;
+		wire_status_reply(&reply, s->out, sizeof(s->out), r.op, (int)ret);
+	}
+	/* Never wait for a client that does not read its replies. */
+	ret = rv_channel_write(client, &reply, RV_IPC_NONBLOCK, 0);
+	if (ret < 0)
+		close_all(reply.handles, reply.num_handles);
+	return ret == -RV_EPEERCLOSED ? (int)ret : 0;
+}
+
+/* One SVC_OP_NEW_CLIENT from init. */
+static void accept_client(struct server *s, rv_handle_t requests)
+{
+	struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
+			     .num_handles = HANDLES_CAP, .handles = s->in_handles};
+	struct wire_reader r;
+	rv_handle_t end;
+
+	if (rv_channel_read(requests, &msg, RV_IPC_NONBLOCK, 0) < 0)
+		return;
+	if (wire_read_request(&r, &msg) < 0 || r.op != SVC_OP_NEW_CLIENT) {
+		close_all(msg.handles, msg.num_handles);
+		return;
+	}
+	wire_get_handle(&r, &end);
+	if (wire_end(&r) < 0 || s->num_clients >= MAX_CLIENTS ||
+	    rv_service_check_channel(end) < 0) {
+		/* Full: the client sees -EPEERCLOSED on its first call. */
+		close_all(msg.handles, msg.num_handles);
+		return;
+	}
+	s->clients[s->num_clients++] = end;
+}
+
+int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx)
+{
+	static struct server s;
+	struct rv_wait_item items[MAX_CLIENTS + 1];
+	long ret;
+
+	memset(&s, 0, sizeof(s));
+	s.handler = handler;
+	s.ctx = ctx;
+	for (;;) {
+		uint32_t n = s.num_clients;
+
+		memset(items, 0, sizeof(items));
+		items[0].handle = requests;
+		items[0].signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
+		for (uint32_t i = 0; i < n; i++) {
+			items[i + 1].handle = s.clients[i];
+			items[i + 1].signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
+		}
+		ret = rv_wait_many(items, n + 1, RV_DEADLINE_NEVER);
+		if (ret < 0) {
+			/* A client handle wait_many refuses: drop it, go on. */
+			uint32_t before = s.num_clients;
+
+			for (uint32_t i = n; i-- > 0;)
+				if (rv_service_check_channel(s.clients[i]) < 0)
+					drop_client(&s, i);
+			if (s.num_clients == before)
+				return (int)ret;
+			continue;
+		}
+		/* From the last: dropping client i moves the last one, already
+		 * seen, into its place. */
+		for (uint32_t i = n; i-- > 0;) {
+			uint32_t obs = items[i + 1].observed;
+
+			if (obs & RV_SIGNAL_READABLE) {
+				if (serve_one(&s, s.clients[i]) < 0)
+					drop_client(&s, i);
+			} else if (obs & RV_SIGNAL_PEER_CLOSED) {
+				drop_client(&s, i);
+			}
+		}
+		if (items[0].observed & RV_SIGNAL_READABLE)
+			accept_client(&s, requests);
+		else if (items[0].observed & RV_SIGNAL_PEER_CLOSED)
+			return -RV_EPEERCLOSED;
+	}
+}
