@@ -319,6 +319,21 @@ static void restart(rv_handle_t m1, rv_handle_t m2)
 	printf("svc: math killed: EPEERCLOSED, restarted, reconnected\n");
 }
 
+/* With CONFIG_INIT_RESTART_MAX=1: a second death in the window is final. */
+static void throttle(void)
+{
+	rv_handle_t proc, m;
+	struct rv_wait_item it;
+
+	CHECK_EQ("process of math", rv_service_process("math", &proc), 0);
+	CHECK_EQ("kill math again", rv_process_kill(proc), 0);
+	it = (struct rv_wait_item){.handle = proc, .signals = RV_SIGNAL_EXITED};
+	CHECK_EQ("math ends", rv_wait_many(&it, 1, in_ms(2000)), 1);
+	rv_handle_close(proc);
+	CHECK_EQ("math stays down", rv_connect_wait("math", &m, in_ms(500)), -RV_ENOENT);
+	printf("svc: math killed again: not restarted\n");
+}
+
 int main(int argc, char **argv)
 {
 	rv_handle_t m1, m2, h;
@@ -335,5 +350,7 @@ int main(int argc, char **argv)
 	malformed_init(m2);
 	loader();
 	restart(m1, m2);
+	if (CONFIG_INIT_RESTART_MAX == 1)
+		throttle();
 	return check_report("svc");
 }
