@@ -75,10 +75,16 @@ static int child_main(void)
 	uint8_t buf[16];
 	struct rv_msg msg = {.bytes = buf, .num_bytes = sizeof(res)};
 
-	if (rv_connect("math", &m) < 0 || calc(m, MATH_OP_MUL, 6, 7, &res) < 0)
+	if (rv_connect("math", &m) < 0)
+		return 2;
+	/* Many calls, while the other children and the parent call too. */
+	for (int64_t i = 0; i < 300; i++)
+		if (calc(m, MATH_OP_MUL, i, -3, &res) < 0 || res != -3 * i)
+			return 4;
+	if (calc(m, MATH_OP_MUL, 6, 7, &res) < 0)
 		return 2;
 	memcpy(buf, &res, sizeof(res));
-	if (rv_channel_write(1, &msg, 0, in_ms(2000)) < 0)
+	if (rv_channel_write(1, &msg, 0, in_ms(5000)) < 0)
 		return 3;
 	return 0;
 }
@@ -265,32 +271,43 @@ static void malformed_init(rv_handle_t m2)
 	printf("svc: malformed requests to init: error replies, init still serves\n");
 }
 
-static void loader(void)
+#define CHILDREN 3
+
+static void loader(rv_handle_t m2)
 {
-	rv_handle_t ch[2], proc;
+	rv_handle_t ch[CHILDREN][2], proc[CHILDREN];
 	const char *const argv[] = {"child", NULL};
 	struct rv_exit_info info;
 	struct rv_wait_item it;
 	uint8_t buf[16];
-	struct rv_msg msg = {.bytes = buf, .num_bytes = sizeof(buf)};
 	int64_t res = 0;
 
-	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
-	CHECK_EQ("loader spawn", rv_loader_spawn("svc_test", argv, 8, &ch[1], 1, &proc), 0);
-	CHECK_EQ("the child's answer", rv_channel_read(ch[0], &msg, 0, in_ms(3000)), 0);
-	memcpy(&res, buf, sizeof(res));
-	CHECK_EQ("the child's 6 * 7", res, 42);
-	it = (struct rv_wait_item){.handle = proc, .signals = RV_SIGNAL_EXITED};
-	CHECK_EQ("the child ends", rv_wait_many(&it, 1, in_ms(3000)), 1);
-	CHECK_EQ("exit info", rv_process_exit_info(proc, &info), 0);
-	CHECK_EQ("the child's status", info.code, 0);
-	rv_handle_close(proc);
-	rv_handle_close(ch[0]);
+	/* Three clients in their own processes, started through init. */
+	for (int i = 0; i < CHILDREN; i++) {
+		CHECK_EQ("channel_create", rv_channel_create(ch[i]), 0);
+		CHECK_EQ("loader spawn",
+			 rv_loader_spawn("svc_test", argv, 8, &ch[i][1], 1, &proc[i]), 0);
+	}
+	for (int k = 0; k < 100; k++)
+		check_alive(m2, k);
+	for (int i = 0; i < CHILDREN; i++) {
+		struct rv_msg msg = {.bytes = buf, .num_bytes = sizeof(buf)};
+
+		CHECK_EQ("the child's answer", rv_channel_read(ch[i][0], &msg, 0, in_ms(5000)), 0);
+		memcpy(&res, buf, sizeof(res));
+		CHECK_EQ("the child's 6 * 7", res, 42);
+		it = (struct rv_wait_item){.handle = proc[i], .signals = RV_SIGNAL_EXITED};
+		CHECK_EQ("the child ends", rv_wait_many(&it, 1, in_ms(5000)), 1);
+		CHECK_EQ("exit info", rv_process_exit_info(proc[i], &info), 0);
+		CHECK_EQ("the child's status", info.code, 0);
+		rv_handle_close(proc[i]);
+		rv_handle_close(ch[i][0]);
+	}
 	CHECK_EQ("loader: no such program", rv_loader_spawn("nosuch", NULL, 8, NULL, 0, NULL),
 		 -RV_ENOENT);
 	CHECK_EQ("loader: bad priority", rv_loader_spawn("svc_test", NULL, 9999, NULL, 0, NULL),
 		 -RV_EINVAL);
-	printf("svc: loader: a child with argv and a handle\n");
+	printf("svc: loader: %d clients in their own processes, served at once\n", CHILDREN);
 }
 
 static void restart(rv_handle_t m1, rv_handle_t m2)
@@ -348,7 +365,7 @@ int main(int argc, char **argv)
 	printf("svc: unknown service: ENOENT\n");
 	malformed_math(m1, m2);
 	malformed_init(m2);
-	loader();
+	loader(m2);
 	restart(m1, m2);
 	if (CONFIG_INIT_RESTART_MAX == 1)
 		throttle();
