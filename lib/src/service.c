@@ -230,6 +230,10 @@ int rv_service_check_channel(rv_handle_t h)
 #else
 #define MAX_CLIENTS (CONFIG_MAX_WAIT_ITEMS - 1)
 #endif
+/* A variable, so that a limit of 0 (CONFIG_MAX_WAIT_ITEMS=1) compiles
+ * without warnings; the arrays below keep one spare entry for the same
+ * reason. */
+static const uint32_t max_clients = MAX_CLIENTS;
 
 struct server {
 	rv_handle_t clients[MAX_CLIENTS + 1];
@@ -307,7 +311,7 @@ static void accept_client(struct server *s, rv_handle_t requests)
 		return;
 	}
 	wire_get_handle(&r, &end);
-	if (wire_end(&r) < 0 || s->num_clients >= MAX_CLIENTS ||
+	if (wire_end(&r) < 0 || s->num_clients >= max_clients ||
 	    rv_service_check_channel(end) < 0) {
 		/* Full: the client sees -EPEERCLOSED on its first call. */
 		close_all(msg.handles, msg.num_handles);
@@ -319,7 +323,7 @@ static void accept_client(struct server *s, rv_handle_t requests)
 int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx)
 {
 	static struct server s;
-	struct rv_wait_item items[MAX_CLIENTS + 1];
+	struct rv_wait_item items[MAX_CLIENTS + 2];
 	long ret;
 
 	memset(&s, 0, sizeof(s));

@@ -53,6 +53,9 @@ static struct service services[CONFIG_MAX_SERVICES];
 static uint8_t in_bytes[CONFIG_MSG_MAX_BYTES], out_bytes[CONFIG_MSG_MAX_BYTES];
 static rv_handle_t in_handles[CONFIG_MSG_MAX_HANDLES + 1], out_handles[CONFIG_MSG_MAX_HANDLES + 1];
 
+/* Variables, not macros, so that a limit of 0 compiles without warnings. */
+static const uint32_t msg_max_handles = CONFIG_MSG_MAX_HANDLES;
+
 static void close_all(const rv_handle_t *hs, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
@@ -278,7 +281,7 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 		wire_get_str(r, &s, &len, SVC_NAME_MAX);
 		wire_get_u32(r, &prio);
 		wire_get_bytes(r, &args, &args_len);
-		while (wire_next_type(r) == WIRE_T_HANDLE && n < CONFIG_MSG_MAX_HANDLES)
+		while (wire_next_type(r) == WIRE_T_HANDLE && n < msg_max_handles)
 			wire_get_handle(r, &extra[n++]);
 		if (wire_end(r) < 0 || !copy_name(name, s, len))
 			return -RV_EBADMSG;
@@ -386,7 +389,7 @@ static bool restart_allowed(struct child *c, uint64_t now)
 	for (uint32_t k = 0; k < CONFIG_INIT_RESTART_MAX + 1 && k < c->restarts; k++)
 		if (now - c->restart_times[k] < MS(CONFIG_INIT_RESTART_WINDOW_MS))
 			recent++;
-	if (recent >= CONFIG_INIT_RESTART_MAX)
+	if (recent + 1 > CONFIG_INIT_RESTART_MAX)
 		return false;
 	c->restart_times[c->restarts % (CONFIG_INIT_RESTART_MAX + 1)] = now;
 	c->restarts++;
@@ -530,7 +533,7 @@ static void manifest_run(const char *m)
 int main(int argc, char **argv)
 {
 	struct rv_wait_item items[CONFIG_MAX_WAIT_ITEMS];
-	uint32_t owner[CONFIG_MAX_WAIT_ITEMS];
+	uint32_t owner[CONFIG_MAX_WAIT_ITEMS] = {0};
 
 	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++) {
 		children[i].chan = RV_HANDLE_INVALID;

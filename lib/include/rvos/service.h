@@ -90,6 +90,7 @@ typedef int (*rv_server_handler)(void *ctx, struct wire_reader *req, struct wire
  * new clients, drop closed ones, call handler once per request and reply.
  * A malformed request gets -RV_EBADMSG; nothing a client sends stops the
  * loop. Returns only when the registration channel closes (its error).
+ * One per process: its buffers are static.
  */
 int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx);
 
