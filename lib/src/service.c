@@ -296,28 +296,33 @@ static int serve_one(struct server *s, rv_handle_t client)
 	return ret == -RV_EPEERCLOSED ? (int)ret : 0;
 }
 
-/* One SVC_OP_NEW_CLIENT from init. */
-static void accept_client(struct server *s, rv_handle_t requests)
+/* One SVC_OP_NEW_CLIENT from init. 0, or the error of a read that leaves
+ * the message queued (-EMFILE: no room for its handle), which would wake
+ * the loop for ever. */
+static int accept_client(struct server *s, rv_handle_t requests)
 {
 	struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
 			     .num_handles = HANDLES_CAP, .handles = s->in_handles};
 	struct wire_reader r;
 	rv_handle_t end;
+	long ret;
 
-	if (rv_channel_read(requests, &msg, RV_IPC_NONBLOCK, 0) < 0)
-		return;
+	ret = rv_channel_read(requests, &msg, RV_IPC_NONBLOCK, 0);
+	if (ret < 0)
+		return ret == -RV_EAGAIN ? 0 : (int)ret;
 	if (wire_read_request(&r, &msg) < 0 || r.op != SVC_OP_NEW_CLIENT) {
 		close_all(msg.handles, msg.num_handles);
-		return;
+		return 0;
 	}
 	wire_get_handle(&r, &end);
 	if (wire_end(&r) < 0 || s->num_clients >= max_clients ||
 	    rv_service_check_channel(end) < 0) {
 		/* Full: the client sees -EPEERCLOSED on its first call. */
 		close_all(msg.handles, msg.num_handles);
-		return;
+		return 0;
 	}
 	s->clients[s->num_clients++] = end;
+	return 0;
 }
 
 int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx)
@@ -363,9 +368,12 @@ int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx)
 				drop_client(&s, i);
 			}
 		}
-		if (items[0].observed & RV_SIGNAL_READABLE)
-			accept_client(&s, requests);
-		else if (items[0].observed & RV_SIGNAL_PEER_CLOSED)
+		if (items[0].observed & RV_SIGNAL_READABLE) {
+			ret = accept_client(&s, requests);
+			if (ret < 0)
+				return (int)ret;
+		} else if (items[0].observed & RV_SIGNAL_PEER_CLOSED) {
 			return -RV_EPEERCLOSED;
+		}
 	}
 }

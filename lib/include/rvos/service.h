@@ -89,7 +89,8 @@ typedef int (*rv_server_handler)(void *ctx, struct wire_reader *req, struct wire
  * CONFIG_SERVICE_MAX_CLIENTS; more are refused by closing their end), take
  * new clients, drop closed ones, call handler once per request and reply.
  * A malformed request gets -RV_EBADMSG; nothing a client sends stops the
- * loop. Returns only when the registration channel closes (its error).
+ * loop. Returns only when the registration channel closes (-RV_EPEERCLOSED)
+ * or a new client cannot be taken (-RV_EMFILE: the handle table is full).
  * One per process: its buffers are static.
  */
 int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx);
