@@ -55,7 +55,9 @@ static int name_ok(const char *name)
 	return len > 0 && len <= SVC_NAME_MAX;
 }
 
-int rv_connect(const char *name, rv_handle_t *out)
+/* CONNECT and REGISTER: a new channel, one end sent to init with the name;
+ * the other end is ours when init says yes. */
+static int send_name_and_end(uint32_t op, const char *name, rv_handle_t *out)
 {
 	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
 	handle_buf hs, rhs;
@@ -70,10 +72,10 @@ int rv_connect(const char *name, rv_handle_t *out)
 	ret = rv_channel_create(ch);
 	if (ret < 0)
 		return (int)ret;
-	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_CONNECT);
+	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, op);
 	wire_put_str(&w, name);
 	wire_put_handle(&w, ch[1]);
-	ret = init_call(&w, &r, SVC_OP_CONNECT, rbuf, rhs, &reply);
+	ret = init_call(&w, &r, op, rbuf, rhs, &reply);
 	if (ret == 0 && wire_end(&r) < 0) {
 		close_all(reply.handles, reply.num_handles);
 		ret = -RV_EBADMSG;
@@ -84,6 +86,11 @@ int rv_connect(const char *name, rv_handle_t *out)
 	}
 	*out = ch[0];
 	return 0;
+}
+
+int rv_connect(const char *name, rv_handle_t *out)
+{
+	return send_name_and_end(SVC_OP_CONNECT, name, out);
 }
 
 int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline)
@@ -100,33 +107,7 @@ int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline)
 
 int rv_service_register(const char *name, rv_handle_t *requests)
 {
-	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
-	handle_buf hs, rhs;
-	struct wire_writer w;
-	struct wire_reader r;
-	struct rv_msg reply;
-	rv_handle_t ch[2];
-	long ret;
-
-	if (!name_ok(name))
-		return -RV_EINVAL;
-	ret = rv_channel_create(ch);
-	if (ret < 0)
-		return (int)ret;
-	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_REGISTER);
-	wire_put_str(&w, name);
-	wire_put_handle(&w, ch[1]);
-	ret = init_call(&w, &r, SVC_OP_REGISTER, rbuf, rhs, &reply);
-	if (ret == 0 && wire_end(&r) < 0) {
-		close_all(reply.handles, reply.num_handles);
-		ret = -RV_EBADMSG;
-	}
-	if (ret < 0) {
-		rv_handle_close(ch[0]);
-		return (int)ret;
-	}
-	*requests = ch[0];
-	return 0;
+	return send_name_and_end(SVC_OP_REGISTER, name, requests);
 }
 
 /* A reply carrying one process handle. */
