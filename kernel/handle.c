@@ -52,6 +52,23 @@ long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights
 	return -RV_EMFILE;
 }
 
+long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject *obj,
+		       uint32_t rights)
+{
+	struct handle_entry *e;
+
+	if (slot >= CONFIG_MAX_HANDLES)
+		return -RV_EMFILE;
+	e = &t->slots[slot];
+	if (e->obj)
+		return -RV_EBUSY;
+	e->obj = obj;
+	e->rights = rights;
+	t->used++;
+	handles_in_use++;
+	return (long)handle_value(t, slot);
+}
+
 void handle_detach(struct handle_table *t, rv_handle_t h)
 {
 	struct handle_entry *e = &t->slots[h & SLOT_MASK];

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdbool.h>
 #include <rvos/errno.h>
 #include <arch/csr.h>
 #include <kernel/irq.h>
@@ -10,6 +11,7 @@
 struct irq_slot {
 	irq_handler_t handler;
 	void *arg;
+	bool complete_later; /* irq_complete() ends it, not irq_dispatch */
 };
 
 static const struct irq_controller *controller;
@@ -35,6 +37,24 @@ int irq_connect(uint32_t irq, irq_handler_t handler, void *arg)
 	return 0;
 }
 
+int irq_take_over(uint32_t irq, irq_handler_t handler, void *arg)
+{
+	if (!controller)
+		return -RV_ENODEV;
+	if (irq == 0 || irq >= CONFIG_IRQ_MAX_SOURCES)
+		return -RV_EINVAL;
+	irq_table[irq].handler = handler;
+	irq_table[irq].arg = arg;
+	irq_table[irq].complete_later = true;
+	controller->enable(irq);
+	return 0;
+}
+
+void irq_complete(uint32_t irq)
+{
+	controller->complete(irq);
+}
+
 void irq_dispatch(void)
 {
 	uint32_t irq;
@@ -47,7 +67,8 @@ void irq_dispatch(void)
 		else
 			printk("irq: interrupt %u has no handler\n", irq);
 		irqs_handled++;
-		controller->complete(irq);
+		if (irq >= CONFIG_IRQ_MAX_SOURCES || !irq_table[irq].complete_later)
+			controller->complete(irq);
 	}
 }
 

@@ -2,6 +2,7 @@
 #include <rvos/errno.h>
 #include <arch/csr.h>
 #include <kernel/devicetree.h>
+#include <kernel/device.h>
 #include <kernel/driver.h>
 #include <kernel/fdt.h>
 #include <kernel/panic.h>
@@ -113,5 +114,8 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	if (err < 0)
 		boot_error("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
 			   "\" (is it in the app's initrd?)", err);
+	err = device_give_all(proc_by_pid(err));
+	if (err)
+		boot_error("cannot give the first program its device handles (CONFIG_MAX_HANDLES)", err);
 	sched_start();
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rvos/errno.h>
+#include <kernel/device.h>
 #include <kernel/object.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
@@ -28,6 +29,9 @@ static void kobject_release(struct kobject *obj)
 		break;
 	case RV_OBJ_PROCESS:
 		process_object_release(obj);
+		break;
+	case RV_OBJ_DEVICE:
+		device_release(obj);
 		break;
 	default:
 		panic("kobject_put: unknown object type %u", obj->type);
@@ -70,6 +74,8 @@ uint32_t kobject_signals(const struct kobject *obj)
 		return channel_end_signals(obj);
 	case RV_OBJ_PROCESS:
 		return process_object_signals(obj);
+	case RV_OBJ_DEVICE:
+		return device_signals(obj);
 	default:
 		return 0;
 	}

@@ -10,6 +10,7 @@
 #include <rvos/errno.h>
 #include <rvos/memory_map.h>
 #include <rvos/syscall.h>
+#include <kernel/device.h>
 #include <kernel/frame.h>
 #include <kernel/ipc_syscalls.h>
 #include <kernel/object.h>
@@ -243,6 +244,9 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_PROCESS_EXIT_INFO] = sys_process_exit_info,
 	[RV_SYS_DEBUG_READ] = sys_debug_read,
 	[RV_SYS_MEM_GROW] = sys_mem_grow,
+	[RV_SYS_DEVICE_INFO] = sys_device_info,
+	[RV_SYS_DEVICE_MAP] = sys_device_map,
+	[RV_SYS_DEVICE_IRQ_ACK] = sys_device_irq_ack,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

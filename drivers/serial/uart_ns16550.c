@@ -2,6 +2,7 @@
 /* NS16550A UART (QEMU virt). Output is polled; input comes with interrupts
  * once user space has a console server. */
 #include <rvos/errno.h>
+#include <kernel/device.h>
 #include <kernel/driver.h>
 #include <kernel/irq.h>
 #include <kernel/mmio.h>
@@ -56,7 +57,8 @@ static int ns16550_irq_probe(const struct fdt *fdt, const struct boot_info *boot
 	if (err)
 		return err == -RV_ENODEV ? 0 : err;
 	mmio_write8(ns16550_base + NS16550_IER, NS16550_IER_RDI);
-	return 0;
+	/* User space may own it (the console server): doc/devices.md. */
+	return device_export("uart0", "ns16550a", dev->base, dev->size, dev->irq);
 }
 
 DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, ns16550_irq, .name = "ns16550-rx",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* SiFive UART (FU540 manual, chapter "UART"): 32-bit registers. */
 #include <rvos/errno.h>
+#include <kernel/device.h>
 #include <kernel/driver.h>
 #include <kernel/irq.h>
 #include <kernel/mmio.h>
@@ -61,7 +62,8 @@ static int sifive_uart_irq_probe(const struct fdt *fdt, const struct boot_info *
 		return err == -RV_ENODEV ? 0 : err;
 	mmio_write32(sifive_uart_base + SIFIVE_UART_RXCTRL, SIFIVE_UART_RXCTRL_RXEN);
 	mmio_write32(sifive_uart_base + SIFIVE_UART_IE, SIFIVE_UART_IE_RXWM);
-	return 0;
+	/* User space may own it (the console server): doc/devices.md. */
+	return device_export("uart0", "sifive,uart0", dev->base, dev->size, dev->irq);
 }
 
 DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, sifive_uart_irq, .name = "sifive-uart-rx",

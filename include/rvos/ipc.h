@@ -36,6 +36,7 @@ enum rv_object_type {
 	RV_OBJ_CHANNEL = 1,
 	RV_OBJ_SHM = 2,
 	RV_OBJ_PROCESS = 3,
+	RV_OBJ_DEVICE = 4, /* a device's registers and interrupt (doc/devices.md) */
 };
 
 struct rv_handle_info {
@@ -48,6 +49,7 @@ struct rv_handle_info {
 #define RV_SIGNAL_WRITABLE (1u << 1)    /* channel: the peer's queue has room */
 #define RV_SIGNAL_PEER_CLOSED (1u << 2) /* channel: the other end is closed */
 #define RV_SIGNAL_EXITED (1u << 3)      /* process: it has ended */
+#define RV_SIGNAL_IRQ (1u << 4)         /* device: its interrupt is pending (ack it) */
 
 /* Flags for channel_write / channel_read. */
 #define RV_IPC_NONBLOCK (1u << 0) /* -EAGAIN instead of waiting */
@@ -70,6 +72,18 @@ struct rv_wait_item {
 	uint32_t signals;  /* wanted */
 	uint32_t observed; /* out: the object's signals when the call returned */
 	uint32_t pad;
+};
+
+/* A device capability (RV_OBJ_DEVICE), as device_info reports it. */
+#define RV_DEVICE_NAME_MAX 16
+struct rv_device_info {
+	char name[RV_DEVICE_NAME_MAX];       /* e.g. "uart0", NUL-terminated */
+	char compatible[RV_DEVICE_NAME_MAX]; /* device-tree compatible, e.g. "ns16550a" */
+	uint64_t base;                       /* physical address of the registers */
+	uint64_t size;                       /* bytes of registers */
+	uint32_t irq;                        /* interrupt number, 0: none */
+	uint32_t pad;
+	uint64_t irqs;                       /* interrupts delivered to user space */
 };
 
 #endif /* RVOS_IPC_H */

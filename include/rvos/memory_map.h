@@ -9,6 +9,7 @@
  *     0x10_0000_0000 ..                 the program (ELF segments)
  *     0x18_0000_0000 ..                 the heap (mem_grow), growing up
  *     0x20_0000_0000 ..                 shared-memory mappings
+ *     0x30_0000_0000 ..                 device registers (device_map)
  *     .. 0x3f_ffff_f000                 the stack
  *   0xffff_ffff_c000_0000 ..          kernel stacks, one per process slot,
  *                                     each below an unmapped guard page
@@ -28,6 +29,10 @@
 /* Shared-memory mappings: slot i of a process's mapping table at
  * RV_SHM_BASE + i * CONFIG_SHM_MAX_BYTES (rounded to pages). */
 #define RV_SHM_BASE 0x2000000000UL
+/* Device registers: exported device i at RV_DEVICE_BASE + i *
+ * RV_DEVICE_SLOT_SIZE (a device's registers span at most one slot). */
+#define RV_DEVICE_BASE 0x3000000000UL
+#define RV_DEVICE_SLOT_SIZE 0x1000000UL
 /* The user stack ends here; a guard page lies below it. */
 #define RV_USER_STACK_TOP (RV_USER_TOP - 0x1000UL)
 

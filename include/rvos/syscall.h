@@ -72,6 +72,15 @@ enum rv_syscall {
 	/* mem_grow(size) -> address of size more bytes of zeroed heap (RW),
 	 * right after the previous ones; size a multiple of 4096 */
 	RV_SYS_MEM_GROW = 25,
+	/* Device capabilities (doc/devices.md). */
+	/* device_info(h, struct rv_device_info *out) -> 0 */
+	RV_SYS_DEVICE_INFO = 28,
+	/* device_map(h) -> user address of the registers (needs RV_RIGHT_MAP);
+	 * hands the device's interrupt to user space; -EEXIST: mapped already */
+	RV_SYS_DEVICE_MAP = 29,
+	/* device_irq_ack(h) -> 0 (needs RV_RIGHT_WRITE): the pending interrupt
+	 * is handled, unmask it; -EAGAIN: none pending */
+	RV_SYS_DEVICE_IRQ_ACK = 30,
 	RV_SYS_COUNT
 };
 

@@ -211,16 +211,15 @@ int rv_service_check_channel(rv_handle_t h)
 #else
 #define MAX_CLIENTS (CONFIG_MAX_WAIT_ITEMS - 1)
 #endif
-/* A variable, so that a limit of 0 (CONFIG_MAX_WAIT_ITEMS=1) compiles
- * without warnings; the arrays below keep one spare entry for the same
- * reason. */
-static const uint32_t max_clients = MAX_CLIENTS;
 
 struct server {
+	/* One spare entry keeps the arrays legal when the limit is 0
+	 * (CONFIG_MAX_WAIT_ITEMS=1). */
 	rv_handle_t clients[MAX_CLIENTS + 1];
 	uint32_t num_clients;
-	rv_server_handler handler;
-	void *ctx;
+	uint32_t max_clients; /* MAX_CLIENTS, less one with an event item */
+	const struct rv_server *cfg;
+	rv_handle_t serving; /* the client whose request the handler has */
 	uint8_t in[CONFIG_MSG_MAX_BYTES];
 	uint8_t out[CONFIG_MSG_MAX_BYTES];
 	handle_buf in_handles;
@@ -230,6 +229,8 @@ struct server {
 
 static void drop_client(struct server *s, uint32_t i)
 {
+	if (s->cfg->on_close)
+		s->cfg->on_close(s->cfg->ctx, s->clients[i]);
 	rv_handle_close(s->clients[i]);
 	s->clients[i] = s->clients[--s->num_clients];
 }
@@ -254,7 +255,11 @@ static int serve_one(struct server *s, rv_handle_t client)
 		ret = -RV_EBADMSG;
 	} else {
 		wire_init_reply(&w, s->out, sizeof(s->out), s->out_handles, HANDLES_CAP, r.op, 0);
-		ret = s->handler(s->ctx, &r, &w);
+		s->serving = client;
+		ret = s->cfg->handler(s->cfg->ctx, &r, &w);
+		s->serving = RV_HANDLE_INVALID;
+		if (ret == RV_SERVER_REPLY_LATER && w.num_handles == 0)
+			return 0; /* the handler keeps the request's handles */
 		if (ret > 0)
 			ret = -RV_EINVAL;
 		if (ret == 0 && wire_end(&r) < 0)
@@ -296,7 +301,7 @@ static int accept_client(struct server *s, rv_handle_t requests)
 		return 0;
 	}
 	wire_get_handle(&r, &end);
-	if (wire_end(&r) < 0 || s->num_clients >= max_clients ||
+	if (wire_end(&r) < 0 || s->num_clients >= s->max_clients ||
 	    rv_service_check_channel(end) < 0) {
 		/* Full: the client sees -EPEERCLOSED on its first call. */
 		close_all(msg.handles, msg.num_handles);
@@ -306,55 +311,92 @@ static int accept_client(struct server *s, rv_handle_t requests)
 	return 0;
 }
 
-int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx)
+static struct server the_server;
+
+rv_handle_t rv_server_client(void)
 {
-	static struct server s;
+	return the_server.serving;
+}
+
+int rv_server_reply(rv_handle_t client, struct wire_writer *w)
+{
+	struct rv_msg reply;
+	long ret = wire_finish(w, &reply);
+
+	if (ret == 0)
+		ret = rv_channel_write(client, &reply, RV_IPC_NONBLOCK, 0);
+	if (ret < 0)
+		close_all(w->handles, w->num_handles);
+	return (int)ret;
+}
+
+int rv_server_serve(const struct rv_server *cfg)
+{
+	struct server *s = &the_server;
 	struct rv_wait_item items[MAX_CLIENTS + 2];
+	const uint32_t first = cfg->event_signals ? 2 : 1; /* items before the clients */
 	long ret;
 
-	memset(&s, 0, sizeof(s));
-	s.handler = handler;
-	s.ctx = ctx;
+	if (first > CONFIG_MAX_WAIT_ITEMS)
+		return -RV_EINVAL; /* no room for the event item */
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->max_clients = MAX_CLIENTS + first - 1 > CONFIG_MAX_WAIT_ITEMS - 1
+				 ? CONFIG_MAX_WAIT_ITEMS - first : MAX_CLIENTS;
+	s->serving = RV_HANDLE_INVALID;
 	for (;;) {
-		uint32_t n = s.num_clients;
+		uint32_t n = s->num_clients;
 
 		memset(items, 0, sizeof(items));
-		items[0].handle = requests;
+		items[0].handle = cfg->requests;
 		items[0].signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
-		for (uint32_t i = 0; i < n; i++) {
-			items[i + 1].handle = s.clients[i];
-			items[i + 1].signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
+		if (first == 2) {
+			items[1].handle = cfg->event;
+			items[1].signals = cfg->event_signals;
 		}
-		ret = rv_wait_many(items, n + 1, RV_DEADLINE_NEVER);
+		for (uint32_t i = 0; i < n; i++) {
+			items[first + i].handle = s->clients[i];
+			items[first + i].signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
+		}
+		ret = rv_wait_many(items, n + first, RV_DEADLINE_NEVER);
 		if (ret < 0) {
 			/* A client handle wait_many refuses: drop it, go on. */
-			uint32_t before = s.num_clients;
+			uint32_t before = s->num_clients;
 
 			for (uint32_t i = n; i-- > 0;)
-				if (rv_service_check_channel(s.clients[i]) < 0)
-					drop_client(&s, i);
-			if (s.num_clients == before)
+				if (rv_service_check_channel(s->clients[i]) < 0)
+					drop_client(s, i);
+			if (s->num_clients == before)
 				return (int)ret;
 			continue;
 		}
+		if (first == 2 && (items[1].observed & cfg->event_signals))
+			cfg->on_event(cfg->ctx, items[1].observed);
 		/* From the last: dropping client i moves the last one, already
 		 * seen, into its place. */
 		for (uint32_t i = n; i-- > 0;) {
-			uint32_t obs = items[i + 1].observed;
+			uint32_t obs = items[first + i].observed;
 
 			if (obs & RV_SIGNAL_READABLE) {
-				if (serve_one(&s, s.clients[i]) < 0)
-					drop_client(&s, i);
+				if (serve_one(s, s->clients[i]) < 0)
+					drop_client(s, i);
 			} else if (obs & RV_SIGNAL_PEER_CLOSED) {
-				drop_client(&s, i);
+				drop_client(s, i);
 			}
 		}
 		if (items[0].observed & RV_SIGNAL_READABLE) {
-			ret = accept_client(&s, requests);
+			ret = accept_client(s, cfg->requests);
 			if (ret < 0)
 				return (int)ret;
 		} else if (items[0].observed & RV_SIGNAL_PEER_CLOSED) {
 			return -RV_EPEERCLOSED;
 		}
 	}
+}
+
+int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx)
+{
+	const struct rv_server cfg = {.requests = requests, .handler = handler, .ctx = ctx};
+
+	return rv_server_serve(&cfg);
 }

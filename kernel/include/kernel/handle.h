@@ -27,6 +27,9 @@ void handle_table_init(struct handle_table *t);
 void handle_table_close_all(struct handle_table *t);
 /* A new handle to obj (takes over one reference the caller holds). */
 long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights);
+/* The same at a given slot: -EMFILE past the table, -EBUSY slot taken. */
+long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject *obj,
+		       uint32_t rights);
 /* How many free slots the table has. */
 unsigned int handle_table_free(const struct handle_table *t);
 /* Look a handle up: -EBADF, -EWRONGTYPE (type != RV_OBJ_NONE and differs),

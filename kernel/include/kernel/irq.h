@@ -23,6 +23,11 @@ struct irq_controller {
 void irq_controller_register(const struct irq_controller *ctl);
 /* -EINVAL irq 0 or >= CONFIG_IRQ_MAX_SOURCES, -EBUSY taken, -ENODEV no controller. */
 int irq_connect(uint32_t irq, irq_handler_t handler, void *arg);
+/* Give the interrupt to a new handler (a device handed to user space),
+ * which takes it over from any driver's; the interrupt stays masked at the
+ * controller after the handler runs, until irq_complete(irq). */
+int irq_take_over(uint32_t irq, irq_handler_t handler, void *arg);
+void irq_complete(uint32_t irq);
 /* Claim and handle every pending interrupt. */
 void irq_dispatch(void);
 /* Turn external interrupts on for this hart (sie.SEIE). */

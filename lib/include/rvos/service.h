@@ -95,6 +95,40 @@ typedef int (*rv_server_handler)(void *ctx, struct wire_reader *req, struct wire
  */
 int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx);
 
+/*
+ * The same loop with more to it (the console server uses all of it):
+ *  - event: one more handle to wait on (e.g. a device's interrupt,
+ *    RV_SIGNAL_IRQ); on_event runs when one of event_signals is up.
+ *    event_signals 0: no event.
+ *  - a handler may return RV_SERVER_REPLY_LATER (with nothing put in
+ *    `reply`): no reply now; it answers later with rv_server_reply() on
+ *    the client rv_server_client() named while it ran. Handles it decoded
+ *    are its own.
+ *  - on_close runs when a client is dropped (closed, or refused by
+ *    wait_many), before its handle is closed.
+ * The event takes one item of the wait_many: such a server takes at most
+ * min(CONFIG_SERVICE_MAX_CLIENTS, CONFIG_MAX_WAIT_ITEMS - 2) clients;
+ * -RV_EINVAL at once if CONFIG_MAX_WAIT_ITEMS is 1.
+ */
+#define RV_SERVER_REPLY_LATER 1
+
+struct rv_server {
+	rv_handle_t requests; /* from rv_service_register */
+	rv_server_handler handler;
+	void *ctx;
+	rv_handle_t event;
+	uint32_t event_signals;
+	void (*on_event)(void *ctx, uint32_t observed);
+	void (*on_close)(void *ctx, rv_handle_t client);
+};
+
+int rv_server_serve(const struct rv_server *cfg);
+/* While the handler runs: the client's channel; else RV_HANDLE_INVALID. */
+rv_handle_t rv_server_client(void);
+/* Send a reply built with wire_init_reply (a deferred one), without
+ * waiting; on an error the reply's handles are closed. */
+int rv_server_reply(rv_handle_t client, struct wire_writer *w);
+
 /* 0 if h is a channel end with SVC_CHANNEL_RIGHTS; else -RV_EWRONGTYPE,
  * -RV_EPERM or -RV_EBADF. */
 int rv_service_check_channel(rv_handle_t h);
