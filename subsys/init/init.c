@@ -38,7 +38,16 @@ struct child {
 	rv_handle_t proc; /* manifest children: the process, or invalid */
 	uint64_t restart_times[CONFIG_INIT_RESTART_MAX + 1]; /* ring */
 	uint32_t restarts;                                   /* ever */
+	uint32_t devices; /* bit d: gets a copy of devices[d] (manifest) */
 };
+
+/* The device capabilities the kernel gave init: handles 1..n. */
+struct device {
+	rv_handle_t handle;
+	char name[RV_DEVICE_NAME_MAX];
+};
+static struct device devices[CONFIG_MAX_EXPORTED_DEVICES];
+static uint32_t num_devices;
 
 struct service {
 	bool used;
@@ -175,7 +184,9 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 	rv_handle_t ch[2];
 	long ret;
 
-	if (n_extra + 1 > CONFIG_MSG_MAX_HANDLES) {
+	uint32_t n = 1;
+
+	if (n_extra + 1 + (uint32_t)__builtin_popcount(c->devices) > CONFIG_MSG_MAX_HANDLES) {
 		close_all(extra, n_extra);
 		return -RV_E2BIG;
 	}
@@ -185,12 +196,26 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 		return (int)ret;
 	}
 	give[0] = ch[1];
+	/* Devices first (handles 1.., in the manifest's order), then extras. */
+	for (uint32_t d = 0; d < num_devices; d++) {
+		if (!(c->devices & (1u << d)))
+			continue;
+		ret = rv_handle_duplicate(devices[d].handle, RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE |
+									      RV_RIGHT_DUPLICATE));
+		if (ret < 0) {
+			close_all(extra, n_extra);
+			close_all(give, n);
+			rv_handle_close(ch[0]);
+			return (int)ret;
+		}
+		give[n++] = (rv_handle_t)ret;
+	}
 	for (uint32_t k = 0; k < n_extra; k++)
-		give[k + 1] = extra[k];
-	ret = rv_process_spawn_raw(c->name, args, args_len, c->priority, give, n_extra + 1);
+		give[n++] = extra[k];
+	ret = rv_process_spawn_raw(c->name, args, args_len, c->priority, give, n);
 	if (ret < 0) {
 		/* Closing handles that did move is -EBADF: harmless. */
-		close_all(give, n_extra + 1);
+		close_all(give, n);
 		rv_handle_close(ch[0]);
 		return (int)ret;
 	}
@@ -214,6 +239,7 @@ static int do_spawn(const char *name, uint32_t priority, const char *args, uint3
 		return -RV_ENOSPC;
 	}
 	children[i].kind = K_LOADED;
+	children[i].devices = 0;
 	strcpy(children[i].name, name);
 	children[i].priority = priority;
 	children[i].chan = RV_HANDLE_INVALID;
@@ -438,11 +464,52 @@ static void child_exited(uint32_t i)
 
 /* ---- the boot manifest ---- */
 
+/* The devices the kernel gave init: its handles 1.. (doc/devices.md). */
+static void devices_find(void)
+{
+	for (uint32_t slot = 1; slot <= CONFIG_MAX_EXPORTED_DEVICES; slot++) {
+		struct rv_device_info info;
+
+		if (rv_device_info((rv_handle_t)slot, &info) < 0)
+			break;
+		devices[num_devices].handle = (rv_handle_t)slot;
+		memcpy(devices[num_devices].name, info.name, sizeof(info.name));
+		devices[num_devices].name[RV_DEVICE_NAME_MAX - 1] = '\0';
+		num_devices++;
+	}
+}
+
+/* "uart0,rtc0" -> a mask of devices[]; -1 after a console line. */
+static int device_mask(unsigned int no, const char *name, char *list, uint32_t *mask)
+{
+	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+		uint32_t d;
+
+		for (d = 0; d < num_devices && strcmp(devices[d].name, tok); d++)
+			;
+		if (d == num_devices) {
+			printf("init: manifest entry %u (%s): no device '%s' (the kernel exports:",
+			       no, name, tok);
+			for (d = 0; d < num_devices; d++)
+				printf(" %s", devices[d].name);
+			printf("%s), skipped\n", num_devices ? "" : " none");
+			return -1;
+		}
+		*mask |= 1u << d;
+	}
+	if (!*mask) {
+		printf("init: manifest entry %u (%s): empty device list, skipped\n", no, name);
+		return -1;
+	}
+	return 0;
+}
+
 static void manifest_entry(unsigned int no, const char *entry, size_t len, bool *have_main)
 {
-	char buf[64], *name, *prio_s, *end;
+	char buf[80], *name, *prio_s, *devs, *end;
 	enum kind kind;
 	unsigned long prio;
+	uint32_t dev_mask = 0;
 	int i, ret;
 
 	if (len >= sizeof(buf)) {
@@ -455,12 +522,15 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	name = strchr(buf, ':');
 	prio_s = name ? strchr(name + 1, ':') : NULL;
 	if (!prio_s) {
-		printf("init: manifest entry %u '%s': want kind:name:priority, skipped\n", no,
+		printf("init: manifest entry %u '%s': want kind:name:priority[:devices], skipped\n", no,
 		       buf);
 		return;
 	}
 	*name++ = '\0';
 	*prio_s++ = '\0';
+	devs = strchr(prio_s, ':');
+	if (devs)
+		*devs++ = '\0';
 	if (!strcmp(buf, "service")) {
 		kind = K_SERVICE;
 	} else if (!strcmp(buf, "program")) {
@@ -483,6 +553,8 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 		       name, prio_s, CONFIG_NUM_PRIORITIES - 1);
 		return;
 	}
+	if (devs && device_mask(no, name, devs, &dev_mask) < 0)
+		return;
 	if (kind == K_MAIN && *have_main) {
 		printf("init: manifest entry %u (%s): a second main program, skipped\n", no, name);
 		return;
@@ -499,6 +571,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	children[i].chan = RV_HANDLE_INVALID;
 	children[i].proc = RV_HANDLE_INVALID;
 	children[i].restarts = 0;
+	children[i].devices = dev_mask;
 	ret = child_start((uint32_t)i, "", 0, NULL, 0, &children[i].proc);
 	if (ret < 0) {
 		printf("init: manifest entry %u (%s): cannot start it: %s\n", no, name,
@@ -539,6 +612,7 @@ int main(int argc, char **argv)
 		children[i].chan = RV_HANDLE_INVALID;
 		children[i].proc = RV_HANDLE_INVALID;
 	}
+	devices_find();
 	manifest_run(CONFIG_INIT_MANIFEST);
 	for (;;) {
 		uint32_t n = 0;

@@ -184,6 +184,24 @@ static inline long rv_process_exit_info(rv_handle_t h, struct rv_exit_info *info
 	return rv_syscall(RV_SYS_PROCESS_EXIT_INFO, h, (long)info, 0, 0, 0, 0);
 }
 
+/* Device capabilities (doc/devices.md). */
+static inline long rv_device_info(rv_handle_t h, struct rv_device_info *info)
+{
+	return rv_syscall(RV_SYS_DEVICE_INFO, h, (long)info, 0, 0, 0, 0);
+}
+
+/* Map the device's registers (read/write); returns their address. */
+static inline long rv_device_map(rv_handle_t h)
+{
+	return rv_syscall(RV_SYS_DEVICE_MAP, h, 0, 0, 0, 0, 0);
+}
+
+/* The pending interrupt is handled: let the next one come. */
+static inline long rv_device_irq_ack(rv_handle_t h)
+{
+	return rv_syscall(RV_SYS_DEVICE_IRQ_ACK, h, 0, 0, 0, 0, 0);
+}
+
 /* Instructions retired so far (exact under QEMU -icount). */
 static inline uint64_t rv_instret(void)
 {
