@@ -15,14 +15,8 @@ static void close_all(const rv_handle_t *hs, uint32_t n)
 		rv_handle_close(hs[i]);
 }
 
-/*
- * Send the request in w to init and decode the reply header into r (its
- * buffers: rbytes, rhs). The handles in the request are gone afterwards,
- * whatever happened (closed if they did not move). Returns the reply's
- * status (fields follow in r when 0) or an error.
- */
-static int init_call(struct wire_writer *w, struct wire_reader *r, uint32_t op, void *rbytes,
-		     rv_handle_t *rhs, struct rv_msg *reply)
+int rv_service_call(rv_handle_t ch, struct wire_writer *w, struct wire_reader *r, uint32_t op,
+		    void *rbytes, rv_handle_t *rhs, struct rv_msg *reply)
 {
 	struct rv_msg req;
 	long ret;
@@ -36,7 +30,7 @@ static int init_call(struct wire_writer *w, struct wire_reader *r, uint32_t op, 
 	reply->num_bytes = CONFIG_MSG_MAX_BYTES;
 	reply->handles = rhs;
 	reply->num_handles = HANDLES_CAP;
-	ret = rv_channel_call(RV_SVC_INIT_HANDLE, &req, reply, RV_DEADLINE_NEVER);
+	ret = rv_channel_call(ch, &req, reply, RV_DEADLINE_NEVER);
 	if (ret < 0) {
 		/* Closing a handle that moved is -EBADF: harmless. */
 		close_all(req.handles, req.num_handles);
@@ -75,7 +69,7 @@ static int send_name_and_end(uint32_t op, const char *name, rv_handle_t *out)
 	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, op);
 	wire_put_str(&w, name);
 	wire_put_handle(&w, ch[1]);
-	ret = init_call(&w, &r, op, rbuf, rhs, &reply);
+	ret = rv_service_call(RV_SVC_INIT_HANDLE, &w, &r, op, rbuf, rhs, &reply);
 	if (ret == 0 && wire_end(&r) < 0) {
 		close_all(reply.handles, reply.num_handles);
 		ret = -RV_EBADMSG;
@@ -164,7 +158,7 @@ int rv_loader_spawn(const char *program, const char *const argv[], unsigned int 
 		close_all(handles, n);
 		return w.err;
 	}
-	ret = init_call(&w, &r, SVC_OP_SPAWN, rbuf, rhs, &reply);
+	ret = rv_service_call(RV_SVC_INIT_HANDLE, &w, &r, SVC_OP_SPAWN, rbuf, rhs, &reply);
 	if (ret < 0)
 		return ret;
 	return take_process(&r, &reply, process);
@@ -183,7 +177,7 @@ int rv_service_process(const char *name, rv_handle_t *process)
 		return -RV_EINVAL;
 	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_PROCESS);
 	wire_put_str(&w, name);
-	ret = init_call(&w, &r, SVC_OP_PROCESS, rbuf, rhs, &reply);
+	ret = rv_service_call(RV_SVC_INIT_HANDLE, &w, &r, SVC_OP_PROCESS, rbuf, rhs, &reply);
 	if (ret < 0)
 		return ret;
 	return take_process(&r, &reply, process);

@@ -43,6 +43,17 @@ enum svc_op {
 };
 
 /*
+ * One request/reply on channel ch (to init or to any service): send the
+ * request built in w (wire_init_request) and decode the reply header into
+ * r, whose buffers are rbytes (CONFIG_MSG_MAX_BYTES) and rhs (room for
+ * CONFIG_MSG_MAX_HANDLES). The request's handles are gone afterwards,
+ * whatever happened. Returns the reply's status (its fields follow in r
+ * when 0; the caller reads them and checks wire_end) or an error.
+ */
+int rv_service_call(rv_handle_t ch, struct wire_writer *w, struct wire_reader *r, uint32_t op,
+		    void *rbytes, rv_handle_t *rhs, struct rv_msg *reply);
+
+/*
  * A channel to the service `name`: 0 and *out, or -RV_ENOENT (no such
  * service registered now), -RV_EBUSY (the server's queue is full), the
  * errors of channel_create / channel_call, -RV_EBADMSG (a bad reply).
