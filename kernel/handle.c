@@ -29,14 +29,17 @@ static rv_handle_t handle_value(const struct handle_table *t, unsigned int slot)
 	return (t->slots[slot].generation << RV_HANDLE_SLOT_BITS) | slot;
 }
 
+/* Slot 0 is the bootstrap channel's (include/rvos/ipc.h): only
+ * handle_install_at fills it, so a process started without one never finds
+ * another object answering to handle 0. */
 unsigned int handle_table_free(const struct handle_table *t)
 {
-	return CONFIG_MAX_HANDLES - t->used;
+	return CONFIG_MAX_HANDLES - 1 - (t->used - (t->slots[0].obj ? 1 : 0));
 }
 
 long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights)
 {
-	for (unsigned int i = 0; i < CONFIG_MAX_HANDLES; i++) {
+	for (unsigned int i = 1; i < CONFIG_MAX_HANDLES; i++) {
 		struct handle_entry *e = &t->slots[i];
 		if (e->obj)
 			continue;

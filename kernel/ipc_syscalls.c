@@ -211,7 +211,7 @@ long sys_process_spawn(const uint64_t a[6])
 	long pid, h;
 
 	/* verify the handles handed over; spawn itself verifies the rest */
-	if (count > CONFIG_MSG_MAX_HANDLES)
+	if (count > CONFIG_MSG_MAX_HANDLES || count > CONFIG_MAX_HANDLES)
 		return -RV_EINVAL;
 	if (count && copy_from_user(&current->as, give, a[4], count * sizeof(give[0])))
 		return -RV_EFAULT;
@@ -239,7 +239,7 @@ long sys_process_spawn(const uint64_t a[6])
 	child = proc_by_pid((int)pid);
 	process_object_attach(po, child);
 	for (unsigned int i = 0; i < count; i++) {
-		handle_install(&child->handles, ents[i]->obj, ents[i]->rights);
+		handle_install_at(&child->handles, i, ents[i]->obj, ents[i]->rights);
 		handle_detach(&current->handles, give[i]);
 	}
 	kobject_get(process_object_kobj(po));

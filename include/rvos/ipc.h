@@ -14,7 +14,12 @@
  * rights. Its 32-bit value encodes the table slot (low RV_HANDLE_SLOT_BITS
  * bits) and the slot's generation (the rest): closing a handle bumps the
  * generation, so a stale value never names the slot's next object (-EBADF).
- * Handle 0 of every process is its bootstrap channel (to its parent).
+ * Handle 0 of every process is its bootstrap channel: the first handle its
+ * spawner gave it (for programs init starts, the channel to init; the
+ * runtime sends init's requests there, e.g. stdio's connection to the
+ * console). Nothing else is ever put in slot 0: a process started without
+ * handles (the first one) has no handle 0, and closing it leaves slot 0
+ * empty for good.
  */
 typedef uint32_t rv_handle_t;
 

@@ -325,11 +325,14 @@ static void table_full(void)
 	n = fill_table(ch[0], dups, &err);
 	CHECK_EQ("duplicate into a full table", err, -RV_EMFILE);
 	/* This is the only process: base.handles_used counts the handles it
-	 * started with (the first program gets one per exported device). */
-	CHECK_EQ("the table holds CONFIG_MAX_HANDLES",
-		 n + 3 + (MAXH ? 0 : 1) + base.handles_used, NHANDLES);
+	 * started with (the first program gets one per exported device), and
+	 * slot 0, kept for a bootstrap channel, stays empty. */
+	CHECK_EQ("the table holds CONFIG_MAX_HANDLES - 1 more",
+		 n + 3 + (MAXH ? 0 : 1) + base.handles_used, NHANDLES - 1);
 	rv_kstats(&ks);
-	CHECK_EQ("kstats handles_used", ks.handles_used, NHANDLES);
+	CHECK_EQ("kstats handles_used", ks.handles_used, NHANDLES - 1);
+	CHECK_EQ("slot 0 stays empty", rv_handle_info(0, &(struct rv_handle_info){0}),
+		 -RV_EBADF);
 	CHECK_EQ("full: channel_create", rv_channel_create(tmp), -RV_EMFILE);
 	CHECK_EQ("full: shm_create", rv_shm_create(4096), -RV_EMFILE);
 	CHECK_EQ("full: spawn (no room for the process handle)",
