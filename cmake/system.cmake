@@ -1,10 +1,12 @@
 # System programs from subsys/, for apps that boot into init
 # (CONFIG_INIT_PROGRAM="init"): rvos_system_programs(init math ...) adds
-# each named one to the app's initrd. Known: init, math.
+# each named one to the app's initrd. Known: init, console, math.
 function(rvos_system_programs)
   foreach(_name ${ARGN})
     if(_name STREQUAL "init")
       rvos_program(init SOURCES ${RVOS_BASE}/subsys/init/init.c)
+    elseif(_name STREQUAL "console")
+      rvos_program(console SOURCES ${RVOS_BASE}/subsys/servers/console/console.c)
     elseif(_name STREQUAL "math")
       rvos_program(math SOURCES ${RVOS_BASE}/subsys/servers/math/math.c)
     else()

@@ -685,7 +685,25 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
 
 def clean_line(raw):
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    return ANSI_RE.sub("", text).replace("\r", "").rstrip("\n")
+    return apply_backspaces(ANSI_RE.sub("", text).replace("\r", "").rstrip("\n"))
+
+
+def apply_backspaces(text):
+    """The line as a terminal shows it: a backspace moves the cursor left and
+    what follows overwrites ("ab\b \b" shows "a"). Trailing blanks go."""
+    if "\b" not in text:
+        return text
+    cells, pos = [], 0
+    for ch in text:
+        if ch == "\b":
+            pos = max(0, pos - 1)
+        elif pos < len(cells):
+            cells[pos] = ch
+            pos += 1
+        else:
+            cells.append(ch)
+            pos += 1
+    return "".join(cells).rstrip(" ")
 
 
 def read_lines(path):

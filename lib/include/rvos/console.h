@@ -27,7 +27,7 @@
  * a cooked reader's line is dropped ("^C", new line) and a raw reader gets
  * the byte 0x03.
  * Reads are answered in the order they came; input nobody reads waits in
- * the server (CONFIG_CONSOLE_INPUT_BUFFER bytes; more is dropped).
+ * the server (CONFIG_CONSOLE_SERVER_INPUT_BUFFER bytes; more is dropped).
  */
 #ifndef RVOS_CONSOLE_H
 #define RVOS_CONSOLE_H

@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The console server: owns the UART through a device capability (its
+ * handle 1, from init's manifest: "service:console:1:uart0"), takes input
+ * by interrupt, and serves <rvos/console.h> to every program: output,
+ * cooked or raw input, Ctrl-C for the foreground program. doc/console.md.
+ *
+ * It never uses stdio: stdio is a client of this server, and a call to
+ * itself would never be answered. Its own messages go straight to the UART.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <rvos/console.h>
+#include <rvos/service.h>
+#include <rvos/user.h>
+
+#define UART_HANDLE 1 /* from the manifest */
+
+#define CTRL_C 0x03
+#define CTRL_D 0x04
+#define BACKSPACE 0x08
+#define CTRL_U 0x15
+#define DEL 0x7f
+
+/* ---- the UART: NS16550A (QEMU virt) or SiFive (sifive_u) ---- */
+
+/* NS16550A: byte registers. */
+#define NS_RBR 0
+#define NS_THR 0
+#define NS_IER 1
+#define NS_LSR 5
+#define NS_IER_RDI 0x01
+#define NS_LSR_DR 0x01
+#define NS_LSR_THRE 0x20
+/* SiFive UART: 32-bit registers. */
+#define SF_TXDATA 0x00
+#define SF_RXDATA 0x04
+#define SF_RXCTRL 0x0c
+#define SF_IE 0x10
+#define SF_FULL_EMPTY (1u << 31)
+#define SF_RXEN 1u
+#define SF_IE_RXWM 2u
+
+struct uart {
+	volatile uint8_t *regs;
+	bool sifive;
+};
+
+static struct uart uart;
+
+static void uart_putc_raw(char c)
+{
+	if (uart.sifive) {
+		volatile uint32_t *tx = (volatile uint32_t *)(uart.regs + SF_TXDATA);
+		while (*tx & SF_FULL_EMPTY)
+			;
+		*tx = (uint8_t)c;
+	} else {
+		while (!(uart.regs[NS_LSR] & NS_LSR_THRE))
+			;
+		uart.regs[NS_THR] = (uint8_t)c;
+	}
+}
+
+/* A byte received, or -1. */
+static int uart_getc(void)
+{
+	if (uart.sifive) {
+		uint32_t v = *(volatile uint32_t *)(uart.regs + SF_RXDATA);
+		return (v & SF_FULL_EMPTY) ? -1 : (int)(v & 0xff);
+	}
+	return (uart.regs[NS_LSR] & NS_LSR_DR) ? uart.regs[NS_RBR] : -1;
+}
+
+static void uart_rx_interrupts_on(void)
+{
+	if (uart.sifive) {
+		*(volatile uint32_t *)(uart.regs + SF_RXCTRL) = SF_RXEN;
+		*(volatile uint32_t *)(uart.regs + SF_IE) = SF_IE_RXWM;
+	} else {
+		uart.regs[NS_IER] = NS_IER_RDI;
+	}
+}
+
+/* Output, with "\n" as "\r\n" (a terminal's new line). */
+static void out(const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '\n')
+			uart_putc_raw('\r');
+		uart_putc_raw(p[i]);
+	}
+}
+
+static void out_str(const char *s)
+{
+	out(s, strlen(s));
+}
+
+/* ---- state ---- */
+
+/* Input nobody has taken yet, as received. */
+static uint8_t ring[CONFIG_CONSOLE_SERVER_INPUT_BUFFER];
+static uint32_t ring_head, ring_count;
+
+/* The cooked line being edited, then handed out (maybe in pieces). */
+static char line[CONFIG_CONSOLE_SERVER_LINE_MAX];
+static uint32_t line_len, line_sent;
+static bool line_done, line_eof;
+
+/* Per-client settings and the pending reads, in arrival order. */
+struct client {
+	rv_handle_t chan; /* RV_HANDLE_INVALID: free */
+	uint32_t mode;
+};
+struct pending_read {
+	rv_handle_t chan;
+	uint32_t max;
+};
+static struct client clients[CONFIG_SERVICE_MAX_CLIENTS];
+static struct pending_read reads[CONFIG_SERVICE_MAX_CLIENTS];
+static uint32_t num_reads;
+
+/* The program Ctrl-C ends, and the client that named it. */
+static rv_handle_t fg_process = RV_HANDLE_INVALID;
+static rv_handle_t fg_owner = RV_HANDLE_INVALID;
+
+static struct client *client_find(rv_handle_t chan, bool create)
+{
+	struct client *free_slot = NULL;
+
+	for (uint32_t i = 0; i < CONFIG_SERVICE_MAX_CLIENTS; i++) {
+		if (clients[i].chan == chan)
+			return &clients[i];
+		if (!free_slot && clients[i].chan == RV_HANDLE_INVALID)
+			free_slot = &clients[i];
+	}
+	if (create && free_slot) {
+		free_slot->chan = chan;
+		free_slot->mode = CONSOLE_MODE_COOKED;
+		return free_slot;
+	}
+	return NULL;
+}
+
+static uint32_t mode_of(rv_handle_t chan)
+{
+	struct client *c = client_find(chan, false);
+
+	return c ? c->mode : CONSOLE_MODE_COOKED;
+}
+
+static void ring_push(uint8_t c)
+{
+	if (ring_count == sizeof(ring))
+		return; /* full: dropped */
+	ring[(ring_head + ring_count) % sizeof(ring)] = c;
+	ring_count++;
+}
+
+static uint8_t ring_pop(void)
+{
+	uint8_t c = ring[ring_head];
+
+	ring_head = (ring_head + 1) % sizeof(ring);
+	ring_count--;
+	return c;
+}
+
+static void line_reset(void)
+{
+	line_len = line_sent = 0;
+	line_done = line_eof = false;
+}
+
+static void fg_clear(void)
+{
+	if (fg_process != RV_HANDLE_INVALID)
+		rv_handle_close(fg_process);
+	fg_process = fg_owner = RV_HANDLE_INVALID;
+}
+
+static bool fg_running(void)
+{
+	struct rv_wait_item it = {.handle = fg_process, .signals = RV_SIGNAL_EXITED};
+
+	if (fg_process == RV_HANDLE_INVALID)
+		return false;
+	return rv_wait_many(&it, 1, 0) == -RV_ETIMEDOUT;
+}
+
+/* ---- replies to reads ---- */
+
+static void reply_data(rv_handle_t chan, const void *data, uint32_t len)
+{
+	static uint8_t buf[CONFIG_MSG_MAX_BYTES];
+	struct wire_writer w;
+
+	wire_init_reply(&w, buf, sizeof(buf), NULL, 0, CONSOLE_OP_READ, 0);
+	wire_put_bytes(&w, data, len);
+	rv_server_reply(chan, &w);
+}
+
+static void reads_pop(void)
+{
+	memmove(&reads[0], &reads[1], (num_reads - 1) * sizeof(reads[0]));
+	num_reads--;
+}
+
+/* Cooked editing of the bytes in the ring, until the line ends. */
+static void cook(void)
+{
+	while (ring_count && !line_done) {
+		uint8_t c = ring_pop();
+
+		switch (c) {
+		case '\r':
+		case '\n':
+			line[line_len++] = '\n'; /* room kept for it, see below */
+			out_str("\n");
+			line_done = true;
+			break;
+		case BACKSPACE:
+		case DEL:
+			if (line_len) {
+				line_len--;
+				out_str("\b \b");
+			}
+			break;
+		case CTRL_U:
+			while (line_len) {
+				line_len--;
+				out_str("\b \b");
+			}
+			break;
+		case CTRL_C:
+			out_str("^C\n");
+			line_reset();
+			break;
+		case CTRL_D:
+			line_done = true;
+			line_eof = line_len == 0;
+			break;
+		default:
+			/* Other control bytes are dropped; the last byte of the
+			 * buffer is kept for the '\n'. */
+			if ((c < 0x20 && c != '\t') || line_len + 1 >= sizeof(line)) {
+				if (c >= 0x20 || c == '\t')
+					out_str("\a");
+				break;
+			}
+			line[line_len++] = (char)c;
+			out(&c, 1);
+			break;
+		}
+	}
+}
+
+/* Answer the pending reads that input can answer now, in order. */
+static void pump(void)
+{
+	while (num_reads) {
+		struct pending_read *r = &reads[0];
+
+		if (mode_of(r->chan) == CONSOLE_MODE_RAW) {
+			uint8_t buf[CONSOLE_DATA_MAX];
+			uint32_t n = 0;
+
+			if (line_sent < line_len) {
+				/* A line left from cooked reads comes first. */
+				while (n < r->max && line_sent < line_len)
+					buf[n++] = (uint8_t)line[line_sent++];
+				if (line_sent == line_len)
+					line_reset();
+			}
+			while (n < r->max && ring_count)
+				buf[n++] = ring_pop();
+			if (!n)
+				return;
+			reply_data(r->chan, buf, n);
+		} else {
+			uint32_t n;
+
+			cook();
+			if (!line_done)
+				return;
+			n = line_len - line_sent < r->max ? line_len - line_sent : r->max;
+			reply_data(r->chan, line + line_sent, line_eof ? 0 : n);
+			line_sent += line_eof ? 0 : n;
+			if (line_eof || line_sent == line_len)
+				line_reset();
+		}
+		reads_pop();
+	}
+}
+
+/* ---- input ---- */
+
+static void input_byte(uint8_t c)
+{
+	if (c == CTRL_C && fg_running()) {
+		rv_process_kill(fg_process);
+		fg_clear();
+		out_str("^C\n");
+		ring_head = ring_count = 0;
+		line_reset();
+		return;
+	}
+	ring_push(c);
+}
+
+static void on_interrupt(void *ctx, uint32_t observed)
+{
+	int c;
+
+	while ((c = uart_getc()) >= 0)
+		input_byte((uint8_t)c);
+	rv_device_irq_ack(UART_HANDLE);
+	pump();
+}
+
+/* ---- requests ---- */
+
+static int op_write(struct wire_reader *req, struct wire_writer *reply)
+{
+	const void *data;
+	uint32_t len;
+
+	if (wire_get_bytes(req, &data, &len) < 0 || wire_end(req) < 0)
+		return -RV_EBADMSG;
+	out(data, len);
+	wire_put_u32(reply, len);
+	return 0;
+}
+
+static int op_read(struct wire_reader *req)
+{
+	rv_handle_t chan = rv_server_client();
+	uint32_t max;
+
+	if (wire_get_u32(req, &max) < 0 || wire_end(req) < 0)
+		return -RV_EBADMSG;
+	if (max == 0 || max > CONSOLE_DATA_MAX)
+		return -RV_EINVAL;
+	for (uint32_t i = 0; i < num_reads; i++)
+		if (reads[i].chan == chan)
+			return -RV_EBUSY; /* one read at a time per client */
+	if (num_reads == CONFIG_SERVICE_MAX_CLIENTS)
+		return -RV_EBUSY;
+	reads[num_reads++] = (struct pending_read){.chan = chan, .max = max};
+	pump();
+	return RV_SERVER_REPLY_LATER;
+}
+
+static int op_set_mode(struct wire_reader *req)
+{
+	struct client *c;
+	uint32_t mode;
+
+	if (wire_get_u32(req, &mode) < 0 || wire_end(req) < 0)
+		return -RV_EBADMSG;
+	if (mode != CONSOLE_MODE_COOKED && mode != CONSOLE_MODE_RAW)
+		return -RV_EINVAL;
+	c = client_find(rv_server_client(), true);
+	if (!c)
+		return -RV_ENOSPC;
+	c->mode = mode;
+	return 0;
+}
+
+static int op_foreground(struct wire_reader *req)
+{
+	struct rv_handle_info info;
+	rv_handle_t proc;
+
+	if (wire_get_handle(req, &proc) < 0 || wire_end(req) < 0)
+		return -RV_EBADMSG;
+	if (rv_handle_info(proc, &info) < 0 || info.type != RV_OBJ_PROCESS)
+		return -RV_EWRONGTYPE; /* the loop closes the handle */
+	if (!(info.rights & RV_RIGHT_MANAGE))
+		return -RV_EPERM;
+	fg_clear();
+	fg_process = proc;
+	fg_owner = rv_server_client();
+	return 0;
+}
+
+static int console_handler(void *ctx, struct wire_reader *req, struct wire_writer *reply)
+{
+	switch (req->op) {
+	case CONSOLE_OP_WRITE:
+		return op_write(req, reply);
+	case CONSOLE_OP_READ:
+		return op_read(req);
+	case CONSOLE_OP_SET_MODE:
+		return op_set_mode(req);
+	case CONSOLE_OP_FOREGROUND:
+		return op_foreground(req);
+	case CONSOLE_OP_BACKGROUND:
+		if (wire_end(req) < 0)
+			return -RV_EBADMSG;
+		if (fg_owner == rv_server_client())
+			fg_clear();
+		return 0;
+	default:
+		return -RV_ENOSYS;
+	}
+}
+
+/* A client is gone: forget its mode, its pending read, its foreground. */
+static void on_close(void *ctx, rv_handle_t chan)
+{
+	struct client *c = client_find(chan, false);
+
+	if (c)
+		c->chan = RV_HANDLE_INVALID;
+	for (uint32_t i = 0; i < num_reads; i++) {
+		if (reads[i].chan == chan) {
+			memmove(&reads[i], &reads[i + 1], (num_reads - i - 1) * sizeof(reads[0]));
+			num_reads--;
+			break;
+		}
+	}
+	if (fg_owner == chan)
+		fg_clear();
+}
+
+static int uart_open(void)
+{
+	struct rv_device_info info;
+	long ret = rv_device_info(UART_HANDLE, &info);
+
+	if (ret < 0)
+		return (int)ret;
+	if (!strcmp(info.compatible, "sifive,uart0"))
+		uart.sifive = true;
+	else if (strcmp(info.compatible, "ns16550a"))
+		return -RV_ENODEV;
+	ret = rv_device_map(UART_HANDLE);
+	if (ret < 0)
+		return (int)ret;
+	uart.regs = (volatile uint8_t *)ret;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct rv_server srv = {
+		.handler = console_handler,
+		.event = UART_HANDLE,
+		.event_signals = RV_SIGNAL_IRQ,
+		.on_event = on_interrupt,
+		.on_close = on_close,
+	};
+	char early[64];
+	long n;
+	int ret;
+
+	ret = uart_open();
+	if (ret < 0) {
+		/* No UART: say so on the kernel's console, end (init reports it). */
+		static const char msg[] = "console: no UART at handle 1 (manifest: "
+					  "service:console:N:uart0)\n";
+		rv_debug_write(msg, sizeof(msg) - 1);
+		return 1;
+	}
+	for (uint32_t i = 0; i < CONFIG_SERVICE_MAX_CLIENTS; i++)
+		clients[i].chan = RV_HANDLE_INVALID;
+	/* What was typed before: the kernel kept it until now. */
+	while ((n = rv_debug_read(early, sizeof(early))) > 0)
+		for (long i = 0; i < n; i++)
+			input_byte((uint8_t)early[i]);
+	uart_rx_interrupts_on();
+	ret = rv_service_register(CONSOLE_SERVICE_NAME, &srv.requests);
+	if (ret < 0) {
+		out_str("console: cannot register: ");
+		out_str(rv_strerror(ret));
+		out_str("\n");
+		return 1;
+	}
+	/* Input that came before registration: the first event wakes us. */
+	ret = rv_server_serve(&srv);
+	out_str("console: server loop ended: ");
+	out_str(rv_strerror(ret));
+	out_str("\n");
+	return 1;
+}
