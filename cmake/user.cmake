@@ -1,9 +1,15 @@
 # User programs: C with Debian's picolibc, linked at RV_USER_TEXT_BASE by
 # lib/user.ld, packed into <build>/initrd.cpio (cpio newc) for the kernel.
 
+# picolibc's <time.h> declares clock_gettime, nanosleep, clock_nanosleep and
+# the CLOCK_MONOTONIC and CPU-time clock ids only when the system announces
+# those POSIX options, which picolibc does for RTEMS and Cygwin alone.
+# lib/src/time.c implements them, so rvOS programs announce them.
+set(RVOS_USER_POSIX_OPTIONS -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L
+  -D_POSIX_CLOCK_SELECTION=200809L -D_POSIX_CPUTIME=200809L -D_POSIX_THREAD_CPUTIME=200809L)
 set(RVOS_USER_CFLAGS ${RVOS_ARCH_FLAGS} --specs=picolibc.specs -std=gnu11 -O2 -g
   -ffunction-sections -fdata-sections -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
-  -include ${AUTOCONF_H})
+  ${RVOS_USER_POSIX_OPTIONS} -include ${AUTOCONF_H})
 set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
 # The link names the plain ISA so gcc picks picolibc's rv64imac/lp64 multilib
 # (a -march with _zicsr_zifencei matches none and falls back to rv64gc).
