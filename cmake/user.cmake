@@ -36,10 +36,12 @@ function(rvos_program name)
 endfunction()
 
 # rvos_test_programs(NAME ...): in-QEMU test programs, each built from
-# src/NAME.c with tests/kernel/common (check.h) on the include path.
+# src/NAME.c with tests/kernel/common (check.h) and tests/user/common
+# (malformed.h) on the include path.
 function(rvos_test_programs)
   foreach(_name ${ARGN})
-    rvos_program(${_name} SOURCES src/${_name}.c INCLUDES ${RVOS_BASE}/tests/kernel/common)
+    rvos_program(${_name} SOURCES src/${_name}.c
+      INCLUDES ${RVOS_BASE}/tests/kernel/common ${RVOS_BASE}/tests/user/common)
   endforeach()
 endfunction()
 

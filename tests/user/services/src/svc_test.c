@@ -14,6 +14,7 @@
 #include <rvos/user.h>
 #include <rvos/wire.h>
 #include "check.h"
+#include "malformed.h"
 
 #define MS(n) ((uint64_t)(n) * 1000000ull)
 
@@ -49,25 +50,6 @@ static long calc(rv_handle_t h, uint32_t op, int64_t a, int64_t b, int64_t *res)
 
 /* Send raw bytes (and handles); the reply's status, which must come in a
  * header-only reply. */
-static long raw_call(rv_handle_t h, const void *bytes, uint32_t n, rv_handle_t *hs, uint32_t nh)
-{
-	uint8_t rbuf[CONFIG_MSG_MAX_BYTES];
-	struct rv_msg req = {.bytes = (void *)bytes, .num_bytes = n, .handles = hs,
-			     .num_handles = nh};
-	struct rv_msg reply = {.bytes = rbuf, .num_bytes = sizeof(rbuf)};
-	long ret;
-	int32_t status;
-
-	ret = rv_channel_call(h, &req, &reply, in_ms(2000));
-	if (ret < 0)
-		return ret;
-	if (reply.num_bytes != WIRE_HEADER_SIZE || reply.num_handles != 0 ||
-	    !(rbuf[3] & 0x80))
-		return 1; /* not a header-only reply: the caller's check fails */
-	memcpy(&status, rbuf + 4, 4);
-	return status;
-}
-
 static int child_main(void)
 {
 	rv_handle_t m;
@@ -120,14 +102,6 @@ static void check_alive(rv_handle_t m, int64_t k)
 	CHECK_EQ("second connection =", res, k + 1000);
 }
 
-static uint32_t seed = 12345;
-
-static uint8_t rnd(void)
-{
-	seed = seed * 1103515245u + 12345u;
-	return (uint8_t)(seed >> 16);
-}
-
 /* A valid add request in buf; its length. */
 static uint32_t add_request(uint8_t *buf, uint32_t cap, uint32_t op)
 {
@@ -140,49 +114,22 @@ static uint32_t add_request(uint8_t *buf, uint32_t cap, uint32_t op)
 	return wire_finish(&w, &msg) < 0 ? 0 : msg.num_bytes;
 }
 
+static int math_alive(void *ctx)
+{
+	static int64_t k;
+	int64_t res = 0;
+
+	k++;
+	return calc(*(rv_handle_t *)ctx, MATH_OP_ADD, k, 1000, &res) == 0 && res == k + 1000;
+}
+
 static void malformed_math(rv_handle_t m1, rv_handle_t m2)
 {
-	uint8_t buf[CONFIG_MSG_MAX_BYTES];
-	rv_handle_t ch[2], hs[1];
-	uint32_t n, i;
-	long ret;
+	uint8_t valid[CONFIG_MSG_MAX_BYTES], buf[CONFIG_MSG_MAX_BYTES];
+	uint32_t n = add_request(valid, sizeof(valid), MATH_OP_ADD);
+	rv_handle_t hs[1], ch[2];
 
-	/* Random bytes, every length up to 64, several times. */
-	for (i = 0; i < 200; i++) {
-		n = i % 65;
-		for (uint32_t k = 0; k < n; k++)
-			buf[k] = rnd();
-		if (n >= WIRE_HEADER_SIZE && !(buf[4] | buf[5] | buf[6] | buf[7]))
-			buf[4] = 1; /* a request with status 0 might be valid */
-		ret = raw_call(m1, buf, n, NULL, 0);
-		if (!CHECK("random bytes: EBADMSG or ENOSYS",
-			   ret == -RV_EBADMSG || ret == -RV_ENOSYS))
-			printf("  (message %u: %ld)\n", i, ret);
-		if (i % 20 == 0)
-			check_alive(m2, i);
-	}
-	n = add_request(buf, sizeof(buf), 99);
-	CHECK_EQ("wrong op", raw_call(m1, buf, n, NULL, 0), -RV_ENOSYS);
-	check_alive(m2, 1);
-	n = add_request(buf, sizeof(buf), MATH_OP_ADD);
-	for (i = 0; i < n; i++)
-		CHECK_EQ("truncated", raw_call(m1, buf, i, NULL, 0), -RV_EBADMSG);
-	check_alive(m2, 2);
-	buf[n] = 0x01; /* one byte too many */
-	CHECK_EQ("a stray byte", raw_call(m1, buf, n + 1, NULL, 0), -RV_EBADMSG);
-	buf[3] |= 0x80;
-	CHECK_EQ("a reply as request", raw_call(m1, buf, n, NULL, 0), -RV_EBADMSG);
-	buf[3] &= 0x7f;
-	/* An extra handle, not named by any field: refused and closed. */
-	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
-	hs[0] = ch[1];
-	CHECK_EQ("extra handle", raw_call(m1, buf, n, hs, 1), -RV_EBADMSG);
-	{
-		struct rv_wait_item it = {.handle = ch[0], .signals = RV_SIGNAL_PEER_CLOSED};
-
-		CHECK_EQ("the extra handle was closed", rv_wait_many(&it, 1, in_ms(2000)), 1);
-	}
-	rv_handle_close(ch[0]);
+	malformed_battery("math", m1, valid, n, 99, math_alive, &m2);
 	/* An extra handle field with its handle. */
 	{
 		struct wire_writer w;
@@ -194,7 +141,7 @@ static void malformed_math(rv_handle_t m1, rv_handle_t m2)
 		wire_put_i64(&w, 2);
 		wire_put_handle(&w, ch[1]);
 		CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
-		CHECK_EQ("extra handle field", raw_call(m1, buf, msg.num_bytes, hs, 1),
+		CHECK_EQ("extra handle field", malformed_call(m1, buf, msg.num_bytes, hs, 1),
 			 -RV_EBADMSG);
 		rv_handle_close(ch[0]);
 	}
@@ -216,21 +163,21 @@ static void malformed_init(rv_handle_t m2)
 	for (i = 0; i < 100; i++) {
 		n = i % 70;
 		for (uint32_t k = 0; k < n; k++)
-			buf[k] = rnd();
+			buf[k] = malformed_rnd();
 		if (n >= WIRE_HEADER_SIZE && !(buf[4] | buf[5] | buf[6] | buf[7]))
 			buf[4] = 1;
-		ret = raw_call(RV_SVC_INIT_HANDLE, buf, n, NULL, 0);
+		ret = malformed_call(RV_SVC_INIT_HANDLE, buf, n, NULL, 0);
 		CHECK("init: random bytes refused", ret == -RV_EBADMSG || ret == -RV_ENOSYS);
 	}
 	wire_init_request(&w, buf, sizeof(buf), hs, 2, 77);
 	wire_put_str(&w, "math");
 	CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
-	CHECK_EQ("init: unknown op", raw_call(0, buf, msg.num_bytes, NULL, 0), -RV_ENOSYS);
+	CHECK_EQ("init: unknown op", malformed_call(0, buf, msg.num_bytes, NULL, 0), -RV_ENOSYS);
 	/* CONNECT without its handle. */
 	wire_init_request(&w, buf, sizeof(buf), hs, 2, SVC_OP_CONNECT);
 	wire_put_str(&w, "math");
 	CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
-	CHECK_EQ("init: connect, no handle", raw_call(0, buf, msg.num_bytes, NULL, 0),
+	CHECK_EQ("init: connect, no handle", malformed_call(0, buf, msg.num_bytes, NULL, 0),
 		 -RV_EBADMSG);
 	/* CONNECT with a shared-memory handle instead of a channel end. */
 	shm = rv_shm_create(4096);
@@ -239,7 +186,7 @@ static void malformed_init(rv_handle_t m2)
 	wire_put_str(&w, "math");
 	wire_put_handle(&w, (rv_handle_t)shm);
 	CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
-	CHECK_EQ("init: connect with an shm handle", raw_call(0, buf, msg.num_bytes, hs, 1),
+	CHECK_EQ("init: connect with an shm handle", malformed_call(0, buf, msg.num_bytes, hs, 1),
 		 -RV_EWRONGTYPE);
 	/* A read-only channel end. */
 	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
@@ -249,7 +196,7 @@ static void malformed_init(rv_handle_t m2)
 	wire_put_str(&w, "math");
 	wire_put_handle(&w, h);
 	CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
-	CHECK_EQ("init: connect with a read-only end", raw_call(0, buf, msg.num_bytes, hs, 1),
+	CHECK_EQ("init: connect with a read-only end", malformed_call(0, buf, msg.num_bytes, hs, 1),
 		 -RV_EPERM);
 	rv_handle_close(ch[0]);
 	/* Two handles where one is wanted. */
@@ -259,7 +206,7 @@ static void malformed_init(rv_handle_t m2)
 	wire_put_handle(&w, ch[1]);
 	wire_put_handle(&w, ch[0]);
 	CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
-	CHECK_EQ("init: connect with two handles", raw_call(0, buf, msg.num_bytes, hs, 2),
+	CHECK_EQ("init: connect with two handles", malformed_call(0, buf, msg.num_bytes, hs, 2),
 		 -RV_EBADMSG);
 	/* A name too long, an empty name. */
 	CHECK_EQ("connect: empty name", rv_connect("", &h), -RV_EINVAL);
