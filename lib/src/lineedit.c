@@ -411,13 +411,9 @@ static int end_line(struct lineedit *le, int status, const char *mark)
 	return status;
 }
 
-static enum key csi_key(const struct lineedit *le, unsigned char final)
+/* The final letter of ESC [ X and ESC O X: the arrows, Home and End. */
+static enum key letter_key(unsigned char final)
 {
-	if (le->esc_bad)
-		return K_NONE;
-	/* Letter keys come bare or with 1;<modifiers> (Ctrl-Right: ESC[1;5C). */
-	if (final != '~' && le->esc_param > 1)
-		return K_NONE;
 	switch (final) {
 	case 'A':
 		return K_UP;
@@ -431,36 +427,26 @@ static enum key csi_key(const struct lineedit *le, unsigned char final)
 		return K_HOME;
 	case 'F':
 		return K_END;
-	case '~':
-		switch (le->esc_param) {
-		case 1:
-		case 7:
-			return K_HOME;
-		case 3:
-			return K_DELETE;
-		case 4:
-		case 8:
-			return K_END;
-		}
-		break;
 	}
 	return K_NONE;
 }
 
-static enum key ss3_key(unsigned char final)
+static enum key csi_key(const struct lineedit *le, unsigned char final)
 {
-	switch (final) {
-	case 'A':
-		return K_UP;
-	case 'B':
-		return K_DOWN;
-	case 'C':
-		return K_RIGHT;
-	case 'D':
-		return K_LEFT;
-	case 'H':
+	if (le->esc_bad)
+		return K_NONE;
+	if (final != '~') {
+		/* Letter keys come bare or with 1;<modifiers> (Ctrl-Right: ESC[1;5C). */
+		return le->esc_param > 1 ? K_NONE : letter_key(final);
+	}
+	switch (le->esc_param) {
+	case 1:
+	case 7:
 		return K_HOME;
-	case 'F':
+	case 3:
+		return K_DELETE;
+	case 4:
+	case 8:
 		return K_END;
 	}
 	return K_NONE;
@@ -492,7 +478,7 @@ static bool escape_byte(struct lineedit *le, unsigned char c)
 		return true;
 	case ESC_SS3:
 		le->esc = ESC_NONE;
-		do_key(le, ss3_key(c));
+		do_key(le, letter_key(c));
 		return true;
 	case ESC_CSI:
 		if (c >= '0' && c <= '9') {
@@ -514,6 +500,12 @@ static bool escape_byte(struct lineedit *le, unsigned char c)
 	return false;
 }
 
+/* Emacs-style control keys that move the cursor or walk the history. */
+static const enum key ctrl_keys[0x20] = {
+	[CTRL('A')] = K_HOME, [CTRL('E')] = K_END, [CTRL('B')] = K_LEFT,
+	[CTRL('F')] = K_RIGHT, [CTRL('P')] = K_UP, [CTRL('N')] = K_DOWN,
+};
+
 static int control_byte(struct lineedit *le, unsigned char c, bool after_tab)
 {
 	switch (c) {
@@ -528,22 +520,12 @@ static int control_byte(struct lineedit *le, unsigned char c, bool after_tab)
 		do_key(le, K_DELETE);
 		break;
 	case CTRL('A'):
-		do_key(le, K_HOME);
-		break;
 	case CTRL('E'):
-		do_key(le, K_END);
-		break;
 	case CTRL('B'):
-		do_key(le, K_LEFT);
-		break;
 	case CTRL('F'):
-		do_key(le, K_RIGHT);
-		break;
 	case CTRL('P'):
-		do_key(le, K_UP);
-		break;
 	case CTRL('N'):
-		do_key(le, K_DOWN);
+		do_key(le, ctrl_keys[c]);
 		break;
 	case CTRL('H'):
 	case KEY_DEL:
