@@ -38,6 +38,16 @@ function(rvos_app_sources)
   rvos_kernel_sources(${ARGN})
 endfunction()
 
+# One link of the kernel: the objects plus `table` (the function-name
+# table, or an empty one), with the options rvos_link_kernel sets.
+function(rvos_kernel_link elf table)
+  add_executable(${elf} ${table})
+  target_link_libraries(${elf} PRIVATE kernel_objs)
+  target_compile_options(${elf} PRIVATE ${RVOS_ARCH_FLAGS})
+  target_link_options(${elf} PRIVATE ${_link_opts})
+  set_target_properties(${elf} PROPERTIES LINK_DEPENDS ${_ld})
+endfunction()
+
 function(rvos_link_kernel)
   set(_ld ${RVOS_BASE}/arch/riscv/kernel.ld)
   set(_link_opts ${RVOS_ARCH_FLAGS} -nostdlib -static -Wl,--gc-sections -Wl,-T,${_ld}
@@ -49,11 +59,7 @@ function(rvos_link_kernel)
   execute_process(COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/symtab.py --empty ${_empty})
 
   # Pass 1: no names yet.
-  add_executable(rvos_pass1.elf ${_empty})
-  target_link_libraries(rvos_pass1.elf PRIVATE kernel_objs)
-  target_compile_options(rvos_pass1.elf PRIVATE ${RVOS_ARCH_FLAGS})
-  target_link_options(rvos_pass1.elf PRIVATE ${_link_opts})
-  set_target_properties(rvos_pass1.elf PROPERTIES LINK_DEPENDS ${_ld})
+  rvos_kernel_link(rvos_pass1.elf ${_empty})
 
   if(CONFIG_KERNEL_SYMTAB)
     add_custom_command(OUTPUT ${_table}
@@ -67,11 +73,7 @@ function(rvos_link_kernel)
 
   # Pass 2: the same objects plus the table, placed after everything else so
   # no function moves (symtab.py --verify checks that).
-  add_executable(rvos.elf ${_table})
-  target_link_libraries(rvos.elf PRIVATE kernel_objs)
-  target_compile_options(rvos.elf PRIVATE ${RVOS_ARCH_FLAGS})
-  target_link_options(rvos.elf PRIVATE ${_link_opts})
-  set_target_properties(rvos.elf PROPERTIES LINK_DEPENDS ${_ld})
+  rvos_kernel_link(rvos.elf ${_table})
   if(CONFIG_KERNEL_SYMTAB)
     add_custom_command(TARGET rvos.elf POST_BUILD
       COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/symtab.py --nm ${CMAKE_NM}
