@@ -138,6 +138,7 @@ int as_create(struct addr_space *as, uint16_t asid)
 			as->root[i] = kernel_root[i];
 	}
 	as->asid = have_asids ? asid : 0;
+	as->satp = satp_make((uintptr_t)as->root, as->asid);
 	as->user_pages = 0;
 	user_tlb_flush(as);
 	return 0;
@@ -269,16 +270,21 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 	pte = walk(as->root, va, false, 0);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
-	t->page = va & ~(uintptr_t)(PAGE_SIZE - 1);
-	t->kpage = (uint8_t *)pte_pa(*pte);
-	t->flags = *pte;
-	return t->kpage + (va & (PAGE_SIZE - 1));
+	uintptr_t page = va & ~(uintptr_t)(PAGE_SIZE - 1);
+	/* need may be 0 (vm_write_user_pages): cache only what the entry
+	 * allows. W without R is reserved (privileged spec 4.3.1). */
+	t->page_r = (*pte & PTE_R) ? page : 1;
+	t->page_w = (*pte & PTE_R) && (*pte & PTE_W) ? page : 1;
+	t->delta = (intptr_t)(pte_pa(*pte) - page);
+	return (uint8_t *)(va + t->delta);
 }
 
 void user_tlb_flush(struct addr_space *as)
 {
+	/* 1 is no page address: every lookup misses. */
 	for (unsigned int i = 0; i < CONFIG_KERNEL_USER_TLB_ENTRIES; i++)
-		as->tlb[i].page = 0;
+		as->tlb[i].page_r = as->tlb[i].page_w = 1;
+	as->rx_msg = NULL;
 }
 
 bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write)
