@@ -455,7 +455,7 @@ static inline __attribute__((always_inline)) void *fp_span_near(const struct add
 								bool cached)
 {
 	if (!((va ^ near) >> 12) && k)
-		return in_one_page(va, len ? len : 1) ? k + (va - near) : NULL;
+		return in_one_page(va, len) ? k + (va - near) : NULL;
 	return fp_span(as, va, len, false, cached);
 }
 
@@ -472,29 +472,15 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	uint8_t *rbytes = NULL;
 	uintptr_t ureq, urep, rb;
 	uint64_t deadline;
-	uint32_t n, cap, room = 0;
+	size_t n, cap, room = 0;
 
 	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
 			  RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
 		return FASTPATH_GENERAL;
 	e = end_of(he->obj);
-	peer = e->other;
-	/* The reader: the only waiter of the peer end, blocked reading it with
-	 * its buffers recorded. (Then the peer end is open -- the reader holds
-	 * it -- and its queue is empty: a queued message would have woken the
-	 * reader, and waking clears recv_end.) */
-	head = &peer->obj.waiters;
-	link = head->next;
-	if (link == head || link->next != head)
-		return FASTPATH_GENERAL;
-	w = container_of(link, struct waiter, link);
-	r = w->proc;
-	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || !r->as.rx_msg || e->count ||
-	    !sched_handoff_allowed(r))
-		return FASTPATH_GENERAL;
 	ureq = regs->x[11];
 	urep = regs->x[12];
-	if ((ureq | urep) & 7)
+	if (((ureq | urep) & 7) || e->count)
 		return FASTPATH_GENERAL;
 	deadline = regs->x[13];
 	if (deadline != RV_DEADLINE_NEVER) {
@@ -512,26 +498,45 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	req = fp_span_near(&p->as, ureq, sizeof(*req), urep, (uint8_t *)rep, cached);
 	if (!req || !rep)
 		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
-	n = req->num_bytes;
-	if (req->num_handles || n > r->as.rx_room)
+	if (req->num_handles)
 		return FASTPATH_GENERAL;
+	/* The caller's receive record for the reply (rx_record, inline) is
+	 * written as it is found: it means nothing while the caller runs. */
+	p->as.rx_msg = rep;
+	n = req->num_bytes;
 	cap = rep->num_bytes;
 	rb = (uintptr_t)rep->bytes;
 	if (cap) {
 		rbytes = fp_span(&p->as, rb, 1, true, cached);
 		if (!rbytes)
 			return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
-		room = 4096 - (uint32_t)(rb & 4095);
-		if (cap < room)
-			room = cap;
+		room = cap;
+		if (!in_one_page(rb, cap))
+			room = 4096 - (rb & 4095);
 	}
+	p->as.rx_bytes = rbytes;
+	p->as.rx_room = room;
 	src = fp_span_near(&p->as, (uintptr_t)req->bytes, n, rb, rbytes, cached);
 	if (!src)
 		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
 
-	/* Taken: nothing can fail from here on. */
+	/* The reader: the only waiter of the peer end, blocked reading it with
+	 * its buffers recorded. (Then the peer end is open -- the reader holds
+	 * it -- and its queue is empty: a queued message would have woken the
+	 * reader, and waking clears recv_end.) */
+	peer = e->other;
+	head = &peer->obj.waiters;
+	link = head->next;
+	if (link == head || link->next != head)
+		return FASTPATH_GENERAL;
+	r = container_of(link, struct waiter, link)->proc;
+	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || !r->as.rx_msg ||
+	    n > r->as.rx_room || !sched_handoff_allowed(r))
+		return FASTPATH_GENERAL;
+
+	/* Taken: nothing can fail from here on. (The trap vector has saved
+	 * the caller's sepc past the ecall already.) */
 	syscall_count++;
-	regs->sepc += 4; /* past the ecall */
 	copy_small(r->as.rx_bytes, src, n);
 	rx_complete(r, n);
 	/* The reader off the peer end's list (its only waiter) and off the
@@ -552,9 +557,6 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	w->signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
 	list_append(&e->obj.waiters, &w->link);
 	p->waiter_count = 1;
-	p->as.rx_msg = rep;
-	p->as.rx_bytes = rbytes;
-	p->as.rx_room = room;
 	p->recv_end = &e->obj;
 	p->state = PROC_BLOCKED;
 	p->block = BLOCK_OBJECT;
@@ -572,7 +574,9 @@ static void __attribute__((noinline)) fastpath_full(struct user_regs *regs)
 	fastpath(regs, false);
 }
 
-void channel_call_fastpath(struct user_regs *regs)
+/* No frame: it calls nothing but fastpath_full and arch_user_return
+ * (jumps), and no backtrace is ever taken from it. */
+__attribute__((optimize("omit-frame-pointer"))) void channel_call_fastpath(struct user_regs *regs)
 {
 	if (fastpath(regs, true) == FASTPATH_FULL)
 		fastpath_full(regs);

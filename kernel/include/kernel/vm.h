@@ -45,7 +45,7 @@ struct addr_space {
 	 * means none. */
 	struct rv_msg *rx_msg; /* writable, 8-aligned, within one page */
 	uint8_t *rx_bytes;     /* the buffer, writable for rx_room bytes */
-	uint32_t rx_room;      /* min(capacity, bytes to the end of its page) */
+	size_t rx_room;        /* min(capacity, bytes to the end of its page) */
 };
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */
