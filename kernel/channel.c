@@ -199,9 +199,9 @@ static void rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
 }
 
 /* Copy a small message: words when both ends allow, bytes otherwise. */
-static inline void copy_small(uint8_t *dst, const uint8_t *src, size_t n)
+static inline __attribute__((always_inline)) void copy_small(uint8_t *dst, const uint8_t *src, size_t n)
 {
-	if (!(((uintptr_t)dst | (uintptr_t)src | n) & 7)) {
+	if (__builtin_expect(!(((uintptr_t)dst | (uintptr_t)src | n) & 7), 1)) {
 		const uint64_t *s = (const uint64_t *)src, *end = (const uint64_t *)(src + n);
 		uint64_t *d = (uint64_t *)dst;
 
@@ -435,10 +435,11 @@ _Static_assert(RV_SYS_CHANNEL_CALL == 16, "arch/riscv/trap.S tests a7 against 16
 
 enum { FASTPATH_GENERAL, FASTPATH_FULL };
 
-static inline __attribute__((always_inline)) void *fp_span(const struct addr_space *as, uintptr_t va,
-							   size_t len, bool write, bool cached)
+/* Kernel pointer to user byte va, for reading or writing. */
+static inline __attribute__((always_inline)) void *fp_page(const struct addr_space *as, uintptr_t va,
+							   bool write, bool cached)
 {
-	return cached ? user_span_cached(as, va, len, write) : user_span(as, va, len, write);
+	return cached ? user_page_cached(as, va, write) : user_page(as, va, write ? PTE_R | PTE_W : PTE_R);
 }
 
 /* Does [va, va + len) lie within one page? */
@@ -447,16 +448,15 @@ static inline __attribute__((always_inline)) bool in_one_page(uintptr_t va, size
 	return (va & 4095) + len <= 4096;
 }
 
-/* Kernel pointer for reading [va, va + len) in the page of another user
- * address whose kernel pointer k is writable (so readable too), or a
- * lookup of its own when in another page. */
-static inline __attribute__((always_inline)) void *fp_span_near(const struct addr_space *as, uintptr_t va,
-								size_t len, uintptr_t near, uint8_t *k,
-								bool cached)
+/* Kernel pointer for reading user byte va: through k, the writable (so
+ * readable too) kernel pointer of user byte near, when va is in the same
+ * page; by a lookup of its own otherwise. */
+static inline __attribute__((always_inline)) void *fp_near(const struct addr_space *as, uintptr_t va,
+							   uintptr_t near, uint8_t *k, bool cached)
 {
-	if (!((va ^ near) >> 12) && k)
-		return in_one_page(va, len) ? k + (va - near) : NULL;
-	return fp_span(as, va, len, false, cached);
+	if (__builtin_expect(va >> 12 == near >> 12, 1))
+		return k + (va - near);
+	return fp_page(as, va, false, cached);
 }
 
 static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs, bool cached)
@@ -470,7 +470,7 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	struct rv_msg *rep;
 	const uint8_t *src;
 	uint8_t *rbytes = NULL;
-	uintptr_t ureq, urep, rb;
+	uintptr_t ureq, urep, rb, sb;
 	uint64_t deadline;
 	size_t n, cap, room = 0;
 
@@ -480,7 +480,9 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	e = end_of(he->obj);
 	ureq = regs->x[11];
 	urep = regs->x[12];
-	if (((ureq | urep) & 7) || e->count)
+	/* Both struct rv_msg aligned and each within a page, in one test. */
+	if ((((ureq | urep) & 7) | ((((ureq + sizeof(*req) - 1) ^ ureq) | ((urep + sizeof(*rep) - 1) ^ urep)) >> 12)) ||
+	    e->count)
 		return FASTPATH_GENERAL;
 	deadline = regs->x[13];
 	if (deadline != RV_DEADLINE_NEVER) {
@@ -494,9 +496,11 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	/* The caller's two struct rv_msg (often on one stack page), the
 	 * request's bytes and the first page of its reply buffer (often the
 	 * request's page too): one translation per page. */
-	rep = fp_span(&p->as, urep, sizeof(*rep), true, cached);
-	req = fp_span_near(&p->as, ureq, sizeof(*req), urep, (uint8_t *)rep, cached);
-	if (!req || !rep)
+	rep = fp_page(&p->as, urep, true, cached);
+	if (!rep)
+		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
+	req = fp_near(&p->as, ureq, urep, (uint8_t *)rep, cached);
+	if (!req)
 		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
 	if (req->num_handles)
 		return FASTPATH_GENERAL;
@@ -507,7 +511,7 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	cap = rep->num_bytes;
 	rb = (uintptr_t)rep->bytes;
 	if (cap) {
-		rbytes = fp_span(&p->as, rb, 1, true, cached);
+		rbytes = fp_page(&p->as, rb, true, cached);
 		if (!rbytes)
 			return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
 		room = cap;
@@ -516,7 +520,10 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	}
 	p->as.rx_bytes = rbytes;
 	p->as.rx_room = room;
-	src = fp_span_near(&p->as, (uintptr_t)req->bytes, n, rb, rbytes, cached);
+	sb = (uintptr_t)req->bytes;
+	if (!in_one_page(sb, n))
+		return FASTPATH_GENERAL;
+	src = rbytes ? fp_near(&p->as, sb, rb, rbytes, cached) : fp_page(&p->as, sb, false, cached);
 	if (!src)
 		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
 
@@ -527,7 +534,7 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	peer = e->other;
 	head = &peer->obj.waiters;
 	link = head->next;
-	if (link == head || link->next != head)
+	if (link != head->prev || link == head)
 		return FASTPATH_GENERAL;
 	r = container_of(link, struct waiter, link)->proc;
 	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || !r->as.rx_msg ||

@@ -270,20 +270,19 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 	pte = walk(as->root, va, false, 0);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
-	uintptr_t page = va & ~(uintptr_t)(PAGE_SIZE - 1);
+	uintptr_t vpn = va >> PAGE_SHIFT;
 	/* need may be 0 (vm_write_user_pages): cache only what the entry
 	 * allows. W without R is reserved (privileged spec 4.3.1). */
-	t->page_r = (*pte & PTE_R) ? page : 1;
-	t->page_w = (*pte & PTE_R) && (*pte & PTE_W) ? page : 1;
-	t->delta = (intptr_t)(pte_pa(*pte) - page);
+	t->vpn_r = (*pte & PTE_R) ? vpn : USER_TLB_NONE;
+	t->vpn_w = (*pte & PTE_R) && (*pte & PTE_W) ? vpn : USER_TLB_NONE;
+	t->delta = (intptr_t)(pte_pa(*pte) - (vpn << PAGE_SHIFT));
 	return (uint8_t *)(va + t->delta);
 }
 
 void user_tlb_flush(struct addr_space *as)
 {
-	/* 1 is no page address: every lookup misses. */
 	for (unsigned int i = 0; i < CONFIG_KERNEL_USER_TLB_ENTRIES; i++)
-		as->tlb[i].page_r = as->tlb[i].page_w = 1;
+		as->tlb[i].vpn_r = as->tlb[i].vpn_w = USER_TLB_NONE;
 	as->rx_msg = NULL;
 }
 

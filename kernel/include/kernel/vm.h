@@ -33,8 +33,8 @@ struct addr_space {
 	 * Cleared whenever a mapping of the space goes away (user_tlb_flush):
 	 * any change that removes or restricts a user mapping must call it. */
 	struct user_tlb_entry {
-		uintptr_t page_r; /* page if mapped readable, else 1 (no page) */
-		uintptr_t page_w; /* page if mapped readable and writable, else 1 */
+		uintptr_t vpn_r;  /* page number if mapped readable, else USER_TLB_NONE */
+		uintptr_t vpn_w;  /* page number if readable and writable, else USER_TLB_NONE */
 		intptr_t delta;   /* kernel address - user address, in this page */
 		uintptr_t unused; /* 32 bytes: the index is a shift */
 	} tlb[CONFIG_KERNEL_USER_TLB_ENTRIES];
@@ -88,6 +88,9 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need);
 _Static_assert((CONFIG_KERNEL_USER_TLB_ENTRIES & (CONFIG_KERNEL_USER_TLB_ENTRIES - 1)) == 0,
 	       "CONFIG_KERNEL_USER_TLB_ENTRIES must be a power of two");
 
+/* No page number: user addresses are below 2^39. */
+#define USER_TLB_NONE (~(uintptr_t)0)
+
 static inline __attribute__((always_inline)) const struct user_tlb_entry *
 user_tlb_slot(const struct addr_space *as, uintptr_t va)
 {
@@ -106,22 +109,22 @@ user_tlb_slot(const struct addr_space *as, uintptr_t va)
 static inline __attribute__((always_inline)) uint8_t *user_page_cached(const struct addr_space *as,
 								       uintptr_t va, bool write)
 {
+	uintptr_t vpn = va >> 12;
 	const struct user_tlb_entry *t = user_tlb_slot(as, va);
-	uintptr_t page = va & ~(uintptr_t)4095;
 
-	if ((write ? t->page_w : t->page_r) != page)
+	if ((write ? t->vpn_w : t->vpn_r) != vpn)
 		return 0;
 	return (uint8_t *)(va + t->delta);
 }
 
 static inline __attribute__((always_inline)) uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
 {
+	uintptr_t vpn = va >> 12;
 	const struct user_tlb_entry *t = user_tlb_slot(as, va);
-	uintptr_t page = va & ~(uintptr_t)4095;
 
-	if (need == PTE_R && t->page_r == page)
+	if (need == PTE_R && t->vpn_r == vpn)
 		return (uint8_t *)(va + t->delta);
-	if (need == (PTE_R | PTE_W) && t->page_w == page)
+	if (need == (PTE_R | PTE_W) && t->vpn_w == vpn)
 		return (uint8_t *)(va + t->delta);
 	return user_page_slow(as, va, need);
 }
