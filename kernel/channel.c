@@ -595,15 +595,16 @@ __attribute__((optimize("omit-frame-pointer"))) void channel_call_fastpath(struc
 static void channel_call_continue(void)
 {
 	struct proc *p = current;
-
 	struct user_regs *regs = p->regs;
 	struct handle_entry *he;
 	uint64_t deadline = regs->x[13];
 	long ret;
 
 	waiters_remove_all(p);
-	/* The call's arguments are still in its saved registers, and its
-	 * handle table has not changed (a blocked process cannot change it). */
+	/* The call's arguments are still in its saved registers (a0 handle,
+	 * a2 reply, a3 deadline). The handle is looked up again (it cannot
+	 * have changed while the process was blocked; if it had, the call
+	 * would fail as a call on a bad handle does). */
 	ret = handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
 			    RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
 	if (!ret)

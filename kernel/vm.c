@@ -275,6 +275,7 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 	 * allows. W without R is reserved (privileged spec 4.3.1). */
 	t->vpn_r = (*pte & PTE_R) ? vpn : USER_TLB_NONE;
 	t->vpn_w = (*pte & PTE_R) && (*pte & PTE_W) ? vpn : USER_TLB_NONE;
+	t->vpn = vpn;
 	t->delta = (intptr_t)(pte_pa(*pte) - (vpn << PAGE_SHIFT));
 	return (uint8_t *)(va + t->delta);
 }
@@ -282,7 +283,7 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 void user_tlb_flush(struct addr_space *as)
 {
 	for (unsigned int i = 0; i < CONFIG_KERNEL_USER_TLB_ENTRIES; i++)
-		as->tlb[i].vpn_r = as->tlb[i].vpn_w = USER_TLB_NONE;
+		as->tlb[i].vpn_r = as->tlb[i].vpn_w = as->tlb[i].vpn = USER_TLB_NONE;
 	as->rx_msg = NULL;
 }
 

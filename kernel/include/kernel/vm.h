@@ -36,7 +36,7 @@ struct addr_space {
 		uintptr_t vpn_r;  /* page number if mapped readable, else USER_TLB_NONE */
 		uintptr_t vpn_w;  /* page number if readable and writable, else USER_TLB_NONE */
 		intptr_t delta;   /* kernel address - user address, in this page */
-		uintptr_t unused; /* 32 bytes: the index is a shift */
+		uintptr_t vpn;    /* page number if mapped at all, else USER_TLB_NONE */
 	} tlb[CONFIG_KERNEL_USER_TLB_ENTRIES];
 	/* While the process is blocked reading a channel (kernel/channel.c):
 	 * its struct rv_msg and the first bytes of its buffer as kernel
@@ -125,6 +125,8 @@ static inline __attribute__((always_inline)) uint8_t *user_page(const struct add
 	if (need == PTE_R && t->vpn_r == vpn)
 		return (uint8_t *)(va + t->delta);
 	if (need == (PTE_R | PTE_W) && t->vpn_w == vpn)
+		return (uint8_t *)(va + t->delta);
+	if (need == 0 && t->vpn == vpn)
 		return (uint8_t *)(va + t->delta);
 	return user_page_slow(as, va, need);
 }
