@@ -12,6 +12,7 @@
  * the peer (peer closed).
  */
 #include <rvos/errno.h>
+#include <stddef.h>
 #include <kernel/channel.h>
 #include <kernel/handle.h>
 #include <kernel/mem.h>
@@ -179,32 +180,72 @@ static struct proc *blocked_reader(struct channel_end *e)
 }
 
 /*
+ * Where a reader about to block in a read (umsg: its struct rv_msg, m: what
+ * it holds) can take a message directly: its rv_msg and the first page of
+ * its buffer as kernel pointers (as.rx_*). Nothing recorded (rx_msg NULL)
+ * when the struct is misaligned, straddles a page or is not writable; no
+ * room when the buffer is not writable: messages then go through the
+ * queue, and the reader's general read reports what is wrong.
+ */
+static void rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
+{
+	struct addr_space *as = &p->as;
+	uintptr_t b = (uintptr_t)m->bytes;
+	uint32_t room = 4096 - (uint32_t)(b & 4095);
+
+	as->rx_msg = (umsg & 7) ? NULL : user_span(as, umsg, sizeof(struct rv_msg), true);
+	as->rx_bytes = m->num_bytes ? user_page(as, b, PTE_R | PTE_W) : NULL;
+	as->rx_room = !as->rx_bytes ? 0 : m->num_bytes < room ? m->num_bytes : room;
+}
+
+/* Copy a small message: words when both ends allow, bytes otherwise. */
+static inline __attribute__((always_inline)) void copy_small(uint8_t *dst, const uint8_t *src, size_t n)
+{
+	if (__builtin_expect(!(((uintptr_t)dst | (uintptr_t)src | n) & 7), 1)) {
+		const uint64_t *s = (const uint64_t *)src, *end = (const uint64_t *)(src + n);
+		uint64_t *d = (uint64_t *)dst;
+
+		while (s != end)
+			*d++ = *s++;
+	} else {
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
+	}
+}
+
+/* The reader's channel_read (or call) returns 0 with n bytes, no handles. */
+static inline void rx_complete(struct proc *r, uint32_t n)
+{
+	/* num_bytes and num_handles in one store (rx_msg is 8-aligned). */
+	_Static_assert(offsetof(struct rv_msg, num_handles) == offsetof(struct rv_msg, num_bytes) + 4,
+		       "rv_msg: num_bytes, then num_handles");
+	typedef uint64_t __attribute__((may_alias)) u64_alias;
+
+	*(u64_alias *)&r->as.rx_msg->num_bytes = n;
+	r->regs->x[10] = 0;
+}
+
+/*
  * Fast path: a small message without handles, to an end with an empty
  * queue and a process blocked reading it, goes straight from the writer's
  * buffer into the reader's, and the reader returns from its system call
  * without running any more kernel code (seL4's fastpath idea). Anything
- * unusual -- buffers that straddle a page, a reader buffer too small, a
- * pointer that no longer works -- falls back to the queue, whose slow path
+ * unusual -- a buffer that straddles a page, a reader buffer too small, a
+ * pointer that does not work -- falls back to the queue, whose slow path
  * reports the error to the reader.
  */
 static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m)
 {
 	struct proc *r = blocked_reader(peer);
-	struct rv_msg *rmsg;
 	const uint8_t *src;
-	uint8_t *dst;
 
-	if (!r || r->recv_msg.num_bytes < m->num_bytes)
+	if (!r || !r->as.rx_msg || m->num_bytes > r->as.rx_room)
 		return false;
 	src = user_span(&w->as, (uintptr_t)m->bytes, m->num_bytes, false);
-	dst = user_span(&r->as, (uintptr_t)r->recv_msg.bytes, m->num_bytes, true);
-	rmsg = user_span(&r->as, r->recv_umsg, sizeof(*rmsg), true);
-	if (!src || !dst || !rmsg || (r->recv_umsg & 7))
+	if (!src)
 		return false;
-	memcpy(dst, src, m->num_bytes);
-	rmsg->num_bytes = m->num_bytes;
-	rmsg->num_handles = 0;
-	r->regs->x[10] = 0; /* its channel_read returns 0 */
+	copy_small(r->as.rx_bytes, src, m->num_bytes);
+	rx_complete(r, m->num_bytes);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
 	waiters_remove_all(r);
 	sched_resume_in_user(r);
@@ -329,9 +370,8 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
 		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
+		rx_record(p, umsg, &m);
 		p->recv_end = &e->obj;
-		p->recv_umsg = umsg;
-		p->recv_msg = m;
 		err = kobject_block(deadline);
 		if (err)
 			return err;
@@ -368,116 +408,185 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 	return 0;
 }
 
-/* Copy a small message: words when both ends allow, bytes otherwise. */
-static inline void copy_small(uint8_t *dst, const uint8_t *src, uint32_t n)
-{
-	if (!(((uintptr_t)dst | (uintptr_t)src | n) & 7)) {
-		for (uint32_t i = 0; i < n; i += 8)
-			*(uint64_t *)(dst + i) = *(const uint64_t *)(src + i);
-	} else {
-		for (uint32_t i = 0; i < n; i++)
-			dst[i] = src[i];
-	}
-}
-
 /*
  * channel_call's fast path, the round trip of a small request and reply
  * between two processes that both sit in channel_call (a server uses it to
  * reply and wait for the next request, like seL4's ReplyRecv). Entered
  * from the trap vector for every channel_call, before the general system
- * call path. When the request has no handles, fits the buffer of a reader
- * already blocked on the peer end, both struct rv_msg are aligned, no
- * buffer straddles a page and nobody of higher priority than the reader is
- * ready, the bytes go straight from the caller's buffer into the reader's,
- * the caller blocks reading its own end (published for the reply's fast
- * path) with a continuation instead of kernel frames, and the reader
- * resumes in user mode: one address-space switch, no ready queue, no
- * context switch of kernel stacks. Otherwise it returns having changed
- * nothing, and the general path runs.
+ * call path. When the request has no handles, both struct rv_msg are
+ * aligned, and the peer end has a reader blocked in a read (its only
+ * waiter), whose recorded buffer (rx_record) takes the request, and
+ * nobody of higher priority than the reader is ready, the bytes go straight
+ * from the caller's buffer into the reader's, the caller blocks reading its
+ * own end (its buffers recorded for the reply's fast path) with a
+ * continuation instead of kernel frames, and the reader resumes in user
+ * mode: one address-space switch, no ready queue, no context switch of
+ * kernel stacks. Otherwise it returns having changed nothing, and the
+ * general path runs.
+ *
+ * Two copies of one body: channel_call_fastpath uses only cached
+ * translations and calls nothing but the final jump to user mode, so it
+ * needs no stack frame; on a translation miss or a deadline it hands over
+ * to fastpath_full, which walks page tables and arms timers.
  */
 static void __attribute__((noreturn)) channel_call_continue(void);
 
 _Static_assert(RV_SYS_CHANNEL_CALL == 16, "arch/riscv/trap.S tests a7 against 16");
 
-void channel_call_fastpath(struct user_regs *regs)
+enum { FASTPATH_GENERAL, FASTPATH_FULL };
+
+/* Kernel pointer to user byte va, for reading or writing. */
+static inline __attribute__((always_inline)) void *fp_page(const struct addr_space *as, uintptr_t va,
+							   bool write, bool cached)
+{
+	return cached ? user_page_cached(as, va, write) : user_page(as, va, write ? PTE_R | PTE_W : PTE_R);
+}
+
+/* Does [va, va + len) lie within one page? */
+static inline __attribute__((always_inline)) bool in_one_page(uintptr_t va, size_t len)
+{
+	return (va & 4095) + len <= 4096;
+}
+
+/* Kernel pointer for reading user byte va: through k, the writable (so
+ * readable too) kernel pointer of user byte near, when va is in the same
+ * page; by a lookup of its own otherwise. */
+static inline __attribute__((always_inline)) void *fp_near(const struct addr_space *as, uintptr_t va,
+							   uintptr_t near, uint8_t *k, bool cached)
+{
+	if (__builtin_expect(va >> 12 == near >> 12, 1))
+		return k + (va - near);
+	return fp_page(as, va, false, cached);
+}
+
+static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs, bool cached)
 {
 	struct proc *p = current, *r;
 	struct handle_entry *he;
 	struct channel_end *e, *peer;
+	struct list_node *head, *link;
+	struct waiter *w;
 	const struct rv_msg *req;
-	struct rv_msg *rep, *rmsg;
+	struct rv_msg *rep;
 	const uint8_t *src;
-	uint8_t *dst;
-	struct waiter *rw;
-	uintptr_t ureq = regs->x[11], urep = regs->x[12];
+	uint8_t *rbytes = NULL;
+	uintptr_t ureq, urep, rb, sb;
 	uint64_t deadline;
+	size_t n, cap, room = 0;
 
 	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
 			  RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
-		return;
+		return FASTPATH_GENERAL;
 	e = end_of(he->obj);
-	peer = e->other;
-	if (!peer->open || peer->count || e->count || ((ureq | urep) & 7))
-		return;
-	/* The reader: the only waiter of the peer end, blocked in a read. */
-	rw = container_of(peer->obj.waiters.next, struct waiter, link);
-	if (&rw->link == &peer->obj.waiters || rw->link.next != &peer->obj.waiters)
-		return;
-	r = rw->proc;
-	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || r->waiter_count != 1 ||
-	    (r->recv_umsg & 7) || !sched_handoff_allowed(r))
-		return;
-	req = user_span(&p->as, ureq, sizeof(*req), false);
-	rep = user_span(&p->as, urep, sizeof(*rep), true);
-	if (!req || !rep || req->num_handles || req->num_bytes > r->recv_msg.num_bytes)
-		return;
+	ureq = regs->x[11];
+	urep = regs->x[12];
+	/* Both struct rv_msg aligned and each within a page, in one test. */
+	if ((((ureq | urep) & 7) | ((((ureq + sizeof(*req) - 1) ^ ureq) | ((urep + sizeof(*rep) - 1) ^ urep)) >> 12)) ||
+	    e->count)
+		return FASTPATH_GENERAL;
 	deadline = regs->x[13];
 	if (deadline != RV_DEADLINE_NEVER) {
+		if (cached)
+			return FASTPATH_FULL;
 		/* A call that must not wait takes the general path. */
 		deadline = timer_ns_to_ticks(deadline);
 		if (deadline <= timer_now())
-			return;
-	} else {
-		deadline = UINT64_MAX;
+			return FASTPATH_GENERAL;
 	}
-	src = user_span(&p->as, (uintptr_t)req->bytes, req->num_bytes, false);
-	dst = user_span(&r->as, (uintptr_t)r->recv_msg.bytes, req->num_bytes, true);
-	rmsg = user_span(&r->as, r->recv_umsg, sizeof(*rmsg), true);
-	if (!src || !dst || !rmsg)
-		return;
+	/* The caller's two struct rv_msg (often on one stack page), the
+	 * request's bytes and the first page of its reply buffer (often the
+	 * request's page too): one translation per page. */
+	rep = fp_page(&p->as, urep, true, cached);
+	if (!rep)
+		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
+	req = fp_near(&p->as, ureq, urep, (uint8_t *)rep, cached);
+	if (!req)
+		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
+	if (req->num_handles)
+		return FASTPATH_GENERAL;
+	/* The caller's receive record for the reply (rx_record, inline) is
+	 * written as it is found: it means nothing while the caller runs. */
+	p->as.rx_msg = rep;
+	n = req->num_bytes;
+	cap = rep->num_bytes;
+	rb = (uintptr_t)rep->bytes;
+	if (cap) {
+		rbytes = fp_page(&p->as, rb, true, cached);
+		if (!rbytes)
+			return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
+		room = cap;
+		if (!in_one_page(rb, cap))
+			room = 4096 - (rb & 4095);
+	}
+	p->as.rx_bytes = rbytes;
+	p->as.rx_room = room;
+	sb = (uintptr_t)req->bytes;
+	if (!in_one_page(sb, n))
+		return FASTPATH_GENERAL;
+	src = rbytes ? fp_near(&p->as, sb, rb, rbytes, cached) : fp_page(&p->as, sb, false, cached);
+	if (!src)
+		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
 
-	/* Taken: nothing can fail from here on. */
+	/* The reader: the only waiter of the peer end, blocked reading it with
+	 * its buffers recorded. (Then the peer end is open -- the reader holds
+	 * it -- and its queue is empty: a queued message would have woken the
+	 * reader, and waking clears recv_end.) */
+	peer = e->other;
+	head = &peer->obj.waiters;
+	link = head->next;
+	if (link != head->prev || link == head)
+		return FASTPATH_GENERAL;
+	r = container_of(link, struct waiter, link)->proc;
+	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || !r->as.rx_msg ||
+	    n > r->as.rx_room || !sched_handoff_allowed(r))
+		return FASTPATH_GENERAL;
+
+	/* Taken: nothing can fail from here on. (The trap vector has saved
+	 * the caller's sepc past the ecall already.) */
 	syscall_count++;
-	regs->sepc += 4; /* past the ecall */
-	copy_small(dst, src, req->num_bytes);
-	rmsg->num_bytes = req->num_bytes;
-	rmsg->num_handles = 0;
-	r->regs->x[10] = 0; /* the reader's read (or call) returns 0 */
-	list_remove(&rw->link);
+	copy_small(r->as.rx_bytes, src, n);
+	rx_complete(r, n);
+	/* The reader off the peer end's list (its only waiter) and off the
+	 * sleep list (if it had a deadline). */
+	list_init(head);
+	list_init(link);
 	r->waiter_count = 0;
 	r->recv_end = NULL;
 	if (list_node_is_linked(&r->sched_link))
-		list_remove(&r->sched_link); /* it had a deadline */
+		list_remove(&r->sched_link);
 
-	/* The caller blocks reading its end, published for the reply's fast
-	 * path; anything else that wakes it runs channel_call_continue. */
-	rw = &p->waiters[0];
-	rw->proc = p;
-	rw->obj = &e->obj;
-	rw->signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
-	list_append(&e->obj.waiters, &rw->link);
+	/* The caller blocks reading its end, recorded for the reply's fast
+	 * path; anything else that wakes it runs channel_call_continue, which
+	 * finds the call's arguments in its saved registers. */
+	w = &p->waiters[0];
+	w->proc = p;
+	w->obj = &e->obj;
+	w->signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
+	list_append(&e->obj.waiters, &w->link);
 	p->waiter_count = 1;
 	p->recv_end = &e->obj;
-	p->recv_umsg = urep;
-	p->recv_msg = *rep;
-	p->call_end = &e->obj;
-	p->call_deadline = deadline;
 	p->state = PROC_BLOCKED;
 	p->block = BLOCK_OBJECT;
-	if (deadline != UINT64_MAX)
-		sched_add_sleeper(p, deadline);
 	sched_set_continuation(p, channel_call_continue);
-	sched_handoff(r);
+	if (!cached) {
+		if (deadline != RV_DEADLINE_NEVER)
+			sched_add_sleeper(p, deadline);
+		sched_handoff(r);
+	}
+	sched_handoff_inline(p, r);
+}
+
+static void __attribute__((noinline)) fastpath_full(struct user_regs *regs)
+{
+	fastpath(regs, false);
+}
+
+/* No frame: it calls nothing but fastpath_full and arch_user_return
+ * (jumps), and no backtrace is ever taken from it. */
+__attribute__((optimize("omit-frame-pointer"))) void channel_call_fastpath(struct user_regs *regs)
+{
+	if (fastpath(regs, true) == FASTPATH_FULL)
+		fastpath_full(regs);
 }
 
 /* A caller blocked by the fast path, woken by something other than a fast
@@ -486,9 +595,22 @@ void channel_call_fastpath(struct user_regs *regs)
 static void channel_call_continue(void)
 {
 	struct proc *p = current;
+	struct user_regs *regs = p->regs;
+	struct handle_entry *he;
+	uint64_t deadline = regs->x[13];
+	long ret;
 
 	waiters_remove_all(p);
-	p->regs->x[10] = (uint64_t)channel_read(p, p->call_end, p->recv_umsg, 0, p->call_deadline);
+	/* The call's arguments are still in its saved registers (a0 handle,
+	 * a2 reply, a3 deadline). The handle is looked up again (it cannot
+	 * have changed while the process was blocked; if it had, the call
+	 * would fail as a call on a bad handle does). */
+	ret = handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
+			    RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
+	if (!ret)
+		ret = channel_read(p, he->obj, regs->x[12], 0,
+				   deadline == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(deadline));
+	regs->x[10] = (uint64_t)ret;
 	if (sched_need_resched)
 		sched_yield();
 	arch_user_return(current->regs);

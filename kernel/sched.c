@@ -182,21 +182,13 @@ void sched_resume_in_user(struct proc *p)
 void sched_handoff(struct proc *next)
 {
 	struct proc *prev = current;
-	uint64_t now = timer_now();
 
 	/* Both processes of an IPC round trip share the slice like one. The
 	 * timer is re-armed only when prev went to sleep with a deadline
 	 * (it is on the sleep list), which may be nearer than the armed one. */
 	if (list_node_is_linked(&prev->sched_link))
 		arm_next_event();
-	prev->cpu_ticks += now - prev->ran_since;
-	next->ran_since = now;
-	next->state = PROC_RUNNING;
-	next->block = BLOCK_NONE;
-	current = next;
-	sched_context_switches++;
-	as_activate(&next->as);
-	arch_user_return(next->regs);
+	sched_handoff_inline(prev, next);
 }
 
 void schedule(void)

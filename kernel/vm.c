@@ -138,6 +138,7 @@ int as_create(struct addr_space *as, uint16_t asid)
 			as->root[i] = kernel_root[i];
 	}
 	as->asid = have_asids ? asid : 0;
+	as->satp = satp_make((uintptr_t)as->root, as->asid);
 	as->user_pages = 0;
 	user_tlb_flush(as);
 	return 0;
@@ -269,16 +270,21 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 	pte = walk(as->root, va, false, 0);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
-	t->page = va & ~(uintptr_t)(PAGE_SIZE - 1);
-	t->kpage = (uint8_t *)pte_pa(*pte);
-	t->flags = *pte;
-	return t->kpage + (va & (PAGE_SIZE - 1));
+	uintptr_t vpn = va >> PAGE_SHIFT;
+	/* need may be 0 (vm_write_user_pages): cache only what the entry
+	 * allows. W without R is reserved (privileged spec 4.3.1). */
+	t->vpn_r = (*pte & PTE_R) ? vpn : USER_TLB_NONE;
+	t->vpn_w = (*pte & PTE_R) && (*pte & PTE_W) ? vpn : USER_TLB_NONE;
+	t->vpn = vpn;
+	t->delta = (intptr_t)(pte_pa(*pte) - (vpn << PAGE_SHIFT));
+	return (uint8_t *)(va + t->delta);
 }
 
 void user_tlb_flush(struct addr_space *as)
 {
 	for (unsigned int i = 0; i < CONFIG_KERNEL_USER_TLB_ENTRIES; i++)
-		as->tlb[i].page = 0;
+		as->tlb[i].vpn_r = as->tlb[i].vpn_w = as->tlb[i].vpn = USER_TLB_NONE;
+	as->rx_msg = NULL;
 }
 
 bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write)

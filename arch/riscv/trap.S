@@ -97,23 +97,29 @@ from_user:
 	sd	x31, UREG(31)(sp)
 	csrrw	t0, sscratch, zero	/* user sp; sscratch = 0: now in the kernel */
 	sd	t0, UREG(2)(sp)
-	csrr	t0, sepc
-	sd	t0, USER_REGS_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, USER_REGS_SSTATUS(sp)
+	/* sstatus is not saved: U-mode cannot change it, so the value the
+	 * process started with (proc.c) stays right for its returns. */
 	/* The kernel stack grows down from just below the save area. gp and tp
 	 * are unused by the kernel; s0 = 0 ends backtraces here. */
 	mv	s0, zero
+	csrr	t0, sepc
 	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL) tries the IPC
 	 * fast path first; it returns only when the general path must run. */
 	li	t1, TRAP_SYS_CHANNEL_CALL
 	bne	a7, t1, 3f
-	csrr	t0, scause
-	li	t1, TRAP_ECALL_FROM_U
-	bne	t0, t1, 3f
+	csrr	t1, scause
+	li	t2, TRAP_ECALL_FROM_U
+	bne	t1, t2, 3f
+	/* The fast path, when taken, returns past the ecall: sepc + 4 is saved
+	 * for it. When it returns, the general path steps past the ecall itself. */
+	addi	t0, t0, 4
+	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	channel_call_fastpath
-3:	mv	a0, sp
+	ld	t0, USER_REGS_SEPC(sp)
+	addi	t0, t0, -4
+3:	sd	t0, USER_REGS_SEPC(sp)
+	mv	a0, sp
 	call	user_trap
 	/* user_trap returns to U-mode through arch_user_return. */
 2:	wfi
@@ -122,11 +128,16 @@ from_user:
 /* arch_user_return(struct user_regs *regs): back to U-mode. */
 	.globl arch_user_return
 arch_user_return:
+	ld	t0, USER_REGS_SSTATUS(a0)
+	csrw	sstatus, t0
+/* The same when sstatus is already right for a return to U-mode: inside a
+ * system call, which the kernel entered from U-mode and in which it did not
+ * change sstatus (the IPC hand-off, kernel/proc.h). */
+	.globl arch_user_return_in_syscall
+arch_user_return_in_syscall:
 	mv	sp, a0
 	ld	t0, USER_REGS_SEPC(sp)
 	csrw	sepc, t0
-	ld	t0, USER_REGS_SSTATUS(sp)
-	csrw	sstatus, t0
 	csrw	sscratch, sp
 	ld	x1, UREG(1)(sp)
 	ld	x3, UREG(3)(sp)

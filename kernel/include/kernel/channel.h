@@ -23,8 +23,9 @@ long channel_read(struct proc *p, struct kobject *end, uintptr_t umsg, uint32_t 
 		  uint64_t deadline);
 
 /* channel_call's fast path, from the trap vector (arch/riscv/trap.S) with
- * the caller's saved registers: does not return when taken; returns having
- * changed nothing when the general path must run. */
+ * the caller's saved registers, sepc already past the ecall: does not
+ * return when taken; returns having changed nothing when the general path
+ * must run. */
 struct user_regs;
 void channel_call_fastpath(struct user_regs *regs);
 

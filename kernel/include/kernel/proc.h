@@ -61,21 +61,18 @@ struct proc {
 	struct rv_exit_info exit;    /* PROC_ZOMBIE: how it ended */
 	uint64_t cpu_ticks;          /* time run, in timer ticks */
 	uint64_t ran_since;          /* tick it was last switched in */
+	/* (Before the big tables: the IPC fast path reaches these with
+	 * 12-bit offsets.) */
+	unsigned int waiter_count;   /* waiters[] in use */
+	/* Blocked in channel_read (or the read half of channel_call) on
+	 * recv_end, its only waiter; its buffers as kernel pointers are in
+	 * as.rx_* (kernel/channel.c, direct delivery). recv_end NULL: not
+	 * receiving (waiters_remove_all clears it). */
+	struct kobject *recv_end;
 	struct handle_table handles;
 	struct waiter waiters[CONFIG_MAX_WAIT_ITEMS];
-	unsigned int waiter_count;
 	struct shm_mapping mappings[CONFIG_MAX_MMAP_REGIONS];
 	unsigned int channels_created; /* against CONFIG_MAX_CHANNELS_PER_PROC */
-	/* Blocked in channel_read (or the read half of channel_call): where
-	 * a writer may deliver a small message straight into its buffers
-	 * (kernel/channel.c, direct delivery). recv_end NULL: not receiving. */
-	struct kobject *recv_end;
-	uintptr_t recv_umsg;     /* its struct rv_msg */
-	struct rv_msg recv_msg;  /* a copy of it: buffers and capacities */
-	/* Blocked in the fast path of channel_call: the end and deadline its
-	 * continuation reads with when woken some other way than a reply. */
-	struct kobject *call_end;
-	uint64_t call_deadline;
 	struct process_object *pobj;   /* set when started by process_spawn */
 	uintptr_t heap_end;            /* mem_grow: the heap is [RV_HEAP_BASE, heap_end) */
 };
@@ -115,12 +112,35 @@ static inline bool sched_handoff_allowed(const struct proc *next)
 {
 	extern uint64_t sched_ready_bitmap;
 
-	return !(sched_ready_bitmap & ((1ULL << next->priority) - 1));
+	return !sched_ready_bitmap || !(sched_ready_bitmap & ((1ULL << next->priority) - 1));
 }
 /* The current process has blocked itself with a continuation: next, blocked
  * until now, resumes in user mode at once, without the ready queues (the
  * IPC fast path). The running slice goes on. */
 void sched_handoff(struct proc *next) __attribute__((noreturn));
+/* The same when the current process is on no scheduler list (blocked
+ * without a deadline), inline for the IPC fast path. Both run inside the
+ * system call of prev, so sstatus is already right for U-mode. */
+void arch_user_return_in_syscall(struct user_regs *regs) __attribute__((noreturn));
+static inline __attribute__((always_inline, noreturn)) void sched_handoff_inline(struct proc *prev,
+										struct proc *next)
+{
+	extern uint64_t sched_context_switches;
+	uint64_t now;
+
+	__asm__ volatile("rdtime %0" : "=r"(now));
+	prev->cpu_ticks += now - prev->ran_since;
+	next->ran_since = now;
+	next->state = PROC_RUNNING;
+	next->block = BLOCK_NONE;
+	current = next;
+	sched_context_switches++;
+	as_activate(&next->as);
+	/* A jump, not a call: the caller needs no frame for a return address. */
+	register struct user_regs *regs __asm__("a0") = next->regs;
+	__asm__ volatile("tail arch_user_return_in_syscall" : : "r"(regs) : "memory");
+	__builtin_unreachable();
+}
 /* When p next runs, start it afresh in cont (on an empty kernel stack),
  * abandoning the kernel frames it blocked in. cont must not return. */
 static inline void sched_set_continuation(struct proc *p, void (*cont)(void))

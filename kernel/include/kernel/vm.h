@@ -20,20 +20,32 @@
 #define VM_WRITE PTE_W
 #define VM_EXEC PTE_X
 
+struct rv_msg;
+
 struct addr_space {
 	pte_t *root;       /* root page table (physical = kernel address) */
+	uint64_t satp;     /* satp value that makes this space current */
 	uint16_t asid;     /* 0 when the hart has no ASIDs */
 	size_t user_pages; /* frames mapped and owned by this space */
 	/* The user pages the kernel translated last, direct-mapped by page
 	 * number: system calls touch the same few pages (stack, message
 	 * buffers) again and again, and a table walk costs ten times a hit.
-	 * Cleared whenever a mapping of the space goes away. */
+	 * Cleared whenever a mapping of the space goes away (user_tlb_flush):
+	 * any change that removes or restricts a user mapping must call it. */
 	struct user_tlb_entry {
-		uintptr_t page; /* 0: empty */
-		uint8_t *kpage;
-		pte_t flags;
-		uintptr_t unused; /* 32 bytes: the index is a shift */
+		uintptr_t vpn_r;  /* page number if mapped readable, else USER_TLB_NONE */
+		uintptr_t vpn_w;  /* page number if readable and writable, else USER_TLB_NONE */
+		intptr_t delta;   /* kernel address - user address, in this page */
+		uintptr_t vpn;    /* page number if mapped at all, else USER_TLB_NONE */
 	} tlb[CONFIG_KERNEL_USER_TLB_ENTRIES];
+	/* While the process is blocked reading a channel (kernel/channel.c):
+	 * its struct rv_msg and the first bytes of its buffer as kernel
+	 * pointers, so that a writer delivers into them without translating
+	 * anything. Translations like tlb[], dropped with them: rx_msg NULL
+	 * means none. */
+	struct rv_msg *rx_msg; /* writable, 8-aligned, within one page */
+	uint8_t *rx_bytes;     /* the buffer, writable for rx_room bytes */
+	size_t rx_room;        /* min(capacity, bytes to the end of its page) */
 };
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */
@@ -59,7 +71,7 @@ void as_unmap(struct addr_space *as, uintptr_t va, size_t pages);
 /* Make as the current address space of this hart. */
 static inline void as_activate(const struct addr_space *as)
 {
-	csr_write(satp, satp_make((uintptr_t)as->root, as->asid));
+	csr_write(satp, as->satp);
 	/* Without ASIDs the old space's entries must go; with them, the
 	 * ASID tags keep spaces apart (privileged spec 4.2.1). */
 	if (!as->asid)
@@ -76,23 +88,46 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need);
 _Static_assert((CONFIG_KERNEL_USER_TLB_ENTRIES & (CONFIG_KERNEL_USER_TLB_ENTRIES - 1)) == 0,
 	       "CONFIG_KERNEL_USER_TLB_ENTRIES must be a power of two");
 
+/* No page number: user addresses are below 2^39. */
+#define USER_TLB_NONE (~(uintptr_t)0)
+
 static inline __attribute__((always_inline)) const struct user_tlb_entry *
 user_tlb_slot(const struct addr_space *as, uintptr_t va)
 {
-	uintptr_t vpn = va >> 12;
+	/* Page number bits 0.. and 22..: the stack (top of user space), the
+	 * program's data, the heap and shared memory then land in different
+	 * slots even when their low page-number bits agree. The shifts keep
+	 * the index scaled by the entry size (32 bytes). */
+	_Static_assert(sizeof(struct user_tlb_entry) == 32, "user_tlb_entry: 32 bytes");
+	uintptr_t off = ((va >> 7) ^ (va >> 29)) & ((CONFIG_KERNEL_USER_TLB_ENTRIES - 1) << 5);
 
-	/* Fold the high bits in: the stack (top of user space), the program's
-	 * data, the heap and shared memory then land in different slots even
-	 * when their low page-number bits agree. */
-	return &as->tlb[(vpn ^ (vpn >> 22)) & (CONFIG_KERNEL_USER_TLB_ENTRIES - 1)];
+	return (const struct user_tlb_entry *)((const char *)as->tlb + off);
+}
+
+/* Kernel pointer to user byte va from the cache, or NULL when the cache
+ * does not know its page mapped for the access (a miss, not a fault). */
+static inline __attribute__((always_inline)) uint8_t *user_page_cached(const struct addr_space *as,
+								       uintptr_t va, bool write)
+{
+	uintptr_t vpn = va >> 12;
+	const struct user_tlb_entry *t = user_tlb_slot(as, va);
+
+	if ((write ? t->vpn_w : t->vpn_r) != vpn)
+		return 0;
+	return (uint8_t *)(va + t->delta);
 }
 
 static inline __attribute__((always_inline)) uint8_t *user_page(const struct addr_space *as, uintptr_t va, pte_t need)
 {
+	uintptr_t vpn = va >> 12;
 	const struct user_tlb_entry *t = user_tlb_slot(as, va);
 
-	if (t->page == (va & ~(uintptr_t)4095) && (t->flags & need) == need)
-		return t->kpage + (va & 4095);
+	if (need == PTE_R && t->vpn_r == vpn)
+		return (uint8_t *)(va + t->delta);
+	if (need == (PTE_R | PTE_W) && t->vpn_w == vpn)
+		return (uint8_t *)(va + t->delta);
+	if (need == 0 && t->vpn == vpn)
+		return (uint8_t *)(va + t->delta);
 	return user_page_slow(as, va, need);
 }
 
@@ -104,6 +139,13 @@ static inline __attribute__((always_inline)) void *user_span(const struct addr_s
 	if ((va & 4095) + (len ? len : 1) > 4096)
 		return 0;
 	return user_page(as, va, write ? PTE_R | PTE_W : PTE_R);
+}
+/* The same from the cache only: NULL on a miss too. */
+static inline __attribute__((always_inline)) void *user_span_cached(const struct addr_space *as, uintptr_t va, size_t len, bool write)
+{
+	if ((va & 4095) + (len ? len : 1) > 4096)
+		return 0;
+	return user_page_cached(as, va, write);
 }
 /* Is [va, va + len) mapped for user access (and writable, if write)? */
 bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write);
