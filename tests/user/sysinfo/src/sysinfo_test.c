@@ -8,6 +8,8 @@
  * The same program is also started as a helper, by its first argument:
  *   idle    sleeps until killed (rv_spawn: a child of this test)
  *   spin    runs without end at the lowest priority (rv_spawn)
+ *   waiter  starts a nap child and waits for it (rv_spawn)
+ *   nap     sleeps a second and exits
  *   echo    answers every message on its handle 1 with the same bytes,
  *           by channel_call, until the channel closes (loader)
  *   client  queries sysinfo many times alongside the others and reports on
@@ -114,6 +116,25 @@ static int idle_main(void)
 	for (;;)
 		rv_sleep_ns(MS(1000));
 	return 0; /* not reached: killed */
+}
+
+static int nap_main(void)
+{
+	rv_sleep_ns(MS(1000));
+	return 0;
+}
+
+static int waiter_main(void)
+{
+	const char *const argv[] = {"nap", NULL};
+	struct rv_exit_info info;
+	long pid = rv_spawn(SELF_NAME, argv, IDLE_PRIORITY);
+
+	if (pid <= 0)
+		return 2;
+	if (rv_wait((int)pid, &info) != pid || info.reason != RV_EXIT_NORMAL || info.code)
+		return 3;
+	return 0;
 }
 
 static int spin_main(void)
@@ -451,12 +472,38 @@ static void cpu_and_pages(rv_handle_t h)
 		n = procs_direct(plist);
 		CHECK("gone once waited for", !find_pid(plist, n, (int)spin));
 	}
+	/* A child in wait() for its own child. */
+	{
+		const char *const argv[] = {"waiter", NULL};
+		long waiter = rv_spawn(SELF_NAME, argv, IDLE_PRIORITY);
+		const struct rv_proc_info *nap = NULL;
+
+		CHECK("spawn waiter", waiter > 0);
+		/* It starts the nap and waits; the nap sleeps a second. */
+		for (uint64_t until = in_ms(800); rv_clock_ns() < until;) {
+			rv_sleep_ns(MS(10));
+			n = procs_direct(plist);
+			p = find_pid(plist, n, (int)waiter);
+			nap = NULL;
+			for (int i = 0; i < n; i++)
+				if (plist[i].parent_pid == (int)waiter)
+					nap = &plist[i];
+			if (p && p->state == RV_PROC_WAIT_CHILD && nap &&
+			    nap->state == RV_PROC_SLEEPING)
+				break;
+		}
+		CHECK("the waiter waits for a child", p && p->state == RV_PROC_WAIT_CHILD);
+		CHECK("its child naps", nap && nap->state == RV_PROC_SLEEPING &&
+					      !strcmp(nap->name, SELF_NAME));
+		CHECK_EQ("the waiter ends", rv_wait((int)waiter, &info), waiter);
+		CHECK_EQ("when its child has", info.code, 0);
+	}
 	/* Everyone's time adds up to no more than the time since boot. */
 	n = sysinfo_procs(h, plist, CONFIG_MAX_PROCS);
 	for (int i = 0; i < n; i++)
 		sum += plist[i].cpu_ns;
 	CHECK("CPU times add up to less than the uptime", sum <= rv_clock_ns());
-	printf("si: CPU time grows while running, not while asleep; pages and shared pages counted; ready and zombie states\n");
+	printf("si: CPU time grows while running, not while asleep; pages and shared pages counted; ready, wait-child and zombie states\n");
 }
 
 /* ---- 4. handles ---- */
@@ -677,7 +724,18 @@ static void paging(rv_handle_t h)
 		idle[i] = (int)rv_spawn(SELF_NAME, argv, IDLE_PRIORITY);
 		CHECK("spawn idle", idle[i] > 0);
 	}
-	rv_sleep_ns(MS(20)); /* they all get to their sleep */
+	/* Let them all get to their sleep (a hundred take a while). */
+	for (uint64_t until = in_ms(10000); rv_clock_ns() < until;) {
+		int asleep = 0;
+
+		nd = procs_direct(plist2);
+		for (int i = 0; i < nd; i++)
+			asleep += plist2[i].parent_pid == self_pid &&
+				  plist2[i].state == RV_PROC_SLEEPING;
+		if (asleep == IDLE_CHILDREN)
+			break;
+		rv_sleep_ns(MS(10));
+	}
 	nd = procs_direct(plist2);
 	/* Pages as the server packs them. */
 	start = 0;
@@ -986,6 +1044,10 @@ int main(int argc, char **argv)
 		return idle_main();
 	if (argc > 1 && !strcmp(argv[1], "spin"))
 		return spin_main();
+	if (argc > 1 && !strcmp(argv[1], "waiter"))
+		return waiter_main();
+	if (argc > 1 && !strcmp(argv[1], "nap"))
+		return nap_main();
 	if (argc > 1 && !strcmp(argv[1], "echo"))
 		return echo_main();
 	if (argc > 1 && !strcmp(argv[1], "client"))
