@@ -41,6 +41,8 @@ struct channel_end {
 	unsigned int head;  /* oldest queued message */
 	unsigned int count;
 	unsigned int ends_queued; /* channel ends carried by the queued messages */
+	uint64_t sent;       /* messages written through this end (channel_list) */
+	uint64_t sent_bytes; /* and their bytes */
 	struct message queue[CONFIG_CHANNEL_QUEUE_DEPTH];
 };
 
@@ -116,10 +118,19 @@ int channel_create(struct proc *creator, struct kobject **end0, struct kobject *
 		e->head = 0;
 		e->count = 0;
 		e->ends_queued = 0;
+		e->sent = 0;
+		e->sent_bytes = 0;
 	}
 	*end0 = &c->ends[0].obj;
 	*end1 = &c->ends[1].obj;
 	return 0;
+}
+
+/* A message went out through e (channel_list's counters). */
+static inline void count_sent(struct channel_end *e, uint32_t bytes)
+{
+	e->sent++;
+	e->sent_bytes += bytes;
 }
 
 static struct message *queue_slot(struct channel_end *e, unsigned int i)
@@ -329,6 +340,7 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 			return -RV_ELOOP;
 	}
 
+	count_sent(e, m.num_bytes); /* it goes, one way or the other */
 	if (!m.num_handles && !peer->count && deliver_direct(p, peer, &m))
 		return 0;
 
@@ -546,6 +558,7 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	syscall_count++;
 	copy_small(r->as.rx_bytes, src, n);
 	rx_complete(r, n);
+	count_sent(e, n);
 	/* The reader off the peer end's list (its only waiter) and off the
 	 * sleep list (if it had a deadline). */
 	list_init(head);
@@ -614,4 +627,27 @@ static void channel_call_continue(void)
 	if (sched_need_resched)
 		sched_yield();
 	arch_user_return(current->regs);
+}
+
+bool channel_info(unsigned int slot, struct rv_channel_info *out)
+{
+	struct channel *c = &channels[slot];
+
+	if (!c->in_use)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->id = slot;
+	out->creator_pid = c->creator_pid;
+	for (unsigned int i = 0; i < 2; i++) {
+		struct channel_end *e = &c->ends[i];
+		struct rv_channel_end_info *ei = &out->end[i];
+
+		ei->flags = e->open ? RV_CHANNEL_END_OPEN : 0;
+		ei->queued = e->count;
+		for (unsigned int k = 0; k < e->count; k++)
+			ei->queued_bytes += queue_slot(e, k)->num_bytes;
+		ei->sent = e->sent;
+		ei->sent_bytes = e->sent_bytes;
+	}
+	return true;
 }

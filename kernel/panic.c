@@ -46,14 +46,16 @@ static void print_frame(int depth, uintptr_t pc)
 		printk("  #%-2d 0x%016lx ??\n", depth, pc);
 }
 
-/* A frame pointer worth following: 16-byte aligned and inside the kernel
- * image (which holds every kernel stack), so a corrupt chain ends the walk
- * instead of faulting inside the panic. */
+/* A frame pointer worth following: 16-byte aligned and on a stack -- the
+ * boot stack, in the kernel image past its code, or a kernel stack -- so a
+ * corrupt chain ends the walk instead of faulting inside the panic. Never in
+ * the code: a return address that happens to be 16-byte aligned is not a
+ * frame pointer (the leaf test in panic_finish relies on telling them apart). */
 static bool frame_is_plausible(uintptr_t fp)
 {
 	if (fp & 15)
 		return false;
-	return (fp - 16 >= (uintptr_t)_kernel_start && fp <= (uintptr_t)_kernel_end) ||
+	return (fp - 16 >= (uintptr_t)_text_end && fp <= (uintptr_t)_kernel_end) ||
 	       (vm_is_kernel_stack(fp - 16) && vm_is_kernel_stack(fp - 1));
 }
 
