@@ -252,7 +252,8 @@ HARNESS_CONFIG_KEYS = {
     "expect_panic": "true or false",
     "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
     "input": "list of {after: REGEX, send: TEXT}: type TEXT at the console once a line "
-             "matches REGEX, in order (like a user at the keyboard)",
+             "(or the partial line at the end of the output, e.g. a prompt) matches REGEX, "
+             "in order (like a user at the keyboard)",
 }
 
 
@@ -637,21 +638,48 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
 
         steps = list(input_steps)
 
+        def send_if_match(text, fired):
+            """Type the next step's text if text matches its `after`; returns
+            the text a step fired on (each text fires at most one step)."""
+            if steps and text != fired and steps[0][0].search(text):
+                _, send = steps.pop(0)
+                try:
+                    p.stdin.write(send.encode())
+                    p.stdin.flush()
+                except OSError:
+                    pass
+                return text
+            return fired
+
         def reader():
-            for raw in iter(p.stdout.readline, b""):
-                log.write(raw)
+            # Chunks, not lines: a prompt has no newline, yet a step may wait
+            # for it. A step fires on a whole line or on the partial line at
+            # the end of the output; the same text fires at most one step.
+            fd = p.stdout.fileno()
+            partial = b""
+            fired = None
+            while True:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    break
+                log.write(data)
                 log.flush()
-                line = clean_line(raw)
-                res.lines.append(line)
-                if steps and steps[0][0].search(line):
-                    _, text = steps.pop(0)
-                    try:
-                        p.stdin.write(text.encode())
-                        p.stdin.flush()
-                    except OSError:
-                        pass
-                if watch_panic and not panic_at and PANIC_RE.search(line):
-                    panic_at.append(time.monotonic())
+                partial += data
+                *whole, partial = partial.split(b"\n")
+                for raw in whole:
+                    line = clean_line(raw)
+                    res.lines.append(line)
+                    send_if_match(line, fired)
+                    fired = None
+                    if watch_panic and not panic_at and PANIC_RE.search(line):
+                        panic_at.append(time.monotonic())
+                if partial:
+                    fired = send_if_match(clean_line(partial), fired)
+            if partial:
+                res.lines.append(clean_line(partial))
             p.stdout.close()
 
         t = threading.Thread(target=reader, daemon=True)
