@@ -253,7 +253,7 @@ HARNESS_CONFIG_KEYS = {
     "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
     "input": "list of {after: REGEX, send: TEXT}: type TEXT at the console once a line "
              "(or the partial line at the end of the output, e.g. a prompt) matches REGEX, "
-             "in order (like a user at the keyboard)",
+             "in order (like a user at the keyboard); \\g<1> in TEXT is what REGEX's group 1 matched",
 }
 
 
@@ -641,8 +641,11 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
         def send_if_match(text, fired):
             """Type the next step's text if text matches its `after`; returns
             the text a step fired on (each text fires at most one step)."""
-            if steps and text != fired and steps[0][0].search(text):
+            m = steps[0][0].search(text) if steps and text != fired else None
+            if m:
                 _, send = steps.pop(0)
+                if m.re.groups:
+                    send = m.expand(send)   # \1 or \g<1>: what the group matched
                 try:
                     p.stdin.write(send.encode())
                     p.stdin.flush()
