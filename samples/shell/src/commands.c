@@ -305,7 +305,7 @@ static int cmd_jobs(int argc, char **argv)
 	for (int i = 0; i < CONFIG_SHELL_MAX_JOBS; i++) {
 		if (!jobs[i].used)
 			continue;
-		printf("[%d] %d %s\n", jobs[i].num, jobs[i].pid, jobs[i].name);
+		printf("[%d] %d %s running\n", jobs[i].num, jobs[i].pid, jobs[i].name);
 		n++;
 	}
 	if (!n)
