@@ -40,6 +40,8 @@ struct channel_end {
 	unsigned int head;  /* oldest queued message */
 	unsigned int count;
 	unsigned int ends_queued; /* channel ends carried by the queued messages */
+	uint64_t sent;       /* messages written through this end (channel_list) */
+	uint64_t sent_bytes; /* and their bytes */
 	struct message queue[CONFIG_CHANNEL_QUEUE_DEPTH];
 };
 
@@ -115,10 +117,19 @@ int channel_create(struct proc *creator, struct kobject **end0, struct kobject *
 		e->head = 0;
 		e->count = 0;
 		e->ends_queued = 0;
+		e->sent = 0;
+		e->sent_bytes = 0;
 	}
 	*end0 = &c->ends[0].obj;
 	*end1 = &c->ends[1].obj;
 	return 0;
+}
+
+/* A message went out through e (channel_list's counters). */
+static inline void count_sent(struct channel_end *e, uint32_t bytes)
+{
+	e->sent++;
+	e->sent_bytes += bytes;
 }
 
 static struct message *queue_slot(struct channel_end *e, unsigned int i)
@@ -288,6 +299,7 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 			return -RV_ELOOP;
 	}
 
+	count_sent(e, m.num_bytes); /* it goes, one way or the other */
 	if (!m.num_handles && !peer->count && deliver_direct(p, peer, &m))
 		return 0;
 
@@ -448,6 +460,7 @@ void channel_call_fastpath(struct user_regs *regs)
 
 	/* Taken: nothing can fail from here on. */
 	syscall_count++;
+	count_sent(e, req->num_bytes);
 	regs->sepc += 4; /* past the ecall */
 	copy_small(dst, src, req->num_bytes);
 	rmsg->num_bytes = req->num_bytes;
@@ -492,4 +505,27 @@ static void channel_call_continue(void)
 	if (sched_need_resched)
 		sched_yield();
 	arch_user_return(current->regs);
+}
+
+bool channel_info(unsigned int slot, struct rv_channel_info *out)
+{
+	struct channel *c = &channels[slot];
+
+	if (!c->in_use)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->id = slot;
+	out->creator_pid = c->creator_pid;
+	for (unsigned int i = 0; i < 2; i++) {
+		struct channel_end *e = &c->ends[i];
+		struct rv_channel_end_info *ei = &out->end[i];
+
+		ei->flags = e->open ? RV_CHANNEL_END_OPEN : 0;
+		ei->queued = e->count;
+		for (unsigned int k = 0; k < e->count; k++)
+			ei->queued_bytes += queue_slot(e, k)->num_bytes;
+		ei->sent = e->sent;
+		ei->sent_bytes = e->sent_bytes;
+	}
+	return true;
 }

@@ -12,6 +12,7 @@
 #include <kernel/proc.h>
 #include <kernel/shm.h>
 #include <kernel/string.h>
+#include <kernel/timer.h>
 #include <kernel/util.h>
 
 /* sstatus bits for a process entering U-mode: SPP = 0 (return to U),
@@ -56,6 +57,53 @@ unsigned int proc_count(void)
 unsigned int process_object_count(void)
 {
 	return process_objects_in_use;
+}
+
+static uint32_t info_state(const struct proc *p)
+{
+	switch (p->state) {
+	case PROC_READY:
+		return RV_PROC_READY;
+	case PROC_RUNNING:
+		return RV_PROC_RUNNING;
+	case PROC_ZOMBIE:
+		return RV_PROC_ZOMBIE;
+	default:
+		break;
+	}
+	switch (p->block) {
+	case BLOCK_SLEEP:
+		return RV_PROC_SLEEPING;
+	case BLOCK_WAIT_CHILD:
+		return RV_PROC_WAIT_CHILD;
+	default:
+		/* channel_read and both paths of channel_call publish the end
+		 * they read (recv_end); wait_many and a blocked write do not. */
+		return p->recv_end ? RV_PROC_RECEIVING : RV_PROC_WAITING;
+	}
+}
+
+bool proc_info(unsigned int slot, struct rv_proc_info *out)
+{
+	const struct proc *p = &procs[slot];
+	uint64_t ticks = p->cpu_ticks;
+
+	if (p->state == PROC_FREE)
+		return false;
+	memset(out, 0, sizeof(*out));
+	out->slot = slot;
+	out->pid = p->pid;
+	out->parent_pid = p->creator_pid;
+	out->state = info_state(p);
+	out->priority = p->priority;
+	out->handles = p->handles.used;
+	if (p == current && p->state == PROC_RUNNING)
+		ticks += timer_now() - p->ran_since; /* the slice it is in */
+	out->cpu_ns = timer_ticks_to_ns(ticks);
+	out->user_pages = (uint32_t)p->as.user_pages;
+	out->shm_pages = (uint32_t)shm_mapped_pages(p);
+	k_strlcpy(out->name, p->name, sizeof(out->name));
+	return true;
 }
 
 struct process_object *process_object_alloc(void)
@@ -291,6 +339,7 @@ int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int
 	k_strlcpy(p->name, name, sizeof(p->name));
 	p->priority = priority;
 	p->parent = parent;
+	p->creator_pid = current ? current->pid : 0;
 	if (parent)
 		parent->live_children++;
 	if (!first_proc)

@@ -206,8 +206,13 @@ void schedule(void)
 
 	next = pick_next();
 
-	if (!next)
+	if (!next) {
+		/* Time spent idle is nobody's CPU time: charge prev up to now,
+		 * and count again from when something is ready. */
+		prev->cpu_ticks += timer_now() - prev->ran_since;
 		next = idle_until_ready();
+		prev->ran_since = timer_now();
+	}
 	switch_to(prev, next, &prev->ctx);
 }
 

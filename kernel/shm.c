@@ -136,3 +136,14 @@ void shm_unmap_all(struct proc *p)
 			unmap_slot(p, &p->mappings[i]);
 	}
 }
+
+size_t shm_mapped_pages(const struct proc *p)
+{
+	size_t pages = 0;
+
+	for (unsigned int i = 0; i < CONFIG_MAX_MMAP_REGIONS; i++) {
+		if (p->mappings[i].region)
+			pages += p->mappings[i].region->pages;
+	}
+	return pages;
+}

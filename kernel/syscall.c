@@ -10,8 +10,10 @@
 #include <rvos/errno.h>
 #include <rvos/memory_map.h>
 #include <rvos/syscall.h>
+#include <kernel/channel.h>
 #include <kernel/device.h>
 #include <kernel/frame.h>
+#include <kernel/irq.h>
 #include <kernel/ipc_syscalls.h>
 #include <kernel/object.h>
 #include <kernel/printk.h>
@@ -237,10 +239,61 @@ static long sys_kstats(const uint64_t a[6])
 	k.shm_regions_used = shm_region_count();
 	k.shm_mappings_used = shm_mapping_count();
 	k.process_objects_used = process_object_count();
+	k.irqs = irq_count();
 	k.boot_instret = boot_instret;
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
+}
+
+/*
+ * proc_list and channel_list: information calls, like kstats, that need no
+ * capability. They reveal no kernel or user addresses and no handles:
+ * pids, names, states, counts. verify: 1 <= max <= limit, start <= limit
+ * (start == limit is the end: 0 records), and room for max records.
+ */
+static long list_verify(const uint64_t a[6], uint64_t limit, size_t record)
+{
+	if (a[1] == 0 || a[1] > limit || a[2] > limit)
+		return -RV_EINVAL;
+	if (!user_access_ok(&current->as, a[0], a[1] * record, true))
+		return -RV_EFAULT;
+	return 0;
+}
+
+static long sys_proc_list(const uint64_t a[6])
+{
+	struct rv_proc_info rec;
+	uint64_t n = 0;
+	long err = list_verify(a, CONFIG_MAX_PROCS, sizeof(rec));
+
+	if (err)
+		return err;
+	/* impl: the range is writable, so no copy fails */
+	for (unsigned int slot = (unsigned int)a[2]; slot < CONFIG_MAX_PROCS && n < a[1]; slot++) {
+		if (!proc_info(slot, &rec))
+			continue;
+		copy_to_user(&current->as, a[0] + n * sizeof(rec), &rec, sizeof(rec));
+		n++;
+	}
+	return (long)n;
+}
+
+static long sys_channel_list(const uint64_t a[6])
+{
+	struct rv_channel_info rec;
+	uint64_t n = 0;
+	long err = list_verify(a, CONFIG_MAX_CHANNELS, sizeof(rec));
+
+	if (err)
+		return err;
+	for (unsigned int slot = (unsigned int)a[2]; slot < CONFIG_MAX_CHANNELS && n < a[1]; slot++) {
+		if (!channel_info(slot, &rec))
+			continue;
+		copy_to_user(&current->as, a[0] + n * sizeof(rec), &rec, sizeof(rec));
+		n++;
+	}
+	return (long)n;
 }
 
 static const syscall_fn syscall_table[RV_SYS_COUNT] = {
@@ -270,6 +323,8 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_PROCESS_EXIT_INFO] = sys_process_exit_info,
 	[RV_SYS_DEBUG_READ] = sys_debug_read,
 	[RV_SYS_MEM_GROW] = sys_mem_grow,
+	[RV_SYS_PROC_LIST] = sys_proc_list,
+	[RV_SYS_CHANNEL_LIST] = sys_channel_list,
 	[RV_SYS_DEVICE_INFO] = sys_device_info,
 	[RV_SYS_DEVICE_MAP] = sys_device_map,
 	[RV_SYS_DEVICE_IRQ_ACK] = sys_device_irq_ack,

@@ -72,6 +72,16 @@ enum rv_syscall {
 	/* mem_grow(size) -> address of size more bytes of zeroed heap (RW),
 	 * right after the previous ones; size a multiple of 4096 */
 	RV_SYS_MEM_GROW = 25,
+	/* System information (doc/syscalls.md): no capability needed; they
+	 * reveal no addresses and no handles. */
+	/* proc_list(struct rv_proc_info *out, uint32_t max, uint32_t start)
+	 * -> records written: the live processes in slots start.. (1 <= max
+	 * <= CONFIG_MAX_PROCS, start <= CONFIG_MAX_PROCS) */
+	RV_SYS_PROC_LIST = 26,
+	/* channel_list(struct rv_channel_info *out, uint32_t max, uint32_t start)
+	 * -> records written: the channels in pool slots start.. (1 <= max <=
+	 * CONFIG_MAX_CHANNELS, start <= CONFIG_MAX_CHANNELS) */
+	RV_SYS_CHANNEL_LIST = 27,
 	/* Device capabilities (doc/devices.md). */
 	/* device_info(h, struct rv_device_info *out) -> 0 */
 	RV_SYS_DEVICE_INFO = 28,
@@ -123,7 +133,55 @@ struct rv_kstats {
 	uint64_t shm_regions_used;
 	uint64_t shm_mappings_used;
 	uint64_t process_objects_used; /* process objects (handles may outlive the process) */
+	uint64_t irqs;            /* external interrupts handled since boot */
 	uint64_t boot_instret; /* rdinstret at the kernel's first instruction (boot benchmarks) */
+};
+
+/* ---- proc_list ---- */
+
+#define RV_PROC_NAME_MAX 32 /* bytes of rv_proc_info.name, NUL included */
+
+/* What a process is doing. */
+enum rv_proc_state {
+	RV_PROC_READY = 1,      /* waiting for the hart */
+	RV_PROC_RUNNING = 2,    /* on the hart (the caller) */
+	RV_PROC_SLEEPING = 3,   /* in sleep() */
+	RV_PROC_WAIT_CHILD = 4, /* in wait() */
+	RV_PROC_RECEIVING = 5,  /* in channel_read, or the read half of channel_call */
+	RV_PROC_WAITING = 6,    /* for other signals: wait_many, a full channel's write */
+	RV_PROC_ZOMBIE = 7,     /* ended; its parent has not waited for it yet */
+};
+
+struct rv_proc_info {
+	uint32_t slot;       /* its process-table slot: the next start is slot + 1 */
+	int32_t pid;
+	int32_t parent_pid;  /* who started it (spawn or process_spawn); 0: nobody */
+	uint32_t state;      /* enum rv_proc_state */
+	uint32_t priority;   /* 0 = highest */
+	uint32_t handles;    /* handles in its table */
+	uint64_t cpu_ns;     /* time it has run */
+	uint32_t user_pages; /* pages of its own mapped: program, stack, heap */
+	uint32_t shm_pages;  /* shared-memory pages it has mapped */
+	char name[RV_PROC_NAME_MAX]; /* program name, NUL-terminated (cut if longer) */
+};
+
+/* ---- channel_list ---- */
+
+#define RV_CHANNEL_END_OPEN 0x1u /* rv_channel_end_info.flags: the end is open */
+
+struct rv_channel_end_info {
+	uint32_t flags;        /* RV_CHANNEL_END_OPEN */
+	uint32_t queued;       /* messages waiting to be read at this end */
+	uint32_t queued_bytes; /* their bytes */
+	uint32_t reserved;     /* 0 */
+	uint64_t sent;         /* messages written through this end since the channel was made */
+	uint64_t sent_bytes;   /* their bytes */
+};
+
+struct rv_channel_info {
+	uint32_t id;          /* its slot in the channel pool: the next start is id + 1 */
+	int32_t creator_pid;  /* the process that created it (it may have ended) */
+	struct rv_channel_end_info end[2]; /* channel_create's out[0] and out[1] */
 };
 
 #endif /* RVOS_SYSCALL_H */

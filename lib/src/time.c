@@ -13,10 +13,11 @@
  * time() count from boot, so the "date" is 1970-01-01 plus the uptime. It
  * is still a clock that only moves forward, at the right rate.
  *
- * Nor does the kernel count CPU time per process: the CPU-time clocks
- * (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID) and clock() give the
- * time since the process started, which includes the time other processes
- * ran. Differences of them still time a piece of code on an idle system.
+ * The CPU-time clocks (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID)
+ * and clock() give the time since the process started, which includes the
+ * time other processes ran (the kernel's own count of a process's CPU time
+ * is in proc_list's records; these clocks do not use it yet). Differences
+ * of them still time a piece of code on an idle system.
  *
  * Nothing interrupts a sleep (there are no signals), so nanosleep never
  * fails with EINTR and never writes *rem.

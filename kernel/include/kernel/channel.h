@@ -22,6 +22,11 @@ long channel_write(struct proc *p, struct kobject *end, rv_handle_t self, uintpt
 long channel_read(struct proc *p, struct kobject *end, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline);
 
+/* channel_list: the record of the channel in pool slot `slot` (<
+ * CONFIG_MAX_CHANNELS); false when the slot is free. */
+struct rv_channel_info;
+bool channel_info(unsigned int slot, struct rv_channel_info *out);
+
 /* channel_call's fast path, from the trap vector (arch/riscv/trap.S) with
  * the caller's saved registers: does not return when taken; returns having
  * changed nothing when the general path must run. */

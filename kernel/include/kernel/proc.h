@@ -54,6 +54,7 @@ struct proc {
 	struct user_regs *regs;      /* at the top of the kernel stack */
 	struct addr_space as;
 	struct proc *parent;         /* NULL for the first process and orphans */
+	int creator_pid;             /* who started it (spawn or process_spawn), 0: the kernel */
 	unsigned int live_children;  /* children not yet waited for */
 	struct list_node sched_link; /* ready queue or sleep list */
 	uint64_t wake_at;            /* BLOCK_SLEEP: deadline in timer ticks */
@@ -105,6 +106,9 @@ int process_object_pid(struct kobject *obj);
 int proc_program_next(size_t *offset, const char **name, size_t *name_len);
 int proc_wait(int pid, struct rv_exit_info *info);
 unsigned int proc_count(void);
+/* proc_list: the record of the process in slot `slot` (< CONFIG_MAX_PROCS);
+ * false when the slot is free. */
+bool proc_info(unsigned int slot, struct rv_proc_info *out);
 
 /* Scheduler (kernel/sched.c). */
 void sched_init(void);

@@ -3,6 +3,7 @@
 #define KERNEL_SHM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <kernel/object.h>
 
@@ -14,5 +15,7 @@ long shm_create(uint64_t size, struct kobject **out);
 long shm_map(struct proc *p, struct kobject *obj, bool writable);
 long shm_unmap(struct proc *p, uintptr_t va);
 void shm_unmap_all(struct proc *p);
+/* Pages of shared memory p has mapped (proc_list). */
+size_t shm_mapped_pages(const struct proc *p);
 
 #endif /* KERNEL_SHM_H */

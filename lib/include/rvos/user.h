@@ -109,6 +109,21 @@ static inline long rv_kstats(struct rv_kstats *out)
 	return rv_syscall(RV_SYS_KSTATS, (long)out, 0, 0, 0, 0, 0);
 }
 
+/* Up to max records of live processes, from process-table slot start on;
+ * the number written (0: none left). Page on with start = the last
+ * record's slot + 1. No capability needed. */
+static inline long rv_proc_list(struct rv_proc_info *out, uint32_t max, uint32_t start)
+{
+	return rv_syscall(RV_SYS_PROC_LIST, (long)out, (long)max, (long)start, 0, 0, 0);
+}
+
+/* The same for channels, from pool slot start on (page on with the last
+ * record's id + 1). */
+static inline long rv_channel_list(struct rv_channel_info *out, uint32_t max, uint32_t start)
+{
+	return rv_syscall(RV_SYS_CHANNEL_LIST, (long)out, (long)max, (long)start, 0, 0, 0);
+}
+
 /* Capability IPC: see doc/ipc.md. */
 static inline long rv_handle_close(rv_handle_t h)
 {
