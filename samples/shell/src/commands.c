@@ -10,6 +10,7 @@
 #include <string.h>
 #include <rvos/mathsvc.h>
 #include <rvos/service.h>
+#include <rvos/sysinfosvc.h>
 #include <rvos/user.h>
 #include <rvos/wire.h>
 
@@ -257,13 +258,107 @@ static int cmd_echo(int argc, char **argv)
 	return 0;
 }
 
+/* ---- services: one connection each, made again when the server restarts ---- */
+
+struct svc_conn {
+	const char *name;
+	rv_handle_t h;
+	bool lost; /* the server ended: it is being restarted */
+};
+
+static struct svc_conn math_svc = {MATH_SERVICE_NAME, RV_HANDLE_INVALID, false};
+static struct svc_conn sysinfo_svc = {SYSINFO_SERVICE_NAME, RV_HANDLE_INVALID, false};
+
+/* A channel to the service, or a negative error (-RV_ENOENT: not running).
+ * After the server ended (c->lost), wait for init to restart it. */
+static int svc_get(struct svc_conn *c, rv_handle_t *h)
+{
+	if (c->h == RV_HANDLE_INVALID) {
+		uint64_t deadline = c->lost ? rv_clock_ns() + CONFIG_SHELL_RECONNECT_MS * NS_PER_MS : 0;
+		int ret = rv_connect_wait(c->name, &c->h, deadline);
+
+		c->lost = false;
+
+		if (ret < 0) {
+			c->h = RV_HANDLE_INVALID;
+			return ret;
+		}
+	}
+	*h = c->h;
+	return 0;
+}
+
+/* A call failed with ret: forget a closed connection; true if the call is
+ * worth one more try (the server ended; init restarts it). */
+static bool svc_retry(struct svc_conn *c, int ret)
+{
+	if (ret != -RV_EPEERCLOSED)
+		return false;
+	rv_handle_close(c->h);
+	c->h = RV_HANDLE_INVALID;
+	c->lost = true;
+	return true;
+}
+
+static void svc_error(const char *cmd, const char *name, int ret)
+{
+	if (ret == -RV_ENOENT)
+		printf("%s: the %s service is not running\n", cmd, name);
+	else
+		printf("%s: %s service: %s\n", cmd, name, rv_strerror(ret));
+}
+
+#define PS_PAGE 8 /* records asked of sysinfo at a time */
+
+/* One page of processes from slot start on: how many, and *next. */
+static int ps_page(uint32_t start, struct rv_proc_info *p, uint32_t *next)
+{
+	rv_handle_t h;
+	int ret;
+
+	for (int attempt = 0;; attempt++) {
+		ret = svc_get(&sysinfo_svc, &h);
+		if (ret == 0)
+			ret = sysinfo_procs_page(h, start, p, PS_PAGE, next);
+		if (ret >= 0 || attempt || !svc_retry(&sysinfo_svc, ret))
+			return ret;
+	}
+}
+
 static int cmd_ps(int argc, char **argv)
 {
+	struct rv_proc_info p[PS_PAGE];
+	uint32_t start = 0, next = 0;
+	int n;
+
 	if (argc != 1) {
 		usage(command_find("ps"));
 		return -1;
 	}
-	printf("ps: not available yet\n");
+	printf("  PID  PPID STATE  PRI   CPU ms  MEM KiB  HANDLES  NAME\n");
+	do {
+		n = ps_page(start, p, &next);
+		if (n < 0) {
+			svc_error("ps", SYSINFO_SERVICE_NAME, n);
+			return n;
+		}
+		for (int i = 0; i < n; i++) {
+			const char *mark = "";
+
+			for (int k = 0; k < CONFIG_SHELL_MAX_JOBS; k++)
+				if (jobs[k].used && jobs[k].pid == p[i].pid)
+					mark = " &";
+			if (p[i].pid == rv_getpid())
+				mark = " (this shell)";
+			printf("%5d %5d %-6s %3u %8llu %8llu %8u  %s%s\n", (int)p[i].pid,
+			       (int)p[i].parent_pid, sysinfo_state_name(p[i].state),
+			       (unsigned int)p[i].priority,
+			       (unsigned long long)(p[i].cpu_ns / NS_PER_MS),
+			       (unsigned long long)(p[i].user_pages + p[i].shm_pages) * 4,
+			       (unsigned int)p[i].handles, p[i].name, mark);
+		}
+		start = next;
+	} while (next != SYSINFO_END);
 	return 0;
 }
 
@@ -274,23 +369,30 @@ static unsigned long long kib(uint64_t frames)
 
 static int cmd_mem(int argc, char **argv)
 {
-	struct rv_kstats k;
-	long ret;
+	struct sysinfo_memory m;
+	rv_handle_t h;
+	int ret;
 
 	if (argc != 1) {
 		usage(command_find("mem"));
 		return -1;
 	}
-	ret = rv_kstats(&k);
-	if (ret < 0) {
-		printf("mem: %s\n", rv_strerror((int)ret));
-		return -1;
+	for (int attempt = 0;; attempt++) {
+		ret = svc_get(&sysinfo_svc, &h);
+		if (ret == 0)
+			ret = sysinfo_memory(h, &m);
+		if (ret >= 0 || attempt || !svc_retry(&sysinfo_svc, ret))
+			break;
 	}
-	printf("memory: %llu KiB, %llu KiB free\n", kib(k.frames_total), kib(k.frames_free));
+	if (ret < 0) {
+		svc_error("mem", SYSINFO_SERVICE_NAME, ret);
+		return ret;
+	}
+	printf("memory: %llu KiB, %llu KiB free, %llu KiB used\n", kib(m.frames_total),
+	       kib(m.frames_free), kib(m.frames_total - m.frames_free));
 	printf("  user pages %llu KiB, page tables %llu KiB, kernel stacks %llu KiB, "
 	       "kernel pools %llu KiB\n",
-	       kib(k.frames_user), kib(k.frames_page_tables), kib(k.frames_kernel_stacks),
-	       kib(k.frames_kernel_pools));
+	       kib(m.user), kib(m.page_tables), kib(m.kernel_stacks), kib(m.kernel_pools));
 	return 0;
 }
 
@@ -388,34 +490,25 @@ static int cmd_run(int argc, char **argv)
 
 /* ---- math ---- */
 
-static rv_handle_t math_con = RV_HANDLE_INVALID;
-
 static int math_call(uint32_t op, int64_t a, int64_t b, int64_t *res)
 {
 	uint8_t buf[WIRE_HEADER_SIZE + 2 * WIRE_I64_SIZE], rbuf[CONFIG_MSG_MAX_BYTES];
-	rv_handle_t rhs[CONFIG_MSG_MAX_HANDLES + 1];
+	rv_handle_t rhs[CONFIG_MSG_MAX_HANDLES + 1], h;
 	struct wire_writer w;
 	struct wire_reader r;
 	struct rv_msg reply;
-	int ret = 0;
+	int ret;
 
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (math_con == RV_HANDLE_INVALID) {
-			ret = rv_connect(MATH_SERVICE_NAME, &math_con);
-			if (ret < 0) {
-				math_con = RV_HANDLE_INVALID;
-				return ret;
-			}
-		}
+	for (int attempt = 0;; attempt++) {
+		ret = svc_get(&math_svc, &h);
+		if (ret < 0)
+			return ret;
 		wire_init_request(&w, buf, sizeof(buf), NULL, 0, op);
 		wire_put_i64(&w, a);
 		wire_put_i64(&w, b);
-		ret = rv_service_call(math_con, &w, &r, op, rbuf, rhs, &reply);
-		if (ret != -RV_EPEERCLOSED)
+		ret = rv_service_call(h, &w, &r, op, rbuf, rhs, &reply);
+		if (ret >= 0 || attempt || !svc_retry(&math_svc, ret))
 			break;
-		/* The server was restarted: a new connection, once. */
-		rv_handle_close(math_con);
-		math_con = RV_HANDLE_INVALID;
 	}
 	if (ret < 0)
 		return ret;
@@ -450,10 +543,8 @@ static int cmd_math(int argc, char **argv)
 		printf("math: division by zero\n");
 	else if (ret == -RV_ERANGE)
 		printf("math: the result does not fit in 64 bits\n");
-	else if (ret == -RV_ENOENT)
-		printf("math: the math service is not running\n");
 	else
-		printf("math: %s\n", rv_strerror(ret));
+		svc_error("math", MATH_SERVICE_NAME, ret);
 	return ret;
 }
 

@@ -142,7 +142,7 @@ static void input_reconnect(void)
 	rv_handle_close(in_con);
 	in_con = RV_HANDLE_INVALID;
 	read_pending = false;
-	if (input_connect(rv_clock_ns() + MS(CONFIG_USER_STDIO_RECONNECT_MS)) < 0)
+	if (input_connect(rv_clock_ns() + MS(CONFIG_SHELL_RECONNECT_MS)) < 0)
 		printf("shell: no console service any more; reading the debug console\n");
 }
 
