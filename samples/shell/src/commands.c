@@ -263,21 +263,19 @@ static int cmd_echo(int argc, char **argv)
 struct svc_conn {
 	const char *name;
 	rv_handle_t h;
-	bool lost; /* the server ended: it is being restarted */
 };
 
-static struct svc_conn math_svc = {MATH_SERVICE_NAME, RV_HANDLE_INVALID, false};
-static struct svc_conn sysinfo_svc = {SYSINFO_SERVICE_NAME, RV_HANDLE_INVALID, false};
+static struct svc_conn math_svc = {MATH_SERVICE_NAME, RV_HANDLE_INVALID};
+static struct svc_conn sysinfo_svc = {SYSINFO_SERVICE_NAME, RV_HANDLE_INVALID};
 
 /* A channel to the service, or a negative error (-RV_ENOENT: not running).
- * After the server ended (c->lost), wait for init to restart it. */
+ * A service that is not registered may be restarting (init restarts a
+ * service that ended, whoever killed it): wait a little for it. */
 static int svc_get(struct svc_conn *c, rv_handle_t *h)
 {
 	if (c->h == RV_HANDLE_INVALID) {
-		uint64_t deadline = c->lost ? rv_clock_ns() + CONFIG_SHELL_RECONNECT_MS * NS_PER_MS : 0;
-		int ret = rv_connect_wait(c->name, &c->h, deadline);
-
-		c->lost = false;
+		int ret = rv_connect_wait(c->name, &c->h,
+					  rv_clock_ns() + CONFIG_SHELL_RECONNECT_MS * NS_PER_MS);
 
 		if (ret < 0) {
 			c->h = RV_HANDLE_INVALID;
@@ -296,7 +294,6 @@ static bool svc_retry(struct svc_conn *c, int ret)
 		return false;
 	rv_handle_close(c->h);
 	c->h = RV_HANDLE_INVALID;
-	c->lost = true;
 	return true;
 }
 

@@ -332,6 +332,8 @@ static enum event wait_event(bool want_input, rv_handle_t fg, uint8_t *c)
 			input_reconnect();
 	}
 	if (in_con == RV_HANDLE_INVALID && fg != RV_HANDLE_INVALID && ev == EV_NONE) {
+		/* Only Ctrl-C matters now; the rest typed meanwhile is dropped
+		 * (the program polls the same kernel buffer for its stdin). */
 		poll_debug_console();
 		while (typed_pos < typed_len) {
 			if (typed[typed_pos++] == CTRL_C) {
