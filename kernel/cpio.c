@@ -123,8 +123,7 @@ int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entr
 	return 1;
 }
 
-/* Drop leading "/" and "./" components. */
-static const char *skip_root(const char *s)
+const char *cpio_skip_root(const char *s)
 {
 	for (;;) {
 		if (s[0] == '/')
@@ -145,10 +144,10 @@ int cpio_find(const void *archive, size_t size, const char *name, const void **d
 
 	if (!archive || !name || !data || !len)
 		return -RV_EINVAL;
-	name = skip_root(name);
+	name = cpio_skip_root(name);
 	while ((r = cpio_next(archive, size, &offset, &e)) == 1) {
 		if ((e.mode & CPIO_MODE_TYPE) == CPIO_MODE_REG &&
-		    k_streq(skip_root(e.name), name)) {
+		    k_streq(cpio_skip_root(e.name), name)) {
 			*data = e.data;
 			*len = e.size;
 			return 0;

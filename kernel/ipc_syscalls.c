@@ -56,6 +56,8 @@ long sys_handle_info(const uint64_t a[6])
 		return err;
 	info.type = e->obj->type;
 	info.rights = e->rights;
+	info.pid = e->obj->type == RV_OBJ_PROCESS ? process_object_pid(e->obj) : 0;
+	info.pad = 0;
 	return copy_to_user(&current->as, a[1], &info, sizeof(info));
 }
 

@@ -26,6 +26,7 @@ struct process_object {
 	struct kobject obj;
 	bool in_use;
 	struct proc *proc; /* NULL once it has ended */
+	int pid;           /* the process's, kept after it ends (handle_info) */
 	struct rv_exit_info exit;
 };
 
@@ -113,6 +114,7 @@ struct process_object *process_object_alloc(void)
 			continue;
 		po->in_use = true;
 		po->proc = NULL;
+		po->pid = 0;
 		kobject_init(&po->obj, RV_OBJ_PROCESS);
 		process_objects_in_use++;
 		return po;
@@ -124,7 +126,13 @@ struct process_object *process_object_alloc(void)
 void process_object_attach(struct process_object *po, struct proc *p)
 {
 	po->proc = p;
+	po->pid = p->pid;
 	p->pobj = po;
+}
+
+int process_object_pid(struct kobject *obj)
+{
+	return container_of(obj, struct process_object, obj)->pid;
 }
 
 struct kobject *process_object_kobj(struct process_object *po)
@@ -162,6 +170,26 @@ void process_object_release(struct kobject *obj)
 		po->proc->pobj = NULL;
 	po->in_use = false;
 	process_objects_in_use--;
+}
+
+int proc_program_next(size_t *offset, const char **name, size_t *name_len)
+{
+	struct cpio_entry e;
+	int r;
+
+	while ((r = cpio_next(initrd, initrd_size, offset, &e)) == 1) {
+		const char *n = cpio_skip_root(e.name);
+		size_t len = k_strlen(n);
+
+		/* Programs are the regular files spawn can name. */
+		if ((e.mode & CPIO_MODE_TYPE) == CPIO_MODE_REG && len > 0 &&
+		    len < CONFIG_PROC_NAME_MAX) {
+			*name = n;
+			*name_len = len;
+			return 1;
+		}
+	}
+	return r;
 }
 
 struct proc *proc_by_pid(int pid)

@@ -19,6 +19,7 @@
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
+#include <kernel/syscall.h>
 #include <kernel/timer.h>
 #include <kernel/util.h>
 
@@ -126,6 +127,30 @@ static long sys_spawn(const uint64_t a[6])
 	return syscall_spawn_checked(a, current);
 }
 
+static long sys_program_list(const uint64_t a[6])
+{
+	uint64_t first = a[0];
+	uintptr_t buf = a[1];
+	size_t len = a[2], n = 0, offset = 0, name_len;
+	uint64_t index = 0;
+	const char *name;
+	int r;
+
+	/* verify: the whole buffer, before anything is written */
+	if (!user_access_ok(&current->as, buf, len, true))
+		return -RV_EFAULT;
+	/* impl: whole names only */
+	while ((r = proc_program_next(&offset, &name, &name_len)) == 1) {
+		if (index++ < first)
+			continue;
+		if (name_len + 1 > len - n)
+			return n ? (long)n : -RV_ENOSPC;
+		copy_to_user(&current->as, buf + n, name, name_len + 1);
+		n += name_len + 1;
+	}
+	return r < 0 ? r : (long)n;
+}
+
 static long sys_wait(const uint64_t a[6])
 {
 	struct rv_exit_info info;
@@ -215,6 +240,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.shm_mappings_used = shm_mapping_count();
 	k.process_objects_used = process_object_count();
 	k.irqs = irq_count();
+	k.boot_instret = boot_instret;
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
@@ -302,6 +328,7 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_DEVICE_INFO] = sys_device_info,
 	[RV_SYS_DEVICE_MAP] = sys_device_map,
 	[RV_SYS_DEVICE_IRQ_ACK] = sys_device_irq_ack,
+	[RV_SYS_PROGRAM_LIST] = sys_program_list,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -252,7 +252,8 @@ HARNESS_CONFIG_KEYS = {
     "expect_panic": "true or false",
     "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
     "input": "list of {after: REGEX, send: TEXT}: type TEXT at the console once a line "
-             "matches REGEX, in order (like a user at the keyboard)",
+             "(or the partial line at the end of the output, e.g. a prompt) matches REGEX, "
+             "in order (like a user at the keyboard); \\g<1> in TEXT is what REGEX's group 1 matched",
 }
 
 
@@ -637,21 +638,51 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
 
         steps = list(input_steps)
 
+        def send_if_match(text, fired):
+            """Type the next step's text if text matches its `after`; returns
+            the text a step fired on (each text fires at most one step)."""
+            m = steps[0][0].search(text) if steps and text != fired else None
+            if m:
+                _, send = steps.pop(0)
+                if m.re.groups:
+                    send = m.expand(send)   # \1 or \g<1>: what the group matched
+                try:
+                    p.stdin.write(send.encode())
+                    p.stdin.flush()
+                except OSError:
+                    pass
+                return text
+            return fired
+
         def reader():
-            for raw in iter(p.stdout.readline, b""):
-                log.write(raw)
+            # Chunks, not lines: a prompt has no newline, yet a step may wait
+            # for it. A step fires on a whole line or on the partial line at
+            # the end of the output; the same text fires at most one step.
+            fd = p.stdout.fileno()
+            partial = b""
+            fired = None
+            while True:
+                try:
+                    data = os.read(fd, 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    break
+                log.write(data)
                 log.flush()
-                line = clean_line(raw)
-                res.lines.append(line)
-                if steps and steps[0][0].search(line):
-                    _, text = steps.pop(0)
-                    try:
-                        p.stdin.write(text.encode())
-                        p.stdin.flush()
-                    except OSError:
-                        pass
-                if watch_panic and not panic_at and PANIC_RE.search(line):
-                    panic_at.append(time.monotonic())
+                partial += data
+                *whole, partial = partial.split(b"\n")
+                for raw in whole:
+                    line = clean_line(raw)
+                    res.lines.append(line)
+                    send_if_match(line, fired)
+                    fired = None
+                    if watch_panic and not panic_at and PANIC_RE.search(line):
+                        panic_at.append(time.monotonic())
+                if partial:
+                    fired = send_if_match(clean_line(partial), fired)
+            if partial:
+                res.lines.append(clean_line(partial))
             p.stdout.close()
 
         t = threading.Thread(target=reader, daemon=True)
@@ -685,25 +716,69 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
 
 def clean_line(raw):
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
-    return apply_backspaces(ANSI_RE.sub("", text).replace("\r", "").rstrip("\n"))
+    return render_line(text.rstrip("\n"))
 
 
-def apply_backspaces(text):
-    """The line as a terminal shows it: a backspace moves the cursor left and
-    what follows overwrites ("ab\b \b" shows "a"). Trailing blanks go."""
-    if "\b" not in text:
+def render_line(text):
+    """The line as a terminal shows it, for one row: `\r` goes back to column
+    0 and a backspace one column left, and what follows overwrites; the
+    cursor moves of ESC[nD / ESC[nC / ESC[nG / ESC[H and the erases of
+    ESC[K / ESC[2J apply; other escape sequences and BEL show nothing.
+    ("ab\b \b" shows "a", "rvos> \r\x1b[Kdone" shows "done".) Trailing
+    blanks go when a backspace or an erase was involved."""
+    if "\x1b" not in text and "\r" not in text and "\b" not in text and "\a" not in text:
         return text
-    cells, pos = [], 0
-    for ch in text:
-        if ch == "\b":
-            pos = max(0, pos - 1)
-        elif pos < len(cells):
-            cells[pos] = ch
-            pos += 1
+    cells, pos, edited = [], 0, False
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "\x1b":
+            m = ANSI_RE.match(text, i)
+            if not m:
+                i += 1          # a lone ESC (or a sequence cut short): nothing
+                continue
+            i = m.end()
+            seq = m.group(0)
+            if not seq.startswith("\x1b[") or "?" in seq:
+                continue
+            final, params = seq[-1], seq[2:-1]
+            n = int(params) if params.isdigit() else 0
+            if final == "D":
+                pos = max(0, pos - max(n, 1))
+            elif final == "C":
+                pos += max(n, 1)
+            elif final == "G":
+                pos = max(n, 1) - 1
+            elif final in "Hf":
+                pos = 0         # one row: the row is ignored
+            elif final == "K":
+                edited = True
+                if n == 0:
+                    del cells[pos:]
+                elif n == 1:
+                    cells[:pos + 1] = [" "] * min(pos + 1, len(cells))
+                else:
+                    cells = []
+            elif final == "J" and n in (2, 3):
+                cells, edited = [], True
+            continue
+        i += 1
+        if ch == "\r":
+            pos = 0
+        elif ch == "\b":
+            pos, edited = max(0, pos - 1), True
+        elif ch == "\a":
+            pass
         else:
-            cells.append(ch)
+            if pos > len(cells):
+                cells.extend(" " * (pos - len(cells)))
+            if pos < len(cells):
+                cells[pos] = ch
+            else:
+                cells.append(ch)
             pos += 1
-    return "".join(cells).rstrip(" ")
+    line = "".join(cells)
+    return line.rstrip(" ") if edited else line
 
 
 def read_lines(path):

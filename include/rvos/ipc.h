@@ -47,6 +47,9 @@ enum rv_object_type {
 struct rv_handle_info {
 	uint32_t type;   /* enum rv_object_type */
 	uint32_t rights; /* RV_RIGHT_* */
+	int32_t pid;     /* RV_OBJ_PROCESS: the process's pid (kept after it
+			  * ends); 0 for other objects */
+	uint32_t pad;    /* 0 */
 };
 
 /* Signals, for wait_many. */

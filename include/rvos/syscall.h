@@ -91,6 +91,11 @@ enum rv_syscall {
 	/* device_irq_ack(h) -> 0 (needs RV_RIGHT_WRITE): the pending interrupt
 	 * is handled, unmask it; -EAGAIN: none pending */
 	RV_SYS_DEVICE_IRQ_ACK = 30,
+	/* program_list(uint32_t first, char *buf, size_t len) -> bytes written:
+	 * the names of the initrd's programs first, first + 1, ... (archive
+	 * order), each NUL-terminated, as many whole ones as fit in len; 0 past
+	 * the last; -ENOSPC when not even program `first` fits */
+	RV_SYS_PROGRAM_LIST = 31,
 	RV_SYS_COUNT
 };
 
@@ -129,6 +134,7 @@ struct rv_kstats {
 	uint64_t shm_mappings_used;
 	uint64_t process_objects_used; /* process objects (handles may outlive the process) */
 	uint64_t irqs;            /* external interrupts handled since boot */
+	uint64_t boot_instret; /* rdinstret at the kernel's first instruction (boot benchmarks) */
 };
 
 /* ---- proc_list ---- */

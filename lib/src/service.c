@@ -183,6 +183,100 @@ int rv_service_process(const char *name, rv_handle_t *process)
 	return take_process(&r, &reply, process);
 }
 
+/* A request to init with one u32 field; the reply's fields follow in *r. */
+static int init_call_u32(uint32_t op, uint32_t v, struct wire_reader *r, void *rbuf,
+			 rv_handle_t *rhs, struct rv_msg *reply)
+{
+	uint8_t buf[WIRE_HEADER_SIZE + WIRE_U32_SIZE];
+	struct wire_writer w;
+
+	wire_init_request(&w, buf, sizeof(buf), NULL, 0, op);
+	wire_put_u32(&w, v);
+	return rv_service_call(RV_SVC_INIT_HANDLE, &w, r, op, rbuf, rhs, reply);
+}
+
+long rv_init_programs(uint32_t first, char *buf, size_t size)
+{
+	uint8_t rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf rhs;
+	struct wire_reader r;
+	struct rv_msg reply;
+	const void *data;
+	const char *p;
+	uint32_t len;
+	size_t n = 0;
+	int ret;
+
+	ret = init_call_u32(SVC_OP_PROGRAMS, first, &r, rbuf, rhs, &reply);
+	if (ret < 0)
+		return ret;
+	wire_get_bytes(&r, &data, &len);
+	if (wire_end(&r) < 0 || (len && ((const char *)data)[len - 1] != '\0')) {
+		close_all(reply.handles, reply.num_handles);
+		return -RV_EBADMSG;
+	}
+	/* Whole names only. */
+	p = data;
+	while (n < len) {
+		size_t l = strlen(p + n) + 1;
+
+		if (l > size - n)
+			break;
+		memcpy(buf + n, p + n, l);
+		n += l;
+	}
+	if (n == 0 && len)
+		return -RV_ENOSPC;
+	return (long)n;
+}
+
+int rv_init_kill(int pid, char *name, size_t size)
+{
+	uint8_t rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf rhs;
+	struct wire_reader r;
+	struct rv_msg reply;
+	const char *s;
+	uint32_t len;
+	int ret;
+
+	if (pid <= 0)
+		return -RV_EINVAL;
+	ret = init_call_u32(SVC_OP_KILL, (uint32_t)pid, &r, rbuf, rhs, &reply);
+	if (ret < 0)
+		return ret;
+	wire_get_str(&r, &s, &len, SVC_NAME_MAX);
+	if (wire_end(&r) < 0) {
+		close_all(reply.handles, reply.num_handles);
+		return -RV_EBADMSG;
+	}
+	if (name && size) {
+		if (len >= size)
+			len = (uint32_t)size - 1;
+		memcpy(name, s, len);
+		name[len] = '\0';
+	}
+	return 0;
+}
+
+int rv_init_shutdown(int status)
+{
+	uint8_t rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf rhs;
+	struct wire_reader r;
+	struct rv_msg reply;
+	int ret;
+
+	if (status < 0 || status > 255)
+		return -RV_EINVAL;
+	ret = init_call_u32(SVC_OP_SHUTDOWN, (uint32_t)status, &r, rbuf, rhs, &reply);
+	if (ret == 0 && wire_end(&r) < 0) {
+		close_all(reply.handles, reply.num_handles);
+		ret = -RV_EBADMSG;
+	}
+	return ret;
+}
+
 int rv_service_check_channel(rv_handle_t h)
 {
 	struct rv_handle_info info;

@@ -250,6 +250,54 @@ static int do_spawn(const char *name, uint32_t priority, const char *args, uint3
 	return ret;
 }
 
+/* The pid of a process handle (0 if it is not one). */
+static int handle_pid(rv_handle_t h)
+{
+	struct rv_handle_info info;
+
+	if (rv_handle_info(h, &info) < 0 || info.type != RV_OBJ_PROCESS)
+		return 0;
+	return info.pid;
+}
+
+/* SVC_OP_KILL: end a manifest child by pid. A service is restarted as
+ * when it dies; the main program's end ends init. */
+static int do_kill(uint32_t pid, const char **name)
+{
+	if (pid == 0 || pid > INT32_MAX)
+		return -RV_EINVAL;
+	if ((long)pid == rv_getpid())
+		return -RV_EPERM;
+	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++) {
+		struct child *c = &children[i];
+		long ret;
+
+		if (c->kind == K_FREE || c->proc == RV_HANDLE_INVALID ||
+		    handle_pid(c->proc) != (int)pid)
+			continue;
+		ret = rv_process_kill(c->proc);
+		if (ret < 0)
+			return (int)ret; /* -ESRCH: it ended already */
+		*name = c->name;
+		return 0;
+	}
+	return -RV_ESRCH;
+}
+
+/* SVC_OP_PROGRAMS: the initrd's names from number `first` on, as many as
+ * the reply holds. */
+static int do_programs(uint32_t first, struct wire_writer *w)
+{
+	static char names[CONFIG_MSG_MAX_BYTES];
+	const uint32_t room = CONFIG_MSG_MAX_BYTES - WIRE_HEADER_SIZE - WIRE_BYTES_SIZE(0);
+	long n = rv_program_list(first, names, room);
+
+	if (n < 0)
+		return (int)n;
+	wire_put_bytes(w, names, (uint32_t)n);
+	return 0;
+}
+
 static int do_process(const char *name, rv_handle_t *out)
 {
 	struct service *s = service_find(name);
@@ -278,6 +326,9 @@ static bool copy_name(char *dst, const char *s, uint32_t len)
 	return true;
 }
 
+/* Set by SVC_OP_SHUTDOWN: init ends with this status once the reply is out. */
+static int shutdown_status = -1;
+
 /* Decode and carry out one request; fill the reply writer. */
 static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 {
@@ -285,7 +336,7 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 	rv_handle_t h, extra[CONFIG_MSG_MAX_HANDLES + 1];
 	const char *s;
 	const void *args;
-	uint32_t len, args_len, prio, n = 0;
+	uint32_t len, args_len, prio, n = 0, v;
 	int ret;
 
 	switch (r->op) {
@@ -324,6 +375,29 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
+		return 0;
+	case SVC_OP_PROGRAMS:
+		wire_get_u32(r, &v);
+		if (wire_end(r) < 0)
+			return -RV_EBADMSG;
+		return do_programs(v, w);
+	case SVC_OP_KILL:
+		wire_get_u32(r, &v);
+		if (wire_end(r) < 0)
+			return -RV_EBADMSG;
+		ret = do_kill(v, &s);
+		if (ret < 0)
+			return ret;
+		wire_put_str(w, s);
+		return 0;
+	case SVC_OP_SHUTDOWN:
+		wire_get_u32(r, &v);
+		if (wire_end(r) < 0)
+			return -RV_EBADMSG;
+		if (v > 255)
+			return -RV_EINVAL;
+		shutdown_status = (int)v;
+		printf("init: shutdown asked by %s, status %u\n", children[from].name, v);
 		return 0;
 	default:
 		return -RV_ENOSYS;
@@ -385,6 +459,8 @@ static void serve(uint32_t i)
 	ret = rv_channel_write(children[i].chan, &reply, RV_IPC_NONBLOCK, 0);
 	if (ret < 0)
 		close_all(reply.handles, reply.num_handles);
+	if (shutdown_status >= 0)
+		rv_exit(shutdown_status);
 }
 
 /* ---- the supervisor ---- */

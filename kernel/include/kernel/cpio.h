@@ -56,4 +56,7 @@ int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entr
 int cpio_find(const void *archive, size_t size, const char *name, const void **data,
 	      size_t *len);
 
+/* name without its leading "/" and "./" components (as cpio_find compares). */
+const char *cpio_skip_root(const char *name);
+
 #endif /* KERNEL_CPIO_H */

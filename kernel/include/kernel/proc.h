@@ -95,6 +95,12 @@ void process_object_attach(struct process_object *po, struct proc *p);
 struct kobject *process_object_kobj(struct process_object *po);
 struct proc *process_object_proc(struct kobject *obj);
 int process_object_exit_info(struct kobject *obj, struct rv_exit_info *out);
+int process_object_pid(struct kobject *obj);
+/* The initrd's programs (regular files with a name spawn accepts), in
+ * archive order: start with *offset = 0; 1 with *name (NUL-terminated,
+ * in the archive) and *name_len, 0 after the last, -RV_EBADMSG for a bad
+ * archive. */
+int proc_program_next(size_t *offset, const char **name, size_t *name_len);
 int proc_wait(int pid, struct rv_exit_info *info);
 unsigned int proc_count(void);
 /* proc_list: the record of the process in slot `slot` (< CONFIG_MAX_PROCS);

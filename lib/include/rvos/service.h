@@ -15,6 +15,14 @@
  *                                             -> handle process
  *   SVC_OP_PROCESS   str service name         -> handle process (the
  *                    service's process, with MANAGE: a test may kill it)
+ *   SVC_OP_PROGRAMS  u32 first                -> bytes names: the initrd's
+ *                    programs from number `first` on, each NUL-terminated,
+ *                    as many as the reply holds (none: past the last)
+ *   SVC_OP_KILL      u32 pid                  -> str program: ends a process
+ *                    of the manifest (a service is restarted)
+ *   SVC_OP_SHUTDOWN  u32 status (0..255)      -> (status only); then init
+ *                    ends with that status: the kernel powers off
+ * Anyone may send KILL and SHUTDOWN (a known gap: see doc/services.md).
  *
  * init sends to a server, on the channel it registered, one message per new
  * client (a request with no reply):
@@ -39,6 +47,9 @@ enum svc_op {
 	SVC_OP_REGISTER = 2,
 	SVC_OP_SPAWN = 3,
 	SVC_OP_PROCESS = 4,
+	SVC_OP_PROGRAMS = 5,
+	SVC_OP_KILL = 6,
+	SVC_OP_SHUTDOWN = 7,
 	SVC_OP_NEW_CLIENT = 16,
 };
 
@@ -83,6 +94,24 @@ int rv_loader_spawn(const char *program, const char *const argv[], unsigned int 
 
 /* The process handle of the service `name` (for supervision tests). */
 int rv_service_process(const char *name, rv_handle_t *process);
+
+/*
+ * SVC_OP_PROGRAMS: the names of the initrd's programs from number `first`
+ * on, each NUL-terminated, into buf (as many whole ones as init's reply and
+ * buf hold): the bytes written, 0 past the last program, or an error
+ * (-RV_ENOSPC: buf cannot hold the next name; CONFIG_PROC_NAME_MAX bytes
+ * hold any). Count the NULs to know the next `first`.
+ */
+long rv_init_programs(uint32_t first, char *buf, size_t size);
+
+/* SVC_OP_KILL: init ends the manifest's process `pid`; 0 and its program
+ * name in name[0..size) (may be NULL), -RV_ESRCH (not one of the manifest's
+ * running processes), -RV_EPERM (init itself), -RV_EINVAL (pid <= 0). */
+int rv_init_kill(int pid, char *name, size_t size);
+
+/* SVC_OP_SHUTDOWN: init ends with status (0..255) and the kernel powers
+ * off. Returns 0 (init has answered and is ending) or an error. */
+int rv_init_shutdown(int status);
 
 /*
  * A server's request handler. `req` is positioned after the header

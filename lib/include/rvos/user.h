@@ -63,6 +63,14 @@ static inline long rv_spawn_raw(const char *name, const char *args, size_t args_
 	return rv_syscall(RV_SYS_SPAWN, (long)name, (long)args, (long)args_len, priority, 0, 0);
 }
 
+/* The initrd's program names from number `first` on, each NUL-terminated,
+ * as many whole ones as fit in buf: bytes written, 0 past the last,
+ * -RV_ENOSPC when not even the first fits, -RV_EFAULT. */
+static inline long rv_program_list(uint32_t first, char *buf, size_t len)
+{
+	return rv_syscall(RV_SYS_PROGRAM_LIST, first, (long)buf, (long)len, 0, 0, 0);
+}
+
 static inline long rv_wait(int pid, struct rv_exit_info *info)
 {
 	return rv_syscall(RV_SYS_WAIT, pid, (long)info, 0, 0, 0, 0);

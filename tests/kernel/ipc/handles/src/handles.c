@@ -21,7 +21,7 @@
 #define SLOT_MASK ((1u << RV_HANDLE_SLOT_BITS) - 1)
 
 static char what[160];
-static const struct rv_handle_info ro_data = {1, 2};
+static const struct rv_handle_info ro_data = {1, 2, 0, 0};
 
 static void info_and_garbage(void)
 {

@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The shell's commands: splitting a line into words, the builtins, and Tab
+ * completion (doc/shell.md lists them).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <rvos/mathsvc.h>
+#include <rvos/service.h>
+#include <rvos/sysinfosvc.h>
+#include <rvos/user.h>
+#include <rvos/wire.h>
+
+#include "shell.h"
+
+#define NS_PER_MS 1000000ull
+
+struct command {
+	const char *name;
+	const char *args; /* usage, after the name */
+	const char *help;
+	int (*run)(int argc, char **argv);
+};
+
+static int cmd_help(int argc, char **argv);
+static int cmd_echo(int argc, char **argv);
+static int cmd_ps(int argc, char **argv);
+static int cmd_mem(int argc, char **argv);
+static int cmd_jobs(int argc, char **argv);
+static int cmd_kill(int argc, char **argv);
+static int cmd_run(int argc, char **argv);
+static int cmd_math(int argc, char **argv);
+static int cmd_uptime(int argc, char **argv);
+static int cmd_history(int argc, char **argv);
+static int cmd_shutdown(int argc, char **argv);
+
+static const struct command commands[] = {
+	{"help", "[COMMAND]", "what the commands do", cmd_help},
+	{"echo", "[WORD...]", "print the words", cmd_echo},
+	{"ps", "", "the processes", cmd_ps},
+	{"mem", "", "memory in use", cmd_mem},
+	{"jobs", "", "programs running in the background", cmd_jobs},
+	{"kill", "PID|%JOB", "end a program (a service is restarted by init)", cmd_kill},
+	{"run", "PROGRAM [ARG...] [&]", "start a program from the initrd; & for the background",
+	 cmd_run},
+	{"math", "A OP B", "ask the math service (OP: + - * /)", cmd_math},
+	{"uptime", "", "time since boot and kernel counters", cmd_uptime},
+	{"history", "", "the lines Up and Down recall", cmd_history},
+	{"shutdown", "[STATUS]", "power off (init ends with STATUS, default 0)", cmd_shutdown},
+};
+
+#define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *command_find(const char *name)
+{
+	for (size_t i = 0; i < NUM_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(const struct command *c)
+{
+	printf("usage: %s%s%s\n", c->name, c->args[0] ? " " : "", c->args);
+}
+
+/* ---- words ---- */
+
+/*
+ * Split line (in place) into words: separated by blanks; "..." and '...'
+ * keep blanks in a word; an unquoted & is a word of its own. 0 and
+ * argv[0..*argc), *amp_at = index of the first "&" word (or -1); or -1
+ * after printing why.
+ */
+static int split(char *line, char **argv, int *argc, int *amp_at)
+{
+	char *in = line, *out = line;
+	int n = 0;
+
+	*amp_at = -1;
+	for (;;) {
+		char quote = 0;
+
+		while (*in == ' ' || *in == '\t')
+			in++;
+		if (!*in)
+			break;
+		if (n == CONFIG_SHELL_MAX_ARGS) {
+			printf("shell: more than %d words (CONFIG_SHELL_MAX_ARGS)\n",
+			       CONFIG_SHELL_MAX_ARGS);
+			return -1;
+		}
+		if (*in == '&') {
+			if (*amp_at < 0)
+				*amp_at = n;
+			argv[n++] = "&";
+			in++;
+			continue;
+		}
+		argv[n++] = out;
+		while (*in && (quote || (*in != ' ' && *in != '\t' && *in != '&'))) {
+			if (!quote && (*in == '"' || *in == '\'')) {
+				quote = *in++;
+			} else if (quote && *in == quote) {
+				quote = 0;
+				in++;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (quote) {
+			printf("shell: a %c quote is not closed\n", quote);
+			return -1;
+		}
+		/* The word ends at a blank, the end, or an & (a word of its own:
+		 * consumed first, as the terminator may take its place). */
+		if (*in == '&') {
+			in++;
+			*out++ = '\0';
+			if (n == CONFIG_SHELL_MAX_ARGS) {
+				printf("shell: more than %d words (CONFIG_SHELL_MAX_ARGS)\n",
+				       CONFIG_SHELL_MAX_ARGS);
+				return -1;
+			}
+			if (*amp_at < 0)
+				*amp_at = n;
+			argv[n++] = "&";
+			continue;
+		}
+		if (*in)
+			in++;
+		*out++ = '\0';
+	}
+	*argc = n;
+	return 0;
+}
+
+void shell_execute(char *line)
+{
+	char *argv[CONFIG_SHELL_MAX_ARGS + 1];
+	const struct command *c;
+	size_t plen;
+	const char *progs;
+	int argc, amp;
+
+	if (split(line, argv, &argc, &amp) < 0 || argc == 0)
+		return;
+	argv[argc] = NULL;
+	if (amp >= 0) {
+		if (amp != argc - 1) {
+			printf("shell: & goes at the end of the line\n");
+			return;
+		}
+		if (strcmp(argv[0], "run") != 0) {
+			printf("shell: only 'run' puts a program in the background (&)\n");
+			return;
+		}
+		if (argc == 2) {
+			usage(command_find("run"));
+			return;
+		}
+		argv[--argc] = NULL;
+		shell_run(argc - 1, argv + 1, true);
+		return;
+	}
+	c = command_find(argv[0]);
+	if (c) {
+		c->run(argc, argv);
+		return;
+	}
+	/* Not a command: perhaps a program the user meant to run. */
+	progs = shell_programs(&plen);
+	for (size_t off = 0; off < plen; off += strlen(progs + off) + 1) {
+		if (!strcmp(progs + off, argv[0])) {
+			printf("%s: not a command; 'run %s' starts the program\n", argv[0], argv[0]);
+			return;
+		}
+	}
+	printf("%s: unknown command ('help' lists them)\n", argv[0]);
+}
+
+/* ---- completion ---- */
+
+void shell_complete(void *ctx, const char *line, size_t cursor, struct lineedit_completions *lc)
+{
+	char first[16];
+	size_t i = 0, n = 0, words = 0;
+	const char *progs;
+	size_t plen;
+
+	/* Which word is being completed, and what is the first one? */
+	while (i < lc->start) {
+		while (i < lc->start && line[i] == ' ')
+			i++;
+		if (i >= lc->start)
+			break;
+		if (words == 0) {
+			while (i < lc->start && line[i] != ' ' && n + 1 < sizeof(first))
+				first[n++] = line[i++];
+		}
+		while (i < lc->start && line[i] != ' ')
+			i++;
+		words++;
+	}
+	first[n] = '\0';
+	if (words == 0 || (words == 1 && !strcmp(first, "help"))) {
+		for (size_t k = 0; k < NUM_COMMANDS; k++)
+			if (!strncmp(commands[k].name, line + lc->start, cursor - lc->start))
+				lineedit_add_completion(lc, commands[k].name);
+		return;
+	}
+	if (words == 1 && !strcmp(first, "run")) {
+		progs = shell_programs(&plen);
+		for (size_t off = 0; off < plen; off += strlen(progs + off) + 1)
+			if (!strncmp(progs + off, line + lc->start, cursor - lc->start))
+				lineedit_add_completion(lc, progs + off);
+	}
+}
+
+/* ---- the commands ---- */
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc > 2) {
+		usage(command_find("help"));
+		return -1;
+	}
+	if (argc == 2) {
+		c = command_find(argv[1]);
+		if (!c) {
+			printf("help: no command '%s'\n", argv[1]);
+			return -1;
+		}
+		usage(c);
+		printf("  %s\n", c->help);
+		return 0;
+	}
+	for (size_t i = 0; i < NUM_COMMANDS; i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "%s %s", commands[i].name, commands[i].args);
+		printf("  %-26s %s\n", name, commands[i].help);
+	}
+	printf("Keys: Left Right Home End Backspace Delete, Up Down (history), Tab, Ctrl-C\n");
+	return 0;
+}
+
+static int cmd_echo(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	printf("\n");
+	return 0;
+}
+
+/* ---- services: one connection each, made again when the server restarts ---- */
+
+struct svc_conn {
+	const char *name;
+	rv_handle_t h;
+};
+
+static struct svc_conn math_svc = {MATH_SERVICE_NAME, RV_HANDLE_INVALID};
+static struct svc_conn sysinfo_svc = {SYSINFO_SERVICE_NAME, RV_HANDLE_INVALID};
+
+/* A channel to the service, or a negative error (-RV_ENOENT: not running).
+ * A service that is not registered may be restarting (init restarts a
+ * service that ended, whoever killed it): wait a little for it. */
+static int svc_get(struct svc_conn *c, rv_handle_t *h)
+{
+	if (c->h == RV_HANDLE_INVALID) {
+		int ret = rv_connect_wait(c->name, &c->h,
+					  rv_clock_ns() + CONFIG_SHELL_RECONNECT_MS * NS_PER_MS);
+
+		if (ret < 0) {
+			c->h = RV_HANDLE_INVALID;
+			return ret;
+		}
+	}
+	*h = c->h;
+	return 0;
+}
+
+/* A call failed with ret: forget a closed connection; true if the call is
+ * worth one more try (the server ended; init restarts it). */
+static bool svc_retry(struct svc_conn *c, int ret)
+{
+	if (ret != -RV_EPEERCLOSED)
+		return false;
+	rv_handle_close(c->h);
+	c->h = RV_HANDLE_INVALID;
+	return true;
+}
+
+static void svc_error(const char *cmd, const char *name, int ret)
+{
+	if (ret == -RV_ENOENT)
+		printf("%s: the %s service is not running\n", cmd, name);
+	else
+		printf("%s: %s service: %s\n", cmd, name, rv_strerror(ret));
+}
+
+#define PS_PAGE 8 /* records asked of sysinfo at a time */
+
+/* One page of processes from slot start on: how many, and *next. */
+static int ps_page(uint32_t start, struct rv_proc_info *p, uint32_t *next)
+{
+	rv_handle_t h;
+	int ret;
+
+	for (int attempt = 0;; attempt++) {
+		ret = svc_get(&sysinfo_svc, &h);
+		if (ret == 0)
+			ret = sysinfo_procs_page(h, start, p, PS_PAGE, next);
+		if (ret >= 0 || attempt || !svc_retry(&sysinfo_svc, ret))
+			return ret;
+	}
+}
+
+static int cmd_ps(int argc, char **argv)
+{
+	struct rv_proc_info p[PS_PAGE];
+	uint32_t start = 0, next = 0;
+	int n;
+
+	if (argc != 1) {
+		usage(command_find("ps"));
+		return -1;
+	}
+	printf("  PID  PPID STATE  PRI   CPU ms  MEM KiB  HANDLES  NAME\n");
+	do {
+		n = ps_page(start, p, &next);
+		if (n < 0) {
+			svc_error("ps", SYSINFO_SERVICE_NAME, n);
+			return n;
+		}
+		for (int i = 0; i < n; i++) {
+			const char *mark = "";
+
+			for (int k = 0; k < CONFIG_SHELL_MAX_JOBS; k++)
+				if (jobs[k].used && jobs[k].pid == p[i].pid)
+					mark = " &";
+			if (p[i].pid == rv_getpid())
+				mark = " (this shell)";
+			printf("%5d %5d %-6s %3u %8llu %8llu %8u  %s%s\n", (int)p[i].pid,
+			       (int)p[i].parent_pid, sysinfo_state_name(p[i].state),
+			       (unsigned int)p[i].priority,
+			       (unsigned long long)(p[i].cpu_ns / NS_PER_MS),
+			       (unsigned long long)(p[i].user_pages + p[i].shm_pages) * 4,
+			       (unsigned int)p[i].handles, p[i].name, mark);
+		}
+		start = next;
+	} while (next != SYSINFO_END);
+	return 0;
+}
+
+static unsigned long long kib(uint64_t frames)
+{
+	return (unsigned long long)frames * 4;
+}
+
+static int cmd_mem(int argc, char **argv)
+{
+	struct sysinfo_memory m;
+	rv_handle_t h;
+	int ret;
+
+	if (argc != 1) {
+		usage(command_find("mem"));
+		return -1;
+	}
+	for (int attempt = 0;; attempt++) {
+		ret = svc_get(&sysinfo_svc, &h);
+		if (ret == 0)
+			ret = sysinfo_memory(h, &m);
+		if (ret >= 0 || attempt || !svc_retry(&sysinfo_svc, ret))
+			break;
+	}
+	if (ret < 0) {
+		svc_error("mem", SYSINFO_SERVICE_NAME, ret);
+		return ret;
+	}
+	printf("memory: %llu KiB, %llu KiB free, %llu KiB used\n", kib(m.frames_total),
+	       kib(m.frames_free), kib(m.frames_total - m.frames_free));
+	printf("  user pages %llu KiB, page tables %llu KiB, kernel stacks %llu KiB, "
+	       "kernel pools %llu KiB\n",
+	       kib(m.user), kib(m.page_tables), kib(m.kernel_stacks), kib(m.kernel_pools));
+	return 0;
+}
+
+static int cmd_jobs(int argc, char **argv)
+{
+	int n = 0;
+
+	if (argc != 1) {
+		usage(command_find("jobs"));
+		return -1;
+	}
+	for (int i = 0; i < CONFIG_SHELL_MAX_JOBS; i++) {
+		if (!jobs[i].used)
+			continue;
+		printf("[%d] %d %s running\n", jobs[i].num, jobs[i].pid, jobs[i].name);
+		n++;
+	}
+	if (!n)
+		printf("no background programs\n");
+	return 0;
+}
+
+/* A whole decimal number in [min, max]; false if the word is anything else. */
+static bool parse_int(const char *s, long long min, long long max, long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return *s && !isspace((unsigned char)*s) && !*end && errno == 0 && *v >= min && *v <= max;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	char name[SVC_NAME_MAX + 1];
+	long long v;
+	int ret;
+
+	if (argc != 2) {
+		usage(command_find("kill"));
+		return -1;
+	}
+	if (argv[1][0] == '%') {
+		if (!parse_int(argv[1] + 1, 1, INT32_MAX, &v)) {
+			printf("kill: '%s' is not a job number (%%1, %%2, ...)\n", argv[1]);
+			return -1;
+		}
+		for (int i = 0; i < CONFIG_SHELL_MAX_JOBS; i++)
+			if (jobs[i].used && jobs[i].num == v)
+				return (int)rv_process_kill(jobs[i].proc);
+		printf("kill: no job %%%lld ('jobs' lists them)\n", v);
+		return -1;
+	}
+	if (!parse_int(argv[1], 1, INT32_MAX, &v)) {
+		printf("kill: '%s' is not a pid\n", argv[1]);
+		return -1;
+	}
+	/* A job of ours: its end is reported like any job's. */
+	for (int i = 0; i < CONFIG_SHELL_MAX_JOBS; i++)
+		if (jobs[i].used && jobs[i].pid == v)
+			return (int)rv_process_kill(jobs[i].proc);
+	if (v == rv_getpid()) {
+		printf("kill: %lld is this shell ('shutdown' powers off)\n", v);
+		return -1;
+	}
+	/* Else one of init's: the manifest's services and programs. */
+	ret = rv_init_kill((int)v, name, sizeof(name));
+	if (ret == 0)
+		printf("kill: %lld (%s) killed\n", v, name);
+	else if (ret == -RV_ESRCH)
+		printf("kill: no process %lld that this shell or init started\n", v);
+	else if (ret == -RV_EPERM)
+		printf("kill: %lld is init: it cannot be killed\n", v);
+	else
+		printf("kill: %lld: %s\n", v, rv_strerror(ret));
+	return ret;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *progs;
+	size_t plen;
+
+	if (argc < 2) {
+		usage(command_find("run"));
+		progs = shell_programs(&plen);
+		printf("programs:");
+		for (size_t off = 0; off < plen; off += strlen(progs + off) + 1)
+			printf(" %s", progs + off);
+		printf("\n");
+		return -1;
+	}
+	return shell_run(argc - 1, argv + 1, false);
+}
+
+/* ---- math ---- */
+
+static int math_call(uint32_t op, int64_t a, int64_t b, int64_t *res)
+{
+	uint8_t buf[WIRE_HEADER_SIZE + 2 * WIRE_I64_SIZE], rbuf[CONFIG_MSG_MAX_BYTES];
+	rv_handle_t rhs[CONFIG_MSG_MAX_HANDLES + 1], h;
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	int ret;
+
+	for (int attempt = 0;; attempt++) {
+		ret = svc_get(&math_svc, &h);
+		if (ret < 0)
+			return ret;
+		wire_init_request(&w, buf, sizeof(buf), NULL, 0, op);
+		wire_put_i64(&w, a);
+		wire_put_i64(&w, b);
+		ret = rv_service_call(h, &w, &r, op, rbuf, rhs, &reply);
+		if (ret >= 0 || attempt || !svc_retry(&math_svc, ret))
+			break;
+	}
+	if (ret < 0)
+		return ret;
+	wire_get_i64(&r, res);
+	return wire_end(&r);
+}
+
+static int cmd_math(int argc, char **argv)
+{
+	static const char ops[] = "+-*/";
+	static const char *const op_names[] = {"+", "-", "*", "/"};
+	long long a, b;
+	int64_t res;
+	const char *op;
+	int ret;
+
+	if (argc != 4 || strlen(argv[2]) != 1 || !(op = strchr(ops, argv[2][0]))) {
+		usage(command_find("math"));
+		printf("  e.g. math 6 * 7 (OP: + - * /; A and B: 64-bit integers)\n");
+		return -1;
+	}
+	if (!parse_int(argv[1], INT64_MIN, INT64_MAX, &a) ||
+	    !parse_int(argv[3], INT64_MIN, INT64_MAX, &b)) {
+		printf("math: '%s' is not a 64-bit integer\n",
+		       parse_int(argv[1], INT64_MIN, INT64_MAX, &a) ? argv[3] : argv[1]);
+		return -1;
+	}
+	ret = math_call(MATH_OP_ADD + (uint32_t)(op - ops), a, b, &res);
+	if (ret == 0)
+		printf("%lld %s %lld = %lld\n", a, op_names[op - ops], b, (long long)res);
+	else if (ret == -RV_EINVAL)
+		printf("math: division by zero\n");
+	else if (ret == -RV_ERANGE)
+		printf("math: the result does not fit in 64 bits\n");
+	else
+		svc_error("math", MATH_SERVICE_NAME, ret);
+	return ret;
+}
+
+/* ---- the rest ---- */
+
+static int cmd_uptime(int argc, char **argv)
+{
+	uint64_t ms = rv_clock_ns() / NS_PER_MS;
+	struct rv_kstats k;
+
+	if (argc != 1) {
+		usage(command_find("uptime"));
+		return -1;
+	}
+	printf("up %llu:%02llu:%02llu.%03llu", (unsigned long long)(ms / 3600000),
+	       (unsigned long long)(ms / 60000 % 60), (unsigned long long)(ms / 1000 % 60),
+	       (unsigned long long)(ms % 1000));
+	if (rv_kstats(&k) == 0)
+		printf(", %llu processes, %llu system calls, %llu context switches",
+		       (unsigned long long)k.procs_used, (unsigned long long)k.syscalls,
+		       (unsigned long long)k.context_switches);
+	printf("\n");
+	return 0;
+}
+
+static int cmd_history(int argc, char **argv)
+{
+	size_t n = lineedit_history_count(&editor);
+
+	if (argc != 1) {
+		usage(command_find("history"));
+		return -1;
+	}
+	for (size_t i = n; i > 0; i--)
+		printf("%4zu  %s\n", n - i + 1, lineedit_history_get(&editor, i - 1));
+	return 0;
+}
+
+static int cmd_shutdown(int argc, char **argv)
+{
+	long long status = 0;
+	int ret;
+
+	if (argc > 2 || (argc == 2 && !parse_int(argv[1], 0, 255, &status))) {
+		usage(command_find("shutdown"));
+		printf("  STATUS: 0..255, the power-off status\n");
+		return -1;
+	}
+	printf("shell: shutting down, status %lld\n", status);
+	fflush(stdout);
+	ret = rv_init_shutdown((int)status);
+	if (ret < 0) {
+		printf("shutdown: init refused: %s\n", rv_strerror(ret));
+		return ret;
+	}
+	/* init is ending: the kernel powers off. */
+	for (;;)
+		rv_sleep_ns(1000 * NS_PER_MS);
+}
