@@ -690,7 +690,12 @@ static int run(uint64_t seed, unsigned long calls)
 	       (unsigned long)ks.handles_used, (unsigned long)ks.shm_regions_used,
 	       (unsigned long)ks.shm_mappings_used, (unsigned long)ks.process_objects_used,
 	       (unsigned long)ks.procs_used);
-	CHECK_EQ("handles the fuzzer did not know it had", unknown, 0);
+	/* Handles received into a buffer the fuzzer could not read back (a
+	 * P_MAYBE pointer) or past its table are lost_track: the sweep finds
+	 * those. Anything more is a handle the kernel gave without saying so. */
+	if (!CHECK("handles the fuzzer did not know it had: no more than it lost track of",
+		   unknown <= lost_track))
+		printf("fuzz: %u unknown handles, %lu lost track of\n", unknown, lost_track);
 	CHECK_EQ("invariant violations", violations, 0);
 	KSTATS_SAME_LIVE("fuzzer after closing everything", &base, &ks);
 	for (int i = 0; i < OP_COUNT; i++) {
