@@ -124,16 +124,24 @@ static int op_channels(struct wire_reader *req, struct wire_writer *reply)
 	return reply->err;
 }
 
-static int op_memory(struct wire_reader *req, struct wire_writer *reply)
+/* MEMORY and COUNTERS: a request with no fields, answered from kstats. */
+static int kstats_request(struct wire_reader *req, struct rv_kstats *k)
 {
-	struct rv_kstats k;
 	long ret;
 
 	if (wire_end(req) < 0)
 		return -RV_EBADMSG;
-	ret = rv_kstats(&k);
+	ret = rv_kstats(k);
+	return ret < 0 ? (int)ret : 0;
+}
+
+static int op_memory(struct wire_reader *req, struct wire_writer *reply)
+{
+	struct rv_kstats k;
+	int ret = kstats_request(req, &k);
+
 	if (ret < 0)
-		return (int)ret;
+		return ret;
 	wire_put_u64(reply, k.frames_total);
 	wire_put_u64(reply, k.frames_free);
 	wire_put_u64(reply, k.frames_page_tables);
@@ -146,13 +154,10 @@ static int op_memory(struct wire_reader *req, struct wire_writer *reply)
 static int op_counters(struct wire_reader *req, struct wire_writer *reply)
 {
 	struct rv_kstats k;
-	long ret;
+	int ret = kstats_request(req, &k);
 
-	if (wire_end(req) < 0)
-		return -RV_EBADMSG;
-	ret = rv_kstats(&k);
 	if (ret < 0)
-		return (int)ret;
+		return ret;
 	wire_put_u64(reply, rv_clock_ns());
 	wire_put_u64(reply, k.syscalls);
 	wire_put_u64(reply, k.context_switches);
