@@ -40,7 +40,18 @@ enum rv_errno {
 	RV_ETIMEDOUT = 110, /* deadline passed */
 	RV_EOVERFLOW = 75,  /* value too large for its type */
 	RV_EBADMSG = 74,    /* malformed message or data */
-	RV_ELOOP = 40,      /* would close a cycle of channel ends */
+	RV_ELOOP = 40,      /* a cycle of channel ends; too many symbolic links */
+	RV_EXDEV = 18,      /* across file systems */
+	RV_ENOTDIR = 20,    /* not a directory */
+	RV_EISDIR = 21,     /* is a directory */
+	RV_EFBIG = 27,      /* file too large */
+	RV_ESPIPE = 29,     /* not seekable */
+	RV_EROFS = 30,      /* read-only file system or device */
+	RV_EMLINK = 31,     /* too many links */
+	RV_ENAMETOOLONG = 36, /* a name or path too long */
+	RV_ENOTEMPTY = 39,  /* directory not empty */
+	RV_ENOTSUP = 95,    /* operation not supported */
+	RV_EUCLEAN = 117,   /* file system structure is corrupt */
 };
 
 /* Short name of an error code (positive or negative), "E?" for an unknown one. */
@@ -79,6 +90,17 @@ static inline const char *rv_strerror(int err)
 	case RV_EOVERFLOW: return "EOVERFLOW";
 	case RV_EBADMSG: return "EBADMSG";
 	case RV_ELOOP: return "ELOOP";
+	case RV_EXDEV: return "EXDEV";
+	case RV_ENOTDIR: return "ENOTDIR";
+	case RV_EISDIR: return "EISDIR";
+	case RV_EFBIG: return "EFBIG";
+	case RV_ESPIPE: return "ESPIPE";
+	case RV_EROFS: return "EROFS";
+	case RV_EMLINK: return "EMLINK";
+	case RV_ENAMETOOLONG: return "ENAMETOOLONG";
+	case RV_ENOTEMPTY: return "ENOTEMPTY";
+	case RV_ENOTSUP: return "ENOTSUP";
+	case RV_EUCLEAN: return "EUCLEAN";
 	default: return "E?";
 	}
 }

@@ -50,8 +50,78 @@ enum svc_op {
 	SVC_OP_PROGRAMS = 5,
 	SVC_OP_KILL = 6,
 	SVC_OP_SHUTDOWN = 7,
+	SVC_OP_STARTUP = 8,
+	SVC_OP_SPAWN_ENV = 9,
 	SVC_OP_NEW_CLIENT = 16,
 };
+
+/* SVC_OP_REGISTER's optional u32 flags (after the handle). */
+#define SVC_REG_RESTRICTED (1u << 0) /* CONNECT only from children whose
+				      * manifest entry says uses=<name> */
+
+/*
+ * A process's start-up environment (doc/files.md, "Namespaces"): the file
+ * namespace it may reach and where its standard streams go. init keeps it
+ * per child, from the manifest entry (root=PATH, ro) or from whoever asked
+ * the loader (SVC_OP_SPAWN_ENV), and hands it over on SVC_OP_STARTUP:
+ *
+ *   SVC_OP_STARTUP  -  -> u32 mask, u32 fd_kinds, str cwd_path,
+ *                         handle per bit of mask, in bit order
+ *   SVC_OP_SPAWN_ENV str program, u32 priority, bytes args, u32 mask,
+ *                    u32 fd_kinds, str cwd_path, handle per bit of mask
+ *                                       -> handle process
+ *
+ * SVC_OP_STARTUP moves the handles to the child: a second request gets
+ * mask 0. A program with a '/' in SVC_OP_SPAWN_ENV is a path, resolved in
+ * the root handle it carries (ENOENT without one) and read through the file
+ * server (FS_OP_IMAGE); a name without '/' comes from the initrd.
+ * fd_kinds holds RV_FD_* for stdin (bits 0..7), stdout (8..15) and stderr
+ * (16..23). cwd_path is the working directory's path below root ("/" when
+ * they are the same; "" when unknown).
+ */
+#define RV_ENV_ROOT (1u << 0)
+#define RV_ENV_CWD (1u << 1)
+#define RV_ENV_STDIN (1u << 2)
+#define RV_ENV_STDOUT (1u << 3)
+#define RV_ENV_STDERR (1u << 4)
+#define RV_ENV_ALL 0x1fu
+#define RV_ENV_PATH_MAX 1024
+
+enum rv_fd_kind {
+	RV_FD_CONSOLE = 0, /* the console service (the default) */
+	RV_FD_FILE = 1,    /* a node connection of the file server (rvos/fssvc.h) */
+	RV_FD_PIPE = 2,    /* a channel end carrying raw bytes: each message is
+			    * data, the peer closing is the end of file */
+};
+
+struct rv_startup {
+	uint32_t mask;              /* RV_ENV_*: which handles are valid */
+	rv_handle_t root, cwd;      /* node connections to directories */
+	rv_handle_t fd[3];          /* stdin, stdout, stderr */
+	uint32_t fd_kind[3];        /* enum rv_fd_kind */
+	char cwd_path[RV_ENV_PATH_MAX]; /* "" unknown */
+};
+
+/* SVC_OP_STARTUP, asked of init once: later calls return the same
+ * environment (the handles are the caller's from the first call on). A
+ * process that init did not start gets an empty one (mask 0). */
+int rv_startup_get(const struct rv_startup **out);
+
+struct rv_spawn_env {
+	const char *program;       /* initrd name, or a path in root */
+	const char *const *argv;   /* NULL-terminated, without argv[0]; may be NULL */
+	unsigned int priority;
+	uint32_t mask;             /* RV_ENV_*: the handles below that move */
+	rv_handle_t root, cwd;
+	rv_handle_t fd[3];
+	uint32_t fd_kind[3];
+	const char *cwd_path;      /* may be NULL: "" */
+};
+
+/* SVC_OP_SPAWN_ENV: the handles named in env->mask move (closed on
+ * failure too). 0 and the child's process handle in *process (may be NULL:
+ * then it is closed). */
+int rv_loader_spawn_env(const struct rv_spawn_env *env, rv_handle_t *process);
 
 /*
  * One request/reply on channel ch (to init or to any service): send the

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The block protocol: what a block driver (subsys/servers/virtio_blk) serves
+ * to its client, the file server. doc/files.md, "The block driver", is the
+ * full description.
+ *
+ * A driver registers as CONFIG_VIRTIO_BLK_SERVICE ("blk0") with
+ * SVC_REG_RESTRICTED: only processes whose manifest entry says
+ * uses=blk0 may connect. All messages use the wire codec (rvos/wire.h).
+ *
+ * Data never travels in message bytes. A client first asks for its data
+ * buffer (BLK_OP_BUFFER): a DMA region the driver allocated, which both
+ * map; READ and WRITE then name sectors and a byte offset in that buffer.
+ * The device reads and writes the buffer directly (no copy in the driver).
+ *
+ *   BLK_OP_INFO    -                          -> u64 sectors, u32 sector_size,
+ *                                                u32 flags (BLK_F_*),
+ *                                                u32 max_sectors (per request),
+ *                                                u32 queue_depth
+ *   BLK_OP_BUFFER  u32 size (bytes, > 0)       -> handle shm (READ|WRITE|MAP),
+ *                                                u64 size (rounded up to pages)
+ *   BLK_OP_READ    u64 tag, u64 sector, u32 count, u64 offset
+ *                                             -> u64 tag
+ *   BLK_OP_WRITE   u64 tag, u64 sector, u32 count, u64 offset
+ *                                             -> u64 tag
+ *   BLK_OP_FLUSH   u64 tag                    -> u64 tag
+ *
+ * READ/WRITE/FLUSH may be sent back to back without waiting (channel_write,
+ * up to queue_depth of them in flight per client); each is answered when
+ * the device completes it, in completion order, with the request's tag.
+ * An error reply is the header alone (the wire rule), so a client that keeps
+ * several requests in flight sends them in tag order and matches error
+ * replies by op and order, or keeps one in flight at a time; rvos/blk.h's
+ * helpers do the latter for simple callers.
+ *
+ * A FLUSH is answered after every write answered before it reached the
+ * device is on stable storage; the driver does not reorder writes across a
+ * flush (it waits for the writes in flight before sending the flush, and
+ * holds writes that arrive after a flush until the flush completes).
+ *
+ * Errors: EINVAL a sector range past the end (sector + count > sectors),
+ * count 0 or above max_sectors, or offset + count * sector_size past the
+ * buffer (and any READ/WRITE before BUFFER); EEXIST a second BUFFER; EROFS WRITE to a read-only device; EIO the device
+ * reported an error; EAGAIN more than queue_depth requests in flight;
+ * EBADMSG malformed; ENOSYS another op; ENOMEM no DMA memory for BUFFER.
+ */
+#ifndef RVOS_BLKSVC_H
+#define RVOS_BLKSVC_H
+
+#include <stdint.h>
+
+#define BLK_SECTOR_SIZE 512
+
+enum blk_op {
+	BLK_OP_INFO = 1,
+	BLK_OP_BUFFER = 2,
+	BLK_OP_READ = 3,
+	BLK_OP_WRITE = 4,
+	BLK_OP_FLUSH = 5,
+};
+
+#define BLK_F_READ_ONLY (1u << 0) /* writes are refused with EROFS */
+#define BLK_F_FLUSH (1u << 1)     /* the device has a volatile cache: FLUSH matters */
+
+struct blk_info {
+	uint64_t sectors;
+	uint32_t sector_size;
+	uint32_t flags;
+	uint32_t max_sectors;
+	uint32_t queue_depth;
+};
+
+#endif /* RVOS_BLKSVC_H */

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The file server's inside: the interface every file system (ext2.c,
+ * tmpfs.c) gives the namespace and protocol layer (fs.c, vfs.c), and the
+ * block cache (bcache.c) that disk file systems sit on. Nothing here makes
+ * a system call, so ext2, tmpfs and the cache also build on the host for
+ * tests/unit/ext2 (images made by mke2fs, checked by e2fsck and debugfs).
+ *
+ * Conventions: every call returns 0 (or a count) or a negative RV_E* code
+ * from <rvos/errno.h>. A name is (pointer, length), not NUL-terminated,
+ * 1..FS_NAME_MAX bytes, without '/' or NUL (the caller has checked); "."
+ * and ".." are looked up like any name (".." of a file system's root is
+ * the root). Modes and types are <rvos/fssvc.h>'s FS_S_IF* values.
+ * Corruption found on the device is -RV_EUCLEAN, never a crash, a hang or
+ * a write outside the file system.
+ */
+#ifndef FS_VFS_H
+#define FS_VFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <rvos/errno.h>
+#include <rvos/fssvc.h>
+
+typedef uint64_t vfs_ino_t;
+
+struct vfs_fs;
+
+/* readdir hands out entries one by one: return 0 to go on, 1 to stop
+ * (the entry was NOT taken: it comes first at the next call). */
+typedef int (*vfs_emit_fn)(void *ctx, vfs_ino_t ino, unsigned int type, const char *name,
+			   size_t len);
+
+struct vfs_ops {
+	const char *type; /* "ext2", "tmpfs" */
+	/* The root directory's inode number. */
+	vfs_ino_t (*root)(struct vfs_fs *fs);
+	int (*lookup)(struct vfs_fs *fs, vfs_ino_t dir, const char *name, size_t len,
+		      vfs_ino_t *out);
+	int (*getattr)(struct vfs_fs *fs, vfs_ino_t ino, struct fs_stat *st);
+	/* Bytes read (0 at or past the end of file); holes read as zeros. */
+	long (*read)(struct vfs_fs *fs, vfs_ino_t ino, uint64_t off, void *buf, size_t len);
+	/* Bytes written (all of len, or -ENOSPC/-EFBIG with nothing written
+	 * past what fitted: a short count when some fitted). Grows the file. */
+	long (*write)(struct vfs_fs *fs, vfs_ino_t ino, uint64_t off, const void *buf, size_t len);
+	int (*truncate)(struct vfs_fs *fs, vfs_ino_t ino, uint64_t size);
+	/* A new regular file (FS_S_IFREG) or directory (FS_S_IFDIR) | permission
+	 * bits; -EEXIST if the name is taken. */
+	int (*create)(struct vfs_fs *fs, vfs_ino_t dir, const char *name, size_t len, uint32_t mode,
+		      vfs_ino_t *out);
+	int (*symlink)(struct vfs_fs *fs, vfs_ino_t dir, const char *name, size_t len,
+		       const char *target, size_t target_len, vfs_ino_t *out);
+	/* The target's length; at most size bytes copied (no NUL). */
+	long (*readlink)(struct vfs_fs *fs, vfs_ino_t ino, char *buf, size_t size);
+	/* A hard link to a non-directory. */
+	int (*link)(struct vfs_fs *fs, vfs_ino_t dir, const char *name, size_t len, vfs_ino_t ino);
+	/* Remove an entry: rmdir true wants an empty directory (-ENOTDIR,
+	 * -ENOTEMPTY), false a non-directory (-EISDIR). The inode goes when its
+	 * last link and last reference (vfs_ops.ref) are gone. */
+	int (*unlink)(struct vfs_fs *fs, vfs_ino_t dir, const char *name, size_t len, bool rmdir);
+	/* POSIX rename: replaces an existing target atomically (a directory
+	 * only by an empty directory); -EINVAL moving a directory below itself. */
+	int (*rename)(struct vfs_fs *fs, vfs_ino_t from_dir, const char *from, size_t from_len,
+		      vfs_ino_t to_dir, const char *to, size_t to_len);
+	/* Entries from *cookie on (0: the start; "." and ".." first); *cookie
+	 * moves past each entry taken. Returns 0 at the end or when emit
+	 * stopped. */
+	int (*readdir)(struct vfs_fs *fs, vfs_ino_t dir, uint64_t *cookie, vfs_emit_fn emit,
+		       void *ctx);
+	/* Write back ino's dirty data and metadata (ino 0: everything) and
+	 * flush the device. */
+	int (*sync)(struct vfs_fs *fs, vfs_ino_t ino, bool data_only);
+	int (*statfs)(struct vfs_fs *fs, struct fs_statfs *out);
+	/* An open connection holds the inode: ref when opened, unref when
+	 * closed; an unlinked inode is freed at its last unref. */
+	void (*ref)(struct vfs_fs *fs, vfs_ino_t ino);
+	void (*unref)(struct vfs_fs *fs, vfs_ino_t ino);
+	/* Write everything back; the fs is gone afterwards. */
+	int (*unmount)(struct vfs_fs *fs);
+};
+
+/* A mounted file system. Each implementation embeds it first in its own
+ * state. */
+struct vfs_fs {
+	const struct vfs_ops *ops;
+	bool read_only;            /* writes: -EROFS */
+	uint64_t (*now_ns)(void);  /* timestamps: ns since the epoch */
+};
+
+/* ---- block devices and the block cache ---- */
+
+/* A device in 512-byte sectors. The server's is a client of the block
+ * protocol (rvos/blksvc.h); the host tests' is a file. */
+struct blkdev {
+	int (*read)(struct blkdev *d, uint64_t sector, uint32_t count, void *buf);
+	int (*write)(struct blkdev *d, uint64_t sector, uint32_t count, const void *buf);
+	int (*flush)(struct blkdev *d);
+	uint64_t sectors;
+	bool read_only;
+};
+
+/* A write-back cache of fixed-size blocks over a blkdev, in memory the
+ * caller gives (the server gives its DMA buffer, so the device reads into
+ * the cache directly). Least recently used clean blocks are evicted; a
+ * dirty block is written back before its buffer is reused. */
+struct bcache;
+
+struct bcache_block {
+	uint64_t blkno;
+	void *data; /* block_size bytes */
+};
+
+/* mem must hold bcache_mem_size(block_size, nblocks) bytes. */
+size_t bcache_mem_size(uint32_t block_size, uint32_t nblocks);
+int bcache_init(struct bcache **out, struct blkdev *dev, uint32_t block_size, uint32_t nblocks,
+		void *mem, size_t mem_bytes);
+/* The block, read from the device unless cached; held until put. -EIO,
+ * -EINVAL past the device's end, -ENOMEM every buffer held. */
+int bcache_get(struct bcache *c, uint64_t blkno, struct bcache_block **out);
+/* The same without reading (the caller overwrites all of it): zeroed. */
+int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out);
+void bcache_dirty(struct bcache *c, struct bcache_block *b);
+void bcache_put(struct bcache *c, struct bcache_block *b);
+/* Write back every dirty block (in block order), then flush the device. */
+int bcache_sync(struct bcache *c);
+/* Write back and forget every block (the uncached benchmarks). */
+int bcache_drop(struct bcache *c);
+struct blkdev *bcache_dev(struct bcache *c);
+
+/* ---- the file systems ---- */
+
+/* Mount the ext2 (revision 1) file system on c's device (c's block size
+ * must be the file system's: ext2_probe_block_size tells it). -EUCLEAN a
+ * bad superblock or group descriptors, -ENOTSUP a feature it cannot
+ * handle (it names it on out_why). */
+int ext2_probe_block_size(struct blkdev *dev, uint32_t *block_size);
+int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (*now_ns)(void),
+	       const char **out_why);
+
+/* A file system in RAM of at most max_bytes of file data and max_inodes
+ * inodes (heap memory). */
+int tmpfs_mount(struct vfs_fs **out, uint64_t max_bytes, uint32_t max_inodes,
+		uint64_t (*now_ns)(void));
+
+#endif /* FS_VFS_H */
