@@ -177,6 +177,9 @@ def run_mke2fs(a, tmp):
     if r.returncode != 0:
         out = r.stdout + r.stderr
         msg = first_error(out)
+        if re.search(r"Not enough space to build", out):
+            raise DiskError(f"SIZE_KIB {a.size_kib} is too small for ext2's own structures "
+                            f"with BLOCK_SIZE {a.block_size}: raise SIZE_KIB (mke2fs: {msg})")
         if re.search(r"allocate block|No space left|Could not allocate block", out, re.I):
             raise DiskError(f"the files do not fit in SIZE_KIB {a.size_kib} (they need about "
                             f"{tree_kib(a.staging, a.block_size)} KiB of data blocks): raise "
