@@ -102,7 +102,7 @@ def stage(a, inputs):
     if a.program:
         bin_dir = os.path.join(staging, "bin")
         if os.path.lexists(bin_dir) and not os.path.isdir(bin_dir):
-            raise DiskError(f"DIR has a bin that is not a folder, but PROGRAMS go to /bin")
+            raise DiskError("DIR has a bin that is not a folder, but PROGRAMS go to /bin")
         if not os.path.isdir(bin_dir):
             os.mkdir(bin_dir)
             os.chmod(bin_dir, 0o755)
@@ -154,7 +154,7 @@ def first_error(text):
 def run_mke2fs(a, tmp):
     env = dict(os.environ, E2FSPROGS_FAKE_TIME=str(FIXED_TIME), SOURCE_DATE_EPOCH=str(FIXED_TIME),
                MKE2FS_CONFIG=MKE2FS_CONF, LC_ALL="C")
-    ext = [f"root_owner=0:0", f"hash_seed={HASH_SEED}"]
+    ext = ["root_owner=0:0", f"hash_seed={HASH_SEED}"]
     cmd = [a.mke2fs, "-q", "-F", "-t", "ext2", "-r", "1", "-b", str(a.block_size),
            "-U", FS_UUID, "-E", ",".join(ext), "-d", a.staging]
     if a.inodes:
