@@ -127,6 +127,7 @@ int bcache_sync(struct bcache *c);
 /* Write back and forget every block (the uncached benchmarks). */
 int bcache_drop(struct bcache *c);
 struct blkdev *bcache_dev(struct bcache *c);
+uint32_t bcache_block_size(struct bcache *c);
 
 /* ---- the file systems ---- */
 
