@@ -8,6 +8,14 @@
  * order (one pass of the disk head, and the order a device merges best)
  * and then flushes the device.
  *
+ * Dirty metadata (bcache_dirty_meta) is held back: such a buffer waits on
+ * a list of its own, not the LRU, until bcache_sync writes it, so between
+ * syncs the device keeps the file system's state of the last sync (plus
+ * file data, which may go out any time and lands in blocks that state
+ * calls free or in the file's own). A file server killed between two
+ * syncs leaves a consistent image. Only when every other buffer is held
+ * does a held-back one go out early.
+ *
  * The memory given holds, in order: the block buffers (so the first
  * starts where mem starts: the server's DMA buffer is page aligned), the
  * cache itself, the buffer headers, the hash table and the array sync
@@ -28,6 +36,8 @@ struct bcache_buf {
 	uint32_t refs;                   /* holders (get .. put) */
 	bool valid;                      /* data holds block b.blkno */
 	bool dirty;                      /* data differs from the device */
+	bool meta;                       /* dirty metadata: held back until sync */
+	bool on_pinned;                  /* refs == 0 and on the pinned list */
 };
 
 struct bcache {
@@ -41,6 +51,8 @@ struct bcache {
 	uint32_t hash_mask;
 	struct bcache_buf **sorted;      /* bcache_sync's scratch */
 	struct bcache_buf lru;           /* sentinel: lru.lru_next is the least recent */
+	struct bcache_buf pinned;        /* sentinel: unheld dirty metadata */
+	uint32_t npinned;                /* buffers with dirty metadata, held or not */
 };
 
 static size_t align_up(size_t v, size_t a)
@@ -70,18 +82,22 @@ size_t bcache_mem_size(uint32_t block_size, uint32_t nblocks)
 
 static void lru_unlink(struct bcache_buf *b)
 {
+	b->on_pinned = false;
 	b->lru_prev->lru_next = b->lru_next;
 	b->lru_next->lru_prev = b->lru_prev;
 	b->lru_prev = b->lru_next = NULL;
 }
 
-/* Most recently used: at the tail. */
+/* Most recently used: at the tail (of the pinned list for dirty metadata). */
 static void lru_push(struct bcache *c, struct bcache_buf *b)
 {
-	b->lru_prev = c->lru.lru_prev;
-	b->lru_next = &c->lru;
-	c->lru.lru_prev->lru_next = b;
-	c->lru.lru_prev = b;
+	struct bcache_buf *head = b->dirty && b->meta ? &c->pinned : &c->lru;
+
+	b->on_pinned = head == &c->pinned;
+	b->lru_prev = head->lru_prev;
+	b->lru_next = head;
+	head->lru_prev->lru_next = b;
+	head->lru_prev = b;
 }
 
 static uint32_t hash_of(const struct bcache *c, uint64_t blkno)
@@ -148,6 +164,7 @@ int bcache_init(struct bcache **out, struct blkdev *dev, uint32_t block_size, ui
 	c->hash_mask = hsize - 1;
 	memset(c->hash, 0, sizeof(struct bcache_buf *) * hsize);
 	c->lru.lru_prev = c->lru.lru_next = &c->lru;
+	c->pinned.lru_prev = c->pinned.lru_next = &c->pinned;
 	for (i = 0; i < nblocks; i++) {
 		struct bcache_buf *b = &c->bufs[i];
 
@@ -169,6 +186,16 @@ uint32_t bcache_block_size(struct bcache *c)
 	return c->block_size;
 }
 
+uint32_t bcache_nblocks(struct bcache *c)
+{
+	return c->nblocks;
+}
+
+uint32_t bcache_pinned(struct bcache *c)
+{
+	return c->npinned;
+}
+
 static int write_back(struct bcache *c, struct bcache_buf *b)
 {
 	int ret;
@@ -182,6 +209,10 @@ static int write_back(struct bcache *c, struct bcache_buf *b)
 	if (ret < 0)
 		return ret;
 	b->dirty = false;
+	if (b->meta) {
+		b->meta = false;
+		c->npinned--;
+	}
 	return 0;
 }
 
@@ -203,6 +234,8 @@ static int grab(struct bcache *c, uint64_t blkno, struct bcache_buf **out)
 	}
 	b = c->lru.lru_next;
 	if (b == &c->lru)
+		b = c->pinned.lru_next; /* early: nothing else is free */
+	if (b == &c->pinned)
 		return -RV_ENOMEM;
 	ret = write_back(c, b);
 	if (ret < 0)
@@ -274,6 +307,17 @@ void bcache_dirty(struct bcache *c, struct bcache_block *blk)
 	((struct bcache_buf *)blk)->dirty = true;
 }
 
+void bcache_dirty_meta(struct bcache *c, struct bcache_block *blk)
+{
+	struct bcache_buf *b = (struct bcache_buf *)blk;
+
+	if (!b->meta) {
+		b->meta = true;
+		c->npinned++;
+	}
+	b->dirty = true;
+}
+
 void bcache_put(struct bcache *c, struct bcache_block *blk)
 {
 	struct bcache_buf *b = (struct bcache_buf *)blk;
@@ -303,10 +347,16 @@ int bcache_sync(struct bcache *c)
 	if (n > 1)
 		qsort(c->sorted, n, sizeof(c->sorted[0]), cmp_blkno);
 	for (i = 0; i < n; i++) {
-		int r = write_back(c, c->sorted[i]);
+		struct bcache_buf *b = c->sorted[i];
+		int r = write_back(c, b);
 
 		if (r < 0 && ret == 0)
 			ret = r;
+		if (r == 0 && b->on_pinned) {
+			/* clean now: back among the reusable ones */
+			lru_unlink(b);
+			lru_push(c, b);
+		}
 	}
 	if (ret == 0 && n > 0 && !c->dev->read_only && c->dev->flush)
 		ret = c->dev->flush(c->dev);

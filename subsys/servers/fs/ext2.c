@@ -152,7 +152,15 @@ static void put(struct ext2_fs *fs, struct bcache_block *b)
 	bcache_put(fs->c, b);
 }
 
+/* Metadata (bitmaps, inodes, indirect blocks, directories, symlink
+ * targets) waits in the cache for a sync at a consistent point; file data
+ * may go out any time. */
 static void dirty(struct ext2_fs *fs, struct bcache_block *b)
+{
+	bcache_dirty_meta(fs->c, b);
+}
+
+static void dirty_data(struct ext2_fs *fs, struct bcache_block *b)
 {
 	bcache_dirty(fs->c, b);
 }
@@ -645,8 +653,8 @@ static int free_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t *slot, 
 			ret = free_tree(fs, in, &ptrs[i], level - 1, base + i * child_span, from);
 			changed = true;
 		}
-		if (changed)
-			dirty(fs, b);
+		if (changed && (from > base || ret < 0))
+			dirty(fs, b); /* (a block freed whole needs no writing) */
 		put(fs, b);
 		if (ret < 0)
 			return ret;
@@ -1219,6 +1227,8 @@ static int entry_inode(struct ext2_fs *fs, const struct dir_ent *hit, struct ext
 
 /* ---- the operations ---- */
 
+static long end_op(struct vfs_fs *v, long ret);
+
 static vfs_ino_t ext2_root(struct vfs_fs *v)
 {
 	(void)v;
@@ -1317,7 +1327,7 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 	return (long)done;
 }
 
-static long ext2_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void *buf, size_t len)
+static long do_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void *buf, size_t len)
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode in;
@@ -1361,7 +1371,7 @@ static long ext2_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void
 		if (err < 0)
 			break;
 		memcpy((uint8_t *)b->data + boff, (const uint8_t *)buf + done, n);
-		dirty(fs, b);
+		dirty_data(fs, b);
 		put(fs, b);
 		done += n;
 	}
@@ -1375,7 +1385,7 @@ static long ext2_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void
 	return err < 0 ? err : ret;
 }
 
-static int ext2_truncate(struct vfs_fs *v, vfs_ino_t ino, uint64_t size)
+static int do_truncate(struct vfs_fs *v, vfs_ino_t ino, uint64_t size)
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode in;
@@ -1407,7 +1417,7 @@ static int ext2_truncate(struct vfs_fs *v, vfs_ino_t ino, uint64_t size)
 				err = getblk(fs, pblk, &b);
 				if (err == 0) {
 					memset((uint8_t *)b->data + tail, 0, fs->bs - tail);
-					dirty(fs, b);
+					dirty_data(fs, b);
 					put(fs, b);
 				}
 			}
@@ -1504,7 +1514,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 	return 0;
 }
 
-static int ext2_create(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
+static int do_create(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
 		       uint32_t mode, vfs_ino_t *out)
 {
 	uint32_t type = mode & FS_S_IFMT;
@@ -1516,7 +1526,7 @@ static int ext2_create(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t
 	return make_node(E(v), dir, name, len, type | (mode & 07777), NULL, 0, out);
 }
 
-static int ext2_symlink(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
+static int do_symlink(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
 			const char *target, size_t target_len, vfs_ino_t *out)
 {
 	struct ext2_fs *fs = E(v);
@@ -1562,7 +1572,7 @@ static long ext2_readlink(struct vfs_fs *v, vfs_ino_t ino, char *buf, size_t siz
 	return n;
 }
 
-static int ext2_link(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
+static int do_link(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
 		     vfs_ino_t ino)
 {
 	struct ext2_fs *fs = E(v);
@@ -1625,7 +1635,7 @@ static int drop_link(struct ext2_fs *fs, vfs_ino_t ino, bool all)
 	return 0;
 }
 
-static int ext2_unlink(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len, bool rmdir)
+static int do_unlink(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len, bool rmdir)
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode din, in;
@@ -1695,7 +1705,7 @@ static int check_not_below(struct ext2_fs *fs, vfs_ino_t dir, vfs_ino_t anc)
 	return -RV_EUCLEAN; /* a directory loop */
 }
 
-static int ext2_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, size_t from_len,
+static int do_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, size_t from_len,
 		       vfs_ino_t to_dir, const char *to, size_t to_len)
 {
 	struct ext2_fs *fs = E(v);
@@ -1938,7 +1948,7 @@ static void release_if_orphan(struct ext2_fs *fs, vfs_ino_t ino)
 	if (fs->vfs.read_only || inode_read(fs, ino, &in) < 0)
 		return;
 	if (in.i_mode && in.i_links_count == 0)
-		release_inode(fs, ino);
+		end_op(&fs->vfs, release_inode(fs, ino));
 }
 
 static void ext2_unref(struct vfs_fs *v, vfs_ino_t ino)
@@ -1982,6 +1992,63 @@ static int ext2_unmount(struct vfs_fs *v)
 	free(fs->gd);
 	free(fs);
 	return ret;
+}
+
+/* The end of an operation is a consistent point: when held-back metadata
+ * fills half the cache, it goes out now (not later, in the middle of an
+ * operation that needs the buffers). */
+static long end_op(struct vfs_fs *v, long ret)
+{
+	struct ext2_fs *fs = E(v);
+
+	if (!fs->vfs.read_only && bcache_pinned(fs->c) > bcache_nblocks(fs->c) / 2) {
+		int r = flush_meta(fs);
+
+		if (r == 0)
+			r = bcache_sync(fs->c);
+		if (r < 0 && ret >= 0)
+			ret = r;
+	}
+	return ret;
+}
+
+static long ext2_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void *buf, size_t len)
+{
+	return end_op(v, do_write(v, ino, off, buf, len));
+}
+
+static int ext2_truncate(struct vfs_fs *v, vfs_ino_t ino, uint64_t size)
+{
+	return (int)end_op(v, do_truncate(v, ino, size));
+}
+
+static int ext2_create(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
+		       uint32_t mode, vfs_ino_t *out)
+{
+	return (int)end_op(v, do_create(v, dir, name, len, mode, out));
+}
+
+static int ext2_symlink(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
+			const char *target, size_t target_len, vfs_ino_t *out)
+{
+	return (int)end_op(v, do_symlink(v, dir, name, len, target, target_len, out));
+}
+
+static int ext2_link(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len,
+		     vfs_ino_t ino)
+{
+	return (int)end_op(v, do_link(v, dir, name, len, ino));
+}
+
+static int ext2_unlink(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len, bool rmdir)
+{
+	return (int)end_op(v, do_unlink(v, dir, name, len, rmdir));
+}
+
+static int ext2_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, size_t from_len,
+		       vfs_ino_t to_dir, const char *to, size_t to_len)
+{
+	return (int)end_op(v, do_rename(v, from_dir, from, from_len, to_dir, to, to_len));
 }
 
 static const struct vfs_ops ext2_ops = {

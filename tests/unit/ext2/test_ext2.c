@@ -36,6 +36,7 @@ struct fdev {
 	uint64_t fs_sectors; /* writes past this are outside the file system */
 	unsigned long writes, outside;
 	bool fail_reads;
+	bool dead; /* the server was killed: nothing reaches the device */
 };
 
 static struct fdev fdev;
@@ -57,6 +58,8 @@ static int f_write(struct blkdev *d, uint64_t sector, uint32_t count, const void
 {
 	struct fdev *f = (struct fdev *)d;
 
+	if (f->dead)
+		return -RV_EIO;
 	f->writes++;
 	if (sector + count > d->sectors || sector + count > f->fs_sectors) {
 		f->outside++;
@@ -1332,6 +1335,49 @@ static void test_corrupt(void)
 	CHECK(kinds >= 10);
 }
 
+/* Killed between two syncs (nothing more reaches the device): the image
+ * is what the last sync left plus file data, and e2fsck finds it clean. */
+static void test_kill(void)
+{
+	static uint8_t buf[400 * 1024];
+	vfs_ino_t ino;
+
+	fresh();
+	CHECK_EQ_INT(mount_img_n(img, false, 256), 0);
+	if (!fs)
+		return;
+	pattern(buf, sizeof(buf), 31, 0);
+	CHECK_EQ_INT(x_create("k1", FS_S_IFREG | 0644, &ino), 0);
+	CHECK_EQ_INT(fs->ops->write(fs, ino, 0, buf, 100000), 100000);
+	CHECK_EQ_INT(fs->ops->sync(fs, ino, false), 0);
+	/* after the sync: data evicted on the way, metadata held back */
+	CHECK_EQ_INT(x_create("k2", FS_S_IFREG | 0644, &ino), 0);
+	CHECK_EQ_INT(fs->ops->write(fs, ino, 0, buf, sizeof(buf)), (long)sizeof(buf));
+	CHECK_EQ_INT(x_create("kd", FS_S_IFDIR | 0755, NULL), 0);
+	CHECK_EQ_INT(x_rename("small", "kd/small"), 0);
+	CHECK_EQ_INT(x_unlink("big", false), 0);
+	CHECK_EQ_INT(x_truncate("ind", 5000), 0);
+	CHECK_EQ_INT(x_unlink("empty_dir", true), 0);
+	CHECK(fdev.writes > 100); /* file data went out */
+	fdev.dead = true;
+	umount_img();
+	CHECK(fsck_clean(img));
+	/* the state of the sync is there; go on from it and unmount cleanly */
+	CHECK_EQ_INT(mount_img(img, false), 0);
+	if (!fs)
+		return;
+	CHECK(same_content("k1", 31, 100000));
+	CHECK(same_content("small", 3, 1000));
+	CHECK(same_content("ind", 5, 100 * 1024));
+	CHECK_EQ_INT(resolve("k2", &ino), -RV_ENOENT);
+	CHECK_EQ_INT(x_unlink("k1", false), 0);
+	CHECK_EQ_INT(x_create("k3", FS_S_IFREG | 0644, &ino), 0);
+	CHECK_EQ_INT(fs->ops->write(fs, ino, 0, buf, sizeof(buf)), (long)sizeof(buf));
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(img));
+	CHECK(debugfs_same(img, "/k3", buf, sizeof(buf)));
+}
+
 /* ---- the block cache alone ---- */
 
 static void test_bcache(void)
@@ -1415,6 +1461,7 @@ int main(void)
 	RUN(test_full);
 	RUN(test_huge);
 	RUN(test_variants);
+	RUN(test_kill);
 	RUN(test_corrupt);
 	printf("corruption kinds: %d\n", kinds);
 	if (!ut_failed)
