@@ -21,9 +21,12 @@
  * and data live in the cache. Access times are not kept (a read never
  * writes). Not handled: htree indexes (an indexed directory we change
  * loses its index flag, which is what ext2 without dir_index does), ACLs
- * and xattrs (a file's xattr block is released with the file), the orphan
- * list (an unlinked file still open is freed at its last unref or at
- * unmount).
+ * and xattrs (a file's xattr block is released with the file).
+ *
+ * An unlinked file still open goes at its last unref (or at unmount); till
+ * then it is on the superblock's orphan list (s_last_orphan, chained
+ * through i_dtime, as ext3 keeps it), which a mount after a crash or a
+ * killed server empties by freeing what is on it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -790,14 +793,58 @@ static int free_inode_bit(struct ext2_fs *fs, vfs_ino_t ino, bool dir)
 	return 0;
 }
 
+/* Most orphans a list may hold: a longer one is a loop. */
+#define EXT2_ORPHANS_MAX (1u << 16)
+
+static bool orphan_ino_ok(const struct ext2_fs *fs, uint32_t ino)
+{
+	return ino >= fs->first_ino && ino <= fs->inodes_count;
+}
+
+/* Take ino off the orphan list if it is there. */
+static int orphan_remove(struct ext2_fs *fs, vfs_ino_t ino)
+{
+	uint32_t prev = 0, cur = fs->sb.s_last_orphan;
+
+	for (uint32_t n = 0; cur && n < EXT2_ORPHANS_MAX; n++) {
+		struct ext2_inode in;
+		int ret;
+
+		if (!orphan_ino_ok(fs, cur))
+			return -RV_EUCLEAN;
+		ret = inode_read(fs, cur, &in);
+		if (ret < 0)
+			return ret;
+		if (cur == ino) {
+			uint32_t next = in.i_dtime;
+
+			if (prev == 0) {
+				fs->sb.s_last_orphan = next;
+				fs->sb_dirty = true;
+				return 0;
+			}
+			ret = inode_read(fs, prev, &in);
+			if (ret < 0)
+				return ret;
+			in.i_dtime = next;
+			return inode_write(fs, prev, &in);
+		}
+		prev = cur;
+		cur = in.i_dtime;
+	}
+	return 0;
+}
+
 /* An inode without links or references: its blocks, its xattr block and
  * the inode itself go back. */
 static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 {
 	struct ext2_inode in;
 	bool dir;
-	int ret = inode_read(fs, ino, &in);
+	int ret = fs->sb.s_last_orphan ? orphan_remove(fs, ino) : 0;
 
+	if (ret == 0)
+		ret = inode_read(fs, ino, &in);
 	if (ret < 0)
 		return ret;
 	if (in.i_mode == 0)
@@ -1627,6 +1674,12 @@ static int drop_link(struct ext2_fs *fs, vfs_ino_t ino, bool all)
 	else
 		links_dec(&in);
 	stamp(fs, &in, T_C);
+	if (in.i_links_count == 0 && ref_find(fs, ino)) {
+		/* still open: an orphan until its last unref */
+		in.i_dtime = fs->sb.s_last_orphan;
+		fs->sb.s_last_orphan = (uint32_t)ino;
+		fs->sb_dirty = true;
+	}
 	ret = inode_write(fs, ino, &in);
 	if (ret < 0)
 		return ret;
@@ -2267,6 +2320,34 @@ static int read_super(struct ext2_fs *fs, struct blkdev *dev, uint32_t bs, const
 	return 0;
 }
 
+/* Free what the orphan list of an earlier mount still holds (files
+ * unlinked while open, then a crash). A bad list is dropped, not fatal:
+ * e2fsck sorts out what it leaves. */
+static void orphans_recover(struct ext2_fs *fs)
+{
+	uint32_t cur = fs->sb.s_last_orphan;
+
+	fs->sb.s_last_orphan = 0;
+	fs->sb_dirty = true;
+	for (uint32_t n = 0; cur && n < EXT2_ORPHANS_MAX; n++) {
+		struct ext2_inode in;
+		uint32_t next;
+
+		if (!orphan_ino_ok(fs, cur) || inode_read(fs, cur, &in) < 0)
+			return;
+		next = in.i_dtime;
+		if (in.i_mode && in.i_links_count == 0) {
+			if (release_inode(fs, cur) < 0)
+				return;
+		} else {
+			in.i_dtime = 0;
+			if (inode_write(fs, cur, &in) < 0)
+				return;
+		}
+		cur = next;
+	}
+}
+
 int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (*now)(void),
 	       const char **out_why)
 {
@@ -2341,6 +2422,8 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 		fs->sb.s_mnt_count++;
 		fs->sb.s_mtime = (uint32_t)(now_ns(fs) / 1000000000u);
 		fs->sb_dirty = true;
+		if (fs->sb.s_last_orphan)
+			orphans_recover(fs);
 		ret = flush_meta(fs);
 		if (ret == 0)
 			ret = bcache_sync(c);

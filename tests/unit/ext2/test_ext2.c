@@ -1376,6 +1376,60 @@ static void test_kill(void)
 	CHECK_EQ_INT(umount_img(), 0);
 	CHECK(fsck_clean(img));
 	CHECK(debugfs_same(img, "/k3", buf, sizeof(buf)));
+
+	/* killed with files unlinked but open: the orphan list has them, the
+	 * next mount frees them */
+	CHECK_EQ_INT(mount_img(img, false), 0);
+	if (!fs)
+		return;
+	{
+		struct fs_statfs before, after;
+		vfs_ino_t o1, o2;
+
+		CHECK_EQ_INT(fs->ops->statfs(fs, &before), 0);
+		CHECK_EQ_INT(x_create("o1", FS_S_IFREG | 0644, &o1), 0);
+		CHECK_EQ_INT(fs->ops->write(fs, o1, 0, buf, 300000), 300000);
+		CHECK_EQ_INT(x_create("o2", FS_S_IFREG | 0644, &o2), 0);
+		CHECK_EQ_INT(fs->ops->write(fs, o2, 0, buf, 3000), 3000);
+		fs->ops->ref(fs, o1);
+		fs->ops->ref(fs, o2);
+		CHECK_EQ_INT(x_unlink("o1", false), 0);
+		CHECK_EQ_INT(x_unlink("o2", false), 0);
+		CHECK_EQ_INT(fs->ops->read(fs, o1, 0, buf, 10), 10);
+		CHECK_EQ_INT(fs->ops->sync(fs, 0, false), 0);
+		fdev.dead = true;
+		umount_img();
+		CHECK_EQ_INT(mount_img(img, false), 0);
+		if (!fs)
+			return;
+		CHECK_EQ_INT(fs->ops->statfs(fs, &after), 0);
+		CHECK_EQ_UINT(after.blocks_free, before.blocks_free);
+		CHECK_EQ_UINT(after.inodes_free, before.inodes_free);
+		CHECK_EQ_INT(umount_img(), 0);
+		CHECK(fsck_clean(img));
+		/* the same, unref'd in the other order without a kill */
+		CHECK_EQ_INT(mount_img(img, false), 0);
+		CHECK_EQ_INT(x_create("o1", FS_S_IFREG | 0644, &o1), 0);
+		CHECK_EQ_INT(x_create("o2", FS_S_IFREG | 0644, &o2), 0);
+		CHECK_EQ_INT(fs->ops->write(fs, o2, 0, buf, 3000), 3000);
+		fs->ops->ref(fs, o1);
+		fs->ops->ref(fs, o2);
+		CHECK_EQ_INT(x_unlink("o1", false), 0);
+		CHECK_EQ_INT(x_unlink("o2", false), 0);
+		fs->ops->unref(fs, o1); /* the list's tail */
+		CHECK_EQ_INT(fs->ops->sync(fs, 0, false), 0);
+		fs->ops->unref(fs, o2);
+		CHECK_EQ_INT(fs->ops->statfs(fs, &after), 0);
+		CHECK_EQ_UINT(after.inodes_free, before.inodes_free);
+		CHECK_EQ_INT(umount_img(), 0);
+		CHECK(fsck_clean(img));
+		{
+			struct ext2_super sb;
+
+			peek(img, 1024, &sb, sizeof(sb));
+			CHECK_EQ_UINT(sb.s_last_orphan, 0);
+		}
+	}
 }
 
 /* ---- the block cache alone ---- */
