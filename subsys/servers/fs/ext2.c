@@ -1395,6 +1395,28 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 
 /* At most this much per call, so a count fits any long. */
 #define EXT2_IO_CAP (1u << 30)
+/* Read ahead this far when a file's block is missed. */
+#define EXT2_READAHEAD_BYTES (64u * 1024)
+
+/* pblk, lblk's block, is not cached: read it and the blocks after it that
+ * follow it on the disk too (up to the end of the file), in one request. */
+static void readahead(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64_t lblk,
+		      uint32_t pblk, uint64_t size)
+{
+	uint64_t last = (size - 1) / fs->bs;
+	uint32_t want = EXT2_READAHEAD_BYTES / fs->bs, n = 1, prev = pblk;
+
+	for (uint64_t l = lblk + 1; n < want && l <= last; l++, n++) {
+		uint32_t p;
+
+		if (bmap(fs, ino, in, l, false, &p, NULL) < 0 || p != prev + 1 ||
+		    bcache_cached(fs->c, p))
+			break;
+		prev = p;
+	}
+	if (n > 1)
+		bcache_readahead(fs->c, pblk, n);
+}
 
 static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, size_t len)
 {
@@ -1431,6 +1453,8 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 		if (pblk == 0) {
 			zero((uint8_t *)buf + done, n);
 		} else {
+			if (!bcache_cached(fs->c, pblk))
+				readahead(fs, ino, &in, pos / fs->bs, pblk, size);
 			ret = getblk(fs, pblk, &b);
 			if (ret < 0)
 				return done ? (long)done : ret;

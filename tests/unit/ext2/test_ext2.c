@@ -34,7 +34,7 @@ struct fdev {
 	struct blkdev dev;
 	int fd;
 	uint64_t fs_sectors; /* writes past this are outside the file system */
-	unsigned long writes, outside;
+	unsigned long writes, outside, reads, write_sectors;
 	bool fail_reads;
 	bool dead; /* the server was killed: nothing reaches the device */
 };
@@ -47,6 +47,7 @@ static int f_read(struct blkdev *d, uint64_t sector, uint32_t count, void *buf)
 
 	if (f->fail_reads)
 		return -RV_EIO;
+	f->reads++;
 	if (sector + count > d->sectors)
 		return -RV_EINVAL;
 	if (pread(f->fd, buf, (size_t)count * 512, (off_t)sector * 512) != (ssize_t)count * 512)
@@ -61,6 +62,7 @@ static int f_write(struct blkdev *d, uint64_t sector, uint32_t count, const void
 	if (f->dead)
 		return -RV_EIO;
 	f->writes++;
+	f->write_sectors += count;
 	if (sector + count > d->sectors || sector + count > f->fs_sectors) {
 		f->outside++;
 		return -RV_EINVAL;
@@ -1432,6 +1434,45 @@ static void test_kill(void)
 	}
 }
 
+/* Few and large device requests: reading a file in order reads ahead,
+ * writing one in order writes runs. */
+static void test_requests(void)
+{
+	static uint8_t buf[BIG_LEN];
+	unsigned long reads, writes, sectors;
+	vfs_ino_t ino;
+
+	fresh();
+	CHECK_EQ_INT(mount_img_n(img, false, 256), 0);
+	if (!fs)
+		return;
+	reads = fdev.reads;
+	for (size_t o = 0; o < BIG_LEN; o += 4096)
+		CHECK_EQ_INT(x_read("big", o, buf + o, BIG_LEN - o < 4096 ? BIG_LEN - o : 4096),
+			     BIG_LEN - o < 4096 ? (long)(BIG_LEN - o) : 4096);
+	reads = fdev.reads - reads;
+	CHECK(same_content("big", 6, BIG_LEN));
+	printf("read %u KiB in order: %lu device reads\n", BIG_LEN / 1024, reads);
+	CHECK(reads < BIG_LEN / 1024 / 16);
+	CHECK_EQ_INT(fs->ops->sync(fs, 0, false), 0);
+	writes = fdev.writes;
+	sectors = fdev.write_sectors;
+	CHECK_EQ_INT(x_create("seq", FS_S_IFREG | 0644, &ino), 0);
+	pattern(buf, 200 * 1024, 41, 0);
+	for (size_t o = 0; o < 200 * 1024; o += 4096)
+		CHECK_EQ_INT(fs->ops->write(fs, ino, o, buf + o, 4096), 4096);
+	CHECK_EQ_INT(fs->ops->sync(fs, 0, false), 0);
+	writes = fdev.writes - writes;
+	sectors = fdev.write_sectors - sectors;
+	printf("wrote 200 KiB in order: %lu device writes, %lu sectors\n", writes, sectors);
+	CHECK(sectors >= 400);
+	CHECK(writes < 200 / 8);
+	CHECK_EQ_INT(bcache_drop(bc), 0);
+	CHECK(same_content("seq", 41, 200 * 1024));
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(img));
+}
+
 /* ---- the block cache alone ---- */
 
 static void test_bcache(void)
@@ -1516,6 +1557,7 @@ int main(void)
 	RUN(test_huge);
 	RUN(test_variants);
 	RUN(test_kill);
+	RUN(test_requests);
 	RUN(test_corrupt);
 	printf("corruption kinds: %d\n", kinds);
 	if (!ut_failed)
