@@ -1473,6 +1473,164 @@ static void test_requests(void)
 	CHECK(fsck_clean(img));
 }
 
+/* Random operations against a model of the files, with remounts and
+ * e2fsck on the way: what the model says is what reads back. */
+#define MODEL_FILES 10
+#define MODEL_MAX (1200u * 1024)
+
+struct mfile {
+	char path[64];
+	uint8_t *data;
+	size_t size;
+	bool live;
+};
+
+static uint64_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return n ? (uint32_t)(rng_state % n) : 0;
+}
+
+static int model_check(struct mfile *m)
+{
+	static uint8_t got[MODEL_MAX + 1];
+	long n = x_read(m->path, 0, got, sizeof(got));
+
+	if (n != (long)m->size || memcmp(got, m->data, m->size)) {
+		fprintf(stderr, "%s: read %ld bytes, model %zu\n", m->path, n, m->size);
+		return 0;
+	}
+	return 1;
+}
+
+static void test_random(void)
+{
+	static const char *const dirs[] = { "", "d1/", "d1/d2/" };
+	static uint8_t buf[40000];
+	struct mfile m[MODEL_FILES];
+	char rimg[160];
+	int ops = 0, fails = 0, fscks = 0;
+
+	rng_state = 0x1234567887654321ull;
+	memset(m, 0, sizeof(m));
+	snprintf(rimg, sizeof(rimg), "%s/random.img", tmpdir);
+	sh(TOOLS "mke2fs -q -F -t ext2 -r 1 -b 1024 -N 512 %s 32768 >/dev/null 2>&1", rimg);
+	CHECK_EQ_INT(mount_img(rimg, false), 0);
+	if (!fs)
+		return;
+	CHECK_EQ_INT(x_create("d1", FS_S_IFDIR | 0755, NULL), 0);
+	CHECK_EQ_INT(x_create("d1/d2", FS_S_IFDIR | 0755, NULL), 0);
+	for (ops = 0; ops < 2500 && fails < 5; ops++) {
+		struct mfile *f = &m[rnd(MODEL_FILES)];
+		uint32_t op = rnd(100);
+		vfs_ino_t ino;
+
+		if (!f->live) {
+			snprintf(f->path, sizeof(f->path), "%sf%d-%d", dirs[rnd(3)],
+				 (int)(f - m), ops);
+			if (x_create(f->path, FS_S_IFREG | 0644, &ino) != 0) {
+				fails++;
+				continue;
+			}
+			f->live = true;
+			f->size = 0;
+			f->data = calloc(1, MODEL_MAX);
+			continue;
+		}
+		if (op < 45) { /* write somewhere, often past the end */
+			uint32_t len = 1 + rnd(rnd(2) ? 4096 : sizeof(buf));
+			uint32_t off = rnd(MODEL_MAX - len);
+
+			pattern(buf, len, ops, 0);
+			if (x_write(f->path, off, buf, len) != (long)len) {
+				fails++;
+				continue;
+			}
+			memcpy(f->data + off, buf, len);
+			if (off + len > f->size)
+				f->size = off + len;
+		} else if (op < 60) { /* truncate */
+			uint32_t size = rnd(4) ? rnd(MODEL_MAX) : rnd(20000);
+
+			if (x_truncate(f->path, size) != 0) {
+				fails++;
+				continue;
+			}
+			if (size < f->size)
+				memset(f->data + size, 0, f->size - size);
+			f->size = size;
+		} else if (op < 75) { /* read a piece */
+			uint32_t off = rnd((uint32_t)f->size + 100), len = 1 + rnd(sizeof(buf));
+			long want = off >= f->size ? 0 : (long)(f->size - off < len ? f->size - off : len);
+
+			if (x_read(f->path, off, buf, len) != want ||
+			    (want > 0 && memcmp(buf, f->data + off, (size_t)want)))
+				fails++;
+		} else if (op < 85) { /* rename, maybe over another file */
+			struct mfile *t = &m[rnd(MODEL_FILES)];
+			char to[64];
+
+			if (t->live && t != f) {
+				snprintf(to, sizeof(to), "%s", t->path);
+				if (x_rename(f->path, to) != 0) {
+					fails++;
+					continue;
+				}
+				free(t->data);
+				t->live = false;
+			} else {
+				snprintf(to, sizeof(to), "%sr%d", dirs[rnd(3)], ops);
+				if (x_rename(f->path, to) != 0) {
+					fails++;
+					continue;
+				}
+			}
+			snprintf(f->path, sizeof(f->path), "%s", to);
+		} else if (op < 92) { /* unlink */
+			if (x_unlink(f->path, false) != 0)
+				fails++;
+			free(f->data);
+			f->live = false;
+		} else if (op < 97) {
+			if (!model_check(f))
+				fails++;
+		} else if (op < 99) {
+			CHECK_EQ_INT(fs->ops->sync(fs, 0, false), 0);
+		} else { /* remount (and check the image now and then) */
+			CHECK_EQ_INT(umount_img(), 0);
+			if (fscks++ < 4)
+				CHECK(fsck_clean(rimg));
+			CHECK_EQ_INT(mount_img(rimg, false), 0);
+			if (!fs)
+				return;
+		}
+	}
+	CHECK_EQ_INT(fails, 0);
+	for (int i = 0; i < MODEL_FILES; i++)
+		if (m[i].live)
+			CHECK(model_check(&m[i]));
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(rimg));
+	for (int i = 0, n = 0; i < MODEL_FILES && n < 3; i++) {
+		if (!m[i].live)
+			continue;
+		char p[80];
+
+		snprintf(p, sizeof(p), "/%s", m[i].path);
+		CHECK(debugfs_same(rimg, p, m[i].data, m[i].size));
+		n++;
+	}
+	for (int i = 0; i < MODEL_FILES; i++)
+		if (m[i].live)
+			free(m[i].data);
+	printf("random: %d operations, %d remounts, %d e2fsck runs\n", ops, fscks,
+	       (fscks < 4 ? fscks : 4) + 1);
+}
+
 /* ---- the block cache alone ---- */
 
 static void test_bcache(void)
@@ -1558,6 +1716,7 @@ int main(void)
 	RUN(test_variants);
 	RUN(test_kill);
 	RUN(test_requests);
+	RUN(test_random);
 	RUN(test_corrupt);
 	printf("corruption kinds: %d\n", kinds);
 	if (!ut_failed)
