@@ -1631,6 +1631,91 @@ static void test_random(void)
 	       (fscks < 4 ? fscks : 4) + 1);
 }
 
+/* Random damage to the metadata (superblock, descriptors, bitmaps, inode
+ * table, directories, indirect blocks), then every kind of operation:
+ * errors at most, no crash (the sanitizers watch), no hang, nothing
+ * written outside the file system. */
+static void test_fuzz(void)
+{
+	static const char *const paths[] = { "hello.txt", "big", "ind", "dir/sub/deeper/file",
+					      "sparse", "fast_link", "slow_link", "dir",
+					      "dir/entry-with-a-longer-name-07", "empty_dir" };
+	static uint8_t buf[70000];
+	uint64_t dirblk = block_of(base_img, "/dir", 0), rootblk = block_of(base_img, "/", 0);
+	uint64_t indblk = block_of(base_img, "/big", 12) - 1;
+	long itb = debugfs_num(base_img, "imap <2>", "located at block ");
+	int mounted = 0, errors = 0, runs = 150;
+
+	for (int run = 0; run < runs; run++) {
+		int k = 1 + (int)rnd(6);
+
+		rng_state = 0x9E3779B97F4A7C15ull * (uint64_t)(run + 1);
+		fresh();
+		for (int j = 0; j < k; j++) {
+			uint32_t what = rnd(100), v = (uint32_t)rng_state;
+			uint64_t off;
+
+			if (what < 10)
+				off = 1024 + rnd(256);
+			else if (what < 20)
+				off = 2048 + rnd(64);
+			else if (what < 55)
+				off = (uint64_t)itb * 1024 + rnd(24 * 256);
+			else if (what < 70)
+				off = dirblk * 1024 + rnd(1024);
+			else if (what < 85)
+				off = rootblk * 1024 + rnd(1024);
+			else
+				off = indblk * 1024 + rnd(1024);
+			if (rnd(2))
+				poke(img, off, &v, 1 + rnd(4));
+			else
+				poke32(img, off & ~3ull, rnd(2) ? v : rnd(20000));
+		}
+		if (mount_img(img, false) != 0)
+			continue;
+		mounted++;
+		for (unsigned int i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+			vfs_ino_t ino;
+			struct fs_stat st;
+			struct names nm = { .n = 0 };
+			uint64_t cookie = 0;
+			char t[128];
+
+			if (resolve(paths[i], &ino) < 0) {
+				errors++;
+				continue;
+			}
+			if (fs->ops->getattr(fs, ino, &st) < 0)
+				errors++;
+			if (fs->ops->read(fs, ino, rnd(800000), buf, sizeof(buf)) < 0)
+				errors++;
+			fs->ops->readlink(fs, ino, t, sizeof(t));
+			fs->ops->readdir(fs, ino, &cookie, collect, &nm);
+		}
+		x_write("ind", rnd(300000), buf, 5000);
+		x_write("big", 700 * 1024, buf, 20000);
+		x_truncate("big", rnd(800000));
+		x_create("dir/fz", FS_S_IFREG | 0644, NULL);
+		x_write("dir/fz", 0, buf, 3000);
+		x_create("dir/sub/fzd", FS_S_IFDIR | 0755, NULL);
+		x_symlink("target", "dir/sub/fzd/l");
+		x_link("small", "dir/sub/small2");
+		x_rename("dir/sub", "empty_dir/moved");
+		x_rename("twelve", "ind");
+		x_unlink("hello.txt", false);
+		x_unlink("dir/sub/deeper", true);
+		x_unlink("empty_dir", true);
+		fs->ops->sync(fs, 0, false);
+		umount_img();
+		CHECK_EQ_INT(fdev.outside, 0);
+	}
+	printf("fuzz: %d damaged images, %d mounted, %d lookups or reads refused\n", runs,
+	       mounted, errors);
+	CHECK(mounted > runs / 3);
+	CHECK(errors > 0);
+}
+
 /* ---- the block cache alone ---- */
 
 static void test_bcache(void)
@@ -1704,6 +1789,7 @@ int main(void)
 	}
 	snprintf(base_img, sizeof(base_img), "%s/base.img", tmpdir);
 	snprintf(img, sizeof(img), "%s/test.img", tmpdir);
+	alarm(100); /* a hang is a failure, not a stuck test run */
 	make_stage();
 	make_img(base_img, "-r 1 -b 1024 -N 256", 8192);
 	if (!fsck_clean(base_img))
@@ -1718,6 +1804,7 @@ int main(void)
 	RUN(test_requests);
 	RUN(test_random);
 	RUN(test_corrupt);
+	RUN(test_fuzz);
 	printf("corruption kinds: %d\n", kinds);
 	if (!ut_failed)
 		sh("rm -rf %s", tmpdir);
