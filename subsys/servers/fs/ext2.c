@@ -17,9 +17,18 @@
  * check is -RV_EUCLEAN.
  *
  * Group descriptors and the superblock are kept in memory and written
- * back (into the cache) by sync and unmount; inodes, bitmaps, directories
- * and data live in the cache. Access times are not kept (a read never
- * writes). Not handled: htree indexes (an indexed directory we change
+ * back (into the cache) at syncs; inodes, bitmaps, directories and data
+ * live in the cache. Access times are not kept (a read never writes).
+ *
+ * Without a journal, the device holds a consistent file system as of the
+ * last sync: metadata (bcache_dirty_meta) stays in the cache until a sync
+ * at the end of an operation (ext2_sync, or end_op once held-back
+ * metadata fills half the cache); file data may go out earlier, but only
+ * into blocks the synced state calls free or the file's own, never into
+ * metadata blocks freed since the sync (see ext2_fs.freed). A file server
+ * killed between syncs leaves an image e2fsck finds clean, missing what
+ * happened since the sync. Only a kill during a sync, or a cache too small
+ * to hold one operation's metadata, can leave it half written. Not handled: htree indexes (an indexed directory we change
  * loses its index flag, which is what ext2 without dir_index does), ACLs
  * and xattrs (a file's xattr block is released with the file).
  *
