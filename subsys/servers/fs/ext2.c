@@ -92,28 +92,72 @@ struct ext2_fs {
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
 };
 
-/* File data is copied a word at a time when source and destination are
- * aligned alike (cache blocks always are, the server's buffers usually):
- * picolibc's memcpy and memset for rvOS go byte by byte. The attribute
- * keeps gcc from turning the loops back into memcpy/memset calls. */
+/* File data is copied a word at a time (picolibc's memcpy and memset
+ * for rvOS go byte by byte), also when source and destination are not
+ * aligned alike (the server's message buffers put file data at odd
+ * offsets): the destination is aligned first, then a misaligned source is
+ * read in aligned words and shifted into place. Those aligned loads never
+ * leave the words holding the source's first and last byte, so they never
+ * touch another page; AddressSanitizer, which would object to the bytes of
+ * such a word outside the buffer, checks the ends byte by byte instead.
+ * The optimize attribute keeps gcc from turning the loops back into
+ * memcpy/memset calls. */
 typedef uint64_t __attribute__((may_alias)) ext2_word;
+
+__attribute__((optimize("no-tree-loop-distribute-patterns"), no_sanitize_address))
+static void copy_shifted(uint8_t *d, const uint8_t *s, size_t n)
+{
+	unsigned int off = (uintptr_t)s & 7, sh = off * 8;
+	const ext2_word *ws = (const ext2_word *)(s - off);
+	ext2_word *wd = (ext2_word *)d;
+	uint64_t lo = *ws++;
+
+	/* each output word: the rest of lo and the start of the next word */
+	for (; n >= 32; n -= 32, wd += 4, ws += 4) {
+		uint64_t a = ws[0], b = ws[1], c = ws[2], e = ws[3];
+
+		wd[0] = (lo >> sh) | (a << (64 - sh));
+		wd[1] = (a >> sh) | (b << (64 - sh));
+		wd[2] = (b >> sh) | (c << (64 - sh));
+		wd[3] = (c >> sh) | (e << (64 - sh));
+		lo = e;
+	}
+	for (; n >= 8; n -= 8) {
+		uint64_t hi = *ws++;
+
+		*wd++ = (lo >> sh) | (hi << (64 - sh));
+		lo = hi;
+	}
+	d = (uint8_t *)wd;
+	s = (const uint8_t *)ws - 8 + off;
+	while (n--)
+		*d++ = *s++;
+}
 
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
 static void copy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
+	ext2_word *wd;
+	const ext2_word *ws;
 
-	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
-		ext2_word *wd;
-		const ext2_word *ws;
-
-		while (n && ((uintptr_t)d & 7)) {
-			*d++ = *s++;
-			n--;
-		}
-		wd = (ext2_word *)d;
-		ws = (const ext2_word *)s;
+	if (n == 0)
+		return;
+	/* the bounds, as the sanitizers see byte accesses */
+	d[n - 1] = s[n - 1];
+	d[0] = s[0];
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = *s++;
+		n--;
+	}
+	if (((uintptr_t)s & 7) && n >= 8) {
+		copy_shifted(d, s, n);
+		return;
+	}
+	wd = (ext2_word *)d;
+	ws = (const ext2_word *)s;
+	if (((uintptr_t)s & 7) == 0) {
 		for (; n >= 32; n -= 32, wd += 4, ws += 4) {
 			uint64_t a = ws[0], b = ws[1], c = ws[2], e = ws[3];
 
@@ -124,9 +168,9 @@ static void copy(void *dst, const void *src, size_t n)
 		}
 		for (; n >= 8; n -= 8)
 			*wd++ = *ws++;
-		d = (uint8_t *)wd;
-		s = (const uint8_t *)ws;
 	}
+	d = (uint8_t *)wd;
+	s = (const uint8_t *)ws;
 	while (n--)
 		*d++ = *s++;
 }
