@@ -1224,10 +1224,15 @@ static int dir_find_slot(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *d
 	const uint32_t bs = fs->bs, inodes = fs->inodes_count;
 	const bool ft = fs->filetype, big = bs >= 65536;
 	uint64_t nblk = din->i_size / bs;
-	const char last = name[len - 1];
+	char last;
 
 	if (slot)
 		slot->pblk = 0;
+	/* the caller has checked; every lookup, create, link and rename
+	 * passes here first, so no bad name reaches a directory block */
+	if (len == 0 || len > FS_NAME_MAX)
+		return len ? -RV_ENAMETOOLONG : -RV_ENOENT;
+	last = name[len - 1];
 	for (uint64_t l = 0; l < nblk; l++) {
 		struct bcache_block *b;
 		uint32_t pblk, off, rec, prev = UINT32_MAX;

@@ -593,6 +593,23 @@ static void check_read_all(void)
 		CHECK_EQ_UINT(ino, d);
 	}
 	CHECK_EQ_INT(x_read("dir", 0, buf, 10), -RV_EISDIR);
+	{
+		char n256[257];
+		vfs_ino_t root = fs->ops->root(fs);
+
+		memset(n256, 'n', sizeof(n256));
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 256, &ino), -RV_ENAMETOOLONG);
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 0, &ino), -RV_ENOENT);
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 255, &ino), -RV_ENOENT);
+		if (!fs->read_only) {
+			CHECK_EQ_INT(fs->ops->create(fs, root, n256, 256, FS_S_IFREG | 0644, &ino),
+				     -RV_ENAMETOOLONG);
+			CHECK_EQ_INT(fs->ops->create(fs, root, n256, 255, FS_S_IFREG | 0644, &ino),
+				     0);
+			CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 255, &ino), 0);
+			CHECK_EQ_INT(fs->ops->unlink(fs, root, n256, 255, false), 0);
+		}
+	}
 }
 
 static void test_read(void)
