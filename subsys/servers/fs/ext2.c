@@ -1046,7 +1046,7 @@ static int orphan_remove(struct ext2_fs *fs, vfs_ino_t ino)
 static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 {
 	struct ext2_inode in;
-	bool dir;
+	bool dir, fast;
 	int ret = fs->sb.s_last_orphan ? orphan_remove(fs, ino) : 0;
 
 	if (ret == 0)
@@ -1056,7 +1056,8 @@ static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 	if (in.i_mode == 0)
 		return -RV_EUCLEAN;
 	dir = is_dir(&in);
-	if (!is_fast_symlink(fs, &in)) {
+	fast = is_fast_symlink(fs, &in); /* i_block holds its text, not blocks */
+	if (!fast) {
 		ret = free_from(fs, &in, 0);
 		if (ret < 0)
 			return ret;
@@ -1086,7 +1087,7 @@ static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 		}
 		in.i_file_acl = 0;
 	}
-	if (is_fast_symlink(fs, &in))
+	if (fast)
 		memset(in.i_block, 0, sizeof(in.i_block));
 	in.i_blocks = 0;
 	in.i_links_count = 0;
