@@ -42,6 +42,7 @@ static inline long rv_dma_addr(rv_handle_t dev, rv_handle_t shm, uint64_t *addr)
 #endif
 
 #define PAGE_SIZE 4096u
+#define QUIESCE_NS 5000000000ull /* for the device to finish before a reset */
 
 /* ---- virtio-mmio registers (virtio 1.2, 4.2.2) ---- */
 
@@ -182,7 +183,12 @@ static struct {
 	volatile struct blk_req_header *hdr;
 	volatile uint8_t *status;
 	uint64_t desc_pa, avail_pa, used_pa, hdr_pa, status_pa;
+	uint8_t *queue_base;
+	uint64_t queue_bytes;
 	uint16_t avail_idx, last_used;
+	uint32_t on_device; /* requests the device has */
+	bool paused;        /* no new requests to the device (a reset comes) */
+	uint32_t released;  /* buffers given back since the last reset */
 } dev;
 
 /* ---- requests and clients ---- */
@@ -244,8 +250,10 @@ static struct client *client_of(rv_handle_t chan, bool create)
 
 static void client_release(struct client *c)
 {
-	if (c->buf != RV_HANDLE_INVALID)
+	if (c->buf != RV_HANDLE_INVALID) {
 		rv_handle_close(c->buf);
+		dev.released++;
+	}
 	c->buf = RV_HANDLE_INVALID;
 	c->used = false;
 }
@@ -306,6 +314,7 @@ static void submit(uint32_t s, struct waiting wt)
 	slot_req[s] = wt;
 	r->state = R_DEVICE;
 	clients[wt.client].on_device++;
+	dev.on_device++;
 	if (r->op == BLK_OP_WRITE)
 		writes_on_device++;
 	if (r->op == BLK_OP_FLUSH)
@@ -325,6 +334,7 @@ static int free_slot(void)
 }
 
 static void complete(struct client *c, struct request *r, int status);
+static void on_interrupt(void *ctx, uint32_t observed);
 
 /* Move waiting requests to the device, in order, as far as the flush rule
  * and free slots allow. */
@@ -332,7 +342,7 @@ static void pump(void)
 {
 	bool notify = false;
 
-	while (waitq_count) {
+	while (waitq_count && !dev.paused) {
 		struct waiting wt = waitq[waitq_head];
 		struct client *c = &clients[wt.client];
 		struct request *r = &c->reqs[wt.idx];
@@ -395,6 +405,7 @@ static void drain_used(void)
 		c = &clients[wt.client];
 		r = &c->reqs[wt.idx];
 		c->on_device--;
+		dev.on_device--;
 		if (r->op == BLK_OP_WRITE)
 			writes_on_device--;
 		if (r->op == BLK_OP_FLUSH)
@@ -442,18 +453,17 @@ static uint64_t round_up(uint64_t v, uint64_t a)
 }
 
 /* The queue's DMA region: descriptors, available ring, used ring (aligned
- * as 2.7 asks: 16, 2, 4), then the request headers and status bytes. */
-static int queue_setup(void)
+ * as 2.7 asks: 16, 2, 4), then the request headers and status bytes. Made
+ * once; a reset device is given it again. */
+static int queue_alloc(void)
 {
 	uint32_t max = rd(R_QUEUE_NUM_MAX);
-	uint64_t off_avail, off_used, off_hdr, off_status, size, pa;
+	uint64_t off_avail, off_used, off_hdr, off_status, pa;
 	uint32_t want = 1;
 	rv_handle_t shm;
 	long ret;
 	uint8_t *base;
 
-	if (rd(R_QUEUE_READY))
-		return -RV_EBUSY;
 	if (max < DESC_PER_REQ)
 		return -RV_ENODEV;
 	while (want < DEPTH * DESC_PER_REQ && want < 32768)
@@ -469,9 +479,9 @@ static int queue_setup(void)
 	off_used = round_up(off_avail + 6 + 2ull * want, 4);
 	off_hdr = round_up(off_used + 6 + 8ull * want, 16);
 	off_status = off_hdr + sizeof(struct blk_req_header) * dev.nslots;
-	size = round_up(off_status + dev.nslots, PAGE_SIZE);
+	dev.queue_bytes = round_up(off_status + dev.nslots, PAGE_SIZE);
 
-	ret = rv_dma_create(DEV_HANDLE, size);
+	ret = rv_dma_create(DEV_HANDLE, dev.queue_bytes);
 	if (ret < 0)
 		return (int)ret;
 	shm = (rv_handle_t)ret;
@@ -481,7 +491,8 @@ static int queue_setup(void)
 	ret = rv_shm_map(shm, 1);
 	if (ret < 0)
 		return (int)ret;
-	base = (uint8_t *)ret; /* zeroed by the kernel; kept for the process's life */
+	base = (uint8_t *)ret; /* kept for the process's life */
+	dev.queue_base = base;
 	dev.desc = (volatile struct vq_desc *)base;
 	dev.avail = (volatile uint16_t *)(base + off_avail);
 	dev.used_hdr = (volatile uint16_t *)(base + off_used);
@@ -493,46 +504,20 @@ static int queue_setup(void)
 	dev.used_pa = pa + off_used;
 	dev.hdr_pa = pa + off_hdr;
 	dev.status_pa = pa + off_status;
-
-	wr(R_QUEUE_NUM, want);
-	wr(R_QUEUE_DESC_LOW, (uint32_t)dev.desc_pa);
-	wr(R_QUEUE_DESC_HIGH, (uint32_t)(dev.desc_pa >> 32));
-	wr(R_QUEUE_DRIVER_LOW, (uint32_t)dev.avail_pa);
-	wr(R_QUEUE_DRIVER_HIGH, (uint32_t)(dev.avail_pa >> 32));
-	wr(R_QUEUE_DEVICE_LOW, (uint32_t)dev.used_pa);
-	wr(R_QUEUE_DEVICE_HIGH, (uint32_t)(dev.used_pa >> 32));
-	barrier();
-	wr(R_QUEUE_READY, 1);
 	return 0;
 }
 
-/* 3.1.1: reset, acknowledge, negotiate, set up the queue, go. */
-static int device_init(void)
+/* 3.1.1: reset, acknowledge, negotiate, give it the queue, go. With
+ * nothing at the device: its rings start again from index 0. */
+static int device_start(void)
 {
-	struct rv_device_info info;
 	uint64_t offered, wanted;
 	uint32_t size_max = 0;
-	long ret;
 	int err;
 
-	ret = rv_device_info(DEV_HANDLE, &info);
-	if (ret < 0)
-		return (int)ret;
-	if (strcmp(info.compatible, "virtio,mmio"))
-		return -RV_ENODEV;
-	ret = rv_device_map(DEV_HANDLE);
-	if (ret < 0)
-		return (int)ret;
-	regs = (volatile uint8_t *)ret;
-	if (rd(R_MAGIC) != VIRTIO_MAGIC || rd(R_DEVICE_ID) != VIRTIO_ID_BLOCK)
-		return -RV_ENODEV;
-	if (rd(R_VERSION) != 2) {
-		say("virtio_blk: a legacy (version 1) virtio-mmio device; QEMU needs "
-		    "-global virtio-mmio.force-legacy=false\n");
-		return -RV_ENODEV;
-	}
-	/* A restarted driver finds the device as its predecessor left it:
-	 * the reset stops it and forgets the old queue. */
+	/* A restarted driver finds the device as its predecessor left it
+	 * (the kernel reset it when that one ended; once more costs
+	 * nothing): the reset stops it and forgets the old queue. */
 	wr(R_STATUS, 0);
 	while (rd(R_STATUS) != 0)
 		;
@@ -571,13 +556,103 @@ static int device_init(void)
 		dev.max_sectors = size_max / BLK_SECTOR_SIZE;
 
 	wr(R_QUEUE_SEL, 0);
-	err = queue_setup();
-	if (err < 0) {
+	if (rd(R_QUEUE_READY)) {
 		wr(R_STATUS, S_FAILED);
-		return err;
+		return -RV_EBUSY;
 	}
+	if (!dev.queue_base) {
+		err = queue_alloc();
+		if (err < 0) {
+			wr(R_STATUS, S_FAILED);
+			return err;
+		}
+	}
+	memset(dev.queue_base, 0, dev.queue_bytes);
+	dev.avail_idx = dev.last_used = 0;
+	wr(R_QUEUE_NUM, dev.qsize);
+	wr(R_QUEUE_DESC_LOW, (uint32_t)dev.desc_pa);
+	wr(R_QUEUE_DESC_HIGH, (uint32_t)(dev.desc_pa >> 32));
+	wr(R_QUEUE_DRIVER_LOW, (uint32_t)dev.avail_pa);
+	wr(R_QUEUE_DRIVER_HIGH, (uint32_t)(dev.avail_pa >> 32));
+	wr(R_QUEUE_DEVICE_LOW, (uint32_t)dev.used_pa);
+	wr(R_QUEUE_DEVICE_HIGH, (uint32_t)(dev.used_pa >> 32));
+	barrier();
+	wr(R_QUEUE_READY, 1);
 	wr(R_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK | S_DRIVER_OK);
 	return 0;
+}
+
+static int device_open(void)
+{
+	struct rv_device_info info;
+	long ret;
+
+	ret = rv_device_info(DEV_HANDLE, &info);
+	if (ret < 0)
+		return (int)ret;
+	if (strcmp(info.compatible, "virtio,mmio"))
+		return -RV_ENODEV;
+	ret = rv_device_map(DEV_HANDLE);
+	if (ret < 0)
+		return (int)ret;
+	regs = (volatile uint8_t *)ret;
+	if (rd(R_MAGIC) != VIRTIO_MAGIC || rd(R_DEVICE_ID) != VIRTIO_ID_BLOCK)
+		return -RV_ENODEV;
+	if (rd(R_VERSION) != 2) {
+		say("virtio_blk: a legacy (version 1) virtio-mmio device; QEMU needs "
+		    "-global virtio-mmio.force-legacy=false\n");
+		return -RV_ENODEV;
+	}
+	return device_start();
+}
+
+/*
+ * The kernel keeps a DMA region whose last handle closed while the device
+ * runs (it cannot know the device is done with it) until the device is
+ * reset. When regions run out and buffers were given back since the last
+ * reset, wait for the device to finish what it has (new requests wait),
+ * reset it and start it again: the kernel can then reuse them.
+ */
+static int device_quiesce_restart(void)
+{
+	const uint64_t deadline = rv_clock_ns() + QUIESCE_NS;
+	int err;
+
+	dev.paused = true;
+	while (dev.on_device) {
+		struct rv_wait_item it = {.handle = DEV_HANDLE, .signals = RV_SIGNAL_IRQ};
+		long ret = rv_wait_many(&it, 1, deadline);
+
+		if (ret < 0) {
+			dev.paused = false;
+			return (int)ret;
+		}
+		on_interrupt(NULL, it.observed);
+	}
+	err = device_start();
+	dev.paused = false;
+	dev.released = 0;
+	if (err < 0) {
+		say_err("cannot restart the device", err);
+		rv_exit(1); /* init starts us again */
+	}
+	return 0;
+}
+
+/* A DMA region of size bytes, resetting the device for room if that helps. */
+static long dma_region(uint64_t size)
+{
+	long ret = rv_dma_create(DEV_HANDLE, size);
+
+	if ((ret == -RV_ENFILE || ret == -RV_ENOMEM) && dev.released) {
+		int err = device_quiesce_restart();
+
+		if (err < 0)
+			return err;
+		ret = rv_dma_create(DEV_HANDLE, size);
+		pump(); /* what waited during the reset */
+	}
+	return ret;
 }
 
 /* ---- requests ---- */
@@ -612,7 +687,7 @@ static int op_buffer(struct wire_reader *req, struct wire_writer *reply)
 	if (c->buf != RV_HANDLE_INVALID)
 		return -RV_EEXIST;
 	size = round_up(want, PAGE_SIZE);
-	ret = rv_dma_create(DEV_HANDLE, size);
+	ret = dma_region(size);
 	if (ret < 0)
 		return (int)ret;
 	shm = (rv_handle_t)ret;
@@ -782,7 +857,7 @@ int main(int argc, char **argv)
 	};
 	int ret;
 
-	ret = device_init();
+	ret = device_open();
 	if (ret < 0) {
 		say_err("no usable virtio-blk device at handle 1 (manifest: "
 			"service:virtio_blk:N:virtio-blk0)", ret);
