@@ -26,20 +26,6 @@
 
 #define DEV_HANDLE 1 /* from the manifest */
 
-#ifndef RV_SYS_DMA_CREATE
-/* Until the kernel's DMA calls (k-dma) are merged: their planned numbers. */
-#define RV_SYS_DMA_CREATE 32
-#define RV_SYS_DMA_ADDR 33
-static inline long rv_dma_create(rv_handle_t dev, uint64_t size)
-{
-	return rv_syscall(RV_SYS_DMA_CREATE, dev, (long)size, 0, 0, 0, 0);
-}
-
-static inline long rv_dma_addr(rv_handle_t dev, rv_handle_t shm, uint64_t *addr)
-{
-	return rv_syscall(RV_SYS_DMA_ADDR, dev, shm, (long)addr, 0, 0, 0);
-}
-#endif
 
 #define PAGE_SIZE 4096u
 #define QUIESCE_NS 5000000000ull /* for the device to finish before a reset */
@@ -609,34 +595,41 @@ static int device_open(void)
 /*
  * The kernel keeps a DMA region whose last handle closed while the device
  * runs (it cannot know the device is done with it) until the device is
- * reset. When regions run out and buffers were given back since the last
- * reset, wait for the device to finish what it has (new requests wait),
- * reset it and start it again: the kernel can then reuse them.
+ * reset, and gives it back when a region is asked for while the device is
+ * reset. So when regions run out and buffers were given back since the
+ * last reset: wait for the device to finish what it has (new requests
+ * wait), reset it, ask again, start it again.
  */
-static int device_quiesce_restart(void)
+static long dma_region_after_reset(uint64_t size)
 {
 	const uint64_t deadline = rv_clock_ns() + QUIESCE_NS;
+	long ret;
 	int err;
 
 	dev.paused = true;
 	while (dev.on_device) {
 		struct rv_wait_item it = {.handle = DEV_HANDLE, .signals = RV_SIGNAL_IRQ};
-		long ret = rv_wait_many(&it, 1, deadline);
 
+		ret = rv_wait_many(&it, 1, deadline);
 		if (ret < 0) {
 			dev.paused = false;
-			return (int)ret;
+			return ret;
 		}
 		on_interrupt(NULL, it.observed);
 	}
+	wr(R_STATUS, 0);
+	while (rd(R_STATUS) != 0)
+		;
+	ret = rv_dma_create(DEV_HANDLE, size);
 	err = device_start();
 	dev.paused = false;
 	dev.released = 0;
 	if (err < 0) {
-		say_err("cannot restart the device", err);
+		say_err("cannot start the device again", err);
 		rv_exit(1); /* init starts us again */
 	}
-	return 0;
+	pump(); /* what waited meanwhile */
+	return ret;
 }
 
 /* A DMA region of size bytes, resetting the device for room if that helps. */
@@ -644,14 +637,8 @@ static long dma_region(uint64_t size)
 {
 	long ret = rv_dma_create(DEV_HANDLE, size);
 
-	if ((ret == -RV_ENFILE || ret == -RV_ENOMEM) && dev.released) {
-		int err = device_quiesce_restart();
-
-		if (err < 0)
-			return err;
-		ret = rv_dma_create(DEV_HANDLE, size);
-		pump(); /* what waited during the reset */
-	}
+	if ((ret == -RV_ENFILE || ret == -RV_ENOMEM) && dev.released)
+		ret = dma_region_after_reset(size);
 	return ret;
 }
 
