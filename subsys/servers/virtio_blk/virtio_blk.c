@@ -795,44 +795,6 @@ static void on_close(void *ctx, rv_handle_t chan)
 	pump(); /* a dropped write may have held a flush */
 }
 
-/* ---- registration ---- */
-
-/* SVC_OP_REGISTER with SVC_REG_RESTRICTED; an init that does not know the
- * flags field (EBADMSG) gets the plain registration. */
-static int register_restricted(const char *name, rv_handle_t *requests)
-{
-	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
-	rv_handle_t hs[CONFIG_MSG_MAX_HANDLES + 1], rhs[CONFIG_MSG_MAX_HANDLES + 1];
-	struct wire_writer w;
-	struct wire_reader r;
-	struct rv_msg reply;
-	rv_handle_t ch[2];
-	long ret;
-
-	ret = rv_channel_create(ch);
-	if (ret < 0)
-		return (int)ret;
-	wire_init_request(&w, buf, sizeof(buf), hs, CONFIG_MSG_MAX_HANDLES, SVC_OP_REGISTER);
-	wire_put_str(&w, name);
-	wire_put_handle(&w, ch[1]);
-	wire_put_u32(&w, SVC_REG_RESTRICTED);
-	ret = rv_service_call(RV_SVC_INIT_HANDLE, &w, &r, SVC_OP_REGISTER, rbuf, rhs, &reply);
-	if (ret == 0 && wire_end(&r) < 0)
-		ret = -RV_EBADMSG;
-	if (ret == -RV_EBADMSG) {
-		rv_handle_close(ch[0]);
-		say("virtio_blk: init does not take restricted registrations; "
-		    "registering for everyone\n");
-		return rv_service_register(name, requests);
-	}
-	if (ret < 0) {
-		rv_handle_close(ch[0]);
-		return (int)ret;
-	}
-	*requests = ch[0];
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct rv_server srv = {
@@ -850,7 +812,7 @@ int main(int argc, char **argv)
 			"service:virtio_blk:N:virtio-blk0)", ret);
 		return 1;
 	}
-	ret = register_restricted(CONFIG_VIRTIO_BLK_SERVICE, &srv.requests);
+	ret = rv_service_register_flags(CONFIG_VIRTIO_BLK_SERVICE, SVC_REG_RESTRICTED, &srv.requests);
 	if (ret < 0) {
 		say_err("cannot register " CONFIG_VIRTIO_BLK_SERVICE, ret);
 		return 1;
