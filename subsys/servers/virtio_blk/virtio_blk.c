@@ -812,7 +812,8 @@ int main(int argc, char **argv)
 			"service:virtio_blk:N:virtio-blk0)", ret);
 		return 1;
 	}
-	ret = rv_service_register_flags(CONFIG_VIRTIO_BLK_SERVICE, SVC_REG_RESTRICTED, &srv.requests);
+	ret = rv_service_register_flags(CONFIG_VIRTIO_BLK_SERVICE, SVC_REG_RESTRICTED,
+					&srv.requests);
 	if (ret < 0) {
 		say_err("cannot register " CONFIG_VIRTIO_BLK_SERVICE, ret);
 		return 1;

@@ -360,6 +360,68 @@ static void test_gone_clients(void)
 	printf("blk: 40 clients gone with requests in flight; nothing leaked\n");
 }
 
+/* Children started through the loader (no uses=blk0 in their entry):
+ * connecting is EPERM; one given a connection dies (a fault) with requests
+ * in flight, ten times over. */
+static int child_stranger(void)
+{
+	rv_handle_t h;
+
+	return rv_connect(CONFIG_VIRTIO_BLK_SERVICE, &h) == -RV_EPERM ? 0 : 1;
+}
+
+static int child_doomed(void)
+{
+	const rv_handle_t c = 1;
+	struct blk_info in;
+	void *b = NULL;
+
+	if (blk_info(c, &in) < 0 || blk_buffer(c, 128 * 1024, &b, NULL, NULL) < 0)
+		return 1;
+	for (uint32_t i = 0; i < in.queue_depth; i++)
+		blk_submit(c, BLK_OP_READ, i, i * 16, 16, (i % 16) * 16 * SZ);
+	*(volatile int *)0 = 0; /* a fault ends it here */
+	return 2;
+}
+
+static int wait_exit(rv_handle_t proc, struct rv_exit_info *ei)
+{
+	struct rv_wait_item it = {.handle = proc, .signals = RV_SIGNAL_EXITED};
+
+	if (rv_wait_many(&it, 1, rv_clock_ns() + REPLY_NS) != 1)
+		return -RV_ETIMEDOUT;
+	return (int)rv_process_exit_info(proc, ei);
+}
+
+static void test_children(void)
+{
+	static const char *const stranger[] = {"stranger", NULL};
+	static const char *const doomed[] = {"doomed", NULL};
+	struct rv_exit_info ei;
+	rv_handle_t proc, c2;
+	int ok = 1;
+
+	if (CHECK_EQ("spawn a stranger", rv_loader_spawn("blk_test", stranger, 8, NULL, 0, &proc),
+		     0)) {
+		CHECK_EQ("it ended", wait_exit(proc, &ei), 0);
+		CHECK("connecting without uses=blk0: EPERM",
+		      ei.reason == RV_EXIT_NORMAL && ei.code == 0);
+		rv_handle_close(proc);
+	}
+	for (uint32_t round = 0; round < 10; round++) {
+		if (!CHECK_EQ("connect for a child", connect(&c2), 0))
+			break;
+		if (!CHECK_EQ("spawn a child", rv_loader_spawn("blk_test", doomed, 8, &c2, 1, &proc),
+			      0))
+			break;
+		ok &= wait_exit(proc, &ei) == 0 && ei.reason != RV_EXIT_NORMAL;
+		rv_handle_close(proc);
+		ok &= blk_read(ch, round, 1, 0) == 0 && pattern_ok(buf, round);
+	}
+	CHECK("children faulted with requests in flight; the driver serves on", ok);
+	printf("blk: without uses=blk0: EPERM; 10 clients died with requests in flight\n");
+}
+
 static int alive(void *ctx)
 {
 	return blk_read(ch, 9, 1, 0) == 0 && pattern_ok(buf, 9);
@@ -491,6 +553,10 @@ static void bench(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "stranger"))
+		return child_stranger();
+	if (argc > 1 && !strcmp(argv[1], "doomed"))
+		return child_doomed();
 	test_info();
 	test_buffer();
 	if (!buf)
@@ -505,6 +571,7 @@ int main(int argc, char **argv)
 	if (!read_only)
 		test_flush_order();
 	test_gone_clients();
+	test_children();
 	test_malformed();
 	bench();
 	test_kill();
