@@ -72,6 +72,9 @@ enum blk_op {
 	BLK_OP_READ = 3,
 	BLK_OP_WRITE = 4,
 	BLK_OP_FLUSH = 5,
+	/* With CONFIG_VIRTIO_BLK_TEST_OPS only: a READ the driver does not
+	 * range-check, so the device's own error comes back (EIO). */
+	BLK_OP_TEST_READ_UNCHECKED = 0x7f01,
 };
 
 #define BLK_F_READ_ONLY (1u << 0) /* writes are refused with EROFS */

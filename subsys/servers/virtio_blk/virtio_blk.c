@@ -279,8 +279,9 @@ static void submit(uint32_t s, struct waiting wt)
 {
 	struct request *r = &clients[wt.client].reqs[wt.idx];
 	uint16_t d = (uint16_t)(s * DESC_PER_REQ);
+	const bool in = r->op == BLK_OP_READ || r->op == BLK_OP_TEST_READ_UNCHECKED;
 
-	dev.hdr[s].type = r->op == BLK_OP_READ ? T_IN : r->op == BLK_OP_WRITE ? T_OUT : T_FLUSH;
+	dev.hdr[s].type = in ? T_IN : r->op == BLK_OP_WRITE ? T_OUT : T_FLUSH;
 	dev.hdr[s].reserved = 0;
 	dev.hdr[s].sector = r->op == BLK_OP_FLUSH ? 0 : r->sector;
 	dev.status[s] = 0xff; /* a device that writes no status is an error */
@@ -292,7 +293,7 @@ static void submit(uint32_t s, struct waiting wt)
 	} else {
 		dev.desc[d + 1] = (struct vq_desc){
 			.addr = r->addr, .len = r->count * BLK_SECTOR_SIZE,
-			.flags = (uint16_t)(D_NEXT | (r->op == BLK_OP_READ ? D_WRITE : 0)),
+			.flags = (uint16_t)(D_NEXT | (in ? D_WRITE : 0)),
 			.next = (uint16_t)(d + 2)};
 	}
 	dev.desc[d + 2] = (struct vq_desc){.addr = dev.status_pa + s, .len = 1, .flags = D_WRITE};
@@ -725,9 +726,12 @@ static int op_io(uint32_t op, struct wire_reader *req)
 	if (op != BLK_OP_FLUSH) {
 		uint64_t bytes = (uint64_t)count * BLK_SECTOR_SIZE;
 
+		bool range_ok = sector <= dev.capacity && count <= dev.capacity - sector;
+
+		if (op == BLK_OP_TEST_READ_UNCHECKED)
+			range_ok = true; /* the device checks it (tests only) */
 		if (c->buf == RV_HANDLE_INVALID || count == 0 || count > dev.max_sectors ||
-		    sector > dev.capacity || count > dev.capacity - sector ||
-		    offset > c->buf_size || bytes > c->buf_size - offset)
+		    !range_ok || offset > c->buf_size || bytes > c->buf_size - offset)
 			status = -RV_EINVAL;
 		else if (op == BLK_OP_WRITE && (dev.flags & BLK_F_READ_ONLY))
 			status = -RV_EROFS;
@@ -758,6 +762,10 @@ static int blk_handler(void *ctx, struct wire_reader *req, struct wire_writer *r
 	case BLK_OP_WRITE:
 	case BLK_OP_FLUSH:
 		return op_io(req->op, req);
+#ifdef CONFIG_VIRTIO_BLK_TEST_OPS
+	case BLK_OP_TEST_READ_UNCHECKED:
+		return op_io(req->op, req);
+#endif
 	default:
 		return -RV_ENOSYS;
 	}

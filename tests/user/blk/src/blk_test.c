@@ -218,6 +218,56 @@ static void test_bad_ranges(void)
 	printf("blk: past the end, count 0 and outside the buffer: EINVAL\n");
 }
 
+/* A READ the driver does not range-check (CONFIG_VIRTIO_BLK_TEST_OPS):
+ * the device refuses a sector past its end with its IOERR status, which
+ * the driver answers as EIO, in order among good requests. */
+static int send_unchecked(rv_handle_t h, uint64_t tag, uint64_t sector, int wait)
+{
+	uint8_t req[64], rbuf[CONFIG_MSG_MAX_BYTES];
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg msg, reply = {.bytes = rbuf, .num_bytes = sizeof(rbuf)};
+	long ret;
+
+	wire_init_request(&w, req, sizeof(req), NULL, 0, BLK_OP_TEST_READ_UNCHECKED);
+	wire_put_u64(&w, tag);
+	wire_put_u64(&w, sector);
+	wire_put_u32(&w, 1);
+	wire_put_u64(&w, 0);
+	wire_finish(&w, &msg);
+	if (!wait)
+		return (int)rv_channel_write(h, &msg, RV_IPC_NONBLOCK, 0);
+	ret = rv_channel_call(h, &msg, &reply, rv_clock_ns() + REPLY_NS);
+	if (ret < 0)
+		return (int)ret;
+	return wire_read_reply(&r, &reply, BLK_OP_TEST_READ_UNCHECKED);
+}
+
+static void test_device_error(void)
+{
+	uint32_t op;
+	uint64_t tag;
+	int ok = 1;
+
+	CHECK_EQ("unchecked read inside the disk", send_unchecked(ch, 0, 6, 1), 0);
+	CHECK("its bytes", pattern_ok(buf, 6));
+	CHECK_EQ("unchecked read past the end: the device's error",
+		 send_unchecked(ch, 0, SECTORS, 1), -RV_EIO);
+	CHECK_EQ("far past the end", send_unchecked(ch, 0, 1ull << 40, 1), -RV_EIO);
+	ok &= blk_submit(ch, BLK_OP_READ, 1, 7, 1, 0) == 0;
+	ok &= send_unchecked(ch, 2, SECTORS + 5, 0) == 0;
+	ok &= blk_submit(ch, BLK_OP_READ, 3, 8, 1, SZ) == 0;
+	CHECK("submitted", ok);
+	CHECK_EQ("first", blk_complete(ch, rv_clock_ns() + REPLY_NS, &op, &tag), 0);
+	CHECK_EQ("its tag", tag, 1);
+	CHECK_EQ("second: EIO", blk_complete(ch, rv_clock_ns() + REPLY_NS, &op, &tag), -RV_EIO);
+	CHECK_EQ("its op", op, BLK_OP_TEST_READ_UNCHECKED);
+	CHECK_EQ("third", blk_complete(ch, rv_clock_ns() + REPLY_NS, &op, &tag), 0);
+	CHECK_EQ("its tag", tag, 3);
+	CHECK("their bytes", pattern_ok(buf, 7) && pattern_ok(buf + SZ, 8));
+	printf("blk: the device's errors: EIO, in order\n");
+}
+
 /* depth requests in flight: reads of the pattern and (on a writable disk)
  * writes, an invalid one among them; replies in the order sent, with their
  * tags; the bad one's error in its place. */
@@ -571,6 +621,7 @@ int main(int argc, char **argv)
 	else
 		test_write();
 	test_bad_ranges();
+	test_device_error();
 	test_in_flight();
 	if (!read_only)
 		test_flush_order();
