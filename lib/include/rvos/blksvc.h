@@ -49,7 +49,8 @@
  *
  * Errors: EINVAL a sector range past the end (sector + count > sectors),
  * count 0 or above max_sectors, or offset + count * sector_size past the
- * buffer (and any READ/WRITE before BUFFER); EEXIST a second BUFFER; EROFS
+ * buffer (and any READ/WRITE before BUFFER), a BUFFER of 0 bytes or above
+ * the kernel's CONFIG_DMA_MAX_BYTES; EEXIST a second BUFFER; EROFS
  * WRITE to a read-only device; EIO the device reported an error; EAGAIN
  * more than queue_depth requests not yet answered; EBUSY the driver's
  * client table is full; EBADMSG malformed; ENOSYS another op; ENOMEM or

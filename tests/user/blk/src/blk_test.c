@@ -102,6 +102,9 @@ static void test_buffer(void)
 
 	CHECK_EQ("read before BUFFER", blk_read(ch, 0, 1, 0), -RV_EINVAL);
 	CHECK_EQ("buffer of 0 bytes", blk_buffer(ch, 0, NULL, NULL, NULL), -RV_EINVAL);
+	CHECK_EQ("buffer above CONFIG_DMA_MAX_BYTES",
+		 blk_buffer(ch, CONFIG_DMA_MAX_BYTES + 1, NULL, NULL, NULL), -RV_EINVAL);
+	CHECK_EQ("buffer of 4 GiB - 1", blk_buffer(ch, UINT32_MAX, NULL, NULL, NULL), -RV_EINVAL);
 	CHECK_EQ("buffer", blk_buffer(ch, BUF_BYTES - 100, &addr, &buf_size, NULL), 0);
 	CHECK_EQ("buffer rounded up to pages", buf_size, BUF_BYTES);
 	CHECK_EQ("a second buffer", blk_buffer(ch, 4096, NULL, NULL, NULL), -RV_EEXIST);
