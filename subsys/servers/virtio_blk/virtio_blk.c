@@ -29,6 +29,7 @@
 
 #define PAGE_SIZE 4096u
 #define QUIESCE_NS 5000000000ull /* for the device to finish before a reset */
+#define RESET_POLLS 1000000u
 
 /* ---- virtio-mmio registers (virtio 1.2, 4.2.2) ---- */
 
@@ -494,6 +495,19 @@ static int queue_alloc(void)
 	return 0;
 }
 
+/* Writing 0 to Status resets the device (4.2.2.1); it is done when Status
+ * reads 0. QEMU's is at once; a device that never finishes is an error,
+ * not a hang (about a second of MMIO reads). */
+static int device_reset(void)
+{
+	wr(R_STATUS, 0);
+	for (uint32_t i = 0; i < RESET_POLLS; i++)
+		if (rd(R_STATUS) == 0)
+			return 0;
+	say("virtio_blk: the device does not finish its reset\n");
+	return -RV_ETIMEDOUT;
+}
+
 /* 3.1.1: reset, acknowledge, negotiate, give it the queue, go. With
  * nothing at the device: its rings start again from index 0. */
 static int device_start(void)
@@ -505,9 +519,8 @@ static int device_start(void)
 	/* A restarted driver finds the device as its predecessor left it
 	 * (the kernel reset it when that one ended; once more costs
 	 * nothing): the reset stops it and forgets the old queue. */
-	wr(R_STATUS, 0);
-	while (rd(R_STATUS) != 0)
-		;
+	if (device_reset() < 0)
+		return -RV_EIO;
 	wr(R_STATUS, S_ACKNOWLEDGE);
 	wr(R_STATUS, S_ACKNOWLEDGE | S_DRIVER);
 
@@ -618,10 +631,7 @@ static long dma_region_after_reset(uint64_t size)
 		}
 		on_interrupt(NULL, it.observed);
 	}
-	wr(R_STATUS, 0);
-	while (rd(R_STATUS) != 0)
-		;
-	ret = rv_dma_create(DEV_HANDLE, size);
+	ret = device_reset() < 0 ? -RV_EIO : rv_dma_create(DEV_HANDLE, size);
 	err = device_start();
 	dev.paused = false;
 	dev.released = 0;
