@@ -347,6 +347,34 @@ static void test_in_flight(void)
 	printf("blk: %u requests in flight, answered in order\n", depth);
 }
 
+/* Two clients with requests in flight at once: each gets its own replies,
+ * in its own order, with its own data. */
+static void test_two_clients(void)
+{
+	rv_handle_t c2;
+	uint8_t *b2 = NULL;
+	uint64_t tag;
+	int ok = 1;
+
+	if (!CHECK_EQ("a second client", connect(&c2), 0))
+		return;
+	CHECK_EQ("its buffer", blk_buffer(c2, 64 * 1024, (void **)&b2, NULL, NULL), 0);
+	for (uint32_t i = 0; b2 && i < 8; i++) {
+		ok &= blk_submit(ch, BLK_OP_READ, 100 + i, 330 + i, 1, i * SZ) == 0;
+		ok &= blk_submit(c2, BLK_OP_READ, 200 + i, 340 + i * 2, 2, i * 2 * SZ) == 0;
+	}
+	for (uint32_t i = 0; b2 && i < 8; i++) {
+		ok &= blk_complete(c2, rv_clock_ns() + REPLY_NS, NULL, &tag) == 0 && tag == 200 + i;
+		ok &= blk_complete(ch, rv_clock_ns() + REPLY_NS, NULL, &tag) == 0 && tag == 100 + i;
+	}
+	for (uint32_t i = 0; b2 && i < 8; i++)
+		ok &= pattern_ok(buf + i * SZ, 330 + i) && pattern_ok(b2 + i * 2 * SZ, 340 + i * 2) &&
+		      pattern_ok(b2 + (i * 2 + 1) * SZ, 340 + i * 2 + 1);
+	CHECK("two clients' requests interleaved: each its own replies, order and data", ok);
+	rv_handle_close(c2);
+	printf("blk: two clients at once, each answered in its own order\n");
+}
+
 /* Writes, a flush, writes to the same sectors: the flush is answered after
  * the writes before it, and the last write wins. */
 static void test_flush_order(void)
@@ -678,6 +706,7 @@ int main(int argc, char **argv)
 	test_bad_ranges();
 	test_device_error();
 	test_in_flight();
+	test_two_clients();
 	if (!read_only)
 		test_flush_order();
 	test_gone_clients();
