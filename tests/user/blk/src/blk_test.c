@@ -20,7 +20,9 @@
 #define SECTORS BLK_TEST_SECTORS
 #define PATTERN_SECTORS (SECTORS / 2)
 #define SZ BLK_SECTOR_SIZE
-#define BUF_BYTES (256u * 1024u)
+/* The buffer: 256 KiB, or 4 KiB per request in flight if more. */
+#define BUF_BYTES (CONFIG_VIRTIO_BLK_QUEUE_DEPTH > 64 ? CONFIG_VIRTIO_BLK_QUEUE_DEPTH * 4096u \
+						  : 256u * 1024u)
 #define CONNECT_NS 5000000000ull
 #define REPLY_NS 5000000000ull
 
