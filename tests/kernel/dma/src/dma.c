@@ -391,6 +391,66 @@ static void spawn_image(void)
 	printf("dma: process_spawn_image runs an ELF from shared memory, refuses bad ones\n");
 }
 
+/* ---- one copy into a waiting reader, results as the queue gives ---- */
+
+static int64_t weighted_sum(const uint8_t *b, uint32_t n)
+{
+	int64_t sum = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		sum += b[i] * (int64_t)(i % 251 + 1);
+	return sum;
+}
+
+static void expect_answer(rv_handle_t h, const char *what, int64_t r, int64_t n, int64_t sum)
+{
+	int64_t a[3] = {-99, -99, -99};
+	struct rv_msg m = msg_of(a, sizeof(a), NULL, 0);
+	char w[96];
+
+	CHECK_EQ("the reader's answer", rv_channel_read(h, &m, 0, deadline_in_ms(5000)), 0);
+	snprintf(w, sizeof(w), "%s: result", what);
+	CHECK_EQ(w, a[0], r);
+	snprintf(w, sizeof(w), "%s: num_bytes", what);
+	CHECK_EQ(w, a[1], n);
+	snprintf(w, sizeof(w), "%s: the bytes", what);
+	CHECK_EQ(w, a[2], sum);
+}
+
+static void copy_once(void)
+{
+	static uint8_t msg[CONFIG_MSG_MAX_BYTES + 8] __attribute__((aligned(8)));
+	struct rv_kstats base, ks;
+	struct rv_exit_info info;
+	rv_handle_t ch[2];
+	long proc;
+
+	rv_kstats(&base);
+	fill_pattern(msg, 9, sizeof(msg));
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	proc = rv_process_spawn("dma_child", (const char *const[]){"reader", NULL},
+				CONFIG_DEFAULT_PRIORITY, &ch[1], 1);
+	if (!CHECK("spawn the reader", proc >= 0))
+		return;
+	rv_sleep_ns(MS(20)); /* it blocks in its first read */
+	CHECK_EQ("5000 bytes to a buffer running into unmapped memory",
+		 write_bytes(ch[0], msg + 1, 5000, 0, 0), 0);
+	expect_answer(ch[0], "unmapped", -RV_EFAULT, 8192, 0);
+	expect_answer(ch[0], "too small", -RV_EMSGSIZE, 5000, 0);
+	expect_answer(ch[0], "from the queue", 0, 5000, weighted_sum(msg + 1, 5000));
+	rv_sleep_ns(MS(20)); /* it waits in its last read */
+	CHECK_EQ("12000 bytes to the waiting reader", write_bytes(ch[0], msg + 3, 12000, 0, 0), 0);
+	CHECK_EQ("delivered at once: nothing queued", (rv_kstats(&ks), ks.messages_queued), 0);
+	expect_answer(ch[0], "straight into the reader", 0, 12000, weighted_sum(msg + 3, 12000));
+	CHECK_EQ("the reader ends", reap_child((rv_handle_t)proc, &info, 5000), 0);
+	CHECK_EQ("normally", info.code, 0);
+	rv_handle_close(ch[0]);
+	kstats_settle(&base, &ks, 200);
+	KSTATS_SAME("copy once", &base, &ks);
+	printf("dma: a message of 3 pages goes straight into a waiting reader; "
+	       "errors as through the queue\n");
+}
+
 int main(void)
 {
 	printf("dma: MAX_DMA_REGIONS=%d DMA_MAX_BYTES=%d\n", CONFIG_MAX_DMA_REGIONS,
@@ -403,5 +463,6 @@ int main(void)
 		spawn_image();
 		quarantine();
 	}
+	copy_once();
 	return check_report("dma");
 }
