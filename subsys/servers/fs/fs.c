@@ -53,7 +53,9 @@ struct conn {
 
 static struct conn conns[MAX_CONNS + 1];
 static uint32_t nconns, max_conns;
-static uint8_t in[CONFIG_MSG_MAX_BYTES], out[CONFIG_MSG_MAX_BYTES];
+/* Aligned: the kernel copies aligned messages a word at a time. */
+static uint8_t in[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+static uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 static rv_handle_t in_handles[CONFIG_MSG_MAX_HANDLES + 1], out_handles[2];
 static struct rv_wait_item items[MAX_CONNS + 1];
 static bool have_disk;
