@@ -1011,7 +1011,9 @@ int main(int argc, char **argv)
 		max_conns = 1;
 	else if (max_conns > CONFIG_MAX_HANDLES - HANDLE_RESERVE - 2 * disks)
 		max_conns = CONFIG_MAX_HANDLES - HANDLE_RESERVE - 2 * disks;
-	ret = rv_service_register(FS_SERVICE_NAME, &requests);
+	/* Restricted: only init (and children whose manifest entry says
+	 * uses=fs) may connect; everyone else gets narrowed connections. */
+	ret = rv_service_register_flags(FS_SERVICE_NAME, SVC_REG_RESTRICTED, &requests);
 	if (ret < 0) {
 		printf("fs: cannot register: %s\n", rv_strerror(ret));
 		return 1;
