@@ -67,7 +67,8 @@ static void from_fs(rv_handle_t root)
 	if (strcmp(program, "/bin/ns_hello") == 0) {
 		CHECK_EQ("mkdir /bin", fs_mkdir(root, "/bin", 0755), 0);
 		CHECK_EQ("create /bin/ns_hello",
-			 fs_open(root, "/bin/ns_hello", FS_O_WRITE | FS_O_CREAT, 0755, &f, NULL), 0);
+			 fs_open(root, "/bin/ns_hello", FS_O_WRITE | FS_O_CREAT, 0755, &f, NULL),
+			 0);
 		CHECK_EQ("write it",
 			 fs_write_full(f, ns_image, (size_t)(ns_image_end - ns_image)),
 			 ns_image_end - ns_image);
