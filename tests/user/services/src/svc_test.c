@@ -99,6 +99,8 @@ static int envchild_main(void)
 		return 15;
 	if (rv_connect("sec", &h) != -RV_EPERM)
 		return 16;
+	if (rv_startup_reopen(&h, &h) != -RV_ENOENT)
+		return 20;
 	tag = 'r';
 	if (rv_channel_write(st->root, &msg, 0, in_ms(2000)) < 0)
 		return 17;
@@ -138,11 +140,13 @@ static long raw_startup(void)
 static void startup(void)
 {
 	const struct rv_startup *st;
+	rv_handle_t root, cwd;
 
 	CHECK_EQ("startup_get", rv_startup_get(&st), 0);
 	CHECK_EQ("manifest child without root=: mask", st->mask, 0);
 	CHECK_EQ("cwd_path empty", st->cwd_path[0], 0);
 	CHECK_EQ("a second STARTUP: mask 0", raw_startup(), 0);
+	CHECK_EQ("reopen without root=", rv_startup_reopen(&root, &cwd), -RV_ENOENT);
 	printf("svc: startup: once, a manifest child without files gets mask 0\n");
 }
 
