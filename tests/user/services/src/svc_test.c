@@ -393,6 +393,14 @@ static void malformed_math(rv_handle_t m1, rv_handle_t m2)
 	printf("svc: malformed requests: error replies, the server still serves\n");
 }
 
+static int init_alive(void *ctx)
+{
+	char names[64];
+
+	(void)ctx;
+	return rv_init_programs(0, names, sizeof(names)) > 0;
+}
+
 static void malformed_init(rv_handle_t m2)
 {
 	uint8_t buf[CONFIG_MSG_MAX_BYTES];
@@ -456,6 +464,17 @@ static void malformed_init(rv_handle_t m2)
 		 rv_service_register("0123456789012345678901234567890123456789", &h),
 		 -RV_EINVAL);
 	CHECK_EQ("register: taken", rv_service_register("math", &h), -RV_EEXIST);
+	/* The shared battery, on a valid SVC_OP_PROGRAMS request. */
+	wire_init_request(&w, buf, sizeof(buf), NULL, 0, SVC_OP_PROGRAMS);
+	wire_put_u32(&w, 0);
+	CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
+	{
+		uint8_t valid[32];
+
+		memcpy(valid, buf, msg.num_bytes);
+		malformed_battery("init", RV_SVC_INIT_HANDLE, valid, msg.num_bytes, 77, init_alive,
+				  NULL);
+	}
 	check_alive(m2, 5);
 	printf("svc: malformed requests to init: error replies, init still serves\n");
 }
