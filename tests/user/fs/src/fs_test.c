@@ -793,6 +793,55 @@ static void disk(void)
 	printf("fs: /disk (ext2): staged files read, written files read back, image, sync\n");
 }
 
+/*
+ * Kill the server in the middle of writing: its clients see EPEERCLOSED,
+ * init restarts it, a new connection works. On /disk what was synced is
+ * still there (and e2fsck finds the image clean after the run); tmpfs
+ * starts empty again.
+ */
+static void restart(bool disk)
+{
+	rv_handle_t proc, f, fresh;
+	struct fs_stat st;
+	int ret;
+
+	CHECK_EQ("open a file", open_rw(root, disk ? "/disk/while-killed" : "/while-killed",
+					RW | FS_O_CREAT, &f), 0);
+	CHECK_EQ("write", fs_write_full(f, big, sizeof(big)), sizeof(big));
+	CHECK_EQ("the server's process", rv_service_process(FS_SERVICE_NAME, &proc), 0);
+	CHECK_EQ("kill it mid-write", rv_process_kill(proc), 0);
+	rv_handle_close(proc);
+	ret = (int)fs_write(f, big, 100);
+	CHECK_EQ("a write on the dead server: EPEERCLOSED", ret, -RV_EPEERCLOSED);
+	CHECK_EQ("the root too", fs_stat(root, &st), -RV_EPEERCLOSED);
+	rv_handle_close(f);
+	rv_handle_close(root);
+	CHECK_EQ("connect again", rv_connect_wait(FS_SERVICE_NAME, &fresh,
+						  rv_clock_ns() + 5000000000ull), 0);
+	root = fresh;
+	CHECK_EQ("served again", fs_stat(root, &st), 0);
+	if (disk) {
+		CHECK_EQ("synced data survived", size_of(root, "/disk/written.bin"), 20000);
+		CHECK_EQ("and the staged files", size_of(root, "/disk/hello.txt"), 25);
+	} else {
+		CHECK_EQ("tmpfs starts empty", fs_statat(root, "/box", 0, NULL), -RV_ENOENT);
+	}
+	printf("fs: killed mid-write: clients see EPEERCLOSED; restarted, connected again\n");
+}
+
+/* After every sync: a file only the periodic write-back
+ * (CONFIG_FS_WRITEBACK_MS) puts on the disk before the power goes. */
+static void late_write(void)
+{
+	rv_handle_t f;
+
+	CHECK_EQ("late.txt", open_rw(root, "/disk/late.txt", RW | FS_O_CREAT, &f), 0);
+	CHECK_EQ("write", fs_write(f, "written back\n", 13), 13);
+	rv_handle_close(f);
+	rv_sleep_ns((CONFIG_FS_WRITEBACK_MS + 500) * 1000000ull);
+	printf("fs: late.txt left to the periodic write-back\n");
+}
+
 int main(void)
 {
 	int ret = rv_connect_wait(FS_SERVICE_NAME, &root, rv_clock_ns() + 5000000000ull);
@@ -817,5 +866,8 @@ int main(void)
 	image();
 	limits();
 	malformed();
+	restart(disk_mounted());
+	if (disk_mounted())
+		late_write();
 	return check_report("fs");
 }
