@@ -330,15 +330,55 @@ static int copy_user(const struct addr_space *as, uintptr_t uva, void *kbuf, siz
 
 int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t len)
 {
+	if (len && (src & (PAGE_SIZE - 1)) + len <= PAGE_SIZE) {
+		const uint8_t *p = user_page(as, src, PTE_R);
+
+		if (!p)
+			return -RV_EFAULT;
+		memcpy(dst, p, len);
+		return 0;
+	}
 	return copy_user(as, src, dst, len, PTE_R, false);
 }
 
 int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
 {
+	/* Within one page (most copies): one translation, then the copy. */
+	if (len && (dst & (PAGE_SIZE - 1)) + len <= PAGE_SIZE) {
+		uint8_t *p = user_page(as, dst, PTE_R | PTE_W);
+
+		if (!p)
+			return -RV_EFAULT;
+		memcpy(p, src, len);
+		return 0;
+	}
 	/* All or nothing: a refused copy must not leave half its bytes behind. */
 	if (!user_access_ok(as, dst, len, true))
 		return -RV_EFAULT;
 	return copy_user(as, dst, (void *)src, len, PTE_R | PTE_W, true);
+}
+
+int copy_user_to_user(const struct addr_space *dst_as, uintptr_t dst,
+		      const struct addr_space *src_as, uintptr_t src, size_t len)
+{
+	while (len) {
+		size_t n = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+		size_t sn = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+		uint8_t *d = user_page(dst_as, dst, PTE_R | PTE_W);
+		const uint8_t *s = user_page(src_as, src, PTE_R);
+
+		if (!d || !s)
+			return -RV_EFAULT;
+		if (sn < n)
+			n = sn;
+		if (n > len)
+			n = len;
+		memcpy(d, s, n);
+		dst += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
 }
 
 int vm_write_user_pages(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
@@ -348,13 +388,28 @@ int vm_write_user_pages(const struct addr_space *as, uintptr_t dst, const void *
 
 int copy_string_from_user(const struct addr_space *as, char *dst, uintptr_t src, size_t max)
 {
-	for (size_t i = 0; i < max; i++) {
-		const uint8_t *p = user_page(as, src + i, PTE_R);
-		if (!p || src + i < src)
+	size_t i = 0;
+
+	/* One translation per page; the bytes of a page are scanned as they
+	 * are copied. */
+	while (i < max) {
+		uintptr_t va = src + i;
+		const uint8_t *p;
+		size_t n;
+
+		if (va < src)
+			return -RV_EFAULT; /* wrapped around */
+		p = user_page(as, va, PTE_R);
+		if (!p)
 			return -RV_EFAULT;
-		dst[i] = (char)*p;
-		if (!dst[i])
-			return (int)i;
+		n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (n > max - i)
+			n = max - i;
+		for (size_t k = 0; k < n; k++, i++) {
+			dst[i] = (char)p[k];
+			if (!dst[i])
+				return (int)i;
+		}
 	}
 	return -RV_E2BIG;
 }

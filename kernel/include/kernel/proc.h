@@ -64,7 +64,19 @@ struct proc {
 	uint64_t ran_since;          /* tick it was last switched in */
 	/* (Before the big tables: the IPC fast path reaches these with
 	 * 12-bit offsets.) */
-	unsigned int waiter_count;   /* waiters[] in use */
+	union {
+		struct {
+			unsigned int waiter_count; /* waiters[] in use */
+			/* Blocked in the general channel_read with its buffer
+			 * recorded (as.rx_ubuf): its capacity, so that a writer
+			 * can deliver a message larger than rx_room straight
+			 * into it; 0: not recorded. In one word with
+			 * waiter_count: the fast path clears it with the store
+			 * that sets waiter_count. */
+			uint32_t rx_cap;
+		};
+		uint64_t waiter_word; /* waiter_count | rx_cap << 32 */
+	};
 	/* Blocked in channel_read (or the read half of channel_call) on
 	 * recv_end, its only waiter; its buffers as kernel pointers are in
 	 * as.rx_* (kernel/channel.c, direct delivery). recv_end NULL: not
@@ -76,6 +88,7 @@ struct proc {
 	unsigned int channels_created; /* against CONFIG_MAX_CHANNELS_PER_PROC */
 	struct process_object *pobj;   /* set when started by process_spawn */
 	uintptr_t heap_end;            /* mem_grow: the heap is [RV_HEAP_BASE, heap_end) */
+	uint32_t devices_mapped;       /* bit i: exported device i is mapped (device_map) */
 };
 
 extern struct proc *current;
@@ -86,6 +99,10 @@ void proc_init(const void *initrd, uint64_t initrd_size);
  * args and priority are already checked by the caller. */
 int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int priority,
 	       struct proc *parent);
+/* The same with the program's ELF image in kernel memory (an initrd file or
+ * a shared-memory region): image[0, image_size) is read, never kept. */
+int proc_spawn_image(const char *name, const void *image, size_t image_size, const char *args,
+		     size_t args_len, unsigned int priority, struct proc *parent);
 /* End a process (current or any other). Never returns when p is current. */
 void proc_exit(struct proc *p, const struct rv_exit_info *how);
 struct proc *proc_by_pid(int pid);
