@@ -229,6 +229,8 @@ static void directories(void)
 	CHECK_EQ("read a dir", fs_read(d, buf, 1), -RV_EISDIR);
 	CHECK_EQ("write a dir", fs_write(d, buf, 1), -RV_EACCES);
 	CHECK_EQ("trunc a dir", fs_open(base, "d", RW | FS_O_TRUNC, 0, NULL, NULL), -RV_EISDIR);
+	CHECK_EQ("creat on a dir", fs_open(base, "d", FS_O_READ | FS_O_CREAT, 0, NULL, NULL),
+		 -RV_EISDIR);
 	CHECK_EQ("image of a dir", fs_image(d, NULL, NULL), -RV_EISDIR);
 	CHECK_EQ("readdir", list(d, names, sizeof(names), 512), 3);
 	CHECK("readdir: names", !strcmp(names, ". .. e"));
