@@ -25,6 +25,7 @@
 
 #define RW (FS_O_READ | FS_O_WRITE)
 #define CYCLES 10000
+#define OPENER_FILES 20
 
 static rv_handle_t root; /* the whole namespace */
 static rv_handle_t base; /* where files() and directories() run: / or /disk */
@@ -686,6 +687,32 @@ static void limits(void)
 	CHECK_EQ("handles too", handles_now(), h0);
 	printf("fs: EMFILE at %u connections; freed at once on close\n",
 	       (unsigned int)sfs.connections_max);
+
+	/* A client that dies holding connections: freed too. */
+	{
+		const char *args[] = {"opener", NULL};
+		rv_handle_t give[1], proc;
+		struct rv_exit_info ei;
+		long pid;
+
+		CHECK_EQ("clone for the child", fs_clone(root, FS_RIGHT_READ, &give[0]), 0);
+		pid = rv_process_spawn("fs_test", args, 9, give, 1);
+		CHECK("spawn an opener", pid >= 0);
+		if (pid >= 0) {
+			struct rv_wait_item it = {.handle = (rv_handle_t)pid,
+						  .signals = RV_SIGNAL_EXITED};
+
+			proc = (rv_handle_t)pid;
+			CHECK_EQ("it ends", rv_wait_many(&it, 1, rv_clock_ns() + 5000000000ull), 1);
+			CHECK_EQ("exit info", rv_process_exit_info(proc, &ei), 0);
+			CHECK_EQ("it opened them all", ei.code, OPENER_FILES);
+			rv_handle_close(proc);
+		}
+		CHECK_EQ("the dead client's connections freed", conns_now(), c0);
+		CHECK_EQ("and its handles", handles_now(), h0);
+		printf("fs: a client that died holding %d connections: all freed\n",
+		       OPENER_FILES + 1);
+	}
 }
 
 static rv_handle_t other;
@@ -867,8 +894,24 @@ static void late_write(void)
 	printf("fs: late.txt left to the periodic write-back\n");
 }
 
-int main(void)
+/* The child of limits(): opens files on its handle 0 and ends without
+ * closing them; its status is how many it opened. */
+static int opener_main(void)
 {
+	rv_handle_t f[OPENER_FILES];
+	int n;
+
+	for (n = 0; n < OPENER_FILES; n++)
+		if (fs_open(0, n % 2 ? "/box/data" : "/box/in", FS_O_READ, 0, &f[n], NULL) < 0)
+			break;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "opener"))
+		return opener_main();
+
 	int ret = rv_connect_wait(FS_SERVICE_NAME, &root, rv_clock_ns() + 5000000000ull);
 
 	if (!CHECK_EQ("connect to fs", ret, 0))
