@@ -370,9 +370,39 @@ static void directories(void)
 		snprintf(b, sizeof(b), "c%d", FS_SYMLOOP_MAX);
 		CHECK_EQ("one more: ELOOP", fs_statat(d, b, 0, NULL), -RV_ELOOP);
 	}
+	/* Deep paths: 100 levels, walked down and back up with '..'. */
+	{
+		static char path[FS_PATH_MAX + 1];
+		struct fs_stat top, again;
+		size_t len = 0;
+		rv_handle_t deep;
+
+		CHECK_EQ("stat d", fs_statat(d, ".", 0, &top), 0);
+		for (int i = 0; i < 100; i++) {
+			memcpy(path + len, i ? "/dd" : "dd", i ? 3 : 2);
+			len += i ? 3 : 2;
+			path[len] = '\0';
+			if (!CHECK_EQ("mkdir a level", fs_mkdir(d, path, 0755), 0))
+				break;
+		}
+		memcpy(path + len, "/leaf", 6);
+		CHECK_EQ("a file 100 levels down", open_rw(d, path, RW | FS_O_CREAT, &deep), 0);
+		CHECK_EQ("write", fs_write(deep, "deep", 4), 4);
+		rv_handle_close(deep);
+		path[len] = '\0';
+		for (int i = 0; i < 100; i++) {
+			memcpy(path + len, "/..", 4);
+			len += 3;
+		}
+		CHECK_EQ("100 times '..'", fs_statat(d, path, 0, &again), 0);
+		CHECK_EQ("back at the top", again.ino, top.ino);
+		memcpy(path + len, "/dd/leaf", 9);
+		CHECK_EQ("down, up, and one level down: no leaf there",
+			 fs_statat(d, path, 0, NULL), -RV_ENOENT);
+	}
 	rv_handle_close(d);
 	printf("fs: directories on %s: mkdir, readdir (while creating), rmdir, rename, link, "
-	       "symlink\n", base == root ? "/" : "/disk");
+	       "symlink, 100 levels deep\n", base == root ? "/" : "/disk");
 }
 
 static void unlink_while_open(void)
