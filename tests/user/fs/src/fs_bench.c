@@ -98,8 +98,8 @@ int main(void)
 		uint64_t bytes = 0, entries = 0;
 
 		/* Write: a fresh file each round. */
-		ret = fs_open(base, "/big", FS_O_READ | FS_O_WRITE | FS_O_CREAT | FS_O_TRUNC, 0644, &f,
-			      NULL);
+		ret = fs_open(base, "/big", FS_O_READ | FS_O_WRITE | FS_O_CREAT | FS_O_TRUNC, 0644,
+			      &f, NULL);
 		if (ret < 0)
 			return fail("open big", ret);
 		t0 = rv_instret();
@@ -127,7 +127,8 @@ int main(void)
 			char name[32];
 
 			snprintf(name, sizeof(name), "/ops/f%d", i);
-			ret = fs_open(base, name, FS_O_WRITE | FS_O_CREAT | FS_O_EXCL, 0644, &f, NULL);
+			ret = fs_open(base, name, FS_O_WRITE | FS_O_CREAT | FS_O_EXCL, 0644, &f,
+				      NULL);
 			if (ret < 0)
 				return fail("create", ret);
 			fs_write(f, buf, 100);

@@ -280,7 +280,8 @@ static void directories(void)
 			if (round < 10)
 				CHECK_EQ("create while listing", fs_mkdir(d, nn, 0755), 0);
 			if (round == 2)
-				CHECK_EQ("remove one listed", fs_unlink(d, "e/f", FS_AT_REMOVEDIR), 0);
+				CHECK_EQ("remove one listed",
+					 fs_unlink(d, "e/f", FS_AT_REMOVEDIR), 0);
 		}
 		for (int k = 0; k < 20; k++)
 			CHECK_EQ("each old entry once", seen[k], 1);
@@ -786,6 +787,43 @@ static bool disk_mounted(void)
 	return ext2;
 }
 
+static bool disk_read_only(void)
+{
+	struct fs_statfs sf;
+	rv_handle_t d;
+	bool ro;
+
+	if (fs_open(root, "/disk", FS_O_READ, 0, &d, NULL) < 0)
+		return false;
+	ro = fs_statfs(d, &sf) == 0 && (sf.flags & FS_STATFS_READ_ONLY);
+	rv_handle_close(d);
+	return ro;
+}
+
+/* /disk mounted read-only (":ro"): everything reads, nothing writes, even
+ * through a connection with every right (the image stays unchanged). */
+static void disk_ro(void)
+{
+	rv_handle_t d, f;
+	char buf[32];
+
+	CHECK_EQ("open /disk rw", fs_open(root, "/disk", RW, 0, &d, NULL), 0);
+	CHECK_EQ("read hello.txt", fs_open(d, "hello.txt", FS_O_READ, 0, &f, NULL), 0);
+	CHECK_EQ("read", fs_read(f, buf, sizeof(buf)), 25);
+	CHECK_EQ("sync is fine", fs_sync(f, 0), 0);
+	rv_handle_close(f);
+	CHECK_EQ("open for write", fs_open(d, "hello.txt", FS_O_WRITE, 0, NULL, NULL), -RV_EROFS);
+	CHECK_EQ("create", fs_open(d, "new", RW | FS_O_CREAT, 0644, NULL, NULL), -RV_EROFS);
+	CHECK_EQ("mkdir", fs_mkdir(d, "new", 0755), -RV_EROFS);
+	CHECK_EQ("unlink", fs_unlink(d, "hello.txt", 0), -RV_EROFS);
+	CHECK_EQ("rename", fs_rename(d, "hello.txt", "x"), -RV_EROFS);
+	CHECK_EQ("link", fs_link(d, "hello.txt", "x"), -RV_EROFS);
+	CHECK_EQ("symlink", fs_symlink(d, "hello.txt", "x"), -RV_EROFS);
+	CHECK_EQ("syncfs is fine", fs_syncfs(d), 0);
+	rv_handle_close(d);
+	printf("fs: /disk read-only: reads work, every change is EROFS\n");
+}
+
 /* Bytes rvOS writes for the host to check (testcase.yaml's debugfs sha256
  * of /written.bin): i * 7 + 3 for i in 0..DISK_FILE_BYTES-1. */
 #define DISK_FILE_BYTES 20000
@@ -862,7 +900,8 @@ static void disk(void)
 		CHECK("most of the free space went in",
 		      (uint64_t)total >= (before.blocks_free - before.blocks_free / 8) * 1024);
 		CHECK_EQ("statfs full", fs_statfs(base, &full), 0);
-		CHECK("no block free (reserved ones aside)", full.blocks_free < before.blocks_free / 16);
+		CHECK("no block free (reserved ones aside)",
+		      full.blocks_free < before.blocks_free / 16);
 		CHECK_EQ("mkdir on a full disk", fs_mkdir(base, "full-dir", 0755), -RV_ENOSPC);
 		rv_handle_close(f);
 		CHECK_EQ("unlink fill", fs_unlink(base, "fill", 0), 0);
@@ -949,7 +988,9 @@ int main(int argc, char **argv)
 	base = root;
 	files();
 	directories();
-	if (disk_mounted()) {
+	if (disk_mounted() && disk_read_only()) {
+		disk_ro();
+	} else if (disk_mounted()) {
 		CHECK_EQ("open /disk", fs_open(root, "/disk", RW, 0, &base, NULL), 0);
 		disk();
 		files();
@@ -964,8 +1005,9 @@ int main(int argc, char **argv)
 	image();
 	limits();
 	malformed();
-	restart(disk_mounted());
-	if (disk_mounted())
+	if (!disk_read_only())
+		restart(disk_mounted());
+	if (disk_mounted() && !disk_read_only())
 		late_write();
 	return check_report("fs");
 }
