@@ -1,6 +1,6 @@
 # System programs from subsys/, for apps that boot into init
 # (CONFIG_INIT_PROGRAM="init"): rvos_system_programs(init math ...) adds
-# each named one to the app's initrd. Known: init, console, math, sysinfo.
+# each named one to the app's initrd. Known: init, console, math, sysinfo, fs.
 function(rvos_system_programs)
   foreach(_name ${ARGN})
     if(_name STREQUAL "init")
@@ -9,6 +9,10 @@ function(rvos_system_programs)
       rvos_program(console SOURCES ${RVOS_BASE}/subsys/servers/console/console.c)
     elseif(_name STREQUAL "math")
       rvos_program(math SOURCES ${RVOS_BASE}/subsys/servers/math/math.c)
+    elseif(_name STREQUAL "fs")
+      rvos_program(fs SOURCES ${RVOS_BASE}/subsys/servers/fs/fs.c
+        ${RVOS_BASE}/subsys/servers/fs/vfs.c ${RVOS_BASE}/subsys/servers/fs/tmpfs.c
+        ${RVOS_BASE}/subsys/servers/fs/blkdev_client.c)
     elseif(_name STREQUAL "sysinfo")
       rvos_program(sysinfo SOURCES ${RVOS_BASE}/subsys/servers/sysinfo/sysinfo.c)
     else()
