@@ -9,7 +9,8 @@
  * (rvos/wire.h), each answered by a reply with the same op:
  *
  *   SVC_OP_CONNECT   str name, handle end     -> (status only)
- *   SVC_OP_REGISTER  str name, handle chan    -> (status only)
+ *   SVC_OP_REGISTER  str name, handle chan [, u32 flags (SVC_REG_*)]
+ *                                             -> (status only)
  *   SVC_OP_SPAWN     str program, u32 priority, bytes args (NUL-terminated
  *                    strings back to back), handle * 0..MSG_MAX_HANDLES-1
  *                                             -> handle process
@@ -152,6 +153,11 @@ int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline);
  * -RV_EINVAL: an empty or too long name.
  */
 int rv_service_register(const char *name, rv_handle_t *requests);
+
+/* The same with SVC_REG_* flags (SVC_REG_RESTRICTED: only the manifest
+ * children whose entry says uses=<name> may connect); -RV_EINVAL for an
+ * unknown flag. */
+int rv_service_register_flags(const char *name, uint32_t flags, rv_handle_t *requests);
 
 /*
  * Ask init to start `program` from the initrd with argv (NULL-terminated,
