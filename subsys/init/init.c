@@ -112,6 +112,15 @@ struct device {
 	char name[RV_DEVICE_NAME_MAX];
 };
 static struct device devices[CONFIG_MAX_EXPORTED_DEVICES];
+
+/* The rights h carries (a device has DMA only when it is DMA-capable). */
+static uint32_t handle_rights_of(rv_handle_t h)
+{
+	struct rv_handle_info info;
+
+	return rv_handle_info(h, &info) < 0 ? 0 : info.rights;
+}
+
 static uint32_t num_devices;
 
 struct service {
@@ -356,8 +365,8 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 	for (uint32_t d = 0; d < num_devices; d++) {
 		if (!(c->devices & (1u << d)))
 			continue;
-		ret = rv_handle_duplicate(devices[d].handle, RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE |
-									      RV_RIGHT_DUPLICATE));
+		ret = rv_handle_duplicate(devices[d].handle, handle_rights_of(devices[d].handle) &
+								     ~(RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE));
 		if (ret < 0) {
 			close_all(extra, n_extra);
 			close_all(give, n);
