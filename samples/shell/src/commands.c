@@ -84,9 +84,18 @@ static bool offered_already(const char *name)
 
 void shell_complete(void *ctx, const char *line, size_t cursor, struct lineedit_completions *lc)
 {
-	enum sh_complete_kind kind = sh_complete_kind(line, &lc->start, cursor);
-	const char *word = line + lc->start, *progs;
-	size_t len = cursor - lc->start, plen;
+	enum sh_complete_kind kind;
+	const char *word, *progs;
+	size_t len, plen;
+
+	/* From the word's beginning (the editor's start for a second Tab's
+	 * listing is where the first one left it, past a path's directory). */
+	lc->start = cursor;
+	while (lc->start > 0 && line[lc->start - 1] != ' ')
+		lc->start--;
+	kind = sh_complete_kind(line, &lc->start, cursor);
+	word = line + lc->start;
+	len = cursor - lc->start;
 
 	switch (kind) {
 	case SH_COMPLETE_PATH:
