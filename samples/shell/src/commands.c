@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <rvos/fs.h>
 #include <rvos/mathsvc.h>
 #include <rvos/service.h>
 #include <rvos/sysinfosvc.h>
@@ -379,14 +378,7 @@ static int cmd_run(int argc, char **argv)
 	for (size_t off = 0; off < plen; off += strlen(progs + off) + 1)
 		sh_printf(" %s", progs + off);
 	sh_printf("\n");
-	if (sh_root != RV_HANDLE_INVALID) {
-		char *v[] = {"ls", "/bin", NULL};
-
-		if (fs_statat(sh_root, "/bin", 0, &(struct fs_stat){0}) == 0) {
-			sh_printf("in /bin:\n");
-			cmd_ls(2, v);
-		}
-	}
+	sh_list_bin();
 	return -1;
 }
 

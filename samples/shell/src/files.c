@@ -843,3 +843,21 @@ void sh_complete_bin(const char *prefix, size_t plen, bool (*skip)(const char *n
 	if (sh_root != RV_HANDLE_INVALID)
 		complete_dir("/bin", prefix, plen, false, skip, lc);
 }
+
+void sh_list_bin(void)
+{
+	struct names ns = {0};
+	rv_handle_t d;
+
+	if (sh_root == RV_HANDLE_INVALID ||
+	    fs_open(sh_root, "/bin", FS_O_READ | FS_O_DIRECTORY, 0, &d, NULL) < 0)
+		return;
+	if (read_names(d, false, &ns) == 0) {
+		sh_printf("in /bin:");
+		for (size_t i = 0; i < ns.n; i++)
+			sh_printf(" %s", ns.v[i]);
+		sh_printf("\n");
+	}
+	names_free(&ns);
+	rv_handle_close(d);
+}

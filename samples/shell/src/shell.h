@@ -136,6 +136,8 @@ int cmd_cd(int argc, char **argv);
  * line[*start, cursor) (start moves to its last component). */
 void sh_complete_path(const char *line, size_t *start, size_t cursor,
 		      struct lineedit_completions *lc);
+/* "in /bin: a b c" when there is a /bin (run's list). */
+void sh_list_bin(void);
 /* Tab on a command word: the files in /bin starting with prefix, but not
  * those skip says are offered already. */
 void sh_complete_bin(const char *prefix, size_t plen, bool (*skip)(const char *name),
