@@ -24,7 +24,6 @@
 #define ENV_SLOTS 5   /* root, cwd, stdin, stdout, stderr: RV_ENV_* bit order */
 #define INIT_LATER 1  /* a handler's "the reply goes out later" */
 
-
 enum kind {
 	K_FREE,
 	K_SERVICE, /* manifest "service": restarted when it ends */
