@@ -595,10 +595,10 @@ static int device_open(void)
 /*
  * The kernel keeps a DMA region whose last handle closed while the device
  * runs (it cannot know the device is done with it) until the device is
- * reset, and gives it back when a region is asked for while the device is
- * reset. So when regions run out and buffers were given back since the
- * last reset: wait for the device to finish what it has (new requests
- * wait), reset it, ask again, start it again.
+ * reset (held, doc/devices.md), and frees it when a region is asked for
+ * while the device is reset. So when regions run out and buffers were
+ * given back since the last reset: wait for the device to finish what it
+ * has (new requests wait), reset it, ask again, start it again.
  */
 static long dma_region_after_reset(uint64_t size)
 {

@@ -266,7 +266,8 @@ static void test_in_flight(void)
 		} else {
 			order_ok &= ret == 0 && tag == 1000u + done;
 			if (ret != 0 || tag != 1000u + done)
-				printf("  reply %u: %d tag %llu\n", n, ret, (unsigned long long)tag);
+				printf("  reply %u: %d tag %llu\n", n, ret,
+				       (unsigned long long)tag);
 		}
 		done++;
 	}
@@ -274,10 +275,13 @@ static void test_in_flight(void)
 	if (again)
 		printf("blk: a request past the depth: EAGAIN\n");
 	CHECK("replies in the order sent, the bad one EINVAL in its place", order_ok);
-	for (uint32_t i = 0; i < depth; i++)
+	for (uint32_t i = 0; i < depth; i++) {
+		const uint8_t *p = buf + (uint64_t)i * 4096;
+
 		if (i != bad && !is_write(i, bad))
 			for (uint32_t k = 0; k < 8; k++)
-				data &= pattern_ok(buf + (uint64_t)i * 4096 + k * SZ, 200 + i * 8 + k);
+				data &= pattern_ok(p + k * SZ, 200 + i * 8 + k);
+	}
 	CHECK("the reads' bytes", data);
 	if (!read_only) {
 		data = 1;
@@ -411,8 +415,8 @@ static void test_children(void)
 	for (uint32_t round = 0; round < 10; round++) {
 		if (!CHECK_EQ("connect for a child", connect(&c2), 0))
 			break;
-		if (!CHECK_EQ("spawn a child", rv_loader_spawn("blk_test", doomed, 8, &c2, 1, &proc),
-			      0))
+		if (!CHECK_EQ("spawn a child",
+			      rv_loader_spawn("blk_test", doomed, 8, &c2, 1, &proc), 0))
 			break;
 		ok &= wait_exit(proc, &ei) == 0 && ei.reason != RV_EXIT_NORMAL;
 		rv_handle_close(proc);
