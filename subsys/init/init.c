@@ -24,26 +24,6 @@
 #define ENV_SLOTS 5   /* root, cwd, stdin, stdout, stderr: RV_ENV_* bit order */
 #define INIT_LATER 1  /* a handler's "the reply goes out later" */
 
-/* Programs from a shared-memory image (syscall 34) come with the kernel
- * helper's branch k-dma; until it is merged, the loader answers ENOSYS
- * for programs with a path. */
-#ifndef RV_SPAWN_IMAGE_READY
-struct rv_spawn_image {
-	uint64_t image, image_size;
-	const char *name;
-	const char *args;
-	uint64_t args_len;
-	uint32_t priority, count;
-	const rv_handle_t *give;
-};
-
-static long rv_process_spawn_image(const struct rv_spawn_image *req)
-{
-	(void)req;
-	return -RV_ENOSYS;
-}
-#endif
-
 enum kind {
 	K_FREE,
 	K_SERVICE, /* manifest "service": restarted when it ends */
