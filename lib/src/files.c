@@ -380,7 +380,10 @@ ssize_t readlink(const char *path, char *buf, size_t size)
 
 	if (ret == 0)
 		ret = fs_readlink(w.dir, w.path, buf, size);
-	return ret < 0 ? fd_fail(ret) : (ssize_t)ret;
+	if (ret < 0)
+		return fd_fail(ret);
+	/* The bytes placed in buf: a longer target is cut short. */
+	return (size_t)ret > size ? (ssize_t)size : (ssize_t)ret;
 }
 
 int truncate(const char *path, off_t len)
