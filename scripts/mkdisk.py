@@ -102,7 +102,7 @@ def stage(a, inputs):
     if a.program:
         bin_dir = os.path.join(staging, "bin")
         if os.path.lexists(bin_dir) and not os.path.isdir(bin_dir):
-            raise DiskError(f"DIR has a bin that is not a folder, but PROGRAMS go to /bin")
+            raise DiskError("DIR has a bin that is not a folder, but PROGRAMS go to /bin")
         if not os.path.isdir(bin_dir):
             os.mkdir(bin_dir)
             os.chmod(bin_dir, 0o755)
@@ -154,7 +154,7 @@ def first_error(text):
 def run_mke2fs(a, tmp):
     env = dict(os.environ, E2FSPROGS_FAKE_TIME=str(FIXED_TIME), SOURCE_DATE_EPOCH=str(FIXED_TIME),
                MKE2FS_CONFIG=MKE2FS_CONF, LC_ALL="C")
-    ext = [f"root_owner=0:0", f"hash_seed={HASH_SEED}"]
+    ext = ["root_owner=0:0", f"hash_seed={HASH_SEED}"]
     cmd = [a.mke2fs, "-q", "-F", "-t", "ext2", "-r", "1", "-b", str(a.block_size),
            "-U", FS_UUID, "-E", ",".join(ext), "-d", a.staging]
     if a.inodes:
@@ -177,6 +177,9 @@ def run_mke2fs(a, tmp):
     if r.returncode != 0:
         out = r.stdout + r.stderr
         msg = first_error(out)
+        if re.search(r"Not enough space to build", out):
+            raise DiskError(f"SIZE_KIB {a.size_kib} is too small for ext2's own structures "
+                            f"with BLOCK_SIZE {a.block_size}: raise SIZE_KIB (mke2fs: {msg})")
         if re.search(r"allocate block|No space left|Could not allocate block", out, re.I):
             raise DiskError(f"the files do not fit in SIZE_KIB {a.size_kib} (they need about "
                             f"{tree_kib(a.staging, a.block_size)} KiB of data blocks): raise "

@@ -44,6 +44,15 @@ rvOS extensions:
   expect_verdict: fail, expect_reason: R
       a self-check of the runner: the scenario passes only if judging it
       normally FAILS with a reason matching R (e.g. "panic")
+  disk_setup: [{offset: N, bytes: HEX} | {debugfs: REQUEST}], disk_corrupt: [...]
+      changes to the build's disk.img before the boot (disk_corrupt: damage;
+      it turns the default disk_check off)
+  disk_check: false
+      no e2fsck -fn on disk.img after the run (which fails the test if unclean)
+  disk_checks: [{debugfs: REQUEST, regex: R, not_regex: R2, sha256: H, equals_file: F}]
+      after the run, `debugfs -R REQUEST disk.img` must give matching output
+  disk_unchanged: true
+      the run must leave disk.img exactly as it was at the boot
   type: unit, sources: [repo-relative .c], cflags: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
       then run; exit status 0 passes. Shown with the board `host`.
@@ -381,6 +390,8 @@ def check_disk_setup(value):
                                  f"\"sif /hello.txt block[0] 99999\"")
             out.append({"debugfs": req})
             continue
+        if "offset" in item and "bytes" not in item:
+            raise ValueError(f"entry {i}: offset: needs bytes: \"HEX\" (what to write there)")
         if set(item) != {"offset", "bytes"}:
             raise ValueError(f"entry {i} has keys {', '.join(sorted(item))}; an entry is "
                              f"{{offset: N, bytes: HEX}} or {{debugfs: REQUEST}}")
@@ -985,11 +996,11 @@ def disk_tool(name):
     return found
 
 
-def run_disk_tool(cmd, log):
+def run_disk_tool(cmd, log, cwd=None):
     """Run an e2fsprogs tool; its output goes to the disk log. (rc, stdout, stderr)."""
     try:
         r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                           timeout=DISK_TOOL_TIMEOUT)
+                           timeout=DISK_TOOL_TIMEOUT, cwd=cwd)
     except subprocess.TimeoutExpired:
         raise DiskFailure(f"{os.path.basename(cmd[0])} took over {DISK_TOOL_TIMEOUT}s")
     log.write(("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n").encode())
@@ -1019,7 +1030,7 @@ def e2fsck_complaint(text):
     return "(no message; see disk.log)"
 
 
-def prepare_disk(cfg, outdir):
+def prepare_disk(cfg, sc_dir, outdir):
     """Apply disk_setup and disk_corrupt to the built image before the boot;
     returns why it failed, or None."""
     steps = list(cfg.get("disk_setup", [])) + list(cfg.get("disk_corrupt", []))
@@ -1036,7 +1047,7 @@ def prepare_disk(cfg, outdir):
             for i, step in enumerate(steps, 1):
                 if "debugfs" in step:
                     _, _, err = run_disk_tool([disk_tool("debugfs"), "-w", "-R", step["debugfs"],
-                                               image], log)
+                                               image], log, cwd=sc_dir)
                     bad = tool_complaints(err)
                     if bad:
                         return f"disk setup step {i} (debugfs -w -R {step['debugfs']!r}): {bad[0]}"
@@ -1081,7 +1092,8 @@ def judge_disk(cfg, sc_dir, outdir):
                             f"{e2fsck_complaint(text)}")
             for i, check in enumerate(checks, 1):
                 req = check["debugfs"]
-                _, out, err = run_disk_tool([disk_tool("debugfs"), "-R", req, image], log)
+                _, out, err = run_disk_tool([disk_tool("debugfs"), "-R", req, image], log,
+                                            cwd=outdir)
                 text = out.decode("utf-8", errors="replace")
                 complaints = tool_complaints(err)
                 if complaints:
@@ -1250,7 +1262,7 @@ def run_test(test, opts):
             return test
         test.record(True, "built (build_only)")
         return test
-    why = None if unit else prepare_disk(cfg, test.outdir)
+    why = None if unit else prepare_disk(cfg, test.sc.app_dir, test.outdir)
     if why:
         passed, reason = apply_expected_verdict(cfg, False, why)
         test.record(passed, reason, disk_log)
