@@ -739,7 +739,7 @@ int cmd_df(int argc, char **argv)
 		return -1;
 	}
 	if (sh_root == RV_HANDLE_INVALID) {
-		printf("df: no files here (the manifest gives this shell no root=)\n");
+		printf("df: no files here (this shell was given no root directory)\n");
 		return -RV_ENOENT;
 	}
 	if ((ret = fs_statat(sh_root, "/", 0, &root_st)) < 0)

@@ -234,7 +234,7 @@ void sh_files_init(void)
 int sh_resolve(const char *cmd, const char *path, char *abs)
 {
 	if (sh_root == RV_HANDLE_INVALID) {
-		printf("%s: no files here (the manifest gives this shell no root=)\n", cmd);
+		printf("%s: no files here (this shell was given no root directory)\n", cmd);
 		return -RV_ENOENT;
 	}
 	if (sh_path_join(sh_cwd, path, abs, FS_PATH_MAX + 1) < 0) {
