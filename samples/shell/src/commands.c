@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvos/fs.h>
 #include <rvos/mathsvc.h>
 #include <rvos/service.h>
 #include <rvos/sysinfosvc.h>
@@ -53,6 +54,7 @@ static const struct command commands[] = {
 	{"df", "", "the mounted file systems: size, use, inodes", cmd_df},
 	{"pwd", "", "the working directory", cmd_pwd},
 	{"cd", "[DIR]", "change the working directory (default /)", cmd_cd},
+	{"sync", "", "write every file system's changes to its disk", cmd_sync},
 	{"math", "A OP B", "ask the math service (OP: + - * /)", cmd_math},
 	{"uptime", "", "time since boot and kernel counters", cmd_uptime},
 	{"history", "", "the lines Up and Down recall", cmd_history},
@@ -489,6 +491,9 @@ static int cmd_shutdown(int argc, char **argv)
 	}
 	printf("shell: shutting down, status %lld\n", status);
 	fflush(stdout);
+	/* The disks first: init's shutdown does not wait for the file server. */
+	if (sh_root != RV_HANDLE_INVALID && (ret = fs_syncfs(sh_root)) < 0)
+		printf("shutdown: sync: %s\n", sh_strerror(ret));
 	ret = rv_init_shutdown((int)status);
 	if (ret < 0) {
 		printf("shutdown: init refused: %s\n", rv_strerror(ret));

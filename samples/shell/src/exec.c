@@ -12,9 +12,12 @@
  * the last one first (readers before writers); then the builtins before
  * the programs write into the first pipe (the programs read it), and the
  * builtins after them read the last pipe. Builtins next to each other run
- * one after the other, through memory. The shell runs one builtin at a
- * time, so builtins both before and after programs would need it to write
- * and read at once: refused (as is a builtin between two programs).
+ * one after the other, through memory. With builtins on both sides of the
+ * programs, the first ones' output goes to memory and the shell pumps it
+ * into the first pipe while it drains the last one into memory (one
+ * wait_many), so neither end waits for the other; the last builtins then
+ * read that. A builtin between two programs is refused (it would have to
+ * run beside the pump).
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +42,80 @@ static struct stage stages[SH_MAX_STAGES];
  * output. All static: each holds a message-sized buffer. */
 static struct sh_io pipe_wr[SH_MAX_STAGES], pipe_rd[SH_MAX_STAGES];
 static struct sh_io in_io, out_io;
+static struct sh_io pump_src, pump_dst; /* builtins on both sides: see pump() */
+
+/*
+ * Write src's memory into the pipe wr while reading the pipe rd into dst's
+ * memory, until src is all written (then wr is closed: its reader's end of
+ * file) and rd's writer has closed its end. Nonblocking writes and reads
+ * on one wait_many: the programs between wr and rd may need their output
+ * read before they take more input.
+ */
+static void pump(struct sh_io *src, struct sh_io *wr, struct sh_io *rd, struct sh_io *dst)
+{
+	struct sh_io *old_out = sh_out;
+	size_t off = 0;
+	bool reading = true;
+
+	sh_io_init(dst, IO_MEM, RV_HANDLE_INVALID);
+	sh_out = dst;
+	while (wr->h != RV_HANDLE_INVALID || reading) {
+		struct rv_wait_item items[2];
+		int wi = -1, ri = -1;
+		uint32_t n = 0;
+
+		if (wr->h != RV_HANDLE_INVALID && (off == src->mem_len || src->err)) {
+			sh_io_close(wr); /* all written: the end of file */
+			continue;
+		}
+		if (wr->h != RV_HANDLE_INVALID) {
+			wi = (int)n;
+			items[n++] = (struct rv_wait_item){
+				.handle = wr->h, .signals = RV_SIGNAL_WRITABLE | RV_SIGNAL_PEER_CLOSED};
+		}
+		if (reading) {
+			ri = (int)n;
+			items[n++] = (struct rv_wait_item){
+				.handle = rd->h, .signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED};
+		}
+		if (rv_wait_many(items, n, RV_DEADLINE_NEVER) < 0)
+			break;
+		if (wi >= 0 && items[wi].observed) {
+			size_t k = src->mem_len - off;
+			struct rv_msg msg = {.bytes = src->mem + off};
+			long ret;
+
+			if (k > CONFIG_MSG_MAX_BYTES)
+				k = CONFIG_MSG_MAX_BYTES;
+			msg.num_bytes = (uint32_t)k;
+			ret = rv_channel_write(wr->h, &msg, RV_IPC_NONBLOCK, 0);
+			if (ret == 0)
+				off += k;
+			else if (ret != -RV_EAGAIN)
+				sh_io_close(wr); /* the reader went away */
+		}
+		if (ri >= 0 && items[ri].observed) {
+			rv_handle_t hs[CONFIG_MSG_MAX_HANDLES + 1];
+			struct rv_msg msg = {.bytes = rd->buf, .num_bytes = sizeof(rd->buf),
+					     .handles = hs, .num_handles = CONFIG_MSG_MAX_HANDLES};
+			long ret = rv_channel_read(rd->h, &msg, RV_IPC_NONBLOCK, 0);
+
+			if (ret == 0) {
+				for (uint32_t i = 0; i < msg.num_handles; i++)
+					rv_handle_close(hs[i]);
+				sh_write(rd->buf, msg.num_bytes);
+			} else if (ret != -RV_EAGAIN) {
+				reading = false; /* the writer closed its end */
+			}
+		}
+	}
+	if (wr->h != RV_HANDLE_INVALID)
+		sh_io_close(wr);
+	sh_io_close(rd);
+	sh_io_close(src);
+	sh_out = old_out;
+	dst->mem_pos = 0;
+}
 
 /*
  * Where the program name is: an initrd program, else /bin/name on the
@@ -164,7 +241,10 @@ static void run_builtin(struct stage *s, struct sh_io *in, struct sh_io *out)
 	s->cmd->run(s->argc, s->argv);
 	sh_io_flush(out);
 	/* A reader that went away is no news (as SIGPIPE is silent). */
-	if (out->err && out->err != -RV_EPEERCLOSED && out->kind != IO_CONSOLE)
+	if (out->kind == IO_MEM && out->err == -RV_EFBIG)
+		printf("%s: the output is cut at %d bytes (CONFIG_SHELL_PIPE_BYTES: builtin to "
+		       "builtin)\n", s->argv[0], CONFIG_SHELL_PIPE_BYTES);
+	else if (out->err && out->err != -RV_EPEERCLOSED && out->kind != IO_CONSOLE)
 		printf("%s: writing the output: %s\n", s->argv[0], sh_strerror(out->err));
 	sh_in = old_in;
 	sh_out = old_out;
@@ -221,6 +301,7 @@ static void run_line(const struct sh_cmdline *cl)
 {
 	int n = cl->nstages, first_prog = -1, last_prog = -1;
 	struct job *job = NULL;
+	bool both;
 	int ret = 0;
 
 	/* What each command is. */
@@ -251,11 +332,7 @@ static void run_line(const struct sh_cmdline *cl)
 	for (int i = first_prog + 1; first_prog >= 0 && i < last_prog; i++)
 		if (stages[i].cmd)
 			goto between;
-	if (first_prog > 0 && last_prog < n - 1) {
-		printf("shell: commands of the shell (%s, %s) on both sides of a program: "
-		       "not supported\n", stages[0].argv[0], stages[n - 1].argv[0]);
-		return;
-	}
+	both = first_prog > 0 && last_prog >= 0 && last_prog < n - 1;
 	if (cl->background) {
 		if (n > 1) {
 			printf("shell: a pipeline cannot go in the background (&)\n");
@@ -331,9 +408,17 @@ static void run_line(const struct sh_cmdline *cl)
 			continue;
 		in = i == 0 ? &in_io : pipe_rd[i - 1].kind != IO_CONSOLE ? &pipe_rd[i - 1] :
 		     &pipe_wr[i - 1];
+		if (both && i == last_prog + 1) {
+			pump(&pump_src, &pipe_wr[first_prog - 1], &pipe_rd[last_prog], &pump_dst);
+			in = &pump_dst;
+		}
 		if (in->kind == IO_MEM)
 			in->mem_pos = 0;
 		out = i + 1 < n ? &pipe_wr[i] : &out_io;
+		if (both && i == first_prog - 1) {
+			sh_io_init(&pump_src, IO_MEM, RV_HANDLE_INVALID);
+			out = &pump_src;
+		}
 		run_builtin(&stages[i], in, out);
 		/* Done with both: a pipe's reader sees the end now. */
 		if (in != &in_io)

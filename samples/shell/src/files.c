@@ -765,6 +765,23 @@ int cmd_df(int argc, char **argv)
 	return 0;
 }
 
+int cmd_sync(int argc, char **argv)
+{
+	int ret;
+
+	if (argc != 1) {
+		printf("usage: sync\n");
+		return -1;
+	}
+	if (sh_root == RV_HANDLE_INVALID) {
+		printf("sync: no files here (this shell was given no root directory)\n");
+		return -RV_ENOENT;
+	}
+	if ((ret = fs_syncfs(sh_root)) < 0)
+		printf("sync: %s\n", sh_strerror(ret));
+	return ret;
+}
+
 /* ---- Tab on paths ---- */
 
 /* Candidates live here until the editor is done with them (lineedit keeps

@@ -131,6 +131,7 @@ int cmd_stat(int argc, char **argv);
 int cmd_df(int argc, char **argv);
 int cmd_pwd(int argc, char **argv);
 int cmd_cd(int argc, char **argv);
+int cmd_sync(int argc, char **argv);
 
 /* Tab on a path: the directory entries that complete the word at
  * line[*start, cursor) (start moves to its last component). */
