@@ -40,7 +40,7 @@ static const struct command commands[] = {
 	{"mem", "", "memory in use", cmd_mem},
 	{"jobs", "", "programs running in the background", cmd_jobs},
 	{"kill", "PID|%JOB", "end a program (a service is restarted by init)", cmd_kill},
-	{"run", "PROGRAM [ARG...] [&]", "start a program (initrd, /bin or a path); & for the background",
+	{"run", "PROGRAM [ARG...] [&]", "start a program: initrd, /bin, path (& background)",
 	 cmd_run},
 	{"ls", "[-l] [-a] [PATH...]", "list a directory (-l: mode, links, size, time)", cmd_ls},
 	{"cat", "[FILE...]", "print files (none: the input, from < or a pipe)", cmd_cat},
