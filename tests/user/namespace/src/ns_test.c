@@ -188,7 +188,8 @@ static void spawn_paths(rv_handle_t root)
 	CHECK("none slower than 100 ms", res[1] < MS(100));
 	rv_handle_close(ch[0]);
 	rv_handle_close(proc);
-	printf("ns: spawn_env paths: ENOENT, EACCES, EIO, EINVAL, ENOEXEC, ETIMEDOUT; init kept serving\n");
+	printf("ns: spawn_env paths: ENOENT, EACCES, EIO, EINVAL, ENOEXEC, ETIMEDOUT; "
+	       "init kept serving\n");
 }
 
 /* Kill the file server; kill the probe while the server is down: its
@@ -245,6 +246,19 @@ int main(int argc, char **argv)
 	CHECK_EQ("fs is restricted", rv_connect("fs", &h), -RV_EPERM);
 	spawn_paths(st->root);
 	fs_restart();
+	/* Our connections died with the server: reopen the namespace. */
+	CHECK_EQ("the old root", who(st->root, path, sizeof(path), &flags), -RV_EPEERCLOSED);
+	rv_handle_close(st->root);
+	rv_handle_close(st->cwd);
+	CHECK_EQ("reopen", rv_startup_reopen(&h, &proc), 0);
+	CHECK_EQ("who the new root", who(h, path, sizeof(path), &flags), 0);
+	CHECK("the new root's path", !strcmp(path, "/data"));
+	CHECK_EQ("the new root's flags (ro)", flags, FS_O_DIRECTORY | FS_O_READ);
+	CHECK_EQ("who the new cwd", who(proc, path, sizeof(path), &flags), 0);
+	CHECK("the new cwd's path", !strcmp(path, "/data"));
+	rv_handle_close(h);
+	rv_handle_close(proc);
+	printf("ns: reopen: a fresh root and cwd from the new server\n");
 	return check_report("ns");
 }
 #endif
