@@ -229,6 +229,8 @@ static void directories(void)
 	CHECK_EQ("read a dir", fs_read(d, buf, 1), -RV_EISDIR);
 	CHECK_EQ("write a dir", fs_write(d, buf, 1), -RV_EACCES);
 	CHECK_EQ("trunc a dir", fs_open(base, "d", RW | FS_O_TRUNC, 0, NULL, NULL), -RV_EISDIR);
+	CHECK_EQ("creat on a dir", fs_open(base, "d", FS_O_READ | FS_O_CREAT, 0, NULL, NULL),
+		 -RV_EISDIR);
 	CHECK_EQ("image of a dir", fs_image(d, NULL, NULL), -RV_EISDIR);
 	CHECK_EQ("readdir", list(d, names, sizeof(names), 512), 3);
 	CHECK("readdir: names", !strcmp(names, ". .. e"));
@@ -790,7 +792,30 @@ static void disk(void)
 	}
 	rv_handle_close(f);
 	CHECK_EQ("syncfs", fs_syncfs(base), 0);
-	printf("fs: /disk (ext2): staged files read, written files read back, image, sync\n");
+	/* Full disk: ENOSPC, and every block back after the unlink. */
+	{
+		struct fs_statfs before, full, after;
+		long n, total = 0;
+
+		CHECK_EQ("statfs", fs_statfs(base, &before), 0);
+		CHECK_EQ("create fill", fs_open(base, "fill", RW | FS_O_CREAT, 0644, &f, NULL), 0);
+		while ((n = fs_write(f, big, FS_IO_MAX)) > 0)
+			total += n;
+		CHECK_EQ("a full disk: ENOSPC", n, -RV_ENOSPC);
+		CHECK("most of the free space went in",
+		      (uint64_t)total >= (before.blocks_free - before.blocks_free / 8) * 1024);
+		CHECK_EQ("statfs full", fs_statfs(base, &full), 0);
+		CHECK("no block free (reserved ones aside)", full.blocks_free < before.blocks_free / 16);
+		CHECK_EQ("mkdir on a full disk", fs_mkdir(base, "full-dir", 0755), -RV_ENOSPC);
+		rv_handle_close(f);
+		CHECK_EQ("unlink fill", fs_unlink(base, "fill", 0), 0);
+		CHECK_EQ("sync", fs_syncfs(base), 0);
+		CHECK_EQ("statfs after", fs_statfs(base, &after), 0);
+		CHECK_EQ("every block back", after.blocks_free, before.blocks_free);
+		CHECK_EQ("every inode back", after.inodes_free, before.inodes_free);
+	}
+	printf("fs: /disk (ext2): staged files read, written files read back, image, sync, "
+	       "ENOSPC\n");
 }
 
 /*
