@@ -866,7 +866,8 @@ static const char text2[] = "one two two\nthree three three\n";
 
 /* Start wordfreq with root, cwd BASE and stdout = out (kind), stderr the
  * console; its exit status. */
-static int run_wordfreq(const char *const *argv, uint32_t kind, rv_handle_t out)
+static int run_program(const char *program, const char *const *argv, uint32_t kind,
+		       rv_handle_t out)
 {
 	struct rv_spawn_env env = { 0 };
 	struct rv_exit_info info;
@@ -878,7 +879,7 @@ static int run_wordfreq(const char *const *argv, uint32_t kind, rv_handle_t out)
 		return -1000;
 	if (fs_open(rv_fd_root(), BASE, FS_O_DIRECTORY | FS_O_READ | FS_O_WRITE, 0, &cwd, &m) < 0)
 		return -1001;
-	env.program = "wordfreq";
+	env.program = program;
 	env.argv = argv;
 	env.priority = 8;
 	env.mask = RV_ENV_ROOT | RV_ENV_CWD | RV_ENV_STDOUT;
@@ -913,7 +914,7 @@ static void test_programs(void)
 	CHECK_EQ("export it", rv_fd_export(fd, &kind, &h), 0);
 	CHECK_EQ("... a file", kind, RV_FD_FILE);
 	close(fd);
-	CHECK_EQ("wordfreq's exit status", run_wordfreq(args, kind, h), 0);
+	CHECK_EQ("wordfreq's exit status", run_program("wordfreq", args, kind, h), 0);
 	slurp(BASE "/wf.out", out, sizeof(out));
 	CHECK_STR("its stdout, redirected to a file and flushed at exit", out,
 		  "      4      22     103 in.txt\n"
@@ -935,7 +936,7 @@ static void test_programs(void)
 		size_t got = 0;
 		long n;
 
-		CHECK_EQ("wordfreq into a pipe", run_wordfreq(a2, kind, h), 0);
+		CHECK_EQ("wordfreq into a pipe", run_program("wordfreq", a2, kind, h), 0);
 		while ((n = read(p[0], out + got, sizeof(out) - 1 - got)) > 0)
 			got += (size_t)n;
 		out[got] = '\0';
@@ -946,8 +947,25 @@ static void test_programs(void)
 	fd = OK("stdout file", open(BASE "/wf.out", O_WRONLY | O_CREAT | O_TRUNC, 0644));
 	rv_fd_export(fd, &kind, &h);
 	close(fd);
-	CHECK_EQ("a missing input: status 1", run_wordfreq(bad_args, kind, h), 1);
+	CHECK_EQ("a missing input: status 1", run_program("wordfreq", bad_args, kind, h), 1);
 	CHECK_EQ("nothing on its stdout", file_size(BASE "/wf.out"), 0);
+	/* A program that leaves a stream open and returns from main: exit
+	 * flushes it, and its stdout redirected to a file too. */
+	{
+		const char *a3[] = { "noclose", "left.txt", NULL };
+		char want[64];
+
+		fd = OK("stdout file", open(BASE "/wf.out", O_WRONLY | O_CREAT | O_TRUNC, 0644));
+		rv_fd_export(fd, &kind, &h);
+		close(fd);
+		CHECK_EQ("a child that does not fclose", run_program("files_test", a3, kind, h), 0);
+		slurp(BASE "/left.txt", out, sizeof(out));
+		CHECK_STR("exit flushed its fopen'd stream", out, "left open\nno newline");
+		slurp(BASE "/wf.out", out, sizeof(out));
+		snprintf(want, sizeof(want), "printf without a newline, cwd %s", BASE);
+		CHECK_STR("exit flushed its stdout", out, want);
+		unlink(BASE "/left.txt");
+	}
 	unlink(BASE "/in.txt");
 	unlink(BASE "/b.txt");
 	unlink(BASE "/top.txt");
@@ -989,10 +1007,26 @@ static void test_full(void)
 	printf("files: full: ENOSPC after %ld KiB; unlink gives it back\n", total / 1024);
 }
 
-int main(void)
+/* The child of test_programs: a stream left open, stdout not flushed. */
+static int noclose_child(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	char cwd[64];
+
+	if (!f)
+		return 2;
+	fprintf(f, "left open\n");
+	fputs("no newline", f);
+	printf("printf without a newline, cwd %s", getcwd(cwd, sizeof(cwd)));
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct stat st;
 
+	if (argc == 3 && !strcmp(argv[1], "noclose"))
+		return noclose_child(argv[2]);
 	CHECK_EQ("a root was given", rv_fd_root() != RV_HANDLE_INVALID, 1);
 	if (stat(BASE, &st) == 0)
 		printf("files: %s is left from an earlier run\n", BASE);
