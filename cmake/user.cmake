@@ -57,6 +57,11 @@ endfunction()
 function(rvos_make_initrd)
   get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
   get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
+  # rvos_disk_image(... DISK_ONLY): those programs are on the disk alone.
+  get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
+  if(_disk_only)
+    list(REMOVE_ITEM _progs ${_disk_only})
+  endif()
   if(NOT _progs AND NOT _files)
     return()  # a kernel-only app: no initrd
   endif()
@@ -81,3 +86,5 @@ endfunction()
 
 # System programs (init, servers): rvos_system_programs().
 include(${RVOS_BASE}/cmake/system.cmake)
+# Disk images (ext2, e2fsprogs): rvos_disk_image().
+include(${RVOS_BASE}/cmake/disk.cmake)

@@ -6,3 +6,6 @@ set(QEMU_ARGS "-m 128M -smp 1 -nographic")
 set(QEMU_ICOUNT_ARGS "-smp 1 -icount shift=0")
 # The SiFive test device (syscon) ends QEMU with the kernel's exit status.
 set(QEMU_EXIT_STATUS "qemu")
+# Disks: `rv flash` attaches <build>/disk.img (or --disk IMG) as this device
+# on one of the machine's virtio-mmio slots.
+set(QEMU_DISK_DEVICE "virtio-blk-device")
