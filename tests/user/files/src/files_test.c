@@ -875,7 +875,7 @@ static int run_program(const char *program, const char *const *argv, uint32_t ki
 	rv_handle_t root, cwd, proc;
 	uint32_t m;
 
-	if (fs_clone(rv_fd_root(), FS_RIGHTS_ALL, &root) < 0)
+	if (rv_fd_share_dir(rv_fd_root(), &root) < 0)
 		return -1000;
 	if (fs_open(rv_fd_root(), BASE, FS_O_DIRECTORY | FS_O_READ | FS_O_WRITE, 0, &cwd, &m) < 0)
 		return -1001;
