@@ -24,6 +24,7 @@
  *   emfile      open until EMFILE; closing makes room; 1000 cycles leak nothing
  *   programs    wordfreq (a portable program) run with the namespace, its
  *               stdout a file, then a pipe; printf redirected, flushed at exit
+ *   readonly    a child given a read-only root: every write refused, EACCES
  *   full        write until ENOSPC; unlinking gives the space back
  */
 #include <dirent.h>
@@ -866,8 +867,8 @@ static const char text2[] = "one two two\nthree three three\n";
 
 /* Start wordfreq with root, cwd BASE and stdout = out (kind), stderr the
  * console; its exit status. */
-static int run_program(const char *program, const char *const *argv, uint32_t kind,
-		       rv_handle_t out)
+static int run_program_rights(const char *program, const char *const *argv, uint32_t kind,
+			      rv_handle_t out, uint32_t rights)
 {
 	struct rv_spawn_env env = { 0 };
 	struct rv_exit_info info;
@@ -875,14 +876,15 @@ static int run_program(const char *program, const char *const *argv, uint32_t ki
 	rv_handle_t root, cwd, proc;
 	uint32_t m;
 
-	if (rv_fd_share_dir(rv_fd_root(), &root) < 0)
+	if ((rights == FS_RIGHTS_ALL ? rv_fd_share_dir(rv_fd_root(), &root)
+				     : fs_clone(rv_fd_root(), rights, &root)) < 0)
 		return -1000;
-	if (fs_open(rv_fd_root(), BASE, FS_O_DIRECTORY | FS_O_READ | FS_O_WRITE, 0, &cwd, &m) < 0)
+	if (fs_open(rv_fd_root(), BASE, FS_O_DIRECTORY | rights, 0, &cwd, &m) < 0)
 		return -1001;
 	env.program = program;
 	env.argv = argv;
 	env.priority = 8;
-	env.mask = RV_ENV_ROOT | RV_ENV_CWD | RV_ENV_STDOUT;
+	env.mask = RV_ENV_ROOT | RV_ENV_CWD | (out != RV_HANDLE_INVALID ? RV_ENV_STDOUT : 0);
 	env.root = root;
 	env.cwd = cwd;
 	env.fd[1] = out;
@@ -896,6 +898,64 @@ static int run_program(const char *program, const char *const *argv, uint32_t ki
 	rv_process_exit_info(proc, &info);
 	rv_handle_close(proc);
 	return info.code;
+}
+
+static int run_program(const char *program, const char *const *argv, uint32_t kind,
+		       rv_handle_t out)
+{
+	return run_program_rights(program, argv, kind, out, FS_RIGHTS_ALL);
+}
+
+/* The child of test_readonly: everything that writes is refused, reading
+ * works. Its exit status is its failed checks. */
+static int readonly_child(void)
+{
+	char buf[16];
+	struct stat st;
+	int fd;
+
+	CHECK_ERRNO("ro: create", open("newfile", O_CREAT | O_WRONLY, 0644), EACCES);
+	CHECK_ERRNO("ro: open to write", open("ro.txt", O_WRONLY), EACCES);
+	CHECK_ERRNO("ro: open to read and write", open("ro.txt", O_RDWR), EACCES);
+	CHECK_ERRNO("ro: O_TRUNC", open("ro.txt", O_WRONLY | O_TRUNC), EACCES);
+	CHECK_ERRNO("ro: unlink", unlink("ro.txt"), EACCES);
+	CHECK_ERRNO("ro: mkdir", mkdir("newdir", 0755), EACCES);
+	CHECK_ERRNO("ro: rmdir", rmdir("rodir"), EACCES);
+	CHECK_ERRNO("ro: rename", rename("ro.txt", "other.txt"), EACCES);
+	CHECK_ERRNO("ro: link", link("ro.txt", "other.txt"), EACCES);
+	CHECK_ERRNO("ro: symlink", symlink("ro.txt", "other.txt"), EACCES);
+	CHECK_ERRNO("ro: truncate", truncate("ro.txt", 0), EACCES);
+	CHECK_ERRNO("ro: access W_OK", access("ro.txt", W_OK), EACCES);
+	CHECK_EQ("ro: access R_OK", access("ro.txt", R_OK), 0);
+	CHECK_ERRNO("ro: above the root is the root, still read-only",
+		    open("../../../../ft/x", O_CREAT | O_WRONLY, 0644), EACCES);
+	CHECK("ro: tmpfile: NULL", tmpfile() == NULL);
+	CHECK("ro: fopen w: NULL", fopen("ro.txt", "w") == NULL);
+	CHECK_EQ("ro: ... EACCES", errno, EACCES);
+	CHECK("ro: fopen a: NULL", fopen("ro.txt", "a") == NULL);
+	fd = open("ro.txt", O_RDONLY);
+	CHECK("ro: open to read", fd >= 0);
+	CHECK_EQ("ro: read", read(fd, buf, sizeof(buf)), 8);
+	CHECK_EQ("ro: fstat", fstat(fd, &st), 0);
+	close(fd);
+	CHECK_EQ("ro: chdir", chdir("rodir"), 0);
+	CHECK_ERRNO("ro: create in a subdirectory", open("x", O_CREAT | O_WRONLY, 0644), EACCES);
+	CHECK_EQ("ro: the file is unchanged", stat("../ro.txt", &st) == 0 && st.st_size == 8, 1);
+	return (int)checks_failed;
+}
+
+static void test_readonly(void)
+{
+	const char *args[] = { "readonly", NULL };
+
+	OK("spew", spew(BASE "/ro.txt", "readonly"));
+	OK("mkdir", mkdir(BASE "/rodir", 0755));
+	CHECK_EQ("a child with a read-only root: every check passes",
+		 run_program_rights("files_test", args, 0, RV_HANDLE_INVALID, FS_RIGHT_READ), 0);
+	CHECK_EQ("ro.txt unchanged", file_size(BASE "/ro.txt"), 8);
+	OK("rmdir", rmdir(BASE "/rodir"));
+	OK("unlink", unlink(BASE "/ro.txt"));
+	printf("files: a read-only root: no write, create, remove or rename gets through\n");
 }
 
 static void test_programs(void)
@@ -1027,6 +1087,8 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "noclose"))
 		return noclose_child(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "readonly"))
+		return readonly_child();
 	CHECK_EQ("a root was given", rv_fd_root() != RV_HANDLE_INVALID, 1);
 	if (stat(BASE, &st) == 0)
 		printf("files: %s is left from an earlier run\n", BASE);
@@ -1045,6 +1107,7 @@ int main(int argc, char **argv)
 	test_pipes();
 	test_emfile();
 	test_programs();
+	test_readonly();
 	test_full();
 	unlink(BASE "/basic");
 	unlink(BASE "/app");
