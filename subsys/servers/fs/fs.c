@@ -53,7 +53,9 @@ struct conn {
 
 static struct conn conns[MAX_CONNS + 1];
 static uint32_t nconns, max_conns;
-static uint8_t in[CONFIG_MSG_MAX_BYTES], out[CONFIG_MSG_MAX_BYTES];
+/* Aligned: the kernel copies aligned messages a word at a time. */
+static uint8_t in[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+static uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 static rv_handle_t in_handles[CONFIG_MSG_MAX_HANDLES + 1], out_handles[2];
 static struct rv_wait_item items[MAX_CONNS + 1];
 static bool have_disk;
@@ -1009,7 +1011,9 @@ int main(int argc, char **argv)
 		max_conns = 1;
 	else if (max_conns > CONFIG_MAX_HANDLES - HANDLE_RESERVE - 2 * disks)
 		max_conns = CONFIG_MAX_HANDLES - HANDLE_RESERVE - 2 * disks;
-	ret = rv_service_register(FS_SERVICE_NAME, &requests);
+	/* Restricted: only init (and children whose manifest entry says
+	 * uses=fs) may connect; everyone else gets narrowed connections. */
+	ret = rv_service_register_flags(FS_SERVICE_NAME, SVC_REG_RESTRICTED, &requests);
 	if (ret < 0) {
 		printf("fs: cannot register: %s\n", rv_strerror(ret));
 		return 1;

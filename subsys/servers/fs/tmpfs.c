@@ -16,6 +16,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <rvos/copy.h>
 #include "vfs.h"
 
 #define TPAGE 4096u
@@ -204,7 +205,7 @@ static long tmpfs_read(struct vfs_fs *fs, vfs_ino_t ino, uint64_t off, void *buf
 		if (k > len - done)
 			k = len - done;
 		if (d)
-			memcpy(out + done, d + in, k);
+			rv_copy(out + done, d + in, k);
 		else
 			memset(out + done, 0, k);
 		done += k;
@@ -241,7 +242,7 @@ static long tmpfs_write(struct vfs_fs *fs, vfs_ino_t ino, uint64_t off, const vo
 			break;
 		if (k > len - done)
 			k = len - done;
-		memcpy(d + at, in + done, k);
+		rv_copy(d + at, in + done, k);
 		done += k;
 	}
 	if (done == 0)
