@@ -2,14 +2,19 @@
 /*
  * init: the first process. It starts what the boot manifest
  * (CONFIG_INIT_MANIFEST, doc/boot-manifest.md) lists, keeps the service
- * directory, starts programs for others (the loader), and restarts
- * services that end (the supervisor). The protocol is in
- * <rvos/service.h>; doc/services.md describes it.
+ * directory, starts programs for others from the initrd or the file
+ * system (the loader), restarts services that end (the supervisor), and
+ * keeps each child's start-up environment: the directories it may reach
+ * and its standard streams (SVC_OP_STARTUP). It holds the only connection
+ * to the whole file namespace (CONFIG_INIT_FS_SERVICE). The protocol is
+ * in <rvos/service.h>; doc/services.md describes it.
  *
  * Every child gets handle 0 = a channel to init. init waits on all of
- * those channels and on the process handles of the manifest's children,
- * and never blocks on anything a child does: replies are written without
- * waiting, and a malformed request gets an error reply.
+ * those channels, on the process handles of the manifest's children and
+ * on its connections to the file server, and never blocks on anything a
+ * child does: replies and requests to the file server are written
+ * without waiting (its answers come in the same wait_many), and a
+ * malformed request gets an error reply.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -345,8 +350,9 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 	for (uint32_t d = 0; d < num_devices; d++) {
 		if (!(c->devices & (1u << d)))
 			continue;
-		ret = rv_handle_duplicate(devices[d].handle, handle_rights_of(devices[d].handle) &
-								     ~(RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE));
+		ret = rv_handle_duplicate(devices[d].handle,
+					  handle_rights_of(devices[d].handle) &
+						  ~(RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE));
 		if (ret < 0) {
 			close_all(extra, n_extra);
 			close_all(give, n);

@@ -104,8 +104,13 @@ struct rv_startup {
 };
 
 /* SVC_OP_STARTUP, asked of init once: later calls return the same
- * environment (the handles are the caller's from the first call on). A
- * process that init did not start gets an empty one (mask 0). */
+ * environment (the handles are the caller's from the first call on) and
+ * the same status. A process whose handle 0 is no channel end (the
+ * kernel's first process, a process_spawn child given nothing), or whose
+ * init answers ENOSYS or is gone, gets an empty one (mask 0) and 0; a
+ * malformed reply, mask 0 and -RV_EBADMSG. The call waits for the answer:
+ * a process whose handle 0 is a channel to something other than init
+ * must not make it. */
 int rv_startup_get(const struct rv_startup **out);
 
 struct rv_spawn_env {

@@ -188,7 +188,8 @@ static void spawn_paths(rv_handle_t root)
 	CHECK("none slower than 100 ms", res[1] < MS(100));
 	rv_handle_close(ch[0]);
 	rv_handle_close(proc);
-	printf("ns: spawn_env paths: ENOENT, EACCES, EIO, EINVAL, ENOEXEC, ETIMEDOUT; init kept serving\n");
+	printf("ns: spawn_env paths: ENOENT, EACCES, EIO, EINVAL, ENOEXEC, ETIMEDOUT; "
+	       "init kept serving\n");
 }
 
 /* Kill the file server; kill the probe while the server is down: its
