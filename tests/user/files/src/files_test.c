@@ -823,12 +823,13 @@ static void test_pipes(void)
 static void test_emfile(void)
 {
 	int fds[CONFIG_USER_MAX_FDS + 8];
-	int n = 0, fd, first;
+	int n = 0, fd, first, opened;
 
 	OK("spew", spew(BASE "/many", "m"));
 	errno = 0;
 	while (n < (int)(sizeof(fds) / sizeof(fds[0])) && (fd = open(BASE "/many", O_RDONLY)) >= 0)
 		fds[n++] = fd;
+	opened = n;
 	CHECK("open fails at last", n < (int)(sizeof(fds) / sizeof(fds[0])));
 	CHECK_EQ("... with EMFILE", errno, EMFILE);
 	CHECK("after many opens", n >= 10);
@@ -854,7 +855,7 @@ static void test_emfile(void)
 		close(fd);
 	}
 	CHECK_EQ("unlink", unlink(BASE "/many"), 0);
-	printf("files: EMFILE after %d opens; 1000 open/close cycles\n", n ? n : CONFIG_USER_MAX_FDS);
+	printf("files: EMFILE after %d opens; 1000 open/close cycles\n", opened);
 }
 
 /* ---- programs: wordfreq with the namespace, stdout a file or a pipe ---- */
@@ -983,6 +984,8 @@ static void test_programs(void)
 		  "copied 103 bytes to copy.txt\n");
 	slurp(BASE "/top.txt", out, sizeof(out));
 	CHECK_STR("its -o file", out, "   5 the\n   3 dog\n   3 fox\n   3 three\n   2 a\n");
+	/* Kept at the top for the host to read (ext2: debugfs, disk_checks). */
+	CHECK_EQ("keep it", rename(BASE "/top.txt", "/files_test.top"), 0);
 	slurp(BASE "/copy.txt", out, sizeof(out));
 	CHECK_STR("its copy", out, text);
 
@@ -1094,6 +1097,15 @@ int main(int argc, char **argv)
 		printf("files: %s is left from an earlier run\n", BASE);
 	else
 		OK("mkdir " BASE, mkdir(BASE, 0755));
+	/* On ext2, a file mke2fs -d put in the image (tests/user/files/fs). */
+	if (stat("/staged.txt", &st) == 0) {
+		static char buf[128];
+
+		CHECK_EQ("the staged file's size", st.st_size, 66);
+		slurp("/staged.txt", buf, sizeof(buf));
+		CHECK_STR("the staged file's bytes", buf,
+			  "Put in by mke2fs -d on the host,\nread back by files_test on rvOS.\n");
+	}
 	test_basic();
 	test_append_holes_truncate();
 	test_rename_unlink();
@@ -1115,5 +1127,9 @@ int main(int argc, char **argv)
 	unlink(BASE "/file");
 	unlink(BASE "/dup");
 	CHECK_EQ("the test directory is empty at the end", rmdir(BASE), 0);
+	/* What is kept must be on the disk before init powers off: a disk
+	 * file system writes its metadata back on sync (or every
+	 * CONFIG_FS_WRITEBACK_MS). */
+	sync();
 	return check_report("files");
 }
