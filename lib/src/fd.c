@@ -313,6 +313,22 @@ int rv_fd_export(int fd, uint32_t *kind, rv_handle_t *handle)
 	return 0;
 }
 
+int rv_fd_share_dir(rv_handle_t dir, rv_handle_t *out)
+{
+	static const uint32_t tries[] = { FS_RIGHTS_ALL, FS_RIGHT_READ, 0 };
+	int ret = -RV_EBADF;
+
+	if (dir == RV_HANDLE_INVALID)
+		return -RV_EBADF;
+	/* CLONE may drop rights, never add them: the most it allows. */
+	for (unsigned int i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		ret = fs_clone(dir, tries[i], out);
+		if (ret != -RV_EACCES)
+			break;
+	}
+	return ret;
+}
+
 rv_handle_t rv_fd_root(void)
 {
 	return fd_namespace()->root;

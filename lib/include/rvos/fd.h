@@ -56,6 +56,11 @@ rv_handle_t rv_fd_root(void);
 rv_handle_t rv_fd_cwd(void);
 const char *rv_fd_cwd_path(void);
 
+/* A new connection to the directory connection dir (the root, the
+ * working directory) with as many of its rights as it has: read and
+ * write, read, or none. For a child's environment. */
+int rv_fd_share_dir(rv_handle_t dir, rv_handle_t *out);
+
 /* POSIX errno for a negative RV_E* code (e.g. -RV_EPEERCLOSED on a file:
  * EIO; on a pipe being written: EPIPE is the caller's choice). */
 int rv_errno_posix(long rv_err);

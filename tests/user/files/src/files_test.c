@@ -24,6 +24,7 @@
  *   emfile      open until EMFILE; closing makes room; 1000 cycles leak nothing
  *   programs    wordfreq (a portable program) run with the namespace, its
  *               stdout a file, then a pipe; printf redirected, flushed at exit
+ *   readonly    a child given a read-only root: every write refused, EACCES
  *   full        write until ENOSPC; unlinking gives the space back
  */
 #include <dirent.h>
@@ -822,12 +823,13 @@ static void test_pipes(void)
 static void test_emfile(void)
 {
 	int fds[CONFIG_USER_MAX_FDS + 8];
-	int n = 0, fd, first;
+	int n = 0, fd, first, opened;
 
 	OK("spew", spew(BASE "/many", "m"));
 	errno = 0;
 	while (n < (int)(sizeof(fds) / sizeof(fds[0])) && (fd = open(BASE "/many", O_RDONLY)) >= 0)
 		fds[n++] = fd;
+	opened = n;
 	CHECK("open fails at last", n < (int)(sizeof(fds) / sizeof(fds[0])));
 	CHECK_EQ("... with EMFILE", errno, EMFILE);
 	CHECK("after many opens", n >= 10);
@@ -853,7 +855,7 @@ static void test_emfile(void)
 		close(fd);
 	}
 	CHECK_EQ("unlink", unlink(BASE "/many"), 0);
-	printf("files: EMFILE after %d opens; 1000 open/close cycles\n", n ? n : CONFIG_USER_MAX_FDS);
+	printf("files: EMFILE after %d opens; 1000 open/close cycles\n", opened);
 }
 
 /* ---- programs: wordfreq with the namespace, stdout a file or a pipe ---- */
@@ -866,7 +868,8 @@ static const char text2[] = "one two two\nthree three three\n";
 
 /* Start wordfreq with root, cwd BASE and stdout = out (kind), stderr the
  * console; its exit status. */
-static int run_wordfreq(const char *const *argv, uint32_t kind, rv_handle_t out)
+static int run_program_rights(const char *program, const char *const *argv, uint32_t kind,
+			      rv_handle_t out, uint32_t rights)
 {
 	struct rv_spawn_env env = { 0 };
 	struct rv_exit_info info;
@@ -874,14 +877,15 @@ static int run_wordfreq(const char *const *argv, uint32_t kind, rv_handle_t out)
 	rv_handle_t root, cwd, proc;
 	uint32_t m;
 
-	if (fs_clone(rv_fd_root(), FS_RIGHTS_ALL, &root) < 0)
+	if ((rights == FS_RIGHTS_ALL ? rv_fd_share_dir(rv_fd_root(), &root)
+				     : fs_clone(rv_fd_root(), rights, &root)) < 0)
 		return -1000;
-	if (fs_open(rv_fd_root(), BASE, FS_O_DIRECTORY | FS_O_READ | FS_O_WRITE, 0, &cwd, &m) < 0)
+	if (fs_open(rv_fd_root(), BASE, FS_O_DIRECTORY | rights, 0, &cwd, &m) < 0)
 		return -1001;
-	env.program = "wordfreq";
+	env.program = program;
 	env.argv = argv;
 	env.priority = 8;
-	env.mask = RV_ENV_ROOT | RV_ENV_CWD | RV_ENV_STDOUT;
+	env.mask = RV_ENV_ROOT | RV_ENV_CWD | (out != RV_HANDLE_INVALID ? RV_ENV_STDOUT : 0);
 	env.root = root;
 	env.cwd = cwd;
 	env.fd[1] = out;
@@ -895,6 +899,64 @@ static int run_wordfreq(const char *const *argv, uint32_t kind, rv_handle_t out)
 	rv_process_exit_info(proc, &info);
 	rv_handle_close(proc);
 	return info.code;
+}
+
+static int run_program(const char *program, const char *const *argv, uint32_t kind,
+		       rv_handle_t out)
+{
+	return run_program_rights(program, argv, kind, out, FS_RIGHTS_ALL);
+}
+
+/* The child of test_readonly: everything that writes is refused, reading
+ * works. Its exit status is its failed checks. */
+static int readonly_child(void)
+{
+	char buf[16];
+	struct stat st;
+	int fd;
+
+	CHECK_ERRNO("ro: create", open("newfile", O_CREAT | O_WRONLY, 0644), EACCES);
+	CHECK_ERRNO("ro: open to write", open("ro.txt", O_WRONLY), EACCES);
+	CHECK_ERRNO("ro: open to read and write", open("ro.txt", O_RDWR), EACCES);
+	CHECK_ERRNO("ro: O_TRUNC", open("ro.txt", O_WRONLY | O_TRUNC), EACCES);
+	CHECK_ERRNO("ro: unlink", unlink("ro.txt"), EACCES);
+	CHECK_ERRNO("ro: mkdir", mkdir("newdir", 0755), EACCES);
+	CHECK_ERRNO("ro: rmdir", rmdir("rodir"), EACCES);
+	CHECK_ERRNO("ro: rename", rename("ro.txt", "other.txt"), EACCES);
+	CHECK_ERRNO("ro: link", link("ro.txt", "other.txt"), EACCES);
+	CHECK_ERRNO("ro: symlink", symlink("ro.txt", "other.txt"), EACCES);
+	CHECK_ERRNO("ro: truncate", truncate("ro.txt", 0), EACCES);
+	CHECK_ERRNO("ro: access W_OK", access("ro.txt", W_OK), EACCES);
+	CHECK_EQ("ro: access R_OK", access("ro.txt", R_OK), 0);
+	CHECK_ERRNO("ro: above the root is the root, still read-only",
+		    open("../../../../ft/x", O_CREAT | O_WRONLY, 0644), EACCES);
+	CHECK("ro: tmpfile: NULL", tmpfile() == NULL);
+	CHECK("ro: fopen w: NULL", fopen("ro.txt", "w") == NULL);
+	CHECK_EQ("ro: ... EACCES", errno, EACCES);
+	CHECK("ro: fopen a: NULL", fopen("ro.txt", "a") == NULL);
+	fd = open("ro.txt", O_RDONLY);
+	CHECK("ro: open to read", fd >= 0);
+	CHECK_EQ("ro: read", read(fd, buf, sizeof(buf)), 8);
+	CHECK_EQ("ro: fstat", fstat(fd, &st), 0);
+	close(fd);
+	CHECK_EQ("ro: chdir", chdir("rodir"), 0);
+	CHECK_ERRNO("ro: create in a subdirectory", open("x", O_CREAT | O_WRONLY, 0644), EACCES);
+	CHECK_EQ("ro: the file is unchanged", stat("../ro.txt", &st) == 0 && st.st_size == 8, 1);
+	return (int)checks_failed;
+}
+
+static void test_readonly(void)
+{
+	const char *args[] = { "readonly", NULL };
+
+	OK("spew", spew(BASE "/ro.txt", "readonly"));
+	OK("mkdir", mkdir(BASE "/rodir", 0755));
+	CHECK_EQ("a child with a read-only root: every check passes",
+		 run_program_rights("files_test", args, 0, RV_HANDLE_INVALID, FS_RIGHT_READ), 0);
+	CHECK_EQ("ro.txt unchanged", file_size(BASE "/ro.txt"), 8);
+	OK("rmdir", rmdir(BASE "/rodir"));
+	OK("unlink", unlink(BASE "/ro.txt"));
+	printf("files: a read-only root: no write, create, remove or rename gets through\n");
 }
 
 static void test_programs(void)
@@ -913,7 +975,7 @@ static void test_programs(void)
 	CHECK_EQ("export it", rv_fd_export(fd, &kind, &h), 0);
 	CHECK_EQ("... a file", kind, RV_FD_FILE);
 	close(fd);
-	CHECK_EQ("wordfreq's exit status", run_wordfreq(args, kind, h), 0);
+	CHECK_EQ("wordfreq's exit status", run_program("wordfreq", args, kind, h), 0);
 	slurp(BASE "/wf.out", out, sizeof(out));
 	CHECK_STR("its stdout, redirected to a file and flushed at exit", out,
 		  "      4      22     103 in.txt\n"
@@ -922,6 +984,8 @@ static void test_programs(void)
 		  "copied 103 bytes to copy.txt\n");
 	slurp(BASE "/top.txt", out, sizeof(out));
 	CHECK_STR("its -o file", out, "   5 the\n   3 dog\n   3 fox\n   3 three\n   2 a\n");
+	/* Kept at the top for the host to read (ext2: debugfs, disk_checks). */
+	CHECK_EQ("keep it", rename(BASE "/top.txt", "/files_test.top"), 0);
 	slurp(BASE "/copy.txt", out, sizeof(out));
 	CHECK_STR("its copy", out, text);
 
@@ -935,7 +999,7 @@ static void test_programs(void)
 		size_t got = 0;
 		long n;
 
-		CHECK_EQ("wordfreq into a pipe", run_wordfreq(a2, kind, h), 0);
+		CHECK_EQ("wordfreq into a pipe", run_program("wordfreq", a2, kind, h), 0);
 		while ((n = read(p[0], out + got, sizeof(out) - 1 - got)) > 0)
 			got += (size_t)n;
 		out[got] = '\0';
@@ -946,8 +1010,25 @@ static void test_programs(void)
 	fd = OK("stdout file", open(BASE "/wf.out", O_WRONLY | O_CREAT | O_TRUNC, 0644));
 	rv_fd_export(fd, &kind, &h);
 	close(fd);
-	CHECK_EQ("a missing input: status 1", run_wordfreq(bad_args, kind, h), 1);
+	CHECK_EQ("a missing input: status 1", run_program("wordfreq", bad_args, kind, h), 1);
 	CHECK_EQ("nothing on its stdout", file_size(BASE "/wf.out"), 0);
+	/* A program that leaves a stream open and returns from main: exit
+	 * flushes it, and its stdout redirected to a file too. */
+	{
+		const char *a3[] = { "noclose", "left.txt", NULL };
+		char want[64];
+
+		fd = OK("stdout file", open(BASE "/wf.out", O_WRONLY | O_CREAT | O_TRUNC, 0644));
+		rv_fd_export(fd, &kind, &h);
+		close(fd);
+		CHECK_EQ("a child that does not fclose", run_program("files_test", a3, kind, h), 0);
+		slurp(BASE "/left.txt", out, sizeof(out));
+		CHECK_STR("exit flushed its fopen'd stream", out, "left open\nno newline");
+		slurp(BASE "/wf.out", out, sizeof(out));
+		snprintf(want, sizeof(want), "printf without a newline, cwd %s", BASE);
+		CHECK_STR("exit flushed its stdout", out, want);
+		unlink(BASE "/left.txt");
+	}
 	unlink(BASE "/in.txt");
 	unlink(BASE "/b.txt");
 	unlink(BASE "/top.txt");
@@ -989,15 +1070,42 @@ static void test_full(void)
 	printf("files: full: ENOSPC after %ld KiB; unlink gives it back\n", total / 1024);
 }
 
-int main(void)
+/* The child of test_programs: a stream left open, stdout not flushed. */
+static int noclose_child(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	char cwd[64];
+
+	if (!f)
+		return 2;
+	fprintf(f, "left open\n");
+	fputs("no newline", f);
+	printf("printf without a newline, cwd %s", getcwd(cwd, sizeof(cwd)));
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct stat st;
 
+	if (argc == 3 && !strcmp(argv[1], "noclose"))
+		return noclose_child(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "readonly"))
+		return readonly_child();
 	CHECK_EQ("a root was given", rv_fd_root() != RV_HANDLE_INVALID, 1);
 	if (stat(BASE, &st) == 0)
 		printf("files: %s is left from an earlier run\n", BASE);
 	else
 		OK("mkdir " BASE, mkdir(BASE, 0755));
+	/* On ext2, a file mke2fs -d put in the image (tests/user/files/fs). */
+	if (stat("/staged.txt", &st) == 0) {
+		static char buf[128];
+
+		CHECK_EQ("the staged file's size", st.st_size, 66);
+		slurp("/staged.txt", buf, sizeof(buf));
+		CHECK_STR("the staged file's bytes", buf,
+			  "Put in by mke2fs -d on the host,\nread back by files_test on rvOS.\n");
+	}
 	test_basic();
 	test_append_holes_truncate();
 	test_rename_unlink();
@@ -1011,6 +1119,7 @@ int main(void)
 	test_pipes();
 	test_emfile();
 	test_programs();
+	test_readonly();
 	test_full();
 	unlink(BASE "/basic");
 	unlink(BASE "/app");
@@ -1018,5 +1127,9 @@ int main(void)
 	unlink(BASE "/file");
 	unlink(BASE "/dup");
 	CHECK_EQ("the test directory is empty at the end", rmdir(BASE), 0);
+	/* What is kept must be on the disk before init powers off: a disk
+	 * file system writes its metadata back on sync (or every
+	 * CONFIG_FS_WRITEBACK_MS). */
+	sync();
 	return check_report("files");
 }
