@@ -21,9 +21,12 @@
  * and data live in the cache. Access times are not kept (a read never
  * writes). Not handled: htree indexes (an indexed directory we change
  * loses its index flag, which is what ext2 without dir_index does), ACLs
- * and xattrs (a file's xattr block is released with the file), the orphan
- * list (an unlinked file still open is freed at its last unref or at
- * unmount).
+ * and xattrs (a file's xattr block is released with the file).
+ *
+ * An unlinked file still open goes at its last unref (or at unmount); till
+ * then it is on the superblock's orphan list (s_last_orphan, chained
+ * through i_dtime, as ext3 keeps it), which a mount after a crash or a
+ * killed server empties by freeing what is on it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +71,69 @@ struct ext2_fs {
 	uint32_t generation;
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
 };
+
+/* File data is copied a word at a time when source and destination are
+ * aligned alike (cache blocks always are, the server's buffers usually):
+ * picolibc's memcpy and memset for rvOS go byte by byte. The attribute
+ * keeps gcc from turning the loops back into memcpy/memset calls. */
+typedef uint64_t __attribute__((may_alias)) ext2_word;
+
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static void copy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+		ext2_word *wd;
+		const ext2_word *ws;
+
+		while (n && ((uintptr_t)d & 7)) {
+			*d++ = *s++;
+			n--;
+		}
+		wd = (ext2_word *)d;
+		ws = (const ext2_word *)s;
+		for (; n >= 32; n -= 32, wd += 4, ws += 4) {
+			uint64_t a = ws[0], b = ws[1], c = ws[2], e = ws[3];
+
+			wd[0] = a;
+			wd[1] = b;
+			wd[2] = c;
+			wd[3] = e;
+		}
+		for (; n >= 8; n -= 8)
+			*wd++ = *ws++;
+		d = (uint8_t *)wd;
+		s = (const uint8_t *)ws;
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static void zero(void *dst, size_t n)
+{
+	uint8_t *d = dst;
+	ext2_word *wd;
+
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = 0;
+		n--;
+	}
+	wd = (ext2_word *)d;
+	for (; n >= 32; n -= 32, wd += 4) {
+		wd[0] = 0;
+		wd[1] = 0;
+		wd[2] = 0;
+		wd[3] = 0;
+	}
+	for (; n >= 8; n -= 8)
+		*wd++ = 0;
+	d = (uint8_t *)wd;
+	while (n--)
+		*d++ = 0;
+}
 
 static struct ext2_fs *E(struct vfs_fs *v)
 {
@@ -301,8 +367,8 @@ static int inode_read(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 	ret = getblk(fs, blk, &b);
 	if (ret < 0)
 		return ret;
-	memset(in, 0, sizeof(*in));
-	memcpy(in, (uint8_t *)b->data + off, inode_copy_size(fs));
+	zero(in, sizeof(*in));
+	copy(in, (uint8_t *)b->data + off, inode_copy_size(fs));
 	put(fs, b);
 	if (fs->inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
 	    in->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE)
@@ -325,8 +391,8 @@ static int inode_write_ex(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_i
 	if (ret < 0)
 		return ret;
 	if (whole)
-		memset((uint8_t *)b->data + off, 0, fs->inode_size);
-	memcpy((uint8_t *)b->data + off, in, inode_copy_size(fs));
+		zero((uint8_t *)b->data + off, fs->inode_size);
+	copy((uint8_t *)b->data + off, in, inode_copy_size(fs));
 	dirty(fs, b);
 	put(fs, b);
 	return 0;
@@ -790,14 +856,58 @@ static int free_inode_bit(struct ext2_fs *fs, vfs_ino_t ino, bool dir)
 	return 0;
 }
 
+/* Most orphans a list may hold: a longer one is a loop. */
+#define EXT2_ORPHANS_MAX (1u << 16)
+
+static bool orphan_ino_ok(const struct ext2_fs *fs, uint32_t ino)
+{
+	return ino >= fs->first_ino && ino <= fs->inodes_count;
+}
+
+/* Take ino off the orphan list if it is there. */
+static int orphan_remove(struct ext2_fs *fs, vfs_ino_t ino)
+{
+	uint32_t prev = 0, cur = fs->sb.s_last_orphan;
+
+	for (uint32_t n = 0; cur && n < EXT2_ORPHANS_MAX; n++) {
+		struct ext2_inode in;
+		int ret;
+
+		if (!orphan_ino_ok(fs, cur))
+			return -RV_EUCLEAN;
+		ret = inode_read(fs, cur, &in);
+		if (ret < 0)
+			return ret;
+		if (cur == ino) {
+			uint32_t next = in.i_dtime;
+
+			if (prev == 0) {
+				fs->sb.s_last_orphan = next;
+				fs->sb_dirty = true;
+				return 0;
+			}
+			ret = inode_read(fs, prev, &in);
+			if (ret < 0)
+				return ret;
+			in.i_dtime = next;
+			return inode_write(fs, prev, &in);
+		}
+		prev = cur;
+		cur = in.i_dtime;
+	}
+	return 0;
+}
+
 /* An inode without links or references: its blocks, its xattr block and
  * the inode itself go back. */
 static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 {
 	struct ext2_inode in;
 	bool dir;
-	int ret = inode_read(fs, ino, &in);
+	int ret = fs->sb.s_last_orphan ? orphan_remove(fs, ino) : 0;
 
+	if (ret == 0)
+		ret = inode_read(fs, ino, &in);
 	if (ret < 0)
 		return ret;
 	if (in.i_mode == 0)
@@ -962,7 +1072,7 @@ static int dir_walk(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, ui
 struct find_ctx {
 	const char *name;
 	size_t len;
-	struct dir_ent hit;
+	struct dir_ent *hit;
 };
 
 static int find_fn(struct ext2_fs *fs, struct dir_ent *e, void *ctx)
@@ -971,10 +1081,18 @@ static int find_fn(struct ext2_fs *fs, struct dir_ent *e, void *ctx)
 
 	(void)fs;
 	if (e->de->inode && e->name_len == f->len && !memcmp(e->de->name, f->name, f->len)) {
-		f->hit = *e;
-		f->hit.ino = e->de->inode;
-		f->hit.data = NULL; /* not held after the walk */
-		f->hit.de = NULL;
+		struct dir_ent *h = f->hit;
+
+		/* field by field: a struct copy is a (slow) memcpy call on rvOS */
+		h->lblk = e->lblk;
+		h->pblk = e->pblk;
+		h->off = e->off;
+		h->prev_off = e->prev_off;
+		h->rec_len = e->rec_len;
+		h->name_len = e->name_len;
+		h->ino = e->de->inode;
+		h->data = NULL; /* not held after the walk */
+		h->de = NULL;
 		return DIR_STOP;
 	}
 	return DIR_NEXT;
@@ -984,15 +1102,12 @@ static int find_fn(struct ext2_fs *fs, struct dir_ent *e, void *ctx)
 static int dir_find(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *din, const char *name,
 		    size_t len, struct dir_ent *hit)
 {
-	struct find_ctx f = { .name = name, .len = len };
+	struct find_ctx f = { .name = name, .len = len, .hit = hit };
 	int ret = dir_walk(fs, dir, din, 0, find_fn, &f);
 
 	if (ret < 0)
 		return ret;
-	if (ret == 0)
-		return -RV_ENOENT;
-	*hit = f.hit;
-	return 0;
+	return ret == 0 ? -RV_ENOENT : 0;
 }
 
 /* An entry we found and change: its block again (it was checked). */
@@ -1264,7 +1379,7 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 	if (ret < 0)
 		return ret;
 	ex = in.i_extra_isize;
-	memset(st, 0, sizeof(*st));
+	zero(st, sizeof(*st));
 	st->mode = in.i_mode;
 	st->nlink = in.i_links_count;
 	st->ino = ino;
@@ -1280,6 +1395,28 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 
 /* At most this much per call, so a count fits any long. */
 #define EXT2_IO_CAP (1u << 30)
+/* Read ahead this far when a file's block is missed. */
+#define EXT2_READAHEAD_BYTES (64u * 1024)
+
+/* pblk, lblk's block, is not cached: read it and the blocks after it that
+ * follow it on the disk too (up to the end of the file), in one request. */
+static void readahead(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64_t lblk,
+		      uint32_t pblk, uint64_t size)
+{
+	uint64_t last = (size - 1) / fs->bs;
+	uint32_t want = EXT2_READAHEAD_BYTES / fs->bs, n = 1, prev = pblk;
+
+	for (uint64_t l = lblk + 1; n < want && l <= last; l++, n++) {
+		uint32_t p;
+
+		if (bmap(fs, ino, in, l, false, &p, NULL) < 0 || p != prev + 1 ||
+		    bcache_cached(fs->c, p))
+			break;
+		prev = p;
+	}
+	if (n > 1)
+		bcache_readahead(fs->c, pblk, n);
+}
 
 static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, size_t len)
 {
@@ -1314,12 +1451,14 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 		if (ret < 0)
 			return done ? (long)done : ret;
 		if (pblk == 0) {
-			memset((uint8_t *)buf + done, 0, n);
+			zero((uint8_t *)buf + done, n);
 		} else {
+			if (!bcache_cached(fs->c, pblk))
+				readahead(fs, ino, &in, pos / fs->bs, pblk, size);
 			ret = getblk(fs, pblk, &b);
 			if (ret < 0)
 				return done ? (long)done : ret;
-			memcpy((uint8_t *)buf + done, (uint8_t *)b->data + boff, n);
+			copy((uint8_t *)buf + done, (uint8_t *)b->data + boff, n);
 			put(fs, b);
 		}
 		done += n;
@@ -1370,7 +1509,7 @@ static long do_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void *
 			err = getblk(fs, pblk, &b);
 		if (err < 0)
 			break;
-		memcpy((uint8_t *)b->data + boff, (const uint8_t *)buf + done, n);
+		copy((uint8_t *)b->data + boff, (const uint8_t *)buf + done, n);
 		dirty_data(fs, b);
 		put(fs, b);
 		done += n;
@@ -1416,7 +1555,7 @@ static int do_truncate(struct vfs_fs *v, vfs_ino_t ino, uint64_t size)
 			if (err == 0 && pblk) {
 				err = getblk(fs, pblk, &b);
 				if (err == 0) {
-					memset((uint8_t *)b->data + tail, 0, fs->bs - tail);
+					zero((uint8_t *)b->data + tail, fs->bs - tail);
 					dirty_data(fs, b);
 					put(fs, b);
 				}
@@ -1461,7 +1600,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 	ret = alloc_inode(fs, dir, mkdir, &ino);
 	if (ret < 0)
 		return ret;
-	memset(&in, 0, sizeof(in));
+	zero(&in, sizeof(in));
 	in.i_mode = (uint16_t)mode;
 	in.i_links_count = mkdir ? 2 : 1;
 	in.i_generation = ++fs->generation;
@@ -1627,6 +1766,12 @@ static int drop_link(struct ext2_fs *fs, vfs_ino_t ino, bool all)
 	else
 		links_dec(&in);
 	stamp(fs, &in, T_C);
+	if (in.i_links_count == 0 && ref_find(fs, ino)) {
+		/* still open: an orphan until its last unref */
+		in.i_dtime = fs->sb.s_last_orphan;
+		fs->sb.s_last_orphan = (uint32_t)ino;
+		fs->sb_dirty = true;
+	}
 	ret = inode_write(fs, ino, &in);
 	if (ret < 0)
 		return ret;
@@ -1870,7 +2015,7 @@ static int flush_meta(struct ext2_fs *fs)
 			ret = getblk(fs, fs->first_data_block + 1 + i, &b);
 			if (ret < 0)
 				return ret;
-			memcpy(b->data, &fs->gd[i * per], n * sizeof(struct ext2_group_desc));
+			copy(b->data, &fs->gd[i * per], n * sizeof(struct ext2_group_desc));
 			dirty(fs, b);
 			put(fs, b);
 		}
@@ -1884,7 +2029,7 @@ static int flush_meta(struct ext2_fs *fs)
 		ret = getblk(fs, blk, &b);
 		if (ret < 0)
 			return ret;
-		memcpy((uint8_t *)b->data + off, &fs->sb, sizeof(fs->sb));
+		copy((uint8_t *)b->data + off, &fs->sb, sizeof(fs->sb));
 		dirty(fs, b);
 		put(fs, b);
 		fs->sb_dirty = false;
@@ -2267,6 +2412,34 @@ static int read_super(struct ext2_fs *fs, struct blkdev *dev, uint32_t bs, const
 	return 0;
 }
 
+/* Free what the orphan list of an earlier mount still holds (files
+ * unlinked while open, then a crash). A bad list is dropped, not fatal:
+ * e2fsck sorts out what it leaves. */
+static void orphans_recover(struct ext2_fs *fs)
+{
+	uint32_t cur = fs->sb.s_last_orphan;
+
+	fs->sb.s_last_orphan = 0;
+	fs->sb_dirty = true;
+	for (uint32_t n = 0; cur && n < EXT2_ORPHANS_MAX; n++) {
+		struct ext2_inode in;
+		uint32_t next;
+
+		if (!orphan_ino_ok(fs, cur) || inode_read(fs, cur, &in) < 0)
+			return;
+		next = in.i_dtime;
+		if (in.i_mode && in.i_links_count == 0) {
+			if (release_inode(fs, cur) < 0)
+				return;
+		} else {
+			in.i_dtime = 0;
+			if (inode_write(fs, cur, &in) < 0)
+				return;
+		}
+		cur = next;
+	}
+}
+
 int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (*now)(void),
 	       const char **out_why)
 {
@@ -2341,6 +2514,8 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 		fs->sb.s_mnt_count++;
 		fs->sb.s_mtime = (uint32_t)(now_ns(fs) / 1000000000u);
 		fs->sb_dirty = true;
+		if (fs->sb.s_last_orphan)
+			orphans_recover(fs);
 		ret = flush_meta(fs);
 		if (ret == 0)
 			ret = bcache_sync(c);
