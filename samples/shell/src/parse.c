@@ -125,7 +125,8 @@ int sh_parse(const char *line, char *store, char **words, int max_words, struct 
 			if (!st) {
 				if (cl->nstages == SH_MAX_STAGES)
 					return fail(err, errsize,
-						    "more than %d commands in a pipeline",
+						    "more than %d commands in a pipeline "
+						    "(CONFIG_SHELL_MAX_PIPELINE)",
 						    SH_MAX_STAGES);
 				st = &cl->stage[cl->nstages++];
 				st->argv = &words[nw];

@@ -10,8 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Most commands in one pipeline (a | b | c). */
-#ifndef SH_MAX_STAGES
+/* Most commands in one pipeline (a | b | c): the app's Kconfig, or 4 (the
+ * host unit test). */
+#ifdef CONFIG_SHELL_MAX_PIPELINE
+#define SH_MAX_STAGES CONFIG_SHELL_MAX_PIPELINE
+#else
 #define SH_MAX_STAGES 4
 #endif
 

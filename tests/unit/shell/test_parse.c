@@ -74,7 +74,7 @@ static void test_pipes(void)
 	CHECK_EQ_STR(joined(2), "c|1");
 	CHECK_EQ_STR(joined(3), "d");
 	CHECK_EQ_INT(parse("a|b|c|d|e"), -1);
-	CHECK_EQ_STR(err, "more than 4 commands in a pipeline");
+	CHECK_EQ_STR(err, "more than 4 commands in a pipeline (CONFIG_SHELL_MAX_PIPELINE)");
 	CHECK_EQ_INT(parse("| a"), -1);
 	CHECK_EQ_STR(err, "| needs a command on each side");
 	CHECK_EQ_INT(parse("a |"), -1);
