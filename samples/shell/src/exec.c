@@ -448,6 +448,8 @@ between:
 	       "not between them\n");
 }
 
+/* The commands of a line, one after the other ("a; b"): all are parsed
+ * first, so a mistake anywhere runs nothing. */
 void shell_execute(char *line)
 {
 	static char store[SH_PARSE_STORE(CONFIG_SHELL_LINE_MAX)];
@@ -455,11 +457,25 @@ void shell_execute(char *line)
 	struct sh_cmdline cl;
 	char err[96];
 
-	if (sh_parse(line, store, words, CONFIG_SHELL_MAX_ARGS, &cl, err, sizeof(err)) < 0) {
-		printf("shell: %s\n", err);
-		return;
+	for (int pass = 0; pass < 2; pass++) {
+		for (char *p = line;;) {
+			size_t n = sh_command_length(p);
+			char sep = p[n];
+
+			p[n] = '\0';
+			if (sh_parse(p, store, words, CONFIG_SHELL_MAX_ARGS, &cl, err,
+				     sizeof(err)) < 0) {
+				printf("shell: %s\n", err);
+				return;
+			}
+			if (pass == 1 && cl.nstages > 0) {
+				run_line(&cl);
+				fflush(stdout);
+			}
+			p[n] = sep;
+			if (!sep)
+				break;
+			p += n + 1;
+		}
 	}
-	if (cl.nstages > 0)
-		run_line(&cl);
-	fflush(stdout);
 }

@@ -153,6 +153,20 @@ int sh_parse(const char *line, char *store, char **words, int max_words, struct 
 	return 0;
 }
 
+size_t sh_command_length(const char *line)
+{
+	char quote = 0;
+	size_t i;
+
+	for (i = 0; line[i] && (quote || line[i] != ';'); i++) {
+		if (!quote && (line[i] == '"' || line[i] == '\''))
+			quote = line[i];
+		else if (quote && line[i] == quote)
+			quote = 0;
+	}
+	return i;
+}
+
 int sh_path_join(const char *cwd, const char *path, char *out, size_t size)
 {
 	size_t len = 0;
@@ -216,7 +230,7 @@ enum sh_complete_kind sh_complete_kind(const char *line, size_t *start, size_t c
 		*start = cursor;
 	/* Operators glued to the word end it: "cat>fi" completes "fi". */
 	for (i = *start; i < cursor; i++)
-		if (is_op(line[i]))
+		if (is_op(line[i]) || line[i] == ';')
 			*start = i + 1;
 	for (i = 0; i < *start;) {
 		char quote = 0;
@@ -226,8 +240,8 @@ enum sh_complete_kind sh_complete_kind(const char *line, size_t *start, size_t c
 			i++;
 			continue;
 		}
-		if (is_op(line[i])) {
-			if (line[i] == '|') {
+		if (is_op(line[i]) || line[i] == ';') {
+			if (line[i] == '|' || line[i] == ';') {
 				words = 0;
 				redir = false;
 			} else if (line[i] != '&') {
@@ -236,7 +250,8 @@ enum sh_complete_kind sh_complete_kind(const char *line, size_t *start, size_t c
 			i++;
 			continue;
 		}
-		while (i < *start && (quote || (!is_blank(line[i]) && !is_op(line[i])))) {
+		while (i < *start &&
+		       (quote || (!is_blank(line[i]) && !is_op(line[i]) && line[i] != ';'))) {
 			if (!quote && (line[i] == '"' || line[i] == '\''))
 				quote = line[i];
 			else if (quote && line[i] == quote)

@@ -46,6 +46,13 @@ int sh_parse(const char *line, char *store, char **words, int max_words, struct 
 	     char *err, size_t errsize);
 
 /*
+ * Command lines are separated by unquoted ';' ("echo hi > /tmp/a; cat
+ * /tmp/a"): the length of the first one in line (up to the ';' or the
+ * end; quotes are followed, so "'a;b'" stays whole).
+ */
+size_t sh_command_length(const char *line);
+
+/*
  * path relative to cwd (an absolute, normalized path), or absolute, made
  * absolute and normalized in out: "." and empty components dropped, ".."
  * takes one away (never above "/"). No file system is asked: this is the

@@ -263,6 +263,23 @@ static void test_complete_kind(void)
 	CHECK(sh_name_matches(".hid", ".h", 2));
 }
 
+static void test_sequences(void)
+{
+	size_t start;
+
+	CHECK_EQ_INT(sh_command_length("echo hi > /tmp/a; cat /tmp/a"), 16);
+	CHECK_EQ_INT(sh_command_length("echo 'a;b' \";\"; x"), 14);
+	CHECK_EQ_INT(sh_command_length("no separator"), 12);
+	CHECK_EQ_INT(sh_command_length(";"), 0);
+	CHECK_EQ_INT(sh_command_length(""), 0);
+	CHECK_EQ_INT(sh_command_length("echo 'open;"), 11);
+	CHECK_EQ_INT(kind("echo a; ca", &start), SH_COMPLETE_COMMAND);
+	CHECK_EQ_INT(kind("echo a;ca", &start), SH_COMPLETE_COMMAND);
+	CHECK_EQ_INT(start, 7);
+	CHECK_EQ_INT(kind("echo a; run gr", &start), SH_COMPLETE_PROGRAM);
+	CHECK_EQ_INT(kind("echo a; cat /t", &start), SH_COMPLETE_PATH);
+}
+
 int main(void)
 {
 	RUN(test_words);
@@ -273,6 +290,7 @@ int main(void)
 	RUN(test_fuzz);
 	RUN(test_paths);
 	RUN(test_complete_kind);
+	RUN(test_sequences);
 	free(store);
 	free(copy);
 	return ut_summary("shell");
