@@ -232,7 +232,7 @@ static int service_new_client(struct service *s, rv_handle_t end)
 	return (int)ret;
 }
 
-static void startup_send(uint32_t i);
+static void startup_pump(void);
 static void fs_root_lost(void);
 
 /* The file server registered: init connects to it, as its root. */
@@ -256,10 +256,7 @@ static void fs_connect(struct service *s)
 		return;
 	}
 	fs_root = ch[0];
-	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++)
-		if (children[i].kind != K_FREE && children[i].pend.kind == P_STARTUP &&
-		    children[i].pend.sent == 0)
-			startup_send(i);
+	startup_pump();
 }
 
 static int do_register(uint32_t owner, const char *name, rv_handle_t reg, uint32_t flags)
@@ -566,17 +563,22 @@ static void startup_fail(uint32_t i, const char *why)
 }
 
 /* Child i's two directory connections (root, cwd), asked of the file
- * server on init's root connection; the replies come in this order. */
+ * server on init's root connection; the replies come in this order. A
+ * full queue leaves the rest for startup_pump(). */
 static void startup_send(uint32_t i)
 {
 	struct child *c = &children[i];
 	const uint32_t flags = FS_O_DIRECTORY | FS_O_READ | (c->ro ? 0 : FS_O_WRITE);
 
-	for (uint32_t k = 0; k < 2; k++) {
+	while (c->pend.sent < 2) {
 		struct wire_writer w;
 		struct rv_msg msg;
 		long ret;
 
+		/* No more in flight than the reply queue holds: a server
+		 * drops a reply that finds its client's queue full. */
+		if (fifo_len >= CONFIG_CHANNEL_QUEUE_DEPTH)
+			return; /* after the next reply (startup_pump) */
 		if (fifo_len == FIFO_MAX) {
 			startup_fail(i, "too many requests to the file server");
 			return;
@@ -592,6 +594,8 @@ static void startup_send(uint32_t i)
 			fs_root_lost(); /* the server died: wait for the next one */
 			return;
 		}
+		if (ret == -RV_EAGAIN)
+			return; /* the server's queue is full: after its next reply */
 		if (ret < 0) {
 			startup_fail(i, rv_strerror((int)ret));
 			return;
@@ -600,6 +604,16 @@ static void startup_send(uint32_t i)
 		fifo[(fifo_head + fifo_len - 1) % FIFO_MAX].seq = c->pend.seq;
 		c->pend.sent++;
 	}
+}
+
+/* Send what waits to be sent (the server registered, or its queue has
+ * room again). */
+static void startup_pump(void)
+{
+	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN && fs_root != RV_HANDLE_INVALID; i++)
+		if (children[i].kind != K_FREE && children[i].pend.kind == P_STARTUP &&
+		    children[i].pend.sent < 2)
+			startup_send(i);
 }
 
 /* init's root connection closed (the file server ended): requests in
@@ -681,8 +695,7 @@ static int startup_open(uint32_t i, uint32_t op)
 	c->pend.op = op;
 	c->pend.deadline = rv_clock_ns() + MS(CONFIG_INIT_STARTUP_WAIT_MS);
 	c->pend.seq = next_seq++;
-	if (fs_root != RV_HANDLE_INVALID)
-		startup_send(i);
+	startup_pump();
 	return INIT_LATER;
 }
 
@@ -969,7 +982,7 @@ static void pend_expire(uint64_t now)
 			continue;
 		}
 		snprintf(why, sizeof(why), "the file service %s %s in %d ms", fs_service,
-			 c->pend.sent ? "did not answer" : "did not register",
+			 fs_root != RV_HANDLE_INVALID ? "did not answer" : "did not register",
 			 CONFIG_INIT_STARTUP_WAIT_MS);
 		startup_fail(i, why);
 	}
@@ -1502,13 +1515,15 @@ int main(int argc, char **argv)
 		for (uint32_t k = 0; ret > 0 && k < n; k++) {
 			uint32_t i = owner[k].child;
 			struct child *c = &children[i];
-			uint32_t obs = items[k].observed;
+			uint32_t obs = items[k].observed & items[k].signals;
 
 			if (!obs)
 				continue;
 			if (owner[k].what == W_ROOT) {
-				if (items[k].handle == fs_root)
+				if (items[k].handle == fs_root) {
 					fs_root_readable();
+					startup_pump();
+				}
 				continue;
 			}
 			if (c->kind == K_FREE)
