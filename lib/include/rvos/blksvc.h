@@ -40,6 +40,11 @@
  * reply fits in the client's queue if it reads its replies; a client that
  * lets more than that pile up unread loses the ones that do not fit.
  *
+ * Requests in flight together may run in any order: two WRITEs of the same
+ * sector leave either's data, a READ beside a WRITE of its sectors sees
+ * the old or the new; wait for the first reply (or put a FLUSH between)
+ * when the order matters.
+ *
  * A FLUSH is answered after every write answered before it reached the
  * device is on stable storage; the driver does not reorder writes across a
  * flush (it waits for the writes at the device before sending the flush,

@@ -249,9 +249,21 @@ static int write_run(struct bcache *c, struct bcache_buf *b, uint32_t n)
 	return 0;
 }
 
-static int write_back(struct bcache *c, struct bcache_buf *b)
+/* Evicting dirty file data: the blocks that follow it in the following
+ * buffers (a file written in order) go with it in the same request, so
+ * a stream larger than the cache is written in runs, not block by
+ * block. Held-back metadata never joins. */
+static int write_back_run(struct bcache *c, struct bcache_buf *b)
 {
-	return b->dirty ? write_run(c, b, 1) : 0;
+	uint32_t k = 1, max = run_max(c);
+
+	if (!b->dirty)
+		return 0;
+	if (!b->meta)
+		while (k < max && b + k < c->bufs + c->nblocks && b[k].dirty && !b[k].meta &&
+		       b[k].refs == 0 && b[k].valid && b[k].b.blkno == b->b.blkno + k)
+			k++;
+	return write_run(c, b, k);
 }
 
 /* Not held and not dirty: free to take for another block. */
@@ -308,7 +320,7 @@ static int grab(struct bcache *c, uint64_t blkno, bool follow, struct bcache_buf
 		b = c->pinned.lru_next; /* early: nothing else is free */
 	if (b == &c->pinned)
 		return -RV_ENOMEM;
-	ret = write_back(c, b);
+	ret = write_back_run(c, b);
 	if (ret < 0)
 		return ret;
 	take(c, b, blkno);
@@ -366,6 +378,18 @@ static void zero_block(void *p, size_t n)
 		w[2] = 0;
 		w[3] = 0;
 	}
+}
+
+int bcache_get_overwrite(struct bcache *c, uint64_t blkno, struct bcache_block **out)
+{
+	struct bcache_buf *b;
+	int ret = grab(c, blkno, true, &b);
+
+	if (ret < 0)
+		return ret;
+	b->valid = true; /* the caller writes every byte before anyone reads */
+	*out = &b->b;
+	return 0;
 }
 
 int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out)

@@ -68,6 +68,7 @@ struct ext2_fs {
 	bool sb_dirty, gd_dirty;
 	bool was_valid;       /* s_state had EXT2_VALID_FS at mount */
 	uint32_t hint_ino, hint_blk; /* the last block allocated for hint_ino */
+	vfs_ino_t last_ino;          /* the last inode allocated: search from there */
 	uint32_t generation;
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
 };
@@ -238,6 +239,13 @@ static long find_zero(const uint8_t *map, uint32_t start, uint32_t nbits)
 		uint32_t i = pass ? 0 : start, end = pass ? start : nbits;
 
 		while (i < end) {
+			/* whole words, then bytes, of used blocks at a time
+			 * (bitmaps are blocks of the cache: aligned) */
+			if ((i & 63) == 0 && i + 64 <= end &&
+			    ((const ext2_word *)map)[i >> 6] == ~(uint64_t)0) {
+				i += 64;
+				continue;
+			}
 			if ((i & 7) == 0 && i + 8 <= end && map[i >> 3] == 0xff) {
 				i += 8;
 				continue;
@@ -367,8 +375,9 @@ static int inode_read(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 	ret = getblk(fs, blk, &b);
 	if (ret < 0)
 		return ret;
-	zero(in, sizeof(*in));
 	copy(in, (uint8_t *)b->data + off, inode_copy_size(fs));
+	if (inode_copy_size(fs) < sizeof(*in)) /* a 128-byte inode: no large fields */
+		zero((uint8_t *)in + inode_copy_size(fs), sizeof(*in) - inode_copy_size(fs));
 	put(fs, b);
 	if (fs->inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
 	    in->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE)
@@ -808,7 +817,11 @@ static int alloc_inode(struct ext2_fs *fs, vfs_ino_t parent, bool dir, vfs_ino_t
 	ret = getblk(fs, fs->gd[g].bg_inode_bitmap, &bm);
 	if (ret < 0)
 		return ret;
-	bit = find_zero(bm->data, 0, fs->ipg);
+	bit = find_zero(bm->data,
+			fs->last_ino && (fs->last_ino - 1) / fs->ipg == g
+				? (uint32_t)((fs->last_ino - 1) % fs->ipg)
+				: 0,
+			fs->ipg);
 	ino = (vfs_ino_t)g * fs->ipg + (uint64_t)bit + 1;
 	if (bit < 0 || ino < fs->first_ino) {
 		put(fs, bm); /* full although counted free, or a reserved inode free */
@@ -818,6 +831,7 @@ static int alloc_inode(struct ext2_fs *fs, vfs_ino_t parent, bool dir, vfs_ino_t
 	dirty(fs, bm);
 	put(fs, bm);
 	fs->gd[g].bg_free_inodes_count--;
+	fs->last_ino = ino;
 	if (dir)
 		fs->gd[g].bg_used_dirs_count++;
 	fs->sb.s_free_inodes_count--;
@@ -1069,45 +1083,84 @@ static int dir_walk(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, ui
 	return 0;
 }
 
-struct find_ctx {
-	const char *name;
-	size_t len;
-	struct dir_ent *hit;
-};
-
-static int find_fn(struct ext2_fs *fs, struct dir_ent *e, void *ctx)
+/* The entry called name in directory dir (read into din), or -ENOENT.
+ * With slot, also the first entry with room for `need` more bytes
+ * (slot->pblk 0: none), where dir_add puts a new name. The lookup path
+ * of every operation: a loop of its own (no callback per entry), every
+ * entry checked as dir_walk checks it. */
+static int dir_find_slot(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *din,
+			 const char *name, size_t len, struct dir_ent *hit, struct dir_ent *slot,
+			 uint32_t need)
 {
-	struct find_ctx *f = ctx;
+	const uint32_t bs = fs->bs, inodes = fs->inodes_count;
+	const bool ft = fs->filetype, big = bs >= 65536;
+	uint64_t nblk = din->i_size / bs;
+	const char last = name[len - 1];
 
-	(void)fs;
-	if (e->de->inode && e->name_len == f->len && !memcmp(e->de->name, f->name, f->len)) {
-		struct dir_ent *h = f->hit;
+	if (slot)
+		slot->pblk = 0;
+	for (uint64_t l = 0; l < nblk; l++) {
+		struct bcache_block *b;
+		uint32_t pblk, off, rec, prev = UINT32_MAX;
+		const uint8_t *data;
+		int ret = bmap(fs, dir, din, l, false, &pblk, NULL);
 
-		/* field by field: a struct copy is a (slow) memcpy call on rvOS */
-		h->lblk = e->lblk;
-		h->pblk = e->pblk;
-		h->off = e->off;
-		h->prev_off = e->prev_off;
-		h->rec_len = e->rec_len;
-		h->name_len = e->name_len;
-		h->ino = e->de->inode;
-		h->data = NULL; /* not held after the walk */
-		h->de = NULL;
-		return DIR_STOP;
+		if (ret < 0)
+			return ret;
+		if (pblk == 0)
+			return -RV_EUCLEAN; /* directories have no holes */
+		ret = getblk(fs, pblk, &b);
+		if (ret < 0)
+			return ret;
+		data = b->data;
+		for (off = 0; off < bs; prev = off, off += rec) {
+			const struct ext2_dirent *de = (const struct ext2_dirent *)(data + off);
+			uint32_t nl;
+
+			rec = de->rec_len;
+			if (big && (rec == 0 || rec == 65535))
+				rec = 65536;
+			if (rec < 8 || (rec & 3) || rec > bs - off) {
+				put(fs, b);
+				return -RV_EUCLEAN;
+			}
+			nl = ft ? de->name_len : de->name_len | ((uint32_t)de->file_type << 8);
+			if (!de->inode) {
+				nl = 0;
+			} else if (nl == 0 || 8 + nl > rec || de->inode > inodes) {
+				put(fs, b);
+				return -RV_EUCLEAN;
+			} else if (nl == len && de->name[len - 1] == last &&
+				   !memcmp(de->name, name, len)) {
+				hit->lblk = l;
+				hit->pblk = pblk;
+				hit->off = off;
+				hit->prev_off = prev;
+				hit->rec_len = rec;
+				hit->name_len = nl;
+				hit->ino = de->inode;
+				hit->data = NULL; /* not held after this */
+				hit->de = NULL;
+				put(fs, b);
+				return 0;
+			}
+			if (slot && slot->pblk == 0 && rec >= (nl ? EXT2_DIRENT_SIZE(nl) : 0) + need) {
+				slot->lblk = l;
+				slot->pblk = pblk;
+				slot->off = off;
+				slot->rec_len = rec;
+				slot->name_len = nl;
+			}
+		}
+		put(fs, b);
 	}
-	return DIR_NEXT;
+	return -RV_ENOENT;
 }
 
-/* The entry called name in directory dir (read into din): -ENOENT. */
 static int dir_find(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *din, const char *name,
 		    size_t len, struct dir_ent *hit)
 {
-	struct find_ctx f = { .name = name, .len = len, .hit = hit };
-	int ret = dir_walk(fs, dir, din, 0, find_fn, &f);
-
-	if (ret < 0)
-		return ret;
-	return ret == 0 ? -RV_ENOENT : 0;
+	return dir_find_slot(fs, dir, din, name, len, hit, NULL, 0);
 }
 
 /* An entry we found and change: its block again (it was checked). */
@@ -1159,9 +1212,10 @@ static void dir_touched(struct ext2_fs *fs, struct ext2_inode *din)
 	stamp(fs, din, T_C | T_M);
 }
 
-/* Add name -> ino to directory dir (name not there). */
+/* Add name -> ino to directory dir (name not there), at slot when the
+ * lookup that found it not there found room (else it looks). */
 static int dir_add(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t len,
-		   vfs_ino_t ino, uint32_t mode)
+		   vfs_ino_t ino, uint32_t mode, const struct dir_ent *slot)
 {
 	struct add_ctx a = { name, len, ino, mode, EXT2_DIRENT_SIZE(len) };
 	struct ext2_inode din;
@@ -1172,7 +1226,28 @@ static int dir_add(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t l
 
 	if (ret < 0)
 		return ret;
-	ret = dir_walk(fs, dir, &din, 0, add_fn, &a);
+	if (slot && slot->pblk) {
+		/* the same block and entry the lookup saw (unchanged since) */
+		struct dir_ent e = *slot;
+
+		ret = getblk(fs, slot->pblk, &b);
+		if (ret < 0)
+			return ret;
+		e.data = b->data;
+		e.de = (struct ext2_dirent *)(e.data + e.off);
+		if (rec_len_get(fs, e.de) != e.rec_len) {
+			put(fs, b);
+			return -RV_EUCLEAN;
+		}
+		e.name_len = e.de->inode ? name_len_get(fs, e.de) : 0;
+		ret = add_fn(fs, &e, &a);
+		if (ret & DIR_DIRTY)
+			dirty(fs, b);
+		put(fs, b);
+		ret = ret & DIR_STOP ? 1 : 0;
+	} else {
+		ret = dir_walk(fs, dir, &din, 0, add_fn, &a);
+	}
 	if (ret < 0)
 		return ret;
 	if (ret == 0) {
@@ -1502,8 +1577,12 @@ static long do_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void *
 		err = bmap(fs, ino, &in, pos / fs->bs, true, &pblk, &fresh);
 		if (err < 0)
 			break;
-		/* A new block, or one written whole: no need to read it. */
-		if (fresh || n == fs->bs)
+		/* Written whole: neither read nor zeroed; a new block written in
+		 * part: zeroed, not read. */
+		if (n == fs->bs)
+			err = blk_ok(fs, pblk) ? bcache_get_overwrite(fs->c, pblk, &b)
+					       : -RV_EUCLEAN;
+		else if (fresh)
 			err = getblk_new(fs, pblk, &b);
 		else
 			err = getblk(fs, pblk, &b);
@@ -1577,7 +1656,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 		     uint32_t mode, const char *target, size_t tlen, vfs_ino_t *out)
 {
 	struct ext2_inode din, in;
-	struct dir_ent hit;
+	struct dir_ent hit, slot;
 	bool mkdir = (mode & EXT2_S_IFMT) == EXT2_S_IFDIR;
 	vfs_ino_t ino;
 	uint32_t blk = 0;
@@ -1590,7 +1669,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 		return ret;
 	if (din.i_links_count == 0)
 		return -RV_ENOENT; /* removed while open */
-	ret = dir_find(fs, dir, &din, name, len, &hit);
+	ret = dir_find_slot(fs, dir, &din, name, len, &hit, &slot, EXT2_DIRENT_SIZE(len));
 	if (ret == 0)
 		return -RV_EEXIST;
 	if (ret != -RV_ENOENT)
@@ -1642,7 +1721,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 	}
 	ret = inode_write_ex(fs, ino, &in, true);
 	if (ret == 0)
-		ret = dir_add(fs, dir, name, len, ino, mode);
+		ret = dir_add(fs, dir, name, len, ino, mode, &slot);
 	if (ret < 0) {
 		release_inode(fs, ino);
 		return ret;
@@ -1716,7 +1795,7 @@ static int do_link(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode din, in;
-	struct dir_ent hit;
+	struct dir_ent hit, slot;
 	int ret = check_rw(fs);
 
 	if (ret < 0)
@@ -1737,12 +1816,12 @@ static int do_link(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len
 		return -RV_ENOENT;
 	if (is_dot(name, len))
 		return -RV_EEXIST;
-	ret = dir_find(fs, dir, &din, name, len, &hit);
+	ret = dir_find_slot(fs, dir, &din, name, len, &hit, &slot, EXT2_DIRENT_SIZE(len));
 	if (ret == 0)
 		return -RV_EEXIST;
 	if (ret != -RV_ENOENT)
 		return ret;
-	ret = dir_add(fs, dir, name, len, ino, in.i_mode);
+	ret = dir_add(fs, dir, name, len, ino, in.i_mode, &slot);
 	if (ret < 0)
 		return ret;
 	ret = inode_read(fs, ino, &in);
@@ -1855,7 +1934,7 @@ static int do_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, siz
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode fdin, tdin, sin, dst;
-	struct dir_ent fhit, thit, dd;
+	struct dir_ent fhit, thit, dd, slot;
 	bool sdir, have_dst, dst_dir = false;
 	vfs_ino_t src;
 	int ret = check_rw(fs);
@@ -1878,7 +1957,7 @@ static int do_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, siz
 	sdir = is_dir(&sin);
 	if (tdin.i_links_count == 0)
 		return -RV_ENOENT;
-	ret = dir_find(fs, to_dir, &tdin, to, to_len, &thit);
+	ret = dir_find_slot(fs, to_dir, &tdin, to, to_len, &thit, &slot, EXT2_DIRENT_SIZE(to_len));
 	if (ret < 0 && ret != -RV_ENOENT)
 		return ret;
 	have_dst = ret == 0;
@@ -1911,7 +1990,7 @@ static int do_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, siz
 	if (have_dst)
 		ret = dir_retarget(fs, to_dir, &thit, src, sin.i_mode);
 	else
-		ret = dir_add(fs, to_dir, to, to_len, src, sin.i_mode);
+		ret = dir_add(fs, to_dir, to, to_len, src, sin.i_mode, &slot);
 	if (ret < 0)
 		return ret;
 	ret = inode_read(fs, from_dir, &fdin);

@@ -121,6 +121,9 @@ int bcache_init(struct bcache **out, struct blkdev *dev, uint32_t block_size, ui
 int bcache_get(struct bcache *c, uint64_t blkno, struct bcache_block **out);
 /* The same without reading (the caller overwrites all of it): zeroed. */
 int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out);
+/* The same not even zeroed: the caller writes every byte of it before
+ * its put (a whole block of file data). */
+int bcache_get_overwrite(struct bcache *c, uint64_t blkno, struct bcache_block **out);
 void bcache_dirty(struct bcache *c, struct bcache_block *b);
 /* Dirty metadata: not written back before the next bcache_sync (unless
  * every other buffer is held), so the device keeps the state of the last

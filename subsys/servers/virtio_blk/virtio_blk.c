@@ -735,7 +735,6 @@ static int op_io(uint32_t op, struct wire_reader *req)
 		return -RV_EAGAIN; /* answered at once: the client broke the limit */
 	if (op != BLK_OP_FLUSH) {
 		uint64_t bytes = (uint64_t)count * BLK_SECTOR_SIZE;
-
 		bool range_ok = sector <= dev.capacity && count <= dev.capacity - sector;
 
 		if (op == BLK_OP_TEST_READ_UNCHECKED)

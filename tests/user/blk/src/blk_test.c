@@ -20,7 +20,9 @@
 #define SECTORS BLK_TEST_SECTORS
 #define PATTERN_SECTORS (SECTORS / 2)
 #define SZ BLK_SECTOR_SIZE
-#define BUF_BYTES (256u * 1024u)
+/* The buffer: 256 KiB, or 4 KiB per request in flight if more. */
+#define BUF_BYTES (CONFIG_VIRTIO_BLK_QUEUE_DEPTH > 64 ? CONFIG_VIRTIO_BLK_QUEUE_DEPTH * 4096u \
+						  : 256u * 1024u)
 #define CONNECT_NS 5000000000ull
 #define REPLY_NS 5000000000ull
 
@@ -347,6 +349,34 @@ static void test_in_flight(void)
 	printf("blk: %u requests in flight, answered in order\n", depth);
 }
 
+/* Two clients with requests in flight at once: each gets its own replies,
+ * in its own order, with its own data. */
+static void test_two_clients(void)
+{
+	rv_handle_t c2;
+	uint8_t *b2 = NULL;
+	uint64_t tag;
+	int ok = 1;
+
+	if (!CHECK_EQ("a second client", connect(&c2), 0))
+		return;
+	CHECK_EQ("its buffer", blk_buffer(c2, 64 * 1024, (void **)&b2, NULL, NULL), 0);
+	for (uint32_t i = 0; b2 && i < 8; i++) {
+		ok &= blk_submit(ch, BLK_OP_READ, 100 + i, 330 + i, 1, i * SZ) == 0;
+		ok &= blk_submit(c2, BLK_OP_READ, 200 + i, 340 + i * 2, 2, i * 2 * SZ) == 0;
+	}
+	for (uint32_t i = 0; b2 && i < 8; i++) {
+		ok &= blk_complete(c2, rv_clock_ns() + REPLY_NS, NULL, &tag) == 0 && tag == 200 + i;
+		ok &= blk_complete(ch, rv_clock_ns() + REPLY_NS, NULL, &tag) == 0 && tag == 100 + i;
+	}
+	for (uint32_t i = 0; b2 && i < 8; i++)
+		ok &= pattern_ok(buf + i * SZ, 330 + i) && pattern_ok(b2 + i * 2 * SZ, 340 + i * 2) &&
+		      pattern_ok(b2 + (i * 2 + 1) * SZ, 340 + i * 2 + 1);
+	CHECK("two clients' requests interleaved: each its own replies, order and data", ok);
+	rv_handle_close(c2);
+	printf("blk: two clients at once, each answered in its own order\n");
+}
+
 /* Writes, a flush, writes to the same sectors: the flush is answered after
  * the writes before it, and the last write wins. */
 static void test_flush_order(void)
@@ -377,6 +407,102 @@ static void test_flush_order(void)
 		ok &= data_ok(buf + (12 + k) * SZ, s + k, 12);
 	CHECK("the write after the flush won", ok);
 	printf("blk: writes, flush, writes: in order\n");
+}
+
+/*
+ * Random batches against a model of the disk: each batch is up to
+ * queue_depth reads and writes of 1..16 sectors at random places, with
+ * disjoint sector ranges and disjoint pieces of the buffer (requests in
+ * flight together may run in any order), and now and then a flush. Every
+ * read must return what the model says.
+ */
+#define STRESS_SECTORS 512 /* the area: from STRESS_FIRST on */
+#define STRESS_FIRST (PATTERN_SECTORS + 3200)
+#define STRESS_BATCHES 150
+
+static uint32_t gen_of[STRESS_SECTORS]; /* the generation each sector holds */
+static uint32_t rnd_state = 4242;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state = rnd_state * 1103515245u + 12345u;
+	return (rnd_state >> 8) % n;
+}
+
+static void test_stress(void)
+{
+	const uint32_t depth = info.queue_depth;
+	const uint32_t slot_bytes = 16 * SZ;
+	uint8_t used[STRESS_SECTORS];
+	struct {
+		uint32_t op, first, n;
+	} req[256];
+	int ok = 1, data = 1;
+	uint32_t g = 100, reads = 0, writes = 0, flushes = 0;
+
+	/* Start from a known state: generation 100 everywhere. */
+	for (uint32_t s = 0; s < STRESS_SECTORS; s += 64) {
+		for (uint32_t k = 0; k < 64; k++) {
+			fill(buf + k * SZ, STRESS_FIRST + s + k, g);
+			gen_of[s + k] = g;
+		}
+		ok &= blk_write(ch, STRESS_FIRST + s, 64, 0) == 0;
+	}
+	for (uint32_t b = 0; b < STRESS_BATCHES && ok && data; b++) {
+		uint32_t n = 1 + rnd(depth), m = 0;
+
+		memset(used, 0, sizeof(used));
+		if (depth * slot_bytes > buf_size)
+			n = 1 + rnd((uint32_t)(buf_size / slot_bytes));
+		g++;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t len = 1 + rnd(16), first = rnd(STRESS_SECTORS - len + 1);
+			bool clash = false;
+
+			for (uint32_t k = 0; k < len; k++)
+				clash |= used[first + k];
+			if (clash)
+				continue;
+			memset(used + first, 1, len);
+			req[m].op = rnd(2) ? BLK_OP_WRITE : BLK_OP_READ;
+			req[m].first = first;
+			req[m].n = len;
+			if (req[m].op == BLK_OP_WRITE) {
+				for (uint32_t k = 0; k < len; k++) {
+					fill(buf + m * slot_bytes + k * SZ, STRESS_FIRST + first + k, g);
+					gen_of[first + k] = g;
+				}
+				writes++;
+			} else {
+				reads++;
+			}
+			ok &= blk_submit(ch, req[m].op, m, STRESS_FIRST + first, len,
+					 (uint64_t)m * slot_bytes) == 0;
+			m++;
+		}
+		if (rnd(4) == 0 && m < depth) {
+			ok &= blk_submit(ch, BLK_OP_FLUSH, m, 0, 0, 0) == 0;
+			req[m++].op = BLK_OP_FLUSH;
+			flushes++;
+		}
+		for (uint32_t i = 0; i < m; i++) {
+			uint32_t op;
+			uint64_t tag;
+
+			ok &= blk_complete(ch, rv_clock_ns() + REPLY_NS, &op, &tag) == 0 && tag == i &&
+			      op == req[i].op;
+		}
+		for (uint32_t i = 0; i < m; i++)
+			if (req[i].op == BLK_OP_READ)
+				for (uint32_t k = 0; k < req[i].n; k++)
+					data &= data_ok(buf + i * slot_bytes + k * SZ,
+							STRESS_FIRST + req[i].first + k,
+							gen_of[req[i].first + k]);
+	}
+	CHECK("random batches: every reply in order", ok);
+	CHECK("random batches: every read as the model says", data);
+	printf("blk: %u random batches (%u reads, %u writes, %u flushes) match the model\n",
+	       STRESS_BATCHES, reads, writes, flushes);
 }
 
 /* Clients that go away with requests in flight (their channel closed, as
@@ -678,8 +804,11 @@ int main(int argc, char **argv)
 	test_bad_ranges();
 	test_device_error();
 	test_in_flight();
-	if (!read_only)
+	test_two_clients();
+	if (!read_only) {
 		test_flush_order();
+		test_stress();
+	}
 	test_gone_clients();
 	test_children();
 	test_malformed();
