@@ -990,6 +990,29 @@ static void test_redirect(void)
 	printf("files: a child's stdin, stdout and stderr redirected to files and pipes\n");
 }
 
+/* A child given no namespace: no files at all, every path ENOENT. */
+static int noroot_child(void)
+{
+	char buf[16];
+	struct stat st;
+
+	CHECK_EQ("noroot: no root", rv_fd_root(), RV_HANDLE_INVALID);
+	CHECK_ERRNO("noroot: open /", open("/", O_RDONLY), ENOENT);
+	CHECK_ERRNO("noroot: open a relative path", open("x", O_RDONLY), ENOENT);
+	CHECK_ERRNO("noroot: create", open("/x", O_CREAT | O_WRONLY, 0644), ENOENT);
+	CHECK_ERRNO("noroot: stat", stat("/", &st), ENOENT);
+	CHECK_ERRNO("noroot: mkdir", mkdir("/d", 0755), ENOENT);
+	CHECK_ERRNO("noroot: chdir", chdir("/"), ENOENT);
+	CHECK("noroot: getcwd: NULL", getcwd(buf, sizeof(buf)) == NULL);
+	CHECK_EQ("noroot: ... ENOENT", errno, ENOENT);
+	CHECK("noroot: fopen: NULL", fopen("/x", "w") == NULL);
+	CHECK("noroot: tmpfile: NULL", tmpfile() == NULL);
+	CHECK_EQ("noroot: ... ENOENT", errno, ENOENT);
+	CHECK("noroot: opendir: NULL", opendir(".") == NULL);
+	CHECK_EQ("noroot: stdout still works", printf("%s", ""), 0);
+	return (int)checks_failed;
+}
+
 /* The child of test_readonly: everything that writes is refused, reading
  * works. Its exit status is its failed checks. */
 static int readonly_child(void)
@@ -1039,7 +1062,22 @@ static void test_readonly(void)
 	CHECK_EQ("ro.txt unchanged", file_size(BASE "/ro.txt"), 8);
 	OK("rmdir", rmdir(BASE "/rodir"));
 	OK("unlink", unlink(BASE "/ro.txt"));
-	printf("files: a read-only root: no write, create, remove or rename gets through\n");
+	{
+		const char *a2[] = { "noroot", NULL };
+		struct rv_wait_item it;
+		struct rv_exit_info info = { 0 };
+		rv_handle_t proc;
+
+		CHECK_EQ("a child with no files", rv_loader_spawn("files_test", a2, 8, NULL, 0, &proc),
+			 0);
+		it = (struct rv_wait_item){ .handle = proc, .signals = RV_SIGNAL_EXITED };
+		CHECK_EQ("it ends", rv_wait_many(&it, 1, rv_clock_ns() + 20000000000ull), 1);
+		rv_process_exit_info(proc, &info);
+		rv_handle_close(proc);
+		CHECK_EQ("... every path ENOENT", info.code, 0);
+	}
+	printf("files: a read-only root: no write, create, remove or rename gets through; "
+	       "no root: ENOENT\n");
 }
 
 static void test_programs(void)
@@ -1177,6 +1215,8 @@ int main(int argc, char **argv)
 		return readonly_child();
 	if (argc == 2 && !strcmp(argv[1], "filter"))
 		return filter_child();
+	if (argc == 2 && !strcmp(argv[1], "noroot"))
+		return noroot_child();
 	CHECK_EQ("a root was given", rv_fd_root() != RV_HANDLE_INVALID, 1);
 	if (stat(BASE, &st) == 0)
 		printf("files: %s is left from an earlier run\n", BASE);
