@@ -39,28 +39,56 @@ static void out_drain(struct out *o)
 	o->len = 0;
 }
 
-/* The buffer of stdout (f != stderr) or stderr. */
-static struct out *out_of(FILE *f)
+/* stderr's buffer: stdout's while both go to the console (their output
+ * keeps its order), else its own. */
+static struct out *stderr_out(void)
 {
-	if (f == stderr && !(fd_kind(1) == RV_FD_CONSOLE && fd_kind(2) == RV_FD_CONSOLE))
-		return &outs[1];
-	return &outs[0];
+	if (fd_kind(1) == RV_FD_CONSOLE && fd_kind(2) == RV_FD_CONSOLE)
+		return &outs[0];
+	return &outs[1];
 }
 
-static int out_flush(FILE *f)
+static int stdout_flush(FILE *f)
 {
-	out_drain(out_of(f));
+	(void)f;
+	out_drain(&outs[0]);
 	return 0;
 }
 
-static int out_put(char c, FILE *f)
+static int stderr_flush(FILE *f)
 {
-	struct out *o = out_of(f);
+	(void)f;
+	out_drain(stderr_out());
+	return 0;
+}
 
-	o->buf[o->len++] = c;
-	if (o->len == sizeof(o->buf) ||
-	    (c == '\n' && (f == stderr || fd_kind(o->fd) != RV_FD_FILE)))
+/* A full buffer, or a newline: drain unless a file wants more first. */
+static __attribute__((noinline)) void out_put_end(struct out *o, int line_buffered)
+{
+	if (o->len == sizeof(o->buf) || line_buffered || fd_kind(o->fd) != RV_FD_FILE)
 		out_drain(o);
+}
+
+/* The per-character path, kept short: printf calls it for every byte. */
+static int stdout_put(char c, FILE *f)
+{
+	struct out *o = &outs[0];
+
+	(void)f;
+	o->buf[o->len++] = c;
+	if (o->len == sizeof(o->buf) || c == '\n')
+		out_put_end(o, 0);
+	return (unsigned char)c;
+}
+
+static int stderr_put(char c, FILE *f)
+{
+	struct out *o = stderr_out();
+
+	(void)f;
+	o->buf[o->len++] = c;
+	if (o->len == sizeof(o->buf) || c == '\n')
+		out_put_end(o, 1); /* stderr: whole lines, even to a file */
 	return (unsigned char)c;
 }
 
@@ -83,8 +111,8 @@ static int in_get(FILE *f)
 }
 
 static FILE rvos_stdin = FDEV_SETUP_STREAM(NULL, in_get, NULL, _FDEV_SETUP_READ);
-static FILE rvos_stdout = FDEV_SETUP_STREAM(out_put, NULL, out_flush, _FDEV_SETUP_WRITE);
-static FILE rvos_stderr = FDEV_SETUP_STREAM(out_put, NULL, out_flush, _FDEV_SETUP_WRITE);
+static FILE rvos_stdout = FDEV_SETUP_STREAM(stdout_put, NULL, stdout_flush, _FDEV_SETUP_WRITE);
+static FILE rvos_stderr = FDEV_SETUP_STREAM(stderr_put, NULL, stderr_flush, _FDEV_SETUP_WRITE);
 
 FILE *const stdin = &rvos_stdin;
 FILE *const stdout = &rvos_stdout;

@@ -24,6 +24,7 @@
  *   emfile      open until EMFILE; closing makes room; 1000 cycles leak nothing
  *   programs    wordfreq (a portable program) run with the namespace, its
  *               stdout a file, then a pipe; printf redirected, flushed at exit
+ *   redirect    a child's stdin, stdout and stderr: files, a pipe, 2>&1
  *   readonly    a child given a read-only root: every write refused, EACCES
  *   full        write until ENOSPC; unlinking gives the space back
  */
@@ -868,8 +869,10 @@ static const char text2[] = "one two two\nthree three three\n";
 
 /* Start wordfreq with root, cwd BASE and stdout = out (kind), stderr the
  * console; its exit status. */
-static int run_program_rights(const char *program, const char *const *argv, uint32_t kind,
-			      rv_handle_t out, uint32_t rights)
+/* Start program with root (rights), cwd BASE and fds 0..2 as std[] says
+ * (an fd of this process, exported; -1: the console); its exit status. */
+static int run_env(const char *program, const char *const *argv, uint32_t rights,
+		   const int std[3])
 {
 	struct rv_spawn_env env = { 0 };
 	struct rv_exit_info info;
@@ -885,11 +888,16 @@ static int run_program_rights(const char *program, const char *const *argv, uint
 	env.program = program;
 	env.argv = argv;
 	env.priority = 8;
-	env.mask = RV_ENV_ROOT | RV_ENV_CWD | (out != RV_HANDLE_INVALID ? RV_ENV_STDOUT : 0);
+	env.mask = RV_ENV_ROOT | RV_ENV_CWD;
 	env.root = root;
 	env.cwd = cwd;
-	env.fd[1] = out;
-	env.fd_kind[1] = kind;
+	for (int i = 0; i < 3; i++) {
+		if (std[i] < 0)
+			continue;
+		if (rv_fd_export(std[i], &env.fd_kind[i], &env.fd[i]) < 0)
+			return -1004;
+		env.mask |= RV_ENV_STDIN << i;
+	}
 	env.cwd_path = BASE;
 	if (rv_loader_spawn_env(&env, &proc) < 0)
 		return -1002;
@@ -901,10 +909,108 @@ static int run_program_rights(const char *program, const char *const *argv, uint
 	return info.code;
 }
 
+static int run_program_rights(const char *program, const char *const *argv, uint32_t kind,
+			      rv_handle_t out, uint32_t rights)
+{
+	int std[3] = { -1, -1, -1 }, ret;
+
+	if (out != RV_HANDLE_INVALID) {
+		std[1] = rv_fd_install(kind, out, O_WRONLY);
+		if (std[1] < 0)
+			return -1005;
+	}
+	ret = run_env(program, argv, rights, std);
+	if (std[1] >= 0)
+		close(std[1]);
+	return ret;
+}
+
 static int run_program(const char *program, const char *const *argv, uint32_t kind,
 		       rv_handle_t out)
 {
 	return run_program_rights(program, argv, kind, out, FS_RIGHTS_ALL);
+}
+
+/* The child of test_redirect: stdin to stdout upper-cased, a count on
+ * stderr, all through stdio. */
+static int filter_child(void)
+{
+	char line[128];
+	int n = 0;
+
+	while (fgets(line, sizeof(line), stdin)) {
+		for (char *p = line; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 'a' + 'A');
+		fputs(line, stdout);
+		n++;
+	}
+	fprintf(stderr, "filter: %d lines\n", n);
+	return ferror(stdin) ? 3 : 0;
+}
+
+static void test_redirect(void)
+{
+	const char *args[] = { "filter", NULL };
+	static char out[256];
+	int std[3], p[2];
+
+	OK("input", spew(BASE "/fin.txt", "one\ntwo two\nlast, no newline"));
+	std[0] = OK("stdin", open(BASE "/fin.txt", O_RDONLY));
+	std[1] = OK("stdout", open(BASE "/fout.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644));
+	std[2] = OK("stderr", open(BASE "/ferr.txt", O_WRONLY | O_CREAT | O_APPEND, 0644));
+	CHECK_EQ("stdin, stdout and stderr files", run_env("files_test", args, FS_RIGHTS_ALL, std),
+		 0);
+	CHECK_EQ("the child read stdin to its end: the shared offset moved",
+		 lseek(std[0], 0, SEEK_CUR), 28);
+	for (int i = 0; i < 3; i++)
+		close(std[i]);
+	slurp(BASE "/fout.txt", out, sizeof(out));
+	CHECK_STR("its stdout", out, "ONE\nTWO TWO\nLAST, NO NEWLINE");
+	slurp(BASE "/ferr.txt", out, sizeof(out));
+	CHECK_STR("its stderr, apart", out, "filter: 3 lines\n");
+
+	/* stdin a pipe: written here first, then the writer closed. */
+	CHECK_EQ("pipe", pipe(p), 0);
+	CHECK_EQ("feed it", write(p[1], "a\nb", 3), 3);
+	CHECK_EQ("feed more", write(p[1], "c\n", 2), 2);
+	close(p[1]);
+	std[0] = p[0];
+	std[1] = OK("stdout", open(BASE "/fout.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644));
+	std[2] = std[1]; /* 2>&1 */
+	CHECK_EQ("stdin a pipe, stdout and stderr one file",
+		 run_env("files_test", args, FS_RIGHTS_ALL, std), 0);
+	close(p[0]);
+	close(std[1]);
+	slurp(BASE "/fout.txt", out, sizeof(out));
+	CHECK_STR("both streams in one file, in order", out, "A\nBC\nfilter: 2 lines\n");
+	unlink(BASE "/fin.txt");
+	unlink(BASE "/fout.txt");
+	unlink(BASE "/ferr.txt");
+	printf("files: a child's stdin, stdout and stderr redirected to files and pipes\n");
+}
+
+/* A child given no namespace: no files at all, every path ENOENT. */
+static int noroot_child(void)
+{
+	char buf[16];
+	struct stat st;
+
+	CHECK_EQ("noroot: no root", rv_fd_root(), RV_HANDLE_INVALID);
+	CHECK_ERRNO("noroot: open /", open("/", O_RDONLY), ENOENT);
+	CHECK_ERRNO("noroot: open a relative path", open("x", O_RDONLY), ENOENT);
+	CHECK_ERRNO("noroot: create", open("/x", O_CREAT | O_WRONLY, 0644), ENOENT);
+	CHECK_ERRNO("noroot: stat", stat("/", &st), ENOENT);
+	CHECK_ERRNO("noroot: mkdir", mkdir("/d", 0755), ENOENT);
+	CHECK_ERRNO("noroot: chdir", chdir("/"), ENOENT);
+	CHECK("noroot: getcwd: NULL", getcwd(buf, sizeof(buf)) == NULL);
+	CHECK_EQ("noroot: ... ENOENT", errno, ENOENT);
+	CHECK("noroot: fopen: NULL", fopen("/x", "w") == NULL);
+	CHECK("noroot: tmpfile: NULL", tmpfile() == NULL);
+	CHECK_EQ("noroot: ... ENOENT", errno, ENOENT);
+	CHECK("noroot: opendir: NULL", opendir(".") == NULL);
+	CHECK_EQ("noroot: stdout still works", printf("%s", ""), 0);
+	return (int)checks_failed;
 }
 
 /* The child of test_readonly: everything that writes is refused, reading
@@ -956,7 +1062,22 @@ static void test_readonly(void)
 	CHECK_EQ("ro.txt unchanged", file_size(BASE "/ro.txt"), 8);
 	OK("rmdir", rmdir(BASE "/rodir"));
 	OK("unlink", unlink(BASE "/ro.txt"));
-	printf("files: a read-only root: no write, create, remove or rename gets through\n");
+	{
+		const char *a2[] = { "noroot", NULL };
+		struct rv_wait_item it;
+		struct rv_exit_info info = { 0 };
+		rv_handle_t proc;
+
+		CHECK_EQ("a child with no files", rv_loader_spawn("files_test", a2, 8, NULL, 0, &proc),
+			 0);
+		it = (struct rv_wait_item){ .handle = proc, .signals = RV_SIGNAL_EXITED };
+		CHECK_EQ("it ends", rv_wait_many(&it, 1, rv_clock_ns() + 20000000000ull), 1);
+		rv_process_exit_info(proc, &info);
+		rv_handle_close(proc);
+		CHECK_EQ("... every path ENOENT", info.code, 0);
+	}
+	printf("files: a read-only root: no write, create, remove or rename gets through; "
+	       "no root: ENOENT\n");
 }
 
 static void test_programs(void)
@@ -1092,6 +1213,10 @@ int main(int argc, char **argv)
 		return noclose_child(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "readonly"))
 		return readonly_child();
+	if (argc == 2 && !strcmp(argv[1], "filter"))
+		return filter_child();
+	if (argc == 2 && !strcmp(argv[1], "noroot"))
+		return noroot_child();
 	CHECK_EQ("a root was given", rv_fd_root() != RV_HANDLE_INVALID, 1);
 	if (stat(BASE, &st) == 0)
 		printf("files: %s is left from an earlier run\n", BASE);
@@ -1119,6 +1244,7 @@ int main(int argc, char **argv)
 	test_pipes();
 	test_emfile();
 	test_programs();
+	test_redirect();
 	test_readonly();
 	test_full();
 	unlink(BASE "/basic");
