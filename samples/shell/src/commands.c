@@ -492,7 +492,8 @@ static int cmd_shutdown(int argc, char **argv)
 	printf("shell: shutting down, status %lld\n", status);
 	fflush(stdout);
 	/* The disks first: init's shutdown does not wait for the file server. */
-	if (sh_root != RV_HANDLE_INVALID && (ret = fs_syncfs(sh_root)) < 0)
+	if (sh_root != RV_HANDLE_INVALID && (ret = fs_syncfs(sh_root)) < 0 &&
+	    ret != -RV_EPEERCLOSED)
 		printf("shutdown: sync: %s\n", sh_strerror(ret));
 	ret = rv_init_shutdown((int)status);
 	if (ret < 0) {

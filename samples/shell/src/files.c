@@ -26,7 +26,13 @@ static char iobuf[FS_IO_MAX]; /* file data on its way: one READ */
 
 int sh_file_error(const char *cmd, const char *path, int err)
 {
-	printf("%s: %s: %s\n", cmd, path, sh_strerror(err));
+	/* The root connection closed: the server ended (init restarts it,
+	 * but the connections it served are gone for good). */
+	if (err == -RV_EPEERCLOSED)
+		printf("%s: %s: the file server ended (init restarts it, but this shell's "
+		       "connection to it is gone)\n", cmd, path);
+	else
+		printf("%s: %s: %s\n", cmd, path, sh_strerror(err));
 	return err;
 }
 
@@ -778,7 +784,7 @@ int cmd_sync(int argc, char **argv)
 		return -RV_ENOENT;
 	}
 	if ((ret = fs_syncfs(sh_root)) < 0)
-		printf("sync: %s\n", sh_strerror(ret));
+		sh_file_error("sync", "/", ret);
 	return ret;
 }
 
