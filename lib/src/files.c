@@ -37,6 +37,10 @@ struct where {
 	char path[FS_PATH_MAX + 1];
 };
 
+/* One program, one thread: two of them serve every call (rename and link
+ * take both), rather than a kilobyte of .bss per call. */
+static struct where wa, wb;
+
 /*
  * Canonical form of the absolute path in[0..len) into out (size
  * FS_PATH_MAX + 1): "/a/b" (or "/"); a trailing '/' is kept, as it says
@@ -151,17 +155,17 @@ static uint32_t fs_flags(int flags)
 /* open() without errno: the fd or -RV_E*. */
 static int open_rv(const char *path, int flags, mode_t mode)
 {
-	static struct where w;
+	struct where *const w = &wa;
 	uint32_t got_mode = 0;
 	rv_handle_t h;
 	int ret, fd;
 
 	if ((flags & O_ACCMODE) == O_ACCMODE)
 		return -RV_EINVAL;
-	ret = resolve(path, &w);
+	ret = resolve(path, w);
 	if (ret < 0)
 		return ret;
-	ret = fs_open(w.dir, w.path, fs_flags(flags), (uint32_t)mode & 07777, &h, &got_mode);
+	ret = fs_open(w->dir, w->path, fs_flags(flags), (uint32_t)mode & 07777, &h, &got_mode);
 	if (ret < 0)
 		return ret;
 	if ((got_mode & FS_S_IFMT) == FS_S_IFDIR && (flags & O_ACCMODE) != O_RDONLY) {
@@ -250,12 +254,12 @@ static void to_stat(const struct fs_stat *f, struct stat *st)
 
 static int stat_at(const char *path, struct stat *st, uint32_t flags)
 {
-	static struct where w;
+	struct where *const w = &wa;
 	struct fs_stat f;
-	int ret = resolve(path, &w);
+	int ret = resolve(path, w);
 
 	if (ret == 0)
-		ret = fs_statat(w.dir, w.path, flags, &f);
+		ret = fs_statat(w->dir, w->path, flags, &f);
 	if (ret < 0)
 		return fd_fail(ret);
 	to_stat(&f, st);
@@ -298,49 +302,48 @@ int fstat(int fd, struct stat *st)
 
 int unlink(const char *path)
 {
-	static struct where w;
-	int ret = resolve(path, &w);
+	struct where *const w = &wa;
+	int ret = resolve(path, w);
 
 	if (ret == 0)
-		ret = fs_unlink(w.dir, w.path, 0);
+		ret = fs_unlink(w->dir, w->path, 0);
 	return ret < 0 ? fd_fail(ret) : 0;
 }
 
 int rmdir(const char *path)
 {
-	static struct where w;
-	int ret = resolve(path, &w);
+	struct where *const w = &wa;
+	int ret = resolve(path, w);
 
 	if (ret == 0)
-		ret = fs_unlink(w.dir, w.path, FS_AT_REMOVEDIR);
+		ret = fs_unlink(w->dir, w->path, FS_AT_REMOVEDIR);
 	return ret < 0 ? fd_fail(ret) : 0;
 }
 
 int mkdir(const char *path, mode_t mode)
 {
-	static struct where w;
-	int ret = resolve(path, &w);
+	struct where *const w = &wa;
+	int ret = resolve(path, w);
 
 	if (ret == 0)
-		ret = fs_mkdir(w.dir, w.path, (uint32_t)mode & 07777);
+		ret = fs_mkdir(w->dir, w->path, (uint32_t)mode & 07777);
 	return ret < 0 ? fd_fail(ret) : 0;
 }
 
 /* Two paths that must be below one connection (rename, link). */
-static int resolve_two(const char *a, const char *b, struct where *wa, struct where *wb)
+static int resolve_two(const char *a, const char *b, struct where *in_a, struct where *in_b)
 {
-	int ret = resolve(a, wa);
+	int ret = resolve(a, in_a);
 
 	if (ret == 0)
-		ret = resolve(b, wb);
-	if (ret == 0 && wa->dir != wb->dir)
+		ret = resolve(b, in_b);
+	if (ret == 0 && in_a->dir != in_b->dir)
 		ret = -RV_EXDEV; /* one relative to an unnamed working directory */
 	return ret;
 }
 
 int rename(const char *from, const char *to)
 {
-	static struct where wa, wb;
 	int ret = resolve_two(from, to, &wa, &wb);
 
 	if (ret == 0)
@@ -350,7 +353,6 @@ int rename(const char *from, const char *to)
 
 int link(const char *existing, const char *new_path)
 {
-	static struct where wa, wb;
 	int ret = resolve_two(existing, new_path, &wa, &wb);
 
 	if (ret == 0)
@@ -360,26 +362,26 @@ int link(const char *existing, const char *new_path)
 
 int symlink(const char *target, const char *path)
 {
-	static struct where w;
+	struct where *const w = &wa;
 	int ret;
 
 	if (!target)
 		return fd_fail(-RV_EFAULT);
 	if (!*target)
 		return fd_fail(-RV_ENOENT);
-	ret = resolve(path, &w);
+	ret = resolve(path, w);
 	if (ret == 0)
-		ret = fs_symlink(w.dir, target, w.path);
+		ret = fs_symlink(w->dir, target, w->path);
 	return ret < 0 ? fd_fail(ret) : 0;
 }
 
 ssize_t readlink(const char *path, char *buf, size_t size)
 {
-	static struct where w;
-	long ret = resolve(path, &w);
+	struct where *const w = &wa;
+	long ret = resolve(path, w);
 
 	if (ret == 0)
-		ret = fs_readlink(w.dir, w.path, buf, size);
+		ret = fs_readlink(w->dir, w->path, buf, size);
 	if (ret < 0)
 		return fd_fail(ret);
 	/* The bytes placed in buf: a longer target is cut short. */
@@ -407,7 +409,7 @@ int truncate(const char *path, off_t len)
  */
 int access(const char *path, int amode)
 {
-	static struct where w;
+	struct where *const w = &wa;
 	struct fs_stat f;
 	uint32_t flags = 0;
 	rv_handle_t h;
@@ -415,9 +417,9 @@ int access(const char *path, int amode)
 
 	if (amode & ~(R_OK | W_OK | X_OK))
 		return fd_fail(-RV_EINVAL);
-	ret = resolve(path, &w);
+	ret = resolve(path, w);
 	if (ret == 0)
-		ret = fs_statat(w.dir, w.path, 0, &f);
+		ret = fs_statat(w->dir, w->path, 0, &f);
 	if (ret < 0)
 		return fd_fail(ret);
 	if ((amode & X_OK) && (f.mode & FS_S_IFMT) != FS_S_IFDIR && !(f.mode & 0111))
@@ -430,7 +432,7 @@ int access(const char *path, int amode)
 		return 0;
 	if ((f.mode & FS_S_IFMT) == FS_S_IFDIR)
 		flags |= FS_O_DIRECTORY;
-	ret = fs_open(w.dir, w.path, flags, 0, &h, NULL);
+	ret = fs_open(w->dir, w->path, flags, 0, &h, NULL);
 	if (ret < 0)
 		return fd_fail(ret);
 	rv_handle_close(h);
@@ -501,24 +503,24 @@ static int open_dir_anchor(const struct where *w, rv_handle_t *h)
 
 int chdir(const char *path)
 {
-	static struct where w;
+	struct where *const w = &wa;
 	rv_handle_t h;
-	int known, ret = resolve(path, &w);
+	int known, ret = resolve(path, w);
 
 	if (ret < 0)
 		return fd_fail(ret);
-	known = w.dir == fd_namespace()->root;
-	ret = open_dir_anchor(&w, &h);
+	known = w->dir == fd_namespace()->root;
+	ret = open_dir_anchor(w, &h);
 	if (ret < 0)
 		return fd_fail(ret);
 	if (known) {
 		/* The canonical path, without a trailing '/'. */
-		size_t len = strlen(w.path);
+		size_t len = strlen(w->path);
 
-		if (len > 1 && w.path[len - 1] == '/')
-			w.path[len - 1] = '\0';
+		if (len > 1 && w->path[len - 1] == '/')
+			w->path[len - 1] = '\0';
 	}
-	fd_set_cwd(h, known ? w.path : NULL);
+	fd_set_cwd(h, known ? w->path : NULL);
 	return 0;
 }
 
@@ -532,7 +534,7 @@ int fchdir(int fd)
 		return fd_fail(-RV_EBADF);
 	if (o->kind != RV_FD_DIR)
 		return fd_fail(-RV_ENOTDIR);
-	ret = fs_clone(o->handle, FS_RIGHT_READ, &h);
+	ret = rv_fd_share_dir(o->handle, &h); /* the rights the fd has */
 	if (ret < 0)
 		return fd_fail(ret);
 	fd_set_cwd(h, NULL); /* an fd does not know its path */
