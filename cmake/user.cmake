@@ -16,7 +16,9 @@ set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
 set(RVOS_USER_LDFLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp64 -mcmodel=medany
   --specs=picolibc.specs -nostartfiles
   -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
-  -Wl,--no-warn-rwx-segments)
+  -Wl,--no-warn-rwx-segments
+  # exit() flushes the streams fopen made (lib/src/stdio_files.c).
+  -Wl,--wrap=fdopen -Wl,--wrap=fclose)
 
 # rvos_program(NAME SOURCES a.c b.c ... [INCLUDES dir ...]): a program in the
 # app's initrd. In-QEMU tests add ${RVOS_BASE}/tests/kernel/common (check.h).
