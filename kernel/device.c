@@ -15,11 +15,17 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/util.h>
 
-/* Rights of the handles init gets: all but MANAGE. */
+/* Rights of the handles init gets: all but MANAGE, and DMA only for a
+ * DMA-capable device. */
 #define DEVICE_RIGHTS (RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE)
+/* Rights of a DMA region's handle: those of any shared-memory region. */
+#define DMA_REGION_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
+
+BUILD_ASSERT(CONFIG_MAX_EXPORTED_DEVICES <= 32, "struct proc's devices_mapped is 32 bits");
 
 BUILD_ASSERT(RV_DEVICE_BASE + (uint64_t)CONFIG_MAX_EXPORTED_DEVICES * RV_DEVICE_SLOT_SIZE <=
 		     RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE - 4096,
@@ -34,6 +40,8 @@ struct device_object {
 	bool handed_over; /* user space maps it: its interrupt comes here */
 	bool irq_pending; /* taken, masked until acknowledged */
 	uint64_t irqs;    /* interrupts delivered to user space */
+	const struct device_dma_ops *dma; /* NULL: no DMA */
+	unsigned int mappers; /* processes that have it mapped */
 };
 
 static struct device_object devices[CONFIG_MAX_EXPORTED_DEVICES];
@@ -50,7 +58,7 @@ static bool copy_bounded(char *dst, const char *src, size_t size)
 }
 
 int device_export(const char *name, const char *compatible, uint64_t base, uint64_t size,
-		  uint32_t irq)
+		  uint32_t irq, const struct device_dma_ops *dma)
 {
 	struct device_object *d;
 
@@ -59,7 +67,7 @@ int device_export(const char *name, const char *compatible, uint64_t base, uint6
 		       "(raise CONFIG_MAX_EXPORTED_DEVICES)\n", name);
 		return -RV_ENOSPC;
 	}
-	if (size == 0 || size > RV_DEVICE_SLOT_SIZE)
+	if (size == 0 || size > RV_DEVICE_SLOT_SIZE || (dma && (!dma->reset || !dma->is_reset)))
 		return -RV_EINVAL;
 	d = &devices[device_count];
 	if (!copy_bounded(d->name, name, sizeof(d->name)) ||
@@ -68,6 +76,8 @@ int device_export(const char *name, const char *compatible, uint64_t base, uint6
 	d->base = base;
 	d->size = size;
 	d->irq = irq;
+	d->dma = dma;
+	d->mappers = 0;
 	kobject_init(&d->obj, RV_OBJ_DEVICE); /* the table's own reference */
 	device_count++;
 	return 0;
@@ -78,7 +88,8 @@ int device_give_all(struct proc *p)
 	/* Handle 0 stays free: it is the channel to the parent, and the
 	 * first process has none. Device i is handle i + 1. */
 	for (unsigned int i = 0; i < device_count; i++) {
-		long h = handle_install_at(&p->handles, i + 1, &devices[i].obj, DEVICE_RIGHTS);
+		uint32_t rights = DEVICE_RIGHTS & ~(devices[i].dma ? 0 : RV_RIGHT_DMA);
+		long h = handle_install_at(&p->handles, i + 1, &devices[i].obj, rights);
 		if (h < 0)
 			return (int)h;
 		kobject_get(&devices[i].obj);
@@ -91,6 +102,30 @@ uint32_t device_signals(const struct kobject *obj)
 	const struct device_object *d = container_of(obj, struct device_object, obj);
 
 	return d->irq_pending ? RV_SIGNAL_IRQ : 0;
+}
+
+bool device_dma_busy(struct kobject *obj)
+{
+	struct device_object *d = container_of(obj, struct device_object, obj);
+
+	return d->mappers && !d->dma->is_reset(d->base);
+}
+
+void device_proc_exit(struct proc *p)
+{
+	for (unsigned int i = 0; i < device_count && p->devices_mapped; i++) {
+		struct device_object *d = &devices[i];
+
+		if (!(p->devices_mapped & (1u << i)))
+			continue;
+		p->devices_mapped &= ~(1u << i);
+		if (--d->mappers || !d->dma)
+			continue;
+		/* Its last driver is gone, maybe with DMA in flight: stop the
+		 * device, then its quarantined frames can go back. */
+		d->dma->reset(d->base);
+		shm_dma_reclaim(&d->obj);
+	}
 }
 
 void device_release(struct kobject *obj)
@@ -160,6 +195,8 @@ long sys_device_map(const uint64_t a[6])
 		}
 	}
 	d->handed_over = true;
+	d->mappers++;
+	current->devices_mapped |= 1u << (d - devices);
 	return (long)(va + (d->base - pa));
 }
 
@@ -175,4 +212,39 @@ long sys_device_irq_ack(const uint64_t a[6])
 	d->irq_pending = false;
 	irq_complete(d->irq);
 	return 0;
+}
+
+long sys_dma_create(const uint64_t a[6])
+{
+	long err;
+	struct device_object *d = device_of((rv_handle_t)a[0], RV_RIGHT_DMA, &err);
+	struct kobject *obj;
+
+	/* (RV_RIGHT_DMA exists only on DMA-capable devices: d->dma is set.) */
+	if (!d)
+		return err;
+	if (!handle_table_free(&current->handles))
+		return -RV_EMFILE;
+	err = shm_dma_create(&d->obj, a[1], &obj);
+	if (err)
+		return err;
+	return handle_install(&current->handles, obj, DMA_REGION_RIGHTS);
+}
+
+long sys_dma_addr(const uint64_t a[6])
+{
+	long err;
+	struct device_object *d = device_of((rv_handle_t)a[0], RV_RIGHT_DMA, &err);
+	struct handle_entry *e;
+	uint64_t addr;
+
+	if (!d)
+		return err;
+	err = handle_lookup(&current->handles, (rv_handle_t)a[1], RV_OBJ_SHM, 0, &e);
+	if (err)
+		return err;
+	err = shm_dma_addr(e->obj, &d->obj, &addr);
+	if (err)
+		return err;
+	return copy_to_user(&current->as, a[2], &addr, sizeof(addr));
 }

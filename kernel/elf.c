@@ -95,6 +95,10 @@ static const char *add_segment(const uint8_t *ph, size_t size, uint64_t user_bas
 
 	if (out->segment_count == CONFIG_ELF_MAX_SEGMENTS)
 		return "too many PT_LOAD segments";
+	/* Checked again on the values kept: the image may be shared memory
+	 * that a device writes while it is read. */
+	if (seg.filesz > seg.memsz)
+		return "p_filesz larger than p_memsz";
 	if (seg.memsz > CONFIG_ELF_MAX_SEGMENT_BYTES)
 		return "huge p_memsz";
 	if (seg.offset > size || seg.filesz > size - seg.offset)

@@ -13,8 +13,10 @@
 #include <kernel/shm.h>
 #include <kernel/timer.h>
 
-#define CHANNEL_RIGHTS (RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE)
-#define SHM_RIGHTS (RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE)
+/* Every right that means something for the object: MANAGE is for
+ * processes, DMA for devices. */
+#define CHANNEL_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
+#define SHM_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
 #define PROCESS_RIGHTS (RV_RIGHT_READ | RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE | RV_RIGHT_TRANSFER)
 
 /* Absolute ns of the monotonic clock -> timer ticks. */
@@ -203,19 +205,25 @@ long sys_shm_unmap(const uint64_t a[6])
 	return shm_unmap(current, a[0]);
 }
 
-long sys_process_spawn(const uint64_t a[6])
+/*
+ * process_spawn and process_spawn_image: verify the `count` handles at
+ * ugive (they need TRANSFER, no duplicates), then start the child with
+ * start(ctx) (which verifies its own arguments and returns a pid), then move
+ * the handles to the child's slots 0..count-1 and return a process handle.
+ */
+static long spawn_and_give(uintptr_t ugive, uint64_t count, long (*start)(const void *ctx),
+			   const void *ctx)
 {
 	rv_handle_t give[MSG_HANDLE_ARRAY];
 	struct handle_entry *ents[MSG_HANDLE_ARRAY];
-	uint64_t count = a[5];
 	struct process_object *po;
 	struct proc *child;
 	long pid, h;
 
-	/* verify the handles handed over; spawn itself verifies the rest */
+	/* verify the handles handed over; start() verifies the rest */
 	if (count > CONFIG_MSG_MAX_HANDLES || count > CONFIG_MAX_HANDLES)
 		return -RV_EINVAL;
-	if (count && copy_from_user(&current->as, give, a[4], count * sizeof(give[0])))
+	if (count && copy_from_user(&current->as, give, ugive, count * sizeof(give[0])))
 		return -RV_EFAULT;
 	for (unsigned int i = 0; i < count; i++) {
 		int err = handle_lookup(&current->handles, give[i], RV_OBJ_NONE, RV_RIGHT_TRANSFER,
@@ -232,7 +240,7 @@ long sys_process_spawn(const uint64_t a[6])
 	po = process_object_alloc();
 	if (!po)
 		return -RV_ENOMEM;
-	pid = syscall_spawn_checked(a, NULL);
+	pid = start(ctx);
 	if (pid < 0) {
 		kobject_put(process_object_kobj(po));
 		return pid;
@@ -247,6 +255,56 @@ long sys_process_spawn(const uint64_t a[6])
 	kobject_get(process_object_kobj(po));
 	h = handle_install(&current->handles, process_object_kobj(po), PROCESS_RIGHTS);
 	return h;
+}
+
+static long start_from_initrd(const void *ctx)
+{
+	return syscall_spawn_checked(ctx, NULL);
+}
+
+long sys_process_spawn(const uint64_t a[6])
+{
+	return spawn_and_give(a[4], a[5], start_from_initrd, a);
+}
+
+static long start_from_image(const void *ctx)
+{
+	const struct rv_spawn_image *req = ctx;
+	struct spawn_args sa;
+	struct handle_entry *e;
+	const uint8_t *bytes;
+	uint64_t size;
+	int err;
+
+	/* verify: the image (an shm region we may read, big enough), then
+	 * spawn's own arguments */
+	if (req->image > UINT32_MAX)
+		return -RV_EBADF;
+	err = handle_lookup(&current->handles, (rv_handle_t)req->image, RV_OBJ_SHM, RV_RIGHT_READ,
+			    &e);
+	if (err)
+		return err;
+	shm_region_bytes(e->obj, &bytes, &size);
+	if (req->image_size == 0 || req->image_size > size)
+		return -RV_EINVAL;
+	err = spawn_args_fetch((uintptr_t)req->name, (uintptr_t)req->args, req->args_len,
+			       req->priority, &sa);
+	if (err)
+		return err;
+	/* impl: no other process runs meanwhile (one hart, no preemption in
+	 * the kernel); a device writing into a DMA region could, but the
+	 * loader uses only the values elf_parse checked and kept */
+	return proc_spawn_image(sa.name, bytes, req->image_size, sa.args, sa.args_len, sa.priority,
+				NULL);
+}
+
+long sys_process_spawn_image(const uint64_t a[6])
+{
+	struct rv_spawn_image req;
+
+	if (copy_from_user(&current->as, &req, a[0], sizeof(req)))
+		return -RV_EFAULT;
+	return spawn_and_give((uintptr_t)req.give, req.count, start_from_image, &req);
 }
 
 long sys_process_kill(const uint64_t a[6])

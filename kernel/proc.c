@@ -3,6 +3,7 @@
 #include <rvos/memory_map.h>
 #include <arch/csr.h>
 #include <kernel/cpio.h>
+#include <kernel/device.h>
 #include <kernel/elf.h>
 #include <kernel/mem.h>
 #include <kernel/page.h>
@@ -301,14 +302,22 @@ int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int
 {
 	const void *image;
 	size_t image_size;
-	struct elf_image elf;
-	struct proc *p;
-	uintptr_t kstack_top;
 	int err;
 
 	err = cpio_find(initrd, initrd_size, name, &image, &image_size);
 	if (err)
 		return err;
+	return proc_spawn_image(name, image, image_size, args, args_len, priority, parent);
+}
+
+int proc_spawn_image(const char *name, const void *image, size_t image_size, const char *args,
+		     size_t args_len, unsigned int priority, struct proc *parent)
+{
+	struct elf_image elf;
+	struct proc *p;
+	uintptr_t kstack_top;
+	int err;
+
 	err = elf_parse(image, image_size, RV_USER_BASE, RV_HEAP_BASE, &elf);
 	if (err) {
 		printk("spawn %s: not a valid program: %s\n", name, elf.error);
@@ -375,7 +384,10 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 	sched_remove(p);
 	waiters_remove_all(p);
 	p->exit = *how;
-	/* Everything it held: handles (peers see PEER_CLOSED), mappings. */
+	/* Everything it held: devices it drove (reset first, so that no DMA
+	 * reaches the frames its regions give back), handles (peers see
+	 * PEER_CLOSED), mappings. */
+	device_proc_exit(p);
 	handle_table_close_all(&p->handles);
 	shm_unmap_all(p);
 	if (p->pobj) {

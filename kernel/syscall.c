@@ -18,6 +18,7 @@
 #include <kernel/object.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
@@ -92,34 +93,45 @@ static long sys_exit(const uint64_t a[6])
 	return 0; /* not reached */
 }
 
-long syscall_spawn_checked(const uint64_t a[6], struct proc *parent)
+int spawn_args_fetch(uintptr_t uname, uintptr_t uargs, uint64_t args_len, uint64_t priority,
+		     struct spawn_args *sa)
 {
-	char name[CONFIG_PROC_NAME_MAX];
-	char args[CONFIG_SPAWN_ARGS_MAX_BYTES];
-	size_t args_len = a[2];
 	unsigned int argc = 1;
 	int len;
 
-	/* verify */
-	len = copy_string_from_user(&current->as, name, a[0], sizeof(name));
+	len = copy_string_from_user(&current->as, sa->name, uname, sizeof(sa->name));
 	if (len < 0)
 		return len;
 	if (len == 0)
 		return -RV_EINVAL;
-	if (args_len > sizeof(args))
+	if (args_len > sizeof(sa->args))
 		return -RV_E2BIG;
-	if (copy_from_user(&current->as, args, a[1], args_len))
+	if (copy_from_user(&current->as, sa->args, uargs, args_len))
 		return -RV_EFAULT;
-	if (args_len && args[args_len - 1] != 0)
+	if (args_len && sa->args[args_len - 1] != 0)
 		return -RV_EINVAL; /* the last argument must be terminated */
 	for (size_t i = 0; i < args_len; i++)
-		argc += args[i] == 0;
+		argc += sa->args[i] == 0;
 	if (argc > CONFIG_SPAWN_MAX_ARGS)
 		return -RV_E2BIG;
-	if (a[3] >= CONFIG_NUM_PRIORITIES)
+	if (priority >= CONFIG_NUM_PRIORITIES)
 		return -RV_EINVAL;
+	sa->args_len = args_len;
+	sa->priority = (unsigned int)priority;
+	return 0;
+}
+
+long syscall_spawn_checked(const uint64_t a[6], struct proc *parent)
+{
+	struct spawn_args sa;
+	int err;
+
+	/* verify */
+	err = spawn_args_fetch(a[0], a[1], a[2], a[3], &sa);
+	if (err)
+		return err;
 	/* impl */
-	return proc_spawn(name, args, args_len, (unsigned int)a[3], parent);
+	return proc_spawn(sa.name, sa.args, sa.args_len, sa.priority, parent);
 }
 
 static long sys_spawn(const uint64_t a[6])
@@ -241,6 +253,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.process_objects_used = process_object_count();
 	k.irqs = irq_count();
 	k.boot_instret = boot_instret;
+	k.dma_regions_used = shm_dma_region_count();
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
@@ -329,6 +342,9 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_DEVICE_MAP] = sys_device_map,
 	[RV_SYS_DEVICE_IRQ_ACK] = sys_device_irq_ack,
 	[RV_SYS_PROGRAM_LIST] = sys_program_list,
+	[RV_SYS_DMA_CREATE] = sys_dma_create,
+	[RV_SYS_DMA_ADDR] = sys_dma_addr,
+	[RV_SYS_PROCESS_SPAWN_IMAGE] = sys_process_spawn_image,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -58,7 +58,7 @@ static int ns16550_irq_probe(const struct fdt *fdt, const struct boot_info *boot
 		return err == -RV_ENODEV ? 0 : err;
 	mmio_write8(ns16550_base + NS16550_IER, NS16550_IER_RDI);
 	/* User space may own it (the console server): doc/devices.md. */
-	return device_export("uart0", "ns16550a", dev->base, dev->size, dev->irq);
+	return device_export("uart0", "ns16550a", dev->base, dev->size, dev->irq, NULL);
 }
 
 DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, ns16550_irq, .name = "ns16550-rx",

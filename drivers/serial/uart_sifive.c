@@ -63,7 +63,7 @@ static int sifive_uart_irq_probe(const struct fdt *fdt, const struct boot_info *
 	mmio_write32(sifive_uart_base + SIFIVE_UART_RXCTRL, SIFIVE_UART_RXCTRL_RXEN);
 	mmio_write32(sifive_uart_base + SIFIVE_UART_IE, SIFIVE_UART_IE_RXWM);
 	/* User space may own it (the console server): doc/devices.md. */
-	return device_export("uart0", "sifive,uart0", dev->base, dev->size, dev->irq);
+	return device_export("uart0", "sifive,uart0", dev->base, dev->size, dev->irq, NULL);
 }
 
 DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, sifive_uart_irq, .name = "sifive-uart-rx",

@@ -31,9 +31,10 @@ typedef uint32_t rv_handle_t;
 #define RV_RIGHT_WRITE (1u << 1)     /* channel_write; map shm writable */
 #define RV_RIGHT_TRANSFER (1u << 2)  /* send the handle through a channel */
 #define RV_RIGHT_DUPLICATE (1u << 3) /* handle_duplicate */
-#define RV_RIGHT_MAP (1u << 4)       /* shm_map */
+#define RV_RIGHT_MAP (1u << 4)       /* shm_map, device_map */
 #define RV_RIGHT_MANAGE (1u << 5)    /* process: kill */
-#define RV_RIGHTS_ALL 0x3fu
+#define RV_RIGHT_DMA (1u << 6)       /* device: dma_create, dma_addr (DMA-capable devices only) */
+#define RV_RIGHTS_ALL 0x7fu
 
 /* Object types, as handle_info reports them. */
 enum rv_object_type {

@@ -26,8 +26,9 @@
 /* The heap: mem_grow maps zeroed pages from here upward. Programs must lie
  * below. */
 #define RV_HEAP_BASE 0x1800000000UL
-/* Shared-memory mappings: slot i of a process's mapping table at
- * RV_SHM_BASE + i * CONFIG_SHM_MAX_BYTES (rounded to pages). */
+/* Shared-memory mappings (DMA regions too): slot i of a process's mapping
+ * table at RV_SHM_BASE + i * max(CONFIG_SHM_MAX_BYTES, CONFIG_DMA_MAX_BYTES)
+ * (rounded to pages). */
 #define RV_SHM_BASE 0x2000000000UL
 /* Device registers: exported device i at RV_DEVICE_BASE + i *
  * RV_DEVICE_SLOT_SIZE (a device's registers span at most one slot). */

@@ -10,6 +10,7 @@
 #define RVOS_SYSCALL_H
 
 #include <stdint.h>
+#include <rvos/ipc.h>
 
 enum rv_syscall {
 	/* debug_write(const char *buf, size_t len) -> bytes written */
@@ -96,7 +97,32 @@ enum rv_syscall {
 	 * order), each NUL-terminated, as many whole ones as fit in len; 0 past
 	 * the last; -ENOSPC when not even program `first` fits */
 	RV_SYS_PROGRAM_LIST = 31,
+	/* DMA for user-space drivers (doc/devices.md). */
+	/* dma_create(dev, size) -> handle to a shared-memory region (RV_OBJ_SHM)
+	 * of physically contiguous, zeroed frames that never move, belonging to
+	 * the device (needs RV_RIGHT_DMA on dev) */
+	RV_SYS_DMA_CREATE = 32,
+	/* dma_addr(dev, shm, uint64_t *addr) -> 0, *addr = the bus address of
+	 * the region's first byte (needs RV_RIGHT_DMA on dev; only for a region
+	 * dma_create made from that device) */
+	RV_SYS_DMA_ADDR = 33,
+	/* process_spawn_image(const struct rv_spawn_image *req) -> process
+	 * handle: process_spawn with the program's ELF image in a shared-memory
+	 * region (needs RV_RIGHT_READ on it) */
+	RV_SYS_PROCESS_SPAWN_IMAGE = 34,
 	RV_SYS_COUNT
+};
+
+/* process_spawn_image's request. */
+struct rv_spawn_image {
+	uint64_t image;          /* rv_handle_t of an shm region holding the ELF (READ right) */
+	uint64_t image_size;     /* bytes of the ELF from the region's start (1 .. region size) */
+	const char *name;        /* the process name and argv[0], NUL-terminated */
+	const char *args;        /* argv[1..]: NUL-terminated strings back to back */
+	uint64_t args_len;       /* bytes of args */
+	uint32_t priority;       /* 0 = highest */
+	uint32_t count;          /* handles in give */
+	const rv_handle_t *give; /* count handles: they move to the child as its 0..count-1 */
 };
 
 /* How a process ended, as wait() reports it. */
@@ -135,6 +161,7 @@ struct rv_kstats {
 	uint64_t process_objects_used; /* process objects (handles may outlive the process) */
 	uint64_t irqs;            /* external interrupts handled since boot */
 	uint64_t boot_instret; /* rdinstret at the kernel's first instruction (boot benchmarks) */
+	uint64_t dma_regions_used; /* DMA regions alive, quarantined ones included (doc/devices.md) */
 };
 
 /* ---- proc_list ---- */

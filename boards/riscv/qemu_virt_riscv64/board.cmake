@@ -1,7 +1,9 @@
 # How QEMU runs this board (read by `rv flash`: one set(NAME "value") per line).
 set(QEMU_BINARY "qemu-system-riscv64")
 set(QEMU_MACHINE "virt")
-set(QEMU_ARGS "-m 128M -smp 1 -nographic")
+# virtio-mmio devices with the modern interface (register version 2, virtio
+# 1.x): QEMU makes them legacy (version 1) unless told.
+set(QEMU_ARGS "-m 128M -smp 1 -nographic -global virtio-mmio.force-legacy=false")
 # Benchmarks: one hart, and rdinstret counts guest instructions exactly.
 set(QEMU_ICOUNT_ARGS "-smp 1 -icount shift=0")
 # The SiFive test device (syscon) ends QEMU with the kernel's exit status.

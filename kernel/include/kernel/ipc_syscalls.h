@@ -2,6 +2,7 @@
 #ifndef KERNEL_IPC_SYSCALLS_H
 #define KERNEL_IPC_SYSCALLS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct proc;
@@ -20,9 +21,20 @@ long sys_shm_unmap(const uint64_t a[6]);
 long sys_process_spawn(const uint64_t a[6]);
 long sys_process_kill(const uint64_t a[6]);
 long sys_process_exit_info(const uint64_t a[6]);
+long sys_process_spawn_image(const uint64_t a[6]);
 
 /* spawn's checks and start (name a[0], args a[1], len a[2], priority a[3]),
  * shared by spawn and process_spawn; parent NULL: not waitable by pid. */
 long syscall_spawn_checked(const uint64_t a[6], struct proc *parent);
+/* spawn's arguments, copied in and checked (name, args, priority): 0 or
+ * -EFAULT, -EINVAL, -E2BIG as spawn documents. */
+struct spawn_args {
+	char name[CONFIG_PROC_NAME_MAX];
+	char args[CONFIG_SPAWN_ARGS_MAX_BYTES];
+	size_t args_len;
+	unsigned int priority;
+};
+int spawn_args_fetch(uintptr_t uname, uintptr_t uargs, uint64_t args_len, uint64_t priority,
+		     struct spawn_args *sa);
 
 #endif /* KERNEL_IPC_SYSCALLS_H */

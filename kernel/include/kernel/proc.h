@@ -76,6 +76,7 @@ struct proc {
 	unsigned int channels_created; /* against CONFIG_MAX_CHANNELS_PER_PROC */
 	struct process_object *pobj;   /* set when started by process_spawn */
 	uintptr_t heap_end;            /* mem_grow: the heap is [RV_HEAP_BASE, heap_end) */
+	uint32_t devices_mapped;       /* bit i: exported device i is mapped (device_map) */
 };
 
 extern struct proc *current;
@@ -86,6 +87,10 @@ void proc_init(const void *initrd, uint64_t initrd_size);
  * args and priority are already checked by the caller. */
 int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int priority,
 	       struct proc *parent);
+/* The same with the program's ELF image in kernel memory (an initrd file or
+ * a shared-memory region): image[0, image_size) is read, never kept. */
+int proc_spawn_image(const char *name, const void *image, size_t image_size, const char *args,
+		     size_t args_len, unsigned int priority, struct proc *parent);
 /* End a process (current or any other). Never returns when p is current. */
 void proc_exit(struct proc *p, const struct rv_exit_info *how);
 struct proc *proc_by_pid(int pid);

@@ -11,6 +11,19 @@ struct proc;
 
 /* A zeroed region of size bytes (rounded up to pages), one reference. */
 long shm_create(uint64_t size, struct kobject **out);
+/* A DMA region for dev (a device object with DMA ops): like shm_create,
+ * from the pool of CONFIG_MAX_DMA_REGIONS, at most CONFIG_DMA_MAX_BYTES.
+ * -EINVAL, -ENFILE, -ENOMEM. */
+long shm_dma_create(struct kobject *dev, uint64_t size, struct kobject **out);
+/* The bus address of a region made for dev; -EINVAL for any other region. */
+int shm_dma_addr(struct kobject *shm, struct kobject *dev, uint64_t *addr);
+/* Free the quarantined regions of dev: it no longer reaches them (it was
+ * reset). */
+void shm_dma_reclaim(struct kobject *dev);
+unsigned int shm_dma_region_count(void);
+/* The region's bytes as kernel memory (contiguous) and its size in bytes
+ * (whole pages). */
+void shm_region_bytes(struct kobject *shm, const uint8_t **bytes, uint64_t *size);
 /* Map it into p; returns the address or -ENOMEM (no mapping slot/frames). */
 long shm_map(struct proc *p, struct kobject *obj, bool writable);
 long shm_unmap(struct proc *p, uintptr_t va);

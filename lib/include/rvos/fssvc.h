@@ -72,7 +72,9 @@
  *
  * A statfs record is: u32 block_size, u64 blocks, u64 blocks_free,
  * u64 inodes, u64 inodes_free, u32 flags (FS_STATFS_READ_ONLY), str type
- * ("ext2", "tmpfs").
+ * ("ext2", "tmpfs"), then (optional: a client reads them when present)
+ * u32 connections, u32 connections_max: the server's connection table
+ * (open node connections of every client, and its limit).
  *
  * Errors (besides EBADMSG malformed and ENOSYS another op): ENOENT,
  * EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, ENAMETOOLONG, ELOOP, EACCES (a right
@@ -175,6 +177,7 @@ struct fs_statfs {
 	uint64_t inodes, inodes_free;
 	uint32_t flags;
 	char type[16];
+	uint32_t connections, connections_max; /* the server's table; 0 if not told */
 };
 
 #endif /* RVOS_FSSVC_H */

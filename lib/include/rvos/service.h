@@ -9,7 +9,8 @@
  * (rvos/wire.h), each answered by a reply with the same op:
  *
  *   SVC_OP_CONNECT   str name, handle end     -> (status only)
- *   SVC_OP_REGISTER  str name, handle chan    -> (status only)
+ *   SVC_OP_REGISTER  str name, handle chan [, u32 flags (SVC_REG_*)]
+ *                                             -> (status only)
  *   SVC_OP_SPAWN     str program, u32 priority, bytes args (NUL-terminated
  *                    strings back to back), handle * 0..MSG_MAX_HANDLES-1
  *                                             -> handle process
@@ -103,8 +104,13 @@ struct rv_startup {
 };
 
 /* SVC_OP_STARTUP, asked of init once: later calls return the same
- * environment (the handles are the caller's from the first call on). A
- * process that init did not start gets an empty one (mask 0). */
+ * environment (the handles are the caller's from the first call on) and
+ * the same status. A process whose handle 0 is no channel end (the
+ * kernel's first process, a process_spawn child given nothing), or whose
+ * init answers ENOSYS or is gone, gets an empty one (mask 0) and 0; a
+ * malformed reply, mask 0 and -RV_EBADMSG. The call waits for the answer:
+ * a process whose handle 0 is a channel to something other than init
+ * must not make it. */
 int rv_startup_get(const struct rv_startup **out);
 
 struct rv_spawn_env {
@@ -152,6 +158,11 @@ int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline);
  * -RV_EINVAL: an empty or too long name.
  */
 int rv_service_register(const char *name, rv_handle_t *requests);
+
+/* The same with SVC_REG_* flags (SVC_REG_RESTRICTED: only the manifest
+ * children whose entry says uses=<name> may connect); -RV_EINVAL for an
+ * unknown flag. */
+int rv_service_register_flags(const char *name, uint32_t flags, rv_handle_t *requests);
 
 /*
  * Ask init to start `program` from the initrd with argv (NULL-terminated,

@@ -197,6 +197,13 @@ static inline long rv_process_spawn_raw(const char *name, const char *args, size
 long rv_process_spawn(const char *name, const char *const argv[], unsigned int priority,
 		      const rv_handle_t *give, uint32_t count);
 
+/* process_spawn with the program's ELF in a shared-memory region (struct
+ * rv_spawn_image in rvos/syscall.h); returns a process handle. */
+static inline long rv_process_spawn_image(const struct rv_spawn_image *req)
+{
+	return rv_syscall(RV_SYS_PROCESS_SPAWN_IMAGE, (long)req, 0, 0, 0, 0, 0);
+}
+
 static inline long rv_process_kill(rv_handle_t h)
 {
 	return rv_syscall(RV_SYS_PROCESS_KILL, h, 0, 0, 0, 0, 0);
@@ -223,6 +230,21 @@ static inline long rv_device_map(rv_handle_t h)
 static inline long rv_device_irq_ack(rv_handle_t h)
 {
 	return rv_syscall(RV_SYS_DEVICE_IRQ_ACK, h, 0, 0, 0, 0, 0);
+}
+
+/* A DMA region of size bytes for the device (needs RV_RIGHT_DMA on dev):
+ * physically contiguous, zeroed, never moves; map it with rv_shm_map.
+ * Returns its handle (an shm handle). */
+static inline long rv_dma_create(rv_handle_t dev, uint64_t size)
+{
+	return rv_syscall(RV_SYS_DMA_CREATE, dev, (long)size, 0, 0, 0, 0);
+}
+
+/* *addr = the bus address of a region rv_dma_create made from dev: what
+ * the device is told. 0 or a negative error. */
+static inline long rv_dma_addr(rv_handle_t dev, rv_handle_t shm, uint64_t *addr)
+{
+	return rv_syscall(RV_SYS_DMA_ADDR, dev, shm, (long)addr, 0, 0, 0);
 }
 
 /* Instructions retired so far (exact under QEMU -icount). */

@@ -121,12 +121,21 @@ int bcache_get(struct bcache *c, uint64_t blkno, struct bcache_block **out);
 /* The same without reading (the caller overwrites all of it): zeroed. */
 int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out);
 void bcache_dirty(struct bcache *c, struct bcache_block *b);
+/* Dirty metadata: not written back before the next bcache_sync (unless
+ * every other buffer is held), so the device keeps the state of the last
+ * sync; file data (bcache_dirty) may go out any time. */
+void bcache_dirty_meta(struct bcache *c, struct bcache_block *b);
+/* Buffers holding dirty metadata, and all buffers: a file system syncs
+ * at a consistent point before the first fills the second. */
+uint32_t bcache_pinned(struct bcache *c);
+uint32_t bcache_nblocks(struct bcache *c);
 void bcache_put(struct bcache *c, struct bcache_block *b);
 /* Write back every dirty block (in block order), then flush the device. */
 int bcache_sync(struct bcache *c);
 /* Write back and forget every block (the uncached benchmarks). */
 int bcache_drop(struct bcache *c);
 struct blkdev *bcache_dev(struct bcache *c);
+uint32_t bcache_block_size(struct bcache *c);
 
 /* ---- the file systems ---- */
 

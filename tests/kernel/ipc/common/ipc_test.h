@@ -70,8 +70,8 @@ static inline long handle_rights(rv_handle_t h)
 	return r < 0 ? r : (long)info.rights;
 }
 
-#define CHANNEL_RIGHTS (RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE)
-#define SHM_RIGHTS (RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE)
+#define CHANNEL_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
+#define SHM_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
 #define PROCESS_RIGHTS (RV_RIGHT_READ | RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE | RV_RIGHT_TRANSFER)
 
 /* Spawn the shared child program (common/child.c) with a role. */
@@ -114,6 +114,7 @@ static inline int kstats_same_at(int line, const char *phase, const struct rv_ks
 	KSTAT_SAME(handles_used);
 	KSTAT_SAME(shm_regions_used);
 	KSTAT_SAME(shm_mappings_used);
+	KSTAT_SAME(dma_regions_used);
 	KSTAT_SAME(process_objects_used);
 	KSTAT_SAME(procs_used);
 	KSTAT_SAME(frames_user);

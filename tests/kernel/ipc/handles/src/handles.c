@@ -61,7 +61,7 @@ static void info_and_garbage(void)
 	CHECK("two different handles", ch[0] != ch[1]);
 	CHECK_EQ("info", rv_handle_info(ch[0], &info), 0);
 	CHECK_EQ("channel: type", info.type, RV_OBJ_CHANNEL);
-	CHECK_EQ("channel: all rights but MANAGE", info.rights, CHANNEL_RIGHTS);
+	CHECK_EQ("channel: all rights but MANAGE and DMA", info.rights, CHANNEL_RIGHTS);
 	CHECK_EQ("info into NULL", rv_handle_info(ch[0], NULL), -RV_EFAULT);
 	CHECK_EQ("info into the kernel", rv_handle_info(ch[0], (void *)0x80200000ul), -RV_EFAULT);
 	CHECK_EQ("info into read-only data", rv_handle_info(ch[0], (void *)(uintptr_t)&ro_data),
@@ -71,7 +71,7 @@ static void info_and_garbage(void)
 	shm = rv_shm_create(4096);
 	CHECK("shm_create", shm >= 0);
 	CHECK_EQ("shm: type", handle_type((rv_handle_t)shm), RV_OBJ_SHM);
-	CHECK_EQ("shm: all rights but MANAGE", handle_rights((rv_handle_t)shm), SHM_RIGHTS);
+	CHECK_EQ("shm: all rights but MANAGE and DMA", handle_rights((rv_handle_t)shm), SHM_RIGHTS);
 	proc = spawn_child((const char *const[]){"sleep", NULL}, NULL, 0);
 	CHECK("spawn", proc >= 0);
 	rv_sleep_ns(MS(2)); /* it runs and sleeps */
@@ -235,7 +235,9 @@ static void rights(void)
 		 -RV_EPERM);
 	CHECK_EQ("MANAGE on a channel: refused", rv_handle_duplicate(ch[0], CHANNEL_RIGHTS | RV_RIGHT_MANAGE),
 		 -RV_EPERM);
-	CHECK_EQ("unknown right bits: refused", rv_handle_duplicate(ch[0], CHANNEL_RIGHTS | (1u << 6)),
+	CHECK_EQ("DMA on a channel: refused", rv_handle_duplicate(ch[0], CHANNEL_RIGHTS | RV_RIGHT_DMA),
+		 -RV_EPERM);
+	CHECK_EQ("unknown right bits: refused", rv_handle_duplicate(ch[0], CHANNEL_RIGHTS | (1u << 7)),
 		 -RV_EPERM);
 	CHECK_EQ("all bits: refused", rv_handle_duplicate(ch[0], 0xffffffffu), -RV_EPERM);
 	long same = rv_handle_duplicate((rv_handle_t)h, RV_RIGHT_READ | RV_RIGHT_DUPLICATE);

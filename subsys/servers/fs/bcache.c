@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The block cache: a fixed number of block buffers in memory the caller
+ * gives, found by a hash of the block number (O(1) on a hit), reused least
+ * recently used first. Buffers nobody holds sit on one LRU list, clean or
+ * dirty; reusing a dirty one writes it back first, so a write-back cache
+ * needs no background writer. bcache_sync writes the dirty blocks in block
+ * order (one pass of the disk head, and the order a device merges best)
+ * and then flushes the device.
+ *
+ * Dirty metadata (bcache_dirty_meta) is held back: such a buffer waits on
+ * a list of its own, not the LRU, until bcache_sync writes it, so between
+ * syncs the device keeps the file system's state of the last sync (plus
+ * file data, which may go out any time and lands in blocks that state
+ * calls free or in the file's own). A file server killed between two
+ * syncs leaves a consistent image. Only when every other buffer is held
+ * does a held-back one go out early.
+ *
+ * The memory given holds, in order: the block buffers (so the first
+ * starts where mem starts: the server's DMA buffer is page aligned), the
+ * cache itself, the buffer headers, the hash table and the array sync
+ * sorts. Pure C, no system calls.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "vfs.h"
+
+#define SECTOR_SIZE 512u
+
+struct bcache_buf {
+	struct bcache_block b;           /* first: the caller sees this */
+	struct bcache_buf *hash_next;    /* chain of one hash bucket */
+	struct bcache_buf *lru_prev;     /* on the LRU list while refs == 0 */
+	struct bcache_buf *lru_next;
+	uint32_t refs;                   /* holders (get .. put) */
+	bool valid;                      /* data holds block b.blkno */
+	bool dirty;                      /* data differs from the device */
+	bool meta;                       /* dirty metadata: held back until sync */
+	bool on_pinned;                  /* refs == 0 and on the pinned list */
+};
+
+struct bcache {
+	struct blkdev *dev;
+	uint32_t block_size;
+	uint32_t sectors_per_block;
+	uint32_t nblocks;
+	uint64_t dev_blocks;             /* whole blocks on the device */
+	struct bcache_buf *bufs;
+	struct bcache_buf **hash;
+	uint32_t hash_mask;
+	struct bcache_buf **sorted;      /* bcache_sync's scratch */
+	struct bcache_buf lru;           /* sentinel: lru.lru_next is the least recent */
+	struct bcache_buf pinned;        /* sentinel: unheld dirty metadata */
+	uint32_t npinned;                /* buffers with dirty metadata, held or not */
+};
+
+static size_t align_up(size_t v, size_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+static uint32_t hash_size(uint32_t nblocks)
+{
+	uint32_t n = 1;
+
+	while (n < nblocks * 2u && n < (1u << 30))
+		n <<= 1;
+	return n;
+}
+
+size_t bcache_mem_size(uint32_t block_size, uint32_t nblocks)
+{
+	size_t n = (size_t)block_size * nblocks;
+
+	n = align_up(n, 16) + align_up(sizeof(struct bcache), 16);
+	n += align_up(sizeof(struct bcache_buf) * nblocks, 16);
+	n += align_up(sizeof(struct bcache_buf *) * hash_size(nblocks), 16);
+	n += sizeof(struct bcache_buf *) * nblocks;
+	return n;
+}
+
+static void lru_unlink(struct bcache_buf *b)
+{
+	b->on_pinned = false;
+	b->lru_prev->lru_next = b->lru_next;
+	b->lru_next->lru_prev = b->lru_prev;
+	b->lru_prev = b->lru_next = NULL;
+}
+
+/* Most recently used: at the tail (of the pinned list for dirty metadata). */
+static void lru_push(struct bcache *c, struct bcache_buf *b)
+{
+	struct bcache_buf *head = b->dirty && b->meta ? &c->pinned : &c->lru;
+
+	b->on_pinned = head == &c->pinned;
+	b->lru_prev = head->lru_prev;
+	b->lru_next = head;
+	head->lru_prev->lru_next = b;
+	head->lru_prev = b;
+}
+
+static uint32_t hash_of(const struct bcache *c, uint64_t blkno)
+{
+	uint64_t h = blkno * 0x9E3779B97F4A7C15ull;
+
+	return (uint32_t)(h >> 32) & c->hash_mask;
+}
+
+static void hash_remove(struct bcache *c, struct bcache_buf *b)
+{
+	struct bcache_buf **p = &c->hash[hash_of(c, b->b.blkno)];
+
+	while (*p && *p != b)
+		p = &(*p)->hash_next;
+	if (*p)
+		*p = b->hash_next;
+	b->hash_next = NULL;
+}
+
+static void hash_insert(struct bcache *c, struct bcache_buf *b)
+{
+	uint32_t h = hash_of(c, b->b.blkno);
+
+	b->hash_next = c->hash[h];
+	c->hash[h] = b;
+}
+
+static struct bcache_buf *hash_find(struct bcache *c, uint64_t blkno)
+{
+	struct bcache_buf *b = c->hash[hash_of(c, blkno)];
+
+	while (b && b->b.blkno != blkno)
+		b = b->hash_next;
+	return b;
+}
+
+int bcache_init(struct bcache **out, struct blkdev *dev, uint32_t block_size, uint32_t nblocks,
+		void *mem, size_t mem_bytes)
+{
+	struct bcache *c;
+	uint8_t *p = mem;
+	uint32_t hsize, i;
+
+	if (!out || !dev || !mem || nblocks == 0 || block_size < SECTOR_SIZE ||
+	    (block_size & (block_size - 1)) || block_size > (1u << 16) ||
+	    mem_bytes < bcache_mem_size(block_size, nblocks) || ((uintptr_t)mem & 15))
+		return -RV_EINVAL;
+	hsize = hash_size(nblocks);
+	p += align_up((size_t)block_size * nblocks, 16);
+	c = (struct bcache *)p;
+	memset(c, 0, sizeof(*c));
+	p += align_up(sizeof(*c), 16);
+	c->bufs = (struct bcache_buf *)p;
+	p += align_up(sizeof(struct bcache_buf) * nblocks, 16);
+	c->hash = (struct bcache_buf **)p;
+	p += align_up(sizeof(struct bcache_buf *) * hsize, 16);
+	c->sorted = (struct bcache_buf **)p;
+	c->dev = dev;
+	c->block_size = block_size;
+	c->sectors_per_block = block_size / SECTOR_SIZE;
+	c->nblocks = nblocks;
+	c->dev_blocks = dev->sectors / c->sectors_per_block;
+	c->hash_mask = hsize - 1;
+	memset(c->hash, 0, sizeof(struct bcache_buf *) * hsize);
+	c->lru.lru_prev = c->lru.lru_next = &c->lru;
+	c->pinned.lru_prev = c->pinned.lru_next = &c->pinned;
+	for (i = 0; i < nblocks; i++) {
+		struct bcache_buf *b = &c->bufs[i];
+
+		memset(b, 0, sizeof(*b));
+		b->b.data = (uint8_t *)mem + (size_t)i * block_size;
+		lru_push(c, b);
+	}
+	*out = c;
+	return 0;
+}
+
+struct blkdev *bcache_dev(struct bcache *c)
+{
+	return c->dev;
+}
+
+uint32_t bcache_block_size(struct bcache *c)
+{
+	return c->block_size;
+}
+
+uint32_t bcache_nblocks(struct bcache *c)
+{
+	return c->nblocks;
+}
+
+uint32_t bcache_pinned(struct bcache *c)
+{
+	return c->npinned;
+}
+
+static int write_back(struct bcache *c, struct bcache_buf *b)
+{
+	int ret;
+
+	if (!b->dirty)
+		return 0;
+	if (c->dev->read_only)
+		return -RV_EROFS;
+	ret = c->dev->write(c->dev, b->b.blkno * c->sectors_per_block, c->sectors_per_block,
+			    b->b.data);
+	if (ret < 0)
+		return ret;
+	b->dirty = false;
+	if (b->meta) {
+		b->meta = false;
+		c->npinned--;
+	}
+	return 0;
+}
+
+/* A buffer for blkno: the cached one (held), or the least recently used
+ * free one, written back if dirty and renamed (valid false). */
+static int grab(struct bcache *c, uint64_t blkno, struct bcache_buf **out)
+{
+	struct bcache_buf *b;
+	int ret;
+
+	if (blkno >= c->dev_blocks)
+		return -RV_EINVAL;
+	b = hash_find(c, blkno);
+	if (b) {
+		if (b->refs++ == 0)
+			lru_unlink(b);
+		*out = b;
+		return 0;
+	}
+	b = c->lru.lru_next;
+	if (b == &c->lru)
+		b = c->pinned.lru_next; /* early: nothing else is free */
+	if (b == &c->pinned)
+		return -RV_ENOMEM;
+	ret = write_back(c, b);
+	if (ret < 0)
+		return ret;
+	lru_unlink(b);
+	if (b->valid)
+		hash_remove(c, b);
+	b->b.blkno = blkno;
+	b->valid = false;
+	b->dirty = false;
+	b->refs = 1;
+	hash_insert(c, b);
+	*out = b;
+	return 0;
+}
+
+/* Undo a grab whose buffer never became valid. */
+static void forget(struct bcache *c, struct bcache_buf *b)
+{
+	hash_remove(c, b);
+	b->refs = 0;
+	b->valid = false;
+	/* least recent: reused first */
+	b->lru_next = c->lru.lru_next;
+	b->lru_prev = &c->lru;
+	c->lru.lru_next->lru_prev = b;
+	c->lru.lru_next = b;
+}
+
+int bcache_get(struct bcache *c, uint64_t blkno, struct bcache_block **out)
+{
+	struct bcache_buf *b;
+	int ret = grab(c, blkno, &b);
+
+	if (ret < 0)
+		return ret;
+	if (!b->valid) {
+		ret = c->dev->read(c->dev, blkno * c->sectors_per_block, c->sectors_per_block,
+				   b->b.data);
+		if (ret < 0) {
+			if (b->refs == 1)
+				forget(c, b);
+			else
+				b->refs--;
+			return ret;
+		}
+		b->valid = true;
+	}
+	*out = &b->b;
+	return 0;
+}
+
+int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out)
+{
+	struct bcache_buf *b;
+	int ret = grab(c, blkno, &b);
+
+	if (ret < 0)
+		return ret;
+	memset(b->b.data, 0, c->block_size);
+	b->valid = true;
+	*out = &b->b;
+	return 0;
+}
+
+void bcache_dirty(struct bcache *c, struct bcache_block *blk)
+{
+	(void)c;
+	((struct bcache_buf *)blk)->dirty = true;
+}
+
+void bcache_dirty_meta(struct bcache *c, struct bcache_block *blk)
+{
+	struct bcache_buf *b = (struct bcache_buf *)blk;
+
+	if (!b->meta) {
+		b->meta = true;
+		c->npinned++;
+	}
+	b->dirty = true;
+}
+
+void bcache_put(struct bcache *c, struct bcache_block *blk)
+{
+	struct bcache_buf *b = (struct bcache_buf *)blk;
+
+	if (!b || b->refs == 0)
+		return;
+	if (--b->refs == 0)
+		lru_push(c, b);
+}
+
+static int cmp_blkno(const void *a, const void *b)
+{
+	const struct bcache_buf *x = *(struct bcache_buf *const *)a;
+	const struct bcache_buf *y = *(struct bcache_buf *const *)b;
+
+	return x->b.blkno < y->b.blkno ? -1 : x->b.blkno > y->b.blkno;
+}
+
+int bcache_sync(struct bcache *c)
+{
+	uint32_t i, n = 0;
+	int ret = 0;
+
+	for (i = 0; i < c->nblocks; i++)
+		if (c->bufs[i].valid && c->bufs[i].dirty)
+			c->sorted[n++] = &c->bufs[i];
+	if (n > 1)
+		qsort(c->sorted, n, sizeof(c->sorted[0]), cmp_blkno);
+	for (i = 0; i < n; i++) {
+		struct bcache_buf *b = c->sorted[i];
+		int r = write_back(c, b);
+
+		if (r < 0 && ret == 0)
+			ret = r;
+		if (r == 0 && b->on_pinned) {
+			/* clean now: back among the reusable ones */
+			lru_unlink(b);
+			lru_push(c, b);
+		}
+	}
+	if (ret == 0 && n > 0 && !c->dev->read_only && c->dev->flush)
+		ret = c->dev->flush(c->dev);
+	return ret;
+}
+
+int bcache_drop(struct bcache *c)
+{
+	uint32_t i;
+	int ret = bcache_sync(c);
+
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < c->nblocks; i++) {
+		struct bcache_buf *b = &c->bufs[i];
+
+		if (b->refs == 0 && b->valid && !b->dirty) {
+			hash_remove(c, b);
+			b->valid = false;
+		}
+	}
+	return 0;
+}
