@@ -13,7 +13,8 @@ function(rvos_system_programs)
     elseif(_name STREQUAL "fs")
       rvos_program(fs SOURCES ${RVOS_BASE}/subsys/servers/fs/fs.c
         ${RVOS_BASE}/subsys/servers/fs/vfs.c ${RVOS_BASE}/subsys/servers/fs/tmpfs.c
-        ${RVOS_BASE}/subsys/servers/fs/blkdev_client.c)
+        ${RVOS_BASE}/subsys/servers/fs/blkdev_client.c ${RVOS_BASE}/subsys/servers/fs/ext2.c
+        ${RVOS_BASE}/subsys/servers/fs/bcache.c)
     elseif(_name STREQUAL "sysinfo")
       rvos_program(sysinfo SOURCES ${RVOS_BASE}/subsys/servers/sysinfo/sysinfo.c)
     elseif(_name STREQUAL "virtio_blk")

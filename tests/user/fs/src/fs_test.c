@@ -13,6 +13,7 @@
  * The manifest mounts "/:tmpfs /tmp:tmpfs /small:tmpfs", each a tmpfs of
  * CONFIG_TMPFS_MAX_BYTES and CONFIG_TMPFS_MAX_INODES.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <rvos/fs.h>
@@ -25,7 +26,9 @@
 #define RW (FS_O_READ | FS_O_WRITE)
 #define CYCLES 10000
 
-static rv_handle_t root;
+static rv_handle_t root; /* the whole namespace */
+static rv_handle_t base; /* where files() and directories() run: / or /disk */
+static uint32_t base_dev;
 static uint8_t big[8192], back[8192];
 
 static int open_rw(rv_handle_t dir, const char *path, uint32_t flags, rv_handle_t *out)
@@ -49,7 +52,7 @@ static void files(void)
 	uint32_t mode;
 	char buf[64];
 
-	CHECK_EQ("create", fs_open(root, "/f", RW | FS_O_CREAT, 0640, &f, &mode), 0);
+	CHECK_EQ("create", fs_open(base, "/f", RW | FS_O_CREAT, 0640, &f, &mode), 0);
 	CHECK_EQ("create: mode", mode, FS_S_IFREG | 0640);
 	CHECK_EQ("write", fs_write(f, "hello world", 11), 11);
 	CHECK_EQ("read at the end", fs_read(f, buf, sizeof(buf)), 0);
@@ -65,7 +68,7 @@ static void files(void)
 	CHECK_EQ("seek bad whence", fs_seek(f, 0, 3, &pos), -RV_EINVAL);
 	CHECK_EQ("seek past the end", fs_seek(f, 100, FS_SEEK_SET, NULL), 0);
 	CHECK_EQ("write past the end", fs_write(f, "!", 1), 1);
-	CHECK_EQ("size", size_of(root, "f"), 101);
+	CHECK_EQ("size", size_of(base, "f"), 101);
 	CHECK_EQ("the hole reads as zeros", fs_pread(f, 11, buf, 10), 10);
 	CHECK("zeros", !memcmp(buf, "\0\0\0\0\0\0\0\0\0\0", 10));
 	CHECK_EQ("pwrite", fs_pwrite(f, 0, "HE", 2), 2);
@@ -74,7 +77,7 @@ static void files(void)
 	CHECK_EQ("pread", fs_pread(f, 0, buf, 5), 5);
 	CHECK("pread: bytes", !memcmp(buf, "HEllo", 5));
 	CHECK_EQ("truncate", fs_truncate(f, 3), 0);
-	CHECK_EQ("truncate: size", size_of(root, "/f"), 3);
+	CHECK_EQ("truncate: size", size_of(base, "/f"), 3);
 	CHECK_EQ("truncate up", fs_truncate(f, 5000), 0);
 	CHECK_EQ("truncated bytes read as zeros", fs_pread(f, 0, buf, 8), 8);
 	CHECK("truncate then grow: zeros", !memcmp(buf, "HEl\0\0\0\0\0", 8));
@@ -83,22 +86,22 @@ static void files(void)
 	CHECK_EQ("stat: size", st.size, 5000);
 	CHECK_EQ("stat: nlink", st.nlink, 1);
 	CHECK("stat: mtime from the clock", st.mtime_ns > 0 && st.mtime_ns <= rv_clock_ns());
-	CHECK_EQ("stat: dev of /", st.dev, 0);
+	CHECK_EQ("stat: dev of the mount", st.dev, base_dev);
 	CHECK_EQ("sync", fs_sync(f, 0), 0);
 	CHECK_EQ("sync data only", fs_sync(f, FS_SYNC_DATA_ONLY), 0);
 	CHECK_EQ("sync bad flags", fs_sync(f, 4), -RV_EINVAL);
 	CHECK_EQ("syncfs", fs_syncfs(f), 0);
 
 	/* A second open has its own offset; O_APPEND writes at the end. */
-	CHECK_EQ("append open", open_rw(root, "f", FS_O_WRITE | FS_O_APPEND, &g), 0);
+	CHECK_EQ("append open", open_rw(base, "f", FS_O_WRITE | FS_O_APPEND, &g), 0);
 	CHECK_EQ("append", fs_write(g, "xyz", 3), 3);
-	CHECK_EQ("append: size", size_of(root, "f"), 5003);
+	CHECK_EQ("append: size", size_of(base, "f"), 5003);
 	CHECK_EQ("append: offset", fs_seek(g, 0, FS_SEEK_CUR, &pos), 0);
 	CHECK_EQ("append: offset is the end", pos, 5003);
 	CHECK_EQ("read on write-only", fs_read(g, buf, 1), -RV_EACCES);
 	CHECK_EQ("pread on write-only", fs_pread(g, 0, buf, 1), -RV_EACCES);
 	rv_handle_close(g);
-	CHECK_EQ("read-only open", open_rw(root, "f", FS_O_READ, &g), 0);
+	CHECK_EQ("read-only open", open_rw(base, "f", FS_O_READ, &g), 0);
 	CHECK_EQ("write on read-only", fs_write(g, "x", 1), -RV_EACCES);
 	CHECK_EQ("pwrite on read-only", fs_pwrite(g, 0, "x", 1), -RV_EACCES);
 	CHECK_EQ("truncate on read-only", fs_truncate(g, 0), -RV_EACCES);
@@ -112,8 +115,8 @@ static void files(void)
 	/* Big reads and writes: FS_IO_MAX a request, the full calls loop. */
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)(i * 7 + 3);
-	CHECK_EQ("trunc open", open_rw(root, "f", RW | FS_O_TRUNC, &g), 0);
-	CHECK_EQ("trunc: size 0", size_of(root, "f"), 0);
+	CHECK_EQ("trunc open", open_rw(base, "f", RW | FS_O_TRUNC, &g), 0);
+	CHECK_EQ("trunc: size 0", size_of(base, "f"), 0);
 	CHECK_EQ("one write moves at most FS_IO_MAX", fs_write(g, big, sizeof(big)), FS_IO_MAX);
 	CHECK_EQ("write_full", fs_pwrite(g, 0, big, 10), 10);
 	CHECK_EQ("rewind", fs_seek(g, 0, FS_SEEK_SET, NULL), 0);
@@ -121,39 +124,39 @@ static void files(void)
 	CHECK_EQ("rewind", fs_seek(g, 0, FS_SEEK_SET, NULL), 0);
 	CHECK_EQ("read_full", fs_read_full(g, back, sizeof(back)), sizeof(back));
 	CHECK("read_full: bytes", !memcmp(big, back, sizeof(big)));
-	CHECK_EQ("trunc without write", fs_open(root, "f", FS_O_READ | FS_O_TRUNC, 0, NULL, NULL),
+	CHECK_EQ("trunc without write", fs_open(base, "f", FS_O_READ | FS_O_TRUNC, 0, NULL, NULL),
 		 -RV_EINVAL);
 	rv_handle_close(g);
 	rv_handle_close(f);
 
 	/* OPEN's flags. */
-	CHECK_EQ("missing", fs_open(root, "nope", FS_O_READ, 0, NULL, NULL), -RV_ENOENT);
-	CHECK_EQ("empty path", fs_open(root, "", FS_O_READ, 0, NULL, NULL), -RV_ENOENT);
-	CHECK_EQ("excl on existing", fs_open(root, "f", RW | FS_O_CREAT | FS_O_EXCL, 0, NULL, NULL),
+	CHECK_EQ("missing", fs_open(base, "nope", FS_O_READ, 0, NULL, NULL), -RV_ENOENT);
+	CHECK_EQ("empty path", fs_open(base, "", FS_O_READ, 0, NULL, NULL), -RV_ENOENT);
+	CHECK_EQ("excl on existing", fs_open(base, "f", RW | FS_O_CREAT | FS_O_EXCL, 0, NULL, NULL),
 		 -RV_EEXIST);
-	CHECK_EQ("creat on existing", fs_open(root, "f", RW | FS_O_CREAT, 0, NULL, NULL), 0);
+	CHECK_EQ("creat on existing", fs_open(base, "f", RW | FS_O_CREAT, 0, NULL, NULL), 0);
 	CHECK_EQ("directory flag on a file",
-		 fs_open(root, "f", FS_O_READ | FS_O_DIRECTORY, 0, NULL, NULL), -RV_ENOTDIR);
-	CHECK_EQ("a file with a slash", fs_open(root, "f/", FS_O_READ, 0, NULL, NULL),
+		 fs_open(base, "f", FS_O_READ | FS_O_DIRECTORY, 0, NULL, NULL), -RV_ENOTDIR);
+	CHECK_EQ("a file with a slash", fs_open(base, "f/", FS_O_READ, 0, NULL, NULL),
 		 -RV_ENOTDIR);
-	CHECK_EQ("a file as a directory", fs_open(root, "f/x", FS_O_READ, 0, NULL, NULL),
+	CHECK_EQ("a file as a directory", fs_open(base, "f/x", FS_O_READ, 0, NULL, NULL),
 		 -RV_ENOTDIR);
-	CHECK_EQ("unknown flags", fs_open(root, "f", FS_O_READ | (1u << 20), 0, NULL, NULL),
+	CHECK_EQ("unknown flags", fs_open(base, "f", FS_O_READ | (1u << 20), 0, NULL, NULL),
 		 -RV_EINVAL);
-	CHECK_EQ("a file with no rights", fs_open(root, "f", 0, 0, NULL, NULL), -RV_EINVAL);
-	CHECK_EQ("creat a directory name", fs_open(root, "newdir/", RW | FS_O_CREAT, 0, NULL, NULL),
+	CHECK_EQ("a file with no rights", fs_open(base, "f", 0, 0, NULL, NULL), -RV_EINVAL);
+	CHECK_EQ("creat a directory name", fs_open(base, "newdir/", RW | FS_O_CREAT, 0, NULL, NULL),
 		 -RV_EISDIR);
 	{
 		char name[FS_NAME_MAX + 2];
 
 		memset(name, 'n', sizeof(name));
 		name[FS_NAME_MAX] = '\0';
-		CHECK_EQ("a 255-byte name", fs_open(root, name, RW | FS_O_CREAT, 0, NULL, NULL), 0);
-		CHECK_EQ("a 255-byte name: stat", size_of(root, name), 0);
-		CHECK_EQ("a 255-byte name: unlink", fs_unlink(root, name, 0), 0);
+		CHECK_EQ("a 255-byte name", fs_open(base, name, RW | FS_O_CREAT, 0, NULL, NULL), 0);
+		CHECK_EQ("a 255-byte name: stat", size_of(base, name), 0);
+		CHECK_EQ("a 255-byte name: unlink", fs_unlink(base, name, 0), 0);
 		name[FS_NAME_MAX] = 'n';
 		name[FS_NAME_MAX + 1] = '\0';
-		CHECK_EQ("a 256-byte name", fs_open(root, name, RW | FS_O_CREAT, 0, NULL, NULL),
+		CHECK_EQ("a 256-byte name", fs_open(base, name, RW | FS_O_CREAT, 0, NULL, NULL),
 			 -RV_ENAMETOOLONG);
 	}
 	{
@@ -161,16 +164,16 @@ static void files(void)
 
 		memset(path, '/', sizeof(path));
 		path[FS_PATH_MAX + 1] = '\0';
-		CHECK_EQ("a path over FS_PATH_MAX", fs_statat(root, path, 0, NULL),
+		CHECK_EQ("a path over FS_PATH_MAX", fs_statat(base, path, 0, NULL),
 			 -RV_ENAMETOOLONG);
 		path[FS_PATH_MAX] = '\0';
-		CHECK_EQ("a path of FS_PATH_MAX", fs_statat(root, path, 0, NULL), 0);
+		CHECK_EQ("a path of FS_PATH_MAX", fs_statat(base, path, 0, NULL), 0);
 	}
-	CHECK_EQ("unlink", fs_unlink(root, "f", 0), 0);
-	CHECK_EQ("unlinked", fs_statat(root, "f", 0, NULL), -RV_ENOENT);
-	CHECK_EQ("unlink again", fs_unlink(root, "f", 0), -RV_ENOENT);
-	printf("fs: files: create, read, write, seek, pread, pwrite, append, truncate, stat, sync; "
-	       "flags and errors\n");
+	CHECK_EQ("unlink", fs_unlink(base, "f", 0), 0);
+	CHECK_EQ("unlinked", fs_statat(base, "f", 0, NULL), -RV_ENOENT);
+	CHECK_EQ("unlink again", fs_unlink(base, "f", 0), -RV_ENOENT);
+	printf("fs: files on %s: create, read, write, seek, pread, pwrite, append, truncate, stat, "
+	       "sync; flags and errors\n", base == root ? "/" : "/disk");
 }
 
 /* The names of a directory, in order, joined by spaces. */
@@ -212,20 +215,20 @@ static void directories(void)
 	struct fs_stat st;
 	uint32_t mode;
 
-	CHECK_EQ("mkdir", fs_mkdir(root, "d", 0755), 0);
-	CHECK_EQ("mkdir again", fs_mkdir(root, "d", 0755), -RV_EEXIST);
-	CHECK_EQ("mkdir .", fs_mkdir(root, "d/.", 0755), -RV_EEXIST);
-	CHECK_EQ("mkdir missing parent", fs_mkdir(root, "x/y", 0755), -RV_ENOENT);
-	CHECK_EQ("mkdir deep", fs_mkdir(root, "d/e", 0700), 0);
-	CHECK_EQ("mkdir deeper", fs_mkdir(root, "d/e/f/", 0700), 0);
-	CHECK_EQ("stat dir", fs_statat(root, "d", 0, &st), 0);
+	CHECK_EQ("mkdir", fs_mkdir(base, "d", 0755), 0);
+	CHECK_EQ("mkdir again", fs_mkdir(base, "d", 0755), -RV_EEXIST);
+	CHECK_EQ("mkdir .", fs_mkdir(base, "d/.", 0755), -RV_EEXIST);
+	CHECK_EQ("mkdir missing parent", fs_mkdir(base, "x/y", 0755), -RV_ENOENT);
+	CHECK_EQ("mkdir deep", fs_mkdir(base, "d/e", 0700), 0);
+	CHECK_EQ("mkdir deeper", fs_mkdir(base, "d/e/f/", 0700), 0);
+	CHECK_EQ("stat dir", fs_statat(base, "d", 0, &st), 0);
 	CHECK_EQ("dir mode", st.mode, FS_S_IFDIR | 0755);
 	CHECK_EQ("dir nlink", st.nlink, 3);
-	CHECK_EQ("open dir", fs_open(root, "d", FS_O_READ | FS_O_DIRECTORY, 0, &d, &mode), 0);
+	CHECK_EQ("open dir", fs_open(base, "d", FS_O_READ | FS_O_DIRECTORY, 0, &d, &mode), 0);
 	CHECK_EQ("open dir: mode", mode, FS_S_IFDIR | 0755);
 	CHECK_EQ("read a dir", fs_read(d, buf, 1), -RV_EISDIR);
 	CHECK_EQ("write a dir", fs_write(d, buf, 1), -RV_EACCES);
-	CHECK_EQ("trunc a dir", fs_open(root, "d", RW | FS_O_TRUNC, 0, NULL, NULL), -RV_EISDIR);
+	CHECK_EQ("trunc a dir", fs_open(base, "d", RW | FS_O_TRUNC, 0, NULL, NULL), -RV_EISDIR);
 	CHECK_EQ("image of a dir", fs_image(d, NULL, NULL), -RV_EISDIR);
 	CHECK_EQ("readdir", list(d, names, sizeof(names), 512), 3);
 	CHECK("readdir: names", !strcmp(names, ". .. e"));
@@ -234,10 +237,10 @@ static void directories(void)
 
 		snprintf(n, sizeof(n), "file%d", i);
 		CHECK_EQ("create in d", open_rw(d, n, FS_O_WRITE | FS_O_CREAT, NULL), -RV_EACCES);
-		CHECK_EQ("create in d", open_rw(root, "d", 0, NULL), 0);
+		CHECK_EQ("create in d", open_rw(base, "d", 0, NULL), 0);
 	}
 	rv_handle_close(d);
-	CHECK_EQ("open dir rw", fs_open(root, "d", RW, 0, &d, NULL), 0);
+	CHECK_EQ("open dir rw", fs_open(base, "d", RW, 0, &d, NULL), 0);
 	for (int i = 0; i < 20; i++) {
 		char n[16];
 
@@ -283,7 +286,7 @@ static void directories(void)
 	/* Unlink and rmdir errors. */
 	CHECK_EQ("rmdir a file", fs_unlink(d, "file0", FS_AT_REMOVEDIR), -RV_ENOTDIR);
 	CHECK_EQ("unlink a dir", fs_unlink(d, "e", 0), -RV_EISDIR);
-	CHECK_EQ("rmdir not empty", fs_unlink(root, "d", FS_AT_REMOVEDIR), -RV_ENOTEMPTY);
+	CHECK_EQ("rmdir not empty", fs_unlink(base, "d", FS_AT_REMOVEDIR), -RV_ENOTEMPTY);
 	CHECK_EQ("rmdir .", fs_unlink(d, ".", FS_AT_REMOVEDIR), -RV_EBUSY);
 	CHECK_EQ("rmdir itself", fs_unlink(d, "/", FS_AT_REMOVEDIR), -RV_EBUSY);
 	CHECK_EQ("unlink bad flags", fs_unlink(d, "file0", 8), -RV_EINVAL);
@@ -301,12 +304,12 @@ static void directories(void)
 	CHECK_EQ("rename a dir below itself", fs_rename(d, "new0", "new0/sub/x"), -RV_EINVAL);
 	CHECK_EQ("rename a dir over an empty dir", fs_rename(d, "new0", "new1"), 0);
 	CHECK_EQ("rename: moved with its content", fs_statat(d, "new1/sub", 0, &st), 0);
-	CHECK_EQ("rename across dirs", fs_rename(root, "d/new1/sub", "/moved"), 0);
-	CHECK_EQ("rename: moved", fs_statat(root, "moved", 0, &st), 0);
-	CHECK_EQ("rename: '..' follows", fs_statat(root, "moved/..", 0, &st), 0);
+	CHECK_EQ("rename across dirs", fs_rename(base, "d/new1/sub", "/moved"), 0);
+	CHECK_EQ("rename: moved", fs_statat(base, "moved", 0, &st), 0);
+	CHECK_EQ("rename: '..' follows", fs_statat(base, "moved/..", 0, &st), 0);
 	CHECK_EQ("rename missing", fs_rename(d, "nope", "x"), -RV_ENOENT);
 	CHECK_EQ("rename to itself", fs_rename(d, "renamed", "renamed"), 0);
-	CHECK_EQ("rmdir", fs_unlink(root, "moved", FS_AT_REMOVEDIR), 0);
+	CHECK_EQ("rmdir", fs_unlink(base, "moved", FS_AT_REMOVEDIR), 0);
 	/* Hard links. */
 	CHECK_EQ("link", fs_link(d, "renamed", "hard"), 0);
 	CHECK_EQ("link: nlink", fs_statat(d, "hard", 0, &st), 0);
@@ -365,7 +368,8 @@ static void directories(void)
 		CHECK_EQ("one more: ELOOP", fs_statat(d, b, 0, NULL), -RV_ELOOP);
 	}
 	rv_handle_close(d);
-	printf("fs: directories: mkdir, readdir (while creating), rmdir, rename, link, symlink\n");
+	printf("fs: directories on %s: mkdir, readdir (while creating), rmdir, rename, link, "
+	       "symlink\n", base == root ? "/" : "/disk");
 }
 
 static void unlink_while_open(void)
@@ -709,14 +713,104 @@ static void malformed(void)
 	printf("fs: malformed requests: error replies, the server still serves\n");
 }
 
+/* The disk scenario mounts an ext2 image at /disk. */
+static bool disk_mounted(void)
+{
+	rv_handle_t d;
+	struct fs_statfs sf;
+	bool ext2;
+
+	if (fs_open(root, "/disk", FS_O_READ, 0, &d, NULL) < 0)
+		return false;
+	ext2 = fs_statfs(d, &sf) == 0 && !strcmp(sf.type, "ext2");
+	rv_handle_close(d);
+	return ext2;
+}
+
+/* Bytes rvOS writes for the host to check (testcase.yaml's debugfs sha256
+ * of /written.bin): i * 7 + 3 for i in 0..DISK_FILE_BYTES-1. */
+#define DISK_FILE_BYTES 20000
+
+static void disk(void)
+{
+	static uint8_t data[DISK_FILE_BYTES], got[DISK_FILE_BYTES];
+	rv_handle_t f;
+	struct fs_stat st;
+	struct fs_statfs sf;
+	char buf[64];
+
+	CHECK_EQ("statfs /disk", fs_statfs(base, &sf), 0);
+	CHECK("ext2", !strcmp(sf.type, "ext2"));
+	CHECK_EQ("ext2 block size", sf.block_size, 1024);
+	CHECK_EQ("stat /disk", fs_stat(base, &st), 0);
+	base_dev = st.dev;
+	CHECK("its own mount", st.dev != 0);
+	CHECK_EQ("ext2 root inode", st.ino, 2);
+	/* A file mke2fs -d put there. */
+	CHECK_EQ("open hello.txt", fs_open(base, "hello.txt", FS_O_READ, 0, &f, NULL), 0);
+	CHECK_EQ("read hello.txt", fs_read(f, buf, sizeof(buf)), 25);
+	CHECK("hello.txt bytes", !memcmp(buf, "hello from an ext2 image\n", 25));
+	rv_handle_close(f);
+	CHECK_EQ("a deep staged file", fs_statat(base, "/etc/deep/er/file", 0, &st), 0);
+	CHECK_EQ("its size", st.size, 6);
+	/* A file for the host: debugfs reads it back after the run. */
+	for (int i = 0; i < DISK_FILE_BYTES; i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	CHECK_EQ("create written.bin", fs_open(base, "written.bin", RW | FS_O_CREAT | FS_O_EXCL,
+					       0644, &f, NULL), 0);
+	CHECK_EQ("write it", fs_write_full(f, data, sizeof(data)), sizeof(data));
+	CHECK_EQ("fsync", fs_sync(f, 0), 0);
+	CHECK_EQ("read it back", fs_pread(f, 0, got, 100), 100);
+	CHECK_EQ("seek", fs_seek(f, 0, FS_SEEK_SET, NULL), 0);
+	CHECK_EQ("read_full", fs_read_full(f, got, sizeof(got)), sizeof(got));
+	CHECK("the same bytes", !memcmp(data, got, sizeof(got)));
+	rv_handle_close(f);
+	CHECK_EQ("mkdir made", fs_mkdir(base, "made", 0755), 0);
+	CHECK_EQ("a file in it", fs_open(base, "made/by-rvos", RW | FS_O_CREAT, 0600, &f, NULL), 0);
+	CHECK_EQ("write", fs_write(f, "rvOS\n", 5), 5);
+	rv_handle_close(f);
+	CHECK_EQ("rename across /disk dirs", fs_rename(base, "made/by-rvos", "etc/moved"), 0);
+	CHECK_EQ("rename to another mount", fs_rename(root, "/disk/etc/moved", "/tmp/m"),
+		 -RV_EXDEV);
+	CHECK_EQ("image of a disk file", fs_open(base, "written.bin", FS_O_READ, 0, &f, NULL), 0);
+	{
+		rv_handle_t shm;
+		uint64_t size;
+		long addr;
+
+		CHECK_EQ("image", fs_image(f, &shm, &size), 0);
+		CHECK_EQ("image size", size, DISK_FILE_BYTES);
+		addr = rv_shm_map(shm, 0);
+		CHECK("map", addr > 0);
+		if (addr > 0) {
+			CHECK("image bytes", !memcmp((void *)addr, data, DISK_FILE_BYTES));
+			rv_shm_unmap((void *)addr);
+		}
+		rv_handle_close(shm);
+	}
+	rv_handle_close(f);
+	CHECK_EQ("syncfs", fs_syncfs(base), 0);
+	printf("fs: /disk (ext2): staged files read, written files read back, image, sync\n");
+}
+
 int main(void)
 {
 	int ret = rv_connect_wait(FS_SERVICE_NAME, &root, rv_clock_ns() + 5000000000ull);
 
 	if (!CHECK_EQ("connect to fs", ret, 0))
 		return check_report("fs");
+	base = root;
 	files();
 	directories();
+	if (disk_mounted()) {
+		CHECK_EQ("open /disk", fs_open(root, "/disk", RW, 0, &base, NULL), 0);
+		disk();
+		files();
+		directories();
+		CHECK_EQ("syncfs", fs_syncfs(base), 0);
+		rv_handle_close(base);
+		base = root;
+	}
 	unlink_while_open();
 	mounts();
 	rights();
