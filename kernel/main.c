@@ -87,6 +87,15 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	err = drivers_init(&boot_fdt, &boot);
 	if (err)
 		poweroff(POWEROFF_STATUS_BOOT_ERROR);
+	/* start.S has cleared the kernel's .bss already: if the image (the
+	 * static channel pool grows with CONFIG_MSG_MAX_BYTES) reaches the
+	 * initrd, the initrd is damaged. Say why (the console works now)
+	 * instead of failing later. */
+	if (boot.initrd_end > boot.initrd_start && boot.initrd_start < (uintptr_t)_kernel_end &&
+	    boot.initrd_end > (uintptr_t)_kernel_start)
+		boot_error("the kernel image overlaps the initrd (lower CONFIG_MSG_MAX_BYTES, "
+			   "CONFIG_MAX_CHANNELS or CONFIG_CHANNEL_QUEUE_DEPTH, or give more RAM)",
+			   -RV_ENOMEM);
 	print_boot_info();
 
 	err = memory_init(dtb);
