@@ -78,8 +78,8 @@ def write(path, data):
 def make_tree(out):
     if os.path.lexists(out):
         shutil.rmtree(out)
-    for d in ["text", "data", "links", "deep/a/b/c/d/e/f", "many", "empty_dir", "bad",
-              "loops/a/b"]:
+    for d in ["text", "data", "links", "deep/a/b/c/d/e/f", "many", "empty_dir", "bad1", "bad2",
+              "bad3", "bad4", "loops/a/b"]:
         os.makedirs(os.path.join(out, d))
     write(f"{out}/text/hello.txt", b"hello from the host\n")
     write(f"{out}/text/lines.txt",
@@ -103,7 +103,8 @@ def make_tree(out):
     for i in range(100):
         write(f"{out}/many/entry-{i:03d}", b"%d\n" % i)
     write(f"{out}/" + "n" * 255, b"a 255-byte name\n")
-    write(f"{out}/bad/victim", b"a file in a folder the corrupt scenarios damage\n")
+    for k in range(1, 5):
+        write(f"{out}/bad{k}/victim", b"a file in a folder the corrupt scenarios damage\n")
     write(f"{out}/loops/a/b/file", b"below loops/a/b\n")
     os.symlink("../text/hello.txt", f"{out}/links/rel")
     os.symlink("t" * 40 + "/../../text/hello.txt", f"{out}/links/dangling")

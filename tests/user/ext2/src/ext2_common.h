@@ -7,6 +7,7 @@
 #ifndef EXT2_COMMON_H
 #define EXT2_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
