@@ -71,4 +71,44 @@ static inline void rv_copy(void *dst, const void *src, size_t n)
 		*d++ = *s++;
 }
 
+/* memset(dst, 0, n) a word at a time. */
+static inline void rv_zero(void *dst, size_t n)
+{
+	uint8_t *d = dst;
+
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = 0;
+		n--;
+	}
+	for (; n >= 32; n -= 32, d += 32) {
+		rv_copy_word *w = (rv_copy_word *)d;
+
+		w[0] = 0;
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(rv_copy_word *)d = 0;
+	while (n--)
+		*d++ = 0;
+}
+
+/* memmove of n bytes when dst, src and n are all multiples of 8 (arrays
+ * of structures holding a 64-bit field). */
+static inline void rv_move_words(void *dst, const void *src, size_t n)
+{
+	rv_copy_word *d = dst;
+	const rv_copy_word *s = src;
+	size_t w = n / 8;
+
+	if (d < s) {
+		for (size_t i = 0; i < w; i++)
+			d[i] = s[i];
+	} else if (d > s) {
+		while (w--)
+			d[w] = s[w];
+	}
+}
+
 #endif /* RVOS_COPY_H */

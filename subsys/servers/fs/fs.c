@@ -223,7 +223,7 @@ static int op_open(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 			return -RV_ELOOP; /* FS_O_NOFOLLOW */
 		if (type != FS_S_IFDIR && (flags & FS_O_DIRECTORY))
 			return -RV_ENOTDIR;
-		if (type == FS_S_IFDIR && (flags & FS_O_TRUNC))
+		if (type == FS_S_IFDIR && (flags & (FS_O_TRUNC | FS_O_CREAT)))
 			return -RV_EISDIR;
 		if (type != FS_S_IFDIR && want == 0)
 			return -RV_EINVAL; /* only a directory can be a bare anchor */

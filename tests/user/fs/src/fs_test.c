@@ -229,6 +229,8 @@ static void directories(void)
 	CHECK_EQ("read a dir", fs_read(d, buf, 1), -RV_EISDIR);
 	CHECK_EQ("write a dir", fs_write(d, buf, 1), -RV_EACCES);
 	CHECK_EQ("trunc a dir", fs_open(base, "d", RW | FS_O_TRUNC, 0, NULL, NULL), -RV_EISDIR);
+	CHECK_EQ("creat on a dir", fs_open(base, "d", FS_O_READ | FS_O_CREAT, 0, NULL, NULL),
+		 -RV_EISDIR);
 	CHECK_EQ("image of a dir", fs_image(d, NULL, NULL), -RV_EISDIR);
 	CHECK_EQ("readdir", list(d, names, sizeof(names), 512), 3);
 	CHECK("readdir: names", !strcmp(names, ". .. e"));
@@ -790,7 +792,79 @@ static void disk(void)
 	}
 	rv_handle_close(f);
 	CHECK_EQ("syncfs", fs_syncfs(base), 0);
-	printf("fs: /disk (ext2): staged files read, written files read back, image, sync\n");
+	/* Full disk: ENOSPC, and every block back after the unlink. */
+	{
+		struct fs_statfs before, full, after;
+		long n, total = 0;
+
+		CHECK_EQ("statfs", fs_statfs(base, &before), 0);
+		CHECK_EQ("create fill", fs_open(base, "fill", RW | FS_O_CREAT, 0644, &f, NULL), 0);
+		while ((n = fs_write(f, big, FS_IO_MAX)) > 0)
+			total += n;
+		CHECK_EQ("a full disk: ENOSPC", n, -RV_ENOSPC);
+		CHECK("most of the free space went in",
+		      (uint64_t)total >= (before.blocks_free - before.blocks_free / 8) * 1024);
+		CHECK_EQ("statfs full", fs_statfs(base, &full), 0);
+		CHECK("no block free (reserved ones aside)", full.blocks_free < before.blocks_free / 16);
+		CHECK_EQ("mkdir on a full disk", fs_mkdir(base, "full-dir", 0755), -RV_ENOSPC);
+		rv_handle_close(f);
+		CHECK_EQ("unlink fill", fs_unlink(base, "fill", 0), 0);
+		CHECK_EQ("sync", fs_syncfs(base), 0);
+		CHECK_EQ("statfs after", fs_statfs(base, &after), 0);
+		CHECK_EQ("every block back", after.blocks_free, before.blocks_free);
+		CHECK_EQ("every inode back", after.inodes_free, before.inodes_free);
+	}
+	printf("fs: /disk (ext2): staged files read, written files read back, image, sync, "
+	       "ENOSPC\n");
+}
+
+/*
+ * Kill the server in the middle of writing: its clients see EPEERCLOSED,
+ * init restarts it, a new connection works. On /disk what was synced is
+ * still there (and e2fsck finds the image clean after the run); tmpfs
+ * starts empty again.
+ */
+static void restart(bool disk)
+{
+	rv_handle_t proc, f, fresh;
+	struct fs_stat st;
+	int ret;
+
+	CHECK_EQ("open a file", open_rw(root, disk ? "/disk/while-killed" : "/while-killed",
+					RW | FS_O_CREAT, &f), 0);
+	CHECK_EQ("write", fs_write_full(f, big, sizeof(big)), sizeof(big));
+	CHECK_EQ("the server's process", rv_service_process(FS_SERVICE_NAME, &proc), 0);
+	CHECK_EQ("kill it mid-write", rv_process_kill(proc), 0);
+	rv_handle_close(proc);
+	ret = (int)fs_write(f, big, 100);
+	CHECK_EQ("a write on the dead server: EPEERCLOSED", ret, -RV_EPEERCLOSED);
+	CHECK_EQ("the root too", fs_stat(root, &st), -RV_EPEERCLOSED);
+	rv_handle_close(f);
+	rv_handle_close(root);
+	CHECK_EQ("connect again", rv_connect_wait(FS_SERVICE_NAME, &fresh,
+						  rv_clock_ns() + 5000000000ull), 0);
+	root = fresh;
+	CHECK_EQ("served again", fs_stat(root, &st), 0);
+	if (disk) {
+		CHECK_EQ("synced data survived", size_of(root, "/disk/written.bin"), 20000);
+		CHECK_EQ("and the staged files", size_of(root, "/disk/hello.txt"), 25);
+	} else {
+		CHECK_EQ("tmpfs starts empty", fs_statat(root, "/box", 0, NULL), -RV_ENOENT);
+	}
+	printf("fs: killed mid-write: clients see EPEERCLOSED; restarted, connected again\n");
+}
+
+/* After every sync: a file only the periodic write-back
+ * (CONFIG_FS_WRITEBACK_MS) puts on the disk before the power goes. */
+static void late_write(void)
+{
+	rv_handle_t f;
+
+	CHECK_EQ("late.txt", open_rw(root, "/disk/late.txt", RW | FS_O_CREAT, &f), 0);
+	CHECK_EQ("write", fs_write(f, "written back\n", 13), 13);
+	rv_handle_close(f);
+	rv_sleep_ns((CONFIG_FS_WRITEBACK_MS + 500) * 1000000ull);
+	printf("fs: late.txt left to the periodic write-back\n");
 }
 
 int main(void)
@@ -817,5 +891,8 @@ int main(void)
 	image();
 	limits();
 	malformed();
+	restart(disk_mounted());
+	if (disk_mounted())
+		late_write();
 	return check_report("fs");
 }
