@@ -28,9 +28,10 @@
  *                                 end
  *
  * Cached figures are the best of three rounds after a first one that
- * fills the cache. Each has a budget (sample.yaml says which and why):
- * over it the line BENCH_FAIL follows and the exit status is 1.
+ * fills the cache. Each has a budget (figs[] below): over it the line
+ * BENCH_FAIL follows and the exit status is 1.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <rvos/fs.h>
@@ -45,17 +46,31 @@
 #define IO 4096u
 #define UNCACHED_KIB (4 * CONFIG_FS_BLOCK_CACHE_KIB)
 
-/* Budgets (instructions): see sample.yaml, sample.bench.files. */
-#define BUDGET_READ_KIB 45000
-#define BUDGET_WRITE_KIB 60000
-#define BUDGET_CREATE 180000
-#define BUDGET_UNLINK 120000
-#define BUDGET_STAT 30000
-#define BUDGET_OPEN_CLOSE 45000
-#define BUDGET_READDIR 3000
-#define BUDGET_UNCACHED_KIB 60000
-#define BUDGET_SPAWN 900000
+/*
+ * Per figure: the issue's goal, xv6-riscv's figure measured the same way
+ * (issue 10; none for uncached reads), and the budget over which the
+ * scenario fails. The budget is 3x the goal where the goal is met or
+ * nearly; where it is missed by far (data travels in message bytes, which
+ * the kernel copies byte by byte, and every request costs about 5,000
+ * instructions of IPC: doc/files.md, "Cost") it is 1.5x today's figure, a
+ * guard against getting worse, and a line says the goal is missed.
+ */
+static const struct figure {
+	const char *name;
+	uint64_t goal, xv6, budget;
+} figs[] = {
+	{"file_read_kib", 1500, 160000, 16000},
+	{"file_write_kib", 5000, 1227240, 30000},
+	{"file_create", 60000, 7400945, 180000},
+	{"file_unlink", 40000, 2703147, 120000},
+	{"file_stat", 5000, 179378, 35000},
+	{"open_close_depth3", 15000, 924671, 45000},
+	{"readdir_entry", 1000, 46838, 3000},
+	{"disk_read_kib_uncached", 3000, 0, 36000},
+	{"spawn_from_disk", 150000, 1334149, 450000},
+};
 
+/* In figs[]'s order. */
 enum { READ, WRITE, CREATE, UNLINK, STAT, OPEN_CLOSE, READDIR, UNCACHED, SPAWN, NFIG };
 
 static rv_handle_t root;
@@ -115,7 +130,7 @@ static int spawn_tiny(rv_handle_t *proc)
 	return ret < 0 ? ret : rv_loader_spawn_env(&env, proc);
 }
 
-static int round(int r)
+static int bench_round(int r)
 {
 	uint64_t t0, v, entries = 0;
 	rv_handle_t f, d, proc;
@@ -233,17 +248,17 @@ int main(void)
 	printf("files_bench: ext2, %u KiB cache; uncached reads of a %u KiB file\n",
 	       CONFIG_FS_BLOCK_CACHE_KIB, UNCACHED_KIB);
 	for (int r = 0; r < ROUNDS; r++)
-		if (round(r))
+		if (bench_round(r))
 			return 1;
-	bench_report("file_read_kib", best[READ], NULL, BUDGET_READ_KIB);
-	bench_report("file_write_kib", best[WRITE], NULL, BUDGET_WRITE_KIB);
-	bench_report("file_create", best[CREATE], NULL, BUDGET_CREATE);
-	bench_report("file_unlink", best[UNLINK], NULL, BUDGET_UNLINK);
-	bench_report("file_stat", best[STAT], NULL, BUDGET_STAT);
-	bench_report("open_close_depth3", best[OPEN_CLOSE], NULL, BUDGET_OPEN_CLOSE);
-	bench_report("readdir_entry", best[READDIR], NULL, BUDGET_READDIR);
-	bench_report("disk_read_kib_uncached", best[UNCACHED], NULL, BUDGET_UNCACHED_KIB);
-	bench_report("spawn_from_disk", best[SPAWN], NULL, BUDGET_SPAWN);
+	for (i = 0; i < NFIG; i++) {
+		const struct figure *g = &figs[i];
+
+		bench_report(g->name, best[i], NULL, g->budget);
+		if (bench_exact && best[i] > g->goal)
+			printf("files_bench: %s misses the goal %lu by %lu.%lux (xv6: %lu)\n", g->name,
+			       (unsigned long)g->goal, (unsigned long)(best[i] / g->goal),
+			       (unsigned long)(best[i] * 10 / g->goal % 10), (unsigned long)g->xv6);
+	}
 	if ((ret = fs_syncfs(root)) < 0)
 		return fail("syncfs", ret);
 	return bench_failed;

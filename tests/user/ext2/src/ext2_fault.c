@@ -32,17 +32,26 @@ static int killer(const char *service, const char *ms)
 {
 	rv_handle_t proc;
 	struct rv_wait_item it;
-	int ret;
+	long ret;
 
 	rv_sleep_ns(strtoull(ms, NULL, 10) * 1000000ull);
 	ret = rv_service_process(service, &proc);
-	if (ret == 0)
-		ret = rv_process_kill(proc);
-	if (ret == 0) {
-		it = (struct rv_wait_item){.handle = proc, .signals = RV_SIGNAL_EXITED};
-		ret = rv_wait_many(&it, 1, in_ms(2000)) == 1 ? 0 : -RV_ETIMEDOUT;
+	if (ret < 0) {
+		printf("fault: killer: no process for %s: %s\n", service, rv_strerror((int)ret));
+		return 2;
 	}
-	return ret < 0 ? 2 : 0;
+	ret = rv_process_kill(proc);
+	if (ret < 0) {
+		printf("fault: killer: kill %s: %s\n", service, rv_strerror((int)ret));
+		return 3;
+	}
+	it = (struct rv_wait_item){.handle = proc, .signals = RV_SIGNAL_EXITED};
+	ret = rv_wait_many(&it, 1, in_ms(2000));
+	if (ret != 1) {
+		printf("fault: killer: %s did not end: %s\n", service, rv_strerror((int)ret));
+		return 4;
+	}
+	return 0;
 }
 
 static int spawn_killer(const char *service, const char *ms, rv_handle_t *proc)
@@ -140,7 +149,7 @@ static void kill_blk(void)
 	f = create("/disk/fault/log2");
 	CHECK_EQ("first records", write_records(f, SEED2, 0, SYNCED, &done), 0);
 	CHECK_EQ("fsync", fs_sync(f, 0), 0);
-	CHECK_EQ("spawn the killer", spawn_killer("virtio_blk", "30", &proc), 0);
+	CHECK_EQ("spawn the killer", spawn_killer("blk0", "30", &proc), 0);
 	/* Past the cache: the server writes blocks back as it goes, so the
 	 * driver dies with requests in flight. */
 	for (uint32_t r = SYNCED; r < TOTAL; r++) {
