@@ -60,7 +60,7 @@ static const struct figure {
 	uint64_t goal, xv6, budget;
 } figs[] = {
 	{"file_read_kib", 1500, 160000, 16000},
-	{"file_write_kib", 5000, 1227240, 30000},
+	{"file_write_kib", 5000, 1227240, 45000},
 	{"file_create", 60000, 7400945, 180000},
 	{"file_unlink", 40000, 2703147, 120000},
 	{"file_stat", 5000, 179378, 35000},
@@ -255,9 +255,12 @@ int main(void)
 
 		bench_report(g->name, best[i], NULL, g->budget);
 		if (bench_exact && best[i] > g->goal)
-			printf("files_bench: %s misses the goal %lu by %lu.%lux (xv6: %lu)\n", g->name,
+			printf("files_bench: %s misses the goal %lu by %lu.%lux\n", g->name,
 			       (unsigned long)g->goal, (unsigned long)(best[i] / g->goal),
-			       (unsigned long)(best[i] * 10 / g->goal % 10), (unsigned long)g->xv6);
+			       (unsigned long)(best[i] * 10 / g->goal % 10));
+		if (g->xv6)
+			printf("files_bench: %s on xv6-riscv: %lu\n", g->name,
+			       (unsigned long)g->xv6);
 	}
 	if ((ret = fs_syncfs(root)) < 0)
 		return fail("syncfs", ret);
