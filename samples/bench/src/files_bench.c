@@ -53,20 +53,23 @@
  * nearly; where it is missed by far (data travels in message bytes, which
  * the kernel copies byte by byte, and every request costs about 5,000
  * instructions of IPC: doc/files.md, "Cost") it is 1.5x today's figure, a
- * guard against getting worse, and a line says the goal is missed.
+ * guard against getting worse, and a line says the goal is missed. The two
+ * figures that wait for the device vary from run to run (QEMU does the I/O
+ * in host time, so how often the driver and the server block and wake
+ * differs): their budgets are about 2x the highest seen.
  */
 static const struct figure {
 	const char *name;
 	uint64_t goal, xv6, budget;
 } figs[] = {
 	{"file_read_kib", 1500, 160000, 16000},
-	{"file_write_kib", 5000, 1227240, 45000},
+	{"file_write_kib", 5000, 1227240, 60000},
 	{"file_create", 60000, 7400945, 180000},
 	{"file_unlink", 40000, 2703147, 120000},
 	{"file_stat", 5000, 179378, 35000},
 	{"open_close_depth3", 15000, 924671, 45000},
 	{"readdir_entry", 1000, 46838, 3000},
-	{"disk_read_kib_uncached", 3000, 0, 36000},
+	{"disk_read_kib_uncached", 3000, 0, 60000},
 	{"spawn_from_disk", 150000, 1334149, 450000},
 };
 
