@@ -17,6 +17,12 @@
  *
  * Then a sync of everything; the runner's e2fsck -fn must find the image
  * clean and debugfs must read both files with the bytes written.
+ *
+ * Built as ext2_crash (FAULT_CRASH=1, user.ext2.fault.crash), it stops
+ * after the file server's restart: no sync, nothing more written, so the
+ * runner's e2fsck sees the image as the kill left it (with the restarted
+ * server's mount), metadata made after the last fsync (a folder of files,
+ * a rename, an unlink) held back and the fsynced file whole.
  */
 #include <stdlib.h>
 #include "check.h"
@@ -27,6 +33,12 @@
 #define TOTAL 1024u      /* records of each file in the end (4 MiB) */
 #define SEED1 100u
 #define SEED2 200u
+#ifndef FAULT_CRASH
+#define FAULT_CRASH 0
+#define FAULT_PROGRAM "ext2_fault"
+#else
+#define FAULT_PROGRAM "ext2_crash"
+#endif
 
 static int killer(const char *service, const char *ms)
 {
@@ -58,7 +70,7 @@ static int spawn_killer(const char *service, const char *ms, rv_handle_t *proc)
 {
 	const char *argv[] = {"killer", service, ms, NULL};
 
-	return rv_loader_spawn("ext2_fault", argv, 1, NULL, 0, proc);
+	return rv_loader_spawn(FAULT_PROGRAM, argv, 1, NULL, 0, proc);
 }
 
 static int killer_done(rv_handle_t proc)
@@ -109,6 +121,21 @@ static void kill_fs(void)
 	f = create("/disk/fault/log");
 	CHECK_EQ("first records", write_records(f, SEED1, 0, SYNCED, &done), 0);
 	CHECK_EQ("fsync", fs_sync(f, 0), 0);
+	/* Metadata after the fsync, never synced: a folder of files, a rename
+	 * over one, an unlink. */
+	CHECK_EQ("mkdir unsynced", fs_mkdir(root, "/disk/fault/unsynced", 0755), 0);
+	for (int i = 0; i < 20; i++) {
+		char p[48];
+		rv_handle_t g;
+
+		snprintf(p, sizeof(p), "/disk/fault/unsynced/f%02d", i);
+		CHECK_EQ("create", fs_open(root, p, RW | FS_O_CREAT, 0644, &g, NULL), 0);
+		CHECK_EQ("write", fs_write(g, "unsynced\n", 9), 9);
+		rv_handle_close(g);
+	}
+	CHECK_EQ("rename over", fs_rename(root, "/disk/fault/unsynced/f00",
+					  "/disk/fault/unsynced/f01"), 0);
+	CHECK_EQ("unlink", fs_unlink(root, "/disk/fault/unsynced/f02", 0), 0);
 	CHECK_EQ("spawn the killer", spawn_killer("fs", "30", &proc), 0);
 	ret = write_records(f, SEED1, SYNCED, TOTAL * 4, &done);
 	printf("fault: fs killed after %u records written: the next write answered %s\n", done,
@@ -127,6 +154,12 @@ static void kill_fs(void)
 	CHECK_EQ("its bytes", read_pattern(root, "/disk/fault/log", SEED1, st.size), 0);
 	printf("fault: fs restarted; reconnected; the file holds %lu bytes as written "
 	       "(%u records were fsynced)\n", (unsigned long)st.size, SYNCED);
+	printf("fault: the unsynced folder: %s\n",
+	       fs_statat(root, "/disk/fault/unsynced", 0, &st) == 0 ? "there" : "gone");
+	if (FAULT_CRASH) {
+		rv_handle_close(f);
+		return;
+	}
 	CHECK_EQ("the remaining writes",
 		 write_records(f, SEED1, (uint32_t)(st.size / REC), TOTAL, &done), 0);
 	CHECK_EQ("cut what the kill left past the end", fs_truncate(f, (uint64_t)TOTAL * REC), 0);
@@ -182,6 +215,10 @@ int main(int argc, char **argv)
 	}
 	CHECK_EQ("mkdir", fs_mkdir(root, "/disk/fault", 0755), 0);
 	kill_fs();
+	if (FAULT_CRASH) {
+		printf("fault: the image as the kill left it\n");
+		return check_report("fault");
+	}
 	kill_blk();
 	CHECK_EQ("syncfs", fs_syncfs(root), 0);
 	printf("fault: synced\n");
