@@ -51,11 +51,13 @@ static inline void rv_copy(void *dst, const void *src, size_t n)
 
 		/* Each round needs the word after the source's next 8 bytes
 		 * start: it holds their last byte. */
-		for (; n >= 16; n -= 16, wd += 2, ws += 2) {
-			uint64_t m = ws[0], hi = ws[1];
+		for (; n >= 32; n -= 32, wd += 4, ws += 4) {
+			uint64_t a = ws[0], b = ws[1], c = ws[2], hi = ws[3];
 
-			wd[0] = (lo >> sh) | (m << (64 - sh));
-			wd[1] = (m >> sh) | (hi << (64 - sh));
+			wd[0] = (lo >> sh) | (a << (64 - sh));
+			wd[1] = (a >> sh) | (b << (64 - sh));
+			wd[2] = (b >> sh) | (c << (64 - sh));
+			wd[3] = (c >> sh) | (hi << (64 - sh));
 			lo = hi;
 		}
 		for (; n >= 8; n -= 8) {

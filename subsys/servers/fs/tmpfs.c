@@ -399,6 +399,7 @@ static bool dot_or_dotdot(const char *name, size_t len)
 
 static vfs_ino_t tmpfs_root(struct vfs_fs *fs)
 {
+	(void)fs;
 	return 1;
 }
 
@@ -710,6 +711,9 @@ static int tmpfs_readdir(struct vfs_fs *fs, vfs_ino_t dir, uint64_t *cookie, vfs
 
 static int tmpfs_sync(struct vfs_fs *fs, vfs_ino_t ino, bool data_only)
 {
+	(void)fs;
+	(void)ino;
+	(void)data_only;
 	return 0; /* RAM is as far as tmpfs goes */
 }
 
