@@ -209,6 +209,10 @@ static void rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
 	as->rx_msg = (umsg & 7) ? NULL : user_span(as, umsg, sizeof(struct rv_msg), true);
 	as->rx_bytes = m->num_bytes ? user_page(as, b, PTE_R | PTE_W) : NULL;
 	as->rx_room = !as->rx_bytes ? 0 : m->num_bytes < room ? m->num_bytes : room;
+	/* The whole buffer, for messages beyond the first page (checked when
+	 * one comes: the buffer need not be mapped now). */
+	as->rx_ubuf = b;
+	p->rx_cap = as->rx_msg ? m->num_bytes : 0;
 }
 
 /* Copy a small message: words when both ends allow, bytes otherwise. */
@@ -250,15 +254,26 @@ static inline void rx_complete(struct proc *r, uint32_t n)
 static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m)
 {
 	struct proc *r = blocked_reader(peer);
+	uintptr_t ub = (uintptr_t)m->bytes;
+	uint32_t n = m->num_bytes;
 	const uint8_t *src;
 
-	if (!r || !r->as.rx_msg || m->num_bytes > r->as.rx_room)
+	if (!r || !r->as.rx_msg)
 		return false;
-	src = user_span(&w->as, (uintptr_t)m->bytes, m->num_bytes, false);
-	if (!src)
+	if (n <= r->as.rx_room && (src = user_span(&w->as, ub, n, false))) {
+		copy_small(r->as.rx_bytes, src, n);
+	} else if (n <= r->rx_cap && user_access_ok(&r->as, r->as.rx_ubuf, n, true)) {
+		/* Larger than a page, or straddling pages: still one copy,
+		 * page by page between the two address spaces. The reader's
+		 * general read would find the same room, buffer and struct
+		 * (recorded when it blocked) and copy the same bytes. The
+		 * writer's bytes were checked by channel_write. */
+		if (copy_user_to_user(&r->as, r->as.rx_ubuf, &w->as, ub, n))
+			return false; /* (cannot happen: both checked) */
+	} else {
 		return false;
-	copy_small(r->as.rx_bytes, src, m->num_bytes);
-	rx_complete(r, m->num_bytes);
+	}
+	rx_complete(r, n);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
 	waiters_remove_all(r);
 	sched_resume_in_user(r);
@@ -565,7 +580,7 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	 * sleep list (if it had a deadline). */
 	list_init(head);
 	list_init(link);
-	r->waiter_count = 0;
+	r->waiter_word = 0; /* waiter_count and rx_cap: one store */
 	r->recv_end = NULL;
 	if (list_node_is_linked(&r->sched_link))
 		list_remove(&r->sched_link);
@@ -578,7 +593,7 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	w->obj = &e->obj;
 	w->signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
 	list_append(&e->obj.waiters, &w->link);
-	p->waiter_count = 1;
+	p->waiter_word = 1; /* waiter_count 1, rx_cap 0: one store */
 	p->recv_end = &e->obj;
 	p->state = PROC_BLOCKED;
 	p->block = BLOCK_OBJECT;

@@ -95,7 +95,7 @@ void waiters_remove_all(struct proc *p)
 {
 	for (unsigned int i = 0; i < p->waiter_count; i++)
 		list_remove(&p->waiters[i].link);
-	p->waiter_count = 0;
+	p->waiter_word = 0; /* waiter_count and rx_cap */
 	p->recv_end = NULL;
 }
 

@@ -29,9 +29,8 @@
 	(CONFIG_SHM_MAX_BYTES > CONFIG_DMA_MAX_BYTES ? CONFIG_SHM_MAX_BYTES : CONFIG_DMA_MAX_BYTES)
 #define SHM_SLOT_SPAN (((uintptr_t)SHM_SLOT_BYTES + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1))
 
-BUILD_ASSERT(RV_SHM_BASE + (uint64_t)CONFIG_MAX_MMAP_REGIONS * SHM_SLOT_SPAN <=
-		     RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE - 4096,
-	     "shared-memory mappings must end below the user stack");
+BUILD_ASSERT(RV_SHM_BASE + (uint64_t)CONFIG_MAX_MMAP_REGIONS * SHM_SLOT_SPAN <= RV_DEVICE_BASE,
+	     "shared-memory mappings must end below the device registers (and the stack)");
 
 struct shm_region {
 	struct kobject obj;

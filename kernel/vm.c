@@ -358,6 +358,29 @@ int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, si
 	return copy_user(as, dst, (void *)src, len, PTE_R | PTE_W, true);
 }
 
+int copy_user_to_user(const struct addr_space *dst_as, uintptr_t dst,
+		      const struct addr_space *src_as, uintptr_t src, size_t len)
+{
+	while (len) {
+		size_t n = PAGE_SIZE - (dst & (PAGE_SIZE - 1));
+		size_t sn = PAGE_SIZE - (src & (PAGE_SIZE - 1));
+		uint8_t *d = user_page(dst_as, dst, PTE_R | PTE_W);
+		const uint8_t *s = user_page(src_as, src, PTE_R);
+
+		if (!d || !s)
+			return -RV_EFAULT;
+		if (sn < n)
+			n = sn;
+		if (n > len)
+			n = len;
+		memcpy(d, s, n);
+		dst += n;
+		src += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int vm_write_user_pages(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
 {
 	return copy_user(as, dst, (void *)src, len, 0, true);

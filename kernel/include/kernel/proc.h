@@ -64,7 +64,19 @@ struct proc {
 	uint64_t ran_since;          /* tick it was last switched in */
 	/* (Before the big tables: the IPC fast path reaches these with
 	 * 12-bit offsets.) */
-	unsigned int waiter_count;   /* waiters[] in use */
+	union {
+		struct {
+			unsigned int waiter_count; /* waiters[] in use */
+			/* Blocked in the general channel_read with its buffer
+			 * recorded (as.rx_ubuf): its capacity, so that a writer
+			 * can deliver a message larger than rx_room straight
+			 * into it; 0: not recorded. In one word with
+			 * waiter_count: the fast path clears it with the store
+			 * that sets waiter_count. */
+			uint32_t rx_cap;
+		};
+		uint64_t waiter_word; /* waiter_count | rx_cap << 32 */
+	};
 	/* Blocked in channel_read (or the read half of channel_call) on
 	 * recv_end, its only waiter; its buffers as kernel pointers are in
 	 * as.rx_* (kernel/channel.c, direct delivery). recv_end NULL: not

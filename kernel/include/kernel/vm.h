@@ -46,6 +46,7 @@ struct addr_space {
 	struct rv_msg *rx_msg; /* writable, 8-aligned, within one page */
 	uint8_t *rx_bytes;     /* the buffer, writable for rx_room bytes */
 	size_t rx_room;        /* min(capacity, bytes to the end of its page) */
+	uintptr_t rx_ubuf;     /* the buffer's user address (valid while proc.rx_cap) */
 };
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */
@@ -154,6 +155,11 @@ int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, si
 /* Copy a NUL-terminated string of at most max bytes (NUL included):
  * length without NUL, -EFAULT, or -E2BIG when no NUL within max. */
 int copy_string_from_user(const struct addr_space *as, char *dst, uintptr_t src, size_t max);
+/* Copy len bytes from user memory of src_as to user memory of dst_as, one
+ * translation per page of each; both ranges must have been checked
+ * (user_access_ok): -EFAULT otherwise, possibly after a part. */
+int copy_user_to_user(const struct addr_space *dst_as, uintptr_t dst,
+		      const struct addr_space *src_as, uintptr_t src, size_t len);
 /* Write into user pages regardless of their W bit (loading a program). */
 int vm_write_user_pages(const struct addr_space *as, uintptr_t dst, const void *src, size_t len);
 

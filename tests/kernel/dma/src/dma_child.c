@@ -11,8 +11,15 @@
  *   [3] the third dropped: none held
  *   [4] running again, a region mapped and its handle closed, "in flight":
  *       one held; then the child waits for "x" and exits with it
+ *
+ * With argument "reader" it is the reader of the copy-once checks instead:
+ * four reads on handle 0 -- into a buffer that runs into unmapped memory
+ * (-EFAULT expected), one that is too small (-EMSGSIZE), then twice one
+ * of three pages at an odd offset -- each answered with {result,
+ * num_bytes, weighted sum of the bytes}.
  */
 #include <stdint.h>
+#include <string.h>
 #include <rvos/user.h>
 
 #define VIRTIO_MMIO_STATUS 0x070
@@ -41,15 +48,57 @@ static int64_t churn(uint64_t base)
 	return (int64_t)(dma_used() - base);
 }
 
-int main(void)
+static uint8_t big[3 * 4096 + 64] __attribute__((aligned(4096)));
+
+static void answer(long r, const struct rv_msg *m, const uint8_t *b)
+{
+	int64_t a[3] = {r, m->num_bytes, 0};
+	struct rv_msg w = {.bytes = a, .num_bytes = sizeof(a)};
+
+	if (r == 0) {
+		for (uint32_t i = 0; i < m->num_bytes; i++)
+			a[2] += b[i] * (int64_t)(i % 251 + 1);
+	}
+	rv_channel_write(0, &w, 0, RV_DEADLINE_NEVER);
+}
+
+static int reader(void)
+{
+	long shm = rv_shm_create(4096);
+	long va = rv_shm_map((rv_handle_t)shm, 1);
+	struct rv_msg m;
+	long r;
+
+	/* 1: the buffer's second page is not mapped (the shm slot ends). */
+	m = (struct rv_msg){.bytes = (void *)(va + 100), .num_bytes = 8192};
+	r = rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER);
+	answer(r, &m, NULL);
+	/* 2: too small. */
+	m = (struct rv_msg){.bytes = big, .num_bytes = 100};
+	r = rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER);
+	answer(r, &m, NULL);
+	/* 3 and 4: three pages at an odd offset (the message still queued,
+	 * then a new one while this reader waits). */
+	for (int i = 0; i < 2; i++) {
+		memset(big, 0, sizeof(big));
+		m = (struct rv_msg){.bytes = big + 13, .num_bytes = 3 * 4096};
+		r = rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER);
+		answer(r, &m, big + 13);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	int64_t report[5];
 	struct rv_msg m = {.bytes = report, .num_bytes = sizeof(report)};
 	uint64_t base = dma_used();
-	long regs = rv_device_map(1);
-	long shm, va;
+	long regs, shm, va;
 	char go;
 
+	if (argc > 1 && !strcmp(argv[1], "reader"))
+		return reader();
+	regs = rv_device_map(1);
 	if (regs < 0)
 		return 10;
 	status_reg = (volatile uint32_t *)(regs + VIRTIO_MMIO_STATUS);

@@ -605,6 +605,30 @@ static void test_children(void)
 	printf("blk: without uses=blk0: EPERM; 10 clients died with requests in flight\n");
 }
 
+/* A client that never reads its replies: once its queue is full the
+ * driver drops what does not fit, and serves everyone else meanwhile. */
+static void test_deaf_client(void)
+{
+	rv_handle_t c2;
+	uint32_t sent = 0;
+	int ok = 1;
+
+	if (!CHECK_EQ("a deaf client", connect(&c2), 0))
+		return;
+	CHECK_EQ("its buffer", blk_buffer(c2, 4096, NULL, NULL, NULL), 0);
+	for (uint32_t i = 0; i < 200; i++) {
+		if (blk_submit(c2, BLK_OP_READ, i, i, 8, 0) == 0)
+			sent++;
+		if (i % 20 == 0)
+			ok &= blk_read(ch, i, 1, 0) == 0 && pattern_ok(buf, i);
+	}
+	CHECK("the others are served", ok);
+	CHECK("it could send more than its queue holds", sent > CONFIG_CHANNEL_QUEUE_DEPTH);
+	rv_handle_close(c2);
+	CHECK("and after it is gone", blk_read(ch, 11, 1, 0) == 0 && pattern_ok(buf, 11));
+	printf("blk: a client that never reads its replies does not stop the driver\n");
+}
+
 static int alive(void *ctx)
 {
 	return blk_read(ch, 9, 1, 0) == 0 && pattern_ok(buf, 9);
@@ -811,6 +835,7 @@ int main(int argc, char **argv)
 	}
 	test_gone_clients();
 	test_children();
+	test_deaf_client();
 	test_malformed();
 	bench();
 	test_kill();
