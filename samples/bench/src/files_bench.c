@@ -234,8 +234,8 @@ int main(void)
 	for (i = 0; i < (int)sizeof(buf); i++)
 		buf[i] = (uint8_t)(i * 7 + 1);
 	if ((ret = fs_mkdir(root, "/a", 0755)) < 0 || (ret = fs_mkdir(root, "/a/b", 0755)) < 0 ||
-	    (ret = write_file("/a/b/c", 0, false)) < 0 || (ret = fs_mkdir(root, "/dir", 0755)) < 0 ||
-	    (ret = fs_mkdir(root, "/ops", 0755)) < 0)
+	    (ret = write_file("/a/b/c", 0, false)) < 0 ||
+	    (ret = fs_mkdir(root, "/dir", 0755)) < 0 || (ret = fs_mkdir(root, "/ops", 0755)) < 0)
 		return fail("setup", ret);
 	for (i = 0; i < DIR_ENTRIES; i++) {
 		char name[32];

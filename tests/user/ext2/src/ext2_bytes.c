@@ -145,8 +145,8 @@ static void host_dirs_back(void)
 		rv_handle_t h;
 		long n;
 
-		CHECK_EQ(d->path, fs_open(root, at(d->path), FS_O_READ | FS_O_DIRECTORY, 0, &h, NULL),
-			 0);
+		CHECK_EQ(d->path,
+			 fs_open(root, at(d->path), FS_O_READ | FS_O_DIRECTORY, 0, &h, NULL), 0);
 		while ((n = fs_readdir(h, dbuf, sizeof(dbuf))) > 0) {
 			struct fs_dirent e;
 			size_t pos = 0;
@@ -287,8 +287,8 @@ static void written_back(void)
 
 	for (size_t i = 0; i < N(write_sizes); i++) {
 		snprintf(name, sizeof(name), "/w/sizes/s%u", (unsigned int)write_sizes[i]);
-		same += CHECK_EQ(name, read_pattern(root, at(name), (uint32_t)i + 1, write_sizes[i]),
-				 0);
+		same += CHECK_EQ(name,
+				 read_pattern(root, at(name), (uint32_t)i + 1, write_sizes[i]), 0);
 	}
 	same += CHECK_EQ("big", read_pattern(root, at("/w/big"), 0x42, BIG_SIZE), 0);
 	same += CHECK_EQ("truncated", read_pattern(root, at("/w/truncated"), 0x13, 5000), 0);

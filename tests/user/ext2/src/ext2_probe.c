@@ -73,8 +73,8 @@ static void walk(const char *dir, int depth)
 				if (depth < MAX_DEPTH)
 					walk(p, depth + 1);
 				else
-					printf("probe: walk: %s: deeper than %d folders, not followed\n",
-					       p, MAX_DEPTH);
+					printf("probe: walk: %s: deeper than %d folders, "
+					       "not followed\n", p, MAX_DEPTH);
 				break;
 			case FS_S_IFREG:
 				ret = read_sum(root, p, &size, &fnv);
