@@ -194,6 +194,10 @@ static void targets(bool rw)
 	report("unlink", DISK "/data/pattern.bin", fs_unlink(root, DISK "/data/pattern.bin", 0));
 	report("rename", DISK "/empty_dir",
 	       fs_rename(root, DISK "/empty_dir", DISK "/loops/a/b/moved"));
+	/* Through up (a link to /loops below /loops/a/b), loops/a would move
+	 * into itself. */
+	report("rename", DISK "/loops/a",
+	       fs_rename(root, DISK "/loops/a", DISK "/loops/a/b/up/a/moved"));
 	/* Elsewhere the file system works on. */
 	report("create", DISK "/text/new.txt",
 	       open_close(DISK "/text/new.txt", FS_O_WRITE | FS_O_CREAT));
