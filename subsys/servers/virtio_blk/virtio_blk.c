@@ -5,7 +5,8 @@
  * "service:virtio_blk:2:virtio-blk0") and serves <rvos/blksvc.h> as
  * CONFIG_VIRTIO_BLK_SERVICE. doc/blk.md is the full description.
  *
- * Virtio 1.x over MMIO (the modern interface, register version 2), one split
+ * Virtio 1.x over MMIO (the modern interface, register version 2; the legacy
+ * one, version 1, too, which QEMU shows unless told otherwise), one split
  * virtqueue, requests of three descriptors (header, data, status) with
  * several in flight, completion by interrupt. The rings and the request
  * headers live in a DMA region; data goes straight between the device and
@@ -47,6 +48,11 @@
 #define R_QUEUE_NUM_MAX 0x034
 #define R_QUEUE_NUM 0x038
 #define R_QUEUE_READY 0x044
+/* The legacy interface (register version 1, virtio 1.2 4.2.4) instead. */
+#define R_LEGACY_GUEST_PAGE_SIZE 0x028
+#define R_LEGACY_QUEUE_ALIGN 0x03c
+#define R_LEGACY_QUEUE_PFN 0x040
+#define LEGACY_ALIGN 4096u /* our QueueAlign and GuestPageSize */
 #define R_QUEUE_NOTIFY 0x050
 #define R_INTERRUPT_STATUS 0x060
 #define R_INTERRUPT_ACK 0x064
@@ -176,6 +182,7 @@ static struct {
 	uint32_t on_device; /* requests the device has */
 	bool paused;        /* no new requests to the device (a reset comes) */
 	uint32_t released;  /* buffers given back since the last reset */
+	bool legacy;        /* register version 1 (QEMU without force-legacy=false) */
 } dev;
 
 /* ---- requests and clients ---- */
@@ -464,7 +471,8 @@ static int queue_alloc(void)
 	dev.nslots = (uint16_t)(want / DESC_PER_REQ < DEPTH ? want / DESC_PER_REQ : DEPTH);
 
 	off_avail = 16ull * want;
-	off_used = round_up(off_avail + 6 + 2ull * want, 4);
+	/* Legacy devices find the used ring at the next QueueAlign boundary. */
+	off_used = round_up(off_avail + 6 + 2ull * want, dev.legacy ? LEGACY_ALIGN : 4);
 	off_hdr = round_up(off_used + 6 + 8ull * want, 16);
 	off_status = off_hdr + sizeof(struct blk_req_header) * dev.nslots;
 	dev.queue_bytes = round_up(off_status + dev.nslots, PAGE_SIZE);
@@ -526,22 +534,32 @@ static int device_start(void)
 
 	wr(R_DEVICE_FEATURES_SEL, 0);
 	offered = rd(R_DEVICE_FEATURES);
-	wr(R_DEVICE_FEATURES_SEL, 1);
-	offered |= (uint64_t)rd(R_DEVICE_FEATURES) << 32;
-	if (!(offered & (1ull << F_VERSION_1))) {
-		wr(R_STATUS, S_FAILED);
-		return -RV_ENODEV;
-	}
-	wanted = offered & ((1ull << F_VERSION_1) | (1ull << F_RO) | (1ull << F_FLUSH) |
-			    (1ull << F_SIZE_MAX) | (1ull << F_SEG_MAX) | (1ull << F_BLK_SIZE));
-	wr(R_DRIVER_FEATURES_SEL, 0);
-	wr(R_DRIVER_FEATURES, (uint32_t)wanted);
-	wr(R_DRIVER_FEATURES_SEL, 1);
-	wr(R_DRIVER_FEATURES, (uint32_t)(wanted >> 32));
-	wr(R_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
-	if (!(rd(R_STATUS) & S_FEATURES_OK)) {
-		wr(R_STATUS, S_FAILED);
-		return -RV_ENODEV;
+	if (dev.legacy) {
+		/* 32 feature bits, no FEATURES_OK step; pages for PFNs. */
+		wanted = offered & ((1ull << F_RO) | (1ull << F_FLUSH) | (1ull << F_SIZE_MAX) |
+				    (1ull << F_SEG_MAX) | (1ull << F_BLK_SIZE));
+		wr(R_DRIVER_FEATURES_SEL, 0);
+		wr(R_DRIVER_FEATURES, (uint32_t)wanted);
+		wr(R_LEGACY_GUEST_PAGE_SIZE, LEGACY_ALIGN);
+	} else {
+		wr(R_DEVICE_FEATURES_SEL, 1);
+		offered |= (uint64_t)rd(R_DEVICE_FEATURES) << 32;
+		if (!(offered & (1ull << F_VERSION_1))) {
+			wr(R_STATUS, S_FAILED);
+			return -RV_ENODEV;
+		}
+		wanted = offered & ((1ull << F_VERSION_1) | (1ull << F_RO) | (1ull << F_FLUSH) |
+				    (1ull << F_SIZE_MAX) | (1ull << F_SEG_MAX) |
+				    (1ull << F_BLK_SIZE));
+		wr(R_DRIVER_FEATURES_SEL, 0);
+		wr(R_DRIVER_FEATURES, (uint32_t)wanted);
+		wr(R_DRIVER_FEATURES_SEL, 1);
+		wr(R_DRIVER_FEATURES, (uint32_t)(wanted >> 32));
+		wr(R_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_FEATURES_OK);
+		if (!(rd(R_STATUS) & S_FEATURES_OK)) {
+			wr(R_STATUS, S_FAILED);
+			return -RV_ENODEV;
+		}
 	}
 
 	read_config();
@@ -556,7 +574,7 @@ static int device_start(void)
 		dev.max_sectors = size_max / BLK_SECTOR_SIZE;
 
 	wr(R_QUEUE_SEL, 0);
-	if (rd(R_QUEUE_READY)) {
+	if (rd(dev.legacy ? R_LEGACY_QUEUE_PFN : R_QUEUE_READY)) {
 		wr(R_STATUS, S_FAILED);
 		return -RV_EBUSY;
 	}
@@ -570,6 +588,19 @@ static int device_start(void)
 	memset(dev.queue_base, 0, dev.queue_bytes);
 	dev.avail_idx = dev.last_used = 0;
 	wr(R_QUEUE_NUM, dev.qsize);
+	if (dev.legacy) {
+		/* One contiguous queue from a 32-bit page number: the region
+		 * is page aligned; it must lie below 2^44. */
+		if (dev.desc_pa / LEGACY_ALIGN > UINT32_MAX) {
+			wr(R_STATUS, S_FAILED);
+			return -RV_ENODEV;
+		}
+		wr(R_LEGACY_QUEUE_ALIGN, LEGACY_ALIGN);
+		barrier();
+		wr(R_LEGACY_QUEUE_PFN, (uint32_t)(dev.desc_pa / LEGACY_ALIGN));
+		wr(R_STATUS, S_ACKNOWLEDGE | S_DRIVER | S_DRIVER_OK);
+		return 0;
+	}
 	wr(R_QUEUE_DESC_LOW, (uint32_t)dev.desc_pa);
 	wr(R_QUEUE_DESC_HIGH, (uint32_t)(dev.desc_pa >> 32));
 	wr(R_QUEUE_DRIVER_LOW, (uint32_t)dev.avail_pa);
@@ -598,9 +629,13 @@ static int device_open(void)
 	regs = (volatile uint8_t *)ret;
 	if (rd(R_MAGIC) != VIRTIO_MAGIC || rd(R_DEVICE_ID) != VIRTIO_ID_BLOCK)
 		return -RV_ENODEV;
-	if (rd(R_VERSION) != 2) {
-		say("virtio_blk: a legacy (version 1) virtio-mmio device; QEMU needs "
-		    "-global virtio-mmio.force-legacy=false\n");
+	switch (rd(R_VERSION)) {
+	case 1:
+		dev.legacy = true;
+		break;
+	case 2:
+		break;
+	default:
 		return -RV_ENODEV;
 	}
 	return device_start();
