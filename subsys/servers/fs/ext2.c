@@ -1046,7 +1046,7 @@ static int orphan_remove(struct ext2_fs *fs, vfs_ino_t ino)
 static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 {
 	struct ext2_inode in;
-	bool dir;
+	bool dir, fast;
 	int ret = fs->sb.s_last_orphan ? orphan_remove(fs, ino) : 0;
 
 	if (ret == 0)
@@ -1056,7 +1056,8 @@ static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 	if (in.i_mode == 0)
 		return -RV_EUCLEAN;
 	dir = is_dir(&in);
-	if (!is_fast_symlink(fs, &in)) {
+	fast = is_fast_symlink(fs, &in); /* i_block holds its text, not blocks */
+	if (!fast) {
 		ret = free_from(fs, &in, 0);
 		if (ret < 0)
 			return ret;
@@ -1086,7 +1087,7 @@ static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 		}
 		in.i_file_acl = 0;
 	}
-	if (is_fast_symlink(fs, &in))
+	if (fast)
 		memset(in.i_block, 0, sizeof(in.i_block));
 	in.i_blocks = 0;
 	in.i_links_count = 0;
@@ -1224,10 +1225,15 @@ static int dir_find_slot(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *d
 	const uint32_t bs = fs->bs, inodes = fs->inodes_count;
 	const bool ft = fs->filetype, big = bs >= 65536;
 	uint64_t nblk = din->i_size / bs;
-	const char last = name[len - 1];
+	char last;
 
 	if (slot)
 		slot->pblk = 0;
+	/* the caller has checked; every lookup, create, link and rename
+	 * passes here first, so no bad name reaches a directory block */
+	if (len == 0 || len > FS_NAME_MAX)
+		return len ? -RV_ENAMETOOLONG : -RV_ENOENT;
+	last = name[len - 1];
 	for (uint64_t l = 0; l < nblk; l++) {
 		struct bcache_block *b;
 		uint32_t pblk, off, rec, prev = UINT32_MAX;

@@ -593,6 +593,23 @@ static void check_read_all(void)
 		CHECK_EQ_UINT(ino, d);
 	}
 	CHECK_EQ_INT(x_read("dir", 0, buf, 10), -RV_EISDIR);
+	{
+		char n256[257];
+		vfs_ino_t root = fs->ops->root(fs);
+
+		memset(n256, 'n', sizeof(n256));
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 256, &ino), -RV_ENAMETOOLONG);
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 0, &ino), -RV_ENOENT);
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 255, &ino), -RV_ENOENT);
+		if (!fs->read_only) {
+			CHECK_EQ_INT(fs->ops->create(fs, root, n256, 256, FS_S_IFREG | 0644, &ino),
+				     -RV_ENAMETOOLONG);
+			CHECK_EQ_INT(fs->ops->create(fs, root, n256, 255, FS_S_IFREG | 0644, &ino),
+				     0);
+			CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 255, &ino), 0);
+			CHECK_EQ_INT(fs->ops->unlink(fs, root, n256, 255, false), 0);
+		}
+	}
 }
 
 static void test_read(void)
@@ -1923,6 +1940,45 @@ static void test_align(void)
 	CHECK(fsck_clean(img));
 }
 
+/* Files with an extended-attribute block (put there by debugfs): the
+ * block goes with the last file that shares it; symlinks too. */
+static void test_xattr(void)
+{
+	struct fs_statfs before, after;
+	struct fs_stat st;
+	char val[160];
+
+	fresh();
+	snprintf(val, sizeof(val), "%s/xattr.val", tmpdir);
+	sh("head -c 800 /dev/zero | tr '\\0' x > %s", val);
+	sh(TOOLS "debugfs -w -R 'ea_set -f %s /small user.big' %s >/dev/null 2>&1", val, img);
+	sh(TOOLS "debugfs -w -R 'ea_set -f %s /fast_link user.big' %s >/dev/null 2>&1", val, img);
+	sh(TOOLS "debugfs -w -R 'ea_set -f %s /slow_link user.big' %s >/dev/null 2>&1", val, img);
+	CHECK(fsck_clean(img));
+	CHECK_EQ_INT(mount_img(img, false), 0);
+	if (!fs)
+		return;
+	CHECK_EQ_INT(x_stat("small", &st), 0);
+	CHECK_EQ_UINT(st.blocks, 4); /* one data block and the xattr block */
+	CHECK(same_content("small", 3, 1000));
+	{
+		vfs_ino_t ino;
+		char t[16];
+
+		CHECK_EQ_INT(resolve("fast_link", &ino), 0);
+		CHECK_EQ_INT(fs->ops->readlink(fs, ino, t, sizeof(t)), 9);
+		CHECK(!memcmp(t, "hello.txt", 9));
+	}
+	CHECK_EQ_INT(fs->ops->statfs(fs, &before), 0);
+	CHECK_EQ_INT(x_unlink("small", false), 0);
+	CHECK_EQ_INT(x_unlink("fast_link", false), 0);
+	CHECK_EQ_INT(x_unlink("slow_link", false), 0);
+	CHECK_EQ_INT(fs->ops->statfs(fs, &after), 0);
+	CHECK(after.blocks_free >= before.blocks_free + 2);
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(img));
+}
+
 /* ---- the block cache alone ---- */
 
 static void test_bcache(void)
@@ -2010,6 +2066,7 @@ int main(void)
 	RUN(test_kill);
 	RUN(test_requests);
 	RUN(test_align);
+	RUN(test_xattr);
 	RUN(test_random);
 	RUN(test_random_kill);
 	RUN(test_corrupt);
