@@ -747,6 +747,42 @@ static void limits(void)
 	}
 }
 
+/* Requests back to back, more than both channel queues hold: the server
+ * keeps a reply the full queue cannot take and reads that connection again
+ * only when it went, so every reply arrives, in order. */
+static void pipelined(void)
+{
+	uint8_t req[WIRE_HEADER_SIZE + 8], rbuf[CONFIG_MSG_MAX_BYTES];
+	struct wire_writer w;
+	struct rv_msg m, r;
+	int sent = 0, got = 0, ok = 0;
+	long ret;
+
+	wire_init_request(&w, req, sizeof(req), NULL, 0, FS_OP_STAT);
+	wire_finish(&w, &m);
+	for (;;) {
+		ret = rv_channel_write(root, &m, RV_IPC_NONBLOCK, 0);
+		if (ret < 0)
+			break;
+		sent++;
+	}
+	CHECK_EQ("until the queues are full", ret, -RV_EAGAIN);
+	CHECK("more than both queues", sent > 2 * CONFIG_CHANNEL_QUEUE_DEPTH);
+	for (; got < sent; got++) {
+		r = (struct rv_msg){.bytes = rbuf, .num_bytes = sizeof(rbuf)};
+		ret = rv_channel_read(root, &r, 0, rv_clock_ns() + 2000000000ull);
+		if (ret < 0)
+			break;
+		ok += r.num_bytes > WIRE_HEADER_SIZE && rbuf[4] == 0 && rbuf[3] == 0x80 &&
+		      rbuf[0] == FS_OP_STAT;
+	}
+	CHECK_EQ("every reply", got, sent);
+	CHECK_EQ("every one a STAT reply", ok, sent);
+	CHECK_EQ("nothing more", rv_channel_read(root, &r, RV_IPC_NONBLOCK, 0), -RV_EAGAIN);
+	CHECK_EQ("served as before", fs_stat(root, NULL), 0);
+	printf("fs: %d requests back to back: every reply, in order\n", sent);
+}
+
 static rv_handle_t other;
 
 static int alive(void *ctx)
@@ -1005,6 +1041,7 @@ int main(int argc, char **argv)
 	rights();
 	image();
 	limits();
+	pipelined();
 	malformed();
 	if (!disk_read_only())
 		restart(disk_mounted());
