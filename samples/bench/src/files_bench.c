@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * File benchmarks on ext2 (scenario sample.bench.files), in instructions
+ * retired by the whole hart (this client, the kernel, init, the file server
+ * and the virtio-blk driver), exact under `rv flash --icount`. The file
+ * server mounts an ext2 image (4 KiB blocks) at / from the virtio-blk
+ * driver, with a block cache of CONFIG_FS_BLOCK_CACHE_KIB. One line each:
+ *
+ *   BENCH file_read_kib           per KiB, a 256 KiB file in the cache read
+ *                                 with 4 KiB reads
+ *   BENCH file_write_kib          per KiB, 256 KiB written with 4 KiB
+ *                                 writes into a fresh file, fsync at the
+ *                                 end included (blocks allocated, written
+ *                                 back to the device and flushed)
+ *   BENCH file_create             create + write 100 bytes + close
+ *   BENCH file_unlink             unlink of such a file
+ *   BENCH file_stat               stat of a path three folders down
+ *   BENCH open_close_depth3       open + close of that file
+ *   BENCH readdir_entry           per entry listed, a 200-entry folder
+ *   BENCH disk_read_kib_uncached  per KiB, 4 KiB reads of a file four
+ *                                 times the cache, read from the start:
+ *                                 every block comes from the device (the
+ *                                 protocol has no request to drop the
+ *                                 cache, so the file is larger than it)
+ *   BENCH spawn_from_disk         SVC_OP_SPAWN_ENV of /bin/tiny (init
+ *                                 reads it from ext2 through the file
+ *                                 server), its run, and the wait for its
+ *                                 end
+ *
+ * Cached figures are the best of three rounds after a first one that
+ * fills the cache. Each has a budget (figs[] below): over it the line
+ * BENCH_FAIL follows and the exit status is 1.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <rvos/fs.h>
+#include <rvos/service.h>
+#include <rvos/user.h>
+#include "bench.h"
+
+#define FILE_KIB 256
+#define OPS 100
+#define DIR_ENTRIES 200
+#define ROUNDS 4
+#define IO 4096u
+#define UNCACHED_KIB (4 * CONFIG_FS_BLOCK_CACHE_KIB)
+
+/*
+ * Per figure: the issue's goal, xv6-riscv's figure measured the same way
+ * (issue 10; none for uncached reads), and the budget over which the
+ * scenario fails: 3x the goal, except for the two figures that wait for
+ * the device, which vary from run to run (QEMU does the I/O in host time,
+ * so how often the driver and the server block and wake differs): writes
+ * with their fsync (7,000..19,500 per KiB seen; the goal is missed) get
+ * 45,000, uncached reads (3,700..5,200 seen) 12,000. A line says which
+ * goals are missed.
+ */
+static const struct figure {
+	const char *name;
+	uint64_t goal, xv6, budget;
+} figs[] = {
+	{"file_read_kib", 1500, 160000, 4500},
+	{"file_write_kib", 5000, 1227240, 45000},
+	{"file_create", 60000, 7400945, 180000},
+	{"file_unlink", 40000, 2703147, 120000},
+	{"file_stat", 5000, 179378, 15000},
+	{"open_close_depth3", 15000, 924671, 45000},
+	{"readdir_entry", 1000, 46838, 3000},
+	{"disk_read_kib_uncached", 3000, 0, 12000},
+	{"spawn_from_disk", 150000, 1334149, 450000},
+};
+
+/* In figs[]'s order. */
+enum { READ, WRITE, CREATE, UNLINK, STAT, OPEN_CLOSE, READDIR, UNCACHED, SPAWN, NFIG };
+
+static rv_handle_t root;
+static uint8_t buf[IO] __attribute__((aligned(8)));
+static uint8_t dbuf[FS_IO_MAX] __attribute__((aligned(8)));
+static uint64_t best[NFIG];
+
+static void keep(int fig, uint64_t v)
+{
+	if (v < best[fig])
+		best[fig] = v;
+}
+
+static int fail(const char *what, long ret)
+{
+	printf("files_bench: %s: %s\n", what, rv_strerror((int)ret));
+	return 1;
+}
+
+static long write_file(const char *path, uint64_t kib, bool sync)
+{
+	rv_handle_t f;
+	long ret = fs_open(root, path, FS_O_WRITE | FS_O_CREAT | FS_O_TRUNC, 0644, &f, NULL);
+
+	if (ret < 0)
+		return ret;
+	for (uint64_t done = 0; done < kib * 1024 && ret >= 0; done += IO)
+		ret = fs_write(f, buf, IO);
+	if (ret >= 0 && sync)
+		ret = fs_sync(f, 0);
+	rv_handle_close(f);
+	return ret < 0 ? ret : 0;
+}
+
+/* Instructions per KiB to read path from the start with IO-byte reads. */
+static long read_kib(const char *path, uint64_t *per_kib)
+{
+	rv_handle_t f;
+	uint64_t bytes = 0, t0;
+	long ret = fs_open(root, path, FS_O_READ, 0, &f, NULL);
+
+	if (ret < 0)
+		return ret;
+	t0 = rv_instret();
+	while ((ret = fs_read(f, buf, IO)) > 0)
+		bytes += (uint64_t)ret;
+	*per_kib = (rv_instret() - t0) * 1024 / (bytes ? bytes : 1);
+	rv_handle_close(f);
+	return ret;
+}
+
+static int spawn_tiny(rv_handle_t *proc)
+{
+	struct rv_spawn_env env = {.program = "/bin/tiny", .priority = 8, .mask = RV_ENV_ROOT};
+	int ret = fs_clone(root, FS_RIGHT_READ, &env.root);
+
+	return ret < 0 ? ret : rv_loader_spawn_env(&env, proc);
+}
+
+static int bench_round(int r)
+{
+	uint64_t t0, v, entries = 0;
+	rv_handle_t f, d, proc;
+	struct rv_wait_item it;
+	struct rv_exit_info info;
+	char name[32];
+	long ret;
+
+	/* Write: a fresh file each round, fsync included. */
+	t0 = rv_instret();
+	if ((ret = write_file("/big", FILE_KIB, true)) < 0)
+		return fail("write", ret);
+	keep(WRITE, (rv_instret() - t0) / FILE_KIB);
+	/* Read it back: in the cache. */
+	if ((ret = read_kib("/big", &v)) < 0)
+		return fail("read", ret);
+	keep(READ, v);
+
+	t0 = rv_instret();
+	for (int i = 0; i < OPS; i++) {
+		snprintf(name, sizeof(name), "/ops/f%d", i);
+		ret = fs_open(root, name, FS_O_WRITE | FS_O_CREAT | FS_O_EXCL, 0644, &f, NULL);
+		if (ret < 0)
+			return fail("create", ret);
+		fs_write(f, buf, 100);
+		rv_handle_close(f);
+	}
+	keep(CREATE, (rv_instret() - t0) / OPS);
+	t0 = rv_instret();
+	for (int i = 0; i < OPS; i++) {
+		snprintf(name, sizeof(name), "/ops/f%d", i);
+		if ((ret = fs_unlink(root, name, 0)) < 0)
+			return fail("unlink", ret);
+	}
+	keep(UNLINK, (rv_instret() - t0) / OPS);
+
+	t0 = rv_instret();
+	for (int i = 0; i < OPS; i++)
+		if ((ret = fs_statat(root, "/a/b/c", 0, NULL)) < 0)
+			return fail("stat", ret);
+	keep(STAT, (rv_instret() - t0) / OPS);
+	t0 = rv_instret();
+	for (int i = 0; i < OPS; i++) {
+		if ((ret = fs_open(root, "/a/b/c", FS_O_READ, 0, &f, NULL)) < 0)
+			return fail("open depth 3", ret);
+		rv_handle_close(f);
+	}
+	keep(OPEN_CLOSE, (rv_instret() - t0) / OPS);
+
+	if ((ret = fs_open(root, "/dir", FS_O_READ, 0, &d, NULL)) < 0)
+		return fail("open dir", ret);
+	t0 = rv_instret();
+	while ((ret = fs_readdir(d, dbuf, sizeof(dbuf))) > 0) {
+		struct fs_dirent e;
+		size_t pos = 0;
+
+		while (fs_dirent_next(dbuf, (size_t)ret, &pos, &e) == 1)
+			entries++;
+	}
+	keep(READDIR, (rv_instret() - t0) / (entries ? entries : 1));
+	rv_handle_close(d);
+	if (entries != DIR_ENTRIES + 2)
+		return fail("readdir count", -RV_EIO);
+
+	/* A file four times the cache, from the start: every block misses. */
+	if ((ret = read_kib("/huge", &v)) < 0)
+		return fail("uncached read", ret);
+	keep(UNCACHED, v);
+
+	t0 = rv_instret();
+	if ((ret = spawn_tiny(&proc)) < 0)
+		return fail("spawn /bin/tiny", ret);
+	it = (struct rv_wait_item){.handle = proc, .signals = RV_SIGNAL_EXITED};
+	if (rv_wait_many(&it, 1, rv_clock_ns() + 10000000000ull) != 1)
+		return fail("wait for tiny", -RV_ETIMEDOUT);
+	v = rv_instret() - t0;
+	if (rv_process_exit_info(proc, &info) < 0 || info.code != 0)
+		return fail("tiny's status", -RV_EIO);
+	rv_handle_close(proc);
+	keep(SPAWN, v);
+	/* The first round fills the cache and starts the server's tables:
+	 * not counted. */
+	if (r == 0)
+		for (int i = 0; i < NFIG; i++)
+			best[i] = UINT64_MAX;
+	return 0;
+}
+
+int main(void)
+{
+	long ret;
+	int i;
+
+	for (i = 0; i < NFIG; i++)
+		best[i] = UINT64_MAX;
+	ret = rv_connect_wait(FS_SERVICE_NAME, &root, rv_clock_ns() + 5000000000ull);
+	if (ret < 0)
+		return fail("connect", ret);
+	bench_start();
+	for (i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 7 + 1);
+	if ((ret = fs_mkdir(root, "/a", 0755)) < 0 || (ret = fs_mkdir(root, "/a/b", 0755)) < 0 ||
+	    (ret = write_file("/a/b/c", 0, false)) < 0 ||
+	    (ret = fs_mkdir(root, "/dir", 0755)) < 0 || (ret = fs_mkdir(root, "/ops", 0755)) < 0)
+		return fail("setup", ret);
+	for (i = 0; i < DIR_ENTRIES; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "/dir/entry-%03d", i);
+		if ((ret = write_file(name, 0, false)) < 0)
+			return fail("setup dir", ret);
+	}
+	if ((ret = write_file("/huge", UNCACHED_KIB, true)) < 0)
+		return fail("setup huge", ret);
+	printf("files_bench: ext2, %u KiB cache; uncached reads of a %u KiB file\n",
+	       CONFIG_FS_BLOCK_CACHE_KIB, UNCACHED_KIB);
+	for (int r = 0; r < ROUNDS; r++)
+		if (bench_round(r))
+			return 1;
+	for (i = 0; i < NFIG; i++) {
+		const struct figure *g = &figs[i];
+
+		bench_report(g->name, best[i], NULL, g->budget);
+		if (bench_exact && best[i] > g->goal)
+			printf("files_bench: %s misses the goal %lu by %lu.%lux\n", g->name,
+			       (unsigned long)g->goal, (unsigned long)(best[i] / g->goal),
+			       (unsigned long)(best[i] * 10 / g->goal % 10));
+		if (g->xv6)
+			printf("files_bench: %s on xv6-riscv: %lu\n", g->name,
+			       (unsigned long)g->xv6);
+	}
+	if ((ret = fs_syncfs(root)) < 0)
+		return fail("syncfs", ret);
+	return bench_failed;
+}
