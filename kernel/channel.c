@@ -28,7 +28,9 @@ struct message {
 	uint32_t num_handles;
 	struct kobject *objs[MSG_HANDLE_ARRAY];
 	uint32_t rights[MSG_HANDLE_ARRAY];
-	uint8_t bytes[CONFIG_MSG_MAX_BYTES];
+	/* Word-aligned, so that copies in and out move words when the user
+	 * buffer is aligned too. */
+	uint8_t bytes[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 };
 
 struct channel;

@@ -115,9 +115,12 @@ void kobject_notify(struct kobject *obj)
 {
 	/* Waking a process unlinks all its waiters, perhaps the next one on
 	 * this list: start over after each wake. Lists are short. */
-	uint32_t signals = kobject_signals(obj);
+	uint32_t signals;
 	struct list_node *pos;
 
+	if (list_is_empty(&obj->waiters))
+		return; /* the usual case: nobody to wake, no signals to compute */
+	signals = kobject_signals(obj);
 	for (pos = obj->waiters.next; pos != &obj->waiters;) {
 		struct waiter *w = container_of(pos, struct waiter, link);
 		if ((signals & w->signals) && waiter_wake(w->proc)) {

@@ -330,11 +330,28 @@ static int copy_user(const struct addr_space *as, uintptr_t uva, void *kbuf, siz
 
 int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t len)
 {
+	if (len && (src & (PAGE_SIZE - 1)) + len <= PAGE_SIZE) {
+		const uint8_t *p = user_page(as, src, PTE_R);
+
+		if (!p)
+			return -RV_EFAULT;
+		memcpy(dst, p, len);
+		return 0;
+	}
 	return copy_user(as, src, dst, len, PTE_R, false);
 }
 
 int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
 {
+	/* Within one page (most copies): one translation, then the copy. */
+	if (len && (dst & (PAGE_SIZE - 1)) + len <= PAGE_SIZE) {
+		uint8_t *p = user_page(as, dst, PTE_R | PTE_W);
+
+		if (!p)
+			return -RV_EFAULT;
+		memcpy(p, src, len);
+		return 0;
+	}
 	/* All or nothing: a refused copy must not leave half its bytes behind. */
 	if (!user_access_ok(as, dst, len, true))
 		return -RV_EFAULT;
@@ -348,13 +365,28 @@ int vm_write_user_pages(const struct addr_space *as, uintptr_t dst, const void *
 
 int copy_string_from_user(const struct addr_space *as, char *dst, uintptr_t src, size_t max)
 {
-	for (size_t i = 0; i < max; i++) {
-		const uint8_t *p = user_page(as, src + i, PTE_R);
-		if (!p || src + i < src)
+	size_t i = 0;
+
+	/* One translation per page; the bytes of a page are scanned as they
+	 * are copied. */
+	while (i < max) {
+		uintptr_t va = src + i;
+		const uint8_t *p;
+		size_t n;
+
+		if (va < src)
+			return -RV_EFAULT; /* wrapped around */
+		p = user_page(as, va, PTE_R);
+		if (!p)
 			return -RV_EFAULT;
-		dst[i] = (char)*p;
-		if (!dst[i])
-			return (int)i;
+		n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+		if (n > max - i)
+			n = max - i;
+		for (size_t k = 0; k < n; k++, i++) {
+			dst[i] = (char)p[k];
+			if (!dst[i])
+				return (int)i;
+		}
 	}
 	return -RV_E2BIG;
 }

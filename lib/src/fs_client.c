@@ -23,6 +23,18 @@ struct call {
 	struct rv_msg reply;
 };
 
+/* Two messages' buffers: on the stack when they are small, else one
+ * static set (then the calls are not reentrant: a process makes one at a
+ * time, and a signal handler must not call them). */
+#if CONFIG_MSG_MAX_BYTES <= 8192
+#define CALL_DECL                                                                                 \
+	struct call call_store;                                                                   \
+	struct call *c = &call_store
+#else
+static struct call call_store;
+#define CALL_DECL struct call *c = &call_store
+#endif
+
 static void close_reply(struct call *c)
 {
 	for (uint32_t i = 0; i < c->reply.num_handles; i++)
@@ -92,22 +104,22 @@ static int get_stat(struct wire_reader *r, struct fs_stat *st)
 int fs_open(rv_handle_t dir, const char *path, uint32_t flags, uint32_t mode, rv_handle_t *out,
 	    uint32_t *out_mode)
 {
-	struct call c;
+	CALL_DECL;
 	rv_handle_t h;
 	uint32_t m;
 	int ret;
 
-	start(&c, FS_OP_OPEN);
-	if (put_path(&c, path) < 0)
+	start(c, FS_OP_OPEN);
+	if (put_path(c, path) < 0)
 		return -RV_EINVAL;
-	wire_put_u32(&c.w, flags);
-	wire_put_u32(&c.w, mode);
-	ret = call(dir, &c);
+	wire_put_u32(&c->w, flags);
+	wire_put_u32(&c->w, mode);
+	ret = call(dir, c);
 	if (ret < 0)
 		return ret;
-	wire_get_handle(&c.r, &h);
-	wire_get_u32(&c.r, &m);
-	if ((ret = finish(&c)) < 0)
+	wire_get_handle(&c->r, &h);
+	wire_get_u32(&c->r, &m);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	if (out)
 		*out = h;
@@ -120,17 +132,17 @@ int fs_open(rv_handle_t dir, const char *path, uint32_t flags, uint32_t mode, rv
 
 int fs_clone(rv_handle_t node, uint32_t rights, rv_handle_t *out)
 {
-	struct call c;
+	CALL_DECL;
 	rv_handle_t h;
 	int ret;
 
-	start(&c, FS_OP_CLONE);
-	wire_put_u32(&c.w, rights);
-	ret = call(node, &c);
+	start(c, FS_OP_CLONE);
+	wire_put_u32(&c->w, rights);
+	ret = call(node, c);
 	if (ret < 0)
 		return ret;
-	wire_get_handle(&c.r, &h);
-	if ((ret = finish(&c)) < 0)
+	wire_get_handle(&c->r, &h);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	if (out)
 		*out = h;
@@ -141,37 +153,37 @@ int fs_clone(rv_handle_t node, uint32_t rights, rv_handle_t *out)
 
 int fs_stat(rv_handle_t node, struct fs_stat *st)
 {
-	struct call c;
+	CALL_DECL;
 	int ret;
 
-	start(&c, FS_OP_STAT);
-	ret = call(node, &c);
+	start(c, FS_OP_STAT);
+	ret = call(node, c);
 	if (ret < 0)
 		return ret;
-	get_stat(&c.r, st);
-	return finish(&c);
+	get_stat(&c->r, st);
+	return finish(c);
 }
 
 int fs_statat(rv_handle_t dir, const char *path, uint32_t flags, struct fs_stat *st)
 {
-	struct call c;
+	CALL_DECL;
 	int ret;
 
-	start(&c, FS_OP_STATAT);
-	if (put_path(&c, path) < 0)
+	start(c, FS_OP_STATAT);
+	if (put_path(c, path) < 0)
 		return -RV_EINVAL;
-	wire_put_u32(&c.w, flags);
-	ret = call(dir, &c);
+	wire_put_u32(&c->w, flags);
+	ret = call(dir, c);
 	if (ret < 0)
 		return ret;
-	get_stat(&c.r, st);
-	return finish(&c);
+	get_stat(&c->r, st);
+	return finish(c);
 }
 
 /* READ and PREAD: the data straight from the reply into buf. */
 static long do_read(rv_handle_t file, bool positional, uint64_t off, void *buf, size_t len)
 {
-	struct call c;
+	CALL_DECL;
 	const void *data;
 	uint32_t n;
 	int ret;
@@ -180,15 +192,15 @@ static long do_read(rv_handle_t file, bool positional, uint64_t off, void *buf, 
 		len = FS_IO_MAX;
 	if (len && !buf)
 		return -RV_EINVAL;
-	start(&c, positional ? FS_OP_PREAD : FS_OP_READ);
+	start(c, positional ? FS_OP_PREAD : FS_OP_READ);
 	if (positional)
-		wire_put_u64(&c.w, off);
-	wire_put_u32(&c.w, (uint32_t)len);
-	ret = call(file, &c);
+		wire_put_u64(&c->w, off);
+	wire_put_u32(&c->w, (uint32_t)len);
+	ret = call(file, c);
 	if (ret < 0)
 		return ret;
-	wire_get_bytes(&c.r, &data, &n);
-	if ((ret = finish(&c)) < 0)
+	wire_get_bytes(&c->r, &data, &n);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	if (n > len)
 		return -RV_EBADMSG;
@@ -208,7 +220,7 @@ long fs_pread(rv_handle_t file, uint64_t off, void *buf, size_t len)
 
 static long do_write(rv_handle_t file, bool positional, uint64_t off, const void *buf, size_t len)
 {
-	struct call c;
+	CALL_DECL;
 	uint32_t n;
 	int ret;
 
@@ -216,26 +228,26 @@ static long do_write(rv_handle_t file, bool positional, uint64_t off, const void
 		len = FS_IO_MAX;
 	if (len && !buf)
 		return -RV_EINVAL;
-	start(&c, positional ? FS_OP_PWRITE : FS_OP_WRITE);
+	start(c, positional ? FS_OP_PWRITE : FS_OP_WRITE);
 	if (positional)
-		wire_put_u64(&c.w, off);
+		wire_put_u64(&c->w, off);
 	/* The bytes field by hand: the data copied a word at a time. */
-	if (c.w.err == 0 && c.w.cap - c.w.len >= WIRE_BYTES_SIZE(len)) {
-		uint8_t *p = c.w.bytes + c.w.len;
+	if (c->w.err == 0 && c->w.cap - c->w.len >= WIRE_BYTES_SIZE(len)) {
+		uint8_t *p = c->w.bytes + c->w.len;
 
 		p[0] = WIRE_T_BYTES;
 		for (int i = 0; i < 4; i++)
 			p[1 + i] = (uint8_t)(len >> (8 * i));
 		rv_copy(p + 5, buf, len);
-		c.w.len += WIRE_BYTES_SIZE(len);
+		c->w.len += WIRE_BYTES_SIZE(len);
 	} else {
-		wire_put_bytes(&c.w, buf, (uint32_t)len);
+		wire_put_bytes(&c->w, buf, (uint32_t)len);
 	}
-	ret = call(file, &c);
+	ret = call(file, c);
 	if (ret < 0)
 		return ret;
-	wire_get_u32(&c.r, &n);
-	if ((ret = finish(&c)) < 0)
+	wire_get_u32(&c->r, &n);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	if (n > len)
 		return -RV_EBADMSG;
@@ -286,18 +298,18 @@ long fs_write_full(rv_handle_t file, const void *buf, size_t len)
 
 int fs_seek(rv_handle_t file, int64_t off, uint32_t whence, uint64_t *pos)
 {
-	struct call c;
+	CALL_DECL;
 	uint64_t p;
 	int ret;
 
-	start(&c, FS_OP_SEEK);
-	wire_put_i64(&c.w, off);
-	wire_put_u32(&c.w, whence);
-	ret = call(file, &c);
+	start(c, FS_OP_SEEK);
+	wire_put_i64(&c->w, off);
+	wire_put_u32(&c->w, whence);
+	ret = call(file, c);
 	if (ret < 0)
 		return ret;
-	wire_get_u64(&c.r, &p);
-	if ((ret = finish(&c)) < 0)
+	wire_get_u64(&c->r, &p);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	if (pos)
 		*pos = p;
@@ -306,33 +318,33 @@ int fs_seek(rv_handle_t file, int64_t off, uint32_t whence, uint64_t *pos)
 
 int fs_truncate(rv_handle_t file, uint64_t size)
 {
-	struct call c;
+	CALL_DECL;
 
-	start(&c, FS_OP_TRUNCATE);
-	wire_put_u64(&c.w, size);
-	return status_only(file, &c);
+	start(c, FS_OP_TRUNCATE);
+	wire_put_u64(&c->w, size);
+	return status_only(file, c);
 }
 
 int fs_sync(rv_handle_t node, uint32_t flags)
 {
-	struct call c;
+	CALL_DECL;
 
-	start(&c, FS_OP_SYNC);
-	wire_put_u32(&c.w, flags);
-	return status_only(node, &c);
+	start(c, FS_OP_SYNC);
+	wire_put_u32(&c->w, flags);
+	return status_only(node, c);
 }
 
 int fs_syncfs(rv_handle_t node)
 {
-	struct call c;
+	CALL_DECL;
 
-	start(&c, FS_OP_SYNCFS);
-	return status_only(node, &c);
+	start(c, FS_OP_SYNCFS);
+	return status_only(node, c);
 }
 
 long fs_readdir(rv_handle_t dir, void *buf, size_t len)
 {
-	struct call c;
+	CALL_DECL;
 	const void *data;
 	uint32_t n;
 	int ret;
@@ -341,13 +353,13 @@ long fs_readdir(rv_handle_t dir, void *buf, size_t len)
 		len = UINT32_MAX;
 	if (len && !buf)
 		return -RV_EINVAL;
-	start(&c, FS_OP_READDIR);
-	wire_put_u32(&c.w, (uint32_t)len);
-	ret = call(dir, &c);
+	start(c, FS_OP_READDIR);
+	wire_put_u32(&c->w, (uint32_t)len);
+	ret = call(dir, c);
 	if (ret < 0)
 		return ret;
-	wire_get_bytes(&c.r, &data, &n);
-	if ((ret = finish(&c)) < 0)
+	wire_get_bytes(&c->r, &data, &n);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	if (n > len)
 		return -RV_EBADMSG;
@@ -357,10 +369,10 @@ long fs_readdir(rv_handle_t dir, void *buf, size_t len)
 
 int fs_rewind(rv_handle_t dir)
 {
-	struct call c;
+	CALL_DECL;
 
-	start(&c, FS_OP_REWIND);
-	return status_only(dir, &c);
+	start(c, FS_OP_REWIND);
+	return status_only(dir, c);
 }
 
 int fs_dirent_next(const void *buf, size_t len, size_t *pos, struct fs_dirent *out)
@@ -388,36 +400,36 @@ int fs_dirent_next(const void *buf, size_t len, size_t *pos, struct fs_dirent *o
 
 static int two_paths(rv_handle_t dir, uint32_t op, const char *a, const char *b)
 {
-	struct call c;
+	CALL_DECL;
 
 	if (!a || !b)
 		return -RV_EINVAL;
-	start(&c, op);
-	wire_put_str(&c.w, a);
-	wire_put_str(&c.w, b);
-	return status_only(dir, &c);
+	start(c, op);
+	wire_put_str(&c->w, a);
+	wire_put_str(&c->w, b);
+	return status_only(dir, c);
 }
 
 int fs_mkdir(rv_handle_t dir, const char *path, uint32_t mode)
 {
-	struct call c;
+	CALL_DECL;
 
-	start(&c, FS_OP_MKDIR);
-	if (put_path(&c, path) < 0)
+	start(c, FS_OP_MKDIR);
+	if (put_path(c, path) < 0)
 		return -RV_EINVAL;
-	wire_put_u32(&c.w, mode);
-	return status_only(dir, &c);
+	wire_put_u32(&c->w, mode);
+	return status_only(dir, c);
 }
 
 int fs_unlink(rv_handle_t dir, const char *path, uint32_t flags)
 {
-	struct call c;
+	CALL_DECL;
 
-	start(&c, FS_OP_UNLINK);
-	if (put_path(&c, path) < 0)
+	start(c, FS_OP_UNLINK);
+	if (put_path(c, path) < 0)
 		return -RV_EINVAL;
-	wire_put_u32(&c.w, flags);
-	return status_only(dir, &c);
+	wire_put_u32(&c->w, flags);
+	return status_only(dir, c);
 }
 
 int fs_rename(rv_handle_t dir, const char *from, const char *to)
@@ -437,19 +449,19 @@ int fs_symlink(rv_handle_t dir, const char *target, const char *path)
 
 long fs_readlink(rv_handle_t dir, const char *path, char *buf, size_t size)
 {
-	struct call c;
+	CALL_DECL;
 	const char *s;
 	uint32_t n;
 	int ret;
 
-	start(&c, FS_OP_READLINK);
-	if (put_path(&c, path) < 0)
+	start(c, FS_OP_READLINK);
+	if (put_path(c, path) < 0)
 		return -RV_EINVAL;
-	ret = call(dir, &c);
+	ret = call(dir, c);
 	if (ret < 0)
 		return ret;
-	wire_get_str(&c.r, &s, &n, FS_PATH_MAX);
-	if ((ret = finish(&c)) < 0)
+	wire_get_str(&c->r, &s, &n, FS_PATH_MAX);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	/* Like readlink(2): at most size bytes, no NUL added. */
 	if (buf && size)
@@ -459,30 +471,30 @@ long fs_readlink(rv_handle_t dir, const char *path, char *buf, size_t size)
 
 int fs_statfs(rv_handle_t node, struct fs_statfs *out)
 {
-	struct call c;
+	CALL_DECL;
 	struct fs_statfs s;
 	const char *type;
 	uint32_t n;
 	int ret;
 
 	memset(&s, 0, sizeof(s));
-	start(&c, FS_OP_STATFS);
-	ret = call(node, &c);
+	start(c, FS_OP_STATFS);
+	ret = call(node, c);
 	if (ret < 0)
 		return ret;
-	wire_get_u32(&c.r, &s.block_size);
-	wire_get_u64(&c.r, &s.blocks);
-	wire_get_u64(&c.r, &s.blocks_free);
-	wire_get_u64(&c.r, &s.inodes);
-	wire_get_u64(&c.r, &s.inodes_free);
-	wire_get_u32(&c.r, &s.flags);
-	wire_get_str(&c.r, &type, &n, sizeof(s.type) - 1);
+	wire_get_u32(&c->r, &s.block_size);
+	wire_get_u64(&c->r, &s.blocks);
+	wire_get_u64(&c->r, &s.blocks_free);
+	wire_get_u64(&c->r, &s.inodes);
+	wire_get_u64(&c->r, &s.inodes_free);
+	wire_get_u32(&c->r, &s.flags);
+	wire_get_str(&c->r, &type, &n, sizeof(s.type) - 1);
 	/* Optional: the server's connection table. */
-	if (wire_next_type(&c.r) == WIRE_T_U32) {
-		wire_get_u32(&c.r, &s.connections);
-		wire_get_u32(&c.r, &s.connections_max);
+	if (wire_next_type(&c->r) == WIRE_T_U32) {
+		wire_get_u32(&c->r, &s.connections);
+		wire_get_u32(&c->r, &s.connections_max);
 	}
-	if ((ret = finish(&c)) < 0)
+	if ((ret = finish(c)) < 0)
 		return ret;
 	memcpy(s.type, type, n);
 	s.type[n] = '\0';
@@ -493,18 +505,18 @@ int fs_statfs(rv_handle_t node, struct fs_statfs *out)
 
 int fs_image(rv_handle_t file, rv_handle_t *shm, uint64_t *size)
 {
-	struct call c;
+	CALL_DECL;
 	rv_handle_t h;
 	uint64_t sz;
 	int ret;
 
-	start(&c, FS_OP_IMAGE);
-	ret = call(file, &c);
+	start(c, FS_OP_IMAGE);
+	ret = call(file, c);
 	if (ret < 0)
 		return ret;
-	wire_get_handle(&c.r, &h);
-	wire_get_u64(&c.r, &sz);
-	if ((ret = finish(&c)) < 0)
+	wire_get_handle(&c->r, &h);
+	wire_get_u64(&c->r, &sz);
+	if ((ret = finish(c)) < 0)
 		return ret;
 	if (shm)
 		*shm = h;

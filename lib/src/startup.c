@@ -87,6 +87,34 @@ int rv_startup_get(const struct rv_startup **out)
 	return startup_status;
 }
 
+int rv_startup_reopen(rv_handle_t *root, rv_handle_t *cwd)
+{
+	uint8_t buf[WIRE_HEADER_SIZE], rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf rhs;
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	struct rv_startup st;
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	wire_init_request(&w, buf, sizeof(buf), NULL, 0, SVC_OP_REOPEN);
+	ret = rv_service_call(RV_SVC_INIT_HANDLE, &w, &r, SVC_OP_REOPEN, rbuf, rhs, &reply);
+	if (ret == 0)
+		ret = startup_decode(&r, &reply, &st);
+	if (ret < 0)
+		return ret;
+	if (st.mask != (RV_ENV_ROOT | RV_ENV_CWD)) {
+		for (unsigned int b = 0; b < 5; b++)
+			if (st.mask & (1u << b))
+				rv_handle_close(*startup_slot(&st, b));
+		return st.mask ? -RV_EBADMSG : -RV_ENOENT;
+	}
+	*root = st.root;
+	*cwd = st.cwd;
+	return 0;
+}
+
 /* The handles env->mask names, closed (the call's failure path). */
 static void env_close(const struct rv_spawn_env *env)
 {

@@ -50,13 +50,14 @@ struct env {
  * with everything else). */
 enum pend_kind {
 	P_NONE,
-	P_STARTUP, /* SVC_OP_STARTUP of a manifest child with root=PATH */
+	P_STARTUP, /* SVC_OP_STARTUP or _REOPEN of a manifest child with root=PATH */
 	P_SPAWN,   /* SVC_OP_SPAWN_ENV of a program with a path */
 };
 
 struct pending {
 	enum pend_kind kind;
 	uint64_t deadline;
+	uint32_t op; /* the request's */
 	/* P_STARTUP: two FS_OP_OPENs on init's root connection (root, cwd) */
 	uint32_t seq;       /* names its requests in the root connection's queue */
 	uint32_t sent, got; /* sent 0: waiting for the file server to register */
@@ -231,7 +232,7 @@ static int service_new_client(struct service *s, rv_handle_t end)
 	return (int)ret;
 }
 
-static void startup_send(uint32_t i);
+static void startup_pump(void);
 static void fs_root_lost(void);
 
 /* The file server registered: init connects to it, as its root. */
@@ -255,10 +256,7 @@ static void fs_connect(struct service *s)
 		return;
 	}
 	fs_root = ch[0];
-	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++)
-		if (children[i].kind != K_FREE && children[i].pend.kind == P_STARTUP &&
-		    children[i].pend.sent == 0)
-			startup_send(i);
+	startup_pump();
 }
 
 static int do_register(uint32_t owner, const char *name, rv_handle_t reg, uint32_t flags)
@@ -540,16 +538,17 @@ static void startup_put(struct wire_writer *w, uint32_t mask, const rv_handle_t 
 			wire_put_handle(w, hs[b]);
 }
 
-/* Child i's STARTUP, waiting for the file server, is answered now. */
+/* Child i's STARTUP (or REOPEN), waiting for the file server, is
+ * answered now. */
 static void startup_reply(uint32_t i, uint32_t mask, const rv_handle_t *hs, const char *cwd_path)
 {
 	struct wire_writer w;
 
 	children[i].pend.kind = P_NONE;
 	wire_init_reply(&w, later_bytes, sizeof(later_bytes), later_handles,
-			CONFIG_MSG_MAX_HANDLES, SVC_OP_STARTUP, 0);
+			CONFIG_MSG_MAX_HANDLES, children[i].pend.op, 0);
 	startup_put(&w, mask, hs, 0, cwd_path);
-	reply_later(i, &w, SVC_OP_STARTUP);
+	reply_later(i, &w, children[i].pend.op);
 }
 
 /* Child i starts without files: one console line says why. */
@@ -564,17 +563,22 @@ static void startup_fail(uint32_t i, const char *why)
 }
 
 /* Child i's two directory connections (root, cwd), asked of the file
- * server on init's root connection; the replies come in this order. */
+ * server on init's root connection; the replies come in this order. A
+ * full queue leaves the rest for startup_pump(). */
 static void startup_send(uint32_t i)
 {
 	struct child *c = &children[i];
 	const uint32_t flags = FS_O_DIRECTORY | FS_O_READ | (c->ro ? 0 : FS_O_WRITE);
 
-	for (uint32_t k = 0; k < 2; k++) {
+	while (c->pend.sent < 2) {
 		struct wire_writer w;
 		struct rv_msg msg;
 		long ret;
 
+		/* No more in flight than the reply queue holds: a server
+		 * drops a reply that finds its client's queue full. */
+		if (fifo_len >= CONFIG_CHANNEL_QUEUE_DEPTH)
+			return; /* after the next reply (startup_pump) */
 		if (fifo_len == FIFO_MAX) {
 			startup_fail(i, "too many requests to the file server");
 			return;
@@ -590,6 +594,8 @@ static void startup_send(uint32_t i)
 			fs_root_lost(); /* the server died: wait for the next one */
 			return;
 		}
+		if (ret == -RV_EAGAIN)
+			return; /* the server's queue is full: after its next reply */
 		if (ret < 0) {
 			startup_fail(i, rv_strerror((int)ret));
 			return;
@@ -598,6 +604,16 @@ static void startup_send(uint32_t i)
 		fifo[(fifo_head + fifo_len - 1) % FIFO_MAX].seq = c->pend.seq;
 		c->pend.sent++;
 	}
+}
+
+/* Send what waits to be sent (the server registered, or its queue has
+ * room again). */
+static void startup_pump(void)
+{
+	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN && fs_root != RV_HANDLE_INVALID; i++)
+		if (children[i].kind != K_FREE && children[i].pend.kind == P_STARTUP &&
+		    children[i].pend.sent < 2)
+			startup_send(i);
 }
 
 /* init's root connection closed (the file server ended): requests in
@@ -668,6 +684,33 @@ static void fs_root_readable(void)
 		startup_reply(i, RV_ENV_ROOT | RV_ENV_CWD, c->pend.dirs, "/");
 }
 
+/* Child i's directories from its manifest entry's root=PATH: asked of
+ * the file server now or when it registers; INIT_LATER. */
+static int startup_open(uint32_t i, uint32_t op)
+{
+	struct child *c = &children[i];
+
+	memset(&c->pend, 0, sizeof(c->pend));
+	c->pend.kind = P_STARTUP;
+	c->pend.op = op;
+	c->pend.deadline = rv_clock_ns() + MS(CONFIG_INIT_STARTUP_WAIT_MS);
+	c->pend.seq = next_seq++;
+	startup_pump();
+	return INIT_LATER;
+}
+
+/* SVC_OP_REOPEN from child i: fresh directories for a manifest child
+ * with root=PATH (after the file server restarted, its old ones are
+ * closed); mask 0 for anyone else. */
+static int do_reopen(uint32_t i, struct wire_writer *w)
+{
+	if (children[i].kind == K_LOADED || !children[i].root_path[0]) {
+		startup_put(w, 0, NULL, 0, "");
+		return 0;
+	}
+	return startup_open(i, SVC_OP_REOPEN);
+}
+
 /* SVC_OP_STARTUP from child i: answered now (into w) or INIT_LATER. */
 static int do_startup(uint32_t i, struct wire_writer *w)
 {
@@ -689,13 +732,7 @@ static int do_startup(uint32_t i, struct wire_writer *w)
 		startup_put(w, 0, NULL, 0, "");
 		return 0;
 	}
-	memset(&c->pend, 0, sizeof(c->pend));
-	c->pend.kind = P_STARTUP;
-	c->pend.deadline = rv_clock_ns() + MS(CONFIG_INIT_STARTUP_WAIT_MS);
-	c->pend.seq = next_seq++;
-	if (fs_root != RV_HANDLE_INVALID)
-		startup_send(i);
-	return INIT_LATER;
+	return startup_open(i, SVC_OP_STARTUP);
 }
 
 /* Child i's SVC_OP_SPAWN_ENV of a program from the file system failed:
@@ -945,7 +982,7 @@ static void pend_expire(uint64_t now)
 			continue;
 		}
 		snprintf(why, sizeof(why), "the file service %s %s in %d ms", fs_service,
-			 c->pend.sent ? "did not answer" : "did not register",
+			 fs_root != RV_HANDLE_INVALID ? "did not answer" : "did not register",
 			 CONFIG_INIT_STARTUP_WAIT_MS);
 		startup_fail(i, why);
 	}
@@ -986,6 +1023,10 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 		if (wire_end(r) < 0)
 			return -RV_EBADMSG;
 		return do_startup(from, w);
+	case SVC_OP_REOPEN:
+		if (wire_end(r) < 0)
+			return -RV_EBADMSG;
+		return do_reopen(from, w);
 	case SVC_OP_SPAWN_ENV:
 		return do_spawn_env(from, r, w);
 	case SVC_OP_SPAWN:
@@ -1474,13 +1515,15 @@ int main(int argc, char **argv)
 		for (uint32_t k = 0; ret > 0 && k < n; k++) {
 			uint32_t i = owner[k].child;
 			struct child *c = &children[i];
-			uint32_t obs = items[k].observed;
+			uint32_t obs = items[k].observed & items[k].signals;
 
 			if (!obs)
 				continue;
 			if (owner[k].what == W_ROOT) {
-				if (items[k].handle == fs_root)
+				if (items[k].handle == fs_root) {
 					fs_root_readable();
+					startup_pump();
+				}
 				continue;
 			}
 			if (c->kind == K_FREE)

@@ -40,6 +40,11 @@
  * reply fits in the client's queue if it reads its replies; a client that
  * lets more than that pile up unread loses the ones that do not fit.
  *
+ * Requests in flight together may run in any order: two WRITEs of the same
+ * sector leave either's data, a READ beside a WRITE of its sectors sees
+ * the old or the new; wait for the first reply (or put a FLUSH between)
+ * when the order matters.
+ *
  * A FLUSH is answered after every write answered before it reached the
  * device is on stable storage; the driver does not reorder writes across a
  * flush (it waits for the writes at the device before sending the flush,
@@ -49,7 +54,8 @@
  *
  * Errors: EINVAL a sector range past the end (sector + count > sectors),
  * count 0 or above max_sectors, or offset + count * sector_size past the
- * buffer (and any READ/WRITE before BUFFER); EEXIST a second BUFFER; EROFS
+ * buffer (and any READ/WRITE before BUFFER), a BUFFER of 0 bytes or above
+ * the kernel's CONFIG_DMA_MAX_BYTES; EEXIST a second BUFFER; EROFS
  * WRITE to a read-only device; EIO the device reported an error; EAGAIN
  * more than queue_depth requests not yet answered; EBUSY the driver's
  * client table is full; EBADMSG malformed; ENOSYS another op; ENOMEM or
@@ -72,6 +78,9 @@ enum blk_op {
 	BLK_OP_READ = 3,
 	BLK_OP_WRITE = 4,
 	BLK_OP_FLUSH = 5,
+	/* With CONFIG_VIRTIO_BLK_TEST_OPS only: a READ the driver does not
+	 * range-check, so the device's own error comes back (EIO). */
+	BLK_OP_TEST_READ_UNCHECKED = 0x7f01,
 };
 
 #define BLK_F_READ_ONLY (1u << 0) /* writes are refused with EROFS */

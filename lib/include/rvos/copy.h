@@ -51,11 +51,13 @@ static inline void rv_copy(void *dst, const void *src, size_t n)
 
 		/* Each round needs the word after the source's next 8 bytes
 		 * start: it holds their last byte. */
-		for (; n >= 16; n -= 16, wd += 2, ws += 2) {
-			uint64_t m = ws[0], hi = ws[1];
+		for (; n >= 32; n -= 32, wd += 4, ws += 4) {
+			uint64_t a = ws[0], b = ws[1], c = ws[2], hi = ws[3];
 
-			wd[0] = (lo >> sh) | (m << (64 - sh));
-			wd[1] = (m >> sh) | (hi << (64 - sh));
+			wd[0] = (lo >> sh) | (a << (64 - sh));
+			wd[1] = (a >> sh) | (b << (64 - sh));
+			wd[2] = (b >> sh) | (c << (64 - sh));
+			wd[3] = (c >> sh) | (hi << (64 - sh));
 			lo = hi;
 		}
 		for (; n >= 8; n -= 8) {
@@ -69,6 +71,46 @@ static inline void rv_copy(void *dst, const void *src, size_t n)
 	}
 	while (n--)
 		*d++ = *s++;
+}
+
+/* memset(dst, 0, n) a word at a time. */
+static inline void rv_zero(void *dst, size_t n)
+{
+	uint8_t *d = dst;
+
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = 0;
+		n--;
+	}
+	for (; n >= 32; n -= 32, d += 32) {
+		rv_copy_word *w = (rv_copy_word *)d;
+
+		w[0] = 0;
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(rv_copy_word *)d = 0;
+	while (n--)
+		*d++ = 0;
+}
+
+/* memmove of n bytes when dst, src and n are all multiples of 8 (arrays
+ * of structures holding a 64-bit field). */
+static inline void rv_move_words(void *dst, const void *src, size_t n)
+{
+	rv_copy_word *d = dst;
+	const rv_copy_word *s = src;
+	size_t w = n / 8;
+
+	if (d < s) {
+		for (size_t i = 0; i < w; i++)
+			d[i] = s[i];
+	} else if (d > s) {
+		while (w--)
+			d[w] = s[w];
+	}
 }
 
 #endif /* RVOS_COPY_H */

@@ -56,8 +56,10 @@
  *   FS_OP_SYMLINK   str target, str path  -> -
  *   FS_OP_READLINK  str path              -> str target
  *   FS_OP_STATFS    -                     -> statfs record (below)
- *   FS_OP_IMAGE     -                     -> handle shm (READ|MAP only),
- *                                            u64 size: the whole file in a
+ *   FS_OP_IMAGE     -                     -> handle shm (READ|MAP, and
+ *                                            TRANSFER so it can be passed
+ *                                            on; never WRITE), u64 size:
+ *                                            the whole file in a
  *                                            shared-memory region (the
  *                                            loader's way to read a program)
  *   FS_OP_SYNCFS    -                     -> -  (sync: every file system of
@@ -81,7 +83,10 @@
  * the connection lacks), EROFS (a read-only file system), ENOSPC, EFBIG,
  * EMLINK, EINVAL, EIO (the device failed), EUCLEAN (the file system is
  * corrupt), EMFILE (the server's connection table is full), EXDEV (rename
- * or link across file systems), EBUSY (removing a mount point).
+ * or link across file systems), EBUSY (removing or renaming a mount point,
+ * or the directory the path names itself: ".", "/"), EPERM (LINK of a
+ * directory), EMSGSIZE (a READLINK target the message cannot hold).
+ * doc/files.md lists them per operation.
  */
 #ifndef RVOS_FSSVC_H
 #define RVOS_FSSVC_H

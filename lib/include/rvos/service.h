@@ -53,6 +53,7 @@ enum svc_op {
 	SVC_OP_SHUTDOWN = 7,
 	SVC_OP_STARTUP = 8,
 	SVC_OP_SPAWN_ENV = 9,
+	SVC_OP_REOPEN = 10,
 	SVC_OP_NEW_CLIENT = 16,
 };
 
@@ -72,8 +73,12 @@ enum svc_op {
  *                    u32 fd_kinds, str cwd_path, handle per bit of mask
  *                                       -> handle process
  *
+ *   SVC_OP_REOPEN   -  -> as SVC_OP_STARTUP: fresh root and cwd for a
+ *                         manifest child with root=PATH, mask 0 for others
+ *
  * SVC_OP_STARTUP moves the handles to the child: a second request gets
- * mask 0. A program with a '/' in SVC_OP_SPAWN_ENV is a path, resolved in
+ * mask 0. SVC_OP_REOPEN is how a manifest child gets its namespace back
+ * after the file server restarted (its connections saw EPEERCLOSED). A program with a '/' in SVC_OP_SPAWN_ENV is a path, resolved in
  * the root handle it carries (ENOENT without one) and read through the file
  * server (FS_OP_IMAGE); a name without '/' comes from the initrd.
  * fd_kinds holds RV_FD_* for stdin (bits 0..7), stdout (8..15) and stderr
@@ -112,6 +117,13 @@ struct rv_startup {
  * a process whose handle 0 is a channel to something other than init
  * must not make it. */
 int rv_startup_get(const struct rv_startup **out);
+
+/* SVC_OP_REOPEN: fresh root and cwd connections (moved to the caller)
+ * for a manifest child whose entry says root=PATH, e.g. after the file
+ * server restarted; the cached start-up environment is not changed.
+ * -RV_ENOENT: no namespace to reopen (no root=, or a loader child: its
+ * parent handed it its directories). */
+int rv_startup_reopen(rv_handle_t *root, rv_handle_t *cwd);
 
 struct rv_spawn_env {
 	const char *program;       /* initrd name, or a path in root */

@@ -16,6 +16,16 @@
  * syncs leaves a consistent image. Only when every other buffer is held
  * does a held-back one go out early.
  *
+ * A device request costs far more than the bytes it moves, so the cache
+ * makes few and large ones: a new block (bcache_get_new) after its
+ * predecessor goes into the buffer after the predecessor's when that one
+ * is free, so a file written in order sits in consecutive buffers and
+ * bcache_sync writes such runs with one request each; bcache_readahead
+ * reads a run of blocks into consecutive free buffers not used lately
+ * (so the inode table and indirect blocks a stream reads stay) with one
+ * request. A run is at most BCACHE_RUN_MAX_BYTES (and the device's
+ * max_sectors).
+ *
  * The memory given holds, in order: the block buffers (so the first
  * starts where mem starts: the server's DMA buffer is page aligned), the
  * cache itself, the buffer headers, the hash table and the array sync
@@ -27,6 +37,7 @@
 #include "vfs.h"
 
 #define SECTOR_SIZE 512u
+#define BCACHE_RUN_MAX_BYTES (64u * 1024)
 
 struct bcache_buf {
 	struct bcache_block b;           /* first: the caller sees this */
@@ -38,6 +49,7 @@ struct bcache_buf {
 	bool dirty;                      /* data differs from the device */
 	bool meta;                       /* dirty metadata: held back until sync */
 	bool on_pinned;                  /* refs == 0 and on the pinned list */
+	uint32_t used;                   /* bcache.tick at its last get */
 };
 
 struct bcache {
@@ -53,6 +65,8 @@ struct bcache {
 	struct bcache_buf lru;           /* sentinel: lru.lru_next is the least recent */
 	struct bcache_buf pinned;        /* sentinel: unheld dirty metadata */
 	uint32_t npinned;                /* buffers with dirty metadata, held or not */
+	uint32_t ra_cursor;              /* where readahead looks for free buffers */
+	uint32_t tick;                   /* counts gets */
 };
 
 static size_t align_up(size_t v, size_t a)
@@ -196,50 +210,71 @@ uint32_t bcache_pinned(struct bcache *c)
 	return c->npinned;
 }
 
-static int write_back(struct bcache *c, struct bcache_buf *b)
+/* Blocks one request may move. */
+static uint32_t run_max(const struct bcache *c)
+{
+	uint32_t n = BCACHE_RUN_MAX_BYTES / c->block_size;
+
+	if (c->dev->max_sectors && n > c->dev->max_sectors / c->sectors_per_block)
+		n = c->dev->max_sectors / c->sectors_per_block;
+	if (n > c->nblocks / 4)
+		n = c->nblocks / 4;
+	return n ? n : 1;
+}
+
+/* Write the n buffers from b on (consecutive blocks in consecutive
+ * buffers) with one request; they are clean afterwards. */
+static int write_run(struct bcache *c, struct bcache_buf *b, uint32_t n)
 {
 	int ret;
 
-	if (!b->dirty)
-		return 0;
 	if (c->dev->read_only)
 		return -RV_EROFS;
-	ret = c->dev->write(c->dev, b->b.blkno * c->sectors_per_block, c->sectors_per_block,
+	ret = c->dev->write(c->dev, b->b.blkno * c->sectors_per_block, n * c->sectors_per_block,
 			    b->b.data);
 	if (ret < 0)
 		return ret;
-	b->dirty = false;
-	if (b->meta) {
-		b->meta = false;
-		c->npinned--;
+	for (uint32_t i = 0; i < n; i++, b++) {
+		b->dirty = false;
+		if (b->meta) {
+			b->meta = false;
+			c->npinned--;
+		}
+		if (b->on_pinned) {
+			/* clean now: back among the reusable ones */
+			lru_unlink(b);
+			lru_push(c, b);
+		}
 	}
 	return 0;
 }
 
-/* A buffer for blkno: the cached one (held), or the least recently used
- * free one, written back if dirty and renamed (valid false). */
-static int grab(struct bcache *c, uint64_t blkno, struct bcache_buf **out)
+/* Evicting dirty file data: the blocks that follow it in the following
+ * buffers (a file written in order) go with it in the same request, so
+ * a stream larger than the cache is written in runs, not block by
+ * block. Held-back metadata never joins. */
+static int write_back_run(struct bcache *c, struct bcache_buf *b)
 {
-	struct bcache_buf *b;
-	int ret;
+	uint32_t k = 1, max = run_max(c);
 
-	if (blkno >= c->dev_blocks)
-		return -RV_EINVAL;
-	b = hash_find(c, blkno);
-	if (b) {
-		if (b->refs++ == 0)
-			lru_unlink(b);
-		*out = b;
+	if (!b->dirty)
 		return 0;
-	}
-	b = c->lru.lru_next;
-	if (b == &c->lru)
-		b = c->pinned.lru_next; /* early: nothing else is free */
-	if (b == &c->pinned)
-		return -RV_ENOMEM;
-	ret = write_back(c, b);
-	if (ret < 0)
-		return ret;
+	if (!b->meta)
+		while (k < max && b + k < c->bufs + c->nblocks && b[k].dirty && !b[k].meta &&
+		       b[k].refs == 0 && b[k].valid && b[k].b.blkno == b->b.blkno + k)
+			k++;
+	return write_run(c, b, k);
+}
+
+/* Not held and not dirty: free to take for another block. */
+static bool slot_free(const struct bcache_buf *b)
+{
+	return b->refs == 0 && !b->dirty;
+}
+
+/* Buffer b (free, or written back) now stands for blkno, held, not valid. */
+static void take(struct bcache *c, struct bcache_buf *b, uint64_t blkno)
+{
 	lru_unlink(b);
 	if (b->valid)
 		hash_remove(c, b);
@@ -248,6 +283,48 @@ static int grab(struct bcache *c, uint64_t blkno, struct bcache_buf **out)
 	b->dirty = false;
 	b->refs = 1;
 	hash_insert(c, b);
+}
+
+/* A buffer for blkno: the cached one (held), or the least recently used
+ * free one, written back if dirty and renamed (valid false); with
+ * `follow`, the one after its predecessor's if that is free. */
+static int grab(struct bcache *c, uint64_t blkno, bool follow, struct bcache_buf **out)
+{
+	struct bcache_buf *b;
+	int ret;
+
+	if (blkno >= c->dev_blocks)
+		return -RV_EINVAL;
+	c->tick++;
+	b = hash_find(c, blkno);
+	if (b) {
+		if (b->refs++ == 0)
+			lru_unlink(b);
+		b->used = c->tick;
+		*out = b;
+		return 0;
+	}
+	if (follow && blkno > 0) {
+		/* next to its predecessor, so runs can go in one request */
+		struct bcache_buf *p = hash_find(c, blkno - 1);
+
+		if (p && p + 1 < c->bufs + c->nblocks && slot_free(p + 1)) {
+			take(c, p + 1, blkno);
+			p[1].used = c->tick;
+			*out = p + 1;
+			return 0;
+		}
+	}
+	b = c->lru.lru_next;
+	if (b == &c->lru)
+		b = c->pinned.lru_next; /* early: nothing else is free */
+	if (b == &c->pinned)
+		return -RV_ENOMEM;
+	ret = write_back_run(c, b);
+	if (ret < 0)
+		return ret;
+	take(c, b, blkno);
+	b->used = c->tick;
 	*out = b;
 	return 0;
 }
@@ -268,7 +345,7 @@ static void forget(struct bcache *c, struct bcache_buf *b)
 int bcache_get(struct bcache *c, uint64_t blkno, struct bcache_block **out)
 {
 	struct bcache_buf *b;
-	int ret = grab(c, blkno, &b);
+	int ret = grab(c, blkno, false, &b);
 
 	if (ret < 0)
 		return ret;
@@ -288,14 +365,41 @@ int bcache_get(struct bcache *c, uint64_t blkno, struct bcache_block **out)
 	return 0;
 }
 
-int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out)
+/* A word at a time: picolibc's memset for rvOS goes byte by byte (and
+ * the attribute keeps gcc from making this loop a memset call). */
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static void zero_block(void *p, size_t n)
+{
+	uint64_t __attribute__((may_alias)) *w = p;
+
+	for (; n >= 32; n -= 32, w += 4) {
+		w[0] = 0;
+		w[1] = 0;
+		w[2] = 0;
+		w[3] = 0;
+	}
+}
+
+int bcache_get_overwrite(struct bcache *c, uint64_t blkno, struct bcache_block **out)
 {
 	struct bcache_buf *b;
-	int ret = grab(c, blkno, &b);
+	int ret = grab(c, blkno, true, &b);
 
 	if (ret < 0)
 		return ret;
-	memset(b->b.data, 0, c->block_size);
+	b->valid = true; /* the caller writes every byte before anyone reads */
+	*out = &b->b;
+	return 0;
+}
+
+int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out)
+{
+	struct bcache_buf *b;
+	int ret = grab(c, blkno, true, &b);
+
+	if (ret < 0)
+		return ret;
+	zero_block(b->b.data, c->block_size); /* a multiple of 512, 8-aligned */
 	b->valid = true;
 	*out = &b->b;
 	return 0;
@@ -346,21 +450,81 @@ int bcache_sync(struct bcache *c)
 			c->sorted[n++] = &c->bufs[i];
 	if (n > 1)
 		qsort(c->sorted, n, sizeof(c->sorted[0]), cmp_blkno);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n;) {
 		struct bcache_buf *b = c->sorted[i];
-		int r = write_back(c, b);
+		uint32_t k = 1, max = run_max(c);
+		int r;
 
+		while (i + k < n && k < max && c->sorted[i + k] == b + k &&
+		       c->sorted[i + k]->b.blkno == b->b.blkno + k)
+			k++;
+		r = write_run(c, b, k);
 		if (r < 0 && ret == 0)
 			ret = r;
-		if (r == 0 && b->on_pinned) {
-			/* clean now: back among the reusable ones */
-			lru_unlink(b);
-			lru_push(c, b);
-		}
+		i += k;
 	}
 	if (ret == 0 && n > 0 && !c->dev->read_only && c->dev->flush)
 		ret = c->dev->flush(c->dev);
 	return ret;
+}
+
+bool bcache_cached(struct bcache *c, uint64_t blkno)
+{
+	struct bcache_buf *b = hash_find(c, blkno);
+
+	return b && b->valid;
+}
+
+int bcache_readahead(struct bcache *c, uint64_t blkno, uint32_t count)
+{
+	uint32_t n, run = 0, i = 0, first, max = run_max(c);
+	int ret;
+
+	if (blkno >= c->dev_blocks)
+		return -RV_EINVAL;
+	if (count > c->dev_blocks - blkno)
+		count = (uint32_t)(c->dev_blocks - blkno);
+	if (count > max)
+		count = max;
+	for (n = 0; n < count && !hash_find(c, blkno + n); n++)
+		;
+	if (n < 2)
+		return 0; /* one block: bcache_get reads it as well */
+	/* n free buffers in a row not used in the last nblocks/2 gets, from
+	 * the cursor on (runs do not wrap) */
+	for (uint32_t scanned = 0; scanned < c->nblocks + n && run < n; scanned++) {
+		const struct bcache_buf *b;
+
+		i = (c->ra_cursor + scanned) % c->nblocks;
+		b = &c->bufs[i];
+		if (i == 0)
+			run = 0;
+		if (slot_free(b) && (!b->valid || c->tick - b->used > c->nblocks / 2))
+			run++;
+		else
+			run = 0;
+	}
+	if (run < n)
+		return 0;
+	first = i + 1 - n;
+	for (uint32_t k = 0; k < n; k++)
+		take(c, &c->bufs[first + k], blkno + k);
+	ret = c->dev->read(c->dev, blkno * c->sectors_per_block, n * c->sectors_per_block,
+			   c->bufs[first].b.data);
+	for (uint32_t k = 0; k < n; k++) {
+		struct bcache_buf *b = &c->bufs[first + k];
+
+		if (ret < 0) {
+			forget(c, b);
+		} else {
+			b->valid = true;
+			b->refs = 0;
+			b->used = c->tick;
+			lru_push(c, b);
+		}
+	}
+	c->ra_cursor = (first + n) % c->nblocks;
+	return ret < 0 ? ret : (int)n;
 }
 
 int bcache_drop(struct bcache *c)

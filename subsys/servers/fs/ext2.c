@@ -21,9 +21,12 @@
  * and data live in the cache. Access times are not kept (a read never
  * writes). Not handled: htree indexes (an indexed directory we change
  * loses its index flag, which is what ext2 without dir_index does), ACLs
- * and xattrs (a file's xattr block is released with the file), the orphan
- * list (an unlinked file still open is freed at its last unref or at
- * unmount).
+ * and xattrs (a file's xattr block is released with the file).
+ *
+ * An unlinked file still open goes at its last unref (or at unmount); till
+ * then it is on the superblock's orphan list (s_last_orphan, chained
+ * through i_dtime, as ext3 keeps it), which a mount after a crash or a
+ * killed server empties by freeing what is on it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,9 +68,73 @@ struct ext2_fs {
 	bool sb_dirty, gd_dirty;
 	bool was_valid;       /* s_state had EXT2_VALID_FS at mount */
 	uint32_t hint_ino, hint_blk; /* the last block allocated for hint_ino */
+	vfs_ino_t last_ino;          /* the last inode allocated: search from there */
 	uint32_t generation;
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
 };
+
+/* File data is copied a word at a time when source and destination are
+ * aligned alike (cache blocks always are, the server's buffers usually):
+ * picolibc's memcpy and memset for rvOS go byte by byte. The attribute
+ * keeps gcc from turning the loops back into memcpy/memset calls. */
+typedef uint64_t __attribute__((may_alias)) ext2_word;
+
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static void copy(void *dst, const void *src, size_t n)
+{
+	uint8_t *d = dst;
+	const uint8_t *s = src;
+
+	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+		ext2_word *wd;
+		const ext2_word *ws;
+
+		while (n && ((uintptr_t)d & 7)) {
+			*d++ = *s++;
+			n--;
+		}
+		wd = (ext2_word *)d;
+		ws = (const ext2_word *)s;
+		for (; n >= 32; n -= 32, wd += 4, ws += 4) {
+			uint64_t a = ws[0], b = ws[1], c = ws[2], e = ws[3];
+
+			wd[0] = a;
+			wd[1] = b;
+			wd[2] = c;
+			wd[3] = e;
+		}
+		for (; n >= 8; n -= 8)
+			*wd++ = *ws++;
+		d = (uint8_t *)wd;
+		s = (const uint8_t *)ws;
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+__attribute__((optimize("no-tree-loop-distribute-patterns")))
+static void zero(void *dst, size_t n)
+{
+	uint8_t *d = dst;
+	ext2_word *wd;
+
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = 0;
+		n--;
+	}
+	wd = (ext2_word *)d;
+	for (; n >= 32; n -= 32, wd += 4) {
+		wd[0] = 0;
+		wd[1] = 0;
+		wd[2] = 0;
+		wd[3] = 0;
+	}
+	for (; n >= 8; n -= 8)
+		*wd++ = 0;
+	d = (uint8_t *)wd;
+	while (n--)
+		*d++ = 0;
+}
 
 static struct ext2_fs *E(struct vfs_fs *v)
 {
@@ -172,6 +239,13 @@ static long find_zero(const uint8_t *map, uint32_t start, uint32_t nbits)
 		uint32_t i = pass ? 0 : start, end = pass ? start : nbits;
 
 		while (i < end) {
+			/* whole words, then bytes, of used blocks at a time
+			 * (bitmaps are blocks of the cache: aligned) */
+			if ((i & 63) == 0 && i + 64 <= end &&
+			    ((const ext2_word *)map)[i >> 6] == ~(uint64_t)0) {
+				i += 64;
+				continue;
+			}
 			if ((i & 7) == 0 && i + 8 <= end && map[i >> 3] == 0xff) {
 				i += 8;
 				continue;
@@ -301,8 +375,9 @@ static int inode_read(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 	ret = getblk(fs, blk, &b);
 	if (ret < 0)
 		return ret;
-	memset(in, 0, sizeof(*in));
-	memcpy(in, (uint8_t *)b->data + off, inode_copy_size(fs));
+	copy(in, (uint8_t *)b->data + off, inode_copy_size(fs));
+	if (inode_copy_size(fs) < sizeof(*in)) /* a 128-byte inode: no large fields */
+		zero((uint8_t *)in + inode_copy_size(fs), sizeof(*in) - inode_copy_size(fs));
 	put(fs, b);
 	if (fs->inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
 	    in->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE)
@@ -325,8 +400,8 @@ static int inode_write_ex(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_i
 	if (ret < 0)
 		return ret;
 	if (whole)
-		memset((uint8_t *)b->data + off, 0, fs->inode_size);
-	memcpy((uint8_t *)b->data + off, in, inode_copy_size(fs));
+		zero((uint8_t *)b->data + off, fs->inode_size);
+	copy((uint8_t *)b->data + off, in, inode_copy_size(fs));
 	dirty(fs, b);
 	put(fs, b);
 	return 0;
@@ -742,7 +817,11 @@ static int alloc_inode(struct ext2_fs *fs, vfs_ino_t parent, bool dir, vfs_ino_t
 	ret = getblk(fs, fs->gd[g].bg_inode_bitmap, &bm);
 	if (ret < 0)
 		return ret;
-	bit = find_zero(bm->data, 0, fs->ipg);
+	bit = find_zero(bm->data,
+			fs->last_ino && (fs->last_ino - 1) / fs->ipg == g
+				? (uint32_t)((fs->last_ino - 1) % fs->ipg)
+				: 0,
+			fs->ipg);
 	ino = (vfs_ino_t)g * fs->ipg + (uint64_t)bit + 1;
 	if (bit < 0 || ino < fs->first_ino) {
 		put(fs, bm); /* full although counted free, or a reserved inode free */
@@ -752,6 +831,7 @@ static int alloc_inode(struct ext2_fs *fs, vfs_ino_t parent, bool dir, vfs_ino_t
 	dirty(fs, bm);
 	put(fs, bm);
 	fs->gd[g].bg_free_inodes_count--;
+	fs->last_ino = ino;
 	if (dir)
 		fs->gd[g].bg_used_dirs_count++;
 	fs->sb.s_free_inodes_count--;
@@ -790,14 +870,58 @@ static int free_inode_bit(struct ext2_fs *fs, vfs_ino_t ino, bool dir)
 	return 0;
 }
 
+/* Most orphans a list may hold: a longer one is a loop. */
+#define EXT2_ORPHANS_MAX (1u << 16)
+
+static bool orphan_ino_ok(const struct ext2_fs *fs, uint32_t ino)
+{
+	return ino >= fs->first_ino && ino <= fs->inodes_count;
+}
+
+/* Take ino off the orphan list if it is there. */
+static int orphan_remove(struct ext2_fs *fs, vfs_ino_t ino)
+{
+	uint32_t prev = 0, cur = fs->sb.s_last_orphan;
+
+	for (uint32_t n = 0; cur && n < EXT2_ORPHANS_MAX; n++) {
+		struct ext2_inode in;
+		int ret;
+
+		if (!orphan_ino_ok(fs, cur))
+			return -RV_EUCLEAN;
+		ret = inode_read(fs, cur, &in);
+		if (ret < 0)
+			return ret;
+		if (cur == ino) {
+			uint32_t next = in.i_dtime;
+
+			if (prev == 0) {
+				fs->sb.s_last_orphan = next;
+				fs->sb_dirty = true;
+				return 0;
+			}
+			ret = inode_read(fs, prev, &in);
+			if (ret < 0)
+				return ret;
+			in.i_dtime = next;
+			return inode_write(fs, prev, &in);
+		}
+		prev = cur;
+		cur = in.i_dtime;
+	}
+	return 0;
+}
+
 /* An inode without links or references: its blocks, its xattr block and
  * the inode itself go back. */
 static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 {
 	struct ext2_inode in;
 	bool dir;
-	int ret = inode_read(fs, ino, &in);
+	int ret = fs->sb.s_last_orphan ? orphan_remove(fs, ino) : 0;
 
+	if (ret == 0)
+		ret = inode_read(fs, ino, &in);
 	if (ret < 0)
 		return ret;
 	if (in.i_mode == 0)
@@ -959,40 +1083,84 @@ static int dir_walk(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, ui
 	return 0;
 }
 
-struct find_ctx {
-	const char *name;
-	size_t len;
-	struct dir_ent hit;
-};
-
-static int find_fn(struct ext2_fs *fs, struct dir_ent *e, void *ctx)
+/* The entry called name in directory dir (read into din), or -ENOENT.
+ * With slot, also the first entry with room for `need` more bytes
+ * (slot->pblk 0: none), where dir_add puts a new name. The lookup path
+ * of every operation: a loop of its own (no callback per entry), every
+ * entry checked as dir_walk checks it. */
+static int dir_find_slot(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *din,
+			 const char *name, size_t len, struct dir_ent *hit, struct dir_ent *slot,
+			 uint32_t need)
 {
-	struct find_ctx *f = ctx;
+	const uint32_t bs = fs->bs, inodes = fs->inodes_count;
+	const bool ft = fs->filetype, big = bs >= 65536;
+	uint64_t nblk = din->i_size / bs;
+	const char last = name[len - 1];
 
-	(void)fs;
-	if (e->de->inode && e->name_len == f->len && !memcmp(e->de->name, f->name, f->len)) {
-		f->hit = *e;
-		f->hit.ino = e->de->inode;
-		f->hit.data = NULL; /* not held after the walk */
-		f->hit.de = NULL;
-		return DIR_STOP;
+	if (slot)
+		slot->pblk = 0;
+	for (uint64_t l = 0; l < nblk; l++) {
+		struct bcache_block *b;
+		uint32_t pblk, off, rec, prev = UINT32_MAX;
+		const uint8_t *data;
+		int ret = bmap(fs, dir, din, l, false, &pblk, NULL);
+
+		if (ret < 0)
+			return ret;
+		if (pblk == 0)
+			return -RV_EUCLEAN; /* directories have no holes */
+		ret = getblk(fs, pblk, &b);
+		if (ret < 0)
+			return ret;
+		data = b->data;
+		for (off = 0; off < bs; prev = off, off += rec) {
+			const struct ext2_dirent *de = (const struct ext2_dirent *)(data + off);
+			uint32_t nl;
+
+			rec = de->rec_len;
+			if (big && (rec == 0 || rec == 65535))
+				rec = 65536;
+			if (rec < 8 || (rec & 3) || rec > bs - off) {
+				put(fs, b);
+				return -RV_EUCLEAN;
+			}
+			nl = ft ? de->name_len : de->name_len | ((uint32_t)de->file_type << 8);
+			if (!de->inode) {
+				nl = 0;
+			} else if (nl == 0 || 8 + nl > rec || de->inode > inodes) {
+				put(fs, b);
+				return -RV_EUCLEAN;
+			} else if (nl == len && de->name[len - 1] == last &&
+				   !memcmp(de->name, name, len)) {
+				hit->lblk = l;
+				hit->pblk = pblk;
+				hit->off = off;
+				hit->prev_off = prev;
+				hit->rec_len = rec;
+				hit->name_len = nl;
+				hit->ino = de->inode;
+				hit->data = NULL; /* not held after this */
+				hit->de = NULL;
+				put(fs, b);
+				return 0;
+			}
+			if (slot && slot->pblk == 0 && rec >= (nl ? EXT2_DIRENT_SIZE(nl) : 0) + need) {
+				slot->lblk = l;
+				slot->pblk = pblk;
+				slot->off = off;
+				slot->rec_len = rec;
+				slot->name_len = nl;
+			}
+		}
+		put(fs, b);
 	}
-	return DIR_NEXT;
+	return -RV_ENOENT;
 }
 
-/* The entry called name in directory dir (read into din): -ENOENT. */
 static int dir_find(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *din, const char *name,
 		    size_t len, struct dir_ent *hit)
 {
-	struct find_ctx f = { .name = name, .len = len };
-	int ret = dir_walk(fs, dir, din, 0, find_fn, &f);
-
-	if (ret < 0)
-		return ret;
-	if (ret == 0)
-		return -RV_ENOENT;
-	*hit = f.hit;
-	return 0;
+	return dir_find_slot(fs, dir, din, name, len, hit, NULL, 0);
 }
 
 /* An entry we found and change: its block again (it was checked). */
@@ -1044,9 +1212,10 @@ static void dir_touched(struct ext2_fs *fs, struct ext2_inode *din)
 	stamp(fs, din, T_C | T_M);
 }
 
-/* Add name -> ino to directory dir (name not there). */
+/* Add name -> ino to directory dir (name not there), at slot when the
+ * lookup that found it not there found room (else it looks). */
 static int dir_add(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t len,
-		   vfs_ino_t ino, uint32_t mode)
+		   vfs_ino_t ino, uint32_t mode, const struct dir_ent *slot)
 {
 	struct add_ctx a = { name, len, ino, mode, EXT2_DIRENT_SIZE(len) };
 	struct ext2_inode din;
@@ -1057,7 +1226,28 @@ static int dir_add(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t l
 
 	if (ret < 0)
 		return ret;
-	ret = dir_walk(fs, dir, &din, 0, add_fn, &a);
+	if (slot && slot->pblk) {
+		/* the same block and entry the lookup saw (unchanged since) */
+		struct dir_ent e = *slot;
+
+		ret = getblk(fs, slot->pblk, &b);
+		if (ret < 0)
+			return ret;
+		e.data = b->data;
+		e.de = (struct ext2_dirent *)(e.data + e.off);
+		if (rec_len_get(fs, e.de) != e.rec_len) {
+			put(fs, b);
+			return -RV_EUCLEAN;
+		}
+		e.name_len = e.de->inode ? name_len_get(fs, e.de) : 0;
+		ret = add_fn(fs, &e, &a);
+		if (ret & DIR_DIRTY)
+			dirty(fs, b);
+		put(fs, b);
+		ret = ret & DIR_STOP ? 1 : 0;
+	} else {
+		ret = dir_walk(fs, dir, &din, 0, add_fn, &a);
+	}
 	if (ret < 0)
 		return ret;
 	if (ret == 0) {
@@ -1264,7 +1454,7 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 	if (ret < 0)
 		return ret;
 	ex = in.i_extra_isize;
-	memset(st, 0, sizeof(*st));
+	zero(st, sizeof(*st));
 	st->mode = in.i_mode;
 	st->nlink = in.i_links_count;
 	st->ino = ino;
@@ -1280,6 +1470,28 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 
 /* At most this much per call, so a count fits any long. */
 #define EXT2_IO_CAP (1u << 30)
+/* Read ahead this far when a file's block is missed. */
+#define EXT2_READAHEAD_BYTES (64u * 1024)
+
+/* pblk, lblk's block, is not cached: read it and the blocks after it that
+ * follow it on the disk too (up to the end of the file), in one request. */
+static void readahead(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64_t lblk,
+		      uint32_t pblk, uint64_t size)
+{
+	uint64_t last = (size - 1) / fs->bs;
+	uint32_t want = EXT2_READAHEAD_BYTES / fs->bs, n = 1, prev = pblk;
+
+	for (uint64_t l = lblk + 1; n < want && l <= last; l++, n++) {
+		uint32_t p;
+
+		if (bmap(fs, ino, in, l, false, &p, NULL) < 0 || p != prev + 1 ||
+		    bcache_cached(fs->c, p))
+			break;
+		prev = p;
+	}
+	if (n > 1)
+		bcache_readahead(fs->c, pblk, n);
+}
 
 static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, size_t len)
 {
@@ -1314,12 +1526,14 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 		if (ret < 0)
 			return done ? (long)done : ret;
 		if (pblk == 0) {
-			memset((uint8_t *)buf + done, 0, n);
+			zero((uint8_t *)buf + done, n);
 		} else {
+			if (!bcache_cached(fs->c, pblk))
+				readahead(fs, ino, &in, pos / fs->bs, pblk, size);
 			ret = getblk(fs, pblk, &b);
 			if (ret < 0)
 				return done ? (long)done : ret;
-			memcpy((uint8_t *)buf + done, (uint8_t *)b->data + boff, n);
+			copy((uint8_t *)buf + done, (uint8_t *)b->data + boff, n);
 			put(fs, b);
 		}
 		done += n;
@@ -1363,14 +1577,18 @@ static long do_write(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, const void *
 		err = bmap(fs, ino, &in, pos / fs->bs, true, &pblk, &fresh);
 		if (err < 0)
 			break;
-		/* A new block, or one written whole: no need to read it. */
-		if (fresh || n == fs->bs)
+		/* Written whole: neither read nor zeroed; a new block written in
+		 * part: zeroed, not read. */
+		if (n == fs->bs)
+			err = blk_ok(fs, pblk) ? bcache_get_overwrite(fs->c, pblk, &b)
+					       : -RV_EUCLEAN;
+		else if (fresh)
 			err = getblk_new(fs, pblk, &b);
 		else
 			err = getblk(fs, pblk, &b);
 		if (err < 0)
 			break;
-		memcpy((uint8_t *)b->data + boff, (const uint8_t *)buf + done, n);
+		copy((uint8_t *)b->data + boff, (const uint8_t *)buf + done, n);
 		dirty_data(fs, b);
 		put(fs, b);
 		done += n;
@@ -1416,7 +1634,7 @@ static int do_truncate(struct vfs_fs *v, vfs_ino_t ino, uint64_t size)
 			if (err == 0 && pblk) {
 				err = getblk(fs, pblk, &b);
 				if (err == 0) {
-					memset((uint8_t *)b->data + tail, 0, fs->bs - tail);
+					zero((uint8_t *)b->data + tail, fs->bs - tail);
 					dirty_data(fs, b);
 					put(fs, b);
 				}
@@ -1438,7 +1656,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 		     uint32_t mode, const char *target, size_t tlen, vfs_ino_t *out)
 {
 	struct ext2_inode din, in;
-	struct dir_ent hit;
+	struct dir_ent hit, slot;
 	bool mkdir = (mode & EXT2_S_IFMT) == EXT2_S_IFDIR;
 	vfs_ino_t ino;
 	uint32_t blk = 0;
@@ -1451,7 +1669,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 		return ret;
 	if (din.i_links_count == 0)
 		return -RV_ENOENT; /* removed while open */
-	ret = dir_find(fs, dir, &din, name, len, &hit);
+	ret = dir_find_slot(fs, dir, &din, name, len, &hit, &slot, EXT2_DIRENT_SIZE(len));
 	if (ret == 0)
 		return -RV_EEXIST;
 	if (ret != -RV_ENOENT)
@@ -1461,7 +1679,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 	ret = alloc_inode(fs, dir, mkdir, &ino);
 	if (ret < 0)
 		return ret;
-	memset(&in, 0, sizeof(in));
+	zero(&in, sizeof(in));
 	in.i_mode = (uint16_t)mode;
 	in.i_links_count = mkdir ? 2 : 1;
 	in.i_generation = ++fs->generation;
@@ -1503,7 +1721,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 	}
 	ret = inode_write_ex(fs, ino, &in, true);
 	if (ret == 0)
-		ret = dir_add(fs, dir, name, len, ino, mode);
+		ret = dir_add(fs, dir, name, len, ino, mode, &slot);
 	if (ret < 0) {
 		release_inode(fs, ino);
 		return ret;
@@ -1577,7 +1795,7 @@ static int do_link(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode din, in;
-	struct dir_ent hit;
+	struct dir_ent hit, slot;
 	int ret = check_rw(fs);
 
 	if (ret < 0)
@@ -1598,12 +1816,12 @@ static int do_link(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t len
 		return -RV_ENOENT;
 	if (is_dot(name, len))
 		return -RV_EEXIST;
-	ret = dir_find(fs, dir, &din, name, len, &hit);
+	ret = dir_find_slot(fs, dir, &din, name, len, &hit, &slot, EXT2_DIRENT_SIZE(len));
 	if (ret == 0)
 		return -RV_EEXIST;
 	if (ret != -RV_ENOENT)
 		return ret;
-	ret = dir_add(fs, dir, name, len, ino, in.i_mode);
+	ret = dir_add(fs, dir, name, len, ino, in.i_mode, &slot);
 	if (ret < 0)
 		return ret;
 	ret = inode_read(fs, ino, &in);
@@ -1627,6 +1845,12 @@ static int drop_link(struct ext2_fs *fs, vfs_ino_t ino, bool all)
 	else
 		links_dec(&in);
 	stamp(fs, &in, T_C);
+	if (in.i_links_count == 0 && ref_find(fs, ino)) {
+		/* still open: an orphan until its last unref */
+		in.i_dtime = fs->sb.s_last_orphan;
+		fs->sb.s_last_orphan = (uint32_t)ino;
+		fs->sb_dirty = true;
+	}
 	ret = inode_write(fs, ino, &in);
 	if (ret < 0)
 		return ret;
@@ -1710,7 +1934,7 @@ static int do_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, siz
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode fdin, tdin, sin, dst;
-	struct dir_ent fhit, thit, dd;
+	struct dir_ent fhit, thit, dd, slot;
 	bool sdir, have_dst, dst_dir = false;
 	vfs_ino_t src;
 	int ret = check_rw(fs);
@@ -1733,7 +1957,7 @@ static int do_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, siz
 	sdir = is_dir(&sin);
 	if (tdin.i_links_count == 0)
 		return -RV_ENOENT;
-	ret = dir_find(fs, to_dir, &tdin, to, to_len, &thit);
+	ret = dir_find_slot(fs, to_dir, &tdin, to, to_len, &thit, &slot, EXT2_DIRENT_SIZE(to_len));
 	if (ret < 0 && ret != -RV_ENOENT)
 		return ret;
 	have_dst = ret == 0;
@@ -1766,7 +1990,7 @@ static int do_rename(struct vfs_fs *v, vfs_ino_t from_dir, const char *from, siz
 	if (have_dst)
 		ret = dir_retarget(fs, to_dir, &thit, src, sin.i_mode);
 	else
-		ret = dir_add(fs, to_dir, to, to_len, src, sin.i_mode);
+		ret = dir_add(fs, to_dir, to, to_len, src, sin.i_mode, &slot);
 	if (ret < 0)
 		return ret;
 	ret = inode_read(fs, from_dir, &fdin);
@@ -1870,7 +2094,7 @@ static int flush_meta(struct ext2_fs *fs)
 			ret = getblk(fs, fs->first_data_block + 1 + i, &b);
 			if (ret < 0)
 				return ret;
-			memcpy(b->data, &fs->gd[i * per], n * sizeof(struct ext2_group_desc));
+			copy(b->data, &fs->gd[i * per], n * sizeof(struct ext2_group_desc));
 			dirty(fs, b);
 			put(fs, b);
 		}
@@ -1884,7 +2108,7 @@ static int flush_meta(struct ext2_fs *fs)
 		ret = getblk(fs, blk, &b);
 		if (ret < 0)
 			return ret;
-		memcpy((uint8_t *)b->data + off, &fs->sb, sizeof(fs->sb));
+		copy((uint8_t *)b->data + off, &fs->sb, sizeof(fs->sb));
 		dirty(fs, b);
 		put(fs, b);
 		fs->sb_dirty = false;
@@ -2267,6 +2491,34 @@ static int read_super(struct ext2_fs *fs, struct blkdev *dev, uint32_t bs, const
 	return 0;
 }
 
+/* Free what the orphan list of an earlier mount still holds (files
+ * unlinked while open, then a crash). A bad list is dropped, not fatal:
+ * e2fsck sorts out what it leaves. */
+static void orphans_recover(struct ext2_fs *fs)
+{
+	uint32_t cur = fs->sb.s_last_orphan;
+
+	fs->sb.s_last_orphan = 0;
+	fs->sb_dirty = true;
+	for (uint32_t n = 0; cur && n < EXT2_ORPHANS_MAX; n++) {
+		struct ext2_inode in;
+		uint32_t next;
+
+		if (!orphan_ino_ok(fs, cur) || inode_read(fs, cur, &in) < 0)
+			return;
+		next = in.i_dtime;
+		if (in.i_mode && in.i_links_count == 0) {
+			if (release_inode(fs, cur) < 0)
+				return;
+		} else {
+			in.i_dtime = 0;
+			if (inode_write(fs, cur, &in) < 0)
+				return;
+		}
+		cur = next;
+	}
+}
+
 int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (*now)(void),
 	       const char **out_why)
 {
@@ -2341,6 +2593,8 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 		fs->sb.s_mnt_count++;
 		fs->sb.s_mtime = (uint32_t)(now_ns(fs) / 1000000000u);
 		fs->sb_dirty = true;
+		if (fs->sb.s_last_orphan)
+			orphans_recover(fs);
 		ret = flush_meta(fs);
 		if (ret == 0)
 			ret = bcache_sync(c);

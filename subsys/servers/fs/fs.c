@@ -17,7 +17,9 @@
  * can connect, and it hands narrowed connections to everyone else.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <rvos/copy.h>
 #include <rvos/fssvc.h>
 #include <rvos/service.h>
 #include <rvos/user.h>
@@ -42,6 +44,13 @@ _Static_assert(CONFIG_MSG_MAX_BYTES > FS_IO_OVERHEAD + 64,
 /* READ's reply: header, bytes tag and length, then the data in place. */
 #define DATA_AT (WIRE_HEADER_SIZE + WIRE_BYTES_SIZE(0))
 
+/* A reply the client's full queue could not take yet. */
+struct pending {
+	uint32_t num_bytes, num_handles;
+	rv_handle_t handles[2];
+	uint8_t bytes[];
+};
+
 struct conn {
 	rv_handle_t h;
 	struct vfs_node node;
@@ -49,6 +58,7 @@ struct conn {
 	uint32_t oflags; /* FS_O_APPEND */
 	bool dir;
 	uint64_t off;    /* files: the offset; directories: the readdir cookie */
+	struct pending *pending; /* then the server waits for room, reads nothing */
 };
 
 static struct conn conns[MAX_CONNS + 1];
@@ -80,6 +90,7 @@ static int add_conn(rv_handle_t h, struct vfs_node node, uint32_t rights, uint32
 	c->oflags = oflags;
 	c->dir = dir;
 	c->off = 0;
+	c->pending = NULL;
 	fs->ops->ref(fs, node.ino);
 	return 0;
 }
@@ -90,6 +101,11 @@ static void del_conn(uint32_t i)
 	struct vfs_fs *fs = fs_of(c);
 
 	fs->ops->unref(fs, c->node.ino);
+	if (c->pending) {
+		for (uint32_t k = 0; k < c->pending->num_handles; k++)
+			rv_handle_close(c->pending->handles[k]);
+		free(c->pending);
+	}
 	rv_handle_close(c->h);
 	conns[i] = conns[--nconns];
 }
@@ -223,7 +239,7 @@ static int op_open(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 			return -RV_ELOOP; /* FS_O_NOFOLLOW */
 		if (type != FS_S_IFDIR && (flags & FS_O_DIRECTORY))
 			return -RV_ENOTDIR;
-		if (type == FS_S_IFDIR && (flags & FS_O_TRUNC))
+		if (type == FS_S_IFDIR && (flags & (FS_O_TRUNC | FS_O_CREAT)))
 			return -RV_EISDIR;
 		if (type != FS_S_IFDIR && want == 0)
 			return -RV_EINVAL; /* only a directory can be a bare anchor */
@@ -897,11 +913,43 @@ static int serve_one(uint32_t ci)
 			ret = -RV_EINVAL;
 		wire_status_reply(&reply, out, sizeof(out), r.op, (int)ret);
 	}
-	/* Never wait for a client that does not read its replies. */
+	/* Never wait for a client that does not read its replies: a reply its
+	 * full queue cannot take waits here, and the connection is not read
+	 * again until it went (a client may send requests back to back). */
 	ret = rv_channel_write(h, &reply, RV_IPC_NONBLOCK, 0);
+	if (ret == -RV_EAGAIN) {
+		struct pending *p = malloc(sizeof(*p) + reply.num_bytes);
+
+		if (p) {
+			p->num_bytes = reply.num_bytes;
+			p->num_handles = reply.num_handles;
+			memcpy(p->handles, reply.handles, reply.num_handles * sizeof(rv_handle_t));
+			rv_copy(p->bytes, reply.bytes, reply.num_bytes);
+			conns[ci].pending = p;
+			return 0;
+		}
+	}
 	if (ret < 0)
 		close_all(reply.handles, reply.num_handles);
 	return ret == -RV_EPEERCLOSED ? (int)ret : 0;
+}
+
+/* The client's queue has room: the reply that waited. 0, or < 0: drop the
+ * connection. */
+static int send_pending(uint32_t ci)
+{
+	struct pending *p = conns[ci].pending;
+	struct rv_msg m = {.bytes = p->bytes, .num_bytes = p->num_bytes,
+			   .num_handles = p->num_handles, .handles = p->handles};
+	long ret = rv_channel_write(conns[ci].h, &m, RV_IPC_NONBLOCK, 0);
+
+	if (ret == -RV_EAGAIN)
+		return 0;
+	if (ret < 0)
+		return (int)ret; /* del_conn closes its handles */
+	free(p);
+	conns[ci].pending = NULL;
+	return 0;
 }
 
 /* SVC_OP_NEW_CLIENT from init: a root connection with every right. */
@@ -944,9 +992,10 @@ static int serve(rv_handle_t requests)
 						 .signals = RV_SIGNAL_READABLE |
 							    RV_SIGNAL_PEER_CLOSED};
 		for (uint32_t i = 0; i < n; i++)
-			items[1 + i] = (struct rv_wait_item){.handle = conns[i].h,
-							     .signals = RV_SIGNAL_READABLE |
-									RV_SIGNAL_PEER_CLOSED};
+			items[1 + i] = (struct rv_wait_item){
+				.handle = conns[i].h,
+				.signals = (conns[i].pending ? RV_SIGNAL_WRITABLE : RV_SIGNAL_READABLE) |
+					   RV_SIGNAL_PEER_CLOSED};
 		ret = rv_wait_many(items, n + 1, next_sync);
 		if (ret == -RV_ETIMEDOUT || (next_sync != RV_DEADLINE_NEVER &&
 					     rv_clock_ns() >= next_sync)) {
@@ -972,13 +1021,16 @@ static int serve(rv_handle_t requests)
 		/* From the last: dropping i moves the last one, already seen,
 		 * into its place. */
 		for (uint32_t i = n; i-- > 0;) {
-			uint32_t obs = items[1 + i].observed;
+			uint32_t obs = items[1 + i].observed & items[1 + i].signals;
 
-			if (obs & RV_SIGNAL_READABLE) {
+			if (obs & RV_SIGNAL_PEER_CLOSED) {
+				del_conn(i);
+			} else if (obs & RV_SIGNAL_WRITABLE) {
+				if (send_pending(i) < 0)
+					del_conn(i);
+			} else if (obs & RV_SIGNAL_READABLE) {
 				if (serve_one(i) < 0)
 					del_conn(i);
-			} else if (obs & RV_SIGNAL_PEER_CLOSED) {
-				del_conn(i);
 			}
 		}
 		if (items[0].observed & RV_SIGNAL_READABLE) {

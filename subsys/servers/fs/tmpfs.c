@@ -32,6 +32,7 @@ struct tdirent {
 	uint64_t seq;
 	vfs_ino_t ino;
 	uint32_t len;
+	uint32_t hash; /* of the name: most mismatches cost one compare */
 	char *name;
 };
 
@@ -53,7 +54,27 @@ struct tmpfs {
 	struct tnode **nodes;
 	uint32_t max_inodes, used_inodes, hint;
 	uint64_t max_pages, used_pages;
+	void *free_pages; /* pages freed before: a list through their first word */
 };
+
+/* Pages are kept once made: a list pop is cheaper than picolibc's malloc,
+ * which walks its free list, and max_pages bounds them anyway. */
+static uint8_t *page_alloc(struct tmpfs *t)
+{
+	void *p = t->free_pages;
+
+	if (p) {
+		t->free_pages = *(void **)p;
+		return p;
+	}
+	return malloc(TPAGE);
+}
+
+static void page_free(struct tmpfs *t, uint8_t *p)
+{
+	*(void **)p = t->free_pages;
+	t->free_pages = p;
+}
 
 static const struct vfs_ops tmpfs_ops;
 
@@ -86,9 +107,10 @@ static int new_node(struct tmpfs *t, uint32_t mode, vfs_ino_t *out)
 
 	if (t->used_inodes >= t->max_inodes)
 		return -RV_ENOSPC;
-	n = calloc(1, sizeof(*n));
+	n = malloc(sizeof(*n));
 	if (!n)
 		return -RV_ENOSPC;
+	rv_zero(n, sizeof(*n));
 	for (i = t->hint; t->nodes[i]; i = (i + 1) % t->max_inodes)
 		;
 	t->nodes[i] = n;
@@ -104,7 +126,7 @@ static int new_node(struct tmpfs *t, uint32_t mode, vfs_ino_t *out)
 static void free_data(struct tmpfs *t, struct tnode *n)
 {
 	for (uint32_t i = 0; i < n->npages; i++)
-		free(n->pages[i].data);
+		page_free(t, n->pages[i].data);
 	t->used_pages -= n->npages;
 	free(n->pages);
 	for (uint32_t i = 0; i < n->nents; i++)
@@ -152,9 +174,9 @@ static uint8_t *page_find(const struct tnode *n, uint64_t idx)
 	return p < n->npages && n->pages[p].idx == idx ? n->pages[p].data : NULL;
 }
 
-/* The chunk idx, made (zeroed) if missing; NULL when the limit or the heap
- * says no. */
-static uint8_t *page_get(struct tmpfs *t, struct tnode *n, uint64_t idx)
+/* The chunk idx, made if missing (zeroed, unless the caller overwrites it
+ * whole: `whole`); NULL when the limit or the heap says no. */
+static uint8_t *page_get(struct tmpfs *t, struct tnode *n, uint64_t idx, bool whole)
 {
 	uint32_t p = page_pos(n, idx);
 	uint8_t *d;
@@ -172,10 +194,13 @@ static uint8_t *page_get(struct tmpfs *t, struct tnode *n, uint64_t idx)
 		n->pages = np;
 		n->pages_cap = cap;
 	}
-	d = calloc(1, TPAGE);
+	/* (picolibc's calloc and memset go byte by byte.) */
+	d = page_alloc(t);
 	if (!d)
 		return NULL;
-	memmove(&n->pages[p + 1], &n->pages[p], (n->npages - p) * sizeof(*n->pages));
+	if (!whole)
+		rv_zero(d, TPAGE);
+	rv_move_words(&n->pages[p + 1], &n->pages[p], (n->npages - p) * sizeof(*n->pages));
 	n->pages[p].idx = idx;
 	n->pages[p].data = d;
 	n->npages++;
@@ -207,7 +232,7 @@ static long tmpfs_read(struct vfs_fs *fs, vfs_ino_t ino, uint64_t off, void *buf
 		if (d)
 			rv_copy(out + done, d + in, k);
 		else
-			memset(out + done, 0, k);
+			rv_zero(out + done, k);
 		done += k;
 	}
 	return (long)done;
@@ -236,12 +261,13 @@ static long tmpfs_write(struct vfs_fs *fs, vfs_ino_t ino, uint64_t off, const vo
 	while (done < len) {
 		uint64_t o = off + done;
 		size_t at = o % TPAGE, k = TPAGE - at;
-		uint8_t *d = page_get(t, n, o / TPAGE);
+		uint8_t *d;
 
-		if (!d)
-			break;
 		if (k > len - done)
 			k = len - done;
+		d = page_get(t, n, o / TPAGE, k == TPAGE);
+		if (!d)
+			break;
 		rv_copy(d + at, in + done, k);
 		done += k;
 	}
@@ -274,13 +300,13 @@ static int tmpfs_truncate(struct vfs_fs *fs, vfs_ino_t ino, uint64_t size)
 
 		keep = page_pos(n, (size + TPAGE - 1) / TPAGE);
 		for (uint32_t i = keep; i < n->npages; i++)
-			free(n->pages[i].data);
+			page_free(t, n->pages[i].data);
 		t->used_pages -= n->npages - keep;
 		n->npages = keep;
 		/* What was past the new end reads as zeros if the file grows again. */
 		d = size % TPAGE ? page_find(n, size / TPAGE) : NULL;
 		if (d)
-			memset(d + size % TPAGE, 0, TPAGE - size % TPAGE);
+			rv_zero(d + size % TPAGE, TPAGE - size % TPAGE);
 	}
 	n->size = size;
 	n->mtime = n->ctime = now(t);
@@ -289,12 +315,23 @@ static int tmpfs_truncate(struct vfs_fs *fs, vfs_ino_t ino, uint64_t size)
 
 /* ---- directories ---- */
 
+static uint32_t name_hash(const char *name, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}
+
 static struct tdirent *dir_find(struct tnode *d, const char *name, size_t len, uint32_t *pos)
 {
+	uint32_t h = name_hash(name, len);
+
 	for (uint32_t i = 0; i < d->nents; i++) {
 		struct tdirent *e = &d->ents[i];
 
-		if (e->len == len && !memcmp(e->name, name, len)) {
+		if (e->hash == h && e->len == len && !memcmp(e->name, name, len)) {
 			if (pos)
 				*pos = i;
 			return e;
@@ -325,6 +362,7 @@ static int dir_add(struct tmpfs *t, struct tnode *d, const char *name, size_t le
 	e->seq = d->next_seq++;
 	e->ino = ino;
 	e->len = (uint32_t)len;
+	e->hash = name_hash(name, len);
 	e->name = copy;
 	d->size = d->nents;
 	d->mtime = d->ctime = now(t);
@@ -334,7 +372,7 @@ static int dir_add(struct tmpfs *t, struct tnode *d, const char *name, size_t le
 static void dir_remove(struct tmpfs *t, struct tnode *d, uint32_t pos)
 {
 	free(d->ents[pos].name);
-	memmove(&d->ents[pos], &d->ents[pos + 1], (d->nents - pos - 1) * sizeof(*d->ents));
+	rv_move_words(&d->ents[pos], &d->ents[pos + 1], (d->nents - pos - 1) * sizeof(*d->ents));
 	d->nents--;
 	d->size = d->nents;
 	d->mtime = d->ctime = now(t);
@@ -361,6 +399,7 @@ static bool dot_or_dotdot(const char *name, size_t len)
 
 static vfs_ino_t tmpfs_root(struct vfs_fs *fs)
 {
+	(void)fs;
 	return 1;
 }
 
@@ -672,6 +711,9 @@ static int tmpfs_readdir(struct vfs_fs *fs, vfs_ino_t dir, uint64_t *cookie, vfs
 
 static int tmpfs_sync(struct vfs_fs *fs, vfs_ino_t ino, bool data_only)
 {
+	(void)fs;
+	(void)ino;
+	(void)data_only;
 	return 0; /* RAM is as far as tmpfs goes */
 }
 
@@ -717,6 +759,12 @@ static int tmpfs_unmount(struct vfs_fs *fs)
 			free_data(t, t->nodes[i]);
 			free(t->nodes[i]);
 		}
+	while (t->free_pages) {
+		void *p = t->free_pages;
+
+		t->free_pages = *(void **)p;
+		free(p);
+	}
 	free(t->nodes);
 	free(t);
 	return 0;

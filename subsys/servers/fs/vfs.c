@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <rvos/copy.h>
 #include "vfs_internal.h"
 
 struct vfs_mount vfs_mounts[VFS_MAX_MOUNTS];
@@ -56,9 +57,14 @@ int vfs_walk(struct vfs_node base, const char *path, size_t len, unsigned int fl
 
 	if (len > FS_PATH_MAX)
 		return -RV_ENAMETOOLONG;
-	memcpy(wbuf, path, len);
+	rv_copy(wbuf, path, len);
 	stack[0] = base;
-	memset(out, 0, sizeof(*out));
+	/* (Field by field: picolibc's memset goes byte by byte.) */
+	out->name = NULL;
+	out->len = 0;
+	out->exists = false;
+	out->slash = false;
+	out->mountpoint = false;
 	for (;;) {
 		struct vfs_node cur = stack[depth], child;
 		struct vfs_fs *fs = vfs_fs_of(cur);

@@ -29,6 +29,7 @@
 
 #define PAGE_SIZE 4096u
 #define QUIESCE_NS 5000000000ull /* for the device to finish before a reset */
+#define RESET_POLLS 1000000u
 
 /* ---- virtio-mmio registers (virtio 1.2, 4.2.2) ---- */
 
@@ -279,8 +280,9 @@ static void submit(uint32_t s, struct waiting wt)
 {
 	struct request *r = &clients[wt.client].reqs[wt.idx];
 	uint16_t d = (uint16_t)(s * DESC_PER_REQ);
+	const bool in = r->op == BLK_OP_READ || r->op == BLK_OP_TEST_READ_UNCHECKED;
 
-	dev.hdr[s].type = r->op == BLK_OP_READ ? T_IN : r->op == BLK_OP_WRITE ? T_OUT : T_FLUSH;
+	dev.hdr[s].type = in ? T_IN : r->op == BLK_OP_WRITE ? T_OUT : T_FLUSH;
 	dev.hdr[s].reserved = 0;
 	dev.hdr[s].sector = r->op == BLK_OP_FLUSH ? 0 : r->sector;
 	dev.status[s] = 0xff; /* a device that writes no status is an error */
@@ -292,7 +294,7 @@ static void submit(uint32_t s, struct waiting wt)
 	} else {
 		dev.desc[d + 1] = (struct vq_desc){
 			.addr = r->addr, .len = r->count * BLK_SECTOR_SIZE,
-			.flags = (uint16_t)(D_NEXT | (r->op == BLK_OP_READ ? D_WRITE : 0)),
+			.flags = (uint16_t)(D_NEXT | (in ? D_WRITE : 0)),
 			.next = (uint16_t)(d + 2)};
 	}
 	dev.desc[d + 2] = (struct vq_desc){.addr = dev.status_pa + s, .len = 1, .flags = D_WRITE};
@@ -493,6 +495,19 @@ static int queue_alloc(void)
 	return 0;
 }
 
+/* Writing 0 to Status resets the device (4.2.2.1); it is done when Status
+ * reads 0. QEMU's is at once; a device that never finishes is an error,
+ * not a hang (about a second of MMIO reads). */
+static int device_reset(void)
+{
+	wr(R_STATUS, 0);
+	for (uint32_t i = 0; i < RESET_POLLS; i++)
+		if (rd(R_STATUS) == 0)
+			return 0;
+	say("virtio_blk: the device does not finish its reset\n");
+	return -RV_ETIMEDOUT;
+}
+
 /* 3.1.1: reset, acknowledge, negotiate, give it the queue, go. With
  * nothing at the device: its rings start again from index 0. */
 static int device_start(void)
@@ -504,9 +519,8 @@ static int device_start(void)
 	/* A restarted driver finds the device as its predecessor left it
 	 * (the kernel reset it when that one ended; once more costs
 	 * nothing): the reset stops it and forgets the old queue. */
-	wr(R_STATUS, 0);
-	while (rd(R_STATUS) != 0)
-		;
+	if (device_reset() < 0)
+		return -RV_EIO;
 	wr(R_STATUS, S_ACKNOWLEDGE);
 	wr(R_STATUS, S_ACKNOWLEDGE | S_DRIVER);
 
@@ -595,10 +609,10 @@ static int device_open(void)
 /*
  * The kernel keeps a DMA region whose last handle closed while the device
  * runs (it cannot know the device is done with it) until the device is
- * reset, and gives it back when a region is asked for while the device is
- * reset. So when regions run out and buffers were given back since the
- * last reset: wait for the device to finish what it has (new requests
- * wait), reset it, ask again, start it again.
+ * reset (held, doc/devices.md), and frees it when a region is asked for
+ * while the device is reset. So when regions run out and buffers were
+ * given back since the last reset: wait for the device to finish what it
+ * has (new requests wait), reset it, ask again, start it again.
  */
 static long dma_region_after_reset(uint64_t size)
 {
@@ -617,10 +631,7 @@ static long dma_region_after_reset(uint64_t size)
 		}
 		on_interrupt(NULL, it.observed);
 	}
-	wr(R_STATUS, 0);
-	while (rd(R_STATUS) != 0)
-		;
-	ret = rv_dma_create(DEV_HANDLE, size);
+	ret = device_reset() < 0 ? -RV_EIO : rv_dma_create(DEV_HANDLE, size);
 	err = device_start();
 	dev.paused = false;
 	dev.released = 0;
@@ -724,10 +735,12 @@ static int op_io(uint32_t op, struct wire_reader *req)
 		return -RV_EAGAIN; /* answered at once: the client broke the limit */
 	if (op != BLK_OP_FLUSH) {
 		uint64_t bytes = (uint64_t)count * BLK_SECTOR_SIZE;
+		bool range_ok = sector <= dev.capacity && count <= dev.capacity - sector;
 
+		if (op == BLK_OP_TEST_READ_UNCHECKED)
+			range_ok = true; /* the device checks it (tests only) */
 		if (c->buf == RV_HANDLE_INVALID || count == 0 || count > dev.max_sectors ||
-		    sector > dev.capacity || count > dev.capacity - sector ||
-		    offset > c->buf_size || bytes > c->buf_size - offset)
+		    !range_ok || offset > c->buf_size || bytes > c->buf_size - offset)
 			status = -RV_EINVAL;
 		else if (op == BLK_OP_WRITE && (dev.flags & BLK_F_READ_ONLY))
 			status = -RV_EROFS;
@@ -758,6 +771,10 @@ static int blk_handler(void *ctx, struct wire_reader *req, struct wire_writer *r
 	case BLK_OP_WRITE:
 	case BLK_OP_FLUSH:
 		return op_io(req->op, req);
+#ifdef CONFIG_VIRTIO_BLK_TEST_OPS
+	case BLK_OP_TEST_READ_UNCHECKED:
+		return op_io(req->op, req);
+#endif
 	default:
 		return -RV_ENOSYS;
 	}

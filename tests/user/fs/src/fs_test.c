@@ -25,6 +25,7 @@
 
 #define RW (FS_O_READ | FS_O_WRITE)
 #define CYCLES 10000
+#define OPENER_FILES 20
 
 static rv_handle_t root; /* the whole namespace */
 static rv_handle_t base; /* where files() and directories() run: / or /disk */
@@ -117,7 +118,8 @@ static void files(void)
 		big[i] = (uint8_t)(i * 7 + 3);
 	CHECK_EQ("trunc open", open_rw(base, "f", RW | FS_O_TRUNC, &g), 0);
 	CHECK_EQ("trunc: size 0", size_of(base, "f"), 0);
-	CHECK_EQ("one write moves at most FS_IO_MAX", fs_write(g, big, sizeof(big)), FS_IO_MAX);
+	CHECK_EQ("one write moves at most FS_IO_MAX", fs_write(g, big, sizeof(big)),
+		 sizeof(big) < FS_IO_MAX ? sizeof(big) : FS_IO_MAX);
 	CHECK_EQ("write_full", fs_pwrite(g, 0, big, 10), 10);
 	CHECK_EQ("rewind", fs_seek(g, 0, FS_SEEK_SET, NULL), 0);
 	CHECK_EQ("write_full", fs_write_full(g, big, sizeof(big)), sizeof(big));
@@ -229,6 +231,8 @@ static void directories(void)
 	CHECK_EQ("read a dir", fs_read(d, buf, 1), -RV_EISDIR);
 	CHECK_EQ("write a dir", fs_write(d, buf, 1), -RV_EACCES);
 	CHECK_EQ("trunc a dir", fs_open(base, "d", RW | FS_O_TRUNC, 0, NULL, NULL), -RV_EISDIR);
+	CHECK_EQ("creat on a dir", fs_open(base, "d", FS_O_READ | FS_O_CREAT, 0, NULL, NULL),
+		 -RV_EISDIR);
 	CHECK_EQ("image of a dir", fs_image(d, NULL, NULL), -RV_EISDIR);
 	CHECK_EQ("readdir", list(d, names, sizeof(names), 512), 3);
 	CHECK("readdir: names", !strcmp(names, ". .. e"));
@@ -277,7 +281,8 @@ static void directories(void)
 			if (round < 10)
 				CHECK_EQ("create while listing", fs_mkdir(d, nn, 0755), 0);
 			if (round == 2)
-				CHECK_EQ("remove one listed", fs_unlink(d, "e/f", FS_AT_REMOVEDIR), 0);
+				CHECK_EQ("remove one listed",
+					 fs_unlink(d, "e/f", FS_AT_REMOVEDIR), 0);
 		}
 		for (int k = 0; k < 20; k++)
 			CHECK_EQ("each old entry once", seen[k], 1);
@@ -367,9 +372,39 @@ static void directories(void)
 		snprintf(b, sizeof(b), "c%d", FS_SYMLOOP_MAX);
 		CHECK_EQ("one more: ELOOP", fs_statat(d, b, 0, NULL), -RV_ELOOP);
 	}
+	/* Deep paths: 100 levels, walked down and back up with '..'. */
+	{
+		static char path[FS_PATH_MAX + 1];
+		struct fs_stat top, again;
+		size_t len = 0;
+		rv_handle_t deep;
+
+		CHECK_EQ("stat d", fs_statat(d, ".", 0, &top), 0);
+		for (int i = 0; i < 100; i++) {
+			memcpy(path + len, i ? "/dd" : "dd", i ? 3 : 2);
+			len += i ? 3 : 2;
+			path[len] = '\0';
+			if (!CHECK_EQ("mkdir a level", fs_mkdir(d, path, 0755), 0))
+				break;
+		}
+		memcpy(path + len, "/leaf", 6);
+		CHECK_EQ("a file 100 levels down", open_rw(d, path, RW | FS_O_CREAT, &deep), 0);
+		CHECK_EQ("write", fs_write(deep, "deep", 4), 4);
+		rv_handle_close(deep);
+		path[len] = '\0';
+		for (int i = 0; i < 100; i++) {
+			memcpy(path + len, "/..", 4);
+			len += 3;
+		}
+		CHECK_EQ("100 times '..'", fs_statat(d, path, 0, &again), 0);
+		CHECK_EQ("back at the top", again.ino, top.ino);
+		memcpy(path + len, "/dd/leaf", 9);
+		CHECK_EQ("down, up, and one level down: no leaf there",
+			 fs_statat(d, path, 0, NULL), -RV_ENOENT);
+	}
 	rv_handle_close(d);
 	printf("fs: directories on %s: mkdir, readdir (while creating), rmdir, rename, link, "
-	       "symlink\n", base == root ? "/" : "/disk");
+	       "symlink, 100 levels deep\n", base == root ? "/" : "/disk");
 }
 
 static void unlink_while_open(void)
@@ -684,6 +719,68 @@ static void limits(void)
 	CHECK_EQ("handles too", handles_now(), h0);
 	printf("fs: EMFILE at %u connections; freed at once on close\n",
 	       (unsigned int)sfs.connections_max);
+
+	/* A client that dies holding connections: freed too. */
+	{
+		const char *args[] = {"opener", NULL};
+		rv_handle_t give[1], proc;
+		struct rv_exit_info ei;
+		long pid;
+
+		CHECK_EQ("clone for the child", fs_clone(root, FS_RIGHT_READ, &give[0]), 0);
+		pid = rv_process_spawn("fs_test", args, 9, give, 1);
+		CHECK("spawn an opener", pid >= 0);
+		if (pid >= 0) {
+			struct rv_wait_item it = {.handle = (rv_handle_t)pid,
+						  .signals = RV_SIGNAL_EXITED};
+
+			proc = (rv_handle_t)pid;
+			CHECK_EQ("it ends", rv_wait_many(&it, 1, rv_clock_ns() + 5000000000ull), 1);
+			CHECK_EQ("exit info", rv_process_exit_info(proc, &ei), 0);
+			CHECK_EQ("it opened them all", ei.code, OPENER_FILES);
+			rv_handle_close(proc);
+		}
+		CHECK_EQ("the dead client's connections freed", conns_now(), c0);
+		CHECK_EQ("and its handles", handles_now(), h0);
+		printf("fs: a client that died holding %d connections: all freed\n",
+		       OPENER_FILES + 1);
+	}
+}
+
+/* Requests back to back, more than both channel queues hold: the server
+ * keeps a reply the full queue cannot take and reads that connection again
+ * only when it went, so every reply arrives, in order. */
+static void pipelined(void)
+{
+	uint8_t req[WIRE_HEADER_SIZE + 8], rbuf[CONFIG_MSG_MAX_BYTES];
+	struct wire_writer w;
+	struct rv_msg m, r;
+	int sent = 0, got = 0, ok = 0;
+	long ret;
+
+	wire_init_request(&w, req, sizeof(req), NULL, 0, FS_OP_STAT);
+	wire_finish(&w, &m);
+	for (;;) {
+		ret = rv_channel_write(root, &m, RV_IPC_NONBLOCK, 0);
+		if (ret < 0)
+			break;
+		sent++;
+	}
+	CHECK_EQ("until the queues are full", ret, -RV_EAGAIN);
+	CHECK("more than both queues", sent > 2 * CONFIG_CHANNEL_QUEUE_DEPTH);
+	for (; got < sent; got++) {
+		r = (struct rv_msg){.bytes = rbuf, .num_bytes = sizeof(rbuf)};
+		ret = rv_channel_read(root, &r, 0, rv_clock_ns() + 2000000000ull);
+		if (ret < 0)
+			break;
+		ok += r.num_bytes > WIRE_HEADER_SIZE && rbuf[4] == 0 && rbuf[3] == 0x80 &&
+		      rbuf[0] == FS_OP_STAT;
+	}
+	CHECK_EQ("every reply", got, sent);
+	CHECK_EQ("every one a STAT reply", ok, sent);
+	CHECK_EQ("nothing more", rv_channel_read(root, &r, RV_IPC_NONBLOCK, 0), -RV_EAGAIN);
+	CHECK_EQ("served as before", fs_stat(root, NULL), 0);
+	printf("fs: %d requests back to back: every reply, in order\n", sent);
 }
 
 static rv_handle_t other;
@@ -725,6 +822,43 @@ static bool disk_mounted(void)
 	ext2 = fs_statfs(d, &sf) == 0 && !strcmp(sf.type, "ext2");
 	rv_handle_close(d);
 	return ext2;
+}
+
+static bool disk_read_only(void)
+{
+	struct fs_statfs sf;
+	rv_handle_t d;
+	bool ro;
+
+	if (fs_open(root, "/disk", FS_O_READ, 0, &d, NULL) < 0)
+		return false;
+	ro = fs_statfs(d, &sf) == 0 && (sf.flags & FS_STATFS_READ_ONLY);
+	rv_handle_close(d);
+	return ro;
+}
+
+/* /disk mounted read-only (":ro"): everything reads, nothing writes, even
+ * through a connection with every right (the image stays unchanged). */
+static void disk_ro(void)
+{
+	rv_handle_t d, f;
+	char buf[32];
+
+	CHECK_EQ("open /disk rw", fs_open(root, "/disk", RW, 0, &d, NULL), 0);
+	CHECK_EQ("read hello.txt", fs_open(d, "hello.txt", FS_O_READ, 0, &f, NULL), 0);
+	CHECK_EQ("read", fs_read(f, buf, sizeof(buf)), 25);
+	CHECK_EQ("sync is fine", fs_sync(f, 0), 0);
+	rv_handle_close(f);
+	CHECK_EQ("open for write", fs_open(d, "hello.txt", FS_O_WRITE, 0, NULL, NULL), -RV_EROFS);
+	CHECK_EQ("create", fs_open(d, "new", RW | FS_O_CREAT, 0644, NULL, NULL), -RV_EROFS);
+	CHECK_EQ("mkdir", fs_mkdir(d, "new", 0755), -RV_EROFS);
+	CHECK_EQ("unlink", fs_unlink(d, "hello.txt", 0), -RV_EROFS);
+	CHECK_EQ("rename", fs_rename(d, "hello.txt", "x"), -RV_EROFS);
+	CHECK_EQ("link", fs_link(d, "hello.txt", "x"), -RV_EROFS);
+	CHECK_EQ("symlink", fs_symlink(d, "hello.txt", "x"), -RV_EROFS);
+	CHECK_EQ("syncfs is fine", fs_syncfs(d), 0);
+	rv_handle_close(d);
+	printf("fs: /disk read-only: reads work, every change is EROFS\n");
 }
 
 /* Bytes rvOS writes for the host to check (testcase.yaml's debugfs sha256
@@ -790,7 +924,31 @@ static void disk(void)
 	}
 	rv_handle_close(f);
 	CHECK_EQ("syncfs", fs_syncfs(base), 0);
-	printf("fs: /disk (ext2): staged files read, written files read back, image, sync\n");
+	/* Full disk: ENOSPC, and every block back after the unlink. */
+	{
+		struct fs_statfs before, full, after;
+		long n, total = 0;
+
+		CHECK_EQ("statfs", fs_statfs(base, &before), 0);
+		CHECK_EQ("create fill", fs_open(base, "fill", RW | FS_O_CREAT, 0644, &f, NULL), 0);
+		while ((n = fs_write(f, big, FS_IO_MAX)) > 0)
+			total += n;
+		CHECK_EQ("a full disk: ENOSPC", n, -RV_ENOSPC);
+		CHECK("most of the free space went in",
+		      (uint64_t)total >= (before.blocks_free - before.blocks_free / 8) * 1024);
+		CHECK_EQ("statfs full", fs_statfs(base, &full), 0);
+		CHECK("no block free (reserved ones aside)",
+		      full.blocks_free < before.blocks_free / 16);
+		CHECK_EQ("mkdir on a full disk", fs_mkdir(base, "full-dir", 0755), -RV_ENOSPC);
+		rv_handle_close(f);
+		CHECK_EQ("unlink fill", fs_unlink(base, "fill", 0), 0);
+		CHECK_EQ("sync", fs_syncfs(base), 0);
+		CHECK_EQ("statfs after", fs_statfs(base, &after), 0);
+		CHECK_EQ("every block back", after.blocks_free, before.blocks_free);
+		CHECK_EQ("every inode back", after.inodes_free, before.inodes_free);
+	}
+	printf("fs: /disk (ext2): staged files read, written files read back, image, sync, "
+	       "ENOSPC\n");
 }
 
 /*
@@ -842,8 +1000,24 @@ static void late_write(void)
 	printf("fs: late.txt left to the periodic write-back\n");
 }
 
-int main(void)
+/* The child of limits(): opens files on its handle 0 and ends without
+ * closing them; its status is how many it opened. */
+static int opener_main(void)
 {
+	rv_handle_t f[OPENER_FILES];
+	int n;
+
+	for (n = 0; n < OPENER_FILES; n++)
+		if (fs_open(0, n % 2 ? "/box/data" : "/box/in", FS_O_READ, 0, &f[n], NULL) < 0)
+			break;
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "opener"))
+		return opener_main();
+
 	int ret = rv_connect_wait(FS_SERVICE_NAME, &root, rv_clock_ns() + 5000000000ull);
 
 	if (!CHECK_EQ("connect to fs", ret, 0))
@@ -851,7 +1025,9 @@ int main(void)
 	base = root;
 	files();
 	directories();
-	if (disk_mounted()) {
+	if (disk_mounted() && disk_read_only()) {
+		disk_ro();
+	} else if (disk_mounted()) {
 		CHECK_EQ("open /disk", fs_open(root, "/disk", RW, 0, &base, NULL), 0);
 		disk();
 		files();
@@ -865,9 +1041,11 @@ int main(void)
 	rights();
 	image();
 	limits();
+	pipelined();
 	malformed();
-	restart(disk_mounted());
-	if (disk_mounted())
+	if (!disk_read_only())
+		restart(disk_mounted());
+	if (disk_mounted() && !disk_read_only())
 		late_write();
 	return check_report("fs");
 }

@@ -7,6 +7,7 @@
  *
  *   .../nosuch   ENOENT        .../hang  never answered
  *   .../bad      a malformed reply (another op)
+ *   .../slow     answered after 1 s (the server sleeps meanwhile)
  *   /bin         a directory   /bin/NAME a regular file
  *   anything else: a directory
  *
@@ -81,6 +82,12 @@ static int node_request(struct node *nd, struct wire_reader *r, struct wire_writ
 			return -RV_ENOENT;
 		if (ends_with(p, len, "/hang"))
 			return 1;
+		if (ends_with(p, len, "/slow")) {
+			/* A slow answer: the whole server waits, as a server
+			 * waiting for its disk would. */
+			printf("fakefs: open %.*s\n", (int)len, p);
+			rv_sleep_ns(MS(1000));
+		}
 		if (ends_with(p, len, "/bad"))
 			return 2;
 		if (rv_channel_create(ch) < 0)

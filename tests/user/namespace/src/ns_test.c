@@ -34,7 +34,7 @@ static inline uint64_t in_ms(uint64_t ms)
 }
 
 /* What node h was opened as: its path into path, its flags. */
-static int who(rv_handle_t h, char *path, size_t size, uint32_t *flags)
+static inline int who(rv_handle_t h, char *path, size_t size, uint32_t *flags)
 {
 	uint8_t buf[WIRE_HEADER_SIZE], rbuf[CONFIG_MSG_MAX_BYTES];
 	rv_handle_t rhs[CONFIG_MSG_MAX_HANDLES + 1];
@@ -78,6 +78,30 @@ int main(void)
 		return 1;
 	for (;;)
 		rv_sleep_ns(MS(1000));
+}
+#elif defined(NS_REQUEUE)
+/* The requeue scenario's main program (no files of its own): nsprobe
+ * (root=/slow) has its requests in flight when the file server is killed
+ * here; init sends them again to the restarted server, and nsprobe gets
+ * its directories from that one. */
+int main(void)
+{
+	rv_handle_t proc, h;
+	struct rv_wait_item it;
+	uint64_t end = in_ms(5000);
+
+	while (rv_connect("fs", &h) != -RV_EPERM && rv_clock_ns() < end)
+		rv_sleep_ns(MS(10));
+	CHECK("fs registered", rv_clock_ns() < end);
+	rv_sleep_ns(MS(300)); /* init's requests are sent; the first is being served */
+	CHECK_EQ("process of fs", rv_service_process("fs", &proc), 0);
+	CHECK_EQ("kill fs", rv_process_kill(proc), 0);
+	it = (struct rv_wait_item){.handle = proc, .signals = RV_SIGNAL_EXITED};
+	CHECK_EQ("fs ends", rv_wait_many(&it, 1, in_ms(2000)), 1);
+	rv_handle_close(proc);
+	CHECK_EQ("the probe", rv_connect_wait("probe", &h, in_ms(8000)), 0);
+	printf("ns: requeue: the server killed with requests in flight\n");
+	return check_report("ns");
 }
 #else
 
@@ -246,6 +270,19 @@ int main(int argc, char **argv)
 	CHECK_EQ("fs is restricted", rv_connect("fs", &h), -RV_EPERM);
 	spawn_paths(st->root);
 	fs_restart();
+	/* Our connections died with the server: reopen the namespace. */
+	CHECK_EQ("the old root", who(st->root, path, sizeof(path), &flags), -RV_EPEERCLOSED);
+	rv_handle_close(st->root);
+	rv_handle_close(st->cwd);
+	CHECK_EQ("reopen", rv_startup_reopen(&h, &proc), 0);
+	CHECK_EQ("who the new root", who(h, path, sizeof(path), &flags), 0);
+	CHECK("the new root's path", !strcmp(path, "/data"));
+	CHECK_EQ("the new root's flags (ro)", flags, FS_O_DIRECTORY | FS_O_READ);
+	CHECK_EQ("who the new cwd", who(proc, path, sizeof(path), &flags), 0);
+	CHECK("the new cwd's path", !strcmp(path, "/data"));
+	rv_handle_close(h);
+	rv_handle_close(proc);
+	printf("ns: reopen: a fresh root and cwd from the new server\n");
 	return check_report("ns");
 }
 #endif

@@ -99,6 +99,8 @@ static int envchild_main(void)
 		return 15;
 	if (rv_connect("sec", &h) != -RV_EPERM)
 		return 16;
+	if (rv_startup_reopen(&h, &h) != -RV_ENOENT)
+		return 20;
 	tag = 'r';
 	if (rv_channel_write(st->root, &msg, 0, in_ms(2000)) < 0)
 		return 17;
@@ -138,11 +140,13 @@ static long raw_startup(void)
 static void startup(void)
 {
 	const struct rv_startup *st;
+	rv_handle_t root, cwd;
 
 	CHECK_EQ("startup_get", rv_startup_get(&st), 0);
 	CHECK_EQ("manifest child without root=: mask", st->mask, 0);
 	CHECK_EQ("cwd_path empty", st->cwd_path[0], 0);
 	CHECK_EQ("a second STARTUP: mask 0", raw_startup(), 0);
+	CHECK_EQ("reopen without root=", rv_startup_reopen(&root, &cwd), -RV_ENOENT);
 	printf("svc: startup: once, a manifest child without files gets mask 0\n");
 }
 
@@ -389,6 +393,14 @@ static void malformed_math(rv_handle_t m1, rv_handle_t m2)
 	printf("svc: malformed requests: error replies, the server still serves\n");
 }
 
+static int init_alive(void *ctx)
+{
+	char names[64];
+
+	(void)ctx;
+	return rv_init_programs(0, names, sizeof(names)) > 0;
+}
+
 static void malformed_init(rv_handle_t m2)
 {
 	uint8_t buf[CONFIG_MSG_MAX_BYTES];
@@ -452,6 +464,17 @@ static void malformed_init(rv_handle_t m2)
 		 rv_service_register("0123456789012345678901234567890123456789", &h),
 		 -RV_EINVAL);
 	CHECK_EQ("register: taken", rv_service_register("math", &h), -RV_EEXIST);
+	/* The shared battery, on a valid SVC_OP_PROGRAMS request. */
+	wire_init_request(&w, buf, sizeof(buf), NULL, 0, SVC_OP_PROGRAMS);
+	wire_put_u32(&w, 0);
+	CHECK_EQ("wire_finish", wire_finish(&w, &msg), 0);
+	{
+		uint8_t valid[32];
+
+		memcpy(valid, buf, msg.num_bytes);
+		malformed_battery("init", RV_SVC_INIT_HANDLE, valid, msg.num_bytes, 77, init_alive,
+				  NULL);
+	}
 	check_alive(m2, 5);
 	printf("svc: malformed requests to init: error replies, init still serves\n");
 }
