@@ -18,7 +18,7 @@
 #include <rvos/service.h>
 #include <rvos/user.h>
 #include "check.h"
-#include "../../../../samples/bench/src/bench.h"
+#include "bench.h"
 
 #define MS(n) ((uint64_t)(n) * 1000000ull)
 #define BENCH_ROUNDS 20
