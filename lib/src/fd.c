@@ -167,17 +167,29 @@ static void ofd_put(struct ofd *o)
 	o->handle = RV_HANDLE_INVALID;
 }
 
+/* init's start-up environment, or none (NULL). */
+#ifdef CONFIG_USER_STARTUP_ENV
+static const struct rv_startup *startup_env(void)
+{
+	const struct rv_startup *env;
+
+	return rv_startup_get(&env) < 0 ? NULL : env;
+}
+#else
+static const struct rv_startup *startup_env(void)
+{
+	return NULL; /* handle 0 is not a channel to init */
+}
+#endif /* CONFIG_USER_STARTUP_ENV */
+
 /* The start-up environment, once: fds 0..2, root and working directory. */
 static void setup(void)
 {
 	static const int std_oflags[3] = { O_RDONLY, O_WRONLY, O_WRONLY };
-	const struct rv_startup *env = NULL;
+	const struct rv_startup *env;
 
-	set_up = 1;
-#ifdef CONFIG_USER_STARTUP_ENV
-	if (rv_startup_get(&env) < 0)
-		env = NULL;
-#endif
+	set_up = 1; /* first: nothing below may come back here */
+	env = startup_env();
 	for (int i = 0; i < 3; i++) {
 		uint32_t kind = RV_FD_CONSOLE;
 		rv_handle_t h = RV_HANDLE_INVALID;
@@ -580,7 +592,9 @@ off_t lseek(int fd, off_t off, int whence)
 	if (o->kind != RV_FD_FILE)
 		return fd_fail(-RV_ESPIPE);
 	ret = fs_seek(o->handle, (int64_t)off,
-		      whence == SEEK_SET ? FS_SEEK_SET : whence == SEEK_CUR ? FS_SEEK_CUR : FS_SEEK_END,
+		      whence == SEEK_SET   ? FS_SEEK_SET
+		      : whence == SEEK_CUR ? FS_SEEK_CUR
+					   : FS_SEEK_END,
 		      &pos);
 	if (ret < 0)
 		return fd_fail(ret);

@@ -677,12 +677,13 @@ int scandir(const char *path, struct dirent ***out, int (*keep)(const struct dir
 		if (keep && !keep(e))
 			continue;
 		if (n == cap) {
-			struct dirent **bigger = realloc(list, (cap ? cap * 2 : 16) * sizeof(*list));
+			size_t more = cap ? cap * 2 : 16;
+			struct dirent **bigger = realloc(list, more * sizeof(*list));
 
 			if (!bigger)
 				goto fail;
 			list = bigger;
-			cap = cap ? cap * 2 : 16;
+			cap = more;
 		}
 		copy = malloc(sizeof(*copy));
 		if (!copy)

@@ -82,8 +82,8 @@ static int check_errno_at(int line, const char *what, long got, int err, int wan
 	if (got == -1 && err == want)
 		return 1;
 	if (++checks_failed <= CHECK_MAX_PRINTED)
-		printf("FAIL line %d: %s: got %ld errno %s (%d), want -1 errno %s\n", line, what, got,
-		       ename(err), err, ename(want));
+		printf("FAIL line %d: %s: got %ld errno %s (%d), want -1 errno %s\n", line, what,
+		       got, ename(err), err, ename(want));
 	return 0;
 }
 #define CHECK_ERRNO(what, expr, want)                                                      \
@@ -178,8 +178,8 @@ static void test_basic(void)
 	CHECK_EQ("its permission bits", st.st_mode & 0777, 0644);
 	CHECK_EQ("close", close(fd), 0);
 	CHECK_ERRNO("close again", close(fd), EBADF);
-	CHECK_ERRNO("O_EXCL on an existing file", open(BASE "/basic", O_CREAT | O_EXCL | O_RDWR, 0644),
-		    EEXIST);
+	CHECK_ERRNO("O_EXCL on an existing file",
+		    open(BASE "/basic", O_CREAT | O_EXCL | O_RDWR, 0644), EEXIST);
 	CHECK_ERRNO("open a missing file", open(BASE "/missing", O_RDONLY), ENOENT);
 	CHECK_ERRNO("open in a missing directory", open(BASE "/nodir/x", O_CREAT | O_WRONLY, 0644),
 		    ENOENT);
@@ -1068,8 +1068,8 @@ static void test_readonly(void)
 		struct rv_exit_info info = { 0 };
 		rv_handle_t proc;
 
-		CHECK_EQ("a child with no files", rv_loader_spawn("files_test", a2, 8, NULL, 0, &proc),
-			 0);
+		CHECK_EQ("a child with no files",
+			 rv_loader_spawn("files_test", a2, 8, NULL, 0, &proc), 0);
 		it = (struct rv_wait_item){ .handle = proc, .signals = RV_SIGNAL_EXITED };
 		CHECK_EQ("it ends", rv_wait_many(&it, 1, rv_clock_ns() + 20000000000ull), 1);
 		rv_process_exit_info(proc, &info);
