@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <rvos/fs.h>
+#include <rvos/service.h>
 #include <rvos/user.h>
 
 #include "shell.h"
@@ -24,15 +25,37 @@
 
 static char iobuf[FS_IO_MAX]; /* file data on its way: one READ */
 
+/* The root connection closed: the file server ended, and the connections
+ * it served with it. init restarts the server and gives a manifest child
+ * fresh directories (SVC_OP_REOPEN): take a new root, so the next command
+ * works again. 0, or why not. */
+static int reconnect_root(void)
+{
+	rv_handle_t root, cwd;
+	int ret = rv_startup_reopen(&root, &cwd);
+
+	if (ret < 0)
+		return ret;
+	rv_handle_close(cwd); /* the shell resolves every path from its root */
+	rv_handle_close(sh_root);
+	sh_root = root;
+	return 0;
+}
+
 int sh_file_error(const char *cmd, const char *path, int err)
 {
-	/* The root connection closed: the server ended (init restarts it,
-	 * but the connections it served are gone for good). */
-	if (err == -RV_EPEERCLOSED)
-		printf("%s: %s: the file server ended (init restarts it, but this shell's "
-		       "connection to it is gone)\n", cmd, path);
-	else
+	if (err == -RV_EPEERCLOSED) {
+		int ret = reconnect_root();
+
+		if (ret == 0)
+			printf("%s: %s: the file server ended; connected to it again, "
+			       "try once more\n", cmd, path);
+		else
+			printf("%s: %s: the file server ended, and connecting to it again "
+			       "failed: %s\n", cmd, path, sh_strerror(ret));
+	} else {
 		printf("%s: %s: %s\n", cmd, path, sh_strerror(err));
+	}
 	return err;
 }
 
