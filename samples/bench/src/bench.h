@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <rvos/user.h>
 
 static const char *bench_unit = "instructions";
 static int bench_exact;  /* rdinstret counts instructions exactly */
@@ -47,6 +48,19 @@ static inline void bench_start(void)
 		printf("bench: rdinstret is not an instruction count here (QEMU without -icount): "
 		       "figures in host ticks, budgets not checked; run `rv flash --icount`\n");
 	}
+}
+
+/* rdinstret less what it counted while the hart waited idle in wfi (for
+ * the host's disk, a timer...): under -icount that waiting advances
+ * instret too (doc/syscalls.md, kstats' idle_instret). The difference of
+ * two readings is the instructions run in between, plus one kstats call. */
+static inline uint64_t bench_busy_instret(void)
+{
+	struct rv_kstats k;
+
+	if (rv_kstats(&k) != 0)
+		k.idle_instret = 0;
+	return rv_instret() - k.idle_instret;
 }
 
 /* BENCH <name> <value> <unit> (unit NULL: instructions or host ticks);

@@ -40,7 +40,7 @@ static void bench_spawn_picolibc(void)
 	/* One untimed round first: the same path, nothing cached differently. */
 	pid = rv_spawn("printf_tiny", NULL, 8);
 	rv_wait((int)pid, &info);
-	t0 = rv_instret();
+	t0 = bench_busy_instret();
 	for (int i = 0; i < SPAWNS; i++) {
 		pid = rv_spawn("printf_tiny", NULL, 8);
 		if (pid < 0 || rv_wait((int)pid, &info) != pid || info.reason != RV_EXIT_NORMAL ||
@@ -50,7 +50,7 @@ static void bench_spawn_picolibc(void)
 			return;
 		}
 	}
-	t0 = rv_instret() - t0;
+	t0 = bench_busy_instret() - t0;
 	printf("\n");
 	bench_report("spawn_picolibc", t0 / SPAWNS, NULL, BUDGET_SPAWN_PICOLIBC);
 }
