@@ -26,6 +26,11 @@ endif()
 if(EXISTS ${APP_DIR}/prj.conf)
   list(APPEND _frags ${APP_DIR}/prj.conf)
 endif()
+# The app's settings for one board (as Zephyr's boards/<board>.conf), after
+# prj.conf: e.g. a board without virtio leaves the disk out.
+if(EXISTS ${APP_DIR}/boards/${BOARD}.conf)
+  list(APPEND _frags ${APP_DIR}/boards/${BOARD}.conf)
+endif()
 foreach(_f ${EXTRA_CONF_FILE})
   if(NOT IS_ABSOLUTE ${_f})
     set(_f ${APP_DIR}/${_f})

@@ -16,7 +16,9 @@ set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
 set(RVOS_USER_LDFLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp64 -mcmodel=medany
   --specs=picolibc.specs -nostartfiles
   -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
-  -Wl,--no-warn-rwx-segments)
+  -Wl,--no-warn-rwx-segments
+  # exit() flushes the streams fopen made (lib/src/stdio_files.c).
+  -Wl,--wrap=fdopen -Wl,--wrap=fclose)
 
 # rvos_program(NAME SOURCES a.c b.c ... [INCLUDES dir ...]): a program in the
 # app's initrd. In-QEMU tests add ${RVOS_BASE}/tests/kernel/common (check.h).
@@ -55,6 +57,11 @@ endfunction()
 function(rvos_make_initrd)
   get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
   get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
+  # rvos_disk_image(... DISK_ONLY): those programs are on the disk alone.
+  get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
+  if(_disk_only)
+    list(REMOVE_ITEM _progs ${_disk_only})
+  endif()
   if(NOT _progs AND NOT _files)
     return()  # a kernel-only app: no initrd
   endif()
@@ -79,3 +86,5 @@ endfunction()
 
 # System programs (init, servers): rvos_system_programs().
 include(${RVOS_BASE}/cmake/system.cmake)
+# Disk images (ext2, e2fsprogs): rvos_disk_image().
+include(${RVOS_BASE}/cmake/disk.cmake)

@@ -251,27 +251,38 @@ static inline void rx_complete(struct proc *r, uint32_t n)
  * pointer that does not work -- falls back to the queue, whose slow path
  * reports the error to the reader.
  */
+static void __attribute__((noreturn)) channel_call_continue(void);
+
 static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m)
 {
 	struct proc *r = blocked_reader(peer);
-	uintptr_t ub = (uintptr_t)m->bytes;
-	uint32_t n = m->num_bytes;
+	uintptr_t ub = (uintptr_t)m->bytes, rbuf;
+	uint32_t n = m->num_bytes, cap;
 	const uint8_t *src;
 
 	if (!r || !r->as.rx_msg)
 		return false;
 	if (n <= r->as.rx_room && (src = user_span(&w->as, ub, n, false))) {
 		copy_small(r->as.rx_bytes, src, n);
-	} else if (n <= r->rx_cap && user_access_ok(&r->as, r->as.rx_ubuf, n, true)) {
-		/* Larger than a page, or straddling pages: still one copy,
-		 * page by page between the two address spaces. The reader's
-		 * general read would find the same room, buffer and struct
-		 * (recorded when it blocked) and copy the same bytes. The
-		 * writer's bytes were checked by channel_write. */
-		if (copy_user_to_user(&r->as, r->as.rx_ubuf, &w->as, ub, n))
-			return false; /* (cannot happen: both checked) */
 	} else {
-		return false;
+		/* Larger than a page, or straddling pages: still one copy,
+		 * page by page between the two address spaces, when the
+		 * reader's general read would find room and a writable buffer
+		 * for it: the buffer and capacity recorded when it blocked,
+		 * or, for a caller blocked by the fast path, those its
+		 * continuation would read from its struct rv_msg (rx_msg)
+		 * when it runs -- read now. The writer's bytes were checked
+		 * by channel_write. */
+		cap = r->rx_cap;
+		rbuf = r->as.rx_ubuf;
+		if (!cap && r->ctx.ra == (uintptr_t)channel_call_continue) {
+			cap = r->as.rx_msg->num_bytes;
+			rbuf = (uintptr_t)r->as.rx_msg->bytes;
+		}
+		if (n > cap || !user_access_ok(&r->as, rbuf, n, true))
+			return false;
+		if (copy_user_to_user(&r->as, rbuf, &w->as, ub, n))
+			return false; /* (cannot happen: both checked) */
 	}
 	rx_complete(r, n);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
@@ -458,7 +469,6 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
  * needs no stack frame; on a translation miss or a deadline it hands over
  * to fastpath_full, which walks page tables and arms timers.
  */
-static void __attribute__((noreturn)) channel_call_continue(void);
 
 _Static_assert(RV_SYS_CHANNEL_CALL == 16, "arch/riscv/trap.S tests a7 against 16");
 

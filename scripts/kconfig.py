@@ -3,8 +3,9 @@
 """Merge Kconfig fragments into one configuration and check that it took.
 
 Called by the build (cmake/kconfig.cmake) at configure time. Fragments are
-applied in order, later wins: board defconfig, the app's prj.conf, the
-EXTRA_CONF_FILE fragments, then -DCONFIG_X=V from the command line.
+applied in order, later wins: board defconfig, the app's prj.conf, the app's
+boards/<board>.conf, the EXTRA_CONF_FILE fragments, then -DCONFIG_X=V from
+the command line.
 
 The merge stops with an error that names the file and line when a fragment
   - has a line that is not `CONFIG_NAME=value` or `# CONFIG_NAME is not set`,

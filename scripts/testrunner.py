@@ -44,6 +44,15 @@ rvOS extensions:
   expect_verdict: fail, expect_reason: R
       a self-check of the runner: the scenario passes only if judging it
       normally FAILS with a reason matching R (e.g. "panic")
+  disk_setup: [{offset: N, bytes: HEX} | {debugfs: REQUEST}], disk_corrupt: [...]
+      changes to the build's disk.img before the boot (disk_corrupt: damage;
+      it turns the default disk_check off)
+  disk_check: false
+      no e2fsck -fn on disk.img after the run (which fails the test if unclean)
+  disk_checks: [{debugfs: REQUEST, regex: R, not_regex: R2, sha256: H, equals_file: F}]
+      after the run, `debugfs -R REQUEST disk.img` must give matching output
+  disk_unchanged: true
+      the run must leave disk.img exactly as it was at the boot
   type: unit, sources: [repo-relative .c], cflags: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
       then run; exit status 0 passes. Shown with the board `host`.
@@ -55,6 +64,7 @@ doc/testing.md.
 import argparse
 import concurrent.futures
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -323,6 +333,80 @@ def check_build_checks(value):
     return value
 
 
+DISK_CHECK_KEYS = ("debugfs", "regex", "not_regex", "sha256", "equals_file")
+HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
+
+
+def check_disk_checks(value):
+    """disk_checks: [{debugfs: REQUEST, regex:, not_regex:, sha256:, equals_file:}]"""
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a list of {debugfs: REQUEST, regex: R} mappings")
+    out = []
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("debugfs"), str) \
+                or not item["debugfs"].strip():
+            raise ValueError(f"entry {i} needs debugfs: (a debugfs request, e.g. "
+                             f"\"cat /hello.txt\") and regex:, not_regex:, sha256: or "
+                             f"equals_file:")
+        extra = set(item) - set(DISK_CHECK_KEYS)
+        if extra:
+            close = difflib.get_close_matches(sorted(extra)[0], DISK_CHECK_KEYS, 1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ValueError(f"entry {i} has unknown key '{sorted(extra)[0]}'; {hint}"
+                             f"allowed: {', '.join(DISK_CHECK_KEYS)}")
+        if "\n" in item["debugfs"]:
+            raise ValueError(f"entry {i}: debugfs: is one request (one line)")
+        if not set(item) & {"regex", "not_regex", "sha256", "equals_file"}:
+            raise ValueError(f"entry {i} ({item['debugfs']}) needs regex:, not_regex:, sha256: "
+                             f"or equals_file:")
+        entry = dict(item)
+        for key in ("regex", "not_regex"):
+            if key in entry:
+                entry[key] = check_regex_list(entry[key])
+        if "sha256" in entry and not (isinstance(entry["sha256"], str) and
+                                      re.match(r"^[0-9a-fA-F]{64}$", entry["sha256"])):
+            raise ValueError(f"entry {i}: sha256 must be 64 hex digits (sha256sum's output)")
+        if "equals_file" in entry and not isinstance(entry["equals_file"], str):
+            raise ValueError(f"entry {i}: equals_file must be a file relative to the yaml's "
+                             f"folder")
+        out.append(entry)
+    return out
+
+
+def check_disk_setup(value):
+    """disk_setup / disk_corrupt: [{offset: N, bytes: HEX} | {debugfs: REQUEST}]"""
+    if not isinstance(value, list) or not value:
+        raise ValueError("must be a list of {offset: N, bytes: HEX} or {debugfs: REQUEST} "
+                         "mappings")
+    out = []
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise ValueError(f"entry {i} must be {{offset: N, bytes: HEX}} or "
+                             f"{{debugfs: REQUEST}}")
+        if set(item) == {"debugfs"}:
+            req = item["debugfs"]
+            if not isinstance(req, str) or not req.strip() or "\n" in req:
+                raise ValueError(f"entry {i}: debugfs: must be one debugfs request, e.g. "
+                                 f"\"sif /hello.txt block[0] 99999\"")
+            out.append({"debugfs": req})
+            continue
+        if "offset" in item and "bytes" not in item:
+            raise ValueError(f"entry {i}: offset: needs bytes: \"HEX\" (what to write there)")
+        if set(item) != {"offset", "bytes"}:
+            raise ValueError(f"entry {i} has keys {', '.join(sorted(item))}; an entry is "
+                             f"{{offset: N, bytes: HEX}} or {{debugfs: REQUEST}}")
+        off = item["offset"]
+        if isinstance(off, bool) or not isinstance(off, int) or off < 0:
+            raise ValueError(f"entry {i}: offset must be a byte offset >= 0 (e.g. 1080 or "
+                             f"0x438)")
+        hexs = item["bytes"]
+        if not isinstance(hexs, str) or not HEX_RE.match(hexs.replace(" ", "")):
+            raise ValueError(f"entry {i}: bytes must be a string of hex digit pairs, e.g. "
+                             f"\"ef 53\" (quote it: YAML reads 00 or 0x10 as a number)")
+        out.append({"offset": off, "bytes": bytes.fromhex(hexs.replace(" ", ""))})
+    return out
+
+
 # key -> (checker, for which types, how to write it)
 SCENARIO_KEYS = {
     "type": (check_type, ("integration", "unit"), "integration or unit"),
@@ -342,10 +426,16 @@ SCENARIO_KEYS = {
     "extra_args": (check_args, ("integration",), "list of arguments"),
     "build_only": (check_bool, ("integration",), "true or false"),
     "build_checks": (check_build_checks, ("integration",), "list of {file, regex}"),
+    "disk_check": (check_bool, ("integration",), "true or false"),
+    "disk_checks": (check_disk_checks, ("integration",), "list of {debugfs, regex}"),
+    "disk_setup": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
+    "disk_corrupt": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
+    "disk_unchanged": (check_bool, ("integration",), "true or false"),
     "sources": (check_words, ("unit",), "list of repo-relative C files"),
     "cflags": (check_args, ("unit",), "list of compiler flags"),
 }
-CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks")
+CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks",
+               "disk_checks", "disk_setup", "disk_corrupt")
 TOP_KEYS = ("sample", "common", "tests")
 
 
@@ -433,6 +523,12 @@ def check_scenario(sc, boards, path, line):
         if not os.path.isfile(os.path.join(sc.app_dir, f)):
             raise YamlError(f"{path}:{cfg.line_of('extra_conf_files')}: {what}: extra_conf_files entry {f} does not exist "
                             f"in {rel(sc.app_dir)} (paths are relative to the yaml's folder)")
+    for i, check in enumerate(cfg.get("disk_checks", []), 1):
+        f = check.get("equals_file")
+        if f is not None and not os.path.isfile(os.path.join(sc.app_dir, f)):
+            raise YamlError(f"{path}:{cfg.line_of('disk_checks')}: {what}: disk_checks entry {i}: "
+                            f"equals_file {f} does not exist in {rel(sc.app_dir)} (paths are "
+                            f"relative to the yaml's folder)")
     for key in ("platform_allow", "platform_exclude"):
         for b in cfg.get(key, []):
             if b not in boards:
@@ -879,6 +975,173 @@ def run_build_checks(cfg, outdir):
     return None
 
 
+# ---------------------------------------------------------------- disk images
+
+DISK_IMAGE = "disk.img"
+DISK_LOG = "disk.log"
+DISK_BEFORE = "disk-before-boot.img"   # a copy, for disk_unchanged
+DISK_TOOL_TIMEOUT = 120
+E2FSCK_NOISE = re.compile(r"^(Pass \d[A-Z]?: |e2fsck \d|debugfs \d|\S+: \*+ WARNING|"
+                          r"\S+: \d+/\d+ files |\S+: \*+ FILE SYSTEM WAS MODIFIED)")
+
+
+class DiskFailure(Exception):
+    """A disk step failed: the message is the test's reason."""
+
+
+def disk_tool(name):
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if not found:
+        raise DiskFailure(f"{name} not found: install Debian's e2fsprogs (./rv setup)")
+    return found
+
+
+def run_disk_tool(cmd, log, cwd=None):
+    """Run an e2fsprogs tool; its output goes to the disk log. (rc, stdout, stderr)."""
+    try:
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                           timeout=DISK_TOOL_TIMEOUT, cwd=cwd)
+    except subprocess.TimeoutExpired:
+        raise DiskFailure(f"{os.path.basename(cmd[0])} took over {DISK_TOOL_TIMEOUT}s")
+    log.write(("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n").encode())
+    out = r.stdout if len(r.stdout) <= 8192 else r.stdout[:8192] + b"\n[... cut]\n"
+    log.write(out + r.stderr + f"[exit status {r.returncode}]\n".encode())
+    log.flush()
+    # Messages name the image by its short name: reasons stay readable.
+    err = r.stderr.decode("utf-8", errors="replace").replace(cmd[-1], DISK_IMAGE)
+    err = err.replace(cmd[0] + ":", os.path.basename(cmd[0]) + ":")
+    return r.returncode, r.stdout, err
+
+
+def tool_complaints(stderr):
+    """Lines of a tool's stderr that are not its version banner."""
+    return [ln.strip() for ln in stderr.splitlines()
+            if ln.strip() and not E2FSCK_NOISE.match(ln.strip())]
+
+
+def e2fsck_complaint(text):
+    """The first problem e2fsck -fn reported, without its '  Fix? no'."""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or E2FSCK_NOISE.match(line) or line in ("Fix? no", "Clear? no"):
+            continue
+        return re.sub(r"\s+(Fix|Clear|Ignore error|Relocate|Abort|Recreate|Salvage|"
+                      r"Optimize|Continue|Set|Connect to /lost\+found)\?\s+no\.?$", "", line)
+    return "(no message; see disk.log)"
+
+
+def prepare_disk(cfg, sc_dir, outdir):
+    """Apply disk_setup and disk_corrupt to the built image before the boot;
+    returns why it failed, or None."""
+    steps = list(cfg.get("disk_setup", [])) + list(cfg.get("disk_corrupt", []))
+    if not steps:
+        return None
+    image = os.path.join(outdir, DISK_IMAGE)
+    key = "disk_setup" if cfg.get("disk_setup") else "disk_corrupt"
+    if not os.path.isfile(image):
+        return (f"{key}: the build made no {DISK_IMAGE} (the app's CMakeLists.txt needs "
+                f"rvos_disk_image())")
+    size = os.path.getsize(image)
+    try:
+        with open(os.path.join(outdir, DISK_LOG), "ab") as log:
+            for i, step in enumerate(steps, 1):
+                if "debugfs" in step:
+                    _, _, err = run_disk_tool([disk_tool("debugfs"), "-w", "-R", step["debugfs"],
+                                               image], log, cwd=sc_dir)
+                    bad = tool_complaints(err)
+                    if bad:
+                        return f"disk setup step {i} (debugfs -w -R {step['debugfs']!r}): {bad[0]}"
+                    continue
+                off, data = step["offset"], step["bytes"]
+                if off + len(data) > size:
+                    return (f"disk setup step {i}: offset {off} + {len(data)} bytes is past the "
+                            f"end of {DISK_IMAGE} ({size} bytes)")
+                with open(image, "r+b") as f:
+                    f.seek(off)
+                    f.write(data)
+                log.write(f"wrote {data.hex(' ')} at offset {off} ({off:#x})\n".encode())
+    except DiskFailure as e:
+        return str(e)
+    return None
+
+
+def judge_disk(cfg, sc_dir, outdir):
+    """After the run: disk_unchanged, e2fsck -fn (unless disk_check: false or
+    disk_corrupt without disk_check) and disk_checks. Returns why it failed, or None."""
+    image = os.path.join(outdir, DISK_IMAGE)
+    checks = cfg.get("disk_checks", [])
+    fsck = cfg.get("disk_check", not cfg.get("disk_corrupt"))
+    if not os.path.isfile(image):
+        if checks or cfg.get("disk_unchanged"):
+            return (f"the build made no {DISK_IMAGE} to check (the app's CMakeLists.txt needs "
+                    f"rvos_disk_image())")
+        return None
+    try:
+        with open(os.path.join(outdir, DISK_LOG), "ab") as log:
+            before = os.path.join(outdir, DISK_BEFORE)
+            if cfg.get("disk_unchanged") and os.path.isfile(before):
+                where = differing_block(before, image)
+                if where is not None:
+                    return f"disk_unchanged: the run changed {DISK_IMAGE}{where}"
+            if fsck:
+                rc, out, err = run_disk_tool([disk_tool("e2fsck"), "-fn", image], log)
+                if rc != 0:
+                    text = err + "\n" + out.decode("utf-8", errors="replace").replace(image,
+                                                                                   DISK_IMAGE)
+                    return (f"e2fsck -fn: {DISK_IMAGE} is not clean (exit status {rc}): "
+                            f"{e2fsck_complaint(text)}")
+            for i, check in enumerate(checks, 1):
+                req = check["debugfs"]
+                _, out, err = run_disk_tool([disk_tool("debugfs"), "-R", req, image], log,
+                                            cwd=outdir)
+                text = out.decode("utf-8", errors="replace")
+                complaints = tool_complaints(err)
+                if complaints:
+                    text += "\n" + "\n".join(complaints)
+                what = f"disk check {i} (debugfs -R {req!r})"
+                for rx in check.get("regex", []):
+                    if not re.search(rx, text, re.M):
+                        got = (complaints or [ln for ln in text.splitlines() if ln.strip()]
+                               or ["nothing"])[0]
+                        return f"{what}: output does not match {rx!r} (it says: {got[:120]})"
+                for rx in check.get("not_regex", []):
+                    m = re.search(rx, text, re.M)
+                    if m:
+                        return f"{what}: output matches {rx!r} (not_regex): {m.group(0)[:120]}"
+                if "sha256" in check:
+                    digest = hashlib.sha256(out).hexdigest()
+                    if digest != check["sha256"].lower():
+                        return (f"{what}: sha256 of the output ({len(out)} bytes) is {digest}, "
+                                f"expected {check['sha256'].lower()}")
+                if "equals_file" in check:
+                    want_path = os.path.join(sc_dir, check["equals_file"])
+                    with open(want_path, "rb") as f:
+                        want = f.read()
+                    if out != want:
+                        n = next((k for k in range(min(len(out), len(want)))
+                                  if out[k] != want[k]), min(len(out), len(want)))
+                        return (f"{what}: output ({len(out)} bytes) differs from "
+                                f"{check['equals_file']} ({len(want)} bytes) at byte {n}")
+    except DiskFailure as e:
+        return str(e)
+    return None
+
+
+def differing_block(a_path, b_path, block=1024):
+    """None for two equal images, else ' (first at byte N, 1 KiB block B)'."""
+    with open(a_path, "rb") as a, open(b_path, "rb") as b:
+        pos = 0
+        while True:
+            x, y = a.read(1 << 16), b.read(1 << 16)
+            if x != y:
+                n = next((k for k in range(min(len(x), len(y))) if x[k] != y[k]),
+                         min(len(x), len(y)))
+                return f" (first at byte {pos + n}, 1 KiB block {(pos + n) // block})"
+            if not x:
+                return None
+            pos += len(x)
+
+
 def apply_expected_verdict(cfg, passed, reason):
     """expect_verdict: fail turns an expected failure into a pass."""
     if cfg.get("expect_verdict") != "fail":
@@ -989,9 +1252,24 @@ def run_test(test, opts):
         passed, reason = apply_expected_verdict(cfg, False, why)
         test.record(passed, reason, test.build_log)
         return test
+    disk_log = os.path.join(test.outdir, DISK_LOG)
     if (cfg.get("build_only") or opts.build_only) and cfg.get("expect_verdict") != "fail":
+        # A build_only scenario's image is checked as built (not under --build-only,
+        # where the checks are meant for the image after a boot).
+        why = None if unit or opts.build_only else judge_disk(cfg, test.sc.app_dir, test.outdir)
+        if why:
+            test.record(False, why, disk_log)
+            return test
         test.record(True, "built (build_only)")
         return test
+    why = None if unit else prepare_disk(cfg, test.sc.app_dir, test.outdir)
+    if why:
+        passed, reason = apply_expected_verdict(cfg, False, why)
+        test.record(passed, reason, disk_log)
+        return test
+    image = os.path.join(test.outdir, DISK_IMAGE)
+    if not unit and cfg.get("disk_unchanged") and os.path.isfile(image):
+        shutil.copyfile(image, os.path.join(test.outdir, DISK_BEFORE))
 
     timeout = cfg.get("timeout", DEFAULT_TIMEOUT) * opts.timeout_multiplier
     test.console_log = os.path.join(test.outdir, "console.log")
@@ -1005,8 +1283,14 @@ def run_test(test, opts):
                      input_steps=(cfg.get("harness_config") or {}).get("input", ()))
     test.run_time = run.duration
     passed, reason = judge_run(cfg, run, timeout)
+    tail_from = None
+    if passed and not unit:
+        # The image the guest wrote: e2fsck -fn, disk_unchanged, disk_checks.
+        why = judge_disk(cfg, test.sc.app_dir, test.outdir)
+        if why:
+            passed, reason, tail_from = False, why, disk_log
     passed, reason = apply_expected_verdict(cfg, passed, reason)
-    test.record(passed, reason)
+    test.record(passed, reason, tail_from)
     return test
 
 

@@ -48,6 +48,7 @@ enum rv_errno {
 	RV_ESPIPE = 29,     /* not seekable */
 	RV_EROFS = 30,      /* read-only file system or device */
 	RV_EMLINK = 31,     /* too many links */
+	RV_EPIPE = 32,      /* write to a pipe whose reader is gone */
 	RV_ENAMETOOLONG = 36, /* a name or path too long */
 	RV_ENOTEMPTY = 39,  /* directory not empty */
 	RV_ENOTSUP = 95,    /* operation not supported */
@@ -97,6 +98,7 @@ static inline const char *rv_strerror(int err)
 	case RV_ESPIPE: return "ESPIPE";
 	case RV_EROFS: return "EROFS";
 	case RV_EMLINK: return "EMLINK";
+	case RV_EPIPE: return "EPIPE";
 	case RV_ENAMETOOLONG: return "ENAMETOOLONG";
 	case RV_ENOTEMPTY: return "ENOTEMPTY";
 	case RV_ENOTSUP: return "ENOTSUP";

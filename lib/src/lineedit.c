@@ -339,7 +339,9 @@ static void complete(struct lineedit *le, bool again)
 		return;
 	}
 	if (lc.count == 1) {
-		replace_word(le, start, lc.first, lc.common, true);
+		/* A directory's name ends in '/': what follows is typed right after it. */
+		replace_word(le, start, lc.first, lc.common, lc.common == 0 ||
+			     lc.first[lc.common - 1] != '/');
 		return;
 	}
 	le->after_tab = true;

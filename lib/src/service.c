@@ -51,7 +51,7 @@ static int name_ok(const char *name)
 
 /* CONNECT and REGISTER: a new channel, one end sent to init with the name;
  * the other end is ours when init says yes. */
-static int send_name_and_end(uint32_t op, const char *name, rv_handle_t *out)
+static int send_name_and_end(uint32_t op, const char *name, uint32_t flags, rv_handle_t *out)
 {
 	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
 	handle_buf hs, rhs;
@@ -69,6 +69,8 @@ static int send_name_and_end(uint32_t op, const char *name, rv_handle_t *out)
 	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, op);
 	wire_put_str(&w, name);
 	wire_put_handle(&w, ch[1]);
+	if (flags)
+		wire_put_u32(&w, flags);
 	ret = rv_service_call(RV_SVC_INIT_HANDLE, &w, &r, op, rbuf, rhs, &reply);
 	if (ret == 0 && wire_end(&r) < 0) {
 		close_all(reply.handles, reply.num_handles);
@@ -84,7 +86,7 @@ static int send_name_and_end(uint32_t op, const char *name, rv_handle_t *out)
 
 int rv_connect(const char *name, rv_handle_t *out)
 {
-	return send_name_and_end(SVC_OP_CONNECT, name, out);
+	return send_name_and_end(SVC_OP_CONNECT, name, 0, out);
 }
 
 int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline)
@@ -101,7 +103,13 @@ int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline)
 
 int rv_service_register(const char *name, rv_handle_t *requests)
 {
-	return send_name_and_end(SVC_OP_REGISTER, name, requests);
+	return send_name_and_end(SVC_OP_REGISTER, name, 0, requests);
+}
+
+int rv_service_register_flags(const char *name, uint32_t flags, rv_handle_t *requests)
+{
+	/* Flag 0 is sent as no field at all: what older inits understand. */
+	return send_name_and_end(SVC_OP_REGISTER, name, flags, requests);
 }
 
 /* A reply carrying one process handle. */

@@ -1,69 +1,95 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* picolibc's stdin/stdout/stderr on rvOS: through the console service when
- * there is one (rvos/console.h), else the kernel's debug console. Output is
- * line-buffered; input is read a line at a time (the console's cooked
- * mode) and handed out byte by byte. */
+/* picolibc's stdin/stdout/stderr on rvOS: fds 0, 1 and 2 (lib/src/fd.c),
+ * which are the console unless the start-up environment made them files
+ * or pipes. The console is the console service when there is one
+ * (rvos/console.h), else the kernel's debug console.
+ *
+ * Output is buffered and written one message per flush, never a message
+ * per character: line-buffered to the console and to pipes (a reader at
+ * the other end sees whole lines as they come), fully buffered to files;
+ * flushed at exit and before stdin waits for input. While stdout and
+ * stderr both go to the console they share one buffer, so their output
+ * keeps its order. Input is read as it comes (a line at a time from the
+ * console's cooked mode) and handed out byte by byte. */
 #include <stdio.h>
-#include <rvos/console.h>
 #include <rvos/user.h>
+#include "fd_internal.h"
 
-static char out_buf[CONFIG_USER_STDOUT_BUFFER];
-static size_t out_len;
+struct out {
+	char buf[CONFIG_USER_STDOUT_BUFFER];
+	size_t len;
+	int fd; /* where buf goes */
+};
+
+static struct out outs[2] = { { .fd = 1 }, { .fd = 2 } };
 static char in_buf[CONFIG_USER_STDOUT_BUFFER];
 static size_t in_len, in_pos;
 
-static void debug_write_all(const char *p, size_t len)
+static uint32_t fd_kind(int fd)
 {
-	/* In pieces the kernel accepts (CONFIG_DEBUG_WRITE_MAX may be small). */
-	for (size_t off = 0; off < len; off += CONFIG_DEBUG_WRITE_MAX) {
-		size_t n = len - off;
-		rv_debug_write(p + off, n < CONFIG_DEBUG_WRITE_MAX ? n : CONFIG_DEBUG_WRITE_MAX);
-	}
+	struct ofd *o = fd_ofd(fd);
+
+	return o ? o->kind : UINT32_MAX; /* closed */
 }
 
-static int out_flush(FILE *f)
+static void out_drain(struct out *o)
 {
-	rv_handle_t con = console_handle();
-	long ret = -RV_EBADF;
+	if (o->len)
+		fd_write(o->fd, o->buf, o->len); /* an error has nobody to tell */
+	o->len = 0;
+}
 
+/* stderr's buffer: stdout's while both go to the console (their output
+ * keeps its order), else its own. */
+static struct out *stderr_out(void)
+{
+	if (fd_kind(1) == RV_FD_CONSOLE && fd_kind(2) == RV_FD_CONSOLE)
+		return &outs[0];
+	return &outs[1];
+}
+
+static int stdout_flush(FILE *f)
+{
 	(void)f;
-	if (!out_len)
-		return 0;
-	if (con != RV_HANDLE_INVALID) {
-		ret = console_write(con, out_buf, out_len);
-		if (ret == -RV_EPEERCLOSED && (con = console_reconnect()) != RV_HANDLE_INVALID)
-			ret = console_write(con, out_buf, out_len);
-	}
-	if (ret < 0 || (size_t)ret < out_len)
-		debug_write_all(out_buf + (ret > 0 ? ret : 0), out_len - (ret > 0 ? (size_t)ret : 0));
-	out_len = 0;
+	out_drain(&outs[0]);
 	return 0;
 }
 
-static int out_put(char c, FILE *f)
+static int stderr_flush(FILE *f)
 {
-	out_buf[out_len++] = c;
-	if (c == '\n' || out_len == sizeof(out_buf))
-		out_flush(f);
+	(void)f;
+	out_drain(stderr_out());
+	return 0;
+}
+
+/* A full buffer, or a newline: drain unless a file wants more first. */
+static __attribute__((noinline)) void out_put_end(struct out *o, int line_buffered)
+{
+	if (o->len == sizeof(o->buf) || line_buffered || fd_kind(o->fd) != RV_FD_FILE)
+		out_drain(o);
+}
+
+/* The per-character path, kept short: printf calls it for every byte. */
+static int stdout_put(char c, FILE *f)
+{
+	struct out *o = &outs[0];
+
+	(void)f;
+	o->buf[o->len++] = c;
+	if (o->len == sizeof(o->buf) || c == '\n')
+		out_put_end(o, 0);
 	return (unsigned char)c;
 }
 
-/* Refill in_buf: > 0 bytes, 0 at end of input, < 0 on an error. */
-static long in_fill(void)
+static int stderr_put(char c, FILE *f)
 {
-	rv_handle_t con = console_handle();
-	long n;
+	struct out *o = stderr_out();
 
-	if (con == RV_HANDLE_INVALID) {
-		/* The kernel's input buffer: poll it (this is the fallback). */
-		while ((n = rv_debug_read(in_buf, sizeof(in_buf))) == 0)
-			rv_sleep_ns(10 * 1000 * 1000);
-		return n;
-	}
-	n = console_read(con, in_buf, sizeof(in_buf));
-	if (n == -RV_EPEERCLOSED && (con = console_reconnect()) != RV_HANDLE_INVALID)
-		n = console_read(con, in_buf, sizeof(in_buf));
-	return n;
+	(void)f;
+	o->buf[o->len++] = c;
+	if (o->len == sizeof(o->buf) || c == '\n')
+		out_put_end(o, 1); /* stderr: whole lines, even to a file */
+	return (unsigned char)c;
 }
 
 static int in_get(FILE *f)
@@ -72,8 +98,10 @@ static int in_get(FILE *f)
 	if (in_pos == in_len) {
 		long n;
 
-		out_flush(stdout); /* a prompt without a newline shows first */
-		n = in_fill();
+		/* A prompt without a newline shows first. */
+		out_drain(&outs[0]);
+		out_drain(&outs[1]);
+		n = fd_read(0, in_buf, sizeof(in_buf));
 		if (n <= 0)
 			return n == 0 ? _FDEV_EOF : _FDEV_ERR;
 		in_len = (size_t)n;
@@ -82,14 +110,17 @@ static int in_get(FILE *f)
 	return (unsigned char)in_buf[in_pos++];
 }
 
-static FILE rvos_stdio = FDEV_SETUP_STREAM(out_put, in_get, out_flush, _FDEV_SETUP_RW);
+static FILE rvos_stdin = FDEV_SETUP_STREAM(NULL, in_get, NULL, _FDEV_SETUP_READ);
+static FILE rvos_stdout = FDEV_SETUP_STREAM(stdout_put, NULL, stdout_flush, _FDEV_SETUP_WRITE);
+static FILE rvos_stderr = FDEV_SETUP_STREAM(stderr_put, NULL, stderr_flush, _FDEV_SETUP_WRITE);
 
-FILE *const stdin = &rvos_stdio;
-FILE *const stdout = &rvos_stdio;
-FILE *const stderr = &rvos_stdio;
+FILE *const stdin = &rvos_stdin;
+FILE *const stdout = &rvos_stdout;
+FILE *const stderr = &rvos_stderr;
 
 /* exit() flushes stdio through this hook (picolibc tinystdio). */
 static void __attribute__((destructor)) flush_at_exit(void)
 {
-	out_flush(stdout);
+	out_drain(&outs[0]);
+	out_drain(&outs[1]);
 }

@@ -2,30 +2,73 @@
 /*
  * init: the first process. It starts what the boot manifest
  * (CONFIG_INIT_MANIFEST, doc/boot-manifest.md) lists, keeps the service
- * directory, starts programs for others (the loader), and restarts
- * services that end (the supervisor). The protocol is in
- * <rvos/service.h>; doc/services.md describes it.
+ * directory, starts programs for others from the initrd or the file
+ * system (the loader), restarts services that end (the supervisor), and
+ * keeps each child's start-up environment: the directories it may reach
+ * and its standard streams (SVC_OP_STARTUP). It holds the only connection
+ * to the whole file namespace (CONFIG_INIT_FS_SERVICE). The protocol is
+ * in <rvos/service.h>; doc/services.md describes it.
  *
  * Every child gets handle 0 = a channel to init. init waits on all of
- * those channels and on the process handles of the manifest's children,
- * and never blocks on anything a child does: replies are written without
- * waiting, and a malformed request gets an error reply.
+ * those channels, on the process handles of the manifest's children and
+ * on its connections to the file server, and never blocks on anything a
+ * child does: replies and requests to the file server are written
+ * without waiting (its answers come in the same wait_many), and a
+ * malformed request gets an error reply.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvos/fssvc.h>
 #include <rvos/service.h>
 #include <rvos/user.h>
 
 #define MS(n) ((uint64_t)(n) * 1000000ull)
+#define ENTRY_MAX 128 /* bytes of one manifest entry, its NUL included */
+#define ENV_SLOTS 5   /* root, cwd, stdin, stdout, stderr: RV_ENV_* bit order */
+#define INIT_LATER 1  /* a handler's "the reply goes out later" */
 
 enum kind {
 	K_FREE,
 	K_SERVICE, /* manifest "service": restarted when it ends */
 	K_PROGRAM, /* manifest "program": started once */
 	K_MAIN,    /* manifest "main": when it ends, init ends with its status */
-	K_LOADED,  /* started for another process by SVC_OP_SPAWN */
+	K_LOADED,  /* started for another process by SVC_OP_SPAWN(_ENV) */
+};
+
+/* A start-up environment (struct rv_startup) while init holds it. */
+struct env {
+	uint32_t mask;            /* RV_ENV_* */
+	rv_handle_t h[ENV_SLOTS]; /* by bit */
+	uint32_t fd_kinds;        /* as on the wire */
+	char *cwd_path;           /* malloc'd; NULL: "" */
+};
+
+/* A request of a child that init answers later, when a file server has
+ * answered init (init never waits for one: it waits on the connection
+ * with everything else). */
+enum pend_kind {
+	P_NONE,
+	P_STARTUP, /* SVC_OP_STARTUP or _REOPEN of a manifest child with root=PATH */
+	P_SPAWN,   /* SVC_OP_SPAWN_ENV of a program with a path */
+};
+
+struct pending {
+	enum pend_kind kind;
+	uint64_t deadline;
+	uint32_t op; /* the request's */
+	/* P_STARTUP: two FS_OP_OPENs on init's root connection (root, cwd) */
+	uint32_t seq;       /* names its requests in the root connection's queue */
+	uint32_t sent, got; /* sent 0: waiting for the file server to register */
+	rv_handle_t dirs[2];
+	/* P_SPAWN: FS_OP_OPEN on the request's root, then FS_OP_IMAGE */
+	uint32_t step;  /* the op whose reply is due */
+	rv_handle_t on; /* where it is due: env.h[0], then the file */
+	struct env env;
+	char *args;
+	uint32_t args_len, priority;
+	char name[SVC_NAME_MAX + 1]; /* the new child's: the path's last part */
 };
 
 static const char *const kind_names[] = {"", "service", "program", "main", "loaded"};
@@ -39,6 +82,14 @@ struct child {
 	uint64_t restart_times[CONFIG_INIT_RESTART_MAX + 1]; /* ring */
 	uint32_t restarts;                                   /* ever */
 	uint32_t devices; /* bit d: gets a copy of devices[d] (manifest) */
+	/* Manifest options. */
+	char root_path[ENTRY_MAX]; /* root=PATH; "" no files */
+	char uses[ENTRY_MAX];      /* uses=A+B, kept as "A+B"; "" none */
+	bool ro;
+	/* The start-up environment. */
+	bool startup_done; /* SVC_OP_STARTUP answered (or being answered) */
+	struct env env;    /* a SVC_OP_SPAWN_ENV child's, until it asks */
+	struct pending pend;
 };
 
 /* The device capabilities the kernel gave init: handles 1..n. */
@@ -63,7 +114,19 @@ struct service {
 	char name[SVC_NAME_MAX + 1];
 	rv_handle_t reg;   /* where SVC_OP_NEW_CLIENT goes */
 	uint32_t owner;    /* index in children[] */
+	uint32_t flags;    /* SVC_REG_* */
 };
+
+/* The file namespace: init's own connection to the root of the file
+ * server CONFIG_INIT_FS_SERVICE ("": none), and the requests in flight
+ * on it, in order (the server answers a connection's requests in order). */
+static const char fs_service[] = CONFIG_INIT_FS_SERVICE;
+static rv_handle_t fs_root = RV_HANDLE_INVALID;
+#define FIFO_MAX (4 * CONFIG_INIT_MAX_CHILDREN)
+static struct {
+	uint32_t child, seq;
+} fifo[FIFO_MAX];
+static uint32_t fifo_head, fifo_len, next_seq = 1;
 
 static struct child children[CONFIG_INIT_MAX_CHILDREN];
 static struct service services[CONFIG_MAX_SERVICES];
@@ -80,16 +143,28 @@ static void close_all(const rv_handle_t *hs, uint32_t n)
 		rv_handle_close(hs[i]);
 }
 
-/* Wait items in use: one per open child channel, one per process handle. */
+/* Wait items in use: one per open child channel, one per process handle,
+ * one per loader request waiting for a file server, and init's root
+ * connection. */
 static uint32_t items_in_use(void)
 {
-	uint32_t n = 0;
+	uint32_t n = fs_root != RV_HANDLE_INVALID;
 
 	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++) {
 		n += children[i].kind != K_FREE && children[i].chan != RV_HANDLE_INVALID;
 		n += children[i].kind != K_FREE && children[i].proc != RV_HANDLE_INVALID;
+		n += children[i].kind != K_FREE && children[i].pend.kind == P_SPAWN;
 	}
 	return n;
+}
+
+static void env_release(struct env *e)
+{
+	for (uint32_t b = 0; b < ENV_SLOTS; b++)
+		if (e->mask & (1u << b))
+			rv_handle_close(e->h[b]);
+	free(e->cwd_path);
+	memset(e, 0, sizeof(*e));
 }
 
 /* A free child slot with `items` more wait items available, or -1. */
@@ -134,40 +209,15 @@ static bool peer_closed(rv_handle_t h)
 	return item.observed & RV_SIGNAL_PEER_CLOSED;
 }
 
-static int do_register(uint32_t owner, const char *name, rv_handle_t reg)
+/* Send a server one new client: the end `end` (moved). */
+static int service_new_client(struct service *s, rv_handle_t end)
 {
-	struct service *s = service_find(name);
-
-	if (s) {
-		/* A server that closed its end is gone: its name is free. */
-		if (!peer_closed(s->reg))
-			return -RV_EEXIST;
-		service_remove(s);
-	}
-	for (uint32_t i = 0; i < CONFIG_MAX_SERVICES; i++) {
-		s = &services[i];
-		if (s->used)
-			continue;
-		s->used = true;
-		strcpy(s->name, name);
-		s->reg = reg;
-		s->owner = owner;
-		return 0;
-	}
-	return -RV_ENOSPC;
-}
-
-static int do_connect(const char *name, rv_handle_t end)
-{
-	struct service *s = service_find(name);
 	uint8_t buf[WIRE_HEADER_SIZE + WIRE_HANDLE_SIZE];
 	rv_handle_t hs[1];
 	struct wire_writer w;
 	struct rv_msg msg;
 	long ret;
 
-	if (!s)
-		return -RV_ENOENT;
 	wire_init_request(&w, buf, sizeof(buf), hs, 1, SVC_OP_NEW_CLIENT);
 	wire_put_handle(&w, end);
 	ret = wire_finish(&w, &msg);
@@ -182,11 +232,99 @@ static int do_connect(const char *name, rv_handle_t end)
 	return (int)ret;
 }
 
+static void startup_pump(void);
+static void fs_root_lost(void);
+
+/* The file server registered: init connects to it, as its root. */
+static void fs_connect(struct service *s)
+{
+	rv_handle_t ch[2];
+	int ret;
+
+	if (fs_root != RV_HANDLE_INVALID)
+		fs_root_lost(); /* a connection to the server before this one */
+	if (rv_channel_create(ch) < 0) {
+		printf("init: cannot connect to the file service %s\n", fs_service);
+		return;
+	}
+	ret = service_new_client(s, ch[1]);
+	if (ret < 0) {
+		rv_handle_close(ch[1]);
+		rv_handle_close(ch[0]);
+		printf("init: cannot connect to the file service %s: %s\n", fs_service,
+		       rv_strerror(ret));
+		return;
+	}
+	fs_root = ch[0];
+	startup_pump();
+}
+
+static int do_register(uint32_t owner, const char *name, rv_handle_t reg, uint32_t flags)
+{
+	struct service *s = service_find(name);
+
+	if (flags & ~SVC_REG_RESTRICTED)
+		return -RV_EINVAL;
+	if (s) {
+		/* A server that closed its end is gone: its name is free. */
+		if (!peer_closed(s->reg))
+			return -RV_EEXIST;
+		service_remove(s);
+	}
+	for (uint32_t i = 0; i < CONFIG_MAX_SERVICES; i++) {
+		s = &services[i];
+		if (s->used)
+			continue;
+		s->used = true;
+		strcpy(s->name, name);
+		s->reg = reg;
+		s->owner = owner;
+		s->flags = flags;
+		/* Only a server the manifest started is trusted with everyone's
+		 * files: a loader child could otherwise take the name first. */
+		if (fs_service[0] && !strcmp(name, fs_service) && children[owner].kind != K_LOADED)
+			fs_connect(s);
+		return 0;
+	}
+	return -RV_ENOSPC;
+}
+
+/* Does child c's manifest entry say uses=...name...? */
+static bool child_uses(const struct child *c, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = c->uses; *p;) {
+		size_t l = strcspn(p, "+");
+
+		if (l == len && !memcmp(p, name, len))
+			return true;
+		p += l + (p[l] == '+');
+	}
+	return false;
+}
+
+static int do_connect(uint32_t from, const char *name, rv_handle_t end)
+{
+	struct service *s = service_find(name);
+
+	if (!s)
+		return -RV_ENOENT;
+	/* EPERM, not ENOENT: the names are no secret (the manifest is in
+	 * the image, SVC_OP_PROGRAMS lists the programs), and a clear error
+	 * beats rv_connect_wait retrying until its deadline. */
+	if ((s->flags & SVC_REG_RESTRICTED) && !child_uses(&children[from], name))
+		return -RV_EPERM;
+	return service_new_client(s, end);
+}
+
 /* ---- starting children ---- */
 
-/* Start children[i] (its kind, name, priority set) with a new channel. */
+/* Start children[i] (its kind, name, priority set) with a new channel:
+ * from the initrd, or from the shared-memory ELF image `image` (not
+ * RV_HANDLE_INVALID) of image_size bytes. */
 static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv_handle_t *extra,
-		       uint32_t n_extra, rv_handle_t *proc)
+		       uint32_t n_extra, rv_handle_t image, uint64_t image_size, rv_handle_t *proc)
 {
 	struct child *c = &children[i];
 	rv_handle_t give[CONFIG_MSG_MAX_HANDLES + 1];
@@ -195,6 +333,7 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 
 	uint32_t n = 1;
 
+	c->startup_done = false;
 	if (n_extra + 1 + (uint32_t)__builtin_popcount(c->devices) > CONFIG_MSG_MAX_HANDLES) {
 		close_all(extra, n_extra);
 		return -RV_E2BIG;
@@ -209,8 +348,9 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 	for (uint32_t d = 0; d < num_devices; d++) {
 		if (!(c->devices & (1u << d)))
 			continue;
-		ret = rv_handle_duplicate(devices[d].handle, handle_rights_of(devices[d].handle) &
-								     ~(RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE));
+		ret = rv_handle_duplicate(devices[d].handle,
+					  handle_rights_of(devices[d].handle) &
+						  ~(RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE));
 		if (ret < 0) {
 			close_all(extra, n_extra);
 			close_all(give, n);
@@ -221,7 +361,15 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 	}
 	for (uint32_t k = 0; k < n_extra; k++)
 		give[n++] = extra[k];
-	ret = rv_process_spawn_raw(c->name, args, args_len, c->priority, give, n);
+	if (image != RV_HANDLE_INVALID) {
+		const struct rv_spawn_image req = {
+			.image = image, .image_size = image_size, .name = c->name, .args = args,
+			.args_len = args_len, .priority = c->priority, .count = n, .give = give};
+
+		ret = rv_process_spawn_image(&req);
+	} else {
+		ret = rv_process_spawn_raw(c->name, args, args_len, c->priority, give, n);
+	}
 	if (ret < 0) {
 		/* Closing handles that did move is -EBADF: harmless. */
 		close_all(give, n);
@@ -233,29 +381,42 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 	return 0;
 }
 
+/* A loader child (SVC_OP_SPAWN, SVC_OP_SPAWN_ENV): its environment env
+ * (moved; may be NULL) is kept for it until it asks. */
 static int do_spawn(const char *name, uint32_t priority, const char *args, uint32_t args_len,
-		    const rv_handle_t *extra, uint32_t n_extra, rv_handle_t *proc)
+		    const rv_handle_t *extra, uint32_t n_extra, struct env *env, rv_handle_t image,
+		    uint64_t image_size, rv_handle_t *proc)
 {
 	int i = child_alloc(1);
 	int ret;
 
-	if (priority >= CONFIG_NUM_PRIORITIES || (args_len && args[args_len - 1] != '\0')) {
+	if (priority >= CONFIG_NUM_PRIORITIES || (args_len && args[args_len - 1] != '\0'))
+		ret = -RV_EINVAL;
+	else if (i < 0)
+		ret = -RV_ENOSPC;
+	else
+		ret = 0;
+	if (ret < 0) {
 		close_all(extra, n_extra);
-		return -RV_EINVAL;
+		if (env)
+			env_release(env);
+		return ret;
 	}
-	if (i < 0) {
-		close_all(extra, n_extra);
-		return -RV_ENOSPC;
-	}
+	memset(&children[i], 0, sizeof(children[i]));
 	children[i].kind = K_LOADED;
-	children[i].devices = 0;
 	strcpy(children[i].name, name);
 	children[i].priority = priority;
 	children[i].chan = RV_HANDLE_INVALID;
 	children[i].proc = RV_HANDLE_INVALID;
-	ret = child_start((uint32_t)i, args, args_len, extra, n_extra, proc);
-	if (ret < 0)
+	ret = child_start((uint32_t)i, args, args_len, extra, n_extra, image, image_size, proc);
+	if (ret < 0) {
 		children[i].kind = K_FREE;
+		if (env)
+			env_release(env);
+	} else if (env) {
+		children[i].env = *env;
+		memset(env, 0, sizeof(*env));
+	}
 	return ret;
 }
 
@@ -335,6 +496,498 @@ static bool copy_name(char *dst, const char *s, uint32_t len)
 	return true;
 }
 
+/* ---- start-up environments ---- */
+
+/* Deferred replies are built here: serve() may be using out_bytes when
+ * one goes out (a registration that lets waiting children go on). */
+static uint8_t later_bytes[CONFIG_MSG_MAX_BYTES], req_bytes[CONFIG_MSG_MAX_BYTES];
+static rv_handle_t later_handles[CONFIG_MSG_MAX_HANDLES + 1];
+
+/* Send child i the reply built in w (a request of it that waited), or an
+ * error reply for op if w cannot be finished; without waiting. */
+static void reply_later(uint32_t i, struct wire_writer *w, uint32_t op)
+{
+	struct rv_msg msg;
+	long ret = wire_finish(w, &msg);
+
+	if (ret < 0) {
+		close_all(w->handles, w->num_handles);
+		wire_status_reply(&msg, later_bytes, sizeof(later_bytes), op, (int)ret);
+	}
+	if (rv_channel_write(children[i].chan, &msg, RV_IPC_NONBLOCK, 0) < 0)
+		close_all(msg.handles, msg.num_handles);
+}
+
+static void reply_status_later(uint32_t i, uint32_t op, int status)
+{
+	struct rv_msg msg;
+
+	wire_status_reply(&msg, later_bytes, sizeof(later_bytes), op, status);
+	rv_channel_write(children[i].chan, &msg, RV_IPC_NONBLOCK, 0);
+}
+
+/* The fields of a STARTUP reply; hs[b] for each bit b of mask (moved). */
+static void startup_put(struct wire_writer *w, uint32_t mask, const rv_handle_t *hs,
+			uint32_t kinds, const char *cwd_path)
+{
+	wire_put_u32(w, mask);
+	wire_put_u32(w, kinds);
+	wire_put_str(w, cwd_path ? cwd_path : "");
+	for (uint32_t b = 0; b < ENV_SLOTS; b++)
+		if (mask & (1u << b))
+			wire_put_handle(w, hs[b]);
+}
+
+/* Child i's STARTUP (or REOPEN), waiting for the file server, is
+ * answered now. */
+static void startup_reply(uint32_t i, uint32_t mask, const rv_handle_t *hs, const char *cwd_path)
+{
+	struct wire_writer w;
+
+	children[i].pend.kind = P_NONE;
+	wire_init_reply(&w, later_bytes, sizeof(later_bytes), later_handles,
+			CONFIG_MSG_MAX_HANDLES, children[i].pend.op, 0);
+	startup_put(&w, mask, hs, 0, cwd_path);
+	reply_later(i, &w, children[i].pend.op);
+}
+
+/* Child i starts without files: one console line says why. */
+static void startup_fail(uint32_t i, const char *why)
+{
+	struct child *c = &children[i];
+
+	printf("init: %s: no files (root=%s): %s\n", c->name, c->root_path, why);
+	close_all(c->pend.dirs, c->pend.got);
+	c->pend.got = 0;
+	startup_reply(i, 0, NULL, "");
+}
+
+/* Child i's two directory connections (root, cwd), asked of the file
+ * server on init's root connection; the replies come in this order. A
+ * full queue leaves the rest for startup_pump(). */
+static void startup_send(uint32_t i)
+{
+	struct child *c = &children[i];
+	const uint32_t flags = FS_O_DIRECTORY | FS_O_READ | (c->ro ? 0 : FS_O_WRITE);
+
+	while (c->pend.sent < 2) {
+		struct wire_writer w;
+		struct rv_msg msg;
+		long ret;
+
+		/* No more in flight than the reply queue holds: a server
+		 * drops a reply that finds its client's queue full. */
+		if (fifo_len >= CONFIG_CHANNEL_QUEUE_DEPTH)
+			return; /* after the next reply (startup_pump) */
+		if (fifo_len == FIFO_MAX) {
+			startup_fail(i, "too many requests to the file server");
+			return;
+		}
+		wire_init_request(&w, req_bytes, sizeof(req_bytes), NULL, 0, FS_OP_OPEN);
+		wire_put_str(&w, c->root_path);
+		wire_put_u32(&w, flags);
+		wire_put_u32(&w, 0);
+		ret = wire_finish(&w, &msg);
+		if (ret == 0)
+			ret = rv_channel_write(fs_root, &msg, RV_IPC_NONBLOCK, 0);
+		if (ret == -RV_EPEERCLOSED) {
+			fs_root_lost(); /* the server died: wait for the next one */
+			return;
+		}
+		if (ret == -RV_EAGAIN)
+			return; /* the server's queue is full: after its next reply */
+		if (ret < 0) {
+			startup_fail(i, rv_strerror((int)ret));
+			return;
+		}
+		fifo[(fifo_head + fifo_len++) % FIFO_MAX].child = i;
+		fifo[(fifo_head + fifo_len - 1) % FIFO_MAX].seq = c->pend.seq;
+		c->pend.sent++;
+	}
+}
+
+/* Send what waits to be sent (the server registered, or its queue has
+ * room again). */
+static void startup_pump(void)
+{
+	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN && fs_root != RV_HANDLE_INVALID; i++)
+		if (children[i].kind != K_FREE && children[i].pend.kind == P_STARTUP &&
+		    children[i].pend.sent < 2)
+			startup_send(i);
+}
+
+/* init's root connection closed (the file server ended): requests in
+ * flight are lost; children waiting go back to waiting for a server. */
+static void fs_root_lost(void)
+{
+	rv_handle_close(fs_root);
+	fs_root = RV_HANDLE_INVALID;
+	fifo_len = 0;
+	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++) {
+		struct pending *p = &children[i].pend;
+
+		if (children[i].kind == K_FREE || p->kind != P_STARTUP)
+			continue;
+		close_all(p->dirs, p->got);
+		p->got = p->sent = 0;
+	}
+}
+
+/* A reply on init's root connection: the oldest request's. */
+static void fs_root_readable(void)
+{
+	struct rv_msg msg = {.bytes = in_bytes, .num_bytes = sizeof(in_bytes),
+			     .num_handles = CONFIG_MSG_MAX_HANDLES, .handles = in_handles};
+	struct wire_reader r;
+	rv_handle_t h = RV_HANDLE_INVALID;
+	uint32_t mode, i, seq;
+	struct child *c;
+	long ret;
+
+	ret = rv_channel_read(fs_root, &msg, RV_IPC_NONBLOCK, 0);
+	if (ret == -RV_EAGAIN)
+		return;
+	if (ret < 0) {
+		fs_root_lost();
+		return;
+	}
+	if (fifo_len == 0) {
+		/* Nothing was asked: a server that talks out of turn. */
+		close_all(msg.handles, msg.num_handles);
+		return;
+	}
+	i = fifo[fifo_head].child;
+	seq = fifo[fifo_head].seq;
+	fifo_head = (fifo_head + 1) % FIFO_MAX;
+	fifo_len--;
+	ret = wire_read_reply(&r, &msg, FS_OP_OPEN);
+	if (ret == 0) {
+		wire_get_handle(&r, &h);
+		wire_get_u32(&r, &mode);
+		ret = wire_end(&r);
+	}
+	if (ret < 0)
+		close_all(msg.handles, msg.num_handles);
+	c = &children[i];
+	if (c->kind == K_FREE || c->pend.kind != P_STARTUP || c->pend.seq != seq) {
+		/* Its child is gone, or was answered already. */
+		if (ret == 0)
+			rv_handle_close(h);
+		return;
+	}
+	if (ret < 0) {
+		startup_fail(i, rv_strerror((int)ret));
+		return;
+	}
+	c->pend.dirs[c->pend.got++] = h;
+	if (c->pend.got == 2)
+		startup_reply(i, RV_ENV_ROOT | RV_ENV_CWD, c->pend.dirs, "/");
+}
+
+/* Child i's directories from its manifest entry's root=PATH: asked of
+ * the file server now or when it registers; INIT_LATER. */
+static int startup_open(uint32_t i, uint32_t op)
+{
+	struct child *c = &children[i];
+
+	memset(&c->pend, 0, sizeof(c->pend));
+	c->pend.kind = P_STARTUP;
+	c->pend.op = op;
+	c->pend.deadline = rv_clock_ns() + MS(CONFIG_INIT_STARTUP_WAIT_MS);
+	c->pend.seq = next_seq++;
+	startup_pump();
+	return INIT_LATER;
+}
+
+/* SVC_OP_REOPEN from child i: fresh directories for a manifest child
+ * with root=PATH (after the file server restarted, its old ones are
+ * closed); mask 0 for anyone else. */
+static int do_reopen(uint32_t i, struct wire_writer *w)
+{
+	if (children[i].kind == K_LOADED || !children[i].root_path[0]) {
+		startup_put(w, 0, NULL, 0, "");
+		return 0;
+	}
+	return startup_open(i, SVC_OP_REOPEN);
+}
+
+/* SVC_OP_STARTUP from child i: answered now (into w) or INIT_LATER. */
+static int do_startup(uint32_t i, struct wire_writer *w)
+{
+	struct child *c = &children[i];
+
+	if (c->startup_done) {
+		startup_put(w, 0, NULL, 0, "");
+		return 0;
+	}
+	c->startup_done = true;
+	if (c->kind == K_LOADED) {
+		/* The handles move with the reply: init forgets them. */
+		startup_put(w, c->env.mask, c->env.h, c->env.fd_kinds, c->env.cwd_path);
+		free(c->env.cwd_path);
+		memset(&c->env, 0, sizeof(c->env));
+		return 0;
+	}
+	if (!c->root_path[0]) {
+		startup_put(w, 0, NULL, 0, "");
+		return 0;
+	}
+	return startup_open(i, SVC_OP_STARTUP);
+}
+
+/* Child i's SVC_OP_SPAWN_ENV of a program from the file system failed:
+ * everything it carried is closed, the error goes back. */
+static void spawn_fail(uint32_t i, int err)
+{
+	struct pending *p = &children[i].pend;
+
+	if (p->step == FS_OP_IMAGE)
+		rv_handle_close(p->on);
+	env_release(&p->env);
+	free(p->args);
+	p->args = NULL;
+	p->kind = P_NONE;
+	reply_status_later(i, SVC_OP_SPAWN_ENV, err);
+}
+
+/* One request, without fields or with a path, on node connection h. */
+static int fs_send(rv_handle_t h, uint32_t op, const char *path, uint32_t plen, uint32_t flags)
+{
+	struct wire_writer w;
+	struct rv_msg msg;
+	long ret;
+
+	wire_init_request(&w, req_bytes, sizeof(req_bytes), NULL, 0, op);
+	if (path) {
+		wire_put_strn(&w, path, plen);
+		wire_put_u32(&w, flags);
+		wire_put_u32(&w, 0);
+	}
+	ret = wire_finish(&w, &msg);
+	if (ret == 0)
+		ret = rv_channel_write(h, &msg, RV_IPC_NONBLOCK, 0);
+	if (ret == -RV_EAGAIN)
+		return -RV_EBUSY;
+	if (ret == -RV_EPEERCLOSED)
+		return -RV_EIO; /* the file server is gone */
+	return (int)ret;
+}
+
+/* A reply from the file server for child i's program load. */
+static void spawn_readable(uint32_t i)
+{
+	struct rv_msg msg = {.bytes = in_bytes, .num_bytes = sizeof(in_bytes),
+			     .num_handles = CONFIG_MSG_MAX_HANDLES, .handles = in_handles};
+	struct pending *p = &children[i].pend;
+	struct wire_writer w;
+	struct wire_reader r;
+	rv_handle_t h = RV_HANDLE_INVALID, proc;
+	uint32_t mode = 0;
+	uint64_t size = 0;
+	long ret;
+
+	ret = rv_channel_read(p->on, &msg, RV_IPC_NONBLOCK, 0);
+	if (ret == -RV_EAGAIN)
+		return;
+	if (ret < 0) {
+		spawn_fail(i, -RV_EIO);
+		return;
+	}
+	ret = wire_read_reply(&r, &msg, p->step);
+	if (ret == 0) {
+		wire_get_handle(&r, &h);
+		if (p->step == FS_OP_OPEN)
+			wire_get_u32(&r, &mode);
+		else
+			wire_get_u64(&r, &size);
+		ret = wire_end(&r);
+	}
+	if (ret < 0) {
+		close_all(msg.handles, msg.num_handles);
+		spawn_fail(i, ret == -RV_EBADMSG ? -RV_EIO : (int)ret);
+		return;
+	}
+	if (p->step == FS_OP_OPEN) {
+		/* exec's rule: only a regular file is a program. */
+		if ((mode & FS_S_IFMT) != FS_S_IFREG)
+			ret = -RV_EACCES;
+		else
+			ret = fs_send(h, FS_OP_IMAGE, NULL, 0, 0);
+		if (ret < 0) {
+			rv_handle_close(h);
+			spawn_fail(i, (int)ret);
+			return;
+		}
+		p->on = h;
+		p->step = FS_OP_IMAGE;
+		return;
+	}
+	rv_handle_close(p->on);
+	p->on = RV_HANDLE_INVALID;
+	p->step = 0;
+	p->kind = P_NONE; /* before do_spawn: its wait item is free again */
+	ret = do_spawn(p->name, p->priority, p->args, p->args_len, NULL, 0, &p->env, h, size,
+		       &proc);
+	rv_handle_close(h);
+	free(p->args);
+	p->args = NULL;
+	if (ret < 0) {
+		reply_status_later(i, SVC_OP_SPAWN_ENV, (int)ret);
+		return;
+	}
+	wire_init_reply(&w, later_bytes, sizeof(later_bytes), later_handles,
+			CONFIG_MSG_MAX_HANDLES, SVC_OP_SPAWN_ENV, 0);
+	wire_put_handle(&w, proc);
+	reply_later(i, &w, SVC_OP_SPAWN_ENV);
+}
+
+/* 0 if h may be handed on in an environment: a channel end with TRANSFER. */
+static int env_handle_ok(rv_handle_t h)
+{
+	struct rv_handle_info info;
+	long ret = rv_handle_info(h, &info);
+
+	if (ret < 0)
+		return (int)ret;
+	if (info.type != RV_OBJ_CHANNEL)
+		return -RV_EWRONGTYPE;
+	return (info.rights & RV_RIGHT_TRANSFER) ? 0 : -RV_EPERM;
+}
+
+/* SVC_OP_SPAWN_ENV from child i: answered now (into w), INIT_LATER, or an
+ * error (the request's handles closed). */
+static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w)
+{
+	struct pending *p = &children[i].pend;
+	const char *prog, *cwd, *base;
+	const void *args;
+	uint32_t plen, prio, args_len, mask, kinds, clen;
+	struct env env;
+	char name[SVC_NAME_MAX + 1];
+	rv_handle_t h;
+	int ret = 0;
+
+	memset(&env, 0, sizeof(env));
+	wire_get_str(r, &prog, &plen, RV_ENV_PATH_MAX - 1);
+	wire_get_u32(r, &prio);
+	wire_get_bytes(r, &args, &args_len);
+	wire_get_u32(r, &mask);
+	wire_get_u32(r, &kinds);
+	wire_get_str(r, &cwd, &clen, RV_ENV_PATH_MAX - 1);
+	for (uint32_t b = 0; b < ENV_SLOTS; b++)
+		if (mask & (1u << b))
+			wire_get_handle(r, &env.h[b]);
+	if (wire_end(r) < 0 || plen == 0)
+		return -RV_EBADMSG; /* serve() closes the handles */
+	env.mask = mask & RV_ENV_ALL;
+	env.fd_kinds = kinds;
+	if ((mask & ~RV_ENV_ALL) || (kinds >> 24) || (kinds & 0xff) > RV_FD_PIPE ||
+	    ((kinds >> 8) & 0xff) > RV_FD_PIPE || ((kinds >> 16) & 0xff) > RV_FD_PIPE ||
+	    prio >= CONFIG_NUM_PRIORITIES ||
+	    (args_len && ((const char *)args)[args_len - 1] != '\0'))
+		ret = -RV_EINVAL;
+	for (uint32_t b = 0; b < ENV_SLOTS && ret == 0; b++)
+		if (env.mask & (1u << b))
+			ret = env_handle_ok(env.h[b]);
+	if (ret == 0 && clen) {
+		env.cwd_path = malloc(clen + 1);
+		if (!env.cwd_path) {
+			ret = -RV_ENOMEM;
+		} else {
+			memcpy(env.cwd_path, cwd, clen);
+			env.cwd_path[clen] = '\0';
+		}
+	}
+	if (ret == 0 && !memchr(prog, '/', plen)) {
+		/* From the initrd: at once. */
+		if (!copy_name(name, prog, plen)) {
+			env_release(&env);
+			return -RV_ENAMETOOLONG;
+		}
+		ret = do_spawn(name, prio, args, args_len, NULL, 0, &env, RV_HANDLE_INVALID, 0, &h);
+		if (ret < 0)
+			return ret;
+		wire_put_handle(w, h);
+		return 0;
+	}
+	/* From the file system, resolved in the root the request carries:
+	 * FS_OP_OPEN, then FS_OP_IMAGE; the program never passes through
+	 * init's memory. */
+	for (base = prog + plen; ret == 0 && base > prog && base[-1] != '/'; base--)
+		;
+	if (ret == 0 && !(env.mask & RV_ENV_ROOT))
+		ret = -RV_ENOENT;
+	else if (ret == 0 && base == prog + plen)
+		ret = -RV_EINVAL; /* ends in '/': no program name */
+	else if (ret == 0 && (items_in_use() + 2 > CONFIG_MAX_WAIT_ITEMS || child_alloc(0) < 0))
+		ret = -RV_ENOSPC; /* a wait item now, a child slot later */
+	if (ret == 0 && args_len) {
+		p->args = malloc(args_len);
+		if (!p->args)
+			ret = -RV_ENOMEM;
+		else
+			memcpy(p->args, args, args_len);
+	}
+	if (ret == 0)
+		ret = fs_send(env.h[0], FS_OP_OPEN, prog, plen, FS_O_READ);
+	if (ret < 0) {
+		free(p->args);
+		p->args = NULL;
+		env_release(&env);
+		return ret;
+	}
+	p->kind = P_SPAWN;
+	p->deadline = rv_clock_ns() + MS(CONFIG_INIT_STARTUP_WAIT_MS);
+	p->step = FS_OP_OPEN;
+	p->on = env.h[0];
+	p->env = env;
+	p->args_len = args_len;
+	p->priority = prio;
+	plen = (uint32_t)(prog + plen - base);
+	if (plen > SVC_NAME_MAX)
+		plen = SVC_NAME_MAX;
+	memcpy(p->name, base, plen);
+	p->name[plen] = '\0';
+	return INIT_LATER;
+}
+
+/* Child i is gone (or lost its channel): drop what it waited for. */
+static void pend_abort(uint32_t i)
+{
+	struct pending *p = &children[i].pend;
+
+	if (p->kind == P_STARTUP) {
+		close_all(p->dirs, p->got);
+	} else if (p->kind == P_SPAWN) {
+		if (p->step == FS_OP_IMAGE)
+			rv_handle_close(p->on);
+		env_release(&p->env);
+		free(p->args);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+/* Requests whose deadline passed get their answer now. */
+static void pend_expire(uint64_t now)
+{
+	char why[80];
+
+	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++) {
+		struct child *c = &children[i];
+
+		if (c->kind == K_FREE || c->pend.kind == P_NONE || now < c->pend.deadline)
+			continue;
+		if (c->pend.kind == P_SPAWN) {
+			spawn_fail(i, -RV_ETIMEDOUT);
+			continue;
+		}
+		snprintf(why, sizeof(why), "the file service %s %s in %d ms", fs_service,
+			 fs_root != RV_HANDLE_INVALID ? "did not answer" : "did not register",
+			 CONFIG_INIT_STARTUP_WAIT_MS);
+		startup_fail(i, why);
+	}
+}
+
 /* Set by SVC_OP_SHUTDOWN: init ends with this status once the reply is out. */
 static int shutdown_status = -1;
 
@@ -351,18 +1004,31 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 	switch (r->op) {
 	case SVC_OP_CONNECT:
 	case SVC_OP_REGISTER:
+		v = 0;
 		wire_get_str(r, &s, &len, SVC_NAME_MAX);
 		wire_get_handle(r, &h);
+		if (r->op == SVC_OP_REGISTER && wire_next_type(r) == WIRE_T_U32)
+			wire_get_u32(r, &v); /* the optional flags */
 		if (wire_end(r) < 0 || !copy_name(name, s, len))
 			return -RV_EBADMSG;
 		ret = rv_service_check_channel(h);
 		if (ret == 0 && r->op == SVC_OP_CONNECT)
-			ret = do_connect(name, h);
+			ret = do_connect(from, name, h);
 		else if (ret == 0)
-			ret = do_register(from, name, h);
+			ret = do_register(from, name, h, v);
 		if (ret < 0)
 			rv_handle_close(h);
 		return ret;
+	case SVC_OP_STARTUP:
+		if (wire_end(r) < 0)
+			return -RV_EBADMSG;
+		return do_startup(from, w);
+	case SVC_OP_REOPEN:
+		if (wire_end(r) < 0)
+			return -RV_EBADMSG;
+		return do_reopen(from, w);
+	case SVC_OP_SPAWN_ENV:
+		return do_spawn_env(from, r, w);
 	case SVC_OP_SPAWN:
 		wire_get_str(r, &s, &len, SVC_NAME_MAX);
 		wire_get_u32(r, &prio);
@@ -371,7 +1037,8 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 			wire_get_handle(r, &extra[n++]);
 		if (wire_end(r) < 0 || !copy_name(name, s, len))
 			return -RV_EBADMSG;
-		ret = do_spawn(name, prio, args, args_len, extra, n, &h);
+		ret = do_spawn(name, prio, args, args_len, extra, n, NULL, RV_HANDLE_INVALID, 0,
+			       &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
@@ -421,8 +1088,10 @@ static void child_unlink(uint32_t i)
 
 	rv_handle_close(c->chan);
 	c->chan = RV_HANDLE_INVALID;
+	pend_abort(i);
 	if (c->kind == K_LOADED) {
 		services_of_child_remove(i);
+		env_release(&c->env);
 		c->kind = K_FREE;
 	}
 }
@@ -454,6 +1123,8 @@ static void serve(uint32_t i)
 		wire_init_reply(&w, out_bytes, sizeof(out_bytes), out_handles,
 				CONFIG_MSG_MAX_HANDLES, r.op, 0);
 		ret = handle(i, &r, &w);
+		if (ret == INIT_LATER)
+			return; /* answered when the file server has answered */
 		if (ret == 0)
 			ret = wire_finish(&w, &reply);
 		if (ret < 0)
@@ -515,6 +1186,7 @@ static void child_exited(uint32_t i)
 
 	describe_exit(how, sizeof(how), c->proc, &status);
 	services_of_child_remove(i);
+	pend_abort(i);
 	rv_handle_close(c->proc);
 	c->proc = RV_HANDLE_INVALID;
 	if (c->chan != RV_HANDLE_INVALID) {
@@ -534,7 +1206,7 @@ static void child_exited(uint32_t i)
 			c->kind = K_FREE;
 			return;
 		}
-		ret = child_start(i, "", 0, NULL, 0, &c->proc);
+		ret = child_start(i, "", 0, NULL, 0, RV_HANDLE_INVALID, 0, &c->proc);
 		printf("init: service %s %s; restart %u: %s\n", c->name, how, c->restarts,
 		       ret < 0 ? rv_strerror(ret) : "started");
 		if (ret < 0)
@@ -589,9 +1261,79 @@ static int device_mask(unsigned int no, const char *name, char *list, uint32_t *
 	return 0;
 }
 
+/* The options of an entry ("root=/data,ro,uses=blk0+fs") into c; -1
+ * after a console line. */
+static int entry_options(unsigned int no, const char *name, char *opts, struct child *c)
+{
+	bool have_root = false, have_uses = false, have_ro = false;
+
+	if (!*opts) {
+		printf("init: manifest entry %u (%s): empty option list, skipped\n", no, name);
+		return -1;
+	}
+	for (char *tok = opts, *next; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(tok, "ro") || !strncmp(tok, "root=", 5) || !strncmp(tok, "uses=", 5)) {
+			bool *seen = tok[1] == 'o' && tok[2] == '\0' ? &have_ro
+				     : tok[1] == 'o' ? &have_root : &have_uses;
+
+			if (*seen) {
+				printf("init: manifest entry %u (%s): option '%.4s' given twice, "
+				       "skipped\n", no, name, tok);
+				return -1;
+			}
+			*seen = true;
+		}
+		if (!strcmp(tok, "ro")) {
+			c->ro = true;
+		} else if (!strncmp(tok, "root=", 5)) {
+			if (tok[5] != '/') {
+				printf("init: manifest entry %u (%s): root '%s' is not an absolute "
+				       "path, skipped\n", no, name, tok + 5);
+				return -1;
+			}
+			strcpy(c->root_path, tok + 5);
+		} else if (!strncmp(tok, "uses=", 5)) {
+			const char *p = tok + 5;
+
+			for (;;) {
+				size_t l = strcspn(p, "+");
+
+				if (l == 0 || l > SVC_NAME_MAX) {
+					printf("init: manifest entry %u (%s): uses '%s': a service "
+					       "name empty or over %d bytes, skipped\n", no, name,
+					       tok + 5, SVC_NAME_MAX);
+					return -1;
+				}
+				if (!p[l])
+					break;
+				p += l + 1;
+			}
+			strcpy(c->uses, tok + 5);
+		} else {
+			printf("init: manifest entry %u (%s): unknown option '%s' (root=PATH, ro, "
+			       "uses=NAME+NAME), skipped\n", no, name, tok);
+			return -1;
+		}
+	}
+	if (have_ro && !have_root) {
+		printf("init: manifest entry %u (%s): 'ro' without root=PATH, skipped\n", no, name);
+		return -1;
+	}
+	if (have_root && !fs_service[0]) {
+		printf("init: manifest entry %u (%s): root=PATH, but no file service "
+		       "(CONFIG_INIT_FS_SERVICE is empty), skipped\n", no, name);
+		return -1;
+	}
+	return 0;
+}
+
 static void manifest_entry(unsigned int no, const char *entry, size_t len, bool *have_main)
 {
-	char buf[80], *name, *prio_s, *devs, *end;
+	static struct child opt; /* the options, until the entry has a slot */
+	char buf[ENTRY_MAX], *name, *prio_s, *devs, *opts = NULL, *end;
 	enum kind kind;
 	unsigned long prio;
 	uint32_t dev_mask = 0;
@@ -607,15 +1349,19 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	name = strchr(buf, ':');
 	prio_s = name ? strchr(name + 1, ':') : NULL;
 	if (!prio_s) {
-		printf("init: manifest entry %u '%s': want kind:name:priority[:devices], skipped\n", no,
-		       buf);
+		printf("init: manifest entry %u '%s': want kind:name:priority[:devices[:options]], "
+		       "skipped\n", no, buf);
 		return;
 	}
 	*name++ = '\0';
 	*prio_s++ = '\0';
 	devs = strchr(prio_s, ':');
-	if (devs)
+	if (devs) {
 		*devs++ = '\0';
+		opts = strchr(devs, ':');
+		if (opts)
+			*opts++ = '\0';
+	}
 	if (!strcmp(buf, "service")) {
 		kind = K_SERVICE;
 	} else if (!strcmp(buf, "program")) {
@@ -638,7 +1384,11 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 		       name, prio_s, CONFIG_NUM_PRIORITIES - 1);
 		return;
 	}
-	if (devs && device_mask(no, name, devs, &dev_mask) < 0)
+	/* "kind:name:prio::options": no devices. */
+	if (devs && (*devs || !opts) && device_mask(no, name, devs, &dev_mask) < 0)
+		return;
+	memset(&opt, 0, sizeof(opt));
+	if (opts && entry_options(no, name, opts, &opt) < 0)
 		return;
 	if (kind == K_MAIN && *have_main) {
 		printf("init: manifest entry %u (%s): a second main program, skipped\n", no, name);
@@ -650,14 +1400,17 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 		       "CONFIG_MAX_WAIT_ITEMS), skipped\n", no, name);
 		return;
 	}
+	memset(&children[i], 0, sizeof(children[i]));
 	children[i].kind = kind;
 	strcpy(children[i].name, name);
 	children[i].priority = (unsigned int)prio;
 	children[i].chan = RV_HANDLE_INVALID;
 	children[i].proc = RV_HANDLE_INVALID;
-	children[i].restarts = 0;
 	children[i].devices = dev_mask;
-	ret = child_start((uint32_t)i, "", 0, NULL, 0, &children[i].proc);
+	strcpy(children[i].root_path, opt.root_path);
+	strcpy(children[i].uses, opt.uses);
+	children[i].ro = opt.ro;
+	ret = child_start((uint32_t)i, "", 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
 	if (ret < 0) {
 		printf("init: manifest entry %u (%s): cannot start it: %s\n", no, name,
 		       rv_strerror(ret));
@@ -688,10 +1441,27 @@ static void manifest_run(const char *m)
 		printf("init: no main program in the manifest: running for ever\n");
 }
 
+/* The next deadline of a request waiting for a file server. */
+static uint64_t next_deadline(void)
+{
+	uint64_t d = RV_DEADLINE_NEVER;
+
+	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++)
+		if (children[i].kind != K_FREE && children[i].pend.kind != P_NONE &&
+		    children[i].pend.deadline < d)
+			d = children[i].pend.deadline;
+	return d;
+}
+
+enum wait_what { W_CHAN, W_PROC, W_SPAWN, W_ROOT };
+
 int main(int argc, char **argv)
 {
 	struct rv_wait_item items[CONFIG_MAX_WAIT_ITEMS];
-	uint32_t owner[CONFIG_MAX_WAIT_ITEMS] = {0};
+	struct {
+		uint32_t child;
+		enum wait_what what;
+	} owner[CONFIG_MAX_WAIT_ITEMS];
 
 	for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++) {
 		children[i].chan = RV_HANDLE_INVALID;
@@ -703,46 +1473,74 @@ int main(int argc, char **argv)
 		uint32_t n = 0;
 		long ret;
 
+#define WAIT_ON(h, sig, c, w)                                                      \
+	do {                                                                       \
+		if (n < CONFIG_MAX_WAIT_ITEMS) {                                   \
+			items[n] = (struct rv_wait_item){.handle = (h), .signals = (sig)}; \
+			owner[n].child = (c);                                      \
+			owner[n++].what = (w);                                     \
+		}                                                                  \
+	} while (0)
+
+		if (fs_root != RV_HANDLE_INVALID)
+			WAIT_ON(fs_root, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, 0, W_ROOT);
 		for (uint32_t i = 0; i < CONFIG_INIT_MAX_CHILDREN; i++) {
 			struct child *c = &children[i];
 
 			if (c->kind == K_FREE)
 				continue;
-			if (c->chan != RV_HANDLE_INVALID && n < CONFIG_MAX_WAIT_ITEMS) {
-				items[n] = (struct rv_wait_item){
-					.handle = c->chan,
-					.signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED};
-				owner[n++] = i;
-			}
-			if (c->proc != RV_HANDLE_INVALID && n < CONFIG_MAX_WAIT_ITEMS) {
-				items[n] = (struct rv_wait_item){.handle = c->proc,
-								 .signals = RV_SIGNAL_EXITED};
-				owner[n++] = i;
-			}
+			/* A child whose request waits is not read from: its
+			 * replies stay in order. */
+			if (c->chan != RV_HANDLE_INVALID)
+				WAIT_ON(c->chan,
+					(c->pend.kind == P_NONE ? RV_SIGNAL_READABLE : 0) |
+						RV_SIGNAL_PEER_CLOSED,
+					i, W_CHAN);
+			if (c->proc != RV_HANDLE_INVALID)
+				WAIT_ON(c->proc, RV_SIGNAL_EXITED, i, W_PROC);
+			if (c->pend.kind == P_SPAWN)
+				WAIT_ON(c->pend.on, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, i,
+					W_SPAWN);
 		}
+#undef WAIT_ON
 		if (n == 0) {
 			printf("init: nothing left to run\n");
 			return 0;
 		}
-		ret = rv_wait_many(items, n, RV_DEADLINE_NEVER);
-		if (ret < 0) {
+		ret = rv_wait_many(items, n, next_deadline());
+		if (ret < 0 && ret != -RV_ETIMEDOUT) {
 			printf("init: wait_many: %s\n", rv_strerror((int)ret));
 			return 1;
 		}
-		for (uint32_t k = 0; k < n; k++) {
-			struct child *c = &children[owner[k]];
-			uint32_t obs = items[k].observed;
+		for (uint32_t k = 0; ret > 0 && k < n; k++) {
+			uint32_t i = owner[k].child;
+			struct child *c = &children[i];
+			uint32_t obs = items[k].observed & items[k].signals;
 
+			if (!obs)
+				continue;
+			if (owner[k].what == W_ROOT) {
+				if (items[k].handle == fs_root) {
+					fs_root_readable();
+					startup_pump();
+				}
+				continue;
+			}
 			if (c->kind == K_FREE)
 				continue;
-			if (items[k].handle == c->chan) {
-				if (obs & RV_SIGNAL_READABLE)
-					serve(owner[k]);
+			if (owner[k].what == W_CHAN && items[k].handle == c->chan) {
+				if ((obs & RV_SIGNAL_READABLE) && c->pend.kind == P_NONE)
+					serve(i);
 				else if (obs & RV_SIGNAL_PEER_CLOSED)
-					child_unlink(owner[k]);
-			} else if (items[k].handle == c->proc && (obs & RV_SIGNAL_EXITED)) {
-				child_exited(owner[k]);
+					child_unlink(i);
+			} else if (owner[k].what == W_PROC && items[k].handle == c->proc &&
+				   (obs & RV_SIGNAL_EXITED)) {
+				child_exited(i);
+			} else if (owner[k].what == W_SPAWN && c->pend.kind == P_SPAWN &&
+				   items[k].handle == c->pend.on) {
+				spawn_readable(i);
 			}
 		}
+		pend_expire(rv_clock_ns());
 	}
 }

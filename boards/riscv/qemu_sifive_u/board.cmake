@@ -8,3 +8,6 @@ set(QEMU_ARGS "-m 256M -smp 2 -nographic -no-reboot")
 set(QEMU_ICOUNT_ARGS "")
 # No test device: the exit status comes from the kernel's power-off line.
 set(QEMU_EXIT_STATUS "console")
+# No virtio on sifive_u, so no disk: `rv flash` attaches no image and apps
+# keep their files on tmpfs (in RAM).
+set(QEMU_DISK_DEVICE "")

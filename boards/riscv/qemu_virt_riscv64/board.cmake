@@ -1,8 +1,13 @@
 # How QEMU runs this board (read by `rv flash`: one set(NAME "value") per line).
 set(QEMU_BINARY "qemu-system-riscv64")
 set(QEMU_MACHINE "virt")
-set(QEMU_ARGS "-m 128M -smp 1 -nographic")
+# virtio-mmio devices with the modern interface (register version 2, virtio
+# 1.x): QEMU makes them legacy (version 1) unless told.
+set(QEMU_ARGS "-m 128M -smp 1 -nographic -global virtio-mmio.force-legacy=false")
 # Benchmarks: one hart, and rdinstret counts guest instructions exactly.
 set(QEMU_ICOUNT_ARGS "-smp 1 -icount shift=0")
 # The SiFive test device (syscon) ends QEMU with the kernel's exit status.
 set(QEMU_EXIT_STATUS "qemu")
+# Disks: `rv flash` attaches <build>/disk.img (or --disk IMG) as this device
+# on one of the machine's virtio-mmio slots.
+set(QEMU_DISK_DEVICE "virtio-blk-device")

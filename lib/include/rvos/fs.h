@@ -54,6 +54,8 @@ int fs_rename(rv_handle_t dir, const char *from, const char *to);
 int fs_link(rv_handle_t dir, const char *existing, const char *new_path);
 int fs_symlink(rv_handle_t dir, const char *target, const char *path);
 long fs_readlink(rv_handle_t dir, const char *path, char *buf, size_t size);
+/* Also the server's connection table (connections, connections_max),
+ * when the server tells it; else those are 0. */
 int fs_statfs(rv_handle_t node, struct fs_statfs *out);
 /* The whole file in a read-only shared-memory region: its handle and size. */
 int fs_image(rv_handle_t file, rv_handle_t *shm, uint64_t *size);

@@ -56,8 +56,10 @@
  *   FS_OP_SYMLINK   str target, str path  -> -
  *   FS_OP_READLINK  str path              -> str target
  *   FS_OP_STATFS    -                     -> statfs record (below)
- *   FS_OP_IMAGE     -                     -> handle shm (READ|MAP only),
- *                                            u64 size: the whole file in a
+ *   FS_OP_IMAGE     -                     -> handle shm (READ|MAP, and
+ *                                            TRANSFER so it can be passed
+ *                                            on; never WRITE), u64 size:
+ *                                            the whole file in a
  *                                            shared-memory region (the
  *                                            loader's way to read a program)
  *   FS_OP_SYNCFS    -                     -> -  (sync: every file system of
@@ -72,14 +74,19 @@
  *
  * A statfs record is: u32 block_size, u64 blocks, u64 blocks_free,
  * u64 inodes, u64 inodes_free, u32 flags (FS_STATFS_READ_ONLY), str type
- * ("ext2", "tmpfs").
+ * ("ext2", "tmpfs"), then (optional: a client reads them when present)
+ * u32 connections, u32 connections_max: the server's connection table
+ * (open node connections of every client, and its limit).
  *
  * Errors (besides EBADMSG malformed and ENOSYS another op): ENOENT,
  * EEXIST, ENOTDIR, EISDIR, ENOTEMPTY, ENAMETOOLONG, ELOOP, EACCES (a right
  * the connection lacks), EROFS (a read-only file system), ENOSPC, EFBIG,
  * EMLINK, EINVAL, EIO (the device failed), EUCLEAN (the file system is
  * corrupt), EMFILE (the server's connection table is full), EXDEV (rename
- * or link across file systems), EBUSY (removing a mount point).
+ * or link across file systems), EBUSY (removing or renaming a mount point,
+ * or the directory the path names itself: ".", "/"), EPERM (LINK of a
+ * directory), EMSGSIZE (a READLINK target the message cannot hold).
+ * doc/files.md lists them per operation.
  */
 #ifndef RVOS_FSSVC_H
 #define RVOS_FSSVC_H
@@ -175,6 +182,7 @@ struct fs_statfs {
 	uint64_t inodes, inodes_free;
 	uint32_t flags;
 	char type[16];
+	uint32_t connections, connections_max; /* the server's table; 0 if not told */
 };
 
 #endif /* RVOS_FSSVC_H */

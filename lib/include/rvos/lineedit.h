@@ -116,7 +116,8 @@ struct lineedit_completions {
  * Called on Tab with the line (NUL-terminated) and the cursor offset. It must
  * give the same candidates when called twice for the same line: a second Tab
  * calls it again to list them. With no candidate Tab rings the bell; with one,
- * line[start, cursor) becomes the candidate and a space; with several, it
+ * line[start, cursor) becomes the candidate and a space (no space when the
+ * candidate ends in '/': a directory, its entries come next); with several, it
  * becomes their longest common prefix when that is longer than the word, else
  * Tab rings the bell and the next Tab lists the candidates below the line and
  * redraws prompt and line.

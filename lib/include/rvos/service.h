@@ -9,7 +9,8 @@
  * (rvos/wire.h), each answered by a reply with the same op:
  *
  *   SVC_OP_CONNECT   str name, handle end     -> (status only)
- *   SVC_OP_REGISTER  str name, handle chan    -> (status only)
+ *   SVC_OP_REGISTER  str name, handle chan [, u32 flags (SVC_REG_*)]
+ *                                             -> (status only)
  *   SVC_OP_SPAWN     str program, u32 priority, bytes args (NUL-terminated
  *                    strings back to back), handle * 0..MSG_MAX_HANDLES-1
  *                                             -> handle process
@@ -52,6 +53,7 @@ enum svc_op {
 	SVC_OP_SHUTDOWN = 7,
 	SVC_OP_STARTUP = 8,
 	SVC_OP_SPAWN_ENV = 9,
+	SVC_OP_REOPEN = 10,
 	SVC_OP_NEW_CLIENT = 16,
 };
 
@@ -71,8 +73,12 @@ enum svc_op {
  *                    u32 fd_kinds, str cwd_path, handle per bit of mask
  *                                       -> handle process
  *
+ *   SVC_OP_REOPEN   -  -> as SVC_OP_STARTUP: fresh root and cwd for a
+ *                         manifest child with root=PATH, mask 0 for others
+ *
  * SVC_OP_STARTUP moves the handles to the child: a second request gets
- * mask 0. A program with a '/' in SVC_OP_SPAWN_ENV is a path, resolved in
+ * mask 0. SVC_OP_REOPEN is how a manifest child gets its namespace back
+ * after the file server restarted (its connections saw EPEERCLOSED). A program with a '/' in SVC_OP_SPAWN_ENV is a path, resolved in
  * the root handle it carries (ENOENT without one) and read through the file
  * server (FS_OP_IMAGE); a name without '/' comes from the initrd.
  * fd_kinds holds RV_FD_* for stdin (bits 0..7), stdout (8..15) and stderr
@@ -103,9 +109,21 @@ struct rv_startup {
 };
 
 /* SVC_OP_STARTUP, asked of init once: later calls return the same
- * environment (the handles are the caller's from the first call on). A
- * process that init did not start gets an empty one (mask 0). */
+ * environment (the handles are the caller's from the first call on) and
+ * the same status. A process whose handle 0 is no channel end (the
+ * kernel's first process, a process_spawn child given nothing), or whose
+ * init answers ENOSYS or is gone, gets an empty one (mask 0) and 0; a
+ * malformed reply, mask 0 and -RV_EBADMSG. The call waits for the answer:
+ * a process whose handle 0 is a channel to something other than init
+ * must not make it. */
 int rv_startup_get(const struct rv_startup **out);
+
+/* SVC_OP_REOPEN: fresh root and cwd connections (moved to the caller)
+ * for a manifest child whose entry says root=PATH, e.g. after the file
+ * server restarted; the cached start-up environment is not changed.
+ * -RV_ENOENT: no namespace to reopen (no root=, or a loader child: its
+ * parent handed it its directories). */
+int rv_startup_reopen(rv_handle_t *root, rv_handle_t *cwd);
 
 struct rv_spawn_env {
 	const char *program;       /* initrd name, or a path in root */
@@ -152,6 +170,11 @@ int rv_connect_wait(const char *name, rv_handle_t *out, uint64_t deadline);
  * -RV_EINVAL: an empty or too long name.
  */
 int rv_service_register(const char *name, rv_handle_t *requests);
+
+/* The same with SVC_REG_* flags (SVC_REG_RESTRICTED: only the manifest
+ * children whose entry says uses=<name> may connect); -RV_EINVAL for an
+ * unknown flag. */
+int rv_service_register_flags(const char *name, uint32_t flags, rv_handle_t *requests);
 
 /*
  * Ask init to start `program` from the initrd with argv (NULL-terminated,

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The shell's commands: splitting a line into words, the builtins, and Tab
- * completion (doc/shell.md lists them).
+ * The shell's commands: the builtins (the file ones are in files.c) and Tab
+ * completion (doc/shell.md lists them). What a command prints goes through
+ * sh_printf (to the terminal, a file or a pipe); mistakes are printf'd to
+ * the terminal.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvos/fs.h>
 #include <rvos/mathsvc.h>
 #include <rvos/service.h>
 #include <rvos/sysinfosvc.h>
@@ -17,13 +20,6 @@
 #include "shell.h"
 
 #define NS_PER_MS 1000000ull
-
-struct command {
-	const char *name;
-	const char *args; /* usage, after the name */
-	const char *help;
-	int (*run)(int argc, char **argv);
-};
 
 static int cmd_help(int argc, char **argv);
 static int cmd_echo(int argc, char **argv);
@@ -44,8 +40,21 @@ static const struct command commands[] = {
 	{"mem", "", "memory in use", cmd_mem},
 	{"jobs", "", "programs running in the background", cmd_jobs},
 	{"kill", "PID|%JOB", "end a program (a service is restarted by init)", cmd_kill},
-	{"run", "PROGRAM [ARG...] [&]", "start a program from the initrd; & for the background",
+	{"run", "PROGRAM [ARG...] [&]", "start a program: initrd, /bin, path (& background)",
 	 cmd_run},
+	{"ls", "[-l] [-a] [PATH...]", "list a directory (-l: mode, links, size, time)", cmd_ls},
+	{"cat", "[FILE...]", "print files (none: the input, from < or a pipe)", cmd_cat},
+	{"cp", "SRC... DEST", "copy files", cmd_cp},
+	{"mv", "SRC... DEST", "move or rename files and directories", cmd_mv},
+	{"rm", "[-r] PATH...", "remove files (-r: directories and all below)", cmd_rm},
+	{"mkdir", "[-p] DIR...", "make directories (-p: the parents too)", cmd_mkdir},
+	{"rmdir", "DIR...", "remove empty directories", cmd_rmdir},
+	{"touch", "FILE...", "make empty files", cmd_touch},
+	{"stat", "PATH...", "everything about a file", cmd_stat},
+	{"df", "", "the mounted file systems: size, use, inodes", cmd_df},
+	{"pwd", "", "the working directory", cmd_pwd},
+	{"cd", "[DIR]", "change the working directory (default /)", cmd_cd},
+	{"sync", "", "write every file system's changes to its disk", cmd_sync},
 	{"math", "A OP B", "ask the math service (OP: + - * /)", cmd_math},
 	{"uptime", "", "time since boot and kernel counters", cmd_uptime},
 	{"history", "", "the lines Up and Down recall", cmd_history},
@@ -54,7 +63,7 @@ static const struct command commands[] = {
 
 #define NUM_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const struct command *command_find(const char *name)
+const struct command *command_find(const char *name)
 {
 	for (size_t i = 0; i < NUM_COMMANDS; i++)
 		if (!strcmp(commands[i].name, name))
@@ -62,161 +71,51 @@ static const struct command *command_find(const char *name)
 	return NULL;
 }
 
-static void usage(const struct command *c)
+void usage(const struct command *c)
 {
 	printf("usage: %s%s%s\n", c->name, c->args[0] ? " " : "", c->args);
 }
 
-/* ---- words ---- */
-
-/*
- * Split line (in place) into words: separated by blanks; "..." and '...'
- * keep blanks in a word; an unquoted & is a word of its own. 0 and
- * argv[0..*argc), *amp_at = index of the first "&" word (or -1); or -1
- * after printing why.
- */
-static int split(char *line, char **argv, int *argc, int *amp_at)
-{
-	char *in = line, *out = line;
-	int n = 0;
-
-	*amp_at = -1;
-	for (;;) {
-		char quote = 0;
-
-		while (*in == ' ' || *in == '\t')
-			in++;
-		if (!*in)
-			break;
-		if (n == CONFIG_SHELL_MAX_ARGS) {
-			printf("shell: more than %d words (CONFIG_SHELL_MAX_ARGS)\n",
-			       CONFIG_SHELL_MAX_ARGS);
-			return -1;
-		}
-		if (*in == '&') {
-			if (*amp_at < 0)
-				*amp_at = n;
-			argv[n++] = "&";
-			in++;
-			continue;
-		}
-		argv[n++] = out;
-		while (*in && (quote || (*in != ' ' && *in != '\t' && *in != '&'))) {
-			if (!quote && (*in == '"' || *in == '\'')) {
-				quote = *in++;
-			} else if (quote && *in == quote) {
-				quote = 0;
-				in++;
-			} else {
-				*out++ = *in++;
-			}
-		}
-		if (quote) {
-			printf("shell: a %c quote is not closed\n", quote);
-			return -1;
-		}
-		/* The word ends at a blank, the end, or an & (a word of its own:
-		 * consumed first, as the terminator may take its place). */
-		if (*in == '&') {
-			in++;
-			*out++ = '\0';
-			if (n == CONFIG_SHELL_MAX_ARGS) {
-				printf("shell: more than %d words (CONFIG_SHELL_MAX_ARGS)\n",
-				       CONFIG_SHELL_MAX_ARGS);
-				return -1;
-			}
-			if (*amp_at < 0)
-				*amp_at = n;
-			argv[n++] = "&";
-			continue;
-		}
-		if (*in)
-			in++;
-		*out++ = '\0';
-	}
-	*argc = n;
-	return 0;
-}
-
-void shell_execute(char *line)
-{
-	char *argv[CONFIG_SHELL_MAX_ARGS + 1];
-	const struct command *c;
-	size_t plen;
-	const char *progs;
-	int argc, amp;
-
-	if (split(line, argv, &argc, &amp) < 0 || argc == 0)
-		return;
-	argv[argc] = NULL;
-	if (amp >= 0) {
-		if (amp != argc - 1) {
-			printf("shell: & goes at the end of the line\n");
-			return;
-		}
-		if (strcmp(argv[0], "run") != 0) {
-			printf("shell: only 'run' puts a program in the background (&)\n");
-			return;
-		}
-		if (argc == 2) {
-			usage(command_find("run"));
-			return;
-		}
-		argv[--argc] = NULL;
-		shell_run(argc - 1, argv + 1, true);
-		return;
-	}
-	c = command_find(argv[0]);
-	if (c) {
-		c->run(argc, argv);
-		return;
-	}
-	/* Not a command: perhaps a program the user meant to run. */
-	progs = shell_programs(&plen);
-	for (size_t off = 0; off < plen; off += strlen(progs + off) + 1) {
-		if (!strcmp(progs + off, argv[0])) {
-			printf("%s: not a command; 'run %s' starts the program\n", argv[0], argv[0]);
-			return;
-		}
-	}
-	printf("%s: unknown command ('help' lists them)\n", argv[0]);
-}
-
 /* ---- completion ---- */
+
+static bool offered_already(const char *name)
+{
+	return command_find(name) || shell_is_program(name);
+}
 
 void shell_complete(void *ctx, const char *line, size_t cursor, struct lineedit_completions *lc)
 {
-	char first[16];
-	size_t i = 0, n = 0, words = 0;
-	const char *progs;
-	size_t plen;
+	enum sh_complete_kind kind;
+	const char *word, *progs;
+	size_t len, plen;
 
-	/* Which word is being completed, and what is the first one? */
-	while (i < lc->start) {
-		while (i < lc->start && line[i] == ' ')
-			i++;
-		if (i >= lc->start)
-			break;
-		if (words == 0) {
-			while (i < lc->start && line[i] != ' ' && n + 1 < sizeof(first))
-				first[n++] = line[i++];
-		}
-		while (i < lc->start && line[i] != ' ')
-			i++;
-		words++;
-	}
-	first[n] = '\0';
-	if (words == 0 || (words == 1 && !strcmp(first, "help"))) {
-		for (size_t k = 0; k < NUM_COMMANDS; k++)
-			if (!strncmp(commands[k].name, line + lc->start, cursor - lc->start))
-				lineedit_add_completion(lc, commands[k].name);
+	/* From the word's beginning (the editor's start for a second Tab's
+	 * listing is where the first one left it, past a path's directory). */
+	lc->start = cursor;
+	while (lc->start > 0 && line[lc->start - 1] != ' ')
+		lc->start--;
+	kind = sh_complete_kind(line, &lc->start, cursor);
+	word = line + lc->start;
+	len = cursor - lc->start;
+
+	switch (kind) {
+	case SH_COMPLETE_PATH:
+		sh_complete_path(line, &lc->start, cursor, lc);
 		return;
-	}
-	if (words == 1 && !strcmp(first, "run")) {
+	case SH_COMPLETE_COMMAND:
+	case SH_COMPLETE_HELP:
+		for (size_t k = 0; k < NUM_COMMANDS; k++)
+			if (!strncmp(commands[k].name, word, len))
+				lineedit_add_completion(lc, commands[k].name);
+		if (kind == SH_COMPLETE_HELP)
+			return;
+		__attribute__((fallthrough)); /* the programs are commands too */
+	case SH_COMPLETE_PROGRAM:
 		progs = shell_programs(&plen);
 		for (size_t off = 0; off < plen; off += strlen(progs + off) + 1)
-			if (!strncmp(progs + off, line + lc->start, cursor - lc->start))
+			if (!strncmp(progs + off, word, len) && !command_find(progs + off))
 				lineedit_add_completion(lc, progs + off);
+		sh_complete_bin(word, len, offered_already, lc);
 	}
 }
 
@@ -237,24 +136,24 @@ static int cmd_help(int argc, char **argv)
 			return -1;
 		}
 		usage(c);
-		printf("  %s\n", c->help);
+		sh_printf("  %s\n", c->help);
 		return 0;
 	}
 	for (size_t i = 0; i < NUM_COMMANDS; i++) {
 		char name[40];
 
 		snprintf(name, sizeof(name), "%s %s", commands[i].name, commands[i].args);
-		printf("  %-26s %s\n", name, commands[i].help);
+		sh_printf("  %-26s %s\n", name, commands[i].help);
 	}
-	printf("Keys: Left Right Home End Backspace Delete, Up Down (history), Tab, Ctrl-C\n");
+	sh_printf("Keys: Left Right Home End Backspace Delete, Up Down (history), Tab, Ctrl-C\n");
 	return 0;
 }
 
 static int cmd_echo(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
-		printf("%s%s", argv[i], i + 1 < argc ? " " : "");
-	printf("\n");
+		sh_printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+	sh_printf("\n");
 	return 0;
 }
 
@@ -332,7 +231,7 @@ static int cmd_ps(int argc, char **argv)
 		usage(command_find("ps"));
 		return -1;
 	}
-	printf("  PID  PPID STATE  PRI   CPU ms  MEM KiB  HANDLES  NAME\n");
+	sh_printf("  PID  PPID STATE  PRI   CPU ms  MEM KiB  HANDLES  NAME\n");
 	do {
 		n = ps_page(start, p, &next);
 		if (n < 0) {
@@ -347,7 +246,7 @@ static int cmd_ps(int argc, char **argv)
 					mark = " &";
 			if (p[i].pid == rv_getpid())
 				mark = " (this shell)";
-			printf("%5d %5d %-6s %3u %8llu %8llu %8u  %s%s\n", (int)p[i].pid,
+			sh_printf("%5d %5d %-6s %3u %8llu %8llu %8u  %s%s\n", (int)p[i].pid,
 			       (int)p[i].parent_pid, sysinfo_state_name(p[i].state),
 			       (unsigned int)p[i].priority,
 			       (unsigned long long)(p[i].cpu_ns / NS_PER_MS),
@@ -385,9 +284,9 @@ static int cmd_mem(int argc, char **argv)
 		svc_error("mem", SYSINFO_SERVICE_NAME, ret);
 		return ret;
 	}
-	printf("memory: %llu KiB, %llu KiB free, %llu KiB used\n", kib(m.frames_total),
+	sh_printf("memory: %llu KiB, %llu KiB free, %llu KiB used\n", kib(m.frames_total),
 	       kib(m.frames_free), kib(m.frames_total - m.frames_free));
-	printf("  user pages %llu KiB, page tables %llu KiB, kernel stacks %llu KiB, "
+	sh_printf("  user pages %llu KiB, page tables %llu KiB, kernel stacks %llu KiB, "
 	       "kernel pools %llu KiB\n",
 	       kib(m.user), kib(m.page_tables), kib(m.kernel_stacks), kib(m.kernel_pools));
 	return 0;
@@ -404,11 +303,11 @@ static int cmd_jobs(int argc, char **argv)
 	for (int i = 0; i < CONFIG_SHELL_MAX_JOBS; i++) {
 		if (!jobs[i].used)
 			continue;
-		printf("[%d] %d %s running\n", jobs[i].num, jobs[i].pid, jobs[i].name);
+		sh_printf("[%d] %d %s running\n", jobs[i].num, jobs[i].pid, jobs[i].name);
 		n++;
 	}
 	if (!n)
-		printf("no background programs\n");
+		sh_printf("no background programs\n");
 	return 0;
 }
 
@@ -468,21 +367,21 @@ static int cmd_kill(int argc, char **argv)
 	return ret;
 }
 
+/* run alone: its usage and the programs there are. run with a program is
+ * started by exec.c like a program typed by name. */
 static int cmd_run(int argc, char **argv)
 {
 	const char *progs;
 	size_t plen;
 
-	if (argc < 2) {
-		usage(command_find("run"));
-		progs = shell_programs(&plen);
-		printf("programs:");
-		for (size_t off = 0; off < plen; off += strlen(progs + off) + 1)
-			printf(" %s", progs + off);
-		printf("\n");
-		return -1;
-	}
-	return shell_run(argc - 1, argv + 1, false);
+	usage(command_find("run"));
+	progs = shell_programs(&plen);
+	sh_printf("programs:");
+	for (size_t off = 0; off < plen; off += strlen(progs + off) + 1)
+		sh_printf(" %s", progs + off);
+	sh_printf("\n");
+	sh_list_bin();
+	return -1;
 }
 
 /* ---- math ---- */
@@ -535,7 +434,7 @@ static int cmd_math(int argc, char **argv)
 	}
 	ret = math_call(MATH_OP_ADD + (uint32_t)(op - ops), a, b, &res);
 	if (ret == 0)
-		printf("%lld %s %lld = %lld\n", a, op_names[op - ops], b, (long long)res);
+		sh_printf("%lld %s %lld = %lld\n", a, op_names[op - ops], b, (long long)res);
 	else if (ret == -RV_EINVAL)
 		printf("math: division by zero\n");
 	else if (ret == -RV_ERANGE)
@@ -556,14 +455,14 @@ static int cmd_uptime(int argc, char **argv)
 		usage(command_find("uptime"));
 		return -1;
 	}
-	printf("up %llu:%02llu:%02llu.%03llu", (unsigned long long)(ms / 3600000),
+	sh_printf("up %llu:%02llu:%02llu.%03llu", (unsigned long long)(ms / 3600000),
 	       (unsigned long long)(ms / 60000 % 60), (unsigned long long)(ms / 1000 % 60),
 	       (unsigned long long)(ms % 1000));
 	if (rv_kstats(&k) == 0)
-		printf(", %llu processes, %llu system calls, %llu context switches",
+		sh_printf(", %llu processes, %llu system calls, %llu context switches",
 		       (unsigned long long)k.procs_used, (unsigned long long)k.syscalls,
 		       (unsigned long long)k.context_switches);
-	printf("\n");
+	sh_printf("\n");
 	return 0;
 }
 
@@ -576,7 +475,7 @@ static int cmd_history(int argc, char **argv)
 		return -1;
 	}
 	for (size_t i = n; i > 0; i--)
-		printf("%4zu  %s\n", n - i + 1, lineedit_history_get(&editor, i - 1));
+		sh_printf("%4zu  %s\n", n - i + 1, lineedit_history_get(&editor, i - 1));
 	return 0;
 }
 
@@ -592,6 +491,10 @@ static int cmd_shutdown(int argc, char **argv)
 	}
 	printf("shell: shutting down, status %lld\n", status);
 	fflush(stdout);
+	/* The disks first: init's shutdown does not wait for the file server. */
+	if (sh_root != RV_HANDLE_INVALID && (ret = fs_syncfs(sh_root)) < 0 &&
+	    ret != -RV_EPEERCLOSED)
+		printf("shutdown: sync: %s\n", sh_strerror(ret));
 	ret = rv_init_shutdown((int)status);
 	if (ret < 0) {
 		printf("shutdown: init refused: %s\n", rv_strerror(ret));

@@ -345,9 +345,9 @@ static enum event wait_event(bool want_input, rv_handle_t fg, uint8_t *c)
 	return ev;
 }
 
-/* ---- running programs ---- */
+/* ---- running programs (exec.c starts them) ---- */
 
-static struct job *job_alloc(void)
+struct job *job_alloc(void)
 {
 	struct job *free_job = NULL;
 	int num = 1;
@@ -366,67 +366,37 @@ again:
 	return free_job;
 }
 
-static int process_pid(rv_handle_t proc)
+int process_pid(rv_handle_t proc)
 {
 	struct rv_handle_info info;
 
 	return rv_handle_info(proc, &info) == 0 ? info.pid : 0;
 }
 
-int shell_run(int argc, char **argv, bool background)
+void shell_set_foreground(rv_handle_t proc, const char *name)
 {
-	const char *const *args = (const char *const *)argv + 1;
-	struct job *j = NULL;
-	rv_handle_t proc, con;
-	char how[96];
-	uint8_t c;
-	int ret;
+	rv_handle_t con = console_handle();
 
-	if (background && !(j = job_alloc())) {
-		printf("run: %d programs run in the background already (CONFIG_SHELL_MAX_JOBS)\n",
-		       CONFIG_SHELL_MAX_JOBS);
-		return -RV_ENOSPC;
-	}
-	ret = rv_loader_spawn(argv[0], args, CONFIG_SHELL_PROGRAM_PRIORITY, NULL, 0, &proc);
-	if (ret < 0) {
-		if (ret == -RV_ENOENT)
-			printf("run: no program '%s' in the initrd ('run' lists them)\n", argv[0]);
-		else if (ret == -RV_ENOSPC)
-			printf("run: %s: init has no room for another program "
-			       "(CONFIG_INIT_MAX_CHILDREN)\n", argv[0]);
-		else if (ret == -RV_E2BIG)
-			printf("run: %s: the arguments are too long\n", argv[0]);
-		else
-			printf("run: %s: %s\n", argv[0], rv_strerror(ret));
-		return ret;
-	}
-	if (background) {
-		j->used = true;
-		j->proc = proc;
-		j->pid = process_pid(proc);
-		snprintf(j->name, sizeof(j->name), "%s", argv[0]);
-		printf("[%d] %d %s\n", j->num, j->pid, j->name);
-		return 0;
-	}
-
-	/* The foreground: the console kills it on Ctrl-C. */
-	con = console_handle();
-	if (con != RV_HANDLE_INVALID) {
+	if (con == RV_HANDLE_INVALID)
+		return;
+	if (proc == RV_HANDLE_INVALID) {
+		console_background(con);
+	} else {
 		long dup = rv_handle_duplicate(proc, RV_RIGHT_READ | RV_RIGHT_MANAGE |
 						   RV_RIGHT_TRANSFER);
 
 		if (dup >= 0 && console_foreground(con, (rv_handle_t)dup) < 0)
-			printf("shell: Ctrl-C will not end %s (the console refused it)\n", argv[0]);
+			printf("shell: Ctrl-C will not end %s (the console refused it)\n", name);
 	}
+}
+
+void shell_wait(rv_handle_t proc)
+{
+	uint8_t c;
+
 	fflush(stdout);
 	while (wait_event(false, proc, &c) != EV_FG_DONE)
 		;
-	if (con != RV_HANDLE_INVALID)
-		console_background(con);
-	describe_exit(how, sizeof(how), proc);
-	printf("%s: %s\n", argv[0], how);
-	rv_handle_close(proc);
-	return 0;
 }
 
 /* ---- program names, once ---- */
@@ -451,6 +421,17 @@ const char *shell_programs(size_t *len)
 	}
 	*len = programs_len;
 	return programs;
+}
+
+bool shell_is_program(const char *name)
+{
+	size_t plen;
+	const char *progs = shell_programs(&plen);
+
+	for (size_t off = 0; off < plen; off += strlen(progs + off) + 1)
+		if (!strcmp(progs + off, name))
+			return true;
+	return false;
 }
 
 /* ---- the prompt loop ---- */
@@ -479,6 +460,7 @@ int main(int argc, char **argv)
 	};
 
 	lineedit_init(&editor, &cfg);
+	sh_files_init();
 	if (console_handle() != RV_HANDLE_INVALID && input_connect(rv_clock_ns() + MS(1000)) < 0)
 		printf("shell: cannot read the console in raw mode; reading the debug console\n");
 	printf("rvOS shell: 'help' lists the commands, Tab completes them.\n");

@@ -98,6 +98,7 @@ struct blkdev {
 	int (*flush)(struct blkdev *d);
 	uint64_t sectors;
 	bool read_only;
+	uint32_t max_sectors; /* sectors one read or write may move; 0: no limit */
 };
 
 /* A write-back cache of fixed-size blocks over a blkdev, in memory the
@@ -120,13 +121,33 @@ int bcache_init(struct bcache **out, struct blkdev *dev, uint32_t block_size, ui
 int bcache_get(struct bcache *c, uint64_t blkno, struct bcache_block **out);
 /* The same without reading (the caller overwrites all of it): zeroed. */
 int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out);
+/* The same not even zeroed: the caller writes every byte of it before
+ * its put (a whole block of file data). */
+int bcache_get_overwrite(struct bcache *c, uint64_t blkno, struct bcache_block **out);
 void bcache_dirty(struct bcache *c, struct bcache_block *b);
+/* Dirty metadata: not written back before the next bcache_sync (unless
+ * every other buffer is held), so the device keeps the state of the last
+ * sync; file data (bcache_dirty) may go out any time. */
+void bcache_dirty_meta(struct bcache *c, struct bcache_block *b);
+/* Buffers holding dirty metadata, and all buffers: a file system syncs
+ * at a consistent point before the first fills the second. */
+uint32_t bcache_pinned(struct bcache *c);
+uint32_t bcache_nblocks(struct bcache *c);
 void bcache_put(struct bcache *c, struct bcache_block *b);
 /* Write back every dirty block (in block order), then flush the device. */
 int bcache_sync(struct bcache *c);
+/* Is blkno in the cache (a get would not read)? */
+bool bcache_cached(struct bcache *c, uint64_t blkno);
+/* Read blkno.. up to count blocks (fewer: to the first cached one, a
+ * request's limit) into free buffers with one device request; nothing
+ * when they are not there. Returns the blocks read. A run of blocks is
+ * one read or write of up to 64 KiB (and max_sectors) into consecutive
+ * buffers of the cache's memory. */
+int bcache_readahead(struct bcache *c, uint64_t blkno, uint32_t count);
 /* Write back and forget every block (the uncached benchmarks). */
 int bcache_drop(struct bcache *c);
 struct blkdev *bcache_dev(struct bcache *c);
+uint32_t bcache_block_size(struct bcache *c);
 
 /* ---- the file systems ---- */
 

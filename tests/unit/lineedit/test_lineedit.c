@@ -230,6 +230,7 @@ static void fx_complete(void *ctx, const char *line, size_t cursor,
 }
 
 static const char *const commands[] = { "help", "hello", "exit", "echo", "ls", NULL };
+static const char *const dirs[] = { "tmp/", "tmp/x", NULL };
 
 static struct fx *fx_new(size_t size, size_t hist_len, const char *prompt)
 {
@@ -824,6 +825,16 @@ static void test_completion(void)
 	feed(f, "\t\t");
 	CHECK_EQ_STR(term_row(&f->t, row + 1), "help  hello  exit  echo  ls");
 	CHECK_LINE(f, "", 0);
+	fx_free(f);
+
+	/* A directory ("name/"): completed without the space. */
+	f = fx_new(32, 0, "> ");
+	f->words = dirs;
+	feed(f, "tm\t");
+	CHECK_LINE(f, "tmp/", 4);
+	feed(f, "x\t");
+	CHECK_LINE(f, "tmp/x ", 6);
+	CHECK_EQ_UINT(f->t.errors, 0);
 	fx_free(f);
 
 	/* A completion that does not fit rings the bell and changes nothing. */

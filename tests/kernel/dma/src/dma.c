@@ -553,12 +553,24 @@ static void copy_once(void)
 	CHECK_EQ("12000 bytes to the waiting reader", write_bytes(ch[0], msg + 3, 12000, 0, 0), 0);
 	CHECK_EQ("delivered at once: nothing queued", (rv_kstats(&ks), ks.messages_queued), 0);
 	expect_answer(ch[0], "straight into the reader", 0, 12000, weighted_sum(msg + 3, 12000));
+	{
+		char q = 0;
+		struct rv_msg m = msg_of(&q, 1, NULL, 0);
+
+		/* We wait here first, so its call takes the fast path. */
+		CHECK_EQ("its request", rv_channel_read(ch[0], &m, 0, deadline_in_ms(5000)), 0);
+		CHECK_EQ("... 'q'", q, 'q');
+		CHECK_EQ("a 11000-byte reply", write_bytes(ch[0], msg + 5, 11000, 0, 0), 0);
+		CHECK_EQ("straight into the caller: nothing queued",
+			 (rv_kstats(&ks), ks.messages_queued), 0);
+		expect_answer(ch[0], "the call's reply", 0, 11000, weighted_sum(msg + 5, 11000));
+	}
 	CHECK_EQ("the reader ends", reap_child((rv_handle_t)proc, &info, 5000), 0);
 	CHECK_EQ("normally", info.code, 0);
 	rv_handle_close(ch[0]);
 	kstats_settle(&base, &ks, 200);
 	KSTATS_SAME("copy once", &base, &ks);
-	printf("dma: a message of 3 pages goes straight into a waiting reader; "
+	printf("dma: a message of 3 pages goes straight into a waiting reader (or caller); "
 	       "errors as through the queue\n");
 }
 

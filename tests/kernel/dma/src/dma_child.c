@@ -15,8 +15,9 @@
  * With argument "reader" it is the reader of the copy-once checks instead:
  * four reads on handle 0 -- into a buffer that runs into unmapped memory
  * (-EFAULT expected), one that is too small (-EMSGSIZE), then twice one
- * of three pages at an odd offset -- each answered with {result,
- * num_bytes, weighted sum of the bytes}.
+ * of three pages at an odd offset -- and a call with a reply buffer of
+ * three pages, each answered with {result, num_bytes, weighted sum of the
+ * bytes}.
  */
 #include <stdint.h>
 #include <string.h>
@@ -83,6 +84,18 @@ static int reader(void)
 		memset(big, 0, sizeof(big));
 		m = (struct rv_msg){.bytes = big + 13, .num_bytes = 3 * 4096};
 		r = rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER);
+		answer(r, &m, big + 13);
+	}
+	/* 5: a call whose reply is three pages; the test waits in its read
+	 * by then, so the call takes the fast path and blocks in it. */
+	rv_sleep_ns(20 * 1000 * 1000);
+	memset(big, 0, sizeof(big));
+	{
+		char q = 'q';
+		struct rv_msg req = {.bytes = &q, .num_bytes = 1};
+
+		m = (struct rv_msg){.bytes = big + 13, .num_bytes = 3 * 4096};
+		r = rv_channel_call(0, &req, &m, RV_DEADLINE_NEVER);
 		answer(r, &m, big + 13);
 	}
 	return 0;

@@ -18,8 +18,13 @@
 #define SECONDS(n) ((uint64_t)(n) * 1000000000ull)
 
 /* The initrd of tests/user/shell (CMakeLists.txt), in any order. */
-static const char *const expected[] = {"init",  "console", "sysinfo", "math", "shell",
-				       "count", "greet",   "crash",   "shtest"};
+static const char *const expected[] = {
+	"init", "console", "fs", "sysinfo", "math", "shell", "count", "greet", "count-lines", "crash",
+	"shtest",
+#ifdef CONFIG_VIRTIO_MMIO
+	"virtio_blk", /* with the disk (CMakeLists.txt) */
+#endif
+};
 #define NUM_EXPECTED (sizeof(expected) / sizeof(expected[0]))
 
 static const char ro_data[64] = "read-only";

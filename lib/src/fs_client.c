@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Client calls of the file protocol (rvos/fs.h, rvos/fssvc.h): one request
+ * and its reply per call, on the node connection given.
+ */
+#include <stdbool.h>
+#include <string.h>
+#include <rvos/copy.h>
+#include <rvos/fs.h>
+#include <rvos/service.h>
+#include <rvos/user.h>
+#include <rvos/wire.h>
+
+/* The reply buffers of one call. */
+struct call {
+	uint32_t op;
+	uint8_t req[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+	uint8_t rep[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+	rv_handle_t hs[1];
+	rv_handle_t rhs[CONFIG_MSG_MAX_HANDLES + 1];
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+};
+
+/* Two messages' buffers: on the stack when they are small, else one
+ * static set (then the calls are not reentrant: a process makes one at a
+ * time, and a signal handler must not call them). */
+#if CONFIG_MSG_MAX_BYTES <= 8192
+#define CALL_DECL                                                                                 \
+	struct call call_store;                                                                   \
+	struct call *c = &call_store
+#else
+static struct call call_store;
+#define CALL_DECL struct call *c = &call_store
+#endif
+
+static void close_reply(struct call *c)
+{
+	for (uint32_t i = 0; i < c->reply.num_handles; i++)
+		rv_handle_close(c->rhs[i]);
+}
+
+static void start(struct call *c, uint32_t op)
+{
+	c->op = op;
+	wire_init_request(&c->w, c->req, sizeof(c->req), c->hs, 1, op);
+}
+
+/* Send and take the reply's status (its fields follow in c->r). */
+static int call(rv_handle_t node, struct call *c)
+{
+	return rv_service_call(node, &c->w, &c->r, c->op, c->rep, c->rhs, &c->reply);
+}
+
+/* The end of a reply: every field read, or -EBADMSG (its handles closed). */
+static int finish(struct call *c)
+{
+	if (wire_end(&c->r) < 0) {
+		close_reply(c);
+		return -RV_EBADMSG;
+	}
+	return 0;
+}
+
+/* A request whose reply has no fields. */
+static int status_only(rv_handle_t node, struct call *c)
+{
+	int ret = call(node, c);
+
+	return ret < 0 ? ret : finish(c);
+}
+
+static int put_path(struct call *c, const char *path)
+{
+	if (!path)
+		return -RV_EINVAL;
+	wire_put_str(&c->w, path);
+	return 0;
+}
+
+static int get_stat(struct wire_reader *r, struct fs_stat *st)
+{
+	struct fs_stat s;
+
+	wire_get_u32(r, &s.mode);
+	wire_get_u32(r, &s.nlink);
+	wire_get_u64(r, &s.ino);
+	wire_get_u64(r, &s.size);
+	wire_get_u64(r, &s.blocks);
+	wire_get_u64(r, &s.atime_ns);
+	wire_get_u64(r, &s.mtime_ns);
+	wire_get_u64(r, &s.ctime_ns);
+	wire_get_u32(r, &s.uid);
+	wire_get_u32(r, &s.gid);
+	wire_get_u32(r, &s.dev);
+	if (r->err)
+		return r->err;
+	if (st)
+		*st = s;
+	return 0;
+}
+
+int fs_open(rv_handle_t dir, const char *path, uint32_t flags, uint32_t mode, rv_handle_t *out,
+	    uint32_t *out_mode)
+{
+	CALL_DECL;
+	rv_handle_t h;
+	uint32_t m;
+	int ret;
+
+	start(c, FS_OP_OPEN);
+	if (put_path(c, path) < 0)
+		return -RV_EINVAL;
+	wire_put_u32(&c->w, flags);
+	wire_put_u32(&c->w, mode);
+	ret = call(dir, c);
+	if (ret < 0)
+		return ret;
+	wire_get_handle(&c->r, &h);
+	wire_get_u32(&c->r, &m);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (out)
+		*out = h;
+	else
+		rv_handle_close(h);
+	if (out_mode)
+		*out_mode = m;
+	return 0;
+}
+
+int fs_clone(rv_handle_t node, uint32_t rights, rv_handle_t *out)
+{
+	CALL_DECL;
+	rv_handle_t h;
+	int ret;
+
+	start(c, FS_OP_CLONE);
+	wire_put_u32(&c->w, rights);
+	ret = call(node, c);
+	if (ret < 0)
+		return ret;
+	wire_get_handle(&c->r, &h);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (out)
+		*out = h;
+	else
+		rv_handle_close(h);
+	return 0;
+}
+
+int fs_stat(rv_handle_t node, struct fs_stat *st)
+{
+	CALL_DECL;
+	int ret;
+
+	start(c, FS_OP_STAT);
+	ret = call(node, c);
+	if (ret < 0)
+		return ret;
+	get_stat(&c->r, st);
+	return finish(c);
+}
+
+int fs_statat(rv_handle_t dir, const char *path, uint32_t flags, struct fs_stat *st)
+{
+	CALL_DECL;
+	int ret;
+
+	start(c, FS_OP_STATAT);
+	if (put_path(c, path) < 0)
+		return -RV_EINVAL;
+	wire_put_u32(&c->w, flags);
+	ret = call(dir, c);
+	if (ret < 0)
+		return ret;
+	get_stat(&c->r, st);
+	return finish(c);
+}
+
+/* READ and PREAD: the data straight from the reply into buf. */
+static long do_read(rv_handle_t file, bool positional, uint64_t off, void *buf, size_t len)
+{
+	CALL_DECL;
+	const void *data;
+	uint32_t n;
+	int ret;
+
+	if (len > FS_IO_MAX)
+		len = FS_IO_MAX;
+	if (len && !buf)
+		return -RV_EINVAL;
+	start(c, positional ? FS_OP_PREAD : FS_OP_READ);
+	if (positional)
+		wire_put_u64(&c->w, off);
+	wire_put_u32(&c->w, (uint32_t)len);
+	ret = call(file, c);
+	if (ret < 0)
+		return ret;
+	wire_get_bytes(&c->r, &data, &n);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (n > len)
+		return -RV_EBADMSG;
+	rv_copy(buf, data, n);
+	return (long)n;
+}
+
+long fs_read(rv_handle_t file, void *buf, size_t len)
+{
+	return do_read(file, false, 0, buf, len);
+}
+
+long fs_pread(rv_handle_t file, uint64_t off, void *buf, size_t len)
+{
+	return do_read(file, true, off, buf, len);
+}
+
+static long do_write(rv_handle_t file, bool positional, uint64_t off, const void *buf, size_t len)
+{
+	CALL_DECL;
+	uint32_t n;
+	int ret;
+
+	if (len > FS_IO_MAX)
+		len = FS_IO_MAX;
+	if (len && !buf)
+		return -RV_EINVAL;
+	start(c, positional ? FS_OP_PWRITE : FS_OP_WRITE);
+	if (positional)
+		wire_put_u64(&c->w, off);
+	/* The bytes field by hand: the data copied a word at a time. */
+	if (c->w.err == 0 && c->w.cap - c->w.len >= WIRE_BYTES_SIZE(len)) {
+		uint8_t *p = c->w.bytes + c->w.len;
+
+		p[0] = WIRE_T_BYTES;
+		for (int i = 0; i < 4; i++)
+			p[1 + i] = (uint8_t)(len >> (8 * i));
+		rv_copy(p + 5, buf, len);
+		c->w.len += WIRE_BYTES_SIZE(len);
+	} else {
+		wire_put_bytes(&c->w, buf, (uint32_t)len);
+	}
+	ret = call(file, c);
+	if (ret < 0)
+		return ret;
+	wire_get_u32(&c->r, &n);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (n > len)
+		return -RV_EBADMSG;
+	return (long)n;
+}
+
+long fs_write(rv_handle_t file, const void *buf, size_t len)
+{
+	return do_write(file, false, 0, buf, len);
+}
+
+long fs_pwrite(rv_handle_t file, uint64_t off, const void *buf, size_t len)
+{
+	return do_write(file, true, off, buf, len);
+}
+
+long fs_read_full(rv_handle_t file, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		long n = fs_read(file, (uint8_t *)buf + done, len - done);
+
+		if (n < 0)
+			return done ? (long)done : n;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (long)done;
+}
+
+long fs_write_full(rv_handle_t file, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		long n = fs_write(file, (const uint8_t *)buf + done, len - done);
+
+		if (n < 0)
+			return done ? (long)done : n;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (long)done;
+}
+
+int fs_seek(rv_handle_t file, int64_t off, uint32_t whence, uint64_t *pos)
+{
+	CALL_DECL;
+	uint64_t p;
+	int ret;
+
+	start(c, FS_OP_SEEK);
+	wire_put_i64(&c->w, off);
+	wire_put_u32(&c->w, whence);
+	ret = call(file, c);
+	if (ret < 0)
+		return ret;
+	wire_get_u64(&c->r, &p);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (pos)
+		*pos = p;
+	return 0;
+}
+
+int fs_truncate(rv_handle_t file, uint64_t size)
+{
+	CALL_DECL;
+
+	start(c, FS_OP_TRUNCATE);
+	wire_put_u64(&c->w, size);
+	return status_only(file, c);
+}
+
+int fs_sync(rv_handle_t node, uint32_t flags)
+{
+	CALL_DECL;
+
+	start(c, FS_OP_SYNC);
+	wire_put_u32(&c->w, flags);
+	return status_only(node, c);
+}
+
+int fs_syncfs(rv_handle_t node)
+{
+	CALL_DECL;
+
+	start(c, FS_OP_SYNCFS);
+	return status_only(node, c);
+}
+
+long fs_readdir(rv_handle_t dir, void *buf, size_t len)
+{
+	CALL_DECL;
+	const void *data;
+	uint32_t n;
+	int ret;
+
+	if (len > UINT32_MAX)
+		len = UINT32_MAX;
+	if (len && !buf)
+		return -RV_EINVAL;
+	start(c, FS_OP_READDIR);
+	wire_put_u32(&c->w, (uint32_t)len);
+	ret = call(dir, c);
+	if (ret < 0)
+		return ret;
+	wire_get_bytes(&c->r, &data, &n);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (n > len)
+		return -RV_EBADMSG;
+	memcpy(buf, data, n);
+	return (long)n;
+}
+
+int fs_rewind(rv_handle_t dir)
+{
+	CALL_DECL;
+
+	start(c, FS_OP_REWIND);
+	return status_only(dir, c);
+}
+
+int fs_dirent_next(const void *buf, size_t len, size_t *pos, struct fs_dirent *out)
+{
+	const uint8_t *p = buf;
+	size_t at = *pos, n;
+
+	if (at >= len)
+		return 0;
+	if (len - at < 10)
+		return -RV_EBADMSG;
+	n = p[at + 9];
+	if (n == 0 || len - at - 10 < n || memchr(p + at + 10, '\0', n) ||
+	    memchr(p + at + 10, '/', n))
+		return -RV_EBADMSG;
+	out->ino = 0;
+	for (int i = 0; i < 8; i++)
+		out->ino |= (uint64_t)p[at + i] << (8 * i);
+	out->type = p[at + 8];
+	memcpy(out->name, p + at + 10, n);
+	out->name[n] = '\0';
+	*pos = at + 10 + n;
+	return 1;
+}
+
+static int two_paths(rv_handle_t dir, uint32_t op, const char *a, const char *b)
+{
+	CALL_DECL;
+
+	if (!a || !b)
+		return -RV_EINVAL;
+	start(c, op);
+	wire_put_str(&c->w, a);
+	wire_put_str(&c->w, b);
+	return status_only(dir, c);
+}
+
+int fs_mkdir(rv_handle_t dir, const char *path, uint32_t mode)
+{
+	CALL_DECL;
+
+	start(c, FS_OP_MKDIR);
+	if (put_path(c, path) < 0)
+		return -RV_EINVAL;
+	wire_put_u32(&c->w, mode);
+	return status_only(dir, c);
+}
+
+int fs_unlink(rv_handle_t dir, const char *path, uint32_t flags)
+{
+	CALL_DECL;
+
+	start(c, FS_OP_UNLINK);
+	if (put_path(c, path) < 0)
+		return -RV_EINVAL;
+	wire_put_u32(&c->w, flags);
+	return status_only(dir, c);
+}
+
+int fs_rename(rv_handle_t dir, const char *from, const char *to)
+{
+	return two_paths(dir, FS_OP_RENAME, from, to);
+}
+
+int fs_link(rv_handle_t dir, const char *existing, const char *new_path)
+{
+	return two_paths(dir, FS_OP_LINK, existing, new_path);
+}
+
+int fs_symlink(rv_handle_t dir, const char *target, const char *path)
+{
+	return two_paths(dir, FS_OP_SYMLINK, target, path);
+}
+
+long fs_readlink(rv_handle_t dir, const char *path, char *buf, size_t size)
+{
+	CALL_DECL;
+	const char *s;
+	uint32_t n;
+	int ret;
+
+	start(c, FS_OP_READLINK);
+	if (put_path(c, path) < 0)
+		return -RV_EINVAL;
+	ret = call(dir, c);
+	if (ret < 0)
+		return ret;
+	wire_get_str(&c->r, &s, &n, FS_PATH_MAX);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	/* Like readlink(2): at most size bytes, no NUL added. */
+	if (buf && size)
+		memcpy(buf, s, n < size ? n : size);
+	return (long)n;
+}
+
+int fs_statfs(rv_handle_t node, struct fs_statfs *out)
+{
+	CALL_DECL;
+	struct fs_statfs s;
+	const char *type;
+	uint32_t n;
+	int ret;
+
+	memset(&s, 0, sizeof(s));
+	start(c, FS_OP_STATFS);
+	ret = call(node, c);
+	if (ret < 0)
+		return ret;
+	wire_get_u32(&c->r, &s.block_size);
+	wire_get_u64(&c->r, &s.blocks);
+	wire_get_u64(&c->r, &s.blocks_free);
+	wire_get_u64(&c->r, &s.inodes);
+	wire_get_u64(&c->r, &s.inodes_free);
+	wire_get_u32(&c->r, &s.flags);
+	wire_get_str(&c->r, &type, &n, sizeof(s.type) - 1);
+	/* Optional: the server's connection table. */
+	if (wire_next_type(&c->r) == WIRE_T_U32) {
+		wire_get_u32(&c->r, &s.connections);
+		wire_get_u32(&c->r, &s.connections_max);
+	}
+	if ((ret = finish(c)) < 0)
+		return ret;
+	memcpy(s.type, type, n);
+	s.type[n] = '\0';
+	if (out)
+		*out = s;
+	return 0;
+}
+
+int fs_image(rv_handle_t file, rv_handle_t *shm, uint64_t *size)
+{
+	CALL_DECL;
+	rv_handle_t h;
+	uint64_t sz;
+	int ret;
+
+	start(c, FS_OP_IMAGE);
+	ret = call(file, c);
+	if (ret < 0)
+		return ret;
+	wire_get_handle(&c->r, &h);
+	wire_get_u64(&c->r, &sz);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (shm)
+		*shm = h;
+	else
+		rv_handle_close(h);
+	if (size)
+		*size = sz;
+	return 0;
+}
