@@ -132,7 +132,7 @@ static void start_slice(struct proc *p, uint64_t now)
 /* Nothing to run: wait for the timer (the only wake-up source until
  * devices interrupt), with interrupts still off in the kernel: wfi wakes on
  * a pending interrupt whatever SIE says (privileged spec 3.3.3). */
-static struct proc *idle_until_ready(void)
+static __attribute__((noinline)) struct proc *idle_until_ready(void)
 {
 	struct proc *next;
 
