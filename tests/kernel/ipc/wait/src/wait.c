@@ -55,25 +55,28 @@ static void one_item(void)
 }
 
 /* Items across a page boundary (the kernel's path for an array not within
- * one page) report the same as items within one. */
+ * one page) report the same as items within one: the first item itself
+ * straddles it. */
 static void straddling(void)
 {
 	static uint8_t pages[2 * 4096] __attribute__((aligned(4096)));
-	struct rv_wait_item *it = (struct rv_wait_item *)(pages + 4096 - sizeof(*it));
+	struct rv_wait_item *it = (struct rv_wait_item *)(pages + 4096 - 8);
+	uint32_t n = NITEMS >= 2 ? 2 : 1;
 	rv_handle_t ch[2];
 	uint8_t b = 7;
 
 	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
-	it[0] = (struct rv_wait_item){.handle = ch[0], .signals = R, .observed = 0xdead};
-	it[1] = (struct rv_wait_item){.handle = ch[1], .signals = R, .observed = 0xdead};
-	CHECK_EQ("straddling: nothing yet", rv_wait_many(it, 2, 0), -RV_ETIMEDOUT);
-	CHECK_EQ("straddling: observed 0 on ETIMEDOUT", it[0].observed, W);
-	CHECK_EQ("straddling: observed 1 on ETIMEDOUT", it[1].observed, W);
+	it[0] = (struct rv_wait_item){.handle = ch[1], .signals = R, .observed = 0xdead};
+	it[1] = (struct rv_wait_item){.handle = ch[1], .signals = W, .observed = 0xdead};
+	CHECK_EQ("straddling: nothing yet", rv_wait_many(it, 1, 0), -RV_ETIMEDOUT);
+	CHECK_EQ("straddling: observed on ETIMEDOUT", it[0].observed, W);
 	CHECK_EQ("write", write_bytes(ch[0], &b, 1, 0, 0), 0);
-	CHECK_EQ("straddling: the second ready", rv_wait_many(it, 2, RV_DEADLINE_NEVER), 1);
-	CHECK_EQ("straddling: observed 0", it[0].observed, W);
-	CHECK_EQ("straddling: observed 1", it[1].observed, R | W);
-	CHECK_EQ("straddling: handle and signals kept", it[1].handle == ch[1] && it[1].signals == R,
+	CHECK_EQ("straddling: ready", rv_wait_many(it, n, RV_DEADLINE_NEVER), (long)n);
+	CHECK_EQ("straddling: observed 0", it[0].observed, R | W);
+	if (n == 2) {
+		CHECK_EQ("straddling: observed 1", it[1].observed, R | W);
+	}
+	CHECK_EQ("straddling: handle and signals kept", it[0].handle == ch[1] && it[0].signals == R,
 		 1);
 	rv_handle_close(ch[0]);
 	rv_handle_close(ch[1]);
