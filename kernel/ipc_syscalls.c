@@ -133,44 +133,74 @@ long sys_wait_many(const uint64_t a[6])
 {
 	struct rv_wait_item items[CONFIG_MAX_WAIT_ITEMS];
 	struct kobject *objs[CONFIG_MAX_WAIT_ITEMS];
+	struct proc *p = current;
 	uint64_t count = a[1];
 	uint64_t deadline = deadline_ticks(a[2]);
-	long ready;
+	size_t size = count * sizeof(items[0]);
+	struct rv_wait_item *u;
+	long ready = 0;
 
 	/* verify */
 	if (count == 0 || count > CONFIG_MAX_WAIT_ITEMS)
 		return -RV_EINVAL;
-	if (copy_from_user(&current->as, items, a[0], count * sizeof(items[0])) ||
-	    !user_access_ok(&current->as, a[0], count * sizeof(items[0]), true))
+	/* The usual array lies within a page whose writable translation is
+	 * cached: one lookup instead of a read, a check and a write-back
+	 * that each walk the page table. */
+	u = user_span(&p->as, a[0], size, true);
+	if (u) {
+		for (unsigned int i = 0; i < count; i++)
+			items[i] = u[i];
+	} else if (copy_from_user(&p->as, items, a[0], size) ||
+		   !user_access_ok(&p->as, a[0], size, true)) {
 		return -RV_EFAULT;
+	}
+	/* Each item once: its handle, then its signals now (no side effect:
+	 * an error further on still returns before anything changed). */
 	for (unsigned int i = 0; i < count; i++) {
 		struct handle_entry *e;
-		int err = handle_lookup(&current->handles, items[i].handle, RV_OBJ_NONE,
-					RV_RIGHT_READ, &e);
+		int err = handle_lookup(&p->handles, items[i].handle, RV_OBJ_NONE, RV_RIGHT_READ,
+					&e);
 		if (err)
 			return err;
 		if (!items[i].signals)
 			return -RV_EINVAL;
 		objs[i] = e->obj;
+		items[i].observed = kobject_signals(objs[i]);
+		ready += (items[i].observed & items[i].signals) != 0;
 	}
 	/* impl: check and queue in one step (no preemption in the kernel), so
 	 * no signal raised in between can be missed */
-	for (;;) {
-		ready = 0;
+	while (!ready) {
+		/* the waiter records in place (waiter_add's work, without a
+		 * call per item; waiter_count is 0 outside a wait) */
+		struct waiter *w = &p->waiters[p->waiter_count];
+
+		for (unsigned int i = 0; i < count; i++) {
+			w[i].proc = p;
+			w[i].obj = objs[i];
+			w[i].signals = items[i].signals;
+			list_append(&objs[i]->waiters, &w[i].link);
+		}
+		p->waiter_count += (unsigned int)count;
+		if (kobject_block(deadline)) {
+			ready = -RV_ETIMEDOUT; /* observed: as checked before the block */
+			break;
+		}
 		for (unsigned int i = 0; i < count; i++) {
 			items[i].observed = kobject_signals(objs[i]);
 			ready += (items[i].observed & items[i].signals) != 0;
 		}
-		if (ready)
-			break;
-		for (unsigned int i = 0; i < count; i++)
-			waiter_add(current, objs[i], items[i].signals);
-		if (kobject_block(deadline)) {
-			ready = -RV_ETIMEDOUT;
-			break;
-		}
 	}
-	copy_to_user(&current->as, a[0], items, count * sizeof(items[0]));
+	/* (after a block: the same page, still mapped -- only this process,
+	 * which was blocked, can unmap its memory -- looked up again, which
+	 * costs a cache hit) */
+	u = user_span(&p->as, a[0], size, true);
+	if (u) {
+		for (unsigned int i = 0; i < count; i++)
+			u[i].observed = items[i].observed;
+	} else {
+		copy_to_user(&p->as, a[0], items, size);
+	}
 	return ready;
 }
 

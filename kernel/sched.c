@@ -24,6 +24,10 @@ BUILD_ASSERT(CONFIG_DEFAULT_PRIORITY < CONFIG_NUM_PRIORITIES,
 
 struct proc *current;
 uint64_t sched_context_switches;
+/* rdinstret counted across the idle loop's waits: under QEMU -icount the
+ * counter advances with virtual time while the hart sleeps in wfi (waiting
+ * for a disk, say), which is no instruction of anybody's (rv_kstats). */
+uint64_t sched_idle_instret;
 /* Set when the running process should give the hart up at its next return
  * to user mode: a higher-priority process became ready, or its slice ended
  * with another of its priority waiting. Checked on every trap exit, so it
@@ -128,17 +132,20 @@ static void start_slice(struct proc *p, uint64_t now)
 /* Nothing to run: wait for the timer (the only wake-up source until
  * devices interrupt), with interrupts still off in the kernel: wfi wakes on
  * a pending interrupt whatever SIE says (privileged spec 3.3.3). */
-static struct proc *idle_until_ready(void)
+static __attribute__((noinline)) struct proc *idle_until_ready(void)
 {
 	struct proc *next;
 
 	while (!(next = pick_next())) {
 		unsigned long pending;
+		uint64_t t0;
 
 		slice_end = UINT64_MAX;
 		arm_next_event();
+		t0 = csr_read(instret);
 		while (!((pending = csr_read(sip)) & (SIP_STIP | SIP_SEIP)))
 			arch_wait_for_interrupt();
+		sched_idle_instret += csr_read(instret) - t0;
 		if (pending & SIP_SEIP)
 			irq_dispatch();
 		if (pending & SIP_STIP) {

@@ -254,6 +254,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.irqs = irq_count();
 	k.boot_instret = boot_instret;
 	k.dma_regions_used = shm_dma_region_count();
+	k.idle_instret = sched_idle_instret;
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;

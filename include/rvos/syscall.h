@@ -162,6 +162,7 @@ struct rv_kstats {
 	uint64_t irqs;            /* external interrupts handled since boot */
 	uint64_t boot_instret; /* rdinstret at the kernel's first instruction (boot benchmarks) */
 	uint64_t dma_regions_used; /* DMA regions alive, quarantined ones included (doc/devices.md) */
+	uint64_t idle_instret; /* rdinstret counted while the hart waited idle (doc/syscalls.md) */
 };
 
 /* ---- proc_list ---- */

@@ -185,5 +185,6 @@ void sched_timer_tick(void);
 bool sched_should_preempt(void);
 extern bool sched_need_resched;
 extern uint64_t sched_context_switches;
+extern uint64_t sched_idle_instret; /* rdinstret counted while idle in wfi */
 
 #endif /* KERNEL_PROC_H */

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <rvos/user.h>
 
 static const char *bench_unit = "instructions";
 static int bench_exact;  /* rdinstret counts instructions exactly */
@@ -47,6 +48,34 @@ static inline void bench_start(void)
 		printf("bench: rdinstret is not an instruction count here (QEMU without -icount): "
 		       "figures in host ticks, budgets not checked; run `rv flash --icount`\n");
 	}
+}
+
+/* What rdinstret counted while the hart waited idle in wfi (for the
+ * host's disk, a timer...): under -icount that waiting advances instret
+ * too (doc/syscalls.md, kstats' idle_instret). */
+static inline uint64_t bench_idle_instret(void)
+{
+	struct rv_kstats k;
+
+	return rv_kstats(&k) == 0 ? k.idle_instret : 0;
+}
+
+/* rdinstret less the idle part: the difference of two readings is the
+ * instructions run in between, plus one kstats call. Where that call
+ * matters, take bench_idle_instret() before the first rv_instret() and
+ * after the last one, and subtract its difference (bench_busy_between). */
+static inline uint64_t bench_busy_instret(void)
+{
+	uint64_t idle = bench_idle_instret();
+
+	return rv_instret() - idle;
+}
+
+/* Instructions between rv_instret() readings t0 and t1, less the idle
+ * ones; i0 taken just before t0, i1 just after t1. */
+static inline uint64_t bench_busy_between(uint64_t i0, uint64_t t0, uint64_t t1, uint64_t i1)
+{
+	return t1 - t0 - (i1 - i0);
 }
 
 /* BENCH <name> <value> <unit> (unit NULL: instructions or host ticks);

@@ -11,6 +11,9 @@
  *   shm_consumer  1: the shm ring (see ipc_bench.c); per message {slot,
  *                 len}: copy the slot out, answer {slot}; {~0} ends: answer
  *                 with the first word of the last chunk copied out
+ *   wait_echo K   echo, but first rv_wait_many on K channel ends: K - 1
+ *                 quiet ones (channels of its own that nobody writes to),
+ *                 then handle 0 last, the loop of a server with K clients
  *   idle          read on 0 until the peer closes
  *   sleep         sleep (1000 s)
  */
@@ -60,6 +63,37 @@ static int call_echo(void)
 		rep = req; /* the request's bytes and handles, as received */
 		full(&req);
 		if (rv_channel_call(0, &rep, &req, RV_DEADLINE_NEVER) != 0)
+			return 0;
+	}
+}
+
+#define WAIT_MAX 8
+
+static int wait_echo(long k)
+{
+	struct rv_wait_item items[WAIT_MAX];
+	struct rv_msg m;
+
+	if (k < 1 || k > WAIT_MAX || k > CONFIG_MAX_WAIT_ITEMS)
+		return 1;
+	for (long i = 0; i < k - 1; i++) {
+		rv_handle_t ch[2];
+
+		if (rv_channel_create(ch) != 0)
+			return 1;
+		items[i] = (struct rv_wait_item){.handle = ch[0],
+						 .signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED};
+	}
+	items[k - 1] = (struct rv_wait_item){.handle = 0,
+					     .signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED};
+	for (;;) {
+		if (rv_wait_many(items, (uint32_t)k, RV_DEADLINE_NEVER) < 1 ||
+		    !(items[k - 1].observed & RV_SIGNAL_READABLE))
+			return 0; /* the peer closed */
+		full(&m);
+		if (rv_channel_read(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+			return 0;
+		if (rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER) != 0)
 			return 0;
 	}
 }
@@ -119,6 +153,8 @@ int main(int argc, char **argv)
 		return echo();
 	if (!strcmp(role, "call_echo"))
 		return call_echo();
+	if (!strcmp(role, "wait_echo") && argc > 2)
+		return wait_echo(atol(argv[2]));
 	if (!strcmp(role, "sink") && argc > 3)
 		return sink(atol(argv[2]), atol(argv[3]));
 	if (!strcmp(role, "shm_consumer"))

@@ -54,6 +54,35 @@ static void one_item(void)
 	printf("wait: one item: ready, deadline 0, 20 ms deadline\n");
 }
 
+/* Items across a page boundary (the kernel's path for an array not within
+ * one page) report the same as items within one: the first item itself
+ * straddles it. */
+static void straddling(void)
+{
+	static uint8_t pages[2 * 4096] __attribute__((aligned(4096)));
+	struct rv_wait_item *it = (struct rv_wait_item *)(pages + 4096 - 8);
+	uint32_t n = NITEMS >= 2 ? 2 : 1;
+	rv_handle_t ch[2];
+	uint8_t b = 7;
+
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	it[0] = (struct rv_wait_item){.handle = ch[1], .signals = R, .observed = 0xdead};
+	it[1] = (struct rv_wait_item){.handle = ch[1], .signals = W, .observed = 0xdead};
+	CHECK_EQ("straddling: nothing yet", rv_wait_many(it, 1, 0), -RV_ETIMEDOUT);
+	CHECK_EQ("straddling: observed on ETIMEDOUT", it[0].observed, W);
+	CHECK_EQ("write", write_bytes(ch[0], &b, 1, 0, 0), 0);
+	CHECK_EQ("straddling: ready", rv_wait_many(it, n, RV_DEADLINE_NEVER), (long)n);
+	CHECK_EQ("straddling: observed 0", it[0].observed, R | W);
+	if (n == 2) {
+		CHECK_EQ("straddling: observed 1", it[1].observed, R | W);
+	}
+	CHECK_EQ("straddling: handle and signals kept", it[0].handle == ch[1] && it[0].signals == R,
+		 1);
+	rv_handle_close(ch[0]);
+	rv_handle_close(ch[1]);
+	printf("wait: items across a page boundary\n");
+}
+
 static void errors(void)
 {
 	struct rv_wait_item it[NITEMS + 1];
@@ -312,6 +341,7 @@ int main(void)
 	printf("wait: MAX_WAIT_ITEMS=%d\n", NITEMS);
 	rv_kstats(&base);
 	one_item();
+	straddling();
 	errors();
 	many_items(NITEMS - 1);
 	many_items(0);
