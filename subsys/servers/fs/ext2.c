@@ -17,9 +17,18 @@
  * check is -RV_EUCLEAN.
  *
  * Group descriptors and the superblock are kept in memory and written
- * back (into the cache) by sync and unmount; inodes, bitmaps, directories
- * and data live in the cache. Access times are not kept (a read never
- * writes). Not handled: htree indexes (an indexed directory we change
+ * back (into the cache) at syncs; inodes, bitmaps, directories and data
+ * live in the cache. Access times are not kept (a read never writes).
+ *
+ * Without a journal, the device holds a consistent file system as of the
+ * last sync: metadata (bcache_dirty_meta) stays in the cache until a sync
+ * at the end of an operation (ext2_sync, or end_op once held-back
+ * metadata fills half the cache); file data may go out earlier, but only
+ * into blocks the synced state calls free or the file's own, never into
+ * metadata blocks freed since the sync (see ext2_fs.freed). A file server
+ * killed between syncs leaves an image e2fsck finds clean, missing what
+ * happened since the sync. Only a kill during a sync, or a cache too small
+ * to hold one operation's metadata, can leave it half written. Not handled: htree indexes (an indexed directory we change
  * loses its index flag, which is what ext2 without dir_index does), ACLs
  * and xattrs (a file's xattr block is released with the file).
  *
@@ -35,6 +44,9 @@
 #include "vfs.h"
 
 #define EXT2_REF_BUCKETS 64
+/* Metadata blocks freed since the last sync that are not reused before
+ * the next (beyond this many: a sync at the end of the operation). */
+#define EXT2_FREED_MAX 256
 
 /* Features this code handles; anything else is refused or read-only. */
 #define EXT2_INCOMPAT_OK EXT2_FEATURE_INCOMPAT_FILETYPE
@@ -69,32 +81,83 @@ struct ext2_fs {
 	bool was_valid;       /* s_state had EXT2_VALID_FS at mount */
 	uint32_t hint_ino, hint_blk; /* the last block allocated for hint_ino */
 	vfs_ino_t last_ino;          /* the last inode allocated: search from there */
+	/* Indirect, directory, symlink and xattr blocks freed since the last
+	 * sync: on the device they still hold the synced state, so they are
+	 * not handed out again (as file data, which may go out before the
+	 * next sync) until then. */
+	uint32_t freed[EXT2_FREED_MAX];
+	uint32_t nfreed;
+	bool freed_full;
 	uint32_t generation;
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
 };
 
-/* File data is copied a word at a time when source and destination are
- * aligned alike (cache blocks always are, the server's buffers usually):
- * picolibc's memcpy and memset for rvOS go byte by byte. The attribute
- * keeps gcc from turning the loops back into memcpy/memset calls. */
+/* File data is copied a word at a time (picolibc's memcpy and memset
+ * for rvOS go byte by byte), also when source and destination are not
+ * aligned alike (the server's message buffers put file data at odd
+ * offsets): the destination is aligned first, then a misaligned source is
+ * read in aligned words and shifted into place. Those aligned loads never
+ * leave the words holding the source's first and last byte, so they never
+ * touch another page; AddressSanitizer, which would object to the bytes of
+ * such a word outside the buffer, checks the ends byte by byte instead.
+ * The optimize attribute keeps gcc from turning the loops back into
+ * memcpy/memset calls. */
 typedef uint64_t __attribute__((may_alias)) ext2_word;
+
+__attribute__((optimize("no-tree-loop-distribute-patterns"), no_sanitize_address))
+static void copy_shifted(uint8_t *d, const uint8_t *s, size_t n)
+{
+	unsigned int off = (uintptr_t)s & 7, sh = off * 8;
+	const ext2_word *ws = (const ext2_word *)(s - off);
+	ext2_word *wd = (ext2_word *)d;
+	uint64_t lo = *ws++;
+
+	/* each output word: the rest of lo and the start of the next word */
+	for (; n >= 32; n -= 32, wd += 4, ws += 4) {
+		uint64_t a = ws[0], b = ws[1], c = ws[2], e = ws[3];
+
+		wd[0] = (lo >> sh) | (a << (64 - sh));
+		wd[1] = (a >> sh) | (b << (64 - sh));
+		wd[2] = (b >> sh) | (c << (64 - sh));
+		wd[3] = (c >> sh) | (e << (64 - sh));
+		lo = e;
+	}
+	for (; n >= 8; n -= 8) {
+		uint64_t hi = *ws++;
+
+		*wd++ = (lo >> sh) | (hi << (64 - sh));
+		lo = hi;
+	}
+	d = (uint8_t *)wd;
+	s = (const uint8_t *)ws - 8 + off;
+	while (n--)
+		*d++ = *s++;
+}
 
 __attribute__((optimize("no-tree-loop-distribute-patterns")))
 static void copy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
+	ext2_word *wd;
+	const ext2_word *ws;
 
-	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
-		ext2_word *wd;
-		const ext2_word *ws;
-
-		while (n && ((uintptr_t)d & 7)) {
-			*d++ = *s++;
-			n--;
-		}
-		wd = (ext2_word *)d;
-		ws = (const ext2_word *)s;
+	if (n == 0)
+		return;
+	/* the bounds, as the sanitizers see byte accesses */
+	d[n - 1] = s[n - 1];
+	d[0] = s[0];
+	while (n && ((uintptr_t)d & 7)) {
+		*d++ = *s++;
+		n--;
+	}
+	if (((uintptr_t)s & 7) && n >= 8) {
+		copy_shifted(d, s, n);
+		return;
+	}
+	wd = (ext2_word *)d;
+	ws = (const ext2_word *)s;
+	if (((uintptr_t)s & 7) == 0) {
 		for (; n >= 32; n -= 32, wd += 4, ws += 4) {
 			uint64_t a = ws[0], b = ws[1], c = ws[2], e = ws[3];
 
@@ -105,9 +168,9 @@ static void copy(void *dst, const void *src, size_t n)
 		}
 		for (; n >= 8; n -= 8)
 			*wd++ = *ws++;
-		d = (uint8_t *)wd;
-		s = (const uint8_t *)ws;
 	}
+	d = (uint8_t *)wd;
+	s = (const uint8_t *)ws;
 	while (n--)
 		*d++ = *s++;
 }
@@ -232,11 +295,11 @@ static void dirty_data(struct ext2_fs *fs, struct bcache_block *b)
 	bcache_dirty(fs->c, b);
 }
 
-/* The first clear bit in [start, nbits) then [0, start), or -1. */
-static long find_zero(const uint8_t *map, uint32_t start, uint32_t nbits)
+/* The first clear bit in [lo, hi), or -1. */
+static long find_zero_range(const uint8_t *map, uint32_t lo, uint32_t hi)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		uint32_t i = pass ? 0 : start, end = pass ? start : nbits;
+	{
+		uint32_t i = lo, end = hi;
 
 		while (i < end) {
 			/* whole words, then bytes, of used blocks at a time
@@ -258,9 +321,54 @@ static long find_zero(const uint8_t *map, uint32_t start, uint32_t nbits)
 	return -1;
 }
 
+/* The first clear bit in [start, nbits) then [0, start), or -1. */
+static long find_zero(const uint8_t *map, uint32_t start, uint32_t nbits)
+{
+	long bit = find_zero_range(map, start, nbits);
+
+	return bit >= 0 ? bit : find_zero_range(map, 0, start);
+}
+
+static bool freed_recently(const struct ext2_fs *fs, uint32_t b)
+{
+	for (uint32_t i = 0; i < fs->nfreed; i++)
+		if (fs->freed[i] == b)
+			return true;
+	return false;
+}
+
+/* A free block of the group's bitmap from `from` on (wrapping), not one
+ * freed since the last sync unless nothing else is free (then *fallback
+ * is one): -1 none. */
+static long group_find(const struct ext2_fs *fs, uint32_t g, const uint8_t *map, uint32_t from,
+		       long *fallback)
+{
+	uint32_t nbits = group_nblocks(fs, g), first = group_first(fs, g);
+
+	if (from >= nbits)
+		from = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t lo = pass ? 0 : from, hi = pass ? from : nbits;
+
+		while (lo < hi) {
+			long bit = find_zero_range(map, lo, hi);
+
+			if (bit < 0)
+				break;
+			if (!fs->nfreed || !freed_recently(fs, first + (uint32_t)bit))
+				return bit;
+			if (*fallback < 0)
+				*fallback = bit;
+			lo = (uint32_t)bit + 1;
+		}
+	}
+	return -1;
+}
+
 static int alloc_block(struct ext2_fs *fs, uint32_t ino, uint32_t goal, uint32_t *out)
 {
-	uint32_t g0, n;
+	uint32_t g0, n, fb_group = 0;
+	long fb_bit = -1;
 
 	if (fs->sb.s_free_blocks_count == 0)
 		return -RV_ENOSPC;
@@ -269,21 +377,32 @@ static int alloc_block(struct ext2_fs *fs, uint32_t ino, uint32_t goal, uint32_t
 	if (goal < fs->first_data_block || goal >= fs->blocks_count)
 		goal = fs->first_data_block;
 	g0 = (goal - fs->first_data_block) / fs->bpg;
-	for (n = 0; n < fs->groups; n++) {
+	/* Twice round the groups: the second time, when only blocks freed
+	 * since the last sync are left, one of them. */
+	for (n = 0; n < 2 * fs->groups; n++) {
 		uint32_t g = (g0 + n) % fs->groups;
-		uint32_t nbits = group_nblocks(fs, g);
 		uint32_t start = n == 0 ? goal - group_first(fs, g) : 0;
 		struct bcache_block *bm;
-		long bit;
+		long bit, fb = -1;
 		uint32_t b;
 		int ret;
 
 		if (fs->gd[g].bg_free_blocks_count == 0)
 			continue;
+		if (n >= fs->groups && (fb_bit < 0 || g != fb_group))
+			continue;
 		ret = getblk(fs, fs->gd[g].bg_block_bitmap, &bm);
 		if (ret < 0)
 			return ret;
-		bit = find_zero(bm->data, start < nbits ? start : 0, nbits);
+		bit = n >= fs->groups ? fb_bit : group_find(fs, g, bm->data, start, &fb);
+		if (bit < 0 && fb >= 0) {
+			put(fs, bm);
+			if (fb_bit < 0) {
+				fb_bit = fb;
+				fb_group = g;
+			}
+			continue;
+		}
 		b = group_first(fs, g) + (uint32_t)bit;
 		/* The descriptor says free blocks but the bitmap has none, or
 		 * the bitmap gives away metadata: the image is corrupt. */
@@ -305,7 +424,8 @@ static int alloc_block(struct ext2_fs *fs, uint32_t ino, uint32_t goal, uint32_t
 	return -RV_EUCLEAN; /* the superblock counted free blocks the groups do not have */
 }
 
-static int free_block(struct ext2_fs *fs, uint32_t b)
+/* Free block b; meta: it held metadata of the synced state (see freed). */
+static int free_block(struct ext2_fs *fs, uint32_t b, bool meta)
 {
 	struct bcache_block *bm;
 	uint32_t g, bit;
@@ -332,6 +452,12 @@ static int free_block(struct ext2_fs *fs, uint32_t b)
 	fs->gd_dirty = fs->sb_dirty = true;
 	if (fs->hint_blk == b)
 		fs->hint_blk = 0;
+	if (meta) {
+		if (fs->nfreed < EXT2_FREED_MAX)
+			fs->freed[fs->nfreed++] = b;
+		else
+			fs->freed_full = true;
+	}
 	return 0;
 }
 
@@ -604,7 +730,7 @@ static int alloc_for(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, u
 	if (indirect) {
 		ret = getblk_new(fs, *out, &b);
 		if (ret < 0) {
-			free_block(fs, *out);
+			free_block(fs, *out, false);
 			return ret;
 		}
 		dirty(fs, b);
@@ -697,7 +823,7 @@ static int bmap(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64
 /* Free the subtree under *slot (level 0: a data block) from logical block
  * `from` on; base is the first logical block it maps. */
 static int free_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t *slot, int level,
-		     uint64_t base, uint64_t from)
+		     uint64_t base, uint64_t from, bool meta)
 {
 	uint64_t span = (uint64_t)1 << (fs->apb_log * level);
 	uint32_t blk = *slot;
@@ -725,7 +851,8 @@ static int free_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t *slot, 
 				ret = -RV_EUCLEAN; /* an indirect block naming itself */
 				break;
 			}
-			ret = free_tree(fs, in, &ptrs[i], level - 1, base + i * child_span, from);
+			ret = free_tree(fs, in, &ptrs[i], level - 1, base + i * child_span, from,
+					meta);
 			changed = true;
 		}
 		if (changed && (from > base || ret < 0))
@@ -735,7 +862,7 @@ static int free_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t *slot, 
 			return ret;
 	}
 	if (from <= base) {
-		ret = free_block(fs, blk);
+		ret = free_block(fs, blk, level > 0 || meta);
 		if (ret < 0)
 			return ret;
 		*slot = 0;
@@ -749,18 +876,20 @@ static int free_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t *slot, 
 static int free_from(struct ext2_fs *fs, struct ext2_inode *in, uint64_t from)
 {
 	uint64_t apb = fs->apb;
+	bool meta = !is_reg(in); /* directory and symlink blocks are metadata */
 	int ret = 0;
 
 	for (uint32_t i = 0; i < EXT2_NDIR_BLOCKS && ret == 0; i++)
-		ret = free_tree(fs, in, &in->i_block[i], 0, i, from);
+		ret = free_tree(fs, in, &in->i_block[i], 0, i, from, meta);
 	if (ret == 0)
-		ret = free_tree(fs, in, &in->i_block[EXT2_IND_BLOCK], 1, EXT2_NDIR_BLOCKS, from);
+		ret = free_tree(fs, in, &in->i_block[EXT2_IND_BLOCK], 1, EXT2_NDIR_BLOCKS, from,
+				meta);
 	if (ret == 0)
 		ret = free_tree(fs, in, &in->i_block[EXT2_DIND_BLOCK], 2, EXT2_NDIR_BLOCKS + apb,
-				from);
+				from, meta);
 	if (ret == 0)
 		ret = free_tree(fs, in, &in->i_block[EXT2_TIND_BLOCK], 3,
-				EXT2_NDIR_BLOCKS + apb + apb * apb, from);
+				EXT2_NDIR_BLOCKS + apb + apb * apb, from, meta);
 	return ret;
 }
 
@@ -917,7 +1046,7 @@ static int orphan_remove(struct ext2_fs *fs, vfs_ino_t ino)
 static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 {
 	struct ext2_inode in;
-	bool dir;
+	bool dir, fast;
 	int ret = fs->sb.s_last_orphan ? orphan_remove(fs, ino) : 0;
 
 	if (ret == 0)
@@ -927,7 +1056,8 @@ static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 	if (in.i_mode == 0)
 		return -RV_EUCLEAN;
 	dir = is_dir(&in);
-	if (!is_fast_symlink(fs, &in)) {
+	fast = is_fast_symlink(fs, &in); /* i_block holds its text, not blocks */
+	if (!fast) {
 		ret = free_from(fs, &in, 0);
 		if (ret < 0)
 			return ret;
@@ -948,7 +1078,7 @@ static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 		}
 		if (--h->h_refcount == 0) {
 			put(fs, b);
-			ret = free_block(fs, in.i_file_acl);
+			ret = free_block(fs, in.i_file_acl, true);
 			if (ret < 0)
 				return ret;
 		} else {
@@ -957,7 +1087,7 @@ static int release_inode(struct ext2_fs *fs, vfs_ino_t ino)
 		}
 		in.i_file_acl = 0;
 	}
-	if (is_fast_symlink(fs, &in))
+	if (fast)
 		memset(in.i_block, 0, sizeof(in.i_block));
 	in.i_blocks = 0;
 	in.i_links_count = 0;
@@ -1095,10 +1225,15 @@ static int dir_find_slot(struct ext2_fs *fs, vfs_ino_t dir, struct ext2_inode *d
 	const uint32_t bs = fs->bs, inodes = fs->inodes_count;
 	const bool ft = fs->filetype, big = bs >= 65536;
 	uint64_t nblk = din->i_size / bs;
-	const char last = name[len - 1];
+	char last;
 
 	if (slot)
 		slot->pblk = 0;
+	/* the caller has checked; every lookup, create, link and rename
+	 * passes here first, so no bad name reaches a directory block */
+	if (len == 0 || len > FS_NAME_MAX)
+		return len ? -RV_ENAMETOOLONG : -RV_ENOENT;
+	last = name[len - 1];
 	for (uint64_t l = 0; l < nblk; l++) {
 		struct bcache_block *b;
 		uint32_t pblk, off, rec, prev = UINT32_MAX;
@@ -1693,7 +1828,7 @@ static int make_node(struct ext2_fs *fs, vfs_ino_t dir, const char *name, size_t
 		if (ret == 0) {
 			ret = getblk_new(fs, blk, &b);
 			if (ret < 0)
-				free_block(fs, blk);
+				free_block(fs, blk, false);
 		}
 		if (ret < 0) {
 			free_inode_bit(fs, ino, mkdir);
@@ -2116,6 +2251,20 @@ static int flush_meta(struct ext2_fs *fs)
 	return 0;
 }
 
+/* Everything to the device: a consistent state there. */
+static int sync_all(struct ext2_fs *fs)
+{
+	int ret = flush_meta(fs);
+
+	if (ret == 0)
+		ret = bcache_sync(fs->c);
+	if (ret == 0) {
+		fs->nfreed = 0; /* the device has them free now */
+		fs->freed_full = false;
+	}
+	return ret;
+}
+
 static int ext2_sync(struct vfs_fs *v, vfs_ino_t ino, bool data_only)
 {
 	struct ext2_fs *fs = E(v);
@@ -2127,8 +2276,8 @@ static int ext2_sync(struct vfs_fs *v, vfs_ino_t ino, bool data_only)
 	(void)data_only;
 	if (fs->vfs.read_only)
 		return 0;
-	ret = flush_meta(fs);
-	return ret < 0 ? ret : bcache_sync(fs->c);
+	ret = sync_all(fs);
+	return ret;
 }
 
 static int ext2_statfs(struct vfs_fs *v, struct fs_statfs *out)
@@ -2209,9 +2358,7 @@ static int ext2_unmount(struct vfs_fs *v)
 		if (fs->was_valid)
 			fs->sb.s_state |= EXT2_VALID_FS;
 		fs->sb_dirty = true;
-		ret = flush_meta(fs);
-		if (ret == 0)
-			ret = bcache_sync(fs->c);
+		ret = sync_all(fs);
 	}
 	free(fs->gd);
 	free(fs);
@@ -2219,17 +2366,17 @@ static int ext2_unmount(struct vfs_fs *v)
 }
 
 /* The end of an operation is a consistent point: when held-back metadata
- * fills half the cache, it goes out now (not later, in the middle of an
- * operation that needs the buffers). */
+ * fills half the cache, or the list of freed metadata blocks half its
+ * room, everything goes out now (not later, in the middle of an
+ * operation that needs the buffers or the blocks). */
 static long end_op(struct vfs_fs *v, long ret)
 {
 	struct ext2_fs *fs = E(v);
 
-	if (!fs->vfs.read_only && bcache_pinned(fs->c) > bcache_nblocks(fs->c) / 2) {
-		int r = flush_meta(fs);
+	if (!fs->vfs.read_only && (bcache_pinned(fs->c) > bcache_nblocks(fs->c) / 2 ||
+				   fs->nfreed > EXT2_FREED_MAX / 2 || fs->freed_full)) {
+		int r = sync_all(fs);
 
-		if (r == 0)
-			r = bcache_sync(fs->c);
 		if (r < 0 && ret >= 0)
 			ret = r;
 	}
@@ -2595,9 +2742,7 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 		fs->sb_dirty = true;
 		if (fs->sb.s_last_orphan)
 			orphans_recover(fs);
-		ret = flush_meta(fs);
-		if (ret == 0)
-			ret = bcache_sync(c);
+		ret = sync_all(fs);
 		if (ret < 0) {
 			*why = "cannot write the superblock";
 			goto fail;

@@ -593,6 +593,23 @@ static void check_read_all(void)
 		CHECK_EQ_UINT(ino, d);
 	}
 	CHECK_EQ_INT(x_read("dir", 0, buf, 10), -RV_EISDIR);
+	{
+		char n256[257];
+		vfs_ino_t root = fs->ops->root(fs);
+
+		memset(n256, 'n', sizeof(n256));
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 256, &ino), -RV_ENAMETOOLONG);
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 0, &ino), -RV_ENOENT);
+		CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 255, &ino), -RV_ENOENT);
+		if (!fs->read_only) {
+			CHECK_EQ_INT(fs->ops->create(fs, root, n256, 256, FS_S_IFREG | 0644, &ino),
+				     -RV_ENAMETOOLONG);
+			CHECK_EQ_INT(fs->ops->create(fs, root, n256, 255, FS_S_IFREG | 0644, &ino),
+				     0);
+			CHECK_EQ_INT(fs->ops->lookup(fs, root, n256, 255, &ino), 0);
+			CHECK_EQ_INT(fs->ops->unlink(fs, root, n256, 255, false), 0);
+		}
+	}
 }
 
 static void test_read(void)
@@ -1407,6 +1424,32 @@ static void test_kill(void)
 	CHECK(fsck_clean(img));
 	CHECK(debugfs_same(img, "/k3", buf, sizeof(buf)));
 
+	/* killed after metadata blocks were freed and their numbers given to
+	 * file data that went out early: the synced state must not lose its
+	 * indirect blocks to that data (the new file starts 5 blocks in, so
+	 * its data blocks land where the old file's indirect blocks were) */
+	{
+		char kimg[160];
+		vfs_ino_t x;
+
+		snprintf(kimg, sizeof(kimg), "%s/kill2.img", tmpdir);
+		sh(TOOLS "mke2fs -q -F -t ext2 -r 1 -b 1024 %s 4096 >/dev/null 2>&1", kimg);
+		CHECK_EQ_INT(mount_img_n(kimg, false, 256), 0);
+		if (!fs)
+			return;
+		CHECK_EQ_INT(x_create("x", FS_S_IFREG | 0644, &x), 0);
+		CHECK_EQ_INT(fs->ops->write(fs, x, 0, buf, 300 * 1024), 300 * 1024);
+		CHECK_EQ_INT(fs->ops->sync(fs, 0, false), 0);
+		CHECK_EQ_INT(fs->ops->truncate(fs, x, 0), 0);
+		CHECK_EQ_INT(x_create("y", FS_S_IFREG | 0644, &ino), 0);
+		memset(buf, 0xff, sizeof(buf));
+		CHECK_EQ_INT(fs->ops->write(fs, ino, 5 * 1024, buf, sizeof(buf)), (long)sizeof(buf));
+		fdev.dead = true;
+		umount_img();
+		CHECK(fsck_clean(kimg));
+		pattern(buf, sizeof(buf), 31, 0);
+	}
+
 	/* killed with files unlinked but open: the orphan list has them, the
 	 * next mount frees them */
 	CHECK_EQ_INT(mount_img(img, false), 0);
@@ -1758,6 +1801,184 @@ static void test_fuzz(void)
 	CHECK(errors > 0);
 }
 
+/* Random operations (files open while unlinked too), random syncs, then
+ * a kill at a random point, round after round on one image: after each
+ * kill e2fsck finds it clean, and the next mount goes on from it. */
+static void test_random_kill(void)
+{
+	static const char *const names[] = { "a", "b", "c", "sub/a", "sub/b", "sub/deep/x",
+					     "sub/deep/y", "z-with-a-longer-name" };
+	static uint8_t buf[64 * 1024];
+	char kimg[160];
+	int bad = 0, rounds = 12, recovered = 0;
+
+	rng_state = 0xDEADBEEFCAFEF00Dull;
+	snprintf(kimg, sizeof(kimg), "%s/rkill.img", tmpdir);
+	sh(TOOLS "mke2fs -q -F -t ext2 -r 1 -b 1024 -N 128 %s 8192 >/dev/null 2>&1", kimg);
+	for (int round = 0; round < rounds; round++) {
+		vfs_ino_t held[4];
+		int nheld = 0, nops = 20 + (int)rnd(150);
+
+		CHECK_EQ_INT(mount_img_n(kimg, false, rnd(2) ? 128 : 256), 0);
+		if (!fs)
+			return;
+		x_create("sub", FS_S_IFDIR | 0755, NULL);
+		x_create("sub/deep", FS_S_IFDIR | 0755, NULL);
+		for (int i = 0; i < nops; i++) {
+			const char *n = names[rnd(8)], *n2 = names[rnd(8)];
+			uint32_t op = rnd(100);
+			long r = 0;
+			vfs_ino_t ino;
+
+			if (op < 15) {
+				r = x_create(n, FS_S_IFREG | 0644, NULL);
+			} else if (op < 40) {
+				uint32_t len = 1 + rnd(sizeof(buf)), off = rnd(400 * 1024);
+
+				pattern(buf, len, (uint32_t)i, 0);
+				r = x_write(n, off, buf, len);
+			} else if (op < 50) {
+				r = x_truncate(n, rnd(300 * 1024));
+			} else if (op < 60) {
+				r = x_rename(n, n2);
+			} else if (op < 68) {
+				r = x_unlink(n, false);
+			} else if (op < 72) {
+				r = x_link(n, n2);
+			} else if (op < 76) {
+				r = x_symlink(rnd(2) ? "short" : "a-target-name-longer-than-sixty-bytes-"
+								"so-it-takes-a-block-of-its-own", n);
+			} else if (op < 80) {
+				r = x_create(rnd(2) ? "sub/deep" : "sub/d2", FS_S_IFDIR | 0755, NULL);
+			} else if (op < 84) {
+				r = x_unlink(rnd(2) ? "sub/deep" : "sub/d2", true);
+			} else if (op < 88) {
+				r = x_rename(rnd(2) ? "sub/deep" : "sub/d2", rnd(2) ? "sub/d2" : "d3");
+			} else if (op < 93) {
+				if (nheld < 4 && resolve(n, &ino) == 0) {
+					fs->ops->ref(fs, ino); /* open it, then maybe unlink it */
+					held[nheld++] = ino;
+				}
+			} else if (op < 96) {
+				if (nheld)
+					fs->ops->unref(fs, held[--nheld]);
+			} else {
+				r = fs->ops->sync(fs, 0, false);
+			}
+			if (r == -RV_EUCLEAN || r == -RV_EIO || r == -RV_ENOMEM) {
+				fprintf(stderr, "round %d op %d (%u): %ld\n", round, i, op, r);
+				bad++;
+			}
+		}
+		fdev.dead = true; /* killed: what is not synced is lost */
+		umount_img();
+		{
+			/* e2fsck -n does not free the orphan list's files: the
+			 * next mount does (as the restarted server's would) */
+			struct ext2_super sb;
+
+			peek(kimg, 1024, &sb, sizeof(sb));
+			if (sb.s_last_orphan) {
+				recovered++;
+				CHECK_EQ_INT(mount_img(kimg, false), 0);
+				if (!fs)
+					return;
+				CHECK_EQ_INT(umount_img(), 0);
+			}
+		}
+		if (!fsck_clean(kimg)) {
+			fprintf(stderr, "after round %d\n", round);
+			bad++;
+			break;
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	printf("random kills: %d rounds, %d with open unlinked files recovered\n", rounds,
+	       recovered);
+	CHECK(recovered > 0);
+	/* and a clean unmount at the end */
+	CHECK_EQ_INT(mount_img(kimg, false), 0);
+	if (fs) {
+		CHECK_EQ_INT(umount_img(), 0);
+		CHECK(fsck_clean(kimg));
+	}
+}
+
+/* Data at every alignment of the caller's buffer and of the file offset
+ * (the server's message buffers put it at odd addresses): word copies
+ * with shifts must give the same bytes. */
+static void test_align(void)
+{
+	static const size_t lens[] = { 1, 7, 8, 9, 31, 33, 100, 1000, 4096, 5000 };
+	static uint8_t src[6000 + 16], dst[6000 + 16], want[6000];
+	vfs_ino_t ino;
+	int bad = 0;
+
+	fresh();
+	CHECK_EQ_INT(mount_img(img, false), 0);
+	if (!fs)
+		return;
+	CHECK_EQ_INT(x_create("align", FS_S_IFREG | 0644, &ino), 0);
+	for (unsigned int li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
+		for (unsigned int k = 0; k < 8; k++) {
+			size_t len = lens[li];
+			uint64_t off = 1000 * li + 3 * k;
+			unsigned int j = (k * 5 + li) & 7;
+
+			pattern(want, len, li * 8 + k, 0);
+			memcpy(src + k, want, len);
+			memset(dst, 0xee, sizeof(dst));
+			if (fs->ops->write(fs, ino, off, src + k, len) != (long)len ||
+			    fs->ops->read(fs, ino, off, dst + j, len) != (long)len ||
+			    memcmp(dst + j, want, len) || dst[j + len] != 0xee ||
+			    (j && dst[j - 1] != 0xee))
+				bad++;
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(img));
+}
+
+/* Files with an extended-attribute block (put there by debugfs): the
+ * block goes with the last file that shares it; symlinks too. */
+static void test_xattr(void)
+{
+	struct fs_statfs before, after;
+	struct fs_stat st;
+	char val[160];
+
+	fresh();
+	snprintf(val, sizeof(val), "%s/xattr.val", tmpdir);
+	sh("head -c 800 /dev/zero | tr '\\0' x > %s", val);
+	sh(TOOLS "debugfs -w -R 'ea_set -f %s /small user.big' %s >/dev/null 2>&1", val, img);
+	sh(TOOLS "debugfs -w -R 'ea_set -f %s /fast_link user.big' %s >/dev/null 2>&1", val, img);
+	sh(TOOLS "debugfs -w -R 'ea_set -f %s /slow_link user.big' %s >/dev/null 2>&1", val, img);
+	CHECK(fsck_clean(img));
+	CHECK_EQ_INT(mount_img(img, false), 0);
+	if (!fs)
+		return;
+	CHECK_EQ_INT(x_stat("small", &st), 0);
+	CHECK_EQ_UINT(st.blocks, 4); /* one data block and the xattr block */
+	CHECK(same_content("small", 3, 1000));
+	{
+		vfs_ino_t ino;
+		char t[16];
+
+		CHECK_EQ_INT(resolve("fast_link", &ino), 0);
+		CHECK_EQ_INT(fs->ops->readlink(fs, ino, t, sizeof(t)), 9);
+		CHECK(!memcmp(t, "hello.txt", 9));
+	}
+	CHECK_EQ_INT(fs->ops->statfs(fs, &before), 0);
+	CHECK_EQ_INT(x_unlink("small", false), 0);
+	CHECK_EQ_INT(x_unlink("fast_link", false), 0);
+	CHECK_EQ_INT(x_unlink("slow_link", false), 0);
+	CHECK_EQ_INT(fs->ops->statfs(fs, &after), 0);
+	CHECK(after.blocks_free >= before.blocks_free + 2);
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(img));
+}
+
 /* ---- the block cache alone ---- */
 
 static void test_bcache(void)
@@ -1844,7 +2065,10 @@ int main(void)
 	RUN(test_variants);
 	RUN(test_kill);
 	RUN(test_requests);
+	RUN(test_align);
+	RUN(test_xattr);
 	RUN(test_random);
+	RUN(test_random_kill);
 	RUN(test_corrupt);
 	RUN(test_fuzz);
 	printf("corruption kinds: %d\n", kinds);
