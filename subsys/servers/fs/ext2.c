@@ -61,6 +61,17 @@ struct ext2_ref {
 	struct ext2_ref *next;
 };
 
+/* Inodes as inode_read last gave them (or inode_write last wrote them):
+ * a direct-mapped cache by number, so getattr, lookups and every read or
+ * write skip the inode table block. Every change of an inode goes
+ * through inode_write_ex, which keeps its entry true. */
+#define EXT2_ICACHE 64
+
+struct ext2_icache {
+	vfs_ino_t ino; /* 0: empty */
+	struct ext2_inode in;
+};
+
 struct ext2_fs {
 	struct vfs_fs vfs; /* first: the server sees this */
 	struct bcache *c;
@@ -90,6 +101,7 @@ struct ext2_fs {
 	bool freed_full;
 	uint32_t generation;
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
+	struct ext2_icache icache[EXT2_ICACHE];
 };
 
 /* File data is copied a word at a time (picolibc's memcpy and memset
@@ -490,24 +502,39 @@ static size_t inode_copy_size(const struct ext2_fs *fs)
 							  : sizeof(struct ext2_inode);
 }
 
+/* What inode_read gives for an inode whose first inode_copy_size bytes
+ * are in *in: the rest zeroed, a bad i_extra_isize dropped. */
+static void inode_fixup(const struct ext2_fs *fs, struct ext2_inode *in)
+{
+	if (inode_copy_size(fs) < sizeof(*in)) /* a 128-byte inode: no large fields */
+		zero((uint8_t *)in + inode_copy_size(fs), sizeof(*in) - inode_copy_size(fs));
+	if (fs->inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
+	    in->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE)
+		in->i_extra_isize = 0; /* a bad one: do not trust the fields it claims */
+}
+
 static int inode_read(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 {
+	struct ext2_icache *e = &fs->icache[ino % EXT2_ICACHE];
 	struct bcache_block *b;
 	uint32_t blk, off;
-	int ret = inode_loc(fs, ino, &blk, &off);
+	int ret;
 
+	if (e->ino == ino && ino) {
+		copy(in, &e->in, sizeof(*in));
+		return 0;
+	}
+	ret = inode_loc(fs, ino, &blk, &off);
 	if (ret < 0)
 		return ret;
 	ret = getblk(fs, blk, &b);
 	if (ret < 0)
 		return ret;
 	copy(in, (uint8_t *)b->data + off, inode_copy_size(fs));
-	if (inode_copy_size(fs) < sizeof(*in)) /* a 128-byte inode: no large fields */
-		zero((uint8_t *)in + inode_copy_size(fs), sizeof(*in) - inode_copy_size(fs));
 	put(fs, b);
-	if (fs->inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
-	    in->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE)
-		in->i_extra_isize = 0; /* a bad one: do not trust the fields it claims */
+	inode_fixup(fs, in);
+	e->ino = ino;
+	copy(&e->in, in, sizeof(*in));
 	return 0;
 }
 
@@ -516,6 +543,7 @@ static int inode_read(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 static int inode_write_ex(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_inode *in,
 			  bool whole)
 {
+	struct ext2_icache *e;
 	struct bcache_block *b;
 	uint32_t blk, off;
 	int ret = inode_loc(fs, ino, &blk, &off);
@@ -530,6 +558,11 @@ static int inode_write_ex(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_i
 	copy((uint8_t *)b->data + off, in, inode_copy_size(fs));
 	dirty(fs, b);
 	put(fs, b);
+	/* what inode_read would read back now */
+	e = &fs->icache[ino % EXT2_ICACHE];
+	copy(&e->in, in, inode_copy_size(fs));
+	inode_fixup(fs, &e->in);
+	e->ino = ino;
 	return 0;
 }
 

@@ -613,7 +613,9 @@ static int op_unlink(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 	if ((ret = writable(wk.dir)) < 0)
 		return ret;
 	fs = vfs_fs_of(wk.dir);
-	return fs->ops->unlink(fs, wk.dir.ino, wk.name, wk.len, flags & FS_AT_REMOVEDIR);
+	ret = fs->ops->unlink(fs, wk.dir.ino, wk.name, wk.len, flags & FS_AT_REMOVEDIR);
+	vfs_forget_names(); /* after: the walk itself remembered the name */
+	return ret;
 }
 
 static int op_rename(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
@@ -655,7 +657,9 @@ static int op_rename(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 	if ((ret = writable(wf.dir)) < 0)
 		return ret;
 	fs = vfs_fs_of(wf.dir);
-	return fs->ops->rename(fs, wf.dir.ino, fname, fname_len, wt.dir.ino, wt.name, wt.len);
+	ret = fs->ops->rename(fs, wf.dir.ino, fname, fname_len, wt.dir.ino, wt.name, wt.len);
+	vfs_forget_names(); /* after: the walks themselves remembered the names */
+	return ret;
 }
 
 static int op_link(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
@@ -872,6 +876,33 @@ static int handle(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 	}
 }
 
+#ifdef CONFIG_FS_PROFILE
+/* Instructions per request kind: read, handle, write (CONFIG_FS_PROFILE). */
+static struct {
+	uint64_t n, read, handle, write;
+} prof[FS_OP_SYNCFS + 1];
+
+static void prof_add(uint32_t op, uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3)
+{
+	if (op > FS_OP_SYNCFS)
+		op = 0;
+	prof[op].n++;
+	prof[op].read += t1 - t0;
+	prof[op].handle += t2 - t1;
+	prof[op].write += t3 - t2;
+	if (prof[op].n == 256) {
+		printf("fsprof op %u: read %lu handle %lu write %lu\n", (unsigned int)op,
+		       (unsigned long)(prof[op].read / 256), (unsigned long)(prof[op].handle / 256),
+		       (unsigned long)(prof[op].write / 256));
+		prof[op].n = prof[op].read = prof[op].handle = prof[op].write = 0;
+	}
+}
+#define PROF(t) uint64_t t = rv_instret()
+#else
+#define PROF(t) uint64_t t = 0
+#define prof_add(op, t0, t1, t2, t3) ((void)(t0), (void)(t1), (void)(t2), (void)(t3))
+#endif
+
 static void close_all(const rv_handle_t *hs, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
@@ -888,12 +919,15 @@ static int serve_one(uint32_t ci)
 	struct wire_reader r;
 	rv_handle_t h = conns[ci].h;
 	long ret;
+	PROF(t0);
 
 	ret = rv_channel_read(h, &msg, RV_IPC_NONBLOCK, 0);
 	if (ret == -RV_EAGAIN)
 		return 0;
 	if (ret < 0)
 		return (int)ret; /* closed, or handles we cannot take (-EMFILE) */
+	PROF(t1);
+	r.op = 0;
 	if (wire_read_request(&r, &msg) < 0) {
 		ret = -RV_EBADMSG;
 	} else {
@@ -916,7 +950,12 @@ static int serve_one(uint32_t ci)
 	/* Never wait for a client that does not read its replies: a reply its
 	 * full queue cannot take waits here, and the connection is not read
 	 * again until it went (a client may send requests back to back). */
+	PROF(t2);
 	ret = rv_channel_write(h, &reply, RV_IPC_NONBLOCK, 0);
+	{
+		PROF(t3);
+		prof_add(r.op, t0, t1, t2, t3);
+	}
 	if (ret == -RV_EAGAIN) {
 		struct pending *p = malloc(sizeof(*p) + reply.num_bytes);
 
