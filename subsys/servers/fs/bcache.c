@@ -468,6 +468,20 @@ int bcache_sync(struct bcache *c)
 	return ret;
 }
 
+int bcache_get_cached(struct bcache *c, uint64_t blkno, struct bcache_block **out)
+{
+	struct bcache_buf *b = hash_find(c, blkno);
+
+	if (!b || !b->valid)
+		return -RV_ENOENT;
+	c->tick++;
+	if (b->refs++ == 0)
+		lru_unlink(b);
+	b->used = c->tick;
+	*out = &b->b;
+	return 0;
+}
+
 bool bcache_cached(struct bcache *c, uint64_t blkno)
 {
 	struct bcache_buf *b = hash_find(c, blkno);

@@ -679,6 +679,17 @@ static struct ext2_ref *ref_find(struct ext2_fs *fs, vfs_ino_t ino)
 
 /* An inode a directory entry or a caller names: in use, of a kind we
  * know, not one of the reserved inodes, without features we lack. */
+static int inode_check(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_inode *in)
+{
+	if (in->i_mode == 0 || (in->i_links_count == 0 && !ref_find(fs, ino)))
+		return -RV_EUCLEAN;
+	if (in->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL))
+		return -RV_EUCLEAN; /* the superblock does not have those features */
+	if (is_dir(in) && (in->i_size % fs->bs))
+		return -RV_EUCLEAN;
+	return 0;
+}
+
 static int inode_get(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 {
 	int ret;
@@ -688,13 +699,27 @@ static int inode_get(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 	ret = inode_read(fs, ino, in);
 	if (ret < 0)
 		return ret;
-	if (in->i_mode == 0 || (in->i_links_count == 0 && !ref_find(fs, ino)))
+	return inode_check(fs, ino, in);
+}
+
+/* inode_get without the copy: the inode cache's entry, good until the
+ * next inode_read or inode_write (getattr only looks). */
+static int inode_peek(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_inode **out)
+{
+	struct ext2_icache *e = &fs->icache[ino % EXT2_ICACHE];
+	int ret;
+
+	if (!ino_valid(fs, ino) || (ino < fs->first_ino && ino != EXT2_ROOT_INO))
 		return -RV_EUCLEAN;
-	if (in->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL))
-		return -RV_EUCLEAN; /* the superblock does not have those features */
-	if (is_dir(in) && (in->i_size % fs->bs))
-		return -RV_EUCLEAN;
-	return 0;
+	if (e->ino != ino) {
+		struct ext2_inode in;
+
+		ret = inode_read(fs, ino, &in); /* fills e */
+		if (ret < 0)
+			return ret;
+	}
+	*out = &e->in;
+	return inode_check(fs, ino, &e->in);
 }
 
 /* ---- the block map ---- */
@@ -1615,24 +1640,24 @@ static int ext2_lookup(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t
 static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 {
 	struct ext2_fs *fs = E(v);
-	struct ext2_inode in;
-	int ret = inode_get(fs, ino, &in);
+	const struct ext2_inode *in;
+	int ret = inode_peek(fs, ino, &in);
 	uint16_t ex;
 
 	if (ret < 0)
 		return ret;
-	ex = in.i_extra_isize;
-	zero(st, sizeof(*st));
-	st->mode = in.i_mode;
-	st->nlink = in.i_links_count;
+	ex = in->i_extra_isize;
+	st->mode = in->i_mode;
+	st->nlink = in->i_links_count;
 	st->ino = ino;
-	st->size = isize(fs, &in);
-	st->blocks = in.i_blocks;
-	st->atime_ns = time_ns(in.i_atime, in.i_atime_extra, ex >= 16);
-	st->mtime_ns = time_ns(in.i_mtime, in.i_mtime_extra, ex >= 12);
-	st->ctime_ns = time_ns(in.i_ctime, in.i_ctime_extra, ex >= 8);
-	st->uid = in.i_uid | ((uint32_t)in.i_uid_high << 16);
-	st->gid = in.i_gid | ((uint32_t)in.i_gid_high << 16);
+	st->size = isize(fs, in);
+	st->blocks = in->i_blocks;
+	st->atime_ns = time_ns(in->i_atime, in->i_atime_extra, ex >= 16);
+	st->mtime_ns = time_ns(in->i_mtime, in->i_mtime_extra, ex >= 12);
+	st->ctime_ns = time_ns(in->i_ctime, in->i_ctime_extra, ex >= 8);
+	st->uid = in->i_uid | ((uint32_t)in->i_uid_high << 16);
+	st->gid = in->i_gid | ((uint32_t)in->i_gid_high << 16);
+	st->dev = 0;
 	return 0;
 }
 
@@ -1696,11 +1721,13 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 		if (pblk == 0) {
 			zero((uint8_t *)buf + done, n);
 		} else {
-			if (!bcache_cached(fs->c, pblk))
+			/* (pblk < blocks_count: bmap checked it) */
+			if (bcache_get_cached(fs->c, pblk, &b) < 0) {
 				readahead(fs, ino, &in, pos / fs->bs, pblk, size);
-			ret = getblk(fs, pblk, &b);
-			if (ret < 0)
-				return done ? (long)done : ret;
+				ret = getblk(fs, pblk, &b);
+				if (ret < 0)
+					return done ? (long)done : ret;
+			}
 			copy((uint8_t *)buf + done, (uint8_t *)b->data + boff, n);
 			put(fs, b);
 		}
