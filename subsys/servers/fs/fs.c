@@ -228,10 +228,12 @@ static void prof_add(uint32_t op, uint64_t t0, uint64_t t1, uint64_t t2, uint64_
 	prof[op].read += t1 - t0;
 	prof[op].handle += t2 - t1;
 	prof[op].write += t3 - t2;
-	if (prof[op].n == 16) {
+	if (prof[op].n == 16 || op == FS_OP_SYNC || op == FS_OP_IMAGE) {
+		uint64_t n = prof[op].n;
+
 		printf("fsprof op %u: read %lu handle %lu write %lu\n", (unsigned int)op,
-		       (unsigned long)(prof[op].read / 16), (unsigned long)(prof[op].handle / 16),
-		       (unsigned long)(prof[op].write / 16));
+		       (unsigned long)(prof[op].read / n), (unsigned long)(prof[op].handle / n),
+		       (unsigned long)(prof[op].write / n));
 		prof[op].n = prof[op].read = prof[op].handle = prof[op].write = 0;
 	}
 }
