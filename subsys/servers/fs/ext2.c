@@ -878,6 +878,68 @@ static int bmap(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64
 	return 0;
 }
 
+/* bmap without allocating, for lblk and the blocks after it, up to max
+ * (*got of them, at least 1): the direct ones, or those in the same
+ * single indirect block with one visit of it; each checked as bmap
+ * checks it (a bad one after the first ends the run: the next call
+ * reports it). Deeper blocks: one at a time, by bmap. */
+static int bmap_run(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64_t lblk,
+		    uint32_t max, uint32_t *out, uint32_t *got)
+{
+	uint32_t slot, idx[3], n = 0;
+	int depth, ret;
+
+	ret = bmap_path(fs, lblk, &slot, idx, &depth);
+	if (ret < 0)
+		return ret;
+	if (depth == 0) {
+		for (; n < max && slot + n < EXT2_NDIR_BLOCKS; n++) {
+			uint32_t p = in->i_block[slot + n];
+
+			if (p && !blk_ok(fs, p)) {
+				if (n)
+					break;
+				return -RV_EUCLEAN;
+			}
+			out[n] = p;
+		}
+	} else if (depth == 1) {
+		uint32_t ind = in->i_block[EXT2_IND_BLOCK];
+		struct bcache_block *b;
+
+		if (ind == 0) {
+			for (; n < max && idx[0] + n < fs->apb; n++)
+				out[n] = 0;
+		} else {
+			if (!blk_ok(fs, ind))
+				return -RV_EUCLEAN;
+			ret = getblk(fs, ind, &b);
+			if (ret < 0)
+				return ret;
+			for (; n < max && idx[0] + n < fs->apb; n++) {
+				uint32_t p = ((const uint32_t *)b->data)[idx[0] + n];
+
+				/* not outside, not metadata, not the indirect block */
+				if (p && (!blk_ok(fs, p) || p == ind)) {
+					if (n)
+						break;
+					put(fs, b);
+					return -RV_EUCLEAN;
+				}
+				out[n] = p;
+			}
+			put(fs, b);
+		}
+	} else {
+		ret = bmap(fs, ino, in, lblk, false, out, NULL);
+		if (ret < 0)
+			return ret;
+		n = 1;
+	}
+	*got = n;
+	return 0;
+}
+
 /* Free the subtree under *slot (level 0: a data block) from logical block
  * `from` on; base is the first logical block it maps. */
 static int free_tree(struct ext2_fs *fs, struct ext2_inode *in, uint32_t *slot, int level,
@@ -1663,6 +1725,8 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 
 /* At most this much per call, so a count fits any long. */
 #define EXT2_IO_CAP (1u << 30)
+/* Blocks ext2_read maps at once (bmap_run). */
+#define EXT2_READ_RUN 16
 /* Read ahead this far when a file's block is missed. */
 #define EXT2_READAHEAD_BYTES (64u * 1024)
 
@@ -1690,7 +1754,8 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode in;
-	uint64_t size;
+	uint64_t size, map_first = 0;
+	uint32_t map[EXT2_READ_RUN], map_n = 0;
 	size_t done = 0;
 	int ret = inode_get(fs, ino, &in);
 
@@ -1708,16 +1773,25 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 	if (len > EXT2_IO_CAP)
 		len = EXT2_IO_CAP;
 	while (done < len) {
-		uint64_t pos = off + done;
+		uint64_t pos = off + done, lblk = pos / fs->bs;
 		uint32_t boff = (uint32_t)(pos % fs->bs), pblk;
 		size_t n = fs->bs - boff;
 		struct bcache_block *b;
 
 		if (n > len - done)
 			n = len - done;
-		ret = bmap(fs, ino, &in, pos / fs->bs, false, &pblk, NULL);
-		if (ret < 0)
-			return done ? (long)done : ret;
+		if (lblk < map_first || lblk - map_first >= map_n) {
+			/* the blocks this request still needs, mapped together */
+			uint64_t want = (off + len - 1) / fs->bs - lblk + 1;
+
+			ret = bmap_run(fs, ino, &in, lblk, want < EXT2_READ_RUN ? (uint32_t)want
+										 : EXT2_READ_RUN,
+				       map, &map_n);
+			if (ret < 0)
+				return done ? (long)done : ret;
+			map_first = lblk;
+		}
+		pblk = map[lblk - map_first];
 		if (pblk == 0) {
 			zero((uint8_t *)buf + done, n);
 		} else {
