@@ -34,12 +34,15 @@
  *   FS_OP_STAT      -                     -> stat record (below)
  *   FS_OP_STATAT    str path, u32 flags (FS_AT_NOFOLLOW)
  *                                         -> stat record
- *   FS_OP_READ      u32 max               -> bytes data (at the offset; it
- *                                            advances; empty: end of file)
- *   FS_OP_PREAD     u64 offset, u32 max   -> bytes data (offset unchanged)
- *   FS_OP_WRITE     bytes data            -> u32 written (at the offset, or
- *                                            at the end with FS_O_APPEND)
- *   FS_OP_PWRITE    u64 offset, bytes data -> u32 written
+ *   FS_OP_READ      u32 max               -> [bytes pad,] bytes data (at
+ *                                            the offset; it advances;
+ *                                            empty: end of file)
+ *   FS_OP_PREAD     u64 offset, u32 max   -> [bytes pad,] bytes data
+ *                                            (offset unchanged)
+ *   FS_OP_WRITE     [bytes pad,] bytes data -> u32 written (at the offset,
+ *                                            or at the end with
+ *                                            FS_O_APPEND)
+ *   FS_OP_PWRITE    u64 offset, [bytes pad,] bytes data -> u32 written
  *   FS_OP_SEEK      i64 offset, u32 whence (FS_SEEK_*) -> u64 new offset
  *   FS_OP_TRUNCATE  u64 size              -> -
  *   FS_OP_SYNC      u32 flags (FS_SYNC_DATA_ONLY) -> -   (fsync/fdatasync:
@@ -64,6 +67,13 @@
  *                                            loader's way to read a program)
  *   FS_OP_SYNCFS    -                     -> -  (sync: every file system of
  *                                            the server)
+ *
+ * pad: an optional bytes field before the data, of 0..7 bytes that mean
+ * nothing, chosen so the data starts at a multiple of 8 bytes into the
+ * message: then both sides copy it a word at a time (unaligned, every
+ * word is shifted into place). The server sends it on every READ reply
+ * (6 bytes: the data at byte 24) and takes WRITE with or without it; the
+ * client (lib/src/fs_client.c) sends it and takes a reply with or without.
  *
  * A stat record is, in order: u32 mode, u32 nlink, u64 ino, u64 size,
  * u64 blocks (512-byte units), u64 atime_ns, u64 mtime_ns, u64 ctime_ns,

@@ -432,12 +432,46 @@ void bcache_put(struct bcache *c, struct bcache_block *blk)
 		lru_push(c, b);
 }
 
-static int cmp_blkno(const void *a, const void *b)
+/* The dirty buffers by block number: in place, compares inline (qsort's
+ * call per compare and byte-wise swaps cost about as much as writing the
+ * blocks). Buffers taken in order are mostly in order already: a pass
+ * that finds them sorted ends it. Heapsort otherwise. */
+static void sift(struct bcache_buf **a, uint32_t root, uint32_t n)
 {
-	const struct bcache_buf *x = *(struct bcache_buf *const *)a;
-	const struct bcache_buf *y = *(struct bcache_buf *const *)b;
+	struct bcache_buf *x = a[root];
 
-	return x->b.blkno < y->b.blkno ? -1 : x->b.blkno > y->b.blkno;
+	for (;;) {
+		uint32_t child = 2 * root + 1;
+
+		if (child >= n)
+			break;
+		if (child + 1 < n && a[child + 1]->b.blkno > a[child]->b.blkno)
+			child++;
+		if (a[child]->b.blkno <= x->b.blkno)
+			break;
+		a[root] = a[child];
+		root = child;
+	}
+	a[root] = x;
+}
+
+static void sort_by_blkno(struct bcache_buf **a, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 1; i < n && a[i - 1]->b.blkno <= a[i]->b.blkno; i++)
+		;
+	if (i >= n)
+		return;
+	for (i = n / 2; i-- > 0;)
+		sift(a, i, n);
+	for (i = n; i-- > 1;) {
+		struct bcache_buf *t = a[0];
+
+		a[0] = a[i];
+		a[i] = t;
+		sift(a, 0, i);
+	}
 }
 
 int bcache_sync(struct bcache *c)
@@ -448,8 +482,7 @@ int bcache_sync(struct bcache *c)
 	for (i = 0; i < c->nblocks; i++)
 		if (c->bufs[i].valid && c->bufs[i].dirty)
 			c->sorted[n++] = &c->bufs[i];
-	if (n > 1)
-		qsort(c->sorted, n, sizeof(c->sorted[0]), cmp_blkno);
+	sort_by_blkno(c->sorted, n);
 	for (i = 0; i < n;) {
 		struct bcache_buf *b = c->sorted[i];
 		uint32_t k = 1, max = run_max(c);
@@ -466,6 +499,20 @@ int bcache_sync(struct bcache *c)
 	if (ret == 0 && n > 0 && !c->dev->read_only && c->dev->flush)
 		ret = c->dev->flush(c->dev);
 	return ret;
+}
+
+int bcache_get_cached(struct bcache *c, uint64_t blkno, struct bcache_block **out)
+{
+	struct bcache_buf *b = hash_find(c, blkno);
+
+	if (!b || !b->valid)
+		return -RV_ENOENT;
+	c->tick++;
+	if (b->refs++ == 0)
+		lru_unlink(b);
+	b->used = c->tick;
+	*out = &b->b;
+	return 0;
 }
 
 bool bcache_cached(struct bcache *c, uint64_t blkno)

@@ -61,6 +61,17 @@ struct ext2_ref {
 	struct ext2_ref *next;
 };
 
+/* Inodes as inode_read last gave them (or inode_write last wrote them):
+ * a direct-mapped cache by number, so getattr, lookups and every read or
+ * write skip the inode table block. Every change of an inode goes
+ * through inode_write_ex, which keeps its entry true. */
+#define EXT2_ICACHE 64
+
+struct ext2_icache {
+	vfs_ino_t ino; /* 0: empty */
+	struct ext2_inode in;
+};
+
 struct ext2_fs {
 	struct vfs_fs vfs; /* first: the server sees this */
 	struct bcache *c;
@@ -90,6 +101,7 @@ struct ext2_fs {
 	bool freed_full;
 	uint32_t generation;
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
+	struct ext2_icache icache[EXT2_ICACHE];
 };
 
 /* File data is copied a word at a time (picolibc's memcpy and memset
@@ -490,24 +502,39 @@ static size_t inode_copy_size(const struct ext2_fs *fs)
 							  : sizeof(struct ext2_inode);
 }
 
+/* What inode_read gives for an inode whose first inode_copy_size bytes
+ * are in *in: the rest zeroed, a bad i_extra_isize dropped. */
+static void inode_fixup(const struct ext2_fs *fs, struct ext2_inode *in)
+{
+	if (inode_copy_size(fs) < sizeof(*in)) /* a 128-byte inode: no large fields */
+		zero((uint8_t *)in + inode_copy_size(fs), sizeof(*in) - inode_copy_size(fs));
+	if (fs->inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
+	    in->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE)
+		in->i_extra_isize = 0; /* a bad one: do not trust the fields it claims */
+}
+
 static int inode_read(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 {
+	struct ext2_icache *e = &fs->icache[ino % EXT2_ICACHE];
 	struct bcache_block *b;
 	uint32_t blk, off;
-	int ret = inode_loc(fs, ino, &blk, &off);
+	int ret;
 
+	if (e->ino == ino && ino) {
+		copy(in, &e->in, sizeof(*in));
+		return 0;
+	}
+	ret = inode_loc(fs, ino, &blk, &off);
 	if (ret < 0)
 		return ret;
 	ret = getblk(fs, blk, &b);
 	if (ret < 0)
 		return ret;
 	copy(in, (uint8_t *)b->data + off, inode_copy_size(fs));
-	if (inode_copy_size(fs) < sizeof(*in)) /* a 128-byte inode: no large fields */
-		zero((uint8_t *)in + inode_copy_size(fs), sizeof(*in) - inode_copy_size(fs));
 	put(fs, b);
-	if (fs->inode_size <= EXT2_GOOD_OLD_INODE_SIZE ||
-	    in->i_extra_isize > fs->inode_size - EXT2_GOOD_OLD_INODE_SIZE)
-		in->i_extra_isize = 0; /* a bad one: do not trust the fields it claims */
+	inode_fixup(fs, in);
+	e->ino = ino;
+	copy(&e->in, in, sizeof(*in));
 	return 0;
 }
 
@@ -516,6 +543,7 @@ static int inode_read(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 static int inode_write_ex(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_inode *in,
 			  bool whole)
 {
+	struct ext2_icache *e;
 	struct bcache_block *b;
 	uint32_t blk, off;
 	int ret = inode_loc(fs, ino, &blk, &off);
@@ -530,6 +558,11 @@ static int inode_write_ex(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_i
 	copy((uint8_t *)b->data + off, in, inode_copy_size(fs));
 	dirty(fs, b);
 	put(fs, b);
+	/* what inode_read would read back now */
+	e = &fs->icache[ino % EXT2_ICACHE];
+	copy(&e->in, in, inode_copy_size(fs));
+	inode_fixup(fs, &e->in);
+	e->ino = ino;
 	return 0;
 }
 
@@ -646,6 +679,17 @@ static struct ext2_ref *ref_find(struct ext2_fs *fs, vfs_ino_t ino)
 
 /* An inode a directory entry or a caller names: in use, of a kind we
  * know, not one of the reserved inodes, without features we lack. */
+static int inode_check(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_inode *in)
+{
+	if (in->i_mode == 0 || (in->i_links_count == 0 && !ref_find(fs, ino)))
+		return -RV_EUCLEAN;
+	if (in->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL))
+		return -RV_EUCLEAN; /* the superblock does not have those features */
+	if (is_dir(in) && (in->i_size % fs->bs))
+		return -RV_EUCLEAN;
+	return 0;
+}
+
 static int inode_get(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 {
 	int ret;
@@ -655,13 +699,27 @@ static int inode_get(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in)
 	ret = inode_read(fs, ino, in);
 	if (ret < 0)
 		return ret;
-	if (in->i_mode == 0 || (in->i_links_count == 0 && !ref_find(fs, ino)))
+	return inode_check(fs, ino, in);
+}
+
+/* inode_get without the copy: the inode cache's entry, good until the
+ * next inode_read or inode_write (getattr only looks). */
+static int inode_peek(struct ext2_fs *fs, vfs_ino_t ino, const struct ext2_inode **out)
+{
+	struct ext2_icache *e = &fs->icache[ino % EXT2_ICACHE];
+	int ret;
+
+	if (!ino_valid(fs, ino) || (ino < fs->first_ino && ino != EXT2_ROOT_INO))
 		return -RV_EUCLEAN;
-	if (in->i_flags & (EXT2_EXTENTS_FL | EXT2_INLINE_DATA_FL))
-		return -RV_EUCLEAN; /* the superblock does not have those features */
-	if (is_dir(in) && (in->i_size % fs->bs))
-		return -RV_EUCLEAN;
-	return 0;
+	if (e->ino != ino) {
+		struct ext2_inode in;
+
+		ret = inode_read(fs, ino, &in); /* fills e */
+		if (ret < 0)
+			return ret;
+	}
+	*out = &e->in;
+	return inode_check(fs, ino, &e->in);
 }
 
 /* ---- the block map ---- */
@@ -817,6 +875,68 @@ static int bmap(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64
 		parents[lv + 1] = p;
 	}
 	*out = blk;
+	return 0;
+}
+
+/* bmap without allocating, for lblk and the blocks after it, up to max
+ * (*got of them, at least 1): the direct ones, or those in the same
+ * single indirect block with one visit of it; each checked as bmap
+ * checks it (a bad one after the first ends the run: the next call
+ * reports it). Deeper blocks: one at a time, by bmap. */
+static int bmap_run(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64_t lblk,
+		    uint32_t max, uint32_t *out, uint32_t *got)
+{
+	uint32_t slot, idx[3], n = 0;
+	int depth, ret;
+
+	ret = bmap_path(fs, lblk, &slot, idx, &depth);
+	if (ret < 0)
+		return ret;
+	if (depth == 0) {
+		for (; n < max && slot + n < EXT2_NDIR_BLOCKS; n++) {
+			uint32_t p = in->i_block[slot + n];
+
+			if (p && !blk_ok(fs, p)) {
+				if (n)
+					break;
+				return -RV_EUCLEAN;
+			}
+			out[n] = p;
+		}
+	} else if (depth == 1) {
+		uint32_t ind = in->i_block[EXT2_IND_BLOCK];
+		struct bcache_block *b;
+
+		if (ind == 0) {
+			for (; n < max && idx[0] + n < fs->apb; n++)
+				out[n] = 0;
+		} else {
+			if (!blk_ok(fs, ind))
+				return -RV_EUCLEAN;
+			ret = getblk(fs, ind, &b);
+			if (ret < 0)
+				return ret;
+			for (; n < max && idx[0] + n < fs->apb; n++) {
+				uint32_t p = ((const uint32_t *)b->data)[idx[0] + n];
+
+				/* not outside, not metadata, not the indirect block */
+				if (p && (!blk_ok(fs, p) || p == ind)) {
+					if (n)
+						break;
+					put(fs, b);
+					return -RV_EUCLEAN;
+				}
+				out[n] = p;
+			}
+			put(fs, b);
+		}
+	} else {
+		ret = bmap(fs, ino, in, lblk, false, out, NULL);
+		if (ret < 0)
+			return ret;
+		n = 1;
+	}
+	*got = n;
 	return 0;
 }
 
@@ -1582,29 +1702,31 @@ static int ext2_lookup(struct vfs_fs *v, vfs_ino_t dir, const char *name, size_t
 static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 {
 	struct ext2_fs *fs = E(v);
-	struct ext2_inode in;
-	int ret = inode_get(fs, ino, &in);
+	const struct ext2_inode *in;
+	int ret = inode_peek(fs, ino, &in);
 	uint16_t ex;
 
 	if (ret < 0)
 		return ret;
-	ex = in.i_extra_isize;
-	zero(st, sizeof(*st));
-	st->mode = in.i_mode;
-	st->nlink = in.i_links_count;
+	ex = in->i_extra_isize;
+	st->mode = in->i_mode;
+	st->nlink = in->i_links_count;
 	st->ino = ino;
-	st->size = isize(fs, &in);
-	st->blocks = in.i_blocks;
-	st->atime_ns = time_ns(in.i_atime, in.i_atime_extra, ex >= 16);
-	st->mtime_ns = time_ns(in.i_mtime, in.i_mtime_extra, ex >= 12);
-	st->ctime_ns = time_ns(in.i_ctime, in.i_ctime_extra, ex >= 8);
-	st->uid = in.i_uid | ((uint32_t)in.i_uid_high << 16);
-	st->gid = in.i_gid | ((uint32_t)in.i_gid_high << 16);
+	st->size = isize(fs, in);
+	st->blocks = in->i_blocks;
+	st->atime_ns = time_ns(in->i_atime, in->i_atime_extra, ex >= 16);
+	st->mtime_ns = time_ns(in->i_mtime, in->i_mtime_extra, ex >= 12);
+	st->ctime_ns = time_ns(in->i_ctime, in->i_ctime_extra, ex >= 8);
+	st->uid = in->i_uid | ((uint32_t)in->i_uid_high << 16);
+	st->gid = in->i_gid | ((uint32_t)in->i_gid_high << 16);
+	st->dev = 0;
 	return 0;
 }
 
 /* At most this much per call, so a count fits any long. */
 #define EXT2_IO_CAP (1u << 30)
+/* Blocks ext2_read maps at once (bmap_run). */
+#define EXT2_READ_RUN 16
 /* Read ahead this far when a file's block is missed. */
 #define EXT2_READAHEAD_BYTES (64u * 1024)
 
@@ -1632,7 +1754,8 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 {
 	struct ext2_fs *fs = E(v);
 	struct ext2_inode in;
-	uint64_t size;
+	uint64_t size, map_first = 0;
+	uint32_t map[EXT2_READ_RUN], map_n = 0;
 	size_t done = 0;
 	int ret = inode_get(fs, ino, &in);
 
@@ -1650,24 +1773,35 @@ static long ext2_read(struct vfs_fs *v, vfs_ino_t ino, uint64_t off, void *buf, 
 	if (len > EXT2_IO_CAP)
 		len = EXT2_IO_CAP;
 	while (done < len) {
-		uint64_t pos = off + done;
+		uint64_t pos = off + done, lblk = pos / fs->bs;
 		uint32_t boff = (uint32_t)(pos % fs->bs), pblk;
 		size_t n = fs->bs - boff;
 		struct bcache_block *b;
 
 		if (n > len - done)
 			n = len - done;
-		ret = bmap(fs, ino, &in, pos / fs->bs, false, &pblk, NULL);
-		if (ret < 0)
-			return done ? (long)done : ret;
+		if (lblk < map_first || lblk - map_first >= map_n) {
+			/* the blocks this request still needs, mapped together */
+			uint64_t want = (off + len - 1) / fs->bs - lblk + 1;
+
+			ret = bmap_run(fs, ino, &in, lblk, want < EXT2_READ_RUN ? (uint32_t)want
+										 : EXT2_READ_RUN,
+				       map, &map_n);
+			if (ret < 0)
+				return done ? (long)done : ret;
+			map_first = lblk;
+		}
+		pblk = map[lblk - map_first];
 		if (pblk == 0) {
 			zero((uint8_t *)buf + done, n);
 		} else {
-			if (!bcache_cached(fs->c, pblk))
+			/* (pblk < blocks_count: bmap checked it) */
+			if (bcache_get_cached(fs->c, pblk, &b) < 0) {
 				readahead(fs, ino, &in, pos / fs->bs, pblk, size);
-			ret = getblk(fs, pblk, &b);
-			if (ret < 0)
-				return done ? (long)done : ret;
+				ret = getblk(fs, pblk, &b);
+				if (ret < 0)
+					return done ? (long)done : ret;
+			}
 			copy((uint8_t *)buf + done, (uint8_t *)b->data + boff, n);
 			put(fs, b);
 		}

@@ -41,6 +41,78 @@ int vfs_mounted_here(struct vfs_node n)
 	return -1;
 }
 
+/* The lookup cache: (mount, directory, name) -> inode of names found,
+ * direct-mapped by a hash of the three, so a walk through directories it
+ * went through before does not search them again. Entries only ever come
+ * from a successful lookup; vfs_forget_names drops them all (a new
+ * generation) before an entry is removed or replaced. Longer names are
+ * not kept. */
+#define NAME_CACHE_NAME 32
+
+struct name_entry {
+	vfs_ino_t dir, ino;
+	uint32_t mnt, gen;
+	uint32_t len;
+	char name[NAME_CACHE_NAME];
+};
+
+#if CONFIG_FS_NAME_CACHE > 0
+static struct name_entry names[CONFIG_FS_NAME_CACHE];
+#endif
+static uint32_t names_gen = 1;
+
+void vfs_forget_names(void)
+{
+	names_gen++;
+}
+
+static struct name_entry *name_slot(struct vfs_node dir, const char *name, size_t len)
+{
+#if CONFIG_FS_NAME_CACHE > 0
+	uint32_t h = (uint32_t)dir.ino * 2654435761u ^ dir.mnt;
+
+	if (len > NAME_CACHE_NAME)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return &names[h % CONFIG_FS_NAME_CACHE];
+#else
+	(void)dir;
+	(void)name;
+	(void)len;
+	return NULL;
+#endif
+}
+
+static int lookup(struct vfs_node dir, const char *name, size_t len, vfs_ino_t *out)
+{
+	struct name_entry *e = name_slot(dir, name, len);
+	struct vfs_fs *fs = vfs_fs_of(dir);
+	int ret;
+
+	if (e && e->gen == names_gen && e->dir == dir.ino && e->mnt == dir.mnt && e->len == len) {
+		size_t i = 0;
+
+		while (i < len && e->name[i] == name[i])
+			i++;
+		if (i == len) {
+			*out = e->ino;
+			return 0;
+		}
+	}
+	ret = fs->ops->lookup(fs, dir.ino, name, len, out);
+	if (ret == 0 && e) {
+		e->dir = dir.ino;
+		e->mnt = dir.mnt;
+		e->ino = *out;
+		e->len = (uint32_t)len;
+		e->gen = names_gen;
+		for (size_t i = 0; i < len; i++)
+			e->name[i] = name[i];
+	}
+	return ret;
+}
+
 static int getattr(struct vfs_node n, struct fs_stat *st)
 {
 	struct vfs_fs *fs = vfs_fs_of(n);
@@ -67,7 +139,6 @@ int vfs_walk(struct vfs_node base, const char *path, size_t len, unsigned int fl
 	out->mountpoint = false;
 	for (;;) {
 		struct vfs_node cur = stack[depth], child;
-		struct vfs_fs *fs = vfs_fs_of(cur);
 		size_t s, e, q;
 		bool last, slash;
 		int m;
@@ -103,7 +174,7 @@ int vfs_walk(struct vfs_node base, const char *path, size_t len, unsigned int fl
 				depth--;
 			continue;
 		}
-		ret = fs->ops->lookup(fs, cur.ino, wbuf + s, e - s, &child.ino);
+		ret = lookup(cur, wbuf + s, e - s, &child.ino);
 		child.mnt = cur.mnt;
 		if (ret == -RV_ENOENT && last) {
 			out->dir = cur;

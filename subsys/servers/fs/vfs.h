@@ -136,6 +136,10 @@ uint32_t bcache_nblocks(struct bcache *c);
 void bcache_put(struct bcache *c, struct bcache_block *b);
 /* Write back every dirty block (in block order), then flush the device. */
 int bcache_sync(struct bcache *c);
+/* The block when it is cached (held until put, as bcache_get), else
+ * -ENOENT and nothing read: one search where bcache_cached and then
+ * bcache_get make two. */
+int bcache_get_cached(struct bcache *c, uint64_t blkno, struct bcache_block **out);
 /* Is blkno in the cache (a get would not read)? */
 bool bcache_cached(struct bcache *c, uint64_t blkno);
 /* Read blkno.. up to count blocks (fewer: to the first cached one, a

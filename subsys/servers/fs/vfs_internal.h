@@ -80,6 +80,12 @@ int vfs_walk(struct vfs_node base, const char *path, size_t len, unsigned int fl
 	     struct vfs_walk *out);
 
 /* Write back every mounted file system (ino 0: all). */
+/* Forget every name vfs_walk remembered (its lookup cache): before any
+ * request that removes or replaces a directory entry (unlink, rmdir,
+ * rename), so no name outlives its entry and no inode number a freed
+ * inode gets again is reached by an old name. */
+void vfs_forget_names(void);
+
 int vfs_sync_all(void);
 void vfs_unmount_all(void);
 
