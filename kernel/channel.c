@@ -17,6 +17,7 @@
 #include <kernel/handle.h>
 #include <kernel/mem.h>
 #include <kernel/panic.h>
+#include <kernel/port.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <rvos/syscall.h>
@@ -179,17 +180,60 @@ void channel_end_release(struct kobject *obj)
 	channels_in_use--;
 }
 
-/* The process blocked reading at end e, ready to take a message directly. */
-static struct proc *blocked_reader(struct channel_end *e)
+/*
+ * The process that can take a message written to end e directly, with its
+ * buffers recorded: one blocked reading e (*bp NULL), or the owner of a port
+ * e is bound to, blocked in port_wait with nothing queued before it (*bp:
+ * the binding, whose event it gets).
+ */
+static inline __attribute__((always_inline)) struct proc *port_receiver(struct port_binding *b)
+{
+	struct port *pt = b->port;
+	struct list_node *head = &pt->obj.waiters, *link = head->next;
+	struct proc *r;
+
+	/* Its only waiter (the port is its owner's alone), receiving on it. */
+	if (!(b->w.signals & RV_SIGNAL_READABLE) || !list_is_empty(&pt->ready) || link == head ||
+	    link != head->prev)
+		return NULL;
+	r = container_of(link, struct waiter, link)->proc;
+	return r->recv_end == &pt->obj ? r : NULL;
+}
+
+static struct proc *receiver(struct channel_end *e, struct port_binding **bp)
 {
 	struct list_node *pos;
 
 	for (pos = e->obj.waiters.next; pos != &e->obj.waiters; pos = pos->next) {
-		struct proc *r = container_of(pos, struct waiter, link)->proc;
-		if (r->recv_end == &e->obj && r->state == PROC_BLOCKED)
+		struct waiter *w = container_of(pos, struct waiter, link);
+		struct proc *r = w->proc;
+
+		*bp = NULL;
+		if (!r) {
+			*bp = waiter_binding(w);
+			r = port_receiver(*bp);
+			if (r && r->state == PROC_BLOCKED)
+				return r;
+		} else if (r->recv_end == &e->obj && r->state == PROC_BLOCKED) {
 			return r;
+		}
 	}
 	return NULL;
+}
+
+/* A port receiver's event for a message delivered to the end b is bound
+ * to: READABLE, and WRITABLE if bound and the writer's end (w_end) has
+ * room -- the signals the end would have with the message queued. */
+static inline __attribute__((always_inline)) void port_event(struct proc *r,
+							     const struct port_binding *b,
+							     const struct channel_end *w_end)
+{
+	struct rv_port_event *ev = r->as.rx_event;
+
+	ev->key = b->key;
+	ev->observed = b->w.signals & (RV_SIGNAL_READABLE |
+				       (w_end->count < CONFIG_CHANNEL_QUEUE_DEPTH ? RV_SIGNAL_WRITABLE : 0));
+	ev->status = 0;
 }
 
 /*
@@ -200,7 +244,7 @@ static struct proc *blocked_reader(struct channel_end *e)
  * room when the buffer is not writable: messages then go through the
  * queue, and the reader's general read reports what is wrong.
  */
-static void rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
+void channel_rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
 {
 	struct addr_space *as = &p->as;
 	uintptr_t b = (uintptr_t)m->bytes;
@@ -255,7 +299,8 @@ static void __attribute__((noreturn)) channel_call_continue(void);
 
 static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m)
 {
-	struct proc *r = blocked_reader(peer);
+	struct port_binding *b;
+	struct proc *r = receiver(peer, &b);
 	uintptr_t ub = (uintptr_t)m->bytes, rbuf;
 	uint32_t n = m->num_bytes, cap;
 	const uint8_t *src;
@@ -285,6 +330,8 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 			return false; /* (cannot happen: both checked) */
 	}
 	rx_complete(r, n);
+	if (b)
+		port_event(r, b, peer->other);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
 	waiters_remove_all(r);
 	sched_resume_in_user(r);
@@ -410,7 +457,7 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
 		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
-		rx_record(p, umsg, &m);
+		channel_rx_record(p, umsg, &m);
 		p->recv_end = &e->obj;
 		err = kobject_block(deadline);
 		if (err)
@@ -472,7 +519,7 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 
 _Static_assert(RV_SYS_CHANNEL_CALL == 16, "arch/riscv/trap.S tests a7 against 16");
 
-enum { FASTPATH_GENERAL, FASTPATH_FULL };
+enum { FASTPATH_GENERAL, FASTPATH_FULL, FASTPATH_PORT };
 
 /* Kernel pointer to user byte va, for reading or writing. */
 static inline __attribute__((always_inline)) void *fp_page(const struct addr_space *as, uintptr_t va,
@@ -498,9 +545,11 @@ static inline __attribute__((always_inline)) void *fp_near(const struct addr_spa
 	return fp_page(as, va, false, cached);
 }
 
-static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs, bool cached)
+static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs, bool cached,
+							  bool port)
 {
 	struct proc *p = current, *r;
+	struct port_binding *b = NULL;
 	struct handle_entry *he;
 	struct channel_end *e, *peer;
 	struct list_node *head, *link;
@@ -576,8 +625,25 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	if (link != head->prev || link == head)
 		return FASTPATH_GENERAL;
 	r = container_of(link, struct waiter, link)->proc;
-	if (r->recv_end != &peer->obj || r->state != PROC_BLOCKED || !r->as.rx_msg ||
-	    n > r->as.rx_room || !sched_handoff_allowed(r))
+	if (!port) {
+		/* A waiter without a process is a port binding: the port
+		 * variant (below) handles that. */
+		if (!r)
+			return FASTPATH_PORT;
+		if (r->recv_end != &peer->obj)
+			return FASTPATH_GENERAL;
+	} else {
+		/* A port's owner in port_wait, the end bound to its port (the
+		 * waiter is the binding). */
+		if (r)
+			return FASTPATH_GENERAL;
+		b = waiter_binding(container_of(link, struct waiter, link));
+		r = port_receiver(b);
+		if (!r)
+			return FASTPATH_GENERAL;
+	}
+	if (r->state != PROC_BLOCKED || !r->as.rx_msg || n > r->as.rx_room ||
+	    !sched_handoff_allowed(r))
 		return FASTPATH_GENERAL;
 
 	/* Taken: nothing can fail from here on. (The trap vector has saved
@@ -586,8 +652,15 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	copy_small(r->as.rx_bytes, src, n);
 	rx_complete(r, n);
 	count_sent(e, n);
-	/* The reader off the peer end's list (its only waiter) and off the
-	 * sleep list (if it had a deadline). */
+	/* The reader off the peer end's list (its only waiter) -- or, in
+	 * port_wait, off the port's list (its only waiter; the binding stays)
+	 * with its event written -- and off the sleep list (if it had a
+	 * deadline). */
+	if (port) {
+		port_event(r, b, e);
+		head = &b->port->obj.waiters;
+		link = head->next;
+	}
 	list_init(head);
 	list_init(link);
 	r->waiter_word = 0; /* waiter_count and rx_cap: one store */
@@ -618,15 +691,28 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 
 static void __attribute__((noinline)) fastpath_full(struct user_regs *regs)
 {
-	fastpath(regs, false);
+	if (fastpath(regs, false, false) == FASTPATH_PORT)
+		fastpath(regs, false, true);
 }
 
-/* No frame: it calls nothing but fastpath_full and arch_user_return
- * (jumps), and no backtrace is ever taken from it. */
+/* The fast path into port_wait: its own copy, so that the usual one carries
+ * nothing of it but a test. */
+static void __attribute__((noinline)) fastpath_port(struct user_regs *regs)
+{
+	if (fastpath(regs, true, true) == FASTPATH_FULL)
+		fastpath(regs, false, true);
+}
+
+/* No frame: it calls nothing but fastpath_full, fastpath_port and
+ * arch_user_return (jumps), and no backtrace is ever taken from it. */
 __attribute__((optimize("omit-frame-pointer"))) void channel_call_fastpath(struct user_regs *regs)
 {
-	if (fastpath(regs, true) == FASTPATH_FULL)
+	int ret = fastpath(regs, true, false);
+
+	if (ret == FASTPATH_FULL)
 		fastpath_full(regs);
+	else if (ret == FASTPATH_PORT)
+		fastpath_port(regs);
 }
 
 /* A caller blocked by the fast path, woken by something other than a fast

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rvos/errno.h>
 #include <kernel/handle.h>
+#include <kernel/port.h>
 #include <kernel/util.h>
 
 BUILD_ASSERT(CONFIG_MAX_HANDLES <= (1 << RV_HANDLE_SLOT_BITS), "handle slots must fit the value");
@@ -22,6 +23,8 @@ void handle_table_init(struct handle_table *t)
 		t->slots[i].generation = 0;
 	}
 	t->used = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(t->bound); i++)
+		t->bound[i] = 0;
 }
 
 static rv_handle_t handle_value(const struct handle_table *t, unsigned int slot)
@@ -74,8 +77,11 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 
 void handle_detach(struct handle_table *t, rv_handle_t h)
 {
-	struct handle_entry *e = &t->slots[h & SLOT_MASK];
+	unsigned int slot = h & SLOT_MASK;
+	struct handle_entry *e = &t->slots[slot];
 
+	if ((t->bound[slot / 64] >> (slot % 64)) & 1)
+		port_binding_drop_slot(t, slot);
 	e->obj = 0;
 	e->rights = 0;
 	e->generation = (e->generation + 1) & GENERATION_MAX;

@@ -9,6 +9,7 @@
 #include <kernel/channel.h>
 #include <kernel/handle.h>
 #include <kernel/ipc_syscalls.h>
+#include <kernel/port.h>
 #include <kernel/proc.h>
 #include <kernel/shm.h>
 #include <kernel/timer.h>
@@ -18,6 +19,8 @@
 #define CHANNEL_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
 #define SHM_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
 #define PROCESS_RIGHTS (RV_RIGHT_READ | RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE | RV_RIGHT_TRANSFER)
+/* A port stays with its maker: wait (READ) and bind (WRITE) only. */
+#define PORT_RIGHTS (RV_RIGHT_READ | RV_RIGHT_WRITE)
 
 /* Absolute ns of the monotonic clock -> timer ticks. */
 static uint64_t deadline_ticks(uint64_t ns)
@@ -202,6 +205,68 @@ long sys_wait_many(const uint64_t a[6])
 		copy_to_user(&p->as, a[0], items, size);
 	}
 	return ready;
+}
+
+long sys_port_create(const uint64_t a[6])
+{
+	struct kobject *obj;
+	long err;
+
+	(void)a;
+	if (!handle_table_free(&current->handles))
+		return -RV_EMFILE;
+	err = port_create(&obj);
+	if (err)
+		return err;
+	return handle_install(&current->handles, obj, PORT_RIGHTS);
+}
+
+/* The port of a0, with `rights`; the other arguments' range. */
+static int port_arg(const uint64_t a[6], uint32_t rights, struct kobject **port)
+{
+	struct handle_entry *e;
+	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_PORT, rights, &e);
+
+	if (err)
+		return err;
+	*port = e->obj;
+	return 0;
+}
+
+long sys_port_bind(const uint64_t a[6])
+{
+	struct kobject *port;
+	int err = port_arg(a, RV_RIGHT_WRITE, &port);
+
+	if (err)
+		return err;
+	if (a[1] > UINT32_MAX)
+		return -RV_EBADF;
+	if (a[2] > UINT32_MAX)
+		return -RV_EINVAL;
+	return port_bind(current, port, (uint32_t)a[1], (uint32_t)a[2], a[3]);
+}
+
+long sys_port_unbind(const uint64_t a[6])
+{
+	struct kobject *port;
+	int err = port_arg(a, RV_RIGHT_WRITE, &port);
+
+	if (err)
+		return err;
+	if (a[1] > UINT32_MAX)
+		return -RV_EBADF;
+	return port_unbind(current, port, (uint32_t)a[1]);
+}
+
+long sys_port_wait(const uint64_t a[6])
+{
+	struct kobject *port;
+	int err = port_arg(a, RV_RIGHT_READ, &port);
+
+	if (err)
+		return err;
+	return port_wait(current, port, a[1], a[2], deadline_ticks(a[3]));
 }
 
 long sys_shm_create(const uint64_t a[6])

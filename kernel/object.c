@@ -3,6 +3,7 @@
 #include <kernel/device.h>
 #include <kernel/object.h>
 #include <kernel/panic.h>
+#include <kernel/port.h>
 #include <kernel/proc.h>
 #include <kernel/timer.h>
 
@@ -32,6 +33,9 @@ static void kobject_release(struct kobject *obj)
 		break;
 	case RV_OBJ_DEVICE:
 		device_release(obj);
+		break;
+	case RV_OBJ_PORT:
+		port_release(obj);
 		break;
 	default:
 		panic("kobject_put: unknown object type %u", obj->type);
@@ -76,6 +80,8 @@ uint32_t kobject_signals(const struct kobject *obj)
 		return process_object_signals(obj);
 	case RV_OBJ_DEVICE:
 		return device_signals(obj);
+	case RV_OBJ_PORT:
+		return port_signals(obj);
 	default:
 		return 0;
 	}
@@ -114,7 +120,9 @@ static bool waiter_wake(struct proc *p)
 void kobject_notify(struct kobject *obj)
 {
 	/* Waking a process unlinks all its waiters, perhaps the next one on
-	 * this list: start over after each wake. Lists are short. */
+	 * this list: start over after each wake. Lists are short. A waiter
+	 * without a process is a port binding (kernel/port.c): it is queued
+	 * on its port, and stays on this list. */
 	uint32_t signals;
 	struct list_node *pos;
 
@@ -123,7 +131,7 @@ void kobject_notify(struct kobject *obj)
 	signals = kobject_signals(obj);
 	for (pos = obj->waiters.next; pos != &obj->waiters;) {
 		struct waiter *w = container_of(pos, struct waiter, link);
-		if ((signals & w->signals) && waiter_wake(w->proc)) {
+		if ((signals & w->signals) && (w->proc ? waiter_wake(w->proc) : port_fire(w))) {
 			pos = obj->waiters.next;
 		} else {
 			pos = pos->next;

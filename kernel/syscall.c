@@ -17,6 +17,7 @@
 #include <kernel/ipc_syscalls.h>
 #include <kernel/object.h>
 #include <kernel/printk.h>
+#include <kernel/port.h>
 #include <kernel/proc.h>
 #include <kernel/shm.h>
 #include <kernel/string.h>
@@ -255,6 +256,8 @@ static long sys_kstats(const uint64_t a[6])
 	k.boot_instret = boot_instret;
 	k.dma_regions_used = shm_dma_region_count();
 	k.idle_instret = sched_idle_instret;
+	k.ports_used = port_count();
+	k.port_bindings_used = port_binding_count();
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
@@ -346,6 +349,10 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_DMA_CREATE] = sys_dma_create,
 	[RV_SYS_DMA_ADDR] = sys_dma_addr,
 	[RV_SYS_PROCESS_SPAWN_IMAGE] = sys_process_spawn_image,
+	[RV_SYS_PORT_CREATE] = sys_port_create,
+	[RV_SYS_PORT_BIND] = sys_port_bind,
+	[RV_SYS_PORT_UNBIND] = sys_port_unbind,
+	[RV_SYS_PORT_WAIT] = sys_port_wait,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

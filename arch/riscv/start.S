@@ -24,13 +24,29 @@ _start:
 	mv	s0, zero
 
 	/* Zero BSS (not loaded from the image). */
+	/* Zero BSS 64 bytes a turn while that much is left, then by words
+	 * (the linker script aligns both ends to 16 bytes). The static pools
+	 * can be megabytes (the channel pool grows with CONFIG_MSG_MAX_BYTES):
+	 * this loop is a large part of boot_to_prompt. */
 	la	t0, _bss_start
 	la	t1, _bss_end
-1:	bgeu	t0, t1, 2f
+	addi	t2, t1, -56
+1:	bgeu	t0, t2, 2f
+	sd	zero, 0(t0)
+	sd	zero, 8(t0)
+	sd	zero, 16(t0)
+	sd	zero, 24(t0)
+	sd	zero, 32(t0)
+	sd	zero, 40(t0)
+	sd	zero, 48(t0)
+	sd	zero, 56(t0)
+	addi	t0, t0, 64
+	j	1b
+2:	bgeu	t0, t1, 3f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
-	j	1b
-2:
+	j	2b
+3:
 	la	t0, arch_trap_entry
 	csrw	stvec, t0
 	/* kernel_main(hart id, device tree); it never returns. */

@@ -43,6 +43,7 @@ enum rv_object_type {
 	RV_OBJ_SHM = 2,
 	RV_OBJ_PROCESS = 3,
 	RV_OBJ_DEVICE = 4, /* a device's registers and interrupt (doc/devices.md) */
+	RV_OBJ_PORT = 5,   /* a wait set with persistent bindings (doc/ipc.md, Ports) */
 };
 
 struct rv_handle_info {
@@ -59,6 +60,17 @@ struct rv_handle_info {
 #define RV_SIGNAL_PEER_CLOSED (1u << 2) /* channel: the other end is closed */
 #define RV_SIGNAL_EXITED (1u << 3)      /* process: it has ended */
 #define RV_SIGNAL_IRQ (1u << 4)         /* device: its interrupt is pending (ack it) */
+
+/* What port_wait reports (doc/ipc.md, Ports). */
+struct rv_port_event {
+	uint64_t key;      /* the key the handle was bound with */
+	uint32_t observed; /* the bound signals that were set */
+	int32_t status;    /* with a receive buffer: what the read of the
+			    * channel end gave (0: a message is in it, or
+			    * channel_read's error); RV_PORT_NOT_READ: no
+			    * read was tried */
+};
+#define RV_PORT_NOT_READ 1
 
 /* Flags for channel_write / channel_read. */
 #define RV_IPC_NONBLOCK (1u << 0) /* -EAGAIN instead of waiting */

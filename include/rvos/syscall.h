@@ -110,6 +110,14 @@ enum rv_syscall {
 	 * handle: process_spawn with the program's ELF image in a shared-memory
 	 * region (needs RV_RIGHT_READ on it) */
 	RV_SYS_PROCESS_SPAWN_IMAGE = 34,
+	/* port_create() -> handle (RV_OBJ_PORT) */
+	RV_SYS_PORT_CREATE = 35,
+	/* port_bind(port, h, signals, key) */
+	RV_SYS_PORT_BIND = 36,
+	/* port_unbind(port, h) */
+	RV_SYS_PORT_UNBIND = 37,
+	/* port_wait(port, struct rv_port_event *ev, struct rv_msg *msg or 0, deadline_ns) */
+	RV_SYS_PORT_WAIT = 38,
 	RV_SYS_COUNT
 };
 
@@ -163,6 +171,8 @@ struct rv_kstats {
 	uint64_t boot_instret; /* rdinstret at the kernel's first instruction (boot benchmarks) */
 	uint64_t dma_regions_used; /* DMA regions alive, quarantined ones included (doc/devices.md) */
 	uint64_t idle_instret; /* rdinstret counted while the hart waited idle (doc/syscalls.md) */
+	uint64_t ports_used;         /* port objects alive (doc/ipc.md, Ports) */
+	uint64_t port_bindings_used; /* handles bound to ports */
 };
 
 /* ---- proc_list ---- */

@@ -22,6 +22,10 @@ long channel_write(struct proc *p, struct kobject *end, rv_handle_t self, uintpt
 long channel_read(struct proc *p, struct kobject *end, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline);
 
+/* Record where p, about to block receiving with its struct rv_msg at umsg
+ * (m: a copy of it), takes a message directly (as.rx_*, proc.rx_cap). */
+void channel_rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m);
+
 /* channel_list: the record of the channel in pool slot `slot` (<
  * CONFIG_MAX_CHANNELS); false when the slot is free. */
 struct rv_channel_info;

@@ -20,6 +20,9 @@ struct handle_entry {
 struct handle_table {
 	struct handle_entry slots[CONFIG_MAX_HANDLES];
 	unsigned int used;
+	/* Bit i: slot i is bound to a port (kernel/port.c), whose binding
+	 * goes when the handle is closed or sent away. */
+	uint64_t bound[(CONFIG_MAX_HANDLES + 63) / 64];
 };
 
 void handle_table_init(struct handle_table *t);

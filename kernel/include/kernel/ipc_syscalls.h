@@ -22,6 +22,10 @@ long sys_process_spawn(const uint64_t a[6]);
 long sys_process_kill(const uint64_t a[6]);
 long sys_process_exit_info(const uint64_t a[6]);
 long sys_process_spawn_image(const uint64_t a[6]);
+long sys_port_create(const uint64_t a[6]);
+long sys_port_bind(const uint64_t a[6]);
+long sys_port_unbind(const uint64_t a[6]);
+long sys_port_wait(const uint64_t a[6]);
 
 /* spawn's checks and start (name a[0], args a[1], len a[2], priority a[3]),
  * shared by spawn and process_spawn; parent NULL: not waitable by pid. */

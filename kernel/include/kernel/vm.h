@@ -47,6 +47,9 @@ struct addr_space {
 	uint8_t *rx_bytes;     /* the buffer, writable for rx_room bytes */
 	size_t rx_room;        /* min(capacity, bytes to the end of its page) */
 	uintptr_t rx_ubuf;     /* the buffer's user address (valid while proc.rx_cap) */
+	/* Blocked in port_wait: its struct rv_port_event (writable, 8-aligned,
+	 * within one page; valid while rx_msg is). */
+	struct rv_port_event *rx_event;
 };
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */

@@ -168,6 +168,29 @@ static inline long rv_wait_many(struct rv_wait_item *items, uint32_t count, uint
 	return rv_syscall(RV_SYS_WAIT_MANY, (long)items, count, (long)deadline, 0, 0, 0);
 }
 
+/* Ports (doc/ipc.md, Ports): a wait set whose bindings persist; port_wait
+ * can receive the message of the channel end that fired. */
+static inline long rv_port_create(void)
+{
+	return rv_syscall(RV_SYS_PORT_CREATE, 0, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_port_bind(rv_handle_t port, rv_handle_t h, uint32_t signals, uint64_t key)
+{
+	return rv_syscall(RV_SYS_PORT_BIND, port, h, signals, (long)key, 0, 0);
+}
+
+static inline long rv_port_unbind(rv_handle_t port, rv_handle_t h)
+{
+	return rv_syscall(RV_SYS_PORT_UNBIND, port, h, 0, 0, 0, 0);
+}
+
+static inline long rv_port_wait(rv_handle_t port, struct rv_port_event *ev, struct rv_msg *msg,
+				uint64_t deadline)
+{
+	return rv_syscall(RV_SYS_PORT_WAIT, port, (long)ev, (long)msg, (long)deadline, 0, 0);
+}
+
 static inline long rv_shm_create(uint64_t size)
 {
 	return rv_syscall(RV_SYS_SHM_CREATE, (long)size, 0, 0, 0, 0, 0);

@@ -18,6 +18,10 @@
  *                           K = 1 or 8 channel ends (the client's last) +
  *                           rv_channel_read + rv_channel_write: the loop of
  *                           a server with many clients (fs, virtio_blk)
+ *   ipc_call_rt_port_server_1, _8
+ *                           the same, the server looping on rv_port_wait
+ *                           (receiving the request) + rv_channel_write over
+ *                           a port with K = 1 or 8 channel ends bound
  *   ipc_call_rt_4h          the same with 4 handles each way (channel ends
  *                           moved to the server and back)
  *   ipc_sendrecv_self       write 16 bytes on one end, read them on the other,
@@ -60,6 +64,10 @@
  * figures reached (3,286 and 4,266; doc/ipc.md, "Cost"). */
 #define BUDGET_WAIT_SERVER_1 3400
 #define BUDGET_WAIT_SERVER_8 4400
+/* The same loop on a port (doc/ipc.md, Ports); set a little above the
+ * figures reached. */
+#define BUDGET_PORT_SERVER_1 2000
+#define BUDGET_PORT_SERVER_8 2000
 
 static void fail(const char *name, const char *why, long r)
 {
@@ -369,6 +377,14 @@ int main(void)
 			     bench_call_argv("ipc_call_rt_wait_server_8",
 					     (const char *const[]){"wait_echo", "8", NULL}, 0),
 			     NULL, BUDGET_WAIT_SERVER_8);
+	bench_report("ipc_call_rt_port_server_1",
+		     bench_call_argv("ipc_call_rt_port_server_1",
+				     (const char *const[]){"port_echo", "1", NULL}, 0),
+		     NULL, BUDGET_PORT_SERVER_1);
+	bench_report("ipc_call_rt_port_server_8",
+		     bench_call_argv("ipc_call_rt_port_server_8",
+				     (const char *const[]){"port_echo", "8", NULL}, 0),
+		     NULL, BUDGET_PORT_SERVER_8);
 	if (CONFIG_MSG_MAX_HANDLES >= 4)
 		bench_report("ipc_call_rt_4h", bench_call("ipc_call_rt_4h", "call_echo", 4), NULL, 0);
 	bench_sendrecv_self();

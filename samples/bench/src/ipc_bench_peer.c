@@ -14,6 +14,10 @@
  *   wait_echo K   echo, but first rv_wait_many on K channel ends: K - 1
  *                 quiet ones (channels of its own that nobody writes to),
  *                 then handle 0 last, the loop of a server with K clients
+ *   port_echo K   echo through a port: K channel ends bound (K - 1 quiet
+ *                 ones, then handle 0), rv_port_wait receiving the request
+ *                 + rv_channel_write of the reply: the loop of a server
+ *                 with K clients on a port (doc/ipc.md, Ports)
  *   idle          read on 0 until the peer closes
  *   sleep         sleep (1000 s)
  */
@@ -98,6 +102,34 @@ static int wait_echo(long k)
 	}
 }
 
+static int port_echo(long k)
+{
+	struct rv_port_event ev;
+	struct rv_msg m;
+	long port = rv_port_create();
+
+	if (port < 0 || k < 1)
+		return 1;
+	for (long i = 0; i < k - 1; i++) {
+		rv_handle_t ch[2];
+
+		if (rv_channel_create(ch) != 0 ||
+		    rv_port_bind((rv_handle_t)port, ch[0], RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED,
+				 (uint64_t)i + 1) != 0)
+			return 1;
+	}
+	if (rv_port_bind((rv_handle_t)port, 0, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, 0) != 0)
+		return 1;
+	for (;;) {
+		full(&m);
+		if (rv_port_wait((rv_handle_t)port, &ev, &m, RV_DEADLINE_NEVER) != 0 || ev.key != 0 ||
+		    ev.status != 0)
+			return 0; /* the peer closed */
+		if (rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+			return 0;
+	}
+}
+
 static int sink(long n, long size)
 {
 	struct rv_msg m;
@@ -153,6 +185,8 @@ int main(int argc, char **argv)
 		return echo();
 	if (!strcmp(role, "call_echo"))
 		return call_echo();
+	if (!strcmp(role, "port_echo") && argc > 2)
+		return port_echo(atol(argv[2]));
 	if (!strcmp(role, "wait_echo") && argc > 2)
 		return wait_echo(atol(argv[2]));
 	if (!strcmp(role, "sink") && argc > 3)

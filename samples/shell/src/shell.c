@@ -444,7 +444,7 @@ static void bench_boot(void)
 
 	if (rv_kstats(&k) == 0)
 		printf("BENCH boot_to_prompt %llu instructions\n",
-		       (unsigned long long)(now - k.boot_instret));
+		       (unsigned long long)(now - k.boot_instret - k.idle_instret));
 #endif
 }
 

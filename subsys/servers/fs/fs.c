@@ -5,11 +5,13 @@
  *
  * Every open file or directory is a node connection: a channel whose other
  * end the client holds, with the node, the rights, the offset (files) or
- * readdir cookie (directories) kept here. The server waits with one
- * wait_many on its registration channel and every connection, so the table
- * is bounded by CONFIG_FS_MAX_CONNECTIONS, CONFIG_MAX_WAIT_ITEMS - 1 and
- * what CONFIG_MAX_HANDLES leaves: at the limit OPEN and CLONE answer
- * EMFILE. A connection whose client closed its end (PEER_CLOSED) is freed
+ * readdir cookie (directories) kept here. The server waits on a port
+ * (doc/ipc.md, Ports) its registration channel and every connection are
+ * bound to, keyed by the connection's index; port_wait receives the
+ * request, so a client's call reaches the server through the kernel's
+ * call fast path. The table is bounded by CONFIG_FS_MAX_CONNECTIONS, the
+ * kernel's pool of port bindings and what CONFIG_MAX_HANDLES leaves: at
+ * the limit OPEN and CLONE answer EMFILE. A connection whose client closed its end (PEER_CLOSED) is freed
  * at once, with the reference it held on its inode.
  *
  * Each new client init sends (SVC_OP_NEW_CLIENT) is a connection to the
@@ -29,17 +31,15 @@
 _Static_assert(CONFIG_MSG_MAX_BYTES > FS_IO_OVERHEAD + 64,
 	       "the file server needs CONFIG_MSG_MAX_BYTES > 96");
 
-#if CONFIG_FS_MAX_CONNECTIONS < CONFIG_MAX_WAIT_ITEMS
 #define MAX_CONNS CONFIG_FS_MAX_CONNECTIONS
-#else
-#define MAX_CONNS (CONFIG_MAX_WAIT_ITEMS - 1)
-#endif
+/* The port key of the registration channel (connections: their index). */
+#define KEY_REQUESTS UINT64_MAX
 
-/* Handles the server needs besides its connections: init's, the
+/* Handles the server needs besides its connections: init's, the port, the
  * registration channel, a new channel's two ends, an image's shm and its
  * duplicate, and what a malformed request may bring along; plus two per
  * disk mount (its channel, its buffer). */
-#define HANDLE_RESERVE (6 + CONFIG_MSG_MAX_HANDLES)
+#define HANDLE_RESERVE (7 + CONFIG_MSG_MAX_HANDLES)
 
 /* READDIR's reply: header, bytes tag and length, then the data in place. */
 #define DATA_AT (WIRE_HEADER_SIZE + WIRE_BYTES_SIZE(0))
@@ -74,7 +74,7 @@ static uint32_t nconns, max_conns;
 static uint8_t in[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 static uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 static rv_handle_t in_handles[CONFIG_MSG_MAX_HANDLES + 1], out_handles[2];
-static struct rv_wait_item items[MAX_CONNS + 1];
+static rv_handle_t port;
 static bool have_disk;
 
 static struct vfs_fs *fs_of(const struct conn *c)
@@ -90,6 +90,9 @@ static int add_conn(rv_handle_t h, struct vfs_node node, uint32_t rights, uint32
 
 	if (nconns >= max_conns)
 		return -RV_EMFILE;
+	/* (the kernel's binding pool full: as a full table) */
+	if (rv_port_bind(port, h, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, nconns) < 0)
+		return -RV_EMFILE;
 	c = &conns[nconns++];
 	c->h = h;
 	c->node = node;
@@ -100,6 +103,16 @@ static int add_conn(rv_handle_t h, struct vfs_node node, uint32_t rights, uint32
 	c->pending = NULL;
 	fs->ops->ref(fs, node.ino);
 	return 0;
+}
+
+/* Bind connection i's channel to the port as what it waits for now: room
+ * for a reply that waits, or requests. (Rebinding the same handle only
+ * changes signals and key; it cannot fail.) */
+static void bind_conn(uint32_t i)
+{
+	uint32_t sig = conns[i].pending ? RV_SIGNAL_WRITABLE : RV_SIGNAL_READABLE;
+
+	rv_port_bind(port, conns[i].h, sig | RV_SIGNAL_PEER_CLOSED, i);
 }
 
 static void del_conn(uint32_t i)
@@ -113,8 +126,10 @@ static void del_conn(uint32_t i)
 			rv_handle_close(c->pending->handles[k]);
 		free(c->pending);
 	}
-	rv_handle_close(c->h);
+	rv_handle_close(c->h); /* (its binding goes with it) */
 	conns[i] = conns[--nconns];
+	if (i < nconns)
+		bind_conn(i); /* the last one moved into i: its key is i now */
 }
 
 /* A new channel for a connection: ours in ch[0], the client's in ch[1]. */
@@ -985,22 +1000,18 @@ static void close_all(const rv_handle_t *hs, uint32_t n)
 }
 
 /* One request on connection ci. 0, or < 0: drop the connection. */
-static int serve_one(uint32_t ci)
+/* A request (msg: as port_wait received it) on connection ci: handle it
+ * and reply. 0, or < 0: drop the connection. */
+static int serve_msg(uint32_t ci, struct rv_msg *msg0, uint64_t t0)
 {
-	struct rv_msg msg = {.bytes = in, .num_bytes = sizeof(in),
-			     .num_handles = CONFIG_MSG_MAX_HANDLES, .handles = in_handles};
+	struct rv_msg msg = *msg0;
 	struct rv_msg reply;
 	struct wire_writer w;
 	struct wire_reader r;
 	rv_handle_t h = conns[ci].h;
 	long ret;
-	PROF(t0);
 
-	ret = rv_channel_read(h, &msg, RV_IPC_NONBLOCK, 0);
-	if (ret == -RV_EAGAIN)
-		return 0;
-	if (ret < 0)
-		return (int)ret; /* closed, or handles we cannot take (-EMFILE) */
+	(void)t0;
 	PROF(t1);
 	r.op = 0;
 	if (wire_read_request(&r, &msg) < 0) {
@@ -1040,6 +1051,7 @@ static int serve_one(uint32_t ci)
 			memcpy(p->handles, reply.handles, reply.num_handles * sizeof(rv_handle_t));
 			rv_copy(p->bytes, reply.bytes, reply.num_bytes);
 			conns[ci].pending = p;
+			bind_conn(ci);
 			return 0;
 		}
 	}
@@ -1063,21 +1075,17 @@ static int send_pending(uint32_t ci)
 		return (int)ret; /* del_conn closes its handles */
 	free(p);
 	conns[ci].pending = NULL;
+	bind_conn(ci);
 	return 0;
 }
 
 /* SVC_OP_NEW_CLIENT from init: a root connection with every right. */
-static int accept_client(rv_handle_t requests)
+static int accept_client(struct rv_msg *msg0)
 {
-	struct rv_msg msg = {.bytes = in, .num_bytes = sizeof(in),
-			     .num_handles = CONFIG_MSG_MAX_HANDLES, .handles = in_handles};
+	struct rv_msg msg = *msg0;
 	struct wire_reader r;
 	rv_handle_t end;
-	long ret;
 
-	ret = rv_channel_read(requests, &msg, RV_IPC_NONBLOCK, 0);
-	if (ret < 0)
-		return ret == -RV_EAGAIN ? 0 : (int)ret;
 	if (wire_read_request(&r, &msg) < 0 || r.op != SVC_OP_NEW_CLIENT) {
 		close_all(msg.handles, msg.num_handles);
 		return 0;
@@ -1097,20 +1105,18 @@ static int serve(rv_handle_t requests)
 	uint64_t next_sync = have_disk && CONFIG_FS_WRITEBACK_MS
 				     ? rv_clock_ns() + CONFIG_FS_WRITEBACK_MS * 1000000ull
 				     : RV_DEADLINE_NEVER;
+	struct rv_port_event ev;
 	long ret;
 
+	ret = rv_port_bind(port, requests, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, KEY_REQUESTS);
+	if (ret < 0)
+		return (int)ret;
 	for (;;) {
-		uint32_t n = nconns;
+		struct rv_msg msg = {.bytes = in, .num_bytes = sizeof(in),
+				     .num_handles = CONFIG_MSG_MAX_HANDLES, .handles = in_handles};
 
-		items[0] = (struct rv_wait_item){.handle = requests,
-						 .signals = RV_SIGNAL_READABLE |
-							    RV_SIGNAL_PEER_CLOSED};
-		for (uint32_t i = 0; i < n; i++)
-			items[1 + i] = (struct rv_wait_item){
-				.handle = conns[i].h,
-				.signals = (conns[i].pending ? RV_SIGNAL_WRITABLE : RV_SIGNAL_READABLE) |
-					   RV_SIGNAL_PEER_CLOSED};
-		ret = rv_wait_many(items, n + 1, next_sync);
+		ret = rv_port_wait(port, &ev, &msg, next_sync);
+		PROF(t0); /* (the request came in with the wait) */
 		if (ret == -RV_ETIMEDOUT || (next_sync != RV_DEADLINE_NEVER &&
 					     rv_clock_ns() >= next_sync)) {
 			int err = vfs_sync_all();
@@ -1121,38 +1127,32 @@ static int serve(rv_handle_t requests)
 			if (ret == -RV_ETIMEDOUT)
 				continue;
 		}
-		if (ret < 0) {
-			/* A connection wait_many refuses: drop it, go on. */
-			uint32_t before = nconns;
-
-			for (uint32_t i = n; i-- > 0;)
-				if (rv_service_check_channel(conns[i].h) < 0)
-					del_conn(i);
-			if (nconns == before)
-				return (int)ret;
+		if (ret < 0)
+			return (int)ret;
+		if (ev.key == KEY_REQUESTS) {
+			if (ev.status == 0)
+				accept_client(&msg);
+			else if (ev.observed & RV_SIGNAL_PEER_CLOSED)
+				return -RV_EPEERCLOSED;
 			continue;
 		}
-		/* From the last: dropping i moves the last one, already seen,
-		 * into its place. */
-		for (uint32_t i = n; i-- > 0;) {
-			uint32_t obs = items[1 + i].observed & items[1 + i].signals;
-
-			if (obs & RV_SIGNAL_PEER_CLOSED) {
-				del_conn(i);
-			} else if (obs & RV_SIGNAL_WRITABLE) {
-				if (send_pending(i) < 0)
-					del_conn(i);
-			} else if (obs & RV_SIGNAL_READABLE) {
-				if (serve_one(i) < 0)
-					del_conn(i);
-			}
+		if (ev.key >= nconns)
+			continue; /* (cannot happen: keys follow the table) */
+		if (ev.status == 0 && !(ev.observed & RV_SIGNAL_PEER_CLOSED)) {
+			if (serve_msg((uint32_t)ev.key, &msg, t0) < 0)
+				del_conn((uint32_t)ev.key);
+			continue;
 		}
-		if (items[0].observed & RV_SIGNAL_READABLE) {
-			ret = accept_client(requests);
-			if (ret < 0)
-				return (int)ret;
-		} else if (items[0].observed & RV_SIGNAL_PEER_CLOSED) {
-			return -RV_EPEERCLOSED;
+		if (ev.status == 0)
+			close_all(msg.handles, msg.num_handles); /* nobody to answer */
+		if (ev.observed & RV_SIGNAL_PEER_CLOSED) {
+			del_conn((uint32_t)ev.key);
+		} else if (ev.observed & RV_SIGNAL_WRITABLE) {
+			if (send_pending((uint32_t)ev.key) < 0)
+				del_conn((uint32_t)ev.key);
+		} else if (ev.status < 0) {
+			/* a request we cannot take (handles: -EMFILE) */
+			del_conn((uint32_t)ev.key);
 		}
 	}
 }
@@ -1179,6 +1179,12 @@ int main(int argc, char **argv)
 		max_conns = CONFIG_MAX_HANDLES - HANDLE_RESERVE - 2 * disks;
 	/* Restricted: only init (and children whose manifest entry says
 	 * uses=fs) may connect; everyone else gets narrowed connections. */
+	ret = (int)rv_port_create();
+	if (ret < 0) {
+		printf("fs: no port: %s\n", rv_strerror(ret));
+		return 1;
+	}
+	port = (rv_handle_t)ret;
 	ret = rv_service_register_flags(FS_SERVICE_NAME, SVC_REG_RESTRICTED, &requests);
 	if (ret < 0) {
 		printf("fs: cannot register: %s\n", rv_strerror(ret));

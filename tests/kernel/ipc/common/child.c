@@ -54,6 +54,11 @@
  *                         blocking, then read until the peer closes
  *   reader_edge           read on 0 with unusual buffers (phases, see
  *                         tests/kernel/ipc/fastpath), report each result
+ *   caller N SIZE         N channel_calls on 0, request i of SIZE bytes
+ *                         (pattern tag i); each reply must be the request
+ *                         with every byte + 1; exit 0 if all were, else
+ *                         the number of the first bad one (or 200 + call
+ *                         error)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -493,6 +498,32 @@ static int role_reader_edge(void)
 	return 0;
 }
 
+static int role_caller(uint64_t n, uint32_t size)
+{
+	static uint8_t req[MAXB], rep[MAXB];
+
+	if (size > MAXB)
+		return 250;
+	for (uint32_t i = 0; i < n; i++) {
+		struct rv_msg q = {.bytes = req, .num_bytes = size};
+		struct rv_msg a = {.bytes = rep, .num_bytes = MAXB};
+		long r;
+
+		for (uint32_t k = 0; k < size; k++)
+			req[k] = pat(i, k);
+		r = rv_channel_call(0, &q, &a, RV_DEADLINE_NEVER);
+		if (r < 0)
+			return 200 + (int)(-r % 50);
+		if (a.num_bytes != size || a.num_handles)
+			return (int)(i % 100) + 1;
+		for (uint32_t k = 0; k < size; k++) {
+			if (rep[k] != (uint8_t)(pat(i, k) + 1))
+				return (int)(i % 100) + 1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *role = argc > 1 ? argv[1] : "";
@@ -590,6 +621,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(role, "mkchannels"))
 		return role_mkchannels();
+	if (!strcmp(role, "caller"))
+		return role_caller(arg, argc > 3 ? (uint32_t)atol(argv[3]) : 16);
 	if (!strcmp(role, "call_server"))
 		return role_call_server();
 	if (!strcmp(role, "count_reader"))
