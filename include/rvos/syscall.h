@@ -185,7 +185,7 @@ enum rv_proc_state {
 	RV_PROC_RUNNING = 2,    /* on the hart (the caller) */
 	RV_PROC_SLEEPING = 3,   /* in sleep() */
 	RV_PROC_WAIT_CHILD = 4, /* in wait() */
-	RV_PROC_RECEIVING = 5,  /* in channel_read, or the read half of channel_call */
+	RV_PROC_RECEIVING = 5,  /* in channel_read, the read half of channel_call, or port_wait with a buffer */
 	RV_PROC_WAITING = 6,    /* for other signals: wait_many, a full channel's write */
 	RV_PROC_ZOMBIE = 7,     /* ended; its parent has not waited for it yet */
 };

@@ -301,52 +301,47 @@ int rv_service_check_channel(rv_handle_t h)
 
 /* ---- the server loop ---- */
 
-/* One wait_many covers the registration channel and every client. */
-#if CONFIG_SERVICE_MAX_CLIENTS + 1 <= CONFIG_MAX_WAIT_ITEMS
+/* The server waits on a port (doc/ipc.md, Ports): the registration
+ * channel, the event object and every client are bound to it, clients keyed
+ * by their index; port_wait receives the request, so a client's call comes
+ * through the kernel's call fast path. */
 #define MAX_CLIENTS CONFIG_SERVICE_MAX_CLIENTS
-#else
-#define MAX_CLIENTS (CONFIG_MAX_WAIT_ITEMS - 1)
-#endif
+#define KEY_REQUESTS UINT64_MAX
+#define KEY_EVENT (UINT64_MAX - 1)
 
 struct server {
-	/* One spare entry keeps the arrays legal when the limit is 0
-	 * (CONFIG_MAX_WAIT_ITEMS=1). */
-	rv_handle_t clients[MAX_CLIENTS + 1];
+	rv_handle_t clients[MAX_CLIENTS];
 	uint32_t num_clients;
-	uint32_t max_clients; /* MAX_CLIENTS, less one with an event item */
 	const struct rv_server *cfg;
+	rv_handle_t port;
 	rv_handle_t serving; /* the client whose request the handler has */
-	uint8_t in[CONFIG_MSG_MAX_BYTES];
-	uint8_t out[CONFIG_MSG_MAX_BYTES];
+	uint8_t in[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+	uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 	handle_buf in_handles;
 	handle_buf out_handles;
 };
-
 
 static void drop_client(struct server *s, uint32_t i)
 {
 	if (s->cfg->on_close)
 		s->cfg->on_close(s->cfg->ctx, s->clients[i]);
-	rv_handle_close(s->clients[i]);
+	rv_handle_close(s->clients[i]); /* (its binding goes with it) */
 	s->clients[i] = s->clients[--s->num_clients];
+	if (i < s->num_clients) /* the last one moved into i: its key is i now */
+		rv_port_bind(s->port, s->clients[i], RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, i);
 }
 
-/* One request from client i: read, decode, handle, reply. Returns 0, or
- * a negative value when the client must be dropped. */
-static int serve_one(struct server *s, rv_handle_t client)
+/* One request from a client (msg: as port_wait received it): decode,
+ * handle, reply. Returns 0, or a negative value when the client must be
+ * dropped. */
+static int serve_one(struct server *s, rv_handle_t client, struct rv_msg *msg0)
 {
-	struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
-			     .num_handles = HANDLES_CAP, .handles = s->in_handles};
+	struct rv_msg msg = *msg0;
 	struct rv_msg reply;
 	struct wire_writer w;
 	struct wire_reader r;
 	long ret;
 
-	ret = rv_channel_read(client, &msg, RV_IPC_NONBLOCK, 0);
-	if (ret == -RV_EAGAIN)
-		return 0;
-	if (ret < 0)
-		return (int)ret; /* closed, or a message we cannot take (-EMFILE) */
 	if (wire_read_request(&r, &msg) < 0) {
 		ret = -RV_EBADMSG;
 	} else {
@@ -378,33 +373,27 @@ static int serve_one(struct server *s, rv_handle_t client)
 	return ret == -RV_EPEERCLOSED ? (int)ret : 0;
 }
 
-/* One SVC_OP_NEW_CLIENT from init. 0, or the error of a read that leaves
- * the message queued (-EMFILE: no room for its handle), which would wake
- * the loop for ever. */
-static int accept_client(struct server *s, rv_handle_t requests)
+/* One SVC_OP_NEW_CLIENT from init (msg: as port_wait received it). */
+static void accept_client(struct server *s, struct rv_msg *msg0)
 {
-	struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
-			     .num_handles = HANDLES_CAP, .handles = s->in_handles};
+	struct rv_msg msg = *msg0;
 	struct wire_reader r;
 	rv_handle_t end;
-	long ret;
 
-	ret = rv_channel_read(requests, &msg, RV_IPC_NONBLOCK, 0);
-	if (ret < 0)
-		return ret == -RV_EAGAIN ? 0 : (int)ret;
 	if (wire_read_request(&r, &msg) < 0 || r.op != SVC_OP_NEW_CLIENT) {
 		close_all(msg.handles, msg.num_handles);
-		return 0;
+		return;
 	}
 	wire_get_handle(&r, &end);
-	if (wire_end(&r) < 0 || s->num_clients >= s->max_clients ||
-	    rv_service_check_channel(end) < 0) {
+	if (wire_end(&r) < 0 || s->num_clients >= MAX_CLIENTS ||
+	    rv_service_check_channel(end) < 0 ||
+	    rv_port_bind(s->port, end, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED,
+			 s->num_clients) < 0) {
 		/* Full: the client sees -EPEERCLOSED on its first call. */
 		close_all(msg.handles, msg.num_handles);
-		return 0;
+		return;
 	}
 	s->clients[s->num_clients++] = end;
-	return 0;
 }
 
 static struct server the_server;
@@ -429,63 +418,52 @@ int rv_server_reply(rv_handle_t client, struct wire_writer *w)
 int rv_server_serve(const struct rv_server *cfg)
 {
 	struct server *s = &the_server;
-	struct rv_wait_item items[MAX_CLIENTS + 2];
-	const uint32_t first = cfg->event_signals ? 2 : 1; /* items before the clients */
+	struct rv_port_event ev;
 	long ret;
 
-	if (first > CONFIG_MAX_WAIT_ITEMS)
-		return -RV_EINVAL; /* no room for the event item */
 	memset(s, 0, sizeof(*s));
 	s->cfg = cfg;
-	s->max_clients = MAX_CLIENTS + first - 1 > CONFIG_MAX_WAIT_ITEMS - 1
-				 ? CONFIG_MAX_WAIT_ITEMS - first : MAX_CLIENTS;
 	s->serving = RV_HANDLE_INVALID;
+	ret = rv_port_create();
+	if (ret < 0)
+		return (int)ret;
+	s->port = (rv_handle_t)ret;
+	ret = rv_port_bind(s->port, cfg->requests, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED,
+			   KEY_REQUESTS);
+	if (ret == 0 && cfg->event_signals)
+		ret = rv_port_bind(s->port, cfg->event, cfg->event_signals, KEY_EVENT);
+	if (ret < 0) {
+		rv_handle_close(s->port);
+		return (int)ret;
+	}
 	for (;;) {
-		uint32_t n = s->num_clients;
+		struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
+				     .num_handles = HANDLES_CAP, .handles = s->in_handles};
 
-		memset(items, 0, sizeof(items));
-		items[0].handle = cfg->requests;
-		items[0].signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
-		if (first == 2) {
-			items[1].handle = cfg->event;
-			items[1].signals = cfg->event_signals;
-		}
-		for (uint32_t i = 0; i < n; i++) {
-			items[first + i].handle = s->clients[i];
-			items[first + i].signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
-		}
-		ret = rv_wait_many(items, n + first, RV_DEADLINE_NEVER);
-		if (ret < 0) {
-			/* A client handle wait_many refuses: drop it, go on. */
-			uint32_t before = s->num_clients;
+		ret = rv_port_wait(s->port, &ev, &msg, RV_DEADLINE_NEVER);
+		if (ret < 0)
+			return (int)ret;
+		if (ev.key == KEY_EVENT) {
+			cfg->on_event(cfg->ctx, ev.observed);
+		} else if (ev.key == KEY_REQUESTS) {
+			if (ev.status == 0)
+				accept_client(s, &msg);
+			else if (ev.observed & RV_SIGNAL_PEER_CLOSED)
+				return -RV_EPEERCLOSED;
+			else if (ev.status != RV_PORT_NOT_READ)
+				return ev.status; /* a message we cannot take: it stays */
+		} else if (ev.key < s->num_clients) {
+			uint32_t i = (uint32_t)ev.key;
 
-			for (uint32_t i = n; i-- > 0;)
-				if (rv_service_check_channel(s->clients[i]) < 0)
+			/* A request is answered even when its client has
+			 * closed since (the reply then fails, and it goes). */
+			if (ev.status == 0) {
+				if (serve_one(s, s->clients[i], &msg) < 0)
 					drop_client(s, i);
-			if (s->num_clients == before)
-				return (int)ret;
-			continue;
-		}
-		if (first == 2 && (items[1].observed & cfg->event_signals))
-			cfg->on_event(cfg->ctx, items[1].observed);
-		/* From the last: dropping client i moves the last one, already
-		 * seen, into its place. */
-		for (uint32_t i = n; i-- > 0;) {
-			uint32_t obs = items[first + i].observed;
-
-			if (obs & RV_SIGNAL_READABLE) {
-				if (serve_one(s, s->clients[i]) < 0)
-					drop_client(s, i);
-			} else if (obs & RV_SIGNAL_PEER_CLOSED) {
+			} else {
+				/* closed, or a message we cannot take (-EMFILE) */
 				drop_client(s, i);
 			}
-		}
-		if (items[0].observed & RV_SIGNAL_READABLE) {
-			ret = accept_client(s, cfg->requests);
-			if (ret < 0)
-				return (int)ret;
-		} else if (items[0].observed & RV_SIGNAL_PEER_CLOSED) {
-			return -RV_EPEERCLOSED;
 		}
 	}
 }

@@ -369,7 +369,7 @@ static void process_list(rv_handle_t h)
 	if (CHECK("math is listed", p)) {
 		CHECK_EQ("math: started by init", p->parent_pid, init_pid);
 		CHECK_EQ("math's priority", p->priority, MATH_PRIORITY);
-		CHECK_EQ("math waits (wait_many)", p->state, RV_PROC_WAITING);
+		CHECK_EQ("math receives (port_wait)", p->state, RV_PROC_RECEIVING);
 	}
 	p = find_pid(plist, n, self_pid);
 	if (CHECK("this process is listed", p)) {
@@ -391,7 +391,7 @@ static void process_list(rv_handle_t h)
 	p = find_pid(plist2, nd, self_pid);
 	CHECK("proc_list: the caller runs", p && p->state == RV_PROC_RUNNING);
 	p = find_name(plist2, nd, "sysinfo");
-	CHECK("proc_list: sysinfo waits", p && p->state == RV_PROC_WAITING);
+	CHECK("proc_list: sysinfo receives (port_wait)", p && p->state == RV_PROC_RECEIVING);
 	printf("si: processes: init, sysinfo, math and this one, with states, priorities, names\n");
 }
 

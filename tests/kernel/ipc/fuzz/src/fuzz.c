@@ -307,18 +307,18 @@ static struct rv_msg *pick_msg(int i, int for_write, enum ptr_kind *mkind, enum 
 enum op {
 	OP_CLOSE, OP_DUP, OP_INFO, OP_CREATE, OP_WRITE, OP_READ, OP_CALL, OP_WAIT,
 	OP_SHM_CREATE, OP_SHM_MAP, OP_SHM_UNMAP, OP_SPAWN, OP_KILL, OP_EXIT_INFO, OP_RAW, OP_TOUCH,
-	OP_COUNT
+	OP_PORT, OP_COUNT
 };
 static const char *const op_names[OP_COUNT] = {
 	"close", "dup", "info", "create", "write", "read", "call", "wait", "shm_create",
-	"shm_map", "shm_unmap", "spawn", "kill", "exit_info", "raw", "touch"};
+	"shm_map", "shm_unmap", "spawn", "kill", "exit_info", "raw", "touch", "port"};
 static unsigned long op_calls[OP_COUNT], op_ok[OP_COUNT];
 static unsigned long syscalls_made;
 static uint64_t procs_base;
 
 static enum op pick_op(void)
 {
-	static const uint8_t weights[OP_COUNT] = {8, 8, 5, 9, 14, 12, 6, 6, 4, 4, 3, 1, 1, 2, 4, 3};
+	static const uint8_t weights[OP_COUNT] = {8, 8, 5, 9, 14, 12, 6, 6, 4, 4, 3, 1, 1, 2, 4, 3, 8};
 	uint32_t total = 0, k;
 
 	for (int i = 0; i < OP_COUNT; i++)
@@ -331,6 +331,8 @@ static enum op pick_op(void)
 	}
 	return OP_INFO;
 }
+
+static struct rv_port_event pev;
 
 /* After a successful read into msgs[i]: the handles that arrived. */
 static void learn_received(struct rv_msg *m, enum ptr_kind hkind)
@@ -606,6 +608,41 @@ static void step(void)
 				maps[nmaps].writable = 0;
 				maps[nmaps].size = 4096;
 				nmaps++;
+			}
+		}
+		break;
+	}
+	case OP_PORT: {
+		/* ports: create, bind and unbind random handles (ports among
+		 * them) with random signals and keys, wait with and without a
+		 * buffer (the received handles are ours) */
+		rv_handle_t port = chance(80) ? pick_typed(RV_OBJ_PORT) : pick_handle();
+		uint32_t what = below(10);
+
+		if (what < 2) {
+			r = rv_port_create();
+			if (r >= 0)
+				track_as((rv_handle_t)r, RV_OBJ_PORT);
+		} else if (what < 5) {
+			uint32_t sig = chance(80) ? 1 + below(31) : (uint32_t)rnd();
+			r = rv_port_bind(port, chance(70) ? pick_typed(RV_OBJ_CHANNEL) : pick_handle(), sig,
+					 rnd());
+		} else if (what < 6) {
+			r = rv_port_unbind(port, pick_handle());
+		} else {
+			enum ptr_kind hk;
+			struct rv_msg *m = chance(30) ? NULL : pick_msg(1, 0, &k1, &hk, hout);
+			struct rv_port_event *ev = chance(90) ? &pev :
+				pick_ptr(sizeof(pev), 1, &k2, stack_buf, sizeof(stack_buf));
+
+			r = rv_port_wait(port, ev, m, pick_deadline());
+			if (r == 0 && k2 == P_BAD)
+				violation("port_wait wrote through a bad event pointer", r);
+			if (r == 0 && m && ev == &pev && pev.status == 0) {
+				if (k1 == P_BAD)
+					violation("port_wait received through a bad message pointer", r);
+				else
+					learn_received(m, hk);
 			}
 		}
 		break;
