@@ -2414,6 +2414,24 @@ static int ext2_sync(struct vfs_fs *v, vfs_ino_t ino, bool data_only)
 	return ret;
 }
 
+/* Everything written back, then the clean blocks and the inode cache
+ * forgotten: the next reads come from the device. The superblock and
+ * group descriptors stay (they are the file system's state, not a copy
+ * of the device's). */
+static int ext2_drop_caches(struct vfs_fs *v)
+{
+	struct ext2_fs *fs = E(v);
+	int ret = fs->vfs.read_only ? 0 : sync_all(fs);
+
+	if (ret == 0)
+		ret = bcache_drop(fs->c); /* nothing dirty left: no write */
+	if (ret < 0)
+		return ret;
+	for (uint32_t i = 0; i < EXT2_ICACHE; i++)
+		fs->icache[i].ino = 0;
+	return 0;
+}
+
 static int ext2_statfs(struct vfs_fs *v, struct fs_statfs *out)
 {
 	struct ext2_fs *fs = E(v);
@@ -2572,6 +2590,7 @@ static const struct vfs_ops ext2_ops = {
 	.rename = ext2_rename,
 	.readdir = ext2_readdir,
 	.sync = ext2_sync,
+	.drop_caches = ext2_drop_caches,
 	.statfs = ext2_statfs,
 	.ref = ext2_ref,
 	.unref = ext2_unref,
