@@ -1728,7 +1728,7 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 /* Blocks ext2_read maps at once (bmap_run). */
 #define EXT2_READ_RUN 16
 /* Read ahead this far when a file's block is missed. */
-#define EXT2_READAHEAD_BYTES (64u * 1024)
+#define EXT2_READAHEAD_BYTES ((uint32_t)CONFIG_FS_IO_RUN_KIB * 1024)
 
 /* pblk, lblk's block, is not cached: read it and the blocks after it that
  * follow it on the disk too (up to the end of the file), in one request. */

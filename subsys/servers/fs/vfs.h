@@ -149,8 +149,8 @@ bool bcache_cached(struct bcache *c, uint64_t blkno);
 /* Read blkno.. up to count blocks (fewer: to the first cached one, a
  * request's limit) into free buffers with one device request; nothing
  * when they are not there. Returns the blocks read. A run of blocks is
- * one read or write of up to 64 KiB (and max_sectors) into consecutive
- * buffers of the cache's memory. */
+ * one read or write of up to CONFIG_FS_IO_RUN_KIB (and max_sectors) into
+ * consecutive buffers of the cache's memory. */
 int bcache_readahead(struct bcache *c, uint64_t blkno, uint32_t count);
 /* Write back every dirty block (as bcache_sync), then forget every
  * block nobody holds, so the next gets read the device (FS_OP_DROP_CACHES,
