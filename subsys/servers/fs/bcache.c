@@ -222,6 +222,11 @@ static uint32_t run_max(const struct bcache *c)
 	return n ? n : 1;
 }
 
+uint32_t bcache_run_max(struct bcache *c)
+{
+	return run_max(c);
+}
+
 /* Write the n buffers from b on (consecutive blocks in consecutive
  * buffers) with one request; they are clean afterwards. */
 static int write_run(struct bcache *c, struct bcache_buf *b, uint32_t n)

@@ -1727,16 +1727,15 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 #define EXT2_IO_CAP (1u << 30)
 /* Blocks ext2_read maps at once (bmap_run). */
 #define EXT2_READ_RUN 16
-/* Read ahead this far when a file's block is missed. */
-#define EXT2_READAHEAD_BYTES ((uint32_t)CONFIG_FS_IO_RUN_KIB * 1024)
 
 /* pblk, lblk's block, is not cached: read it and the blocks after it that
- * follow it on the disk too (up to the end of the file), in one request. */
+ * follow it on the disk too (up to the end of the file, as many as one
+ * request of the cache holds: CONFIG_FS_IO_RUN_KIB), in one request. */
 static void readahead(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64_t lblk,
 		      uint32_t pblk, uint64_t size)
 {
 	uint64_t last = (size - 1) / fs->bs;
-	uint32_t want = EXT2_READAHEAD_BYTES / fs->bs, n = 1, prev = pblk;
+	uint32_t want = bcache_run_max(fs->c), n = 1, prev = pblk;
 
 	for (uint64_t l = lblk + 1; n < want && l <= last; l++, n++) {
 		uint32_t p;

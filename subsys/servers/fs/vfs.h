@@ -152,6 +152,10 @@ bool bcache_cached(struct bcache *c, uint64_t blkno);
  * one read or write of up to CONFIG_FS_IO_RUN_KIB (and max_sectors) into
  * consecutive buffers of the cache's memory. */
 int bcache_readahead(struct bcache *c, uint64_t blkno, uint32_t count);
+/* Blocks one run may hold: CONFIG_FS_IO_RUN_KIB, the device's
+ * max_sectors and a quarter of the cache, at least 1 (how far a reader
+ * reads ahead). */
+uint32_t bcache_run_max(struct bcache *c);
 /* Write back every dirty block (as bcache_sync), then forget every
  * block nobody holds, so the next gets read the device (FS_OP_DROP_CACHES,
  * the uncached benchmarks). A write-back error is returned and nothing is
