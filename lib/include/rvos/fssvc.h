@@ -108,7 +108,8 @@
  * corrupt), EMFILE (the server's connection table is full), EXDEV (rename
  * or link across file systems), EBUSY (removing or renaming a mount point,
  * or the directory the path names itself: ".", "/"), EPERM (LINK of a
- * directory; DROP_CACHES not on a mount's root with WRITE), EMSGSIZE (a READLINK target the message cannot hold).
+ * directory; DROP_CACHES not on a mount's root with WRITE), EMSGSIZE (a
+ * READLINK target the message cannot hold).
  * doc/files.md lists them per operation.
  */
 #ifndef RVOS_FSSVC_H

@@ -30,12 +30,13 @@
  *                                 end
  *
  * Cached figures are the best of three rounds after a first one that
- * fills the cache; uncached reads the best of three after them. The two that wait for the device subtract what
- * rdinstret counted while the hart sat idle in wfi (kstats' idle_instret:
- * under -icount virtual time, and so instret, runs on while QEMU does the
- * I/O in host time): what is left is the instructions run, the same from
- * one run to the next but for how the waits fall. Each has a budget (figs[] below): over it the line
- * BENCH_FAIL follows and the exit status is 1.
+ * fills the cache; uncached reads the best of three after them. The two
+ * that wait for the device subtract what rdinstret counted while the hart
+ * sat idle in wfi (kstats' idle_instret: under -icount virtual time, and
+ * so instret, runs on while QEMU does the I/O in host time): what is left
+ * is the instructions run, the same from one run to the next. Each has a
+ * budget (figs[] below): over it the line BENCH_FAIL follows and the exit
+ * status is 1.
  */
 #include <stdbool.h>
 #include <stdio.h>

@@ -953,7 +953,8 @@ static int op_drop_caches(uint32_t ci, struct wire_reader *r, struct wire_writer
 
 	if (wire_end(r) < 0)
 		return -RV_EBADMSG;
-	if (!c->dir || !(c->rights & FS_RIGHT_WRITE) || c->node.ino != vfs_mounts[c->node.mnt].root)
+	if (!c->dir || !(c->rights & FS_RIGHT_WRITE) ||
+	    c->node.ino != vfs_mounts[c->node.mnt].root)
 		return -RV_EPERM;
 	return vfs_drop_caches(c->node.mnt);
 }
