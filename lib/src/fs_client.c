@@ -400,6 +400,14 @@ int fs_syncfs(rv_handle_t node)
 	return status_only(node, c);
 }
 
+int fs_drop_caches(rv_handle_t dir)
+{
+	CALL_DECL;
+
+	start(c, FS_OP_DROP_CACHES);
+	return status_only(dir, c);
+}
+
 long fs_readdir(rv_handle_t dir, void *buf, size_t len)
 {
 	CALL_DECL;

@@ -35,6 +35,11 @@ int fs_seek(rv_handle_t file, int64_t off, uint32_t whence, uint64_t *pos);
 int fs_truncate(rv_handle_t file, uint64_t size);
 int fs_sync(rv_handle_t node, uint32_t flags);
 int fs_syncfs(rv_handle_t node);
+/* Write back and forget the caches of the file system whose root dir
+ * names (a connection with FS_RIGHT_WRITE; else -RV_EPERM): the next
+ * reads come from the device. A write-back error (-RV_EIO) is returned
+ * and nothing is forgotten. */
+int fs_drop_caches(rv_handle_t dir);
 /* Packed readdir records (rvos/fssvc.h) into buf: the bytes (0: no more). */
 long fs_readdir(rv_handle_t dir, void *buf, size_t len);
 int fs_rewind(rv_handle_t dir);

@@ -67,6 +67,19 @@
  *                                            loader's way to read a program)
  *   FS_OP_SYNCFS    -                     -> -  (sync: every file system of
  *                                            the server)
+ *   FS_OP_DROP_CACHES -                   -> -  (on a connection to a
+ *                                            mount's root directory with
+ *                                            FS_RIGHT_WRITE, else EPERM:
+ *                                            that mount's dirty blocks
+ *                                            written back as by SYNC, then
+ *                                            its block cache, inode cache
+ *                                            and name lookups forgotten;
+ *                                            a write-back error is
+ *                                            returned and nothing is
+ *                                            forgotten; tmpfs keeps its
+ *                                            files, there is nothing to
+ *                                            drop. For measuring reads
+ *                                            from the device.)
  *
  * pad: an optional bytes field before the data, of 0..7 bytes that mean
  * nothing, chosen so the data starts at a multiple of 8 bytes into the
@@ -95,7 +108,8 @@
  * corrupt), EMFILE (the server's connection table is full), EXDEV (rename
  * or link across file systems), EBUSY (removing or renaming a mount point,
  * or the directory the path names itself: ".", "/"), EPERM (LINK of a
- * directory), EMSGSIZE (a READLINK target the message cannot hold).
+ * directory; DROP_CACHES not on a mount's root with WRITE), EMSGSIZE (a
+ * READLINK target the message cannot hold).
  * doc/files.md lists them per operation.
  */
 #ifndef RVOS_FSSVC_H
@@ -139,6 +153,7 @@ enum fs_op {
 	FS_OP_STATFS = 20,
 	FS_OP_IMAGE = 21,
 	FS_OP_SYNCFS = 22,
+	FS_OP_DROP_CACHES = 23,
 };
 
 /* Rights of a node connection. */

@@ -23,8 +23,8 @@
  * bcache_sync writes such runs with one request each; bcache_readahead
  * reads a run of blocks into consecutive free buffers not used lately
  * (so the inode table and indirect blocks a stream reads stay) with one
- * request. A run is at most BCACHE_RUN_MAX_BYTES (and the device's
- * max_sectors).
+ * request. A run is at most CONFIG_FS_IO_RUN_KIB (and the device's
+ * max_sectors, and a quarter of the cache).
  *
  * The memory given holds, in order: the block buffers (so the first
  * starts where mem starts: the server's DMA buffer is page aligned), the
@@ -37,7 +37,7 @@
 #include "vfs.h"
 
 #define SECTOR_SIZE 512u
-#define BCACHE_RUN_MAX_BYTES (64u * 1024)
+#define BCACHE_RUN_MAX_BYTES ((uint32_t)CONFIG_FS_IO_RUN_KIB * 1024)
 
 struct bcache_buf {
 	struct bcache_block b;           /* first: the caller sees this */
@@ -220,6 +220,11 @@ static uint32_t run_max(const struct bcache *c)
 	if (n > c->nblocks / 4)
 		n = c->nblocks / 4;
 	return n ? n : 1;
+}
+
+uint32_t bcache_run_max(struct bcache *c)
+{
+	return run_max(c);
 }
 
 /* Write the n buffers from b on (consecutive blocks in consecutive

@@ -1727,16 +1727,15 @@ static int ext2_getattr(struct vfs_fs *v, vfs_ino_t ino, struct fs_stat *st)
 #define EXT2_IO_CAP (1u << 30)
 /* Blocks ext2_read maps at once (bmap_run). */
 #define EXT2_READ_RUN 16
-/* Read ahead this far when a file's block is missed. */
-#define EXT2_READAHEAD_BYTES (64u * 1024)
 
 /* pblk, lblk's block, is not cached: read it and the blocks after it that
- * follow it on the disk too (up to the end of the file), in one request. */
+ * follow it on the disk too (up to the end of the file, as many as one
+ * request of the cache holds: CONFIG_FS_IO_RUN_KIB), in one request. */
 static void readahead(struct ext2_fs *fs, vfs_ino_t ino, struct ext2_inode *in, uint64_t lblk,
 		      uint32_t pblk, uint64_t size)
 {
 	uint64_t last = (size - 1) / fs->bs;
-	uint32_t want = EXT2_READAHEAD_BYTES / fs->bs, n = 1, prev = pblk;
+	uint32_t want = bcache_run_max(fs->c), n = 1, prev = pblk;
 
 	for (uint64_t l = lblk + 1; n < want && l <= last; l++, n++) {
 		uint32_t p;
@@ -2414,6 +2413,24 @@ static int ext2_sync(struct vfs_fs *v, vfs_ino_t ino, bool data_only)
 	return ret;
 }
 
+/* Everything written back, then the clean blocks and the inode cache
+ * forgotten: the next reads come from the device. The superblock and
+ * group descriptors stay (they are the file system's state, not a copy
+ * of the device's). */
+static int ext2_drop_caches(struct vfs_fs *v)
+{
+	struct ext2_fs *fs = E(v);
+	int ret = fs->vfs.read_only ? 0 : sync_all(fs);
+
+	if (ret == 0)
+		ret = bcache_drop(fs->c); /* nothing dirty left: no write */
+	if (ret < 0)
+		return ret;
+	for (uint32_t i = 0; i < EXT2_ICACHE; i++)
+		fs->icache[i].ino = 0;
+	return 0;
+}
+
 static int ext2_statfs(struct vfs_fs *v, struct fs_statfs *out)
 {
 	struct ext2_fs *fs = E(v);
@@ -2572,6 +2589,7 @@ static const struct vfs_ops ext2_ops = {
 	.rename = ext2_rename,
 	.readdir = ext2_readdir,
 	.sync = ext2_sync,
+	.drop_caches = ext2_drop_caches,
 	.statfs = ext2_statfs,
 	.ref = ext2_ref,
 	.unref = ext2_unref,

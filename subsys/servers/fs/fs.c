@@ -960,6 +960,20 @@ static int op_image(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 	return w->err;
 }
 
+/* Only a connection to a mount's root with WRITE: dropping the caches
+ * costs every client of that file system its cached reads. */
+static int op_drop_caches(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
+{
+	struct conn *c = &conns[ci];
+
+	if (wire_end(r) < 0)
+		return -RV_EBADMSG;
+	if (!c->dir || !(c->rights & FS_RIGHT_WRITE) ||
+	    c->node.ino != vfs_mounts[c->node.mnt].root)
+		return -RV_EPERM;
+	return vfs_drop_caches(c->node.mnt);
+}
+
 static int handle(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 {
 	switch (r->op) {
@@ -988,6 +1002,7 @@ static int handle(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 		if (wire_end(r) < 0)
 			return -RV_EBADMSG;
 		return vfs_sync_all();
+	case FS_OP_DROP_CACHES: return op_drop_caches(ci, r, w);
 	default:
 		return -RV_ENOSYS;
 	}

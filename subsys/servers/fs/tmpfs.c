@@ -717,6 +717,12 @@ static int tmpfs_sync(struct vfs_fs *fs, vfs_ino_t ino, bool data_only)
 	return 0; /* RAM is as far as tmpfs goes */
 }
 
+static int tmpfs_drop_caches(struct vfs_fs *fs)
+{
+	(void)fs;
+	return 0; /* the files are the RAM: nothing cached to drop */
+}
+
 static int tmpfs_statfs(struct vfs_fs *fs, struct fs_statfs *out)
 {
 	struct tmpfs *t = T(fs);
@@ -786,6 +792,7 @@ static const struct vfs_ops tmpfs_ops = {
 	.rename = tmpfs_rename,
 	.readdir = tmpfs_readdir,
 	.sync = tmpfs_sync,
+	.drop_caches = tmpfs_drop_caches,
 	.statfs = tmpfs_statfs,
 	.ref = tmpfs_ref,
 	.unref = tmpfs_unref,

@@ -63,7 +63,8 @@ static uint32_t names_gen = 1;
 
 void vfs_forget_names(void)
 {
-	names_gen++;
+	if (++names_gen == 0)
+		names_gen = 1; /* 0 marks an entry vfs_drop_caches forgot */
 }
 
 static struct name_entry *name_slot(struct vfs_node dir, const char *name, size_t len)
@@ -422,6 +423,21 @@ int vfs_sync_all(void)
 			err = ret;
 	}
 	return err;
+}
+
+int vfs_drop_caches(uint32_t mnt)
+{
+	struct vfs_fs *fs = vfs_mounts[mnt].fs;
+	int ret = fs->ops->drop_caches(fs);
+
+	if (ret < 0)
+		return ret;
+#if CONFIG_FS_NAME_CACHE > 0
+	for (uint32_t i = 0; i < CONFIG_FS_NAME_CACHE; i++)
+		if (names[i].mnt == mnt)
+			names[i].gen = 0; /* names_gen is never 0 */
+#endif /* CONFIG_FS_NAME_CACHE > 0 */
+	return 0;
 }
 
 void vfs_unmount_all(void)

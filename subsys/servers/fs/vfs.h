@@ -71,6 +71,10 @@ struct vfs_ops {
 	/* Write back ino's dirty data and metadata (ino 0: everything) and
 	 * flush the device. */
 	int (*sync)(struct vfs_fs *fs, vfs_ino_t ino, bool data_only);
+	/* Write everything back as sync(0) does, then forget what is cached
+	 * of the device (clean blocks, inodes), so the next reads come from
+	 * it; on a write-back error return it and forget nothing. */
+	int (*drop_caches)(struct vfs_fs *fs);
 	int (*statfs)(struct vfs_fs *fs, struct fs_statfs *out);
 	/* An open connection holds the inode: ref when opened, unref when
 	 * closed; an unlinked inode is freed at its last unref. */
@@ -145,10 +149,17 @@ bool bcache_cached(struct bcache *c, uint64_t blkno);
 /* Read blkno.. up to count blocks (fewer: to the first cached one, a
  * request's limit) into free buffers with one device request; nothing
  * when they are not there. Returns the blocks read. A run of blocks is
- * one read or write of up to 64 KiB (and max_sectors) into consecutive
- * buffers of the cache's memory. */
+ * one read or write of up to CONFIG_FS_IO_RUN_KIB (and max_sectors) into
+ * consecutive buffers of the cache's memory. */
 int bcache_readahead(struct bcache *c, uint64_t blkno, uint32_t count);
-/* Write back and forget every block (the uncached benchmarks). */
+/* Blocks one run may hold: CONFIG_FS_IO_RUN_KIB, the device's
+ * max_sectors and a quarter of the cache, at least 1 (how far a reader
+ * reads ahead). */
+uint32_t bcache_run_max(struct bcache *c);
+/* Write back every dirty block (as bcache_sync), then forget every
+ * block nobody holds, so the next gets read the device (FS_OP_DROP_CACHES,
+ * the uncached benchmarks). A write-back error is returned and nothing is
+ * forgotten. */
 int bcache_drop(struct bcache *c);
 struct blkdev *bcache_dev(struct bcache *c);
 uint32_t bcache_block_size(struct bcache *c);

@@ -87,6 +87,9 @@ int vfs_walk(struct vfs_node base, const char *path, size_t len, unsigned int fl
 void vfs_forget_names(void);
 
 int vfs_sync_all(void);
+/* FS_OP_DROP_CACHES on mount mnt: its file system's drop_caches, then
+ * the names vfs_walk remembered in it. */
+int vfs_drop_caches(uint32_t mnt);
 void vfs_unmount_all(void);
 
 #endif /* FS_VFS_INTERNAL_H */

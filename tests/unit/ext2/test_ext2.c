@@ -1519,6 +1519,11 @@ static void test_requests(void)
 	CHECK_EQ_INT(mount_img_n(img, false, 256), 0);
 	if (!fs)
 		return;
+	/* A run: CONFIG_FS_IO_RUN_KIB, a quarter of the cache, max_sectors. */
+	CHECK_EQ_INT(bcache_run_max(bc), CONFIG_FS_IO_RUN_KIB < 64 ? CONFIG_FS_IO_RUN_KIB : 64);
+	fdev.dev.max_sectors = 16;
+	CHECK_EQ_INT(bcache_run_max(bc), CONFIG_FS_IO_RUN_KIB < 8 ? CONFIG_FS_IO_RUN_KIB : 8);
+	fdev.dev.max_sectors = 0;
 	reads = fdev.reads;
 	for (size_t o = 0; o < BIG_LEN; o += 4096)
 		CHECK_EQ_INT(x_read("big", o, buf + o, BIG_LEN - o < 4096 ? BIG_LEN - o : 4096),
@@ -2007,6 +2012,7 @@ static void test_bcache(void)
 	CHECK_EQ_INT(bcache_init(&bc, &fdev.dev, 1024, n, mem, sz), 0);
 	CHECK(bcache_dev(bc) == &fdev.dev);
 	CHECK_EQ_INT(bcache_block_size(bc), 1024);
+	CHECK_EQ_INT(bcache_run_max(bc), 1); /* a quarter of 4 buffers */
 	CHECK_EQ_INT(bcache_get(bc, 64, &b[0]), -RV_EINVAL); /* past the end */
 	for (uint32_t i = 0; i < n; i++) {
 		CHECK_EQ_INT(bcache_get_new(bc, i, &b[i]), 0);

@@ -15,7 +15,13 @@
  *     truncates, removes, syncs, and reads them back itself; after the run
  *     debugfs reads them on the host (testcase.yaml's disk_checks hold the
  *     sha256 values mktree.py sums prints) and e2fsck -fn finds the image
- *     clean.
+ *     clean;
+ *  3. FS_OP_DROP_CACHES: refused (EPERM) on a read-only connection to
+ *     /disk, on a folder below it and on a file; on /disk with WRITE it
+ *     writes what was not synced (a file and a folder made after the last
+ *     sync: debugfs finds them, e2fsck is clean) and forgets the caches,
+ *     and everything written reads back from the device with the same
+ *     bytes.
  *
  * The disk is mounted at /disk ("/:tmpfs /tmp:tmpfs /disk:ext2:blk0").
  */
@@ -279,6 +285,39 @@ static void write_files(void)
 	       "synced\n", (unsigned int)N(write_sizes));
 }
 
+/* Made after the last sync: only the drop writes them. The same bytes
+ * as /w/renamed (testcase.yaml checks both with one sha256). */
+static void drop_caches(void)
+{
+	rv_handle_t d, f;
+	struct fs_stat st;
+
+	create_pattern("/w/dropped", 0x77, 5000);
+	must("mkdir dropdir", fs_mkdir(root, at("/w/dropdir"), 0755));
+	put_text("/w/dropdir/note", 0, "dropped\n");
+
+	must("open /disk ro", fs_open(root, DISK, FS_O_READ | FS_O_DIRECTORY, 0, &d, NULL));
+	CHECK_EQ("drop: a read-only connection", fs_drop_caches(d), -RV_EPERM);
+	rv_handle_close(d);
+	must("open /disk/w", fs_open(root, at("/w"), RW | FS_O_DIRECTORY, 0, &d, NULL));
+	CHECK_EQ("drop: a folder below the mount's root", fs_drop_caches(d), -RV_EPERM);
+	rv_handle_close(d);
+	must("open a file", fs_open(root, at("/w/dropped"), RW, 0, &f, NULL));
+	CHECK_EQ("drop: a file", fs_drop_caches(f), -RV_EPERM);
+	rv_handle_close(f);
+
+	must("open /disk rw", fs_open(root, DISK, RW | FS_O_DIRECTORY, 0, &d, NULL));
+	CHECK_EQ("drop: /disk with WRITE", fs_drop_caches(d), 0);
+	CHECK_EQ("drop again: nothing to write", fs_drop_caches(d), 0);
+	rv_handle_close(d);
+	CHECK_EQ("dropped: the bytes, from the device",
+		 read_pattern(root, at("/w/dropped"), 0x77, 5000), 0);
+	CHECK_EQ("dropdir/note", fs_statat(root, at("/w/dropdir/note"), 0, &st), 0);
+	CHECK_EQ("dropdir/note: size", st.size, 8);
+	printf("ext2: drop caches: EPERM read-only, below the root, on a file; the unsynced "
+	       "writes written, the caches dropped\n");
+}
+
 static void written_back(void)
 {
 	char name[64];
@@ -296,6 +335,7 @@ static void written_back(void)
 	CHECK("truncated: 5 blocks of data", st.blocks * 512 <= 6 * KIB);
 	CHECK_EQ("stat big", fs_statat(root, at("/w/big"), 0, &st), 0);
 	CHECK("big: every block and the indirect ones", st.blocks * 512 > BIG_SIZE);
+	same += CHECK_EQ("dropped", read_pattern(root, at("/w/dropped"), 0x77, 5000), 0);
 	printf("ext2: %d written files read back as written\n", same);
 }
 
@@ -319,6 +359,7 @@ int main(void)
 	host_links_back();
 	host_dirs_back();
 	write_files();
+	drop_caches();
 	written_back();
 	return check_report("ext2");
 }

@@ -610,6 +610,25 @@ static void rights(void)
 	CHECK_EQ("inside", fs_statat(root, "/box/y", 0, NULL), 0);
 	CHECK_EQ("rw: rmdir itself", fs_unlink(box, ".", FS_AT_REMOVEDIR), -RV_EBUSY);
 
+	/* Dropping the caches: only on a mount's root with WRITE (tmpfs has
+	 * nothing to drop); the files stay. */
+	CHECK_EQ("drop: / with WRITE", fs_drop_caches(root), 0);
+	CHECK_EQ("drop: a read-only box", fs_drop_caches(ro), -RV_EPERM);
+	CHECK_EQ("drop: a writable box (not a mount's root)", fs_drop_caches(box), -RV_EPERM);
+	CHECK_EQ("drop: a file", fs_open(root, "/box/data", RW, 0, &f, NULL), 0);
+	CHECK_EQ("drop: a file", fs_drop_caches(f), -RV_EPERM);
+	rv_handle_close(f);
+	CHECK_EQ("drop: /tmp read-only", fs_open(root, "/tmp", FS_O_READ, 0, &f, NULL), 0);
+	CHECK_EQ("drop: /tmp read-only", fs_drop_caches(f), -RV_EPERM);
+	rv_handle_close(f);
+	CHECK_EQ("drop: /tmp with WRITE", fs_open(root, "/tmp", RW, 0, &f, NULL), 0);
+	CHECK_EQ("drop: /tmp with WRITE", fs_drop_caches(f), 0);
+	rv_handle_close(f);
+	CHECK_EQ("drop: the data stays", fs_open(root, "/box/data", FS_O_READ, 0, &f, NULL), 0);
+	CHECK_EQ("drop: the data stays", fs_read(f, buf, sizeof(buf)), 6);
+	CHECK("drop: the same bytes", !memcmp(buf, "inside", 6));
+	rv_handle_close(f);
+
 	/* Guessed or closed handles are not connections. */
 	CHECK_EQ("a guessed handle", fs_stat(0x12345, &st), -RV_EBADF);
 	CHECK_EQ("a closed handle", rv_handle_close(box), 0);
@@ -857,6 +876,15 @@ static void disk_ro(void)
 	CHECK_EQ("link", fs_link(d, "hello.txt", "x"), -RV_EROFS);
 	CHECK_EQ("symlink", fs_symlink(d, "hello.txt", "x"), -RV_EROFS);
 	CHECK_EQ("syncfs is fine", fs_syncfs(d), 0);
+	/* Dropping the caches writes nothing (disk_unchanged checks it). */
+	CHECK_EQ("drop caches is fine", fs_drop_caches(d), 0);
+	CHECK_EQ("read hello.txt again", fs_open(d, "hello.txt", FS_O_READ, 0, &f, NULL), 0);
+	CHECK_EQ("read again", fs_read(f, buf, sizeof(buf)), 25);
+	CHECK("the same bytes", !memcmp(buf, "hello from an ext2 image\n", 25));
+	rv_handle_close(f);
+	rv_handle_close(d);
+	CHECK_EQ("open /disk read-only", fs_open(root, "/disk", FS_O_READ, 0, &d, NULL), 0);
+	CHECK_EQ("drop caches: a read-only connection", fs_drop_caches(d), -RV_EPERM);
 	rv_handle_close(d);
 	printf("fs: /disk read-only: reads work, every change is EROFS\n");
 }
