@@ -518,6 +518,7 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
  */
 
 _Static_assert(RV_SYS_CHANNEL_CALL == 16, "arch/riscv/trap.S tests a7 against 16");
+_Static_assert(RV_SYS_PORT_WAIT == 38, "arch/riscv/trap.S tests a7 against 38");
 
 enum { FASTPATH_GENERAL, FASTPATH_FULL, FASTPATH_PORT };
 
@@ -713,6 +714,134 @@ __attribute__((optimize("omit-frame-pointer"))) void channel_call_fastpath(struc
 		fastpath_full(regs);
 	else if (ret == FASTPATH_PORT)
 		fastpath_port(regs);
+}
+
+/*
+ * port_wait's reply-and-wait fast path (seL4's ReplyRecv), entered from the
+ * trap vector for a port_wait that carries a reply. When the reply has no
+ * handles and fits the limits, its channel's peer end has a client blocked
+ * in its read (the read half of channel_call: its only waiter, buffers
+ * recorded) that nobody of higher priority is ready to pre-empt, the port
+ * has nothing ready, and the server's event and message are aligned within
+ * a page: the reply goes straight into the client's buffer, the server
+ * blocks on its port with its buffers recorded (so the next request comes
+ * straight in, by the call fast path) and a continuation, and the client
+ * resumes in user mode. One trap instead of channel_write's and
+ * port_wait's, no ready queue, no kernel-stack switch. Otherwise it returns
+ * having changed nothing, and the general path (port_wait: the same reply
+ * by channel_write, then the wait) runs.
+ */
+void port_wait_fastpath(struct user_regs *regs)
+{
+	struct proc *p = current, *r;
+	struct handle_entry *he;
+	struct port *pt;
+	struct channel_end *e, *peer;
+	struct list_node *head, *link;
+	struct waiter *w;
+	const struct rv_msg *rep;
+	struct rv_msg *rm;
+	struct rv_port_event *ev;
+	const uint8_t *src;
+	uintptr_t uev = regs->x[11], umsg = regs->x[12], urep = regs->x[15], sb;
+	uint64_t deadline = regs->x[13];
+	size_t n;
+
+	/* The port, nothing ready on it (or the wait would return at once) */
+	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he))
+		return;
+	pt = container_of(he->obj, struct port, obj);
+	if (!list_is_empty(&pt->ready) || !list_is_empty(&pt->obj.waiters))
+		return;
+	/* A deadline not yet passed (a passed one: the general path's
+	 * -ETIMEDOUT after the reply) */
+	if (deadline != RV_DEADLINE_NEVER) {
+		deadline = timer_ns_to_ticks(deadline);
+		if (deadline <= timer_now())
+			return;
+	}
+	/* The server's event and message: 8-aligned, each within a page */
+	if (!umsg || ((uev | umsg) & 7) || !in_one_page(uev, sizeof(*ev)) ||
+	    !in_one_page(umsg, sizeof(*rm)))
+		return;
+	ev = (struct rv_port_event *)fp_page(&p->as, uev, true, false);
+	rm = (struct rv_msg *)fp_page(&p->as, umsg, true, false);
+	if (!ev || !rm)
+		return;
+
+	/* The reply: no handles, within the size limit, on a channel end with
+	 * WRITE whose peer has a client blocked reading it */
+	if (regs->x[14] > UINT32_MAX ||
+	    handle_lookup(&p->handles, (rv_handle_t)regs->x[14], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he))
+		return;
+	e = end_of(he->obj);
+	if ((urep & 7) || !in_one_page(urep, sizeof(*rep)) ||
+	    !(rep = fp_page(&p->as, urep, false, false)) || rep->num_handles)
+		return;
+	n = rep->num_bytes;
+	sb = (uintptr_t)rep->bytes;
+	if (n > CONFIG_MSG_MAX_BYTES || !user_access_ok(&p->as, sb, n, false))
+		return;
+	peer = e->other;
+	head = &peer->obj.waiters;
+	link = head->next;
+	if (!peer->open || peer->count || link == head || link != head->prev)
+		return;
+	r = container_of(link, struct waiter, link)->proc;
+	if (!r || r->recv_end != &peer->obj || r->state != PROC_BLOCKED || !r->as.rx_msg ||
+	    !sched_handoff_allowed(r))
+		return;
+	if (n <= r->as.rx_room && in_one_page(sb, n)) {
+		src = n ? fp_page(&p->as, sb, false, false) : NULL;
+		if (n && !src)
+			return;
+		copy_small(r->as.rx_bytes, src, n);
+	} else {
+		/* Beyond the first page of the client's buffer: page by page,
+		 * when its read would find the room (deliver_direct) */
+		size_t cap = r->rx_cap;
+		uintptr_t rbuf = r->as.rx_ubuf;
+
+		if (!cap && r->ctx.ra == (uintptr_t)channel_call_continue) {
+			cap = r->as.rx_msg->num_bytes;
+			rbuf = (uintptr_t)r->as.rx_msg->bytes;
+		}
+		if (n > cap || !user_access_ok(&r->as, rbuf, n, true) ||
+		    copy_user_to_user(&r->as, rbuf, &p->as, sb, n))
+			return; /* (the copy cannot fail: both checked) */
+	}
+
+	/* Taken: nothing can fail from here on. The client's call returns
+	 * the reply; it is off the peer end's list and the sleep list. */
+	syscall_count++;
+	rx_complete(r, (uint32_t)n);
+	count_sent(e, (uint32_t)n);
+	list_init(head);
+	list_init(link);
+	r->waiter_word = 0;
+	r->recv_end = NULL;
+	if (list_node_is_linked(&r->sched_link))
+		list_remove(&r->sched_link);
+
+	/* The server waits on its port, receiving: recorded as port_wait
+	 * records it; a general wake-up runs port_wait_continue. */
+	channel_rx_record(p, umsg, rm);
+	p->as.rx_event = ev;
+	w = &p->waiters[0];
+	w->proc = p;
+	w->obj = &pt->obj;
+	w->signals = RV_SIGNAL_READABLE;
+	list_append(&pt->obj.waiters, &w->link);
+	p->waiter_count = 1;
+	p->recv_end = &pt->obj;
+	p->state = PROC_BLOCKED;
+	p->block = BLOCK_OBJECT;
+	sched_set_continuation(p, port_wait_continue);
+	if (deadline != RV_DEADLINE_NEVER) {
+		sched_add_sleeper(p, deadline);
+		sched_handoff(r);
+	}
+	sched_handoff_inline(p, r);
 }
 
 /* A caller blocked by the fast path, woken by something other than a fast

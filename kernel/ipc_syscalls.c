@@ -266,7 +266,9 @@ long sys_port_wait(const uint64_t a[6])
 
 	if (err)
 		return err;
-	return port_wait(current, port, a[1], a[2], deadline_ticks(a[3]));
+	/* (the reply-and-wait fast path, port_wait_fastpath, was tried at
+	 * trap entry when there is a reply) */
+	return port_wait(current, port, a[1], a[2], deadline_ticks(a[3]), a[4], a[5]);
 }
 
 long sys_shm_create(const uint64_t a[6])

@@ -22,6 +22,8 @@
 #include <kernel/handle.h>
 #include <kernel/port.h>
 #include <kernel/proc.h>
+#include <kernel/syscall.h>
+#include <kernel/timer.h>
 #include <kernel/util.h>
 
 #define BOUND_SIGNALS                                                                             \
@@ -199,19 +201,33 @@ long port_unbind(struct proc *p, struct kobject *obj, uint32_t h)
 }
 
 long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t umsg,
-	       uint64_t deadline)
+	       uint64_t deadline, uint64_t reply_h, uintptr_t ureply)
 {
 	struct port *pt = port_of(obj);
 	struct rv_port_event ev;
+	struct handle_entry *he;
 	struct rv_msg m;
 	struct list_node *n;
 	int err;
 
-	/* verify */
+	/* verify: the wait's own arguments first */
 	if (!user_access_ok(&p->as, uev, sizeof(ev), true))
 		return -RV_EFAULT;
 	if (umsg && copy_from_user(&p->as, &m, umsg, sizeof(m)))
 		return -RV_EFAULT;
+	/* The reply goes out as channel_write(reply_h, ureply, NONBLOCK)
+	 * would send it; if it cannot, its error is the call's and nothing is
+	 * waited for. */
+	if (ureply) {
+		err = reply_h > UINT32_MAX ? -RV_EBADF
+					   : handle_lookup(&p->handles, (rv_handle_t)reply_h,
+							   RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he);
+		if (!err)
+			err = (int)channel_write(p, he->obj, (rv_handle_t)reply_h, ureply,
+						 RV_IPC_NONBLOCK, 0);
+		if (err)
+			return err;
+	}
 	for (;;) {
 		while ((n = pt->ready.next) != &pt->ready) {
 			struct port_binding *b = container_of(n, struct port_binding, ready);
@@ -249,4 +265,28 @@ long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t ums
 		if (err)
 			return err;
 	}
+}
+
+/* A process that blocked in port_wait by the reply-and-wait fast path
+ * (kernel/channel.c), woken by something other than a message delivered
+ * straight in: the general wait runs from its saved arguments (a0 port, a1
+ * event, a2 message, a3 deadline); the reply went out already. */
+void port_wait_continue(void)
+{
+	struct proc *p = current;
+	struct user_regs *regs = p->regs;
+	struct handle_entry *he;
+	uint64_t deadline = regs->x[13];
+	long ret;
+
+	waiters_remove_all(p);
+	ret = handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he);
+	if (!ret)
+		ret = port_wait(p, he->obj, regs->x[11], regs->x[12],
+				deadline == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(deadline),
+				0, 0);
+	regs->x[10] = (uint64_t)ret;
+	if (sched_need_resched)
+		sched_yield();
+	arch_user_return(current->regs);
 }

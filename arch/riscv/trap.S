@@ -12,10 +12,12 @@
  */
 #include <arch/trap_frame.h>
 
-/* scause of an ecall from U-mode, and the number of channel_call (enum
- * rv_syscall in include/rvos/syscall.h; kernel/channel.c asserts it). */
+/* scause of an ecall from U-mode, and the numbers of channel_call and
+ * port_wait (enum rv_syscall in include/rvos/syscall.h; kernel/channel.c
+ * asserts them). */
 #define TRAP_ECALL_FROM_U 8
 #define TRAP_SYS_CHANNEL_CALL 16
+#define TRAP_SYS_PORT_WAIT 38
 
 #define UREG(n) ((n) * 8)
 #define USER_REGS_SEPC 256
@@ -103,11 +105,23 @@ from_user:
 	 * are unused by the kernel; s0 = 0 ends backtraces here. */
 	mv	s0, zero
 	csrr	t0, sepc
-	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL) tries the IPC
-	 * fast path first; it returns only when the general path must run. */
+	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL), and port_wait
+	 * with a reply (a5 != 0), try their IPC fast paths first; they return
+	 * only when the general path must run. */
 	li	t1, TRAP_SYS_CHANNEL_CALL
+	beq	a7, t1, 4f
+	li	t1, TRAP_SYS_PORT_WAIT
 	bne	a7, t1, 3f
+	beqz	a5, 3f
 	csrr	t1, scause
+	li	t2, TRAP_ECALL_FROM_U
+	bne	t1, t2, 3f
+	addi	t0, t0, 4
+	sd	t0, USER_REGS_SEPC(sp)
+	mv	a0, sp
+	call	port_wait_fastpath
+	j	5f
+4:	csrr	t1, scause
 	li	t2, TRAP_ECALL_FROM_U
 	bne	t1, t2, 3f
 	/* The fast path, when taken, returns past the ecall: sepc + 4 is saved
@@ -116,7 +130,7 @@ from_user:
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	channel_call_fastpath
-	ld	t0, USER_REGS_SEPC(sp)
+5:	ld	t0, USER_REGS_SEPC(sp)
 	addi	t0, t0, -4
 3:	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp

@@ -116,7 +116,9 @@ enum rv_syscall {
 	RV_SYS_PORT_BIND = 36,
 	/* port_unbind(port, h) */
 	RV_SYS_PORT_UNBIND = 37,
-	/* port_wait(port, struct rv_port_event *ev, struct rv_msg *msg or 0, deadline_ns) */
+	/* port_wait(port, struct rv_port_event *ev, struct rv_msg *msg or 0, deadline_ns,
+	 *           reply channel, const struct rv_msg *reply or 0): with a reply, first
+	 * sends it as a non-blocking channel_write (its error returns unwaited) */
 	RV_SYS_PORT_WAIT = 38,
 	RV_SYS_COUNT
 };

@@ -161,7 +161,7 @@ static void ofd_put(struct ofd *o)
 	if (--o->refs)
 		return;
 	if (o->handle != RV_HANDLE_INVALID)
-		rv_handle_close(o->handle);
+		fs_close(o->handle);
 	free(o->pend);
 	o->pend = NULL;
 	o->handle = RV_HANDLE_INVALID;

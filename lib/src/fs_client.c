@@ -226,8 +226,161 @@ int fs_statat(rv_handle_t dir, const char *path, uint32_t flags, struct fs_stat 
 	return finish(c);
 }
 
-/* READ and PREAD: the data straight from the reply into buf. */
-static long do_read(rv_handle_t file, bool positional, uint64_t off, void *buf, size_t len)
+/*
+ * Read windows (FS_OP_WINDOW): a read of at least CONFIG_FS_WINDOW_MIN_BYTES
+ * asks the server for a window on its file, once; the server then reads the
+ * data into the window and the reply only says how much, so the data moves
+ * twice (file system -> window -> buf) instead of three times (-> reply ->
+ * kernel -> buf). A program keeps CONFIG_FS_CLIENT_WINDOWS of them, the
+ * least recently used going first; a file the server refused one (it keeps
+ * CONFIG_FS_MAX_WINDOWS) is remembered and read through messages.
+ */
+#if CONFIG_FS_CLIENT_WINDOWS > 0
+struct window {
+	rv_handle_t file;   /* RV_HANDLE_INVALID: a free slot */
+	rv_handle_t shm;    /* RV_HANDLE_INVALID: refused (read by messages) */
+	const uint8_t *map;
+	uint32_t size;
+	uint32_t used;      /* for least recently used */
+};
+
+static struct window windows[CONFIG_FS_CLIENT_WINDOWS];
+static uint32_t window_clock;
+
+static struct window *window_find(rv_handle_t file)
+{
+	for (unsigned int i = 0; i < CONFIG_FS_CLIENT_WINDOWS; i++) {
+		if (windows[i].file == file && windows[i].map)
+			return &windows[i];
+		if (windows[i].file == file && windows[i].shm == RV_HANDLE_INVALID)
+			return &windows[i];
+	}
+	return NULL;
+}
+
+/* Forget slot wi (its mapping and region handle; the server's side goes
+ * when told (tell) or when the file is closed). */
+static void window_free(struct window *wi, bool tell)
+{
+	if (wi->map) {
+		rv_shm_unmap((void *)wi->map);
+		rv_handle_close(wi->shm);
+		if (tell) {
+			CALL_DECL;
+
+			start(c, FS_OP_WINDOW);
+			wire_put_u32(&c->w, 0);
+			status_only(wi->file, c);
+		}
+	}
+	*wi = (struct window){.file = RV_HANDLE_INVALID, .shm = RV_HANDLE_INVALID};
+}
+
+/* The window of file: known, or asked for now (a slot freed for it);
+ * NULL when it reads by messages. */
+static struct window *window_get(rv_handle_t file)
+{
+	struct window *wi = window_find(file), *lru = &windows[0];
+	rv_handle_t shm;
+	uint32_t size;
+	long map;
+	int ret;
+
+	if (wi) {
+		wi->used = ++window_clock;
+		return wi->map ? wi : NULL;
+	}
+	for (unsigned int i = 0; i < CONFIG_FS_CLIENT_WINDOWS; i++) {
+		if (!windows[i].map && windows[i].shm == RV_HANDLE_INVALID &&
+		    windows[i].file == RV_HANDLE_INVALID) {
+			lru = &windows[i];
+			break;
+		}
+		if (windows[i].used < lru->used)
+			lru = &windows[i];
+	}
+	if (lru->file != RV_HANDLE_INVALID)
+		window_free(lru, true);
+	wi = lru;
+	wi->file = file;
+	wi->used = ++window_clock;
+	{
+		CALL_DECL;
+
+		start(c, FS_OP_WINDOW);
+		wire_put_u32(&c->w, CONFIG_FS_WINDOW_BYTES);
+		ret = call(file, c);
+		if (ret < 0)
+			return NULL; /* refused: remembered (shm invalid) */
+		wire_get_handle(&c->r, &shm);
+		wire_get_u32(&c->r, &size);
+		if (finish(c) < 0)
+			return NULL;
+	}
+	map = size ? rv_shm_map(shm, 0) : -RV_EINVAL;
+	if (map < 0) {
+		rv_handle_close(shm);
+		return NULL;
+	}
+	wi->shm = shm;
+	wi->map = (const uint8_t *)map;
+	wi->size = size;
+	return wi;
+}
+
+/* READ or PREAD through file's window: the count, or -RV_ENOENT when
+ * the server has no window for the connection (then it reads by
+ * messages). */
+static long window_read(struct window *wi, bool positional, uint64_t off, void *buf, size_t len)
+{
+	CALL_DECL;
+	uint32_t n;
+	int ret;
+
+	if (len > wi->size)
+		len = wi->size;
+	start(c, positional ? FS_OP_WPREAD : FS_OP_WREAD);
+	if (positional)
+		wire_put_u64(&c->w, off);
+	wire_put_u32(&c->w, (uint32_t)len);
+	ret = call(wi->file, c);
+	if (ret < 0)
+		return ret;
+	wire_get_u32(&c->r, &n);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	if (n > len)
+		return -RV_EBADMSG;
+	rv_copy(buf, wi->map, n);
+	return (long)n;
+}
+
+static void windows_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	for (unsigned int i = 0; i < CONFIG_FS_CLIENT_WINDOWS; i++)
+		window_free(&windows[i], false);
+}
+#endif
+
+int fs_close(rv_handle_t node)
+{
+#if CONFIG_FS_CLIENT_WINDOWS > 0
+	struct window *wi;
+
+	windows_init();
+	if ((wi = window_find(node)))
+		window_free(wi, false); /* (the server's goes with the connection) */
+#endif
+	return (int)rv_handle_close(node);
+}
+
+/* READ and PREAD by message: the data straight from the reply into buf. */
+static long read_by_message(rv_handle_t file, bool positional, uint64_t off, void *buf, size_t len)
 {
 	CALL_DECL;
 	const void *data;
@@ -255,6 +408,27 @@ static long do_read(rv_handle_t file, bool positional, uint64_t off, void *buf, 
 		return -RV_EBADMSG;
 	rv_copy(buf, data, n);
 	return (long)n;
+}
+
+/* READ and PREAD: through the file's window, or by message. */
+static long do_read(rv_handle_t file, bool positional, uint64_t off, void *buf, size_t len)
+{
+#if CONFIG_FS_CLIENT_WINDOWS > 0
+	if (len >= CONFIG_FS_WINDOW_MIN_BYTES && buf) {
+		struct window *wi;
+
+		windows_init();
+		wi = window_get(file);
+		if (wi) {
+			long got = window_read(wi, positional, off, buf, len);
+
+			if (got != -RV_ENOENT)
+				return got;
+			window_free(wi, false); /* the server lost it: by messages */
+		}
+	}
+#endif
+	return read_by_message(file, positional, off, buf, len);
 }
 
 long fs_read(rv_handle_t file, void *buf, size_t len)

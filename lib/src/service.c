@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Services: the calls to init and the server loop (doc/services.md). */
+#include <stdbool.h>
 #include <string.h>
 #include <rvos/service.h>
 #include <rvos/user.h>
@@ -331,17 +332,18 @@ static void drop_client(struct server *s, uint32_t i)
 		rv_port_bind(s->port, s->clients[i], RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, i);
 }
 
-/* One request from a client (msg: as port_wait received it): decode,
- * handle, reply. Returns 0, or a negative value when the client must be
- * dropped. */
-static int serve_one(struct server *s, rv_handle_t client, struct rv_msg *msg0)
+/* One request from a client (msg: as port_wait received it): decode and
+ * handle it, leaving the reply in *reply (its op in *op). 0: reply; 1: no
+ * reply now (the handler answers later). */
+static int serve_one(struct server *s, rv_handle_t client, struct rv_msg *msg0,
+		     struct rv_msg *reply, uint32_t *op)
 {
 	struct rv_msg msg = *msg0;
-	struct rv_msg reply;
 	struct wire_writer w;
 	struct wire_reader r;
 	long ret;
 
+	r.op = 0;
 	if (wire_read_request(&r, &msg) < 0) {
 		ret = -RV_EBADMSG;
 	} else {
@@ -350,13 +352,13 @@ static int serve_one(struct server *s, rv_handle_t client, struct rv_msg *msg0)
 		ret = s->cfg->handler(s->cfg->ctx, &r, &w);
 		s->serving = RV_HANDLE_INVALID;
 		if (ret == RV_SERVER_REPLY_LATER && w.num_handles == 0)
-			return 0; /* the handler keeps the request's handles */
+			return 1; /* the handler keeps the request's handles */
 		if (ret > 0)
 			ret = -RV_EINVAL;
 		if (ret == 0 && wire_end(&r) < 0)
 			ret = -RV_EBADMSG;
 		if (ret == 0)
-			ret = wire_finish(&w, &reply);
+			ret = wire_finish(&w, reply);
 		if (ret < 0)
 			close_all(w.handles, w.num_handles);
 	}
@@ -364,13 +366,28 @@ static int serve_one(struct server *s, rv_handle_t client, struct rv_msg *msg0)
 		close_all(msg.handles, msg.num_handles);
 		if (ret < -4095)
 			ret = -RV_EINVAL;
-		wire_status_reply(&reply, s->out, sizeof(s->out), r.op, (int)ret);
+		wire_status_reply(reply, s->out, sizeof(s->out), r.op, (int)ret);
 	}
-	/* Never wait for a client that does not read its replies. */
-	ret = rv_channel_write(client, &reply, RV_IPC_NONBLOCK, 0);
-	if (ret < 0)
-		close_all(reply.handles, reply.num_handles);
-	return ret == -RV_EPEERCLOSED ? (int)ret : 0;
+	*op = r.op;
+	return 0;
+}
+
+/* A reply to client i that could not go (err): its handles are closed. A
+ * client that is gone is dropped (-1); one whose queue is full does not
+ * read its replies and loses this one (a server never waits for a
+ * client); any other failure is answered with a status reply of that error,
+ * so that the client does not wait for ever. */
+static int reply_failed(struct server *s, uint32_t i, struct rv_msg *reply, uint32_t op, long err)
+{
+	close_all(reply->handles, reply->num_handles);
+	if (err == -RV_EPEERCLOSED)
+		return -1;
+	if (err != -RV_EAGAIN) {
+		wire_status_reply(reply, s->out, sizeof(s->out), op, (int)err);
+		if (rv_channel_write(s->clients[i], reply, RV_IPC_NONBLOCK, 0) == -RV_EPEERCLOSED)
+			return -1;
+	}
+	return 0;
 }
 
 /* One SVC_OP_NEW_CLIENT from init (msg: as port_wait received it). */
@@ -419,6 +436,9 @@ int rv_server_serve(const struct rv_server *cfg)
 {
 	struct server *s = &the_server;
 	struct rv_port_event ev;
+	struct rv_msg reply;
+	uint32_t reply_to = 0, reply_op = 0;
+	bool replying = false;
 	long ret;
 
 	memset(s, 0, sizeof(*s));
@@ -440,9 +460,24 @@ int rv_server_serve(const struct rv_server *cfg)
 		struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
 				     .num_handles = HANDLES_CAP, .handles = s->in_handles};
 
-		ret = rv_port_wait(s->port, &ev, &msg, RV_DEADLINE_NEVER);
-		if (ret < 0)
-			return (int)ret;
+		/* The reply to the last request goes out with the wait for the
+		 * next one (one trap while its client waits in its call). */
+		if (replying) {
+			replying = false;
+			ret = rv_port_reply_wait(s->port, &ev, &msg, RV_DEADLINE_NEVER,
+						 s->clients[reply_to], &reply);
+			if (ret < 0) {
+				/* the reply's error (the wait's own arguments
+				 * failing would fail the plain wait below too) */
+				if (reply_failed(s, reply_to, &reply, reply_op, ret) < 0)
+					drop_client(s, reply_to);
+				continue;
+			}
+		} else {
+			ret = rv_port_wait(s->port, &ev, &msg, RV_DEADLINE_NEVER);
+			if (ret < 0)
+				return (int)ret;
+		}
 		if (ev.key == KEY_EVENT) {
 			cfg->on_event(cfg->ctx, ev.observed);
 		} else if (ev.key == KEY_REQUESTS) {
@@ -458,8 +493,8 @@ int rv_server_serve(const struct rv_server *cfg)
 			/* A request is answered even when its client has
 			 * closed since (the reply then fails, and it goes). */
 			if (ev.status == 0) {
-				if (serve_one(s, s->clients[i], &msg) < 0)
-					drop_client(s, i);
+				replying = serve_one(s, s->clients[i], &msg, &reply, &reply_op) == 0;
+				reply_to = i;
 			} else {
 				/* closed, or a message we cannot take (-EMFILE) */
 				drop_client(s, i);

@@ -37,5 +37,8 @@ bool channel_info(unsigned int slot, struct rv_channel_info *out);
  * must run. */
 struct user_regs;
 void channel_call_fastpath(struct user_regs *regs);
+/* port_wait's reply-and-wait fast path, the same way, for a port_wait with
+ * a reply (a5 != 0). */
+void port_wait_fastpath(struct user_regs *regs);
 
 #endif /* KERNEL_CHANNEL_H */

@@ -46,8 +46,12 @@ void port_release(struct kobject *obj);
 uint32_t port_signals(const struct kobject *obj);
 long port_bind(struct proc *p, struct kobject *port, uint32_t h, uint32_t signals, uint64_t key);
 long port_unbind(struct proc *p, struct kobject *port, uint32_t h);
+/* With ureply != 0, first sends the reply (reply_h, ureply) as a
+ * non-blocking channel_write; its error, if any, is returned unwaited. */
 long port_wait(struct proc *p, struct kobject *port, uintptr_t uev, uintptr_t umsg,
-	       uint64_t deadline);
+	       uint64_t deadline, uint64_t reply_h, uintptr_t ureply);
+/* The continuation of a wait begun by the reply-and-wait fast path. */
+void port_wait_continue(void) __attribute__((noreturn));
 /* A bound signal of w's object is set (kobject_notify): queue the binding,
  * wake the port's waiter. True when a process was woken. */
 bool port_fire(struct waiter *w);

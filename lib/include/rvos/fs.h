@@ -21,9 +21,14 @@
 int fs_open(rv_handle_t dir, const char *path, uint32_t flags, uint32_t mode, rv_handle_t *out,
 	    uint32_t *out_mode);
 int fs_clone(rv_handle_t node, uint32_t rights, rv_handle_t *out);
+/* Close a node connection, and forget the read window the library keeps
+ * for it (rv_handle_close alone leaves it mapped until the slot is
+ * needed). */
+int fs_close(rv_handle_t node);
 int fs_stat(rv_handle_t node, struct fs_stat *st);
 int fs_statat(rv_handle_t dir, const char *path, uint32_t flags, struct fs_stat *st);
-/* One request each: at most FS_IO_MAX bytes move; the count (0: end of
+/* One request each: at most FS_IO_MAX bytes move (reads through a read
+ * window: at most its size, CONFIG_FS_WINDOW_BYTES); the count (0: end of
  * file). fs_read_full/fs_write_full loop until len or the end. */
 long fs_read(rv_handle_t file, void *buf, size_t len);
 long fs_pread(rv_handle_t file, uint64_t off, void *buf, size_t len);

@@ -67,6 +67,25 @@
  *                                            loader's way to read a program)
  *   FS_OP_SYNCFS    -                     -> -  (sync: every file system of
  *                                            the server)
+ *   FS_OP_WINDOW    u32 size              -> handle shm (READ|MAP|TRANSFER), u32
+ *                                            size: a read window, a
+ *                                            shared-memory region of the
+ *                                            connection (size rounded up
+ *                                            to pages, at most
+ *                                            FS_WINDOW_MAX) that WREAD
+ *                                            fills; it replaces any
+ *                                            earlier one. Size 0: the
+ *                                            window goes (-> -, no
+ *                                            handle). Files only (EISDIR),
+ *                                            with READ (EACCES); ENOSPC
+ *                                            when the server has
+ *                                            CONFIG_FS_MAX_WINDOWS
+ *                                            already
+ *   FS_OP_WREAD     u32 max               -> u32 n: READ, the data put at
+ *                                            the start of the window
+ *                                            (max up to its size; ENOENT:
+ *                                            the connection has none)
+ *   FS_OP_WPREAD    u64 offset, u32 max   -> u32 n: PREAD into the window
  *   FS_OP_DROP_CACHES -                   -> -  (on a connection to a
  *                                            mount's root directory with
  *                                            FS_RIGHT_WRITE, else EPERM:
@@ -154,7 +173,13 @@ enum fs_op {
 	FS_OP_IMAGE = 21,
 	FS_OP_SYNCFS = 22,
 	FS_OP_DROP_CACHES = 23,
+	FS_OP_WINDOW = 24,
+	FS_OP_WREAD = 25,
+	FS_OP_WPREAD = 26,
 };
+
+/* The largest read window (FS_OP_WINDOW) a server makes. */
+#define FS_WINDOW_MAX (256u * 1024)
 
 /* Rights of a node connection. */
 #define FS_RIGHT_READ (1u << 0)

@@ -191,6 +191,19 @@ static inline long rv_port_wait(rv_handle_t port, struct rv_port_event *ev, stru
 	return rv_syscall(RV_SYS_PORT_WAIT, port, (long)ev, (long)msg, (long)deadline, 0, 0);
 }
 
+/* Reply, then wait (seL4's ReplyRecv): reply goes out on `to` as
+ * rv_channel_write(to, reply, RV_IPC_NONBLOCK, 0) would send it, then the
+ * call waits as rv_port_wait. If the reply cannot go, its error is returned
+ * and nothing is waited for (the wait's own arguments are checked first).
+ * One trap when the client is blocked in its call. */
+static inline long rv_port_reply_wait(rv_handle_t port, struct rv_port_event *ev,
+				      struct rv_msg *msg, uint64_t deadline, rv_handle_t to,
+				      const struct rv_msg *reply)
+{
+	return rv_syscall(RV_SYS_PORT_WAIT, port, (long)ev, (long)msg, (long)deadline, to,
+			  (long)reply);
+}
+
 static inline long rv_shm_create(uint64_t size)
 {
 	return rv_syscall(RV_SYS_SHM_CREATE, (long)size, 0, 0, 0, 0, 0);

@@ -130,7 +130,7 @@ static long read_kib(const char *path, uint64_t *per_kib)
 	t1 = rv_instret();
 	*per_kib = bench_busy_between(i0, t0, t1, bench_idle_instret()) * 1024 /
 		   (bytes ? bytes : 1);
-	rv_handle_close(f);
+	fs_close(f);
 	return ret;
 }
 

@@ -22,6 +22,9 @@
  *                           the same, the server looping on rv_port_wait
  *                           (receiving the request) + rv_channel_write over
  *                           a port with K = 1 or 8 channel ends bound
+ *   ipc_call_rt_port_reply_server_1, _8
+ *                           the same, each reply sent by the wait for the
+ *                           next request (rv_port_reply_wait, ReplyRecv)
  *   ipc_call_rt_4h          the same with 4 handles each way (channel ends
  *                           moved to the server and back)
  *   ipc_sendrecv_self       write 16 bytes on one end, read them on the other,
@@ -68,6 +71,9 @@
  * figures reached. */
 #define BUDGET_PORT_SERVER_1 2000
 #define BUDGET_PORT_SERVER_8 2000
+/* The port server replying with rv_port_reply_wait: both halves on fast
+ * paths, within reach of the call-to-call loop (ipc_call_rt). */
+#define BUDGET_PORT_REPLY_SERVER 1000
 
 static void fail(const char *name, const char *why, long r)
 {
@@ -385,6 +391,14 @@ int main(void)
 		     bench_call_argv("ipc_call_rt_port_server_8",
 				     (const char *const[]){"port_echo", "8", NULL}, 0),
 		     NULL, BUDGET_PORT_SERVER_8);
+	bench_report("ipc_call_rt_port_reply_server_1",
+		     bench_call_argv("ipc_call_rt_port_reply_server_1",
+				     (const char *const[]){"port_echo", "1", "reply", NULL}, 0),
+		     NULL, BUDGET_PORT_REPLY_SERVER);
+	bench_report("ipc_call_rt_port_reply_server_8",
+		     bench_call_argv("ipc_call_rt_port_reply_server_8",
+				     (const char *const[]){"port_echo", "8", "reply", NULL}, 0),
+		     NULL, BUDGET_PORT_REPLY_SERVER);
 	if (CONFIG_MSG_MAX_HANDLES >= 4)
 		bench_report("ipc_call_rt_4h", bench_call("ipc_call_rt_4h", "call_echo", 4), NULL, 0);
 	bench_sendrecv_self();

@@ -18,6 +18,8 @@
  *                 ones, then handle 0), rv_port_wait receiving the request
  *                 + rv_channel_write of the reply: the loop of a server
  *                 with K clients on a port (doc/ipc.md, Ports)
+ *   port_echo K reply  the same, each reply going out with the wait for
+ *                 the next request (rv_port_reply_wait)
  *   idle          read on 0 until the peer closes
  *   sleep         sleep (1000 s)
  */
@@ -102,10 +104,10 @@ static int wait_echo(long k)
 	}
 }
 
-static int port_echo(long k)
+static int port_echo(long k, int reply_wait)
 {
 	struct rv_port_event ev;
-	struct rv_msg m;
+	struct rv_msg m, rep;
 	long port = rv_port_create();
 
 	if (port < 0 || k < 1)
@@ -120,12 +122,23 @@ static int port_echo(long k)
 	}
 	if (rv_port_bind((rv_handle_t)port, 0, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, 0) != 0)
 		return 1;
+	full(&m);
+	if (rv_port_wait((rv_handle_t)port, &ev, &m, RV_DEADLINE_NEVER) != 0)
+		return 0;
 	for (;;) {
-		full(&m);
-		if (rv_port_wait((rv_handle_t)port, &ev, &m, RV_DEADLINE_NEVER) != 0 || ev.key != 0 ||
-		    ev.status != 0)
+		if (ev.key != 0 || ev.status != 0)
 			return 0; /* the peer closed */
-		if (rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER) != 0)
+		/* The echo from the buffer the request came in: the kernel
+		 * sends the reply before the next request can land there. */
+		rep = m;
+		full(&m);
+		if (reply_wait) {
+			if (rv_port_reply_wait((rv_handle_t)port, &ev, &m, RV_DEADLINE_NEVER, 0, &rep) != 0)
+				return 0;
+			continue;
+		}
+		if (rv_channel_write(0, &rep, 0, RV_DEADLINE_NEVER) != 0 ||
+		    rv_port_wait((rv_handle_t)port, &ev, &m, RV_DEADLINE_NEVER) != 0)
 			return 0;
 	}
 }
@@ -186,7 +199,7 @@ int main(int argc, char **argv)
 	if (!strcmp(role, "call_echo"))
 		return call_echo();
 	if (!strcmp(role, "port_echo") && argc > 2)
-		return port_echo(atol(argv[2]));
+		return port_echo(atol(argv[2]), argc > 3 && !strcmp(argv[3], "reply"));
 	if (!strcmp(role, "wait_echo") && argc > 2)
 		return wait_echo(atol(argv[2]));
 	if (!strcmp(role, "sink") && argc > 3)

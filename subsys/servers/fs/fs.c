@@ -66,6 +66,8 @@ struct conn {
 	bool dir;
 	uint64_t off;    /* files: the offset; directories: the readdir cookie */
 	struct pending *pending; /* then the server waits for room, reads nothing */
+	uint8_t *window;         /* FS_OP_WINDOW: mapped here, or NULL */
+	uint32_t window_size;
 };
 
 static struct conn conns[MAX_CONNS + 1];
@@ -76,6 +78,7 @@ static uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 static rv_handle_t in_handles[CONFIG_MSG_MAX_HANDLES + 1], out_handles[2];
 static rv_handle_t port;
 static bool have_disk;
+static uint32_t windows; /* connections with a window (CONFIG_FS_MAX_WINDOWS) */
 
 static struct vfs_fs *fs_of(const struct conn *c)
 {
@@ -101,6 +104,8 @@ static int add_conn(rv_handle_t h, struct vfs_node node, uint32_t rights, uint32
 	c->dir = dir;
 	c->off = 0;
 	c->pending = NULL;
+	c->window = NULL;
+	c->window_size = 0;
 	fs->ops->ref(fs, node.ino);
 	return 0;
 }
@@ -115,10 +120,24 @@ static void bind_conn(uint32_t i)
 	rv_port_bind(port, conns[i].h, sig | RV_SIGNAL_PEER_CLOSED, i);
 }
 
+/* Connection c's read window goes (unmapped: the region with it, once the
+ * client lets go of its handle too). */
+static void drop_window(struct conn *c)
+{
+	if (!c->window)
+		return;
+	rv_shm_unmap(c->window);
+	c->window = NULL;
+	c->window_size = 0;
+	windows--;
+}
+
 static void del_conn(uint32_t i)
 {
 	struct conn *c = &conns[i];
 	struct vfs_fs *fs = fs_of(c);
+
+	drop_window(c);
 
 	fs->ops->unref(fs, c->node.ino);
 	if (c->pending) {
@@ -471,6 +490,80 @@ static int op_read(uint32_t ci, struct wire_reader *r, struct wire_writer *w, bo
 	if (!positional)
 		c->off += (uint64_t)n;
 	return 0;
+}
+
+/* FS_OP_WINDOW: a read window for the connection (fssvc.h): the server
+ * makes the region, so it knows its size whatever the client does with
+ * its mapping; the client gets it to read and map (and pass on), never to
+ * write. */
+static int op_window(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
+{
+	struct conn *c = &conns[ci];
+	uint32_t size;
+	long shm, map, dup;
+
+	wire_get_u32(r, &size);
+	if (wire_end(r) < 0)
+		return -RV_EBADMSG;
+	if (c->dir)
+		return -RV_EISDIR;
+	if (!(c->rights & FS_RIGHT_READ))
+		return -RV_EACCES;
+	drop_window(c);
+	if (size == 0)
+		return 0;
+	if ((int)windows >= CONFIG_FS_MAX_WINDOWS)
+		return -RV_ENOSPC;
+	size = size > FS_WINDOW_MAX ? FS_WINDOW_MAX : (size + 4095) & ~4095u;
+	shm = rv_shm_create(size);
+	if (shm < 0)
+		return (int)shm;
+	map = rv_shm_map((rv_handle_t)shm, 1);
+	/* (TRANSFER: the reply must carry it) */
+	dup = map < 0 ? map
+		      : rv_handle_duplicate((rv_handle_t)shm,
+					    RV_RIGHT_READ | RV_RIGHT_MAP | RV_RIGHT_TRANSFER);
+	rv_handle_close((rv_handle_t)shm); /* (the mapping keeps the region) */
+	if (dup < 0) {
+		if (map >= 0)
+			rv_shm_unmap((void *)map);
+		return (int)dup;
+	}
+	c->window = (uint8_t *)map;
+	c->window_size = size;
+	windows++;
+	wire_put_handle(w, (rv_handle_t)dup);
+	wire_put_u32(w, size);
+	return w->err;
+}
+
+/* FS_OP_WREAD, FS_OP_WPREAD: READ and PREAD into the window. */
+static int op_wread(uint32_t ci, struct wire_reader *r, struct wire_writer *w, bool positional)
+{
+	struct conn *c = &conns[ci];
+	struct vfs_fs *fs = fs_of(c);
+	uint64_t off = c->off;
+	uint32_t max;
+	long n;
+
+	if (positional)
+		wire_get_u64(r, &off);
+	wire_get_u32(r, &max);
+	if (wire_end(r) < 0)
+		return -RV_EBADMSG;
+	if (!c->window)
+		return -RV_ENOENT;
+	if (!(c->rights & FS_RIGHT_READ))
+		return -RV_EACCES;
+	if (max > c->window_size)
+		max = c->window_size;
+	n = fs->ops->read(fs, c->node.ino, off, c->window, max);
+	if (n < 0)
+		return (int)n;
+	if (!positional)
+		c->off += (uint64_t)n;
+	wire_put_u32(w, (uint32_t)n);
+	return w->err;
 }
 
 static int op_write(uint32_t ci, struct wire_reader *r, struct wire_writer *w, bool positional)
@@ -1003,6 +1096,9 @@ static int handle(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 			return -RV_EBADMSG;
 		return vfs_sync_all();
 	case FS_OP_DROP_CACHES: return op_drop_caches(ci, r, w);
+	case FS_OP_WINDOW: return op_window(ci, r, w);
+	case FS_OP_WREAD: return op_wread(ci, r, w, false);
+	case FS_OP_WPREAD: return op_wread(ci, r, w, true);
 	default:
 		return -RV_ENOSYS;
 	}
@@ -1014,19 +1110,16 @@ static void close_all(const rv_handle_t *hs, uint32_t n)
 		rv_handle_close(hs[i]);
 }
 
-/* One request on connection ci. 0, or < 0: drop the connection. */
-/* A request (msg: as port_wait received it) on connection ci: handle it
- * and reply. 0, or < 0: drop the connection. */
-static int serve_msg(uint32_t ci, struct rv_msg *msg0, uint64_t t0)
+/* A request (msg: as port_wait received it) on connection ci: handle it,
+ * leaving the reply in *reply (its op in *op) for the next wait to send. */
+static void serve_msg(uint32_t ci, struct rv_msg *msg0, struct rv_msg *reply, uint32_t *op,
+		      uint64_t t0)
 {
 	struct rv_msg msg = *msg0;
-	struct rv_msg reply;
 	struct wire_writer w;
 	struct wire_reader r;
-	rv_handle_t h = conns[ci].h;
 	long ret;
 
-	(void)t0;
 	PROF(t1);
 	r.op = 0;
 	if (wire_read_request(&r, &msg) < 0) {
@@ -1037,7 +1130,7 @@ static int serve_msg(uint32_t ci, struct rv_msg *msg0, uint64_t t0)
 		if (ret > 0)
 			ret = -RV_EINVAL;
 		if (ret == 0)
-			ret = wire_finish(&w, &reply);
+			ret = wire_finish(&w, reply);
 		if (ret < 0)
 			close_all(w.handles, w.num_handles);
 	}
@@ -1046,33 +1139,47 @@ static int serve_msg(uint32_t ci, struct rv_msg *msg0, uint64_t t0)
 		close_all(msg.handles, msg.num_handles);
 		if (ret < -4095)
 			ret = -RV_EINVAL;
-		wire_status_reply(&reply, out, sizeof(out), r.op, (int)ret);
+		wire_status_reply(reply, out, sizeof(out), r.op, (int)ret);
 	}
-	/* Never wait for a client that does not read its replies: a reply its
-	 * full queue cannot take waits here, and the connection is not read
-	 * again until it went (a client may send requests back to back). */
-	PROF(t2);
-	ret = rv_channel_write(h, &reply, RV_IPC_NONBLOCK, 0);
+	*op = r.op;
 	{
-		PROF(t3);
-		prof_add(r.op, t0, t1, t2, t3);
+		/* (the reply goes out with the next wait: not counted) */
+		PROF(t2);
+		prof_add(r.op, t0, t1, t2, t2);
 	}
-	if (ret == -RV_EAGAIN) {
-		struct pending *p = malloc(sizeof(*p) + reply.num_bytes);
+}
+
+/* The reply to connection ci could not go (err). Never wait for a client
+ * that does not read its replies: a reply its full queue cannot take waits
+ * here, and the connection is not read again until it went (a client may
+ * send requests back to back). Any other failure but the client's going is
+ * answered by a status reply of that error, so that the client does not
+ * wait for ever. 0, or < 0: drop the connection. */
+static int reply_failed(uint32_t ci, struct rv_msg *reply, uint32_t op, long err)
+{
+	if (err == -RV_EAGAIN) {
+		struct pending *p = malloc(sizeof(*p) + reply->num_bytes);
 
 		if (p) {
-			p->num_bytes = reply.num_bytes;
-			p->num_handles = reply.num_handles;
-			memcpy(p->handles, reply.handles, reply.num_handles * sizeof(rv_handle_t));
-			rv_copy(p->bytes, reply.bytes, reply.num_bytes);
+			p->num_bytes = reply->num_bytes;
+			p->num_handles = reply->num_handles;
+			memcpy(p->handles, reply->handles, reply->num_handles * sizeof(rv_handle_t));
+			rv_copy(p->bytes, reply->bytes, reply->num_bytes);
 			conns[ci].pending = p;
 			bind_conn(ci);
 			return 0;
 		}
 	}
-	if (ret < 0)
-		close_all(reply.handles, reply.num_handles);
-	return ret == -RV_EPEERCLOSED ? (int)ret : 0;
+	close_all(reply->handles, reply->num_handles);
+	if (err == -RV_EPEERCLOSED)
+		return (int)err;
+	if (err != -RV_EAGAIN) {
+		wire_status_reply(reply, out, sizeof(out), op, (int)err);
+		err = rv_channel_write(conns[ci].h, reply, RV_IPC_NONBLOCK, 0);
+		if (err == -RV_EPEERCLOSED)
+			return (int)err;
+	}
+	return 0;
 }
 
 /* The client's queue has room: the reply that waited. 0, or < 0: drop the
@@ -1121,6 +1228,10 @@ static int serve(rv_handle_t requests)
 				     ? rv_clock_ns() + CONFIG_FS_WRITEBACK_MS * 1000000ull
 				     : RV_DEADLINE_NEVER;
 	struct rv_port_event ev;
+	struct rv_msg reply;
+	uint32_t reply_to = 0, reply_op = 0;
+	rv_handle_t reply_h = RV_HANDLE_INVALID;
+	bool replying = false;
 	long ret;
 
 	ret = rv_port_bind(port, requests, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, KEY_REQUESTS);
@@ -1130,7 +1241,21 @@ static int serve(rv_handle_t requests)
 		struct rv_msg msg = {.bytes = in, .num_bytes = sizeof(in),
 				     .num_handles = CONFIG_MSG_MAX_HANDLES, .handles = in_handles};
 
-		ret = rv_port_wait(port, &ev, &msg, next_sync);
+		/* The reply to the last request goes out with the wait for the
+		 * next one: one trap while its client waits in its call. */
+		if (replying) {
+			replying = false;
+			ret = rv_port_reply_wait(port, &ev, &msg, next_sync, reply_h, &reply);
+			if (ret < 0 && ret != -RV_ETIMEDOUT) {
+				/* the reply's error (the wait's own arguments
+				 * failing would fail the plain wait below too) */
+				if (reply_failed(reply_to, &reply, reply_op, ret) < 0)
+					del_conn(reply_to);
+				continue;
+			}
+		} else {
+			ret = rv_port_wait(port, &ev, &msg, next_sync);
+		}
 		PROF(t0); /* (the request came in with the wait) */
 		if (ret == -RV_ETIMEDOUT || (next_sync != RV_DEADLINE_NEVER &&
 					     rv_clock_ns() >= next_sync)) {
@@ -1154,8 +1279,10 @@ static int serve(rv_handle_t requests)
 		if (ev.key >= nconns)
 			continue; /* (cannot happen: keys follow the table) */
 		if (ev.status == 0 && !(ev.observed & RV_SIGNAL_PEER_CLOSED)) {
-			if (serve_msg((uint32_t)ev.key, &msg, t0) < 0)
-				del_conn((uint32_t)ev.key);
+			reply_to = (uint32_t)ev.key;
+			reply_h = conns[reply_to].h;
+			serve_msg(reply_to, &msg, &reply, &reply_op, t0);
+			replying = true;
 			continue;
 		}
 		if (ev.status == 0)

@@ -802,6 +802,163 @@ static void pipelined(void)
 	printf("fs: %d requests back to back: every reply, in order\n", sent);
 }
 
+/* A raw window request: FS_OP_WINDOW (size; *shm), FS_OP_WREAD (size =
+ * max; *n) or FS_OP_WPREAD (off, size; *n). */
+static long window_req(rv_handle_t node, uint32_t op, uint64_t off, uint32_t size, rv_handle_t *shm,
+		       uint32_t *n)
+{
+	static uint8_t rep[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+	uint8_t req[WIRE_HEADER_SIZE + 32] __attribute__((aligned(8)));
+	rv_handle_t rhs[CONFIG_MSG_MAX_HANDLES + 1];
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	long ret;
+
+	wire_init_request(&w, req, sizeof(req), NULL, 0, op);
+	if (op == FS_OP_WPREAD)
+		wire_put_u64(&w, off);
+	wire_put_u32(&w, size);
+	ret = rv_service_call(node, &w, &r, op, rep, rhs, &reply);
+	if (ret < 0)
+		return ret;
+	if (op == FS_OP_WINDOW && size)
+		wire_get_handle(&r, shm);
+	if (op != FS_OP_WINDOW || size)
+		wire_get_u32(&r, n);
+	return wire_end(&r);
+}
+
+static uint32_t rights_of(rv_handle_t h)
+{
+	struct rv_handle_info info;
+
+	return rv_handle_info(h, &info) < 0 ? 0 : info.rights;
+}
+
+#define WIN_FILE_BYTES 20000
+static uint8_t win_buf[WIN_FILE_BYTES + 8192];
+
+static bool pattern_at(const uint8_t *p, uint64_t off, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != (uint8_t)((off + i) * 7 + 3))
+			return false;
+	}
+	return true;
+}
+
+/* Read windows (FS_OP_WINDOW): reads of CONFIG_FS_WINDOW_MIN_BYTES and more
+ * go through one; the bytes are those a read by messages gives, at every
+ * offset, mixed with reads by messages; the protocol's errors; a window
+ * the server dropped; the server's limit (CONFIG_FS_MAX_WINDOWS), past
+ * which reads go by messages. */
+static void windows(void)
+{
+	rv_handle_t f, g, wo, shm, fs[CONFIG_FS_MAX_WINDOWS + 1];
+	uint64_t off = 0;
+	uint32_t n = 0;
+	long ret, got;
+	int made = 0;
+
+	for (size_t i = 0; i < WIN_FILE_BYTES; i++)
+		win_buf[i] = (uint8_t)(i * 7 + 3);
+	CHECK_EQ("create", open_rw(base, "win.dat", RW | FS_O_CREAT | FS_O_TRUNC, &f), 0);
+	CHECK_EQ("write it", fs_write_full(f, win_buf, WIN_FILE_BYTES), WIN_FILE_BYTES);
+	CHECK_EQ("rewind", fs_seek(f, 0, FS_SEEK_SET, NULL), 0);
+	/* 4 KiB reads (windows), 100-byte reads (messages), mixed: the
+	 * offset runs on through both. */
+	memset(win_buf, 0, sizeof(win_buf));
+	for (int k = 0; (got = fs_read(f, win_buf, k % 3 == 1 ? 100 : 4096)) > 0; k++) {
+		if (!pattern_at(win_buf, off, (size_t)got))
+			break;
+		off += (uint64_t)got;
+	}
+	CHECK_EQ("4 KiB and 100-byte reads: every byte, then the end", got, 0);
+	CHECK_EQ("... all of it", off, WIN_FILE_BYTES);
+	got = fs_pread(f, 1234, win_buf, 9000);
+	CHECK("pread at 1234 of 9000: the window's size at most, right bytes",
+	      got > 0 && got <= CONFIG_FS_WINDOW_BYTES && pattern_at(win_buf, 1234, (size_t)got));
+	CHECK_EQ("pread past the end: 0", fs_pread(f, WIN_FILE_BYTES + 10, win_buf, 4096), 0);
+	got = fs_pread(f, WIN_FILE_BYTES - 1000, win_buf, 4096);
+	CHECK("pread over the end: what there is",
+	      got == 1000 && pattern_at(win_buf, WIN_FILE_BYTES - 1000, 1000));
+	/* The server drops the window (size 0): the next read goes by
+	 * messages, as right. */
+	CHECK_EQ("window dropped", window_req(f, FS_OP_WINDOW, 0, 0, NULL, NULL), 0);
+	CHECK_EQ("WREAD without a window: ENOENT", window_req(f, FS_OP_WREAD, 0, 4096, NULL, &n),
+		 -RV_ENOENT);
+	got = fs_pread(f, 4096, win_buf, 4096);
+	CHECK("a read after the server dropped it: right bytes",
+	      got == 4096 && pattern_at(win_buf, 4096, 4096));
+
+	/* The protocol by hand. */
+	CHECK_EQ("WINDOW on a directory: EISDIR", window_req(root, FS_OP_WINDOW, 0, 4096, &shm, &n),
+		 -RV_EISDIR);
+	CHECK_EQ("write-only", open_rw(base, "win.dat", FS_O_WRITE, &wo), 0);
+	CHECK_EQ("WINDOW without READ: EACCES", window_req(wo, FS_OP_WINDOW, 0, 4096, &shm, &n),
+		 -RV_EACCES);
+	fs_close(wo);
+	CHECK_EQ("a second connection", open_rw(base, "win.dat", FS_O_READ, &g), 0);
+	ret = window_req(g, FS_OP_WINDOW, 0, 5000, &shm, &n);
+	if (CONFIG_FS_MAX_WINDOWS == 0) {
+		CHECK_EQ("no windows (CONFIG_FS_MAX_WINDOWS=0): ENOSPC", ret, -RV_ENOSPC);
+	} else {
+		long map;
+
+		CHECK_EQ("WINDOW of 5000 bytes", ret, 0);
+		CHECK_EQ("... rounded up to pages", n, 8192);
+		CHECK_EQ("... its handle: READ|MAP|TRANSFER, never WRITE", rights_of(shm),
+			 RV_RIGHT_READ | RV_RIGHT_MAP | RV_RIGHT_TRANSFER);
+		CHECK("... not to be mapped writable", rv_shm_map(shm, 1) < 0);
+		map = rv_shm_map(shm, 0);
+		CHECK("... mapped to read", map > 0);
+		CHECK_EQ("WPREAD 3000 at 17000", window_req(g, FS_OP_WPREAD, 17000, 3000, NULL, &n), 0);
+		CHECK("... 3000 bytes, right ones, in the window",
+		      n == 3000 && map > 0 && pattern_at((const uint8_t *)map, 17000, 3000));
+		CHECK_EQ("WREAD of 100000: the window's 8192 at most",
+			 window_req(g, FS_OP_WREAD, 0, 100000, NULL, &n), 0);
+		CHECK("... and the offset moved by what came", n == 8192 &&
+		      fs_seek(g, 0, FS_SEEK_CUR, &off) == 0 && off == 8192);
+		CHECK_EQ("WINDOW of 4 GiB - 1: FS_WINDOW_MAX",
+			 window_req(g, FS_OP_WINDOW, 0, 0xffffffffu, &shm, &n), 0);
+		CHECK_EQ("... its size", n, FS_WINDOW_MAX);
+		rv_handle_close(shm);
+		if (map > 0)
+			rv_shm_unmap((void *)map);
+	}
+	fs_close(g);
+	fs_close(f);
+
+	/* The server's limit: CONFIG_FS_MAX_WINDOWS connections with one,
+	 * then ENOSPC, and reads still right by messages. */
+	for (int i = 0; i <= CONFIG_FS_MAX_WINDOWS; i++) {
+		CHECK_EQ("open", open_rw(base, "win.dat", FS_O_READ, &fs[i]), 0);
+		ret = window_req(fs[i], FS_OP_WINDOW, 0, 4096, &shm, &n);
+		if (ret == 0) {
+			made++;
+			rv_handle_close(shm);
+		}
+	}
+	CHECK_EQ("windows up to CONFIG_FS_MAX_WINDOWS", made, CONFIG_FS_MAX_WINDOWS);
+	CHECK_EQ("then ENOSPC", ret, -RV_ENOSPC);
+	got = fs_pread(fs[CONFIG_FS_MAX_WINDOWS], 0, win_buf, 4096);
+	CHECK("a 4 KiB read refused a window: by messages, right bytes",
+	      got == 4096 && pattern_at(win_buf, 0, 4096));
+	if (CONFIG_FS_MAX_WINDOWS > 0) {
+		fs_close(fs[0]);
+		ret = window_req(fs[CONFIG_FS_MAX_WINDOWS], FS_OP_WINDOW, 0, 4096, &shm, &n);
+		CHECK_EQ("one closed: its window freed for another", ret, 0);
+		if (ret == 0)
+			rv_handle_close(shm);
+	}
+	for (int i = CONFIG_FS_MAX_WINDOWS > 0; i <= CONFIG_FS_MAX_WINDOWS; i++)
+		fs_close(fs[i]);
+	CHECK_EQ("unlink", fs_unlink(base, "win.dat", 0), 0);
+	printf("fs: read windows: same bytes as messages, errors, limit %d\n",
+	       CONFIG_FS_MAX_WINDOWS);
+}
+
 static rv_handle_t other;
 
 static int alive(void *ctx)
@@ -1070,6 +1227,7 @@ int main(int argc, char **argv)
 	image();
 	limits();
 	pipelined();
+	windows();
 	malformed();
 	if (!disk_read_only())
 		restart(disk_mounted());

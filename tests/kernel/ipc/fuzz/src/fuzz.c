@@ -635,7 +635,35 @@ static void step(void)
 			struct rv_port_event *ev = chance(90) ? &pev :
 				pick_ptr(sizeof(pev), 1, &k2, stack_buf, sizeof(stack_buf));
 
-			r = rv_port_wait(port, ev, m, pick_deadline());
+			if (chance(40)) {
+				/* with a reply (msgs[0]), as OP_WRITE makes one:
+				 * its handles left us when it went -- the call
+				 * succeeded, or only the wait after it timed out */
+				enum ptr_kind rk, rhk;
+				struct rv_msg *rm = pick_msg(0, 1, &rk, &rhk, hin);
+				uint32_t nh = rk == P_VALID ? rm->num_handles : 0;
+				rv_handle_t sent[MAXH + 1];
+				const rv_handle_t *hv = rk == P_VALID ? rm->handles : NULL;
+
+				if (hv == hin) {
+					no_channel_ends(hin, nh);
+					memcpy(sent, hin, sizeof(rv_handle_t) * (nh <= MAXH ? nh : 0));
+				} else if (NO_CHANNEL_IN_MESSAGES) {
+					nh = 0;
+					if (rk == P_VALID)
+						rm->num_handles = 0;
+				}
+				r = rv_port_reply_wait(port, ev, m, pick_deadline(),
+						       chance(70) ? pick_typed(RV_OBJ_CHANNEL) : pick_handle(),
+						       rm);
+				/* (a NULL reply is no reply: a plain wait) */
+				if ((r == 0 || r == -RV_ETIMEDOUT) && rk == P_BAD && rm)
+					violation("port_wait sent a reply through a bad message pointer", r);
+				if ((r == 0 || r == -RV_ETIMEDOUT) && hv == hin && rm)
+					forget_sent(sent, nh);
+			} else {
+				r = rv_port_wait(port, ev, m, pick_deadline());
+			}
 			if (r == 0 && k2 == P_BAD)
 				violation("port_wait wrote through a bad event pointer", r);
 			if (r == 0 && m && ev == &pev && pev.status == 0) {

@@ -5,11 +5,16 @@
  * level-triggered readiness (no event lost, none reported twice once
  * handled), receiving on wake-up (small messages through the call fast
  * path, large ones straight into the buffer, a too small buffer), bindings
- * dropped with their handle (closed or sent away) and with the port, and
- * a server on a port echoing for several callers at once. Kernel counters
- * come back at the end.
+ * dropped with their handle (closed or sent away) and with the port, the
+ * reply-and-wait form (every error of the reply returned unwaited and
+ * nothing sent, the wait's own errors first, a reply with handles, a
+ * queued reply, a deadline), and a server on a port echoing for several
+ * callers at once, replying by a write or by the reply-and-wait form (its
+ * fast path and general path). Kernel counters come back at the end.
  */
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include "../../common/ipc_test.h"
 
 #define R RV_SIGNAL_READABLE
@@ -270,11 +275,124 @@ static void limits(void)
 	       CONFIG_MAX_PORT_BINDINGS, made);
 }
 
+/* Nothing queued on end h (a read that does not wait finds nothing). */
+static bool nothing_queued(rv_handle_t h)
+{
+	uint8_t b[8];
+	struct rv_msg m = msg_of(b, sizeof(b), NULL, 0);
+
+	return rv_channel_read(h, &m, RV_IPC_NONBLOCK, 0) == -RV_EAGAIN;
+}
+
+/* port_wait with a reply (rv_port_reply_wait). */
+static void reply_wait(void)
+{
+	struct rv_port_event ev;
+	rv_handle_t ch[2], q[2], port;
+	uint8_t b[16] __attribute__((aligned(8))) = "reply";
+	struct rv_msg rep = msg_of(b, 5, NULL, 0), m;
+	long r, ro;
+
+	r = new_port();
+	CHECK("port_create", r >= 0);
+	port = (rv_handle_t)r;
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	CHECK_EQ("channel_create", rv_channel_create(q), 0);
+	CHECK_EQ("bind", rv_port_bind(port, q[0], R, 3), 0);
+
+	/* The wait's own arguments are checked first: nothing is sent. */
+	CHECK_EQ("reply_wait: bad event pointer: EFAULT",
+		 rv_port_reply_wait(port, (void *)16, NULL, 0, ch[0], &rep), -RV_EFAULT);
+	CHECK_EQ("reply_wait: bad message pointer: EFAULT",
+		 rv_port_reply_wait(port, &ev, (void *)16, 0, ch[0], &rep), -RV_EFAULT);
+	CHECK_EQ("reply_wait on a channel: EWRONGTYPE",
+		 rv_port_reply_wait(ch[1], &ev, NULL, 0, ch[0], &rep), -RV_EWRONGTYPE);
+	CHECK("... and no reply went", nothing_queued(ch[1]));
+	/* Every error of the reply is returned at once, without waiting
+	 * (deadline never: a wait would not return), and the port is left as
+	 * it was. */
+	CHECK_EQ("reply on a bad handle: EBADF",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, 0x7ff, &rep), -RV_EBADF);
+	CHECK_EQ("reply handle with upper bits set: EBADF",
+		 rv_syscall(RV_SYS_PORT_WAIT, port, (long)&ev, 0, (long)RV_DEADLINE_NEVER,
+			    (long)((1ull << 32) | ch[0]), (long)&rep),
+		 -RV_EBADF);
+	CHECK_EQ("reply on the port itself: EWRONGTYPE",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, port, &rep), -RV_EWRONGTYPE);
+	ro = rv_handle_duplicate(ch[0], RV_RIGHT_READ);
+	CHECK("a read-only duplicate", ro >= 0);
+	CHECK_EQ("reply without WRITE: EPERM",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, (rv_handle_t)ro, &rep),
+		 -RV_EPERM);
+	rv_handle_close((rv_handle_t)ro);
+	CHECK_EQ("reply: bad message pointer: EFAULT",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, ch[0], (void *)16), -RV_EFAULT);
+	m = msg_of((void *)16, 5, NULL, 0);
+	CHECK_EQ("reply: bad bytes: EFAULT",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, ch[0], &m), -RV_EFAULT);
+	m = msg_of(big, CONFIG_MSG_MAX_BYTES + 1, NULL, 0);
+	CHECK_EQ("reply over MSG_MAX_BYTES: EMSGSIZE",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, ch[0], &m), -RV_EMSGSIZE);
+	CHECK("... and none of them went", nothing_queued(ch[1]));
+	for (unsigned int i = 0; i < CONFIG_CHANNEL_QUEUE_DEPTH; i++)
+		CHECK_EQ("fill the peer's queue", rv_channel_write(ch[0], &rep, 0, 0), 0);
+	CHECK_EQ("reply into a full queue: EAGAIN (a server never waits for a client)",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, ch[0], &rep), -RV_EAGAIN);
+	for (unsigned int i = 0; i < CONFIG_CHANNEL_QUEUE_DEPTH; i++) {
+		m = msg_of(in, sizeof(in), NULL, 0);
+		CHECK_EQ("drain", rv_channel_read(ch[1], &m, RV_IPC_NONBLOCK, 0), 0);
+	}
+
+	/* A reply that goes (queued: nobody waits in a call), then the wait:
+	 * with a deadline that passed, -ETIMEDOUT after the reply went. */
+	CHECK_EQ("reply, then a wait that times out",
+		 rv_port_reply_wait(port, &ev, NULL, 0, ch[0], &rep), -RV_ETIMEDOUT);
+	m = msg_of(in, sizeof(in), NULL, 0);
+	CHECK_EQ("the reply is there", rv_channel_read(ch[1], &m, RV_IPC_NONBLOCK, 0), 0);
+	CHECK("... with its bytes", m.num_bytes == 5 && !memcmp(in, "reply", 5));
+	/* A reply, then an event ready at once: the wait returns it. */
+	CHECK_EQ("a request on the bound end", rv_channel_write(q[1], &rep, 0, 0), 0);
+	m = msg_of(in, sizeof(in), NULL, 0);
+	CHECK_EQ("reply, and the request received",
+		 rv_port_reply_wait(port, &ev, &m, RV_DEADLINE_NEVER, ch[0], &rep), 0);
+	CHECK("... its event", ev.key == 3 && ev.status == 0 && (ev.observed & R) && m.num_bytes == 5);
+	m = msg_of(in, sizeof(in), NULL, 0);
+	CHECK_EQ("... and the reply went first", rv_channel_read(ch[1], &m, RV_IPC_NONBLOCK, 0), 0);
+	/* A reply carrying a handle (the general path): it moves. */
+	{
+		rv_handle_t x[2], got = 0;
+
+		CHECK_EQ("channel_create", rv_channel_create(x), 0);
+		m = msg_of(b, 5, &x[1], 1);
+		CHECK_EQ("reply with a handle",
+			 rv_port_reply_wait(port, &ev, NULL, 0, ch[0], &m), -RV_ETIMEDOUT);
+		CHECK_EQ("... it left this process", rv_handle_close(x[1]), -RV_EBADF);
+		m = msg_of(in, sizeof(in), &got, 1);
+		CHECK_EQ("... and arrived", rv_channel_read(ch[1], &m, RV_IPC_NONBLOCK, 0), 0);
+		CHECK("... one handle", m.num_handles == 1 && handle_type(got) == RV_OBJ_CHANNEL);
+		rv_handle_close(got);
+		rv_handle_close(x[0]);
+	}
+	/* A reply whose client has gone: -EPEERCLOSED, unwaited. */
+	rv_handle_close(ch[1]);
+	CHECK_EQ("reply to a closed peer: EPEERCLOSED",
+		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, ch[0], &rep), -RV_EPEERCLOSED);
+	rv_handle_close(ch[0]);
+	rv_handle_close(q[0]);
+	rv_handle_close(q[1]);
+	rv_handle_close(port);
+	printf("port: reply and wait: errors, order, handles, deadline\n");
+}
+
 /* A server on a port: NCALLERS children call CALLS times each, small
  * requests (the call fast path into port_wait) and large ones (straight
- * into the buffer); the reply is every byte + 1. */
-static void server(uint32_t size, uint64_t deadline_ms)
+ * into the buffer); the reply is every byte + 1, written, or sent by the
+ * next wait (reply_wait: its fast path when the caller waits in its call,
+ * the general path otherwise). */
+static void server(uint32_t size, uint64_t deadline_ms, bool reply_wait)
 {
+	rv_handle_t reply_to = RV_HANDLE_INVALID;
+	struct rv_msg rep;
 	rv_handle_t ends[NCALLERS][2], port;
 	long procs[NCALLERS];
 	struct rv_exit_info info;
@@ -294,8 +412,11 @@ static void server(uint32_t size, uint64_t deadline_ms)
 	while (open) {
 		struct rv_msg m = msg_of(in, sizeof(in), NULL, 0);
 		uint64_t dl = deadline_ms ? deadline_in_ms(deadline_ms) : RV_DEADLINE_NEVER;
-		long r = rv_port_wait(port, &ev, &m, dl);
+		long r = reply_to != RV_HANDLE_INVALID
+				 ? rv_port_reply_wait(port, &ev, &m, dl, reply_to, &rep)
+				 : rv_port_wait(port, &ev, &m, dl);
 
+		reply_to = RV_HANDLE_INVALID;
 		if (r < 0) {
 			CHECK_EQ("port_wait", r, 0);
 			break;
@@ -307,8 +428,10 @@ static void server(uint32_t size, uint64_t deadline_ms)
 		if (ev.status == 0) {
 			for (uint32_t k = 0; k < m.num_bytes; k++)
 				big[k] = (uint8_t)(in[k] + 1);
-			m = msg_of(big, m.num_bytes, NULL, 0);
-			if (rv_channel_write(ends[ev.key][0], &m, 0, 0) != 0)
+			rep = msg_of(big, m.num_bytes, NULL, 0);
+			if (reply_wait)
+				reply_to = ends[ev.key][0];
+			else if (rv_channel_write(ends[ev.key][0], &rep, 0, 0) != 0)
 				bad++;
 			served++;
 		} else if (ev.observed & PC) {
@@ -327,8 +450,9 @@ static void server(uint32_t size, uint64_t deadline_ms)
 		CHECK_EQ(what, info.code, 0);
 	}
 	rv_handle_close(port);
-	printf("port: a server for %d callers, %u-byte calls%s\n", NCALLERS, (unsigned int)size,
-	       deadline_ms ? ", waiting with a deadline" : "");
+	printf("port: a server for %d callers, %u-byte calls%s%s\n", NCALLERS, (unsigned int)size,
+	       deadline_ms ? ", waiting with a deadline" : "",
+	       reply_wait ? ", replying by the next wait" : "");
 }
 
 int main(void)
@@ -342,9 +466,13 @@ int main(void)
 	events();
 	lifetimes();
 	limits();
-	server(16, 0);
-	server(16, 5000);
-	server(CONFIG_MSG_MAX_BYTES, 0);
+	reply_wait();
+	server(16, 0, false);
+	server(16, 5000, false);
+	server(CONFIG_MSG_MAX_BYTES, 0, false);
+	server(16, 0, true);
+	server(16, 5000, true);
+	server(CONFIG_MSG_MAX_BYTES, 0, true);
 	kstats_settle(&base, &ks, 200);
 	KSTATS_SAME_LIVE("port", &base, &ks);
 	CHECK_EQ("kstats: ports back", ks.ports_used, base.ports_used);
