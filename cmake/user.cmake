@@ -7,13 +7,22 @@
 # lib/src/time.c implements them, so rvOS programs announce them.
 set(RVOS_USER_POSIX_OPTIONS -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L
   -D_POSIX_CLOCK_SELECTION=200809L -D_POSIX_CPUTIME=200809L -D_POSIX_THREAD_CPUTIME=200809L)
-set(RVOS_USER_CFLAGS ${RVOS_ARCH_FLAGS} --specs=picolibc.specs -std=gnu11 -O2 -g
+# CONFIG_FPU: user programs use F and D (lp64d); the kernel never does.
+if(CONFIG_FPU)
+  set(RVOS_USER_ARCH_FLAGS -march=rv64imafdc_zicsr_zifencei -mabi=lp64d -mcmodel=medany)
+  set(RVOS_USER_LINK_ARCH -march=rv64imafdc -mabi=lp64d)
+else()
+  set(RVOS_USER_ARCH_FLAGS ${RVOS_ARCH_FLAGS})
+  set(RVOS_USER_LINK_ARCH -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp64)
+endif()
+set(RVOS_USER_CFLAGS ${RVOS_USER_ARCH_FLAGS} --specs=picolibc.specs -std=gnu11 -O2 -g
   -ffunction-sections -fdata-sections -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
   ${RVOS_USER_POSIX_OPTIONS} -include ${AUTOCONF_H})
 set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
-# The link names the plain ISA so gcc picks picolibc's rv64imac/lp64 multilib
-# (a -march with _zicsr_zifencei matches none and falls back to rv64gc).
-set(RVOS_USER_LDFLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp64 -mcmodel=medany
+# The link names the plain ISA so gcc picks picolibc's rv64imac/lp64 (or
+# rv64imafdc/lp64d) multilib (a -march with _zicsr_zifencei matches none
+# and falls back to rv64gc).
+set(RVOS_USER_LDFLAGS ${RVOS_USER_LINK_ARCH} -mcmodel=medany
   --specs=picolibc.specs -nostartfiles
   -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
   -Wl,--no-warn-rwx-segments

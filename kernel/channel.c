@@ -610,7 +610,9 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	p->as.rx_bytes = rbytes;
 	p->as.rx_room = room;
 	sb = (uintptr_t)req->bytes;
-	if (!in_one_page(sb, n))
+	/* Over the limit: the general path's EMSGSIZE (a reader with a
+	 * larger buffer would take it otherwise). */
+	if (n > CONFIG_MSG_MAX_BYTES || !in_one_page(sb, n))
 		return FASTPATH_GENERAL;
 	src = rbytes ? fp_near(&p->as, sb, rb, rbytes, cached) : fp_page(&p->as, sb, false, cached);
 	if (!src)
@@ -865,10 +867,7 @@ static void channel_call_continue(void)
 	if (!ret)
 		ret = channel_read(p, he->obj, regs->x[12], 0,
 				   deadline == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(deadline));
-	regs->x[10] = (uint64_t)ret;
-	if (sched_need_resched)
-		sched_yield();
-	arch_user_return(current->regs);
+	sched_continuation_return(ret);
 }
 
 bool channel_info(unsigned int slot, struct rv_channel_info *out)

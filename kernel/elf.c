@@ -29,6 +29,10 @@
 #define EH_VERSION 20
 #define EH_ENTRY 24
 #define EH_PHOFF 32
+#define EH_FLAGS 48
+/* e_flags: the float ABI (RISC-V psABI): soft, single, double, quad. */
+#define EF_RISCV_FLOAT_ABI 0x6u
+#define EF_RISCV_FLOAT_ABI_QUAD 0x6u
 #define EH_PHENTSIZE 54
 #define EH_PHNUM 56
 #define EHDR_SIZE 64
@@ -160,6 +164,16 @@ int elf_parse(const void *image, size_t size, uintptr_t user_base, uintptr_t use
 		return refuse(out, "not RISC-V (e_machine)");
 	if (rd16(img + EH_PHENTSIZE) != PHDR_SIZE)
 		return refuse(out, "bad e_phentsize");
+	/* Built to pass floats in FP registers: only with the FP unit
+	 * (CONFIG_FPU), and never for Q (no such hardware here). */
+#ifdef CONFIG_FPU
+	if ((rd32(img + EH_FLAGS) & EF_RISCV_FLOAT_ABI) == EF_RISCV_FLOAT_ABI_QUAD)
+		return refuse(out, "built for the quad-precision float ABI (no Q extension)");
+#else
+	if (rd32(img + EH_FLAGS) & EF_RISCV_FLOAT_ABI)
+		return refuse(out, "built for a hardware float ABI (lp64f/lp64d): this kernel has no "
+				   "CONFIG_FPU");
+#endif
 
 	phoff = rd64(img + EH_PHOFF);
 	phnum = rd16(img + EH_PHNUM);

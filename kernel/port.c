@@ -285,8 +285,5 @@ void port_wait_continue(void)
 		ret = port_wait(p, he->obj, regs->x[11], regs->x[12],
 				deadline == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(deadline),
 				0, 0);
-	regs->x[10] = (uint64_t)ret;
-	if (sched_need_resched)
-		sched_yield();
-	arch_user_return(current->regs);
+	sched_continuation_return(ret);
 }

@@ -5,6 +5,7 @@
 #include <kernel/cpio.h>
 #include <kernel/device.h>
 #include <kernel/elf.h>
+#include <kernel/fpu.h>
 #include <kernel/mem.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
@@ -17,9 +18,11 @@
 #include <kernel/util.h>
 
 /* sstatus bits for a process entering U-mode: SPP = 0 (return to U),
- * SPIE = 1 (interrupts on in U-mode; they are always taken there anyway). */
+ * SPIE = 1 (interrupts on in U-mode; they are always taken there anyway),
+ * FS = Off (the firmware leaves the FP unit on: an FP instruction traps,
+ * and with CONFIG_FPU gives the process the unit, kernel/fpu.c). */
 #define USER_SSTATUS_SET SSTATUS_SPIE
-#define USER_SSTATUS_CLEAR (SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM)
+#define USER_SSTATUS_CLEAR (SSTATUS_SPP | SSTATUS_SIE | SSTATUS_SUM | SSTATUS_FS)
 
 /* A handle's view of a process: it outlives the process, keeping how it
  * ended until the last handle is closed. */
@@ -335,6 +338,10 @@ int proc_spawn_image(const char *name, const void *image, size_t image_size, con
 	memset(p->regs, 0, sizeof(*p->regs));
 	p->regs->sepc = elf.entry;
 	p->regs->sstatus = (csr_read(sstatus) & ~USER_SSTATUS_CLEAR) | USER_SSTATUS_SET;
+#ifdef CONFIG_FPU
+	p->fpu_valid = false;
+	p->fpu_used = false;
+#endif
 	p->ctx.ra = (uintptr_t)proc_first_run;
 	p->ctx.sp = (uintptr_t)p->regs;
 
@@ -388,6 +395,7 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 	 * reaches the frames its regions give back), handles (peers see
 	 * PEER_CLOSED), mappings. */
 	device_proc_exit(p);
+	fpu_proc_exit(p);
 	handle_table_close_all(&p->handles);
 	shm_unmap_all(p);
 	if (p->pobj) {

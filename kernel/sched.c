@@ -8,6 +8,7 @@
  * the first sleeper's deadline; with nothing to run the hart waits in wfi.
  */
 #include <arch/csr.h>
+#include <kernel/fpu.h>
 #include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>
@@ -173,7 +174,16 @@ static void switch_to(struct proc *prev, struct proc *next, struct arch_context 
 		return;
 	sched_context_switches++;
 	as_activate(&next->as);
+	fpu_switch_to(next);
 	arch_switch(save, &next->ctx);
+}
+
+void sched_continuation_return(long ret)
+{
+	current->regs->x[10] = (uint64_t)ret;
+	if (sched_need_resched)
+		sched_yield();
+	arch_user_return(current->regs);
 }
 
 static void __attribute__((noreturn)) resume_in_user(void)

@@ -2,6 +2,7 @@
 #include <arch/csr.h>
 #include <arch/trap_frame.h>
 #include <arch/context.h>
+#include <kernel/fpu.h>
 #include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -36,6 +37,7 @@ void arch_kernel_trap(struct trap_frame *tf)
 #define IRQ_S_TIMER 5
 #define IRQ_S_EXTERNAL 9
 #define EXC_ECALL_U 8
+#define EXC_ILLEGAL_INSTRUCTION 2
 
 static void user_fault(struct user_regs *regs, unsigned long cause)
 {
@@ -67,7 +69,9 @@ void user_trap(struct user_regs *regs)
 	} else if (cause == EXC_ECALL_U) {
 		regs->sepc += 4; /* past the ecall */
 		regs->x[10] = (uint64_t)syscall_dispatch(regs->x[17], &regs->x[10]);
-	} else {
+	} else if (!(cause == EXC_ILLEGAL_INSTRUCTION && fpu_claim(current))) {
+		/* (an FP instruction with the unit off, CONFIG_FPU: it runs
+		 * again with the process's own FP registers) */
 		user_fault(regs, cause);
 	}
 	if (sched_need_resched)

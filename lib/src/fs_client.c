@@ -63,6 +63,20 @@ static int finish(struct call *c)
 	return 0;
 }
 
+/* A request whose reply is a count (u32) of at most len: it, or < 0. */
+static long count_reply(rv_handle_t node, struct call *c, size_t len)
+{
+	uint32_t n;
+	int ret = call(node, c);
+
+	if (ret < 0)
+		return ret;
+	wire_get_u32(&c->r, &n);
+	if ((ret = finish(c)) < 0)
+		return ret;
+	return n > len ? -RV_EBADMSG : (long)n;
+}
+
 /* A request whose reply has no fields. */
 static int status_only(rv_handle_t node, struct call *c)
 {
@@ -334,8 +348,7 @@ static struct window *window_get(rv_handle_t file)
 static long window_read(struct window *wi, bool positional, uint64_t off, void *buf, size_t len)
 {
 	CALL_DECL;
-	uint32_t n;
-	int ret;
+	long n;
 
 	if (len > wi->size)
 		len = wi->size;
@@ -343,16 +356,10 @@ static long window_read(struct window *wi, bool positional, uint64_t off, void *
 	if (positional)
 		wire_put_u64(&c->w, off);
 	wire_put_u32(&c->w, (uint32_t)len);
-	ret = call(wi->file, c);
-	if (ret < 0)
-		return ret;
-	wire_get_u32(&c->r, &n);
-	if ((ret = finish(c)) < 0)
-		return ret;
-	if (n > len)
-		return -RV_EBADMSG;
-	rv_copy(buf, wi->map, n);
-	return (long)n;
+	n = count_reply(wi->file, c, len);
+	if (n > 0)
+		rv_copy(buf, wi->map, (size_t)n);
+	return n;
 }
 
 static void windows_init(void)
@@ -444,8 +451,7 @@ long fs_pread(rv_handle_t file, uint64_t off, void *buf, size_t len)
 static long do_write(rv_handle_t file, bool positional, uint64_t off, const void *buf, size_t len)
 {
 	CALL_DECL;
-	uint32_t n, pad;
-	int ret;
+	uint32_t pad;
 
 	if (len > FS_IO_MAX)
 		len = FS_IO_MAX;
@@ -475,15 +481,7 @@ static long do_write(rv_handle_t file, bool positional, uint64_t off, const void
 	} else {
 		wire_put_bytes(&c->w, buf, (uint32_t)len);
 	}
-	ret = call(file, c);
-	if (ret < 0)
-		return ret;
-	wire_get_u32(&c->r, &n);
-	if ((ret = finish(c)) < 0)
-		return ret;
-	if (n > len)
-		return -RV_EBADMSG;
-	return (long)n;
+	return count_reply(file, c, len);
 }
 
 long fs_write(rv_handle_t file, const void *buf, size_t len)

@@ -89,6 +89,11 @@ struct proc {
 	struct process_object *pobj;   /* set when started by process_spawn */
 	uintptr_t heap_end;            /* mem_grow: the heap is [RV_HEAP_BASE, heap_end) */
 	uint32_t devices_mapped;       /* bit i: exported device i is mapped (device_map) */
+#ifdef CONFIG_FPU
+	bool fpu_valid;                /* fpu holds its FP state (kernel/fpu.c) */
+	bool fpu_used;                 /* it has used FP: the unit follows it */
+	struct arch_fpu fpu;           /* while another process has the FP unit */
+#endif
 };
 
 extern struct proc *current;
@@ -163,9 +168,25 @@ static inline __attribute__((always_inline, noreturn)) void sched_handoff_inline
 	current = next;
 	sched_context_switches++;
 	as_activate(&next->as);
-	/* A jump, not a call: the caller needs no frame for a return address. */
+#ifdef CONFIG_FPU
+	{
+		/* kernel/fpu.h's fpu_switch_to (which needs this header) */
+		extern struct proc *fpu_owner;
+		void fpu_give(struct proc *p);
+
+		if (next->fpu_used && fpu_owner != next)
+			fpu_give(next);
+	}
+#endif
+	/* A jump, not a call: the caller needs no frame for a return address.
+	 * With CONFIG_FPU sstatus is per process (its FS field: whether it
+	 * has the FP unit), so it is loaded from next's registers. */
 	register struct user_regs *regs __asm__("a0") = next->regs;
+#ifdef CONFIG_FPU
+	__asm__ volatile("tail arch_user_return" : : "r"(regs) : "memory");
+#else
 	__asm__ volatile("tail arch_user_return_in_syscall" : : "r"(regs) : "memory");
+#endif
 	__builtin_unreachable();
 }
 /* When p next runs, start it afresh in cont (on an empty kernel stack),
@@ -176,6 +197,10 @@ static inline void sched_set_continuation(struct proc *p, void (*cont)(void))
 	p->ctx.sp = (uintptr_t)p->regs;
 	p->ctx.s[0] = 0; /* s0: ends backtraces */
 }
+/* The end of a continuation (sched_set_continuation) that finished its
+ * process's system call: ret in a0, a switch if one is due, back to user
+ * mode. */
+void sched_continuation_return(long ret) __attribute__((noreturn));
 /* Resume p by returning straight to user mode, abandoning the kernel
  * frames it blocked in (its system call was completed for it). */
 void sched_resume_in_user(struct proc *p);

@@ -73,7 +73,7 @@
 #define BUDGET_PORT_SERVER_8 2000
 /* The port server replying with rv_port_reply_wait: both halves on fast
  * paths, within reach of the call-to-call loop (ipc_call_rt). */
-#define BUDGET_PORT_REPLY_SERVER 1000
+#define BUDGET_PORT_REPLY_SERVER 1050
 
 static void fail(const char *name, const char *why, long r)
 {

@@ -472,7 +472,10 @@ static long read_in_place(struct conn *c, uint64_t off, uint32_t max, struct wir
 	return n;
 }
 
-static int op_read(uint32_t ci, struct wire_reader *r, struct wire_writer *w, bool positional)
+/* READ and PREAD (the data in the reply), WREAD and WPREAD (into the
+ * connection's window: the reply is the count). */
+static int op_read(uint32_t ci, struct wire_reader *r, struct wire_writer *w, bool positional,
+		   bool window)
 {
 	struct conn *c = &conns[ci];
 	uint64_t off = c->off;
@@ -484,12 +487,23 @@ static int op_read(uint32_t ci, struct wire_reader *r, struct wire_writer *w, bo
 	wire_get_u32(r, &max);
 	if (wire_end(r) < 0)
 		return -RV_EBADMSG;
-	n = read_in_place(c, off, max, w);
+	if (!window) {
+		n = read_in_place(c, off, max, w);
+	} else if (!c->window) {
+		n = -RV_ENOENT;
+	} else if (!(c->rights & FS_RIGHT_READ)) {
+		n = -RV_EACCES;
+	} else {
+		n = fs_of(c)->ops->read(fs_of(c), c->node.ino, off, c->window,
+					max > c->window_size ? c->window_size : max);
+		if (n >= 0)
+			wire_put_u32(w, (uint32_t)n);
+	}
 	if (n < 0)
 		return (int)n;
 	if (!positional)
 		c->off += (uint64_t)n;
-	return 0;
+	return w->err;
 }
 
 /* FS_OP_WINDOW: a read window for the connection (fssvc.h): the server
@@ -534,35 +548,6 @@ static int op_window(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 	windows++;
 	wire_put_handle(w, (rv_handle_t)dup);
 	wire_put_u32(w, size);
-	return w->err;
-}
-
-/* FS_OP_WREAD, FS_OP_WPREAD: READ and PREAD into the window. */
-static int op_wread(uint32_t ci, struct wire_reader *r, struct wire_writer *w, bool positional)
-{
-	struct conn *c = &conns[ci];
-	struct vfs_fs *fs = fs_of(c);
-	uint64_t off = c->off;
-	uint32_t max;
-	long n;
-
-	if (positional)
-		wire_get_u64(r, &off);
-	wire_get_u32(r, &max);
-	if (wire_end(r) < 0)
-		return -RV_EBADMSG;
-	if (!c->window)
-		return -RV_ENOENT;
-	if (!(c->rights & FS_RIGHT_READ))
-		return -RV_EACCES;
-	if (max > c->window_size)
-		max = c->window_size;
-	n = fs->ops->read(fs, c->node.ino, off, c->window, max);
-	if (n < 0)
-		return (int)n;
-	if (!positional)
-		c->off += (uint64_t)n;
-	wire_put_u32(w, (uint32_t)n);
 	return w->err;
 }
 
@@ -1074,8 +1059,8 @@ static int handle(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 	case FS_OP_CLONE: return op_clone(ci, r, w);
 	case FS_OP_STAT: return op_stat(ci, r, w);
 	case FS_OP_STATAT: return op_statat(ci, r, w);
-	case FS_OP_READ: return op_read(ci, r, w, false);
-	case FS_OP_PREAD: return op_read(ci, r, w, true);
+	case FS_OP_READ: return op_read(ci, r, w, false, false);
+	case FS_OP_PREAD: return op_read(ci, r, w, true, false);
 	case FS_OP_WRITE: return op_write(ci, r, w, false);
 	case FS_OP_PWRITE: return op_write(ci, r, w, true);
 	case FS_OP_SEEK: return op_seek(ci, r, w);
@@ -1097,8 +1082,8 @@ static int handle(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 		return vfs_sync_all();
 	case FS_OP_DROP_CACHES: return op_drop_caches(ci, r, w);
 	case FS_OP_WINDOW: return op_window(ci, r, w);
-	case FS_OP_WREAD: return op_wread(ci, r, w, false);
-	case FS_OP_WPREAD: return op_wread(ci, r, w, true);
+	case FS_OP_WREAD: return op_read(ci, r, w, false, true);
+	case FS_OP_WPREAD: return op_read(ci, r, w, true, true);
 	default:
 		return -RV_ENOSYS;
 	}

@@ -130,7 +130,7 @@ static struct elf_spec valid_spec(void)
 	s.version = 1;
 	s.entry = TEXT + 0x140;
 	s.phoff = 64;
-	s.flags = 0x5;	/* RVC, soft-float: ignored */
+	s.flags = 0x1;	/* RVC, soft float (lp64) */
 	s.ehsize = 64;
 	s.phentsize = 56;
 	s.nph = s.phnum = 4;
@@ -466,6 +466,26 @@ static void test_header_refusals(void)
 	EXPECT_REFUSED(s, "bad e_phentsize");
 	s.phentsize = 0;
 	EXPECT_REFUSED(s, "bad e_phentsize");
+
+	/* The float ABI in e_flags: soft (and the RVC bit) always; single
+	 * and double only with CONFIG_FPU; quad never. */
+	s = valid_spec();
+	s.flags = 0x1; /* EF_RISCV_RVC */
+	EXPECT_VALID(s);
+	s.flags = 0x5; /* RVC | double */
+#ifdef CONFIG_FPU
+	EXPECT_VALID(s);
+	s.flags = 0x3; /* RVC | single */
+	EXPECT_VALID(s);
+	s.flags = 0x7;
+	EXPECT_REFUSED(s, "built for the quad-precision float ABI (no Q extension)");
+#else
+	EXPECT_REFUSED(s, "built for a hardware float ABI (lp64f/lp64d): this kernel has no "
+			  "CONFIG_FPU");
+	s.flags = 0x2;
+	EXPECT_REFUSED(s, "built for a hardware float ABI (lp64f/lp64d): this kernel has no "
+			  "CONFIG_FPU");
+#endif
 
 	/* Program header table out of the file, including offsets that would wrap. */
 	s = valid_spec();

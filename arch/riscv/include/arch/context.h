@@ -23,6 +23,15 @@ struct user_regs {
 #define USER_REGS_SSTATUS 264
 #define USER_REGS_SIZE 272
 
+/* A process's FP registers and fcsr (CONFIG_FPU; arch/riscv/fpu.S). */
+struct arch_fpu {
+	uint64_t f[32];
+	uint64_t fcsr;
+};
+void arch_fpu_save(struct arch_fpu *s);
+void arch_fpu_restore(const struct arch_fpu *s);
+void arch_fpu_clear(void);
+
 void arch_switch(struct arch_context *save, const struct arch_context *load);
 /* Restore the user registers from regs and sret; regs also becomes the
  * kernel's stack top for the next trap. Never returns. */

@@ -9,6 +9,8 @@
 #define SSTATUS_SPIE (1UL << 5)  /* SIE before the trap */
 #define SSTATUS_SPP (1UL << 8)   /* previous mode was S */
 #define SSTATUS_SUM (1UL << 18)  /* S-mode may touch U pages */
+#define SSTATUS_FS (3UL << 13)   /* FP unit state: 0 Off (FP instructions trap) */
+#define SSTATUS_FS_CLEAN (2UL << 13)
 
 #define SCAUSE_INTERRUPT (1UL << 63)
 

@@ -68,7 +68,11 @@
 #define MAXB CONFIG_MSG_MAX_BYTES
 #define MAXH CONFIG_MSG_MAX_HANDLES
 
-static uint8_t buf[MAXB];
+/* At least a page: call_server receives into all of it, more than a
+ * message may hold when MSG_MAX_BYTES is small (the fast path must still
+ * refuse what the limit refuses). */
+#define BUF_BYTES (MAXB > 4096 ? MAXB : 4096)
+static uint8_t buf[BUF_BYTES];
 static rv_handle_t hbuf[MAXH + 1];
 
 static long read_full(rv_handle_t h, struct rv_msg *m, uint32_t flags, uint64_t deadline)
@@ -376,7 +380,7 @@ static int role_call_server(void)
 		rep.handles = NULL;
 		rep.num_handles = 0;
 		req.bytes = buf;
-		req.num_bytes = MAXB;
+		req.num_bytes = BUF_BYTES;
 		req.handles = hbuf;
 		req.num_handles = MAXH;
 		r = rv_channel_call(0, &rep, &req, RV_DEADLINE_NEVER);

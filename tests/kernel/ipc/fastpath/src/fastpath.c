@@ -188,6 +188,23 @@ static void call_server(void)
 		CHECK_EQ("its size", rep.num_bytes, size);
 		CHECK_EQ("its first byte", rbuf[0], (uint8_t)(pattern(9, 0) + 1));
 	}
+	/* A request over CONFIG_MSG_MAX_BYTES to the server blocked in its
+	 * call with a larger buffer (a page): EMSGSIZE, as the general path
+	 * says, and nothing reaches the server (the fast path once delivered
+	 * it). */
+	{
+		static uint8_t big[MAXB + 64];
+		struct rv_msg req = msg_of(big, MAXB + 1, NULL, 0);
+		struct rv_msg rep = msg_of(rbuf, MAXB, NULL, 0);
+
+		CHECK_EQ("a call of MSG_MAX_BYTES + 1 to a blocked reader with room: EMSGSIZE",
+			 rv_channel_call(ch[0], &req, &rep, RV_DEADLINE_NEVER), -RV_EMSGSIZE);
+		sbuf[0] = 41;
+		req = msg_of(sbuf, 1, NULL, 0);
+		CHECK_EQ("... the server still waits for a request",
+			 rv_channel_call(ch[0], &req, &rep, RV_DEADLINE_NEVER), 0);
+		CHECK("... and answers this one", rep.num_bytes == 1 && rbuf[0] == 42);
+	}
 	/* Write, then read, to the same server: it sees no difference. */
 	for (uint32_t i = 0; i < 100; i++) {
 		struct rv_msg rep = msg_of(rbuf, MAXB, NULL, 0);
