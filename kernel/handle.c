@@ -7,6 +7,9 @@
 BUILD_ASSERT(CONFIG_MAX_HANDLES <= (1 << RV_HANDLE_SLOT_BITS), "handle slots must fit the value");
 
 #define GENERATION_MAX ((1u << (32 - RV_HANDLE_SLOT_BITS)) - 1)
+/* The generation of a retired slot: above every real one, so no value
+ * matches it (handle_lookup), and handle_install passes it by. */
+#define GENERATION_RETIRED UINT32_MAX
 
 static unsigned int handles_in_use;
 
@@ -23,6 +26,7 @@ void handle_table_init(struct handle_table *t)
 		t->slots[i].generation = 0;
 	}
 	t->used = 0;
+	t->retired = 0;
 	for (unsigned int i = 0; i < ARRAY_SIZE(t->bound); i++)
 		t->bound[i] = 0;
 }
@@ -37,18 +41,16 @@ static rv_handle_t handle_value(const struct handle_table *t, unsigned int slot)
  * another object answering to handle 0. */
 unsigned int handle_table_free(const struct handle_table *t)
 {
-	return CONFIG_MAX_HANDLES - 1 - (t->used - (t->slots[0].obj ? 1 : 0));
+	return CONFIG_MAX_HANDLES - 1 - (t->used - (t->slots[0].obj ? 1 : 0)) -
+	       (t->retired - (t->slots[0].generation == GENERATION_RETIRED ? 1 : 0));
 }
 
 long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights)
 {
 	for (unsigned int i = 1; i < CONFIG_MAX_HANDLES; i++) {
 		struct handle_entry *e = &t->slots[i];
-		if (e->obj)
+		if (e->obj || e->generation == GENERATION_RETIRED)
 			continue;
-		/* The all-ones value is RV_HANDLE_INVALID: skip that generation. */
-		if (handle_value(t, i) == RV_HANDLE_INVALID)
-			e->generation = 0;
 		e->obj = obj;
 		e->rights = rights;
 		t->used++;
@@ -68,6 +70,8 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 	e = &t->slots[slot];
 	if (e->obj)
 		return -RV_EBUSY;
+	if (e->generation == GENERATION_RETIRED)
+		return -RV_EMFILE;
 	e->obj = obj;
 	e->rights = rights;
 	t->used++;
@@ -84,7 +88,14 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 		port_binding_drop_slot(t, slot);
 	e->obj = 0;
 	e->rights = 0;
-	e->generation = (e->generation + 1) & GENERATION_MAX;
+	/* A generation that would wrap (or make the all-ones value,
+	 * RV_HANDLE_INVALID) retires the slot: a wrapped value would name
+	 * whatever the slot held next. */
+	e->generation++;
+	if (e->generation > GENERATION_MAX || handle_value(t, slot) == RV_HANDLE_INVALID) {
+		e->generation = GENERATION_RETIRED;
+		t->retired++;
+	}
 	t->used--;
 	handles_in_use--;
 }

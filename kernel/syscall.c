@@ -173,8 +173,8 @@ static long sys_wait(const uint64_t a[6])
 	/* verify: the result must be writable before anyone is reaped */
 	if (a[1] && !user_access_ok(&current->as, a[1], sizeof(info), true))
 		return -RV_EFAULT;
-	if (pid != -1 && pid <= 0)
-		return -RV_EINVAL;
+	if ((int64_t)a[0] != pid || (pid != -1 && pid <= 0))
+		return -RV_EINVAL; /* (wider than an int: refused, not cut) */
 	/* impl */
 	ret = proc_wait(pid, &info);
 	if (ret > 0 && a[1])
@@ -187,6 +187,8 @@ static long sys_kill(const uint64_t a[6])
 	struct proc *p = proc_by_pid((int)a[0]);
 	struct rv_exit_info how = {.reason = RV_EXIT_KILLED, .code = 0};
 
+	if ((int64_t)a[0] != (int)a[0])
+		return -RV_EINVAL; /* wider than an int: refused, not cut */
 	/* verify: only a parent may end its child (process handles, with
 	 * rights, replace this rule when they arrive) */
 	if (!p || p->state == PROC_ZOMBIE)

@@ -237,24 +237,77 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 	return 0;
 }
 
+static bool table_empty(const pte_t *table)
+{
+	for (unsigned int i = 0; i < SV39_ENTRIES; i++) {
+		if (table[i] & PTE_V)
+			return false;
+	}
+	return true;
+}
+
+/* The page tables below the root on the way to user address va that hold
+ * no entry any more go back to the frame pool (the root stays: it is the
+ * space's own). True when one went: the caller fences. */
+static bool prune_tables(struct addr_space *as, uintptr_t va)
+{
+	pte_t *l2 = &as->root[sv39_index(va, 2)], *l1, *t1, *t0;
+	bool freed = false;
+
+	if (!(*l2 & PTE_V) || pte_is_leaf(*l2))
+		return false;
+	t1 = (pte_t *)pte_pa(*l2);
+	l1 = &t1[sv39_index(va, 1)];
+	if ((*l1 & PTE_V) && !pte_is_leaf(*l1)) {
+		t0 = (pte_t *)pte_pa(*l1);
+		if (table_empty(t0)) {
+			*l1 = 0;
+			frame_free((uintptr_t)t0, 0, FRAME_PAGE_TABLE);
+			freed = true;
+		}
+	}
+	if (table_empty(t1)) {
+		*l2 = 0;
+		frame_free((uintptr_t)t1, 0, FRAME_PAGE_TABLE);
+		freed = true;
+	}
+	return freed;
+}
+
 void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 {
+	bool pruned = false;
+
 	user_tlb_flush(as);
 	for (size_t i = 0; i < pages; i++) {
 		uintptr_t a = va + i * PAGE_SIZE;
 		pte_t *pte = walk(as->root, a, false, 0);
-		if (!pte || !(*pte & PTE_V))
-			continue;
-		if (!(*pte & PTE_BORROWED)) {
-			frame_free(pte_pa(*pte), 0, FRAME_USER);
-			as->user_pages--;
+		if (pte && (*pte & PTE_V)) {
+			if (!(*pte & PTE_BORROWED)) {
+				frame_free(pte_pa(*pte), 0, FRAME_USER);
+				as->user_pages--;
+			}
+			*pte = 0;
+			/* The mapping may be cached under this space's ASID (4.2.1). */
+			if (as->asid)
+				__asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"((uint64_t)as->asid)
+						 : "memory");
+			else
+				sfence_vma_page(a);
 		}
-		*pte = 0;
-		/* The mapping may be cached under this space's ASID (4.2.1). */
+		/* Last page of a 2 MiB table, or of the range: give back the
+		 * tables that emptied. */
+		if (i + 1 == pages || sv39_index(a + PAGE_SIZE, 1) != sv39_index(a, 1))
+			pruned |= prune_tables(as, a);
+	}
+	/* A freed table may be cached as a non-leaf entry: a fence of a page
+	 * covers leaf entries only (privileged spec 4.2.1), so the space's
+	 * whole ASID. */
+	if (pruned) {
 		if (as->asid)
-			__asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"((uint64_t)as->asid) : "memory");
+			sfence_vma_asid(as->asid);
 		else
-			sfence_vma_page(a);
+			sfence_vma_all();
 	}
 }
 

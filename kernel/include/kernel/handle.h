@@ -2,6 +2,8 @@
 /*
  * Per-process handle tables. A handle value is generation << 11 | slot
  * (include/rvos/ipc.h); closing bumps the generation, so stale values fail.
+ * A slot whose generation would wrap is retired instead (never used again
+ * by that process): no stale value ever names a live object.
  */
 #ifndef KERNEL_HANDLE_H
 #define KERNEL_HANDLE_H
@@ -20,6 +22,7 @@ struct handle_entry {
 struct handle_table {
 	struct handle_entry slots[CONFIG_MAX_HANDLES];
 	unsigned int used;
+	unsigned int retired; /* slots whose generations ran out */
 	/* Bit i: slot i is bound to a port (kernel/port.c), whose binding
 	 * goes when the handle is closed or sent away. */
 	uint64_t bound[(CONFIG_MAX_HANDLES + 63) / 64];

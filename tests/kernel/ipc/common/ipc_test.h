@@ -94,10 +94,12 @@ static inline long reap_child(rv_handle_t proc, struct rv_exit_info *info, uint6
 }
 
 /* Every kernel counter that must come back; lists the ones that differ.
- * `live`: the process that mapped shared memory is still alive: the
- * page-table frames it got for its mappings stay until it exits (they are
- * counted, not leaked), so only frames_free + frames_page_tables must match
- * and page tables may only have grown. */
+ * `live`: the process that mapped shared memory is still alive: page
+ * tables it made for its stack, heap and mappings while the phase ran
+ * (a table that still maps something stays until it exits; those of
+ * mappings that all went are freed at the unmap) are counted, not leaked,
+ * so only frames_free + frames_page_tables must match and page tables may
+ * only have grown. */
 static inline int kstats_same_at(int line, const char *phase, const struct rv_kstats *a,
 				 const struct rv_kstats *b, int live)
 {

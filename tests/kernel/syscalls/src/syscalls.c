@@ -338,6 +338,13 @@ static void test_kill(void)
 	CHECK_EQ("kill(parent) from a child", run_helper(arg, (size_t)n, 8, &reason), RV_EPERM);
 	n = (size_t)snprintf(arg, sizeof(arg), "kill%c%d", 0, 0) + 1;
 	CHECK_EQ("kill(0) from a child", run_helper(arg, (size_t)n, 8, &reason), RV_ESRCH);
+	/* A pid wider than 32 bits is refused, not cut down to the child's. */
+	CHECK_EQ("kill(2^32 + child)",
+		 rv_syscall(RV_SYS_KILL, (long)((1ull << 32) + (uint64_t)sleeper), 0, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("wait(2^32 + child)",
+		 rv_syscall(RV_SYS_WAIT, (long)((1ull << 32) + (uint64_t)sleeper), 0, 0, 0, 0, 0),
+		 -RV_EINVAL);
 	CHECK_EQ("kill(own child)", rv_kill((int)sleeper), 0);
 	CHECK_EQ("kill(own child) twice", rv_kill((int)sleeper), -RV_ESRCH);
 	CHECK_EQ("wait for the killed child", rv_wait((int)sleeper, &info), sleeper);

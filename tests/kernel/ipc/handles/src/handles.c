@@ -633,6 +633,66 @@ static void kill_ready_child(void)
 	       5 * CONFIG_TIMESLICE_MS, spins);
 }
 
+/* Free slots of our table: duplicates of h until EMFILE (then closed). */
+static unsigned int free_slots(rv_handle_t h)
+{
+	static rv_handle_t held[NHANDLES];
+	unsigned int n = 0;
+	long d;
+
+	while (n < NHANDLES && (d = rv_handle_duplicate(h, handle_rights(h))) >= 0)
+		held[n++] = (rv_handle_t)d;
+	for (unsigned int i = 0; i < n; i++)
+		rv_handle_close(held[i]);
+	return n;
+}
+
+/* One slot's generations run out (2^21 closes): the slot is retired, not
+ * wrapped -- no earlier value ever comes back, and the table has one slot
+ * less. */
+static void generations(void)
+{
+	rv_handle_t ch[2];
+	unsigned int slot, before, came_back = 0, back_in_slot = 0;
+	long first, h, cycles = 0;
+
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	before = free_slots(ch[0]);
+	first = rv_handle_duplicate(ch[0], handle_rights(ch[0]));
+	CHECK("duplicate", first > 0);
+	slot = (unsigned int)first & SLOT_MASK;
+	rv_handle_close((rv_handle_t)first);
+	/* The lowest free slot is taken each time: the same one, until it
+	 * is retired. */
+	for (;;) {
+		h = rv_handle_duplicate(ch[0], handle_rights(ch[0]));
+		if (h < 0 || ((unsigned int)h & SLOT_MASK) != slot) {
+			if (h >= 0)
+				rv_handle_close((rv_handle_t)h);
+			break;
+		}
+		came_back += h == first;
+		rv_handle_close((rv_handle_t)h);
+		if (++cycles > (1l << 21) + 8)
+			break;
+	}
+	CHECK_EQ("2^21 values of one slot: the first never came back", came_back, 0);
+	CHECK("the slot was retired within 2^21 closes", cycles > 0 && cycles < (1l << 21));
+	CHECK_EQ("its first value: EBADF", handle_type((rv_handle_t)first), -RV_EBADF);
+	for (int i = 0; i < 100; i++) {
+		h = rv_handle_duplicate(ch[0], handle_rights(ch[0]));
+		back_in_slot += h >= 0 && ((unsigned int)h & SLOT_MASK) == slot;
+		if (h >= 0)
+			rv_handle_close((rv_handle_t)h);
+	}
+	CHECK_EQ("the retired slot is never used again", back_in_slot, 0);
+	CHECK_EQ("the table has one slot less", free_slots(ch[0]), before - 1);
+	rv_handle_close(ch[0]);
+	rv_handle_close(ch[1]);
+	printf("handles: a slot whose generations ran out is retired (after %ld closes), "
+	       "never wrapped\n", cycles);
+}
+
 int main(int argc, char **argv)
 {
 	printf("handles: MAX_HANDLES=%d MAX_CHANNELS=%d MAX_CHANNELS_PER_PROC=%d "
@@ -654,5 +714,7 @@ int main(int argc, char **argv)
 	(void)shm_nomem;
 #endif
 	kill_ready_child();
+	/* Last: it leaves the table a slot short. */
+	generations();
 	return check_report("handles");
 }

@@ -183,6 +183,43 @@ static void lifetime(void)
 	printf("shm: regions outlive their handle while mapped, are zeroed, rounded to pages\n");
 }
 
+/* Page tables come back: a page mapped and unmapped in every mapping
+ * slot, twice; then the process holds the page-table frames it held
+ * before it mapped anything (unmapping once left every table it had made). */
+static void page_tables_back(void)
+{
+	struct rv_kstats before, after;
+	long h[CONFIG_MAX_MMAP_REGIONS], va[CONFIG_MAX_MMAP_REGIONS];
+	unsigned int n = 0, bad = 0;
+
+	for (unsigned int i = 0; i < CONFIG_MAX_MMAP_REGIONS; i++) {
+		h[i] = rv_shm_create(4096);
+		if (h[i] < 0)
+			break;
+		n++;
+	}
+	CHECK("regions made", n > 0);
+	rv_kstats(&before);
+	for (int round = 0; round < 2; round++) {
+		for (unsigned int i = 0; i < n; i++) {
+			va[i] = rv_shm_map((rv_handle_t)h[i], 1);
+			if (va[i] < 0)
+				bad++;
+			else
+				*(volatile uint8_t *)va[i] = 1;
+		}
+		for (unsigned int i = 0; i < n; i++)
+			bad += va[i] >= 0 && rv_shm_unmap((void *)va[i]) != 0;
+	}
+	rv_kstats(&after);
+	CHECK_EQ("map, touch, unmap", bad, 0);
+	CHECK_EQ("page-table frames after unmapping everything: as before",
+		 after.frames_page_tables, before.frames_page_tables);
+	for (unsigned int i = 0; i < n; i++)
+		rv_handle_close((rv_handle_t)h[i]);
+	printf("shm: page tables back after unmapping (%u regions, twice)\n", n);
+}
+
 int main(void)
 {
 	printf("shm: SHM_MAX_BYTES=%d MAX_MMAP_REGIONS=%d\n", CONFIG_SHM_MAX_BYTES,
@@ -193,5 +230,6 @@ int main(void)
 	both_ways(CONFIG_SHM_MAX_BYTES, 3);
 	unmapped_read();
 	read_only_child();
+	page_tables_back();
 	return check_report("shm");
 }
