@@ -377,6 +377,29 @@ static void no_channel_ends(rv_handle_t *hv, uint32_t n)
 	}
 }
 
+/* A message to send (msgs[0], handles from hin): as pick_msg, with the
+ * handles it would move made sendable (no channel ends where the kernel
+ * forbids them in messages) and copied to sent[] (*nh of them; *hv is hin
+ * when they are ours), so that forget_sent drops them once it went. */
+static struct rv_msg *pick_send(enum ptr_kind *k, rv_handle_t *sent, uint32_t *nh,
+				const rv_handle_t **hv)
+{
+	enum ptr_kind hk;
+	struct rv_msg *m = pick_msg(0, 1, k, &hk, hin);
+
+	*nh = *k == P_VALID ? m->num_handles : 0;
+	*hv = *k == P_VALID ? m->handles : NULL;
+	if (*hv == hin) {
+		no_channel_ends(hin, *nh);
+		memcpy(sent, hin, sizeof(rv_handle_t) * (*nh <= MAXH ? *nh : 0));
+	} else if (NO_CHANNEL_IN_MESSAGES) {
+		*nh = 0;
+		if (*k == P_VALID)
+			m->num_handles = 0;
+	}
+	return m;
+}
+
 static void step(void)
 {
 	uint8_t stack_buf[64];
@@ -422,20 +445,11 @@ static void step(void)
 		break;
 	}
 	case OP_WRITE: {
-		enum ptr_kind hk;
-		struct rv_msg *m = pick_msg(0, 1, &k1, &hk, hin);
-		uint32_t nh = k1 == P_VALID ? m->num_handles : 0;
 		rv_handle_t sent[MAXH + 1];
-		const rv_handle_t *hv = k1 == P_VALID ? m->handles : NULL;
+		const rv_handle_t *hv;
+		uint32_t nh;
+		struct rv_msg *m = pick_send(&k1, sent, &nh, &hv);
 
-		if (hv == hin) {
-			no_channel_ends(hin, nh);
-			memcpy(sent, hin, sizeof(rv_handle_t) * (nh <= MAXH ? nh : 0));
-		} else if (NO_CHANNEL_IN_MESSAGES) {
-			nh = 0;
-			if (k1 == P_VALID)
-				m->num_handles = 0;
-		}
 		r = rv_channel_write(chance(60) ? pick_typed(RV_OBJ_CHANNEL) : pick_handle(), m,
 				     pick_flags(), pick_deadline());
 		if (r == 0) {
@@ -462,21 +476,13 @@ static void step(void)
 		break;
 	}
 	case OP_CALL: {
-		enum ptr_kind hk1, hk2;
-		struct rv_msg *req = pick_msg(0, 1, &k1, &hk1, hin);
-		struct rv_msg *rep = pick_msg(1, 0, &k2, &hk2, hout);
-		uint32_t nh = k1 == P_VALID ? req->num_handles : 0;
+		enum ptr_kind hk2;
 		rv_handle_t sent[MAXH + 1];
-		const rv_handle_t *hv = k1 == P_VALID ? req->handles : NULL;
+		const rv_handle_t *hv;
+		uint32_t nh;
+		struct rv_msg *req = pick_send(&k1, sent, &nh, &hv);
+		struct rv_msg *rep = pick_msg(1, 0, &k2, &hk2, hout);
 
-		if (hv == hin) {
-			no_channel_ends(hin, nh);
-			memcpy(sent, hin, sizeof(rv_handle_t) * (nh <= MAXH ? nh : 0));
-		} else if (NO_CHANNEL_IN_MESSAGES) {
-			nh = 0;
-			if (k1 == P_VALID)
-				req->num_handles = 0;
-		}
 		r = rv_channel_call(chance(60) ? pick_typed(RV_OBJ_CHANNEL) : pick_handle(), req, rep,
 				    pick_deadline());
 		if (r == 0) {
@@ -639,20 +645,12 @@ static void step(void)
 				/* with a reply (msgs[0]), as OP_WRITE makes one:
 				 * its handles left us when it went -- the call
 				 * succeeded, or only the wait after it timed out */
-				enum ptr_kind rk, rhk;
-				struct rv_msg *rm = pick_msg(0, 1, &rk, &rhk, hin);
-				uint32_t nh = rk == P_VALID ? rm->num_handles : 0;
+				enum ptr_kind rk;
 				rv_handle_t sent[MAXH + 1];
-				const rv_handle_t *hv = rk == P_VALID ? rm->handles : NULL;
+				const rv_handle_t *hv;
+				uint32_t nh;
+				struct rv_msg *rm = pick_send(&rk, sent, &nh, &hv);
 
-				if (hv == hin) {
-					no_channel_ends(hin, nh);
-					memcpy(sent, hin, sizeof(rv_handle_t) * (nh <= MAXH ? nh : 0));
-				} else if (NO_CHANNEL_IN_MESSAGES) {
-					nh = 0;
-					if (rk == P_VALID)
-						rm->num_handles = 0;
-				}
 				r = rv_port_reply_wait(port, ev, m, pick_deadline(),
 						       chance(70) ? pick_typed(RV_OBJ_CHANNEL) : pick_handle(),
 						       rm);
