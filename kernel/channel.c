@@ -297,6 +297,21 @@ static inline void rx_complete(struct proc *r, uint32_t n)
  */
 static void __attribute__((noreturn)) channel_call_continue(void);
 
+/* What a blocked reader r takes beyond the first page of its buffer (then
+ * copied page by page): the buffer and capacity recorded when it blocked
+ * in a read, or, for a caller blocked by the fast path, those its
+ * continuation would read from its struct rv_msg (rx_msg) when it runs --
+ * read now. */
+static uint32_t rx_capacity(const struct proc *r, uintptr_t *buf)
+{
+	if (!r->rx_cap && r->ctx.ra == (uintptr_t)channel_call_continue) {
+		*buf = (uintptr_t)r->as.rx_msg->bytes;
+		return r->as.rx_msg->num_bytes;
+	}
+	*buf = r->as.rx_ubuf;
+	return r->rx_cap;
+}
+
 static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m)
 {
 	struct port_binding *b;
@@ -313,17 +328,9 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 		/* Larger than a page, or straddling pages: still one copy,
 		 * page by page between the two address spaces, when the
 		 * reader's general read would find room and a writable buffer
-		 * for it: the buffer and capacity recorded when it blocked,
-		 * or, for a caller blocked by the fast path, those its
-		 * continuation would read from its struct rv_msg (rx_msg)
-		 * when it runs -- read now. The writer's bytes were checked
-		 * by channel_write. */
-		cap = r->rx_cap;
-		rbuf = r->as.rx_ubuf;
-		if (!cap && r->ctx.ra == (uintptr_t)channel_call_continue) {
-			cap = r->as.rx_msg->num_bytes;
-			rbuf = (uintptr_t)r->as.rx_msg->bytes;
-		}
+		 * for it (rx_capacity). The writer's bytes were checked by
+		 * channel_write. */
+		cap = rx_capacity(r, &rbuf);
 		if (n > cap || !user_access_ok(&r->as, rbuf, n, true))
 			return false;
 		if (copy_user_to_user(&r->as, rbuf, &w->as, ub, n))
@@ -546,6 +553,37 @@ static inline __attribute__((always_inline)) void *fp_near(const struct addr_spa
 	return fp_page(as, va, false, cached);
 }
 
+/* A fast path took r, blocked with its one waiter (link) on the list head:
+ * off that list and the sleep list, no longer receiving. */
+static inline __attribute__((always_inline)) void fp_unblock(struct proc *r, struct list_node *head,
+							     struct list_node *link)
+{
+	list_init(head);
+	list_init(link);
+	r->waiter_word = 0; /* waiter_count and rx_cap: one store */
+	r->recv_end = NULL;
+	if (list_node_is_linked(&r->sched_link))
+		list_remove(&r->sched_link);
+}
+
+/* The current process p blocks receiving on obj, its only waiter, with a
+ * continuation for any wake-up but a message delivered straight in (the
+ * caller sets waiter_count, and rx_cap with it). */
+static inline __attribute__((always_inline)) void fp_block(struct proc *p, struct kobject *obj,
+							   uint32_t signals, void (*cont)(void))
+{
+	struct waiter *w = &p->waiters[0];
+
+	w->proc = p;
+	w->obj = obj;
+	w->signals = signals;
+	list_append(&obj->waiters, &w->link);
+	p->recv_end = obj;
+	p->state = PROC_BLOCKED;
+	p->block = BLOCK_OBJECT;
+	sched_set_continuation(p, cont);
+}
+
 static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs, bool cached,
 							  bool port)
 {
@@ -554,7 +592,6 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	struct handle_entry *he;
 	struct channel_end *e, *peer;
 	struct list_node *head, *link;
-	struct waiter *w;
 	const struct rv_msg *req;
 	struct rv_msg *rep;
 	const uint8_t *src;
@@ -664,26 +701,13 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 		head = &b->port->obj.waiters;
 		link = head->next;
 	}
-	list_init(head);
-	list_init(link);
-	r->waiter_word = 0; /* waiter_count and rx_cap: one store */
-	r->recv_end = NULL;
-	if (list_node_is_linked(&r->sched_link))
-		list_remove(&r->sched_link);
+	fp_unblock(r, head, link);
 
 	/* The caller blocks reading its end, recorded for the reply's fast
 	 * path; anything else that wakes it runs channel_call_continue, which
 	 * finds the call's arguments in its saved registers. */
-	w = &p->waiters[0];
-	w->proc = p;
-	w->obj = &e->obj;
-	w->signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED;
-	list_append(&e->obj.waiters, &w->link);
+	fp_block(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, channel_call_continue);
 	p->waiter_word = 1; /* waiter_count 1, rx_cap 0: one store */
-	p->recv_end = &e->obj;
-	p->state = PROC_BLOCKED;
-	p->block = BLOCK_OBJECT;
-	sched_set_continuation(p, channel_call_continue);
 	if (!cached) {
 		if (deadline != RV_DEADLINE_NEVER)
 			sched_add_sleeper(p, deadline);
@@ -740,7 +764,6 @@ void port_wait_fastpath(struct user_regs *regs)
 	struct port *pt;
 	struct channel_end *e, *peer;
 	struct list_node *head, *link;
-	struct waiter *w;
 	const struct rv_msg *rep;
 	struct rv_msg *rm;
 	struct rv_port_event *ev;
@@ -800,14 +823,10 @@ void port_wait_fastpath(struct user_regs *regs)
 		copy_small(r->as.rx_bytes, src, n);
 	} else {
 		/* Beyond the first page of the client's buffer: page by page,
-		 * when its read would find the room (deliver_direct) */
-		size_t cap = r->rx_cap;
-		uintptr_t rbuf = r->as.rx_ubuf;
+		 * when its read would find the room (rx_capacity) */
+		uintptr_t rbuf;
+		size_t cap = rx_capacity(r, &rbuf);
 
-		if (!cap && r->ctx.ra == (uintptr_t)channel_call_continue) {
-			cap = r->as.rx_msg->num_bytes;
-			rbuf = (uintptr_t)r->as.rx_msg->bytes;
-		}
 		if (n > cap || !user_access_ok(&r->as, rbuf, n, true) ||
 		    copy_user_to_user(&r->as, rbuf, &p->as, sb, n))
 			return; /* (the copy cannot fail: both checked) */
@@ -818,27 +837,14 @@ void port_wait_fastpath(struct user_regs *regs)
 	syscall_count++;
 	rx_complete(r, (uint32_t)n);
 	count_sent(e, (uint32_t)n);
-	list_init(head);
-	list_init(link);
-	r->waiter_word = 0;
-	r->recv_end = NULL;
-	if (list_node_is_linked(&r->sched_link))
-		list_remove(&r->sched_link);
+	fp_unblock(r, head, link);
 
 	/* The server waits on its port, receiving: recorded as port_wait
 	 * records it; a general wake-up runs port_wait_continue. */
 	channel_rx_record(p, umsg, rm);
 	p->as.rx_event = ev;
-	w = &p->waiters[0];
-	w->proc = p;
-	w->obj = &pt->obj;
-	w->signals = RV_SIGNAL_READABLE;
-	list_append(&pt->obj.waiters, &w->link);
+	fp_block(p, &pt->obj, RV_SIGNAL_READABLE, port_wait_continue);
 	p->waiter_count = 1;
-	p->recv_end = &pt->obj;
-	p->state = PROC_BLOCKED;
-	p->block = BLOCK_OBJECT;
-	sched_set_continuation(p, port_wait_continue);
 	if (deadline != RV_DEADLINE_NEVER) {
 		sched_add_sleeper(p, deadline);
 		sched_handoff(r);
@@ -866,7 +872,7 @@ static void channel_call_continue(void)
 			    RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
 	if (!ret)
 		ret = channel_read(p, he->obj, regs->x[12], 0,
-				   deadline == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(deadline));
+				   timer_deadline_ticks(deadline));
 	sched_continuation_return(ret);
 }
 

@@ -22,12 +22,6 @@
 /* A port stays with its maker: wait (READ) and bind (WRITE) only. */
 #define PORT_RIGHTS (RV_RIGHT_READ | RV_RIGHT_WRITE)
 
-/* Absolute ns of the monotonic clock -> timer ticks. */
-static uint64_t deadline_ticks(uint64_t ns)
-{
-	return ns == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(ns);
-}
-
 long sys_handle_close(const uint64_t a[6])
 {
 	return handle_close(&current->handles, (rv_handle_t)a[0]);
@@ -96,7 +90,7 @@ long sys_channel_write(const uint64_t a[6])
 	if (err)
 		return err;
 	return channel_write(current, e->obj, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
-			     deadline_ticks(a[3]));
+			     timer_deadline_ticks(a[3]));
 }
 
 long sys_channel_read(const uint64_t a[6])
@@ -107,13 +101,13 @@ long sys_channel_read(const uint64_t a[6])
 
 	if (err)
 		return err;
-	return channel_read(current, e->obj, a[1], (uint32_t)a[2], deadline_ticks(a[3]));
+	return channel_read(current, e->obj, a[1], (uint32_t)a[2], timer_deadline_ticks(a[3]));
 }
 
 long sys_channel_call(const uint64_t a[6])
 {
 	struct handle_entry *e;
-	uint64_t deadline = deadline_ticks(a[3]);
+	uint64_t deadline = timer_deadline_ticks(a[3]);
 	struct kobject *end;
 	long err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_CHANNEL,
 				 RV_RIGHT_READ | RV_RIGHT_WRITE, &e);
@@ -138,7 +132,7 @@ long sys_wait_many(const uint64_t a[6])
 	struct kobject *objs[CONFIG_MAX_WAIT_ITEMS];
 	struct proc *p = current;
 	uint64_t count = a[1];
-	uint64_t deadline = deadline_ticks(a[2]);
+	uint64_t deadline = timer_deadline_ticks(a[2]);
 	size_t size = count * sizeof(items[0]);
 	struct rv_wait_item *u;
 	long ready = 0;
@@ -268,7 +262,7 @@ long sys_port_wait(const uint64_t a[6])
 		return err;
 	/* (the reply-and-wait fast path, port_wait_fastpath, was tried at
 	 * trap entry when there is a reply) */
-	return port_wait(current, port, a[1], a[2], deadline_ticks(a[3]), a[4], a[5]);
+	return port_wait(current, port, a[1], a[2], timer_deadline_ticks(a[3]), a[4], a[5]);
 }
 
 long sys_shm_create(const uint64_t a[6])

@@ -283,7 +283,7 @@ void port_wait_continue(void)
 	ret = handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he);
 	if (!ret)
 		ret = port_wait(p, he->obj, regs->x[11], regs->x[12],
-				deadline == RV_DEADLINE_NEVER ? UINT64_MAX : timer_ns_to_ticks(deadline),
+				timer_deadline_ticks(deadline),
 				0, 0);
 	sched_continuation_return(ret);
 }

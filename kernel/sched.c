@@ -8,7 +8,6 @@
  * the first sleeper's deadline; with nothing to run the hart waits in wfi.
  */
 #include <arch/csr.h>
-#include <kernel/fpu.h>
 #include <kernel/irq.h>
 #include <kernel/panic.h>
 #include <kernel/proc.h>

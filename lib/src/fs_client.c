@@ -264,10 +264,8 @@ static uint32_t window_clock;
 static struct window *window_find(rv_handle_t file)
 {
 	for (unsigned int i = 0; i < CONFIG_FS_CLIENT_WINDOWS; i++) {
-		if (windows[i].file == file && windows[i].map)
-			return &windows[i];
-		if (windows[i].file == file && windows[i].shm == RV_HANDLE_INVALID)
-			return &windows[i];
+		if (windows[i].file == file)
+			return &windows[i]; /* mapped, or refused (map NULL) */
 	}
 	return NULL;
 }
@@ -305,8 +303,7 @@ static struct window *window_get(rv_handle_t file)
 		return wi->map ? wi : NULL;
 	}
 	for (unsigned int i = 0; i < CONFIG_FS_CLIENT_WINDOWS; i++) {
-		if (!windows[i].map && windows[i].shm == RV_HANDLE_INVALID &&
-		    windows[i].file == RV_HANDLE_INVALID) {
+		if (windows[i].file == RV_HANDLE_INVALID) {
 			lru = &windows[i];
 			break;
 		}

@@ -372,19 +372,15 @@ static int serve_one(struct server *s, rv_handle_t client, struct rv_msg *msg0,
 	return 0;
 }
 
-/* A reply to client i that could not go (err): its handles are closed. A
- * client that is gone is dropped (-1); one whose queue is full does not
- * read its replies and loses this one (a server never waits for a
- * client); any other failure is answered with a status reply of that error,
- * so that the client does not wait for ever. */
-static int reply_failed(struct server *s, uint32_t i, struct rv_msg *reply, uint32_t op, long err)
+int rv_server_reply_failed(rv_handle_t client, struct rv_msg *reply, void *buf, uint32_t cap,
+			   uint32_t op, long err)
 {
 	close_all(reply->handles, reply->num_handles);
 	if (err == -RV_EPEERCLOSED)
 		return -1;
 	if (err != -RV_EAGAIN) {
-		wire_status_reply(reply, s->out, sizeof(s->out), op, (int)err);
-		if (rv_channel_write(s->clients[i], reply, RV_IPC_NONBLOCK, 0) == -RV_EPEERCLOSED)
+		wire_status_reply(reply, buf, cap, op, (int)err);
+		if (rv_channel_write(client, reply, RV_IPC_NONBLOCK, 0) == -RV_EPEERCLOSED)
 			return -1;
 	}
 	return 0;
@@ -469,7 +465,8 @@ int rv_server_serve(const struct rv_server *cfg)
 			if (ret < 0) {
 				/* the reply's error (the wait's own arguments
 				 * failing would fail the plain wait below too) */
-				if (reply_failed(s, reply_to, &reply, reply_op, ret) < 0)
+				if (rv_server_reply_failed(s->clients[reply_to], &reply, s->out,
+							   sizeof(s->out), reply_op, ret) < 0)
 					drop_client(s, reply_to);
 				continue;
 			}

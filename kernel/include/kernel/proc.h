@@ -146,6 +146,22 @@ static inline bool sched_handoff_allowed(const struct proc *next)
 
 	return !sched_ready_bitmap || !(sched_ready_bitmap & ((1ULL << next->priority) - 1));
 }
+/* next is about to run: with CONFIG_FPU a process that has used FP gets
+ * the FP unit back before it needs it (kernel/fpu.c). */
+#ifdef CONFIG_FPU
+extern struct proc *fpu_owner;
+void fpu_give(struct proc *p);
+static inline void fpu_switch_to(struct proc *next)
+{
+	if (next->fpu_used && fpu_owner != next)
+		fpu_give(next);
+}
+#else
+static inline void fpu_switch_to(struct proc *next)
+{
+	(void)next;
+}
+#endif
 /* The current process has blocked itself with a continuation: next, blocked
  * until now, resumes in user mode at once, without the ready queues (the
  * IPC fast path). The running slice goes on. */
@@ -168,16 +184,7 @@ static inline __attribute__((always_inline, noreturn)) void sched_handoff_inline
 	current = next;
 	sched_context_switches++;
 	as_activate(&next->as);
-#ifdef CONFIG_FPU
-	{
-		/* kernel/fpu.h's fpu_switch_to (which needs this header) */
-		extern struct proc *fpu_owner;
-		void fpu_give(struct proc *p);
-
-		if (next->fpu_used && fpu_owner != next)
-			fpu_give(next);
-	}
-#endif
+	fpu_switch_to(next);
 	/* A jump, not a call: the caller needs no frame for a return address.
 	 * With CONFIG_FPU sstatus is per process (its FS field: whether it
 	 * has the FP unit), so it is loaded from next's registers. */

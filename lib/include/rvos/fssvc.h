@@ -72,7 +72,7 @@
  *                                            shared-memory region of the
  *                                            connection (size rounded up
  *                                            to pages, at most
- *                                            FS_WINDOW_MAX) that WREAD
+ *                                            CONFIG_FS_WINDOW_MAX_BYTES) that WREAD
  *                                            fills; it replaces any
  *                                            earlier one. Size 0: the
  *                                            window goes (-> -, no
@@ -178,8 +178,6 @@ enum fs_op {
 	FS_OP_WPREAD = 26,
 };
 
-/* The largest read window (FS_OP_WINDOW) a server makes. */
-#define FS_WINDOW_MAX (256u * 1024)
 
 /* Rights of a node connection. */
 #define FS_RIGHT_READ (1u << 0)

@@ -262,6 +262,15 @@ rv_handle_t rv_server_client(void);
  * waiting; on an error the reply's handles are closed. */
 int rv_server_reply(rv_handle_t client, struct wire_writer *w);
 
+/* A reply to client that could not go (err, from a non-blocking write or
+ * rv_port_reply_wait): its handles are closed; a client whose queue is full
+ * (-RV_EAGAIN) does not read its replies and loses it; any other failure
+ * but the client's going is answered with a header-only reply of that
+ * error (op's, built in buf of cap bytes), so that the client does not
+ * wait for ever. -1: the client is gone (drop it); else 0. */
+int rv_server_reply_failed(rv_handle_t client, struct rv_msg *reply, void *buf, uint32_t cap,
+			   uint32_t op, long err);
+
 /* 0 if h is a channel end with SVC_CHANNEL_RIGHTS; else -RV_EWRONGTYPE,
  * -RV_EPERM or -RV_EBADF. */
 int rv_service_check_channel(rv_handle_t h);

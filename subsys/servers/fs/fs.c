@@ -528,7 +528,9 @@ static int op_window(uint32_t ci, struct wire_reader *r, struct wire_writer *w)
 		return 0;
 	if ((int)windows >= CONFIG_FS_MAX_WINDOWS)
 		return -RV_ENOSPC;
-	size = size > FS_WINDOW_MAX ? FS_WINDOW_MAX : (size + 4095) & ~4095u;
+	if (size > CONFIG_FS_WINDOW_MAX_BYTES)
+		size = CONFIG_FS_WINDOW_MAX_BYTES;
+	size = (size + 4095) & ~4095u;
 	shm = rv_shm_create(size);
 	if (shm < 0)
 		return (int)shm;
@@ -1137,9 +1139,9 @@ static void serve_msg(uint32_t ci, struct rv_msg *msg0, struct rv_msg *reply, ui
 /* The reply to connection ci could not go (err). Never wait for a client
  * that does not read its replies: a reply its full queue cannot take waits
  * here, and the connection is not read again until it went (a client may
- * send requests back to back). Any other failure but the client's going is
- * answered by a status reply of that error, so that the client does not
- * wait for ever. 0, or < 0: drop the connection. */
+ * send requests back to back); without memory for that, and for every
+ * other failure, as rv_server_reply_failed. 0, or < 0: drop the
+ * connection. */
 static int reply_failed(uint32_t ci, struct rv_msg *reply, uint32_t op, long err)
 {
 	if (err == -RV_EAGAIN) {
@@ -1155,16 +1157,7 @@ static int reply_failed(uint32_t ci, struct rv_msg *reply, uint32_t op, long err
 			return 0;
 		}
 	}
-	close_all(reply->handles, reply->num_handles);
-	if (err == -RV_EPEERCLOSED)
-		return (int)err;
-	if (err != -RV_EAGAIN) {
-		wire_status_reply(reply, out, sizeof(out), op, (int)err);
-		err = rv_channel_write(conns[ci].h, reply, RV_IPC_NONBLOCK, 0);
-		if (err == -RV_EPEERCLOSED)
-			return (int)err;
-	}
-	return 0;
+	return rv_server_reply_failed(conns[ci].h, reply, out, sizeof(out), op, err);
 }
 
 /* The client's queue has room: the reply that waited. 0, or < 0: drop the
