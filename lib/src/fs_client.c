@@ -252,8 +252,8 @@ int fs_statat(rv_handle_t dir, const char *path, uint32_t flags, struct fs_stat 
 #if CONFIG_FS_CLIENT_WINDOWS > 0
 struct window {
 	rv_handle_t file;   /* RV_HANDLE_INVALID: a free slot */
-	rv_handle_t shm;    /* RV_HANDLE_INVALID: refused (read by messages) */
-	const uint8_t *map;
+	rv_handle_t shm;    /* the region (while mapped) */
+	const uint8_t *map; /* NULL: refused, the file is read by messages */
 	uint32_t size;
 	uint32_t used;      /* for least recently used */
 };
@@ -322,7 +322,7 @@ static struct window *window_get(rv_handle_t file)
 		wire_put_u32(&c->w, CONFIG_FS_WINDOW_BYTES);
 		ret = call(file, c);
 		if (ret < 0)
-			return NULL; /* refused: remembered (shm invalid) */
+			return NULL; /* refused: remembered (map NULL) */
 		wire_get_handle(&c->r, &shm);
 		wire_get_u32(&c->r, &size);
 		if (finish(c) < 0)
