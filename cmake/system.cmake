@@ -14,7 +14,7 @@ function(rvos_system_programs)
       rvos_program(fs SOURCES ${RVOS_BASE}/subsys/servers/fs/fs.c
         ${RVOS_BASE}/subsys/servers/fs/vfs.c ${RVOS_BASE}/subsys/servers/fs/tmpfs.c
         ${RVOS_BASE}/subsys/servers/fs/blkdev_client.c ${RVOS_BASE}/subsys/servers/fs/ext2.c
-        ${RVOS_BASE}/subsys/servers/fs/bcache.c)
+        ${RVOS_BASE}/subsys/servers/fs/bcache.c ${RVOS_BASE}/subsys/servers/fs/journal.c)
     elseif(_name STREQUAL "sysinfo")
       rvos_program(sysinfo SOURCES ${RVOS_BASE}/subsys/servers/sysinfo/sysinfo.c)
     elseif(_name STREQUAL "virtio_blk")

@@ -48,6 +48,7 @@ struct bcache_buf {
 	bool valid;                      /* data holds block b.blkno */
 	bool dirty;                      /* data differs from the device */
 	bool meta;                       /* dirty metadata: held back until sync */
+	bool committed;                  /* dirty metadata a journal committed */
 	bool on_pinned;                  /* refs == 0 and on the pinned list */
 	uint32_t used;                   /* bcache.tick at its last get */
 };
@@ -65,6 +66,7 @@ struct bcache {
 	struct bcache_buf lru;           /* sentinel: lru.lru_next is the least recent */
 	struct bcache_buf pinned;        /* sentinel: unheld dirty metadata */
 	uint32_t npinned;                /* buffers with dirty metadata, held or not */
+	uint32_t nreserved;              /* taken out for good (bcache_reserve) */
 	uint32_t ra_cursor;              /* where readahead looks for free buffers */
 	uint32_t tick;                   /* counts gets */
 };
@@ -202,7 +204,7 @@ uint32_t bcache_block_size(struct bcache *c)
 
 uint32_t bcache_nblocks(struct bcache *c)
 {
-	return c->nblocks;
+	return c->nblocks - c->nreserved;
 }
 
 uint32_t bcache_pinned(struct bcache *c)
@@ -241,6 +243,7 @@ static int write_run(struct bcache *c, struct bcache_buf *b, uint32_t n)
 		return ret;
 	for (uint32_t i = 0; i < n; i++, b++) {
 		b->dirty = false;
+		b->committed = false;
 		if (b->meta) {
 			b->meta = false;
 			c->npinned--;
@@ -412,8 +415,11 @@ int bcache_get_new(struct bcache *c, uint64_t blkno, struct bcache_block **out)
 
 void bcache_dirty(struct bcache *c, struct bcache_block *blk)
 {
+	struct bcache_buf *b = (struct bcache_buf *)blk;
+
 	(void)c;
-	((struct bcache_buf *)blk)->dirty = true;
+	b->dirty = true;
+	b->committed = false; /* file data now: written before the next commit */
 }
 
 void bcache_dirty_meta(struct bcache *c, struct bcache_block *blk)
@@ -479,13 +485,22 @@ static void sort_by_blkno(struct bcache_buf **a, uint32_t n)
 	}
 }
 
-int bcache_sync(struct bcache *c)
+static bool wanted(const struct bcache_buf *b, unsigned int kinds)
+{
+	if (!b->valid || !b->dirty)
+		return false;
+	if (b->meta)
+		return kinds & BCACHE_HELD;
+	return kinds & (b->committed ? BCACHE_COMMITTED : BCACHE_DATA);
+}
+
+int bcache_write_dirty(struct bcache *c, unsigned int kinds)
 {
 	uint32_t i, n = 0;
 	int ret = 0;
 
 	for (i = 0; i < c->nblocks; i++)
-		if (c->bufs[i].valid && c->bufs[i].dirty)
+		if (wanted(&c->bufs[i], kinds))
 			c->sorted[n++] = &c->bufs[i];
 	sort_by_blkno(c->sorted, n);
 	for (i = 0; i < n;) {
@@ -501,9 +516,78 @@ int bcache_sync(struct bcache *c)
 			ret = r;
 		i += k;
 	}
-	if (ret == 0 && n > 0 && !c->dev->read_only && c->dev->flush)
-		ret = c->dev->flush(c->dev);
-	return ret;
+	return ret < 0 ? ret : (int)n;
+}
+
+int bcache_flush(struct bcache *c)
+{
+	if (c->dev->read_only)
+		return -RV_EROFS;
+	return c->dev->flush ? c->dev->flush(c->dev) : 0;
+}
+
+int bcache_sync(struct bcache *c)
+{
+	int ret = bcache_write_dirty(c, BCACHE_DATA | BCACHE_COMMITTED | BCACHE_HELD);
+
+	if (ret > 0)
+		ret = bcache_flush(c);
+	return ret < 0 ? ret : 0;
+}
+
+uint32_t bcache_meta(struct bcache *c, struct bcache_block **out, uint32_t max)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < c->nblocks && n < max; i++)
+		if (c->bufs[i].valid && c->bufs[i].dirty && c->bufs[i].meta)
+			out[n++] = &c->bufs[i].b;
+	return n;
+}
+
+void bcache_meta_committed(struct bcache *c)
+{
+	for (uint32_t i = 0; i < c->nblocks; i++) {
+		struct bcache_buf *b = &c->bufs[i];
+
+		if (!b->meta)
+			continue;
+		b->meta = false;
+		b->committed = true;
+		c->npinned--;
+		if (b->on_pinned) {
+			/* may go to its place any time now: among the reusable ones */
+			lru_unlink(b);
+			lru_push(c, b);
+		}
+	}
+}
+
+int bcache_reserve(struct bcache *c, uint32_t n, void **mem)
+{
+	uint32_t run = 0;
+
+	if (n == 0 || n > (c->nblocks - c->nreserved) / 2)
+		return -RV_EINVAL;
+	/* n free buffers in a row, from the end (readahead starts low) */
+	for (uint32_t i = c->nblocks; i-- > 0;) {
+		run = slot_free(&c->bufs[i]) ? run + 1 : 0;
+		if (run < n)
+			continue;
+		for (uint32_t k = i; k < i + n; k++) {
+			struct bcache_buf *b = &c->bufs[k];
+
+			lru_unlink(b);
+			if (b->valid)
+				hash_remove(c, b);
+			b->valid = false;
+			b->refs = 1; /* held for good: never reused, never written */
+		}
+		c->nreserved += n;
+		*mem = c->bufs[i].b.data;
+		return 0;
+	}
+	return -RV_ENOMEM;
 }
 
 int bcache_get_cached(struct bcache *c, uint64_t blkno, struct bcache_block **out)

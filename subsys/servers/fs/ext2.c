@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "ext2_format.h"
+#include "journal.h"
 #include "vfs.h"
 
 #define EXT2_REF_BUCKETS 64
@@ -54,6 +55,9 @@
 	(EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | EXT2_FEATURE_RO_COMPAT_LARGE_FILE |           \
 	 EXT2_FEATURE_RO_COMPAT_DIR_NLINK | EXT2_FEATURE_RO_COMPAT_EXTRA_ISIZE)
 #define EXT2_FEATURE_COMPAT_RESIZE_INODE 0x0010
+#define EXT2_FEATURE_COMPAT_HAS_JOURNAL 0x0004
+/* Frees a transaction may hold before the end of an operation commits it. */
+#define EXT2_PENDING_FREES_MAX 8192
 
 struct ext2_ref {
 	vfs_ino_t ino;
@@ -100,6 +104,15 @@ struct ext2_fs {
 	uint32_t nfreed;
 	bool freed_full;
 	uint32_t generation;
+	/* With a journal (ext3): frees wait for the commit (a block freed in
+	 * the running transaction is still the committed state's, so it is
+	 * not handed out again before then), metadata frees are also the
+	 * transaction's revoke records; `active`: the superblock on the
+	 * device says needs_recovery (the log may hold transactions). */
+	struct journal *journal;
+	uint32_t *pending, npending, cap_pending;
+	uint32_t *revoke, nrevoke, cap_revoke;
+	bool active;
 	struct ext2_ref *refs[EXT2_REF_BUCKETS];
 	struct ext2_icache icache[EXT2_ICACHE];
 };
@@ -436,16 +449,51 @@ static int alloc_block(struct ext2_fs *fs, uint32_t ino, uint32_t goal, uint32_t
 	return -RV_EUCLEAN; /* the superblock counted free blocks the groups do not have */
 }
 
-/* Free block b; meta: it held metadata of the synced state (see freed). */
+static int push_block(uint32_t **arr, uint32_t *n, uint32_t *cap, uint32_t b)
+{
+	if (*n == *cap) {
+		uint32_t want = *cap ? 2 * *cap : 64;
+		uint32_t *p = realloc(*arr, sizeof(*p) * want);
+
+		if (!p)
+			return -RV_ENOMEM;
+		*arr = p;
+		*cap = want;
+	}
+	(*arr)[(*n)++] = b;
+	return 0;
+}
+
+static int bitmap_free(struct ext2_fs *fs, uint32_t b, bool meta);
+
+/* Free block b; meta: it held metadata of the synced state (see freed).
+ * With a journal the bitmap changes at the commit (apply_frees). */
 static int free_block(struct ext2_fs *fs, uint32_t b, bool meta)
+{
+	int ret;
+
+	if (!blk_ok(fs, b))
+		return -RV_EUCLEAN;
+	if (!fs->journal)
+		return bitmap_free(fs, b, meta);
+	ret = push_block(&fs->pending, &fs->npending, &fs->cap_pending, b);
+	if (ret == 0 && meta)
+		ret = push_block(&fs->revoke, &fs->nrevoke, &fs->cap_revoke, b);
+	if (fs->hint_blk == b)
+		fs->hint_blk = 0;
+	return ret;
+}
+
+/* The bitmap's bit and the counts. A block already free is EUCLEAN
+ * (two owners) without a journal; with one, the frees are applied at the
+ * commit, where such a second free is skipped. */
+static int bitmap_free(struct ext2_fs *fs, uint32_t b, bool meta)
 {
 	struct bcache_block *bm;
 	uint32_t g, bit;
 	uint8_t *p;
 	int ret;
 
-	if (!blk_ok(fs, b))
-		return -RV_EUCLEAN;
 	g = (b - fs->first_data_block) / fs->bpg;
 	bit = b - group_first(fs, g);
 	ret = getblk(fs, fs->gd[g].bg_block_bitmap, &bm);
@@ -454,7 +502,7 @@ static int free_block(struct ext2_fs *fs, uint32_t b, bool meta)
 	p = (uint8_t *)bm->data + (bit >> 3);
 	if (!(*p & (1u << (bit & 7))) || fs->gd[g].bg_free_blocks_count >= group_nblocks(fs, g)) {
 		put(fs, bm); /* freeing a free block: two owners */
-		return -RV_EUCLEAN;
+		return fs->journal ? 0 : -RV_EUCLEAN;
 	}
 	*p &= (uint8_t)~(1u << (bit & 7));
 	dirty(fs, bm);
@@ -464,7 +512,7 @@ static int free_block(struct ext2_fs *fs, uint32_t b, bool meta)
 	fs->gd_dirty = fs->sb_dirty = true;
 	if (fs->hint_blk == b)
 		fs->hint_blk = 0;
-	if (meta) {
+	if (meta && !fs->journal) {
 		if (fs->nfreed < EXT2_FREED_MAX)
 			fs->freed[fs->nfreed++] = b;
 		else
@@ -1649,9 +1697,14 @@ static int dir_links_adjust(struct ext2_fs *fs, vfs_ino_t dir, int delta)
 }
 
 /* Writing ops: the file system must be writable. */
+static int journal_activate(struct ext2_fs *fs);
+
+/* Every operation that changes the file system starts here. */
 static int check_rw(struct ext2_fs *fs)
 {
-	return fs->vfs.read_only ? -RV_EROFS : 0;
+	if (fs->vfs.read_only)
+		return -RV_EROFS;
+	return journal_activate(fs);
 }
 
 /* A directory inode for ops on its entries. */
@@ -2398,19 +2451,116 @@ static int sync_all(struct ext2_fs *fs)
 	return ret;
 }
 
+/* ---- the journal ---- */
+
+/* The superblock as it is now written to its place, not logged, and
+ * flushed: the needs_recovery flag goes on before the first transaction
+ * after a clean state and off after a checkpoint. Only at such points,
+ * when nothing is held back, so the block holds no uncommitted change. */
+static int write_super_in_place(struct ext2_fs *fs)
+{
+	uint32_t blk = fs->bs == EXT2_SUPER_OFFSET ? 1 : 0;
+	uint32_t off = fs->bs == EXT2_SUPER_OFFSET ? 0 : EXT2_SUPER_OFFSET;
+	struct bcache_block *b;
+	int ret = getblk(fs, blk, &b);
+
+	if (ret < 0)
+		return ret;
+	copy((uint8_t *)b->data + off, &fs->sb, sizeof(fs->sb));
+	if (fs->sb.s_feature_ro_compat & EXT2_FEATURE_RO_COMPAT_METADATA_CSUM) {
+		/* mounted read-only but replayed: the superblock's own crc32c
+		 * (the rest of metadata_csum is not written here) */
+		uint8_t *p = (uint8_t *)b->data + off;
+		uint32_t crc = journal_crc32c(~0u, p, EXT2_SUPER_SIZE - 4);
+
+		memcpy(p + EXT2_SUPER_SIZE - 4, &crc, 4);
+	}
+	bcache_dirty(fs->c, b); /* as file data: out with the next write */
+	put(fs, b);
+	ret = bcache_write_dirty(fs->c, BCACHE_DATA);
+	if (ret >= 0)
+		ret = bcache_flush(fs->c);
+	if (ret == 0)
+		fs->sb_dirty = false;
+	return ret;
+}
+
+/* Before the first change after a clean state: needs_recovery on the
+ * device, so a host (and the next mount) replays what gets logged. */
+static int journal_activate(struct ext2_fs *fs)
+{
+	int ret;
+
+	if (!fs->journal || fs->active)
+		return 0;
+	fs->sb.s_feature_incompat |= EXT2_FEATURE_INCOMPAT_RECOVER;
+	ret = write_super_in_place(fs);
+	if (ret < 0) {
+		fs->sb.s_feature_incompat &= ~(uint32_t)EXT2_FEATURE_INCOMPAT_RECOVER;
+		return ret;
+	}
+	fs->active = true;
+	return 0;
+}
+
+/* A transaction: the frees it made applied to the bitmaps, the
+ * superblock and descriptors into the cache, then everything held back
+ * logged and committed (with the data before it). A transaction larger
+ * than the log goes to its place unprotected (after a checkpoint). */
+static int commit(struct ext2_fs *fs)
+{
+	int ret = 0;
+
+	for (uint32_t i = 0; i < fs->npending && ret == 0; i++)
+		ret = bitmap_free(fs, fs->pending[i], false);
+	if (ret < 0)
+		return ret;
+	fs->npending = 0;
+	ret = flush_meta(fs);
+	if (ret == 0)
+		ret = journal_commit(fs->journal, fs->revoke, fs->nrevoke);
+	if (ret == -RV_ENOSPC) {
+		ret = journal_checkpoint(fs->journal);
+		if (ret == 0)
+			ret = bcache_sync(fs->c);
+	}
+	if (ret == 0)
+		fs->nrevoke = 0;
+	return ret;
+}
+
+/* Everything in its place, the log empty and needs_recovery off: the
+ * device holds a clean file system (sync, the periodic write-back,
+ * unmount). */
+static int settle(struct ext2_fs *fs)
+{
+	int ret = commit(fs);
+
+	if (ret == 0)
+		ret = journal_checkpoint(fs->journal);
+	if (ret == 0 && fs->active) {
+		fs->sb.s_feature_incompat &= ~(uint32_t)EXT2_FEATURE_INCOMPAT_RECOVER;
+		ret = write_super_in_place(fs);
+		if (ret == 0)
+			fs->active = false;
+		else
+			fs->sb.s_feature_incompat |= EXT2_FEATURE_INCOMPAT_RECOVER;
+	}
+	return ret;
+}
+
+/* fsync and fdatasync commit (one cache, one log: the whole file system,
+ * never less than asked for); sync (ino 0) settles. */
 static int ext2_sync(struct vfs_fs *v, vfs_ino_t ino, bool data_only)
 {
 	struct ext2_fs *fs = E(v);
-	int ret;
 
-	/* One cache for everything: syncing a file syncs the file system,
-	 * which is never less than asked for. */
-	(void)ino;
 	(void)data_only;
 	if (fs->vfs.read_only)
 		return 0;
-	ret = sync_all(fs);
-	return ret;
+	if (fs->journal)
+		return ino ? commit(fs) : settle(fs);
+	return sync_all(fs);
 }
 
 /* Everything written back, then the clean blocks and the inode cache
@@ -2420,7 +2570,7 @@ static int ext2_sync(struct vfs_fs *v, vfs_ino_t ino, bool data_only)
 static int ext2_drop_caches(struct vfs_fs *v)
 {
 	struct ext2_fs *fs = E(v);
-	int ret = fs->vfs.read_only ? 0 : sync_all(fs);
+	int ret = fs->vfs.read_only ? 0 : ext2_sync(v, 0, false);
 
 	if (ret == 0)
 		ret = bcache_drop(fs->c); /* nothing dirty left: no write */
@@ -2469,7 +2619,7 @@ static void release_if_orphan(struct ext2_fs *fs, vfs_ino_t ino)
 {
 	struct ext2_inode in;
 
-	if (fs->vfs.read_only || inode_read(fs, ino, &in) < 0)
+	if (check_rw(fs) < 0 || inode_read(fs, ino, &in) < 0)
 		return;
 	if (in.i_mode && in.i_links_count == 0)
 		end_op(&fs->vfs, release_inode(fs, ino));
@@ -2488,6 +2638,15 @@ static void ext2_unref(struct vfs_fs *v, vfs_ino_t ino)
 	*p = r->next;
 	free(r);
 	release_if_orphan(fs, ino);
+}
+
+static void free_fs(struct ext2_fs *fs)
+{
+	journal_free(fs->journal);
+	free(fs->pending);
+	free(fs->revoke);
+	free(fs->gd);
+	free(fs);
 }
 
 static int ext2_unmount(struct vfs_fs *v)
@@ -2509,10 +2668,9 @@ static int ext2_unmount(struct vfs_fs *v)
 		if (fs->was_valid)
 			fs->sb.s_state |= EXT2_VALID_FS;
 		fs->sb_dirty = true;
-		ret = sync_all(fs);
+		ret = fs->journal ? settle(fs) : sync_all(fs);
 	}
-	free(fs->gd);
-	free(fs);
+	free_fs(fs);
 	return ret;
 }
 
@@ -2524,8 +2682,23 @@ static long end_op(struct vfs_fs *v, long ret)
 {
 	struct ext2_fs *fs = E(v);
 
-	if (!fs->vfs.read_only && (bcache_pinned(fs->c) > bcache_nblocks(fs->c) / 2 ||
-				   fs->nfreed > EXT2_FREED_MAX / 2 || fs->freed_full)) {
+	if (fs->vfs.read_only)
+		return ret;
+	if (fs->journal) {
+		uint32_t max = journal_max_transaction(fs->journal);
+
+		if (max > bcache_nblocks(fs->c) / 2)
+			max = bcache_nblocks(fs->c) / 2;
+		if (bcache_pinned(fs->c) > max || fs->npending > EXT2_PENDING_FREES_MAX) {
+			int r = commit(fs);
+
+			if (r < 0 && ret >= 0)
+				ret = r;
+		}
+		return ret;
+	}
+	if (bcache_pinned(fs->c) > bcache_nblocks(fs->c) / 2 || fs->nfreed > EXT2_FREED_MAX / 2 ||
+	    fs->freed_full) {
 		int r = sync_all(fs);
 
 		if (r < 0 && ret >= 0)
@@ -2776,9 +2949,16 @@ static int read_super(struct ext2_fs *fs, struct blkdev *dev, uint32_t bs, const
 		return -RV_EUCLEAN;
 	}
 	fs->filetype = sb->s_feature_incompat & EXT2_FEATURE_INCOMPAT_FILETYPE;
-	if (sb->s_feature_incompat & ~(uint32_t)EXT2_INCOMPAT_OK) {
-		*why = incompat_name(sb->s_feature_incompat & ~(uint32_t)EXT2_INCOMPAT_OK);
-		return -RV_ENOTSUP;
+	{
+		uint32_t ok = EXT2_INCOMPAT_OK;
+
+		/* a journal that needs recovery: the mount replays it */
+		if (sb->s_feature_compat & EXT2_FEATURE_COMPAT_HAS_JOURNAL)
+			ok |= EXT2_FEATURE_INCOMPAT_RECOVER;
+		if (sb->s_feature_incompat & ~ok) {
+			*why = incompat_name(sb->s_feature_incompat & ~ok);
+			return -RV_ENOTSUP;
+		}
 	}
 	if (sb->s_rev_level == EXT2_GOOD_OLD_REV) {
 		fs->max_size = 0x7fffffffu;
@@ -2818,6 +2998,102 @@ static void orphans_recover(struct ext2_fs *fs)
 	}
 }
 
+/* The superblock and the group descriptors, checked. */
+static int load_fs(struct ext2_fs *fs, struct blkdev *dev, uint32_t bs, const char **why)
+{
+	int ret = read_super(fs, dev, bs, why);
+
+	if (ret < 0)
+		return ret;
+	free(fs->gd);
+	fs->gd = calloc(fs->groups, sizeof(*fs->gd));
+	if (!fs->gd)
+		return -RV_ENOMEM;
+	for (uint32_t i = 0; i < fs->gdt_blocks; i++) {
+		uint32_t per = bs / sizeof(struct ext2_group_desc);
+		uint32_t n = fs->groups - i * per < per ? fs->groups - i * per : per;
+		struct bcache_block *b;
+
+		ret = getblk(fs, fs->first_data_block + 1 + i, &b);
+		if (ret < 0) {
+			*why = "cannot read the group descriptors";
+			return ret;
+		}
+		memcpy(&fs->gd[i * per], b->data, n * sizeof(struct ext2_group_desc));
+		put(fs, b);
+	}
+	return check_groups(fs, why);
+}
+
+/* The journal inode's blocks, in order, and the journal on them. */
+static int open_journal(struct ext2_fs *fs, const char **why)
+{
+	uint32_t jino = fs->sb.s_journal_inum, *map, n;
+	struct ext2_inode in;
+	uint64_t size;
+	int ret;
+
+	if (fs->sb.s_journal_dev || (fs->sb.s_feature_incompat & EXT2_FEATURE_INCOMPAT_JOURNAL_DEV)) {
+		*why = "the journal is on another device (an external journal): not handled";
+		return -RV_ENOTSUP;
+	}
+	*why = "bad journal inode";
+	if (!ino_valid(fs, jino) || jino >= fs->first_ino)
+		return -RV_EUCLEAN;
+	ret = inode_read(fs, jino, &in);
+	if (ret < 0)
+		return ret;
+	size = isize(fs, &in);
+	if (!is_reg(&in) || size % fs->bs || size / fs->bs < 2 || size / fs->bs > (1u << 22))
+		return -RV_EUCLEAN;
+	n = (uint32_t)(size / fs->bs);
+	map = malloc(sizeof(*map) * n);
+	if (!map)
+		return -RV_ENOMEM;
+	for (uint32_t i = 0; i < n && ret == 0; i++) {
+		ret = bmap(fs, jino, &in, i, false, &map[i], NULL);
+		if (ret == 0 && !map[i]) {
+			*why = "the journal inode has a hole";
+			ret = -RV_EUCLEAN;
+		}
+	}
+	if (ret == 0)
+		ret = journal_load(&fs->journal, fs->c, map, n, fs->blocks_count, fs->vfs.now_ns, why);
+	free(map);
+	return ret;
+}
+
+/* Replay the log (when it holds transactions) and read the file system
+ * it leaves; needs_recovery then goes off (on the device too). */
+static int recover(struct ext2_fs *fs, struct blkdev *dev, uint32_t bs, const char **why)
+{
+	struct journal_replay st;
+	int ret;
+
+	if (journal_needs_recovery(fs->journal)) {
+		ret = journal_recover(fs->journal, &st, why);
+		if (ret < 0)
+			return ret;
+		for (uint32_t i = 0; i < EXT2_ICACHE; i++)
+			fs->icache[i].ino = 0;
+		ret = load_fs(fs, dev, bs, why);
+		if (ret < 0)
+			return ret;
+		fs->was_valid = true; /* consistent again */
+	}
+	if (!(fs->sb.s_feature_incompat & EXT2_FEATURE_INCOMPAT_RECOVER))
+		return 0;
+	if (dev->read_only) {
+		*why = "the journal needs recovery and the device is read-only";
+		return -RV_EROFS;
+	}
+	fs->sb.s_feature_incompat &= ~(uint32_t)EXT2_FEATURE_INCOMPAT_RECOVER;
+	ret = write_super_in_place(fs);
+	if (ret < 0)
+		*why = "cannot write the superblock";
+	return ret;
+}
+
 int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (*now)(void),
 	       const char **out_why)
 {
@@ -2849,30 +3125,17 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 	fs->vfs.ops = &ext2_ops;
 	fs->vfs.now_ns = now;
 	fs->vfs.read_only = read_only || dev->read_only;
-	ret = read_super(fs, dev, bs, why);
+	ret = load_fs(fs, dev, bs, why);
 	if (ret < 0)
 		goto fail;
-	fs->gd = calloc(fs->groups, sizeof(*fs->gd));
-	if (!fs->gd) {
-		ret = -RV_ENOMEM;
-		goto fail;
-	}
-	for (uint32_t i = 0; i < fs->gdt_blocks; i++) {
-		uint32_t per = bs / sizeof(struct ext2_group_desc);
-		uint32_t n = fs->groups - i * per < per ? fs->groups - i * per : per;
-		struct bcache_block *b;
-
-		ret = getblk(fs, fs->first_data_block + 1 + i, &b);
-		if (ret < 0) {
-			*why = "cannot read the group descriptors";
+	fs->was_valid = fs->sb.s_state & EXT2_VALID_FS;
+	if (fs->sb.s_feature_compat & EXT2_FEATURE_COMPAT_HAS_JOURNAL) {
+		ret = open_journal(fs, why);
+		if (ret == 0)
+			ret = recover(fs, dev, bs, why);
+		if (ret < 0)
 			goto fail;
-		}
-		memcpy(&fs->gd[i * per], b->data, n * sizeof(struct ext2_group_desc));
-		put(fs, b);
 	}
-	ret = check_groups(fs, why);
-	if (ret < 0)
-		goto fail;
 	ret = inode_get(fs, EXT2_ROOT_INO, &root);
 	if (ret == 0 && !is_dir(&root))
 		ret = -RV_EUCLEAN;
@@ -2884,7 +3147,6 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 		*why = "read-only: a read-only-compatible feature this ext2 does not handle";
 		fs->vfs.read_only = true;
 	}
-	fs->was_valid = fs->sb.s_state & EXT2_VALID_FS;
 	fs->generation = fs->sb.s_wtime;
 	if (!fs->vfs.read_only) {
 		/* Mounted for writing: not clean until a clean unmount. */
@@ -2892,9 +3154,11 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 		fs->sb.s_mnt_count++;
 		fs->sb.s_mtime = (uint32_t)(now_ns(fs) / 1000000000u);
 		fs->sb_dirty = true;
-		if (fs->sb.s_last_orphan)
+		ret = journal_activate(fs);
+		if (ret == 0 && fs->sb.s_last_orphan)
 			orphans_recover(fs);
-		ret = sync_all(fs);
+		if (ret == 0)
+			ret = fs->journal ? settle(fs) : sync_all(fs);
 		if (ret < 0) {
 			*why = "cannot write the superblock";
 			goto fail;
@@ -2905,7 +3169,6 @@ int ext2_mount(struct vfs_fs **out, struct bcache *c, bool read_only, uint64_t (
 	*out = &fs->vfs;
 	return 0;
 fail:
-	free(fs->gd);
-	free(fs);
+	free_fs(fs);
 	return ret;
 }

@@ -140,6 +140,26 @@ uint32_t bcache_nblocks(struct bcache *c);
 void bcache_put(struct bcache *c, struct bcache_block *b);
 /* Write back every dirty block (in block order), then flush the device. */
 int bcache_sync(struct bcache *c);
+/* What bcache_write_dirty writes: file data (bcache_dirty), metadata a
+ * journal has committed (bcache_meta_committed), held-back metadata. */
+#define BCACHE_DATA 1u
+#define BCACHE_COMMITTED 2u
+#define BCACHE_HELD 4u
+/* Write back the dirty blocks of those kinds (in block order, runs in one
+ * request each), without a flush: the number written, or an error. */
+int bcache_write_dirty(struct bcache *c, unsigned int kinds);
+/* Flush the device's write cache: -EROFS on a read-only device. */
+int bcache_flush(struct bcache *c);
+/* For a journal: the buffers holding held-back metadata (at most max),
+ * and all of them made committed (they may go out any time from then on,
+ * and are no longer held back). */
+uint32_t bcache_meta(struct bcache *c, struct bcache_block **out, uint32_t max);
+void bcache_meta_committed(struct bcache *c);
+/* Take n buffers in a row out of the cache for good (at most half of
+ * those left): *mem is n blocks of the cache's memory (device memory for
+ * the server) the caller may use as it likes; bcache_nblocks counts them
+ * no more. -ENOMEM n free buffers in a row are not there. */
+int bcache_reserve(struct bcache *c, uint32_t n, void **mem);
 /* The block when it is cached (held until put, as bcache_get), else
  * -ENOENT and nothing read: one search where bcache_cached and then
  * bcache_get make two. */

@@ -23,6 +23,7 @@
 #include "unittest.h"
 #include "vfs.h"
 #include "ext2_format.h"
+#include "journal.h"
 
 #define TOOLS "PATH=\"$PATH:/usr/sbin:/sbin\" "
 
@@ -37,6 +38,7 @@ struct fdev {
 	unsigned long writes, outside, reads, write_sectors;
 	bool fail_reads;
 	bool dead; /* the server was killed: nothing reaches the device */
+	unsigned long kill_after; /* > 0: the power goes before this many more writes */
 };
 
 static struct fdev fdev;
@@ -59,6 +61,8 @@ static int f_write(struct blkdev *d, uint64_t sector, uint32_t count, const void
 {
 	struct fdev *f = (struct fdev *)d;
 
+	if (f->kill_after && --f->kill_after == 0)
+		f->dead = true;
 	if (f->dead)
 		return -RV_EIO;
 	f->writes++;
@@ -76,8 +80,7 @@ static int f_write(struct blkdev *d, uint64_t sector, uint32_t count, const void
 
 static int f_flush(struct blkdev *d)
 {
-	(void)d;
-	return 0;
+	return ((struct fdev *)d)->dead ? -RV_EIO : 0;
 }
 
 static uint64_t now(void)
@@ -2049,6 +2052,390 @@ static void test_bcache(void)
 	close(fdev.fd);
 }
 
+
+/* ---- the journal (ext3) ---- */
+
+/* The file-system block of each journal block, from debugfs (one run). */
+static uint32_t jmap[4200];
+static uint32_t njmap;
+
+static void journal_map(const char *path, uint32_t n)
+{
+	char cmds[160], line[512];
+	FILE *f;
+
+	snprintf(cmds, sizeof(cmds), "%s/jmap.cmd", tmpdir);
+	f = fopen(cmds, "w");
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(f, "bmap <8> %u\n", i);
+	fclose(f);
+	snprintf(line, sizeof(line), TOOLS "debugfs -f %s %s 2>/dev/null", cmds, path);
+	f = popen(line, "r");
+	njmap = 0;
+	while (f && njmap < n && fgets(line, sizeof(line), f))
+		if (line[0] >= '0' && line[0] <= '9')
+			jmap[njmap++] = (uint32_t)strtoul(line, NULL, 10);
+	if (f)
+		pclose(f);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The log's blocks in order from journal block 1: type and sequence. */
+struct jblock {
+	uint32_t pos, type, seq;
+};
+
+static int journal_blocks_of(const char *path, uint32_t bs, struct jblock *out, int max)
+{
+	uint8_t hdr[12];
+	int n = 0;
+
+	for (uint32_t pos = 1; pos < njmap && n < max; pos++) {
+		peek(path, (uint64_t)jmap[pos] * bs, hdr, sizeof(hdr));
+		if (be32(hdr) != JBD2_MAGIC)
+			continue;
+		out[n].pos = pos;
+		out[n].type = be32(hdr + 4);
+		out[n].seq = be32(hdr + 8);
+		n++;
+	}
+	return n;
+}
+
+static bool has_file(const char *path)
+{
+	vfs_ino_t ino;
+
+	return resolve(path, &ino) == 0;
+}
+
+/* Does debugfs (which never replays) find path in the image as it is? */
+static bool debugfs_finds(const char *image, const char *path)
+{
+	return sh(TOOLS "debugfs -R 'stat %s' %s 2>&1 | grep -q 'File not found'", path, image) != 0;
+}
+
+/* rvOS logs, the power goes, and then both replays give the same files:
+ * the host's e2fsck on a copy, the file server's mount on the image. */
+static void journal_rvos_logs(const char *opts, unsigned int kib, uint32_t bs)
+{
+	static uint8_t buf[70000];
+	char jimg[160], himg[160];
+	vfs_ino_t ino;
+
+	snprintf(jimg, sizeof(jimg), "%s/j.img", tmpdir);
+	snprintf(himg, sizeof(himg), "%s/jhost.img", tmpdir);
+	make_img(jimg, opts, kib);
+	CHECK(fsck_clean(jimg));
+	CHECK_EQ_INT(mount_img_n(jimg, false, 256), 0);
+	if (!fs)
+		return;
+	pattern(buf, sizeof(buf), 41, 0);
+	CHECK_EQ_INT(x_create("j1", FS_S_IFREG | 0644, &ino), 0);
+	CHECK_EQ_INT(fs->ops->write(fs, ino, 0, buf, 5000), 5000);
+	CHECK_EQ_INT(x_create("jd", FS_S_IFDIR | 0755, NULL), 0);
+	CHECK_EQ_INT(x_create("jd/j2", FS_S_IFREG | 0644, &ino), 0);
+	pattern(buf, sizeof(buf), 42, 0);
+	CHECK_EQ_INT(fs->ops->write(fs, ino, 0, buf, sizeof(buf)), (long)sizeof(buf));
+	CHECK_EQ_INT(x_rename("small", "jd/small2"), 0);
+	CHECK_EQ_INT(x_unlink("twelve", false), 0);
+	CHECK_EQ_INT(x_truncate("ind", 3000), 0);
+	CHECK_EQ_INT(fs->ops->sync(fs, ino, false), 0); /* fsync: a commit */
+	CHECK_EQ_INT(x_create("j3", FS_S_IFREG | 0644, &ino), 0);
+	pattern(buf, sizeof(buf), 43, 0);
+	CHECK_EQ_INT(fs->ops->write(fs, ino, 0, buf, 100), 100);
+	CHECK_EQ_INT(fs->ops->sync(fs, ino, true), 0);
+	CHECK_EQ_INT(x_create("j4", FS_S_IFREG | 0644, NULL), 0); /* never committed */
+	fdev.dead = true; /* the power goes */
+	umount_img();
+	/* in place the file system is still the old one: only the log has it */
+	CHECK(!debugfs_finds(jimg, "/j1"));
+	CHECK(debugfs_finds(jimg, "/twelve"));
+	CHECK(sh(TOOLS "dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", jimg) == 0);
+	/* the host's replay */
+	sh("cp %s %s", jimg, himg);
+	CHECK(sh(TOOLS "e2fsck -fy %s >/dev/null 2>&1", himg) <= 1 * 256);
+	CHECK(fsck_clean(himg));
+	pattern(buf, sizeof(buf), 41, 0);
+	CHECK(debugfs_same(himg, "/j1", buf, 5000));
+	pattern(buf, sizeof(buf), 42, 0);
+	CHECK(debugfs_same(himg, "/jd/j2", buf, sizeof(buf)));
+	pattern(buf, sizeof(buf), 43, 0);
+	CHECK(debugfs_same(himg, "/j3", buf, 100));
+	CHECK(debugfs_finds(himg, "/jd/small2"));
+	CHECK(!debugfs_finds(himg, "/small"));
+	CHECK(!debugfs_finds(himg, "/twelve"));
+	CHECK(!debugfs_finds(himg, "/j4"));
+	/* the file server's replay, on the image itself */
+	CHECK_EQ_INT(mount_img(jimg, false), 0);
+	if (!fs)
+		return;
+	CHECK(same_content("j1", 41, 5000));
+	CHECK(same_content("jd/j2", 42, 70000));
+	CHECK(same_content("j3", 43, 100));
+	CHECK(same_content("jd/small2", 3, 1000));
+	CHECK(same_content("ind", 5, 3000));
+	CHECK(!has_file("twelve") && !has_file("small") && !has_file("j4"));
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(jimg));
+	CHECK(sh(TOOLS "dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", jimg) != 0);
+	(void)bs;
+}
+
+static void test_journal_replay(void)
+{
+	journal_rvos_logs("-r 1 -b 1024 -N 256 -O has_journal -J size=1", 12288, 1024);
+	journal_rvos_logs("-r 1 -b 4096 -N 256 -O has_journal -J size=4", 16384, 4096);
+}
+
+/* Logs made by e2fsprogs (debugfs's journal writer), replayed by the
+ * file server: a plain log with a revoke record, the crc32 of whole
+ * transactions, and version 3 checksums (on a metadata_csum image). */
+static void journal_host_log(const char *mkfs, const char *jo, bool revoke)
+{
+	char jimg[160], data[160];
+	uint8_t b[1024], want[1024];
+
+	snprintf(jimg, sizeof(jimg), "%s/hj.img", tmpdir);
+	snprintf(data, sizeof(data), "%s/hj.data", tmpdir);
+	sh("rm -f %s", jimg);
+	CHECK_EQ_INT(sh(TOOLS "mke2fs -q -F %s -J size=1 -b 1024 %s 8192 >/dev/null 2>&1", mkfs,
+			jimg), 0);
+	sh("head -c 2048 /dev/zero | tr '\\0' 'B' > %s", data);
+	CHECK_EQ_INT(sh(TOOLS "printf 'jo %s\\njw -b 3000,3001 %s\\n%sjc\\n' | debugfs -w -f - %s "
+			">/dev/null 2>&1", jo, data, revoke ? "jw -r 3001\\n" : "", jimg), 0);
+	CHECK(sh(TOOLS "dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", jimg) == 0);
+	peek(jimg, 3000 * 1024, b, sizeof(b));
+	memset(want, 'B', sizeof(want));
+	CHECK(memcmp(b, want, sizeof(b)) != 0); /* not there before the replay */
+	CHECK_EQ_INT(mount_img(jimg, false), 0);
+	if (!fs)
+		return;
+	CHECK_EQ_INT(umount_img(), 0);
+	peek(jimg, 3000 * 1024, b, sizeof(b));
+	CHECK(memcmp(b, want, sizeof(b)) == 0);
+	peek(jimg, 3001 * 1024, b, sizeof(b));
+	if (revoke)
+		CHECK(memcmp(b, want, sizeof(b)) != 0); /* revoked by the second transaction */
+	else
+		CHECK(memcmp(b, want, sizeof(b)) == 0);
+	CHECK(sh(TOOLS "dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", jimg) != 0);
+	CHECK(fsck_clean(jimg));
+}
+
+static void test_journal_host(void)
+{
+	journal_host_log("-t ext2 -O has_journal", "", true);
+	journal_host_log("-t ext2 -O has_journal", "-c", false);
+	journal_host_log("-t ext4 -O ^extent,^flex_bg,^64bit,metadata_csum,^huge_file,"
+			 "^dir_nlink,^extra_isize", "-c", false);
+}
+
+/* A damaged log is replayed up to its last good commit, never past it. */
+static void test_journal_damage(void)
+{
+	static uint8_t buf[3000];
+	char jimg[160], pristine[160];
+	struct jblock jb[64];
+	uint8_t b[4];
+	int n, desc2 = -1, commit3 = -1;
+
+	snprintf(jimg, sizeof(jimg), "%s/dj.img", tmpdir);
+	snprintf(pristine, sizeof(pristine), "%s/dj0.img", tmpdir);
+	make_img(jimg, "-r 1 -b 1024 -N 256 -O has_journal -J size=1", 12288);
+	CHECK_EQ_INT(mount_img_n(jimg, false, 256), 0);
+	if (!fs)
+		return;
+	for (int i = 1; i <= 3; i++) {
+		char name[16];
+		vfs_ino_t ino;
+
+		snprintf(name, sizeof(name), "c%d", i);
+		pattern(buf, sizeof(buf), 50 + (uint32_t)i, 0);
+		CHECK_EQ_INT(x_create(name, FS_S_IFREG | 0644, &ino), 0);
+		CHECK_EQ_INT(fs->ops->write(fs, ino, 0, buf, sizeof(buf)), (long)sizeof(buf));
+		CHECK_EQ_INT(fs->ops->sync(fs, ino, false), 0);
+	}
+	fdev.dead = true;
+	umount_img();
+	sh("cp %s %s", jimg, pristine);
+	journal_map(jimg, 1024);
+	CHECK_EQ_INT(njmap, 1024);
+	n = journal_blocks_of(jimg, 1024, jb, 64);
+	for (int i = 0; i < n; i++) {
+		if (jb[i].type == JBD2_DESCRIPTOR_BLOCK && jb[i].seq == jb[0].seq + 1 && desc2 < 0)
+			desc2 = i;
+		if (jb[i].type == JBD2_COMMIT_BLOCK && jb[i].seq == jb[0].seq + 2)
+			commit3 = i;
+	}
+	CHECK(desc2 > 0 && commit3 > desc2);
+	if (desc2 < 0 || commit3 < 0)
+		return;
+	struct {
+		const char *what;
+		uint64_t off;
+		uint32_t len;
+		uint8_t byte;
+		int files; /* c1..cN replayed */
+		int mount;
+	} cases[] = {
+		{"the third commit's magic", (uint64_t)jmap[jb[commit3].pos] * 1024, 1, 0x00, 2, 0},
+		{"a logged block of the second (its checksum)",
+		 (uint64_t)jmap[jb[desc2].pos + 1] * 1024 + 100, 1, 0x5a, 1, 0},
+		{"the third commit block (cut short)", (uint64_t)jmap[jb[commit3].pos] * 1024, 1024,
+		 0x00, 2, 0},
+		{"the second descriptor's sequence (a gap)",
+		 (uint64_t)jmap[jb[desc2].pos] * 1024 + 11, 1, 0x77, 1, 0},
+		{"the second descriptor's checksum", (uint64_t)jmap[jb[desc2].pos] * 1024 + 1020, 1,
+		 0x33, 1, 0},
+		{"the journal superblock's magic", (uint64_t)jmap[0] * 1024, 1, 0x00, 0,
+		 -RV_EUCLEAN},
+		{"the journal superblock (its checksum)", (uint64_t)jmap[0] * 1024 + 0x30, 1, 0x99,
+		 0, -RV_EUCLEAN},
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		uint8_t patch[1024];
+
+		sh("cp %s %s", pristine, jimg);
+		for (uint32_t i = 0; i < cases[k].len; i++) {
+			peek(jimg, cases[k].off + i, b, 1);
+			patch[i] = cases[k].len == 1 ? (uint8_t)(b[0] ^ (cases[k].byte ? cases[k].byte : 0xff))
+						    : cases[k].byte;
+		}
+		poke(jimg, cases[k].off, patch, cases[k].len);
+		if (mount_img(jimg, false) != cases[k].mount) {
+			fprintf(stderr, "damaged %s: mount %s\n", cases[k].what, why ? why : "-");
+			CHECK(0);
+			if (fs)
+				umount_img();
+			continue;
+		}
+		if (!fs)
+			continue;
+		for (int i = 1; i <= 3; i++) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "c%d", i);
+			if (has_file(name) != (i <= cases[k].files)) {
+				fprintf(stderr, "damaged %s: c%d %s\n", cases[k].what, i,
+					has_file(name) ? "replayed" : "missing");
+				CHECK(0);
+			} else if (i <= cases[k].files) {
+				CHECK(same_content(name, 50 + (uint32_t)i, sizeof(buf)));
+			}
+		}
+		CHECK_EQ_INT(umount_img(), 0);
+		CHECK(fsck_clean(jimg));
+	}
+}
+
+/* Random operations with fsyncs on an ext3 image, the power cut after a
+ * random number of device writes (the writes after it lost), then a
+ * replay: the host's e2fsck finds the image clean after either replay,
+ * and every file fsynced (and not touched since) has its bytes. Many
+ * transactions per round: the log wraps and is checkpointed. */
+static void test_journal_cuts(void)
+{
+	static uint8_t buf[20000];
+	char kimg[160], himg[160];
+	int rounds = 16, bad = 0;
+	unsigned long total = 0;
+
+	rng_state = 0x5EEDC0FFEE123457ull;
+	snprintf(kimg, sizeof(kimg), "%s/jcut.img", tmpdir);
+	snprintf(himg, sizeof(himg), "%s/jcut-host.img", tmpdir);
+	sh(TOOLS "mke2fs -q -F -t ext2 -O has_journal -J size=1 -r 1 -b 1024 -N 256 %s 12288 "
+	   ">/dev/null 2>&1", kimg);
+	for (int round = 0; round < rounds; round++) {
+		char synced[40][32];
+		uint32_t synced_seed[40], synced_len[40];
+		int nsynced = 0;
+
+		CHECK_EQ_INT(mount_img_n(kimg, false, rnd(2) ? 64 : 256), 0);
+		if (!fs)
+			return;
+		x_create("d", FS_S_IFDIR | 0755, NULL);
+		fdev.kill_after = 20 + rnd(round < 4 ? 400 : 4000);
+		for (int i = 0; i < 300 && !fdev.dead; i++) {
+			char name[32];
+			uint32_t op = rnd(100), len = 1 + rnd(sizeof(buf));
+			vfs_ino_t ino;
+
+			snprintf(name, sizeof(name), "%sf%u", rnd(2) ? "d/" : "", rnd(30));
+			if (op < 40) {
+				/* a new file, written and fsynced: never touched again */
+				snprintf(name, sizeof(name), "s%d-%d", round, i);
+				pattern(buf, len, (uint32_t)(round * 1000 + i), 0);
+				if (x_create(name, FS_S_IFREG | 0644, &ino) == 0 &&
+				    fs->ops->write(fs, ino, 0, buf, len) == (long)len &&
+				    fs->ops->sync(fs, ino, false) == 0 && nsynced < 40) {
+					snprintf(synced[nsynced], 32, "%s", name);
+					synced_seed[nsynced] = (uint32_t)(round * 1000 + i);
+					synced_len[nsynced++] = len;
+				}
+			} else if (op < 65) {
+				pattern(buf, len, (uint32_t)i, 0);
+				x_create(name, FS_S_IFREG | 0644, NULL);
+				x_write(name, rnd(40000), buf, len);
+			} else if (op < 80) {
+				x_unlink(name, false);
+			} else if (op < 88) {
+				x_truncate(name, rnd(30000));
+			} else if (op < 95) {
+				char to[16];
+
+				snprintf(to, sizeof(to), "%sf%u", rnd(2) ? "d/" : "", rnd(30));
+				x_rename(name, to);
+			} else {
+				fs->ops->sync(fs, 0, false);
+			}
+		}
+		total += fdev.writes;
+		fdev.dead = true;
+		umount_img();
+		sh("cp %s %s", kimg, himg);
+		/* the host replays a copy */
+		sh(TOOLS "e2fsck -fy %s >/dev/null 2>&1", himg);
+		if (!fsck_clean(himg)) {
+			fprintf(stderr, "round %d: the host's replay left it unclean\n", round);
+			bad++;
+		}
+		for (int k = 0; k < nsynced; k++) {
+			char p[40];
+
+			pattern(buf, synced_len[k], synced_seed[k], 0);
+			snprintf(p, sizeof(p), "/%s", synced[k]);
+			if (!debugfs_same(himg, p, buf, synced_len[k])) {
+				fprintf(stderr, "round %d: %s lost after the host's replay\n", round,
+					synced[k]);
+				bad++;
+			}
+		}
+		/* the file server replays the image */
+		CHECK_EQ_INT(mount_img(kimg, false), 0);
+		if (!fs)
+			return;
+		for (int k = 0; k < nsynced; k++)
+			if (!same_content(synced[k], synced_seed[k], synced_len[k])) {
+				fprintf(stderr, "round %d: %s lost after our replay\n", round, synced[k]);
+				bad++;
+			}
+		CHECK_EQ_INT(umount_img(), 0);
+		if (!fsck_clean(kimg)) {
+			fprintf(stderr, "round %d: unclean after our replay\n", round);
+			bad++;
+			break;
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+	printf("journal: %d power cuts, %lu device writes, every fsynced file whole\n", rounds,
+	       total);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/ext2-unit.XXXXXX");
@@ -2075,6 +2462,10 @@ int main(void)
 	RUN(test_xattr);
 	RUN(test_random);
 	RUN(test_random_kill);
+	RUN(test_journal_replay);
+	RUN(test_journal_host);
+	RUN(test_journal_damage);
+	RUN(test_journal_cuts);
 	RUN(test_corrupt);
 	RUN(test_fuzz);
 	printf("corruption kinds: %d\n", kinds);
