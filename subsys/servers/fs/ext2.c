@@ -28,7 +28,11 @@
  * metadata blocks freed since the sync (see ext2_fs.freed). A file server
  * killed between syncs leaves an image e2fsck finds clean, missing what
  * happened since the sync. Only a kill during a sync, or a cache too small
- * to hold one operation's metadata, can leave it half written. Not handled: htree indexes (an indexed directory we change
+ * to hold one operation's metadata, can leave it half written.
+ *
+ * With a journal (has_journal: ext3) a sync is a commit to the journal
+ * (journal.c) and any moment is safe: see "the journal" below and
+ * doc/ext2.md. Not handled: htree indexes (an indexed directory we change
  * loses its index flag, which is what ext2 without dir_index does), ACLs
  * and xattrs (a file's xattr block is released with the file).
  *

@@ -158,13 +158,24 @@ static void zero_block(void *dst, uint32_t n)
 
 /* ---- checksums ---- */
 
-static uint32_t crc32c_table[8][256];
-static uint32_t crc32_be_table[256];
+/* Made at the first checksum (9 KiB of heap a journal without checksums
+ * never takes). */
+static uint32_t (*crc32c_table)[256];
+static uint32_t *crc32_be_table;
 
-static void crc_tables(void)
+static bool crc_tables(void)
 {
-	if (crc32c_table[0][1])
-		return;
+	if (crc32c_table)
+		return true;
+	crc32c_table = malloc(sizeof(uint32_t) * 8 * 256);
+	crc32_be_table = malloc(sizeof(uint32_t) * 256);
+	if (!crc32c_table || !crc32_be_table) {
+		free(crc32c_table);
+		free(crc32_be_table);
+		crc32c_table = NULL;
+		crc32_be_table = NULL;
+		return false;
+	}
 	for (uint32_t i = 0; i < 256; i++) {
 		uint32_t c = i, b = i << 24;
 
@@ -179,6 +190,7 @@ static void crc_tables(void)
 		for (int t = 1; t < 8; t++)
 			crc32c_table[t][i] = (crc32c_table[t - 1][i] >> 8) ^
 					     crc32c_table[0][crc32c_table[t - 1][i] & 0xff];
+	return true;
 }
 
 /* Eight bytes a step (slicing by eight), as the RISC-V cores here have no
@@ -187,7 +199,8 @@ uint32_t journal_crc32c(uint32_t crc, const void *p, size_t n)
 {
 	const uint8_t *b = p;
 
-	crc_tables();
+	if (!crc_tables())
+		return ~crc; /* (journal_load made them: cannot happen) */
 	while (n && ((uintptr_t)b & 7)) {
 		crc = crc32c_table[0][(crc ^ *b++) & 0xff] ^ (crc >> 8);
 		n--;
@@ -209,7 +222,8 @@ uint32_t journal_crc32c(uint32_t crc, const void *p, size_t n)
  * significant bit first, as JBD2 computes it. Only verified. */
 static uint32_t crc32_be(uint32_t crc, const uint8_t *p, size_t n)
 {
-	crc_tables();
+	if (!crc_tables())
+		return ~crc;
 	while (n--)
 		crc = (crc << 8) ^ crc32_be_table[((crc >> 24) ^ *p++) & 0xff];
 	return crc;
@@ -485,6 +499,18 @@ int journal_load(struct journal **out, struct bcache *c, const uint32_t *map, ui
 		j->map[i] = map[i];
 	}
 	set_format(j);
+	{
+		bool sums = j->csum || j->crc32_sum;
+
+#ifdef CONFIG_FS_JOURNAL_CHECKSUM
+		sums = true;
+#endif
+		if (sums && !crc_tables()) {
+			ret = -RV_ENOMEM;
+			*why = "no memory for the journal's checksum tables";
+			goto out;
+		}
+	}
 	j->head = j->first;
 	*out = j;
 	return 0;
