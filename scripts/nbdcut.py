@@ -232,10 +232,21 @@ class NbdCutServer:
                 self.error = f"connection failed: {e}"
         finally:
             # After a cut the connection stays open and silent (a disk without
-            # power neither answers nor fails) until finish().
+            # power neither answers nor fails) until the client goes or finish().
             if self.cut.is_set():
-                self.stop.wait()
+                self._drain(conn)
             conn.close()
+
+    def _drain(self, conn):
+        conn.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                if not conn.recv(65536):
+                    return
+            except socket.timeout:
+                continue
+            except OSError:
+                return
 
     def _recv(self, conn, n):
         buf = bytearray(n)
@@ -378,14 +389,14 @@ def main(argv=None):
         sys.exit(f"nbdcut: {e}")
     print(f"nbdcut: serving {a.image} on {a.socket}"
           + (f", power cut at request {a.cut_at}" if a.cut_at else ""), flush=True)
+    said = False
     try:
         while srv.thread.is_alive():
             srv.thread.join(0.2)
-            if srv.cut.is_set():
-                print("nbdcut: the power is cut: stop the client (Ctrl-A X in QEMU), "
-                      "then Ctrl-C here", flush=True)
-                while not srv.stop.wait(0.5):
-                    pass
+            if srv.cut.is_set() and not said:
+                print("nbdcut: the power is cut: nothing more is answered; stop the client "
+                      "(Ctrl-A X in QEMU)", flush=True)
+                said = True
     except KeyboardInterrupt:
         pass
     stats = srv.finish()
