@@ -466,7 +466,8 @@ class ScenarioRun:
                     "".join(n + "\n" for n in notes) +
                     f"promises: {work.count()} files, synced: {work.synced}\n")
         if not why and self.promise == "ext2":
-            why = self.ext2_checks(img, cdir, work, final)
+            shutil.copyfile(img, host)      # disk.img stays as the cut left it
+            why = self.ext2_checks(host, cdir, work, final)
         elif not why:
             # Every check runs, so a failure says all that is wrong: rvOS's mount
             # (and replay) and e2fsck after it; e2fsck's own replay of the copy.
