@@ -53,6 +53,10 @@ rvOS extensions:
       after the run, `debugfs -R REQUEST disk.img` must give matching output
   disk_unchanged: true
       the run must leave disk.img exactly as it was at the boot
+  powercut: {cuts: N, seed: S[, promise: journal | ext2]}
+      instead of one boot, an uncut run and N power cuts at seeded requests
+      of a disk with a write cache (scripts/powercut.py, scripts/nbdcut.py);
+      --powercut-seed S and --powercut-cut I[:K] replay one
   type: unit, sources: [repo-relative .c], cflags: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
       then run; exit status 0 passes. Shown with the board `host`.
