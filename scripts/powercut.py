@@ -40,6 +40,7 @@ PROMPT = r"^pc: mode\? $"
 DRAIN = 0.3            # seconds the console may go on after the cut
 ROOT = "/disk/pc"      # the workload's folder in the guest
 IMAGE_ROOT = "/pc"     # the same on the image
+KEEP_IMAGES = 3        # failed cuts of a scenario whose images are kept (24 MiB each)
 PRINT_LOCK = threading.Lock()
 
 FILE_RE = re.compile(r"^pc: file (\S+) (\d+) ([0-9a-f]{16})$")
@@ -412,11 +413,14 @@ class ScenarioRun:
                     f"of {total}: ")
             if why:
                 failed.append((i, k, why))
+                if len(failed) > KEEP_IMAGES:
+                    self.drop_images(i)
                 self.say(line + "FAIL: " + why)
                 self.say(f"    replay: {self.replay_hint(i, k)}")
             else:
                 self.say(line + "ok")
         self.test.console_log = self.summary
+        os.remove(self.base)
         if failed:
             i, k, why = failed[0]
             return False, (f"{len(failed)} of {len(plan)} power cuts failed (seed {self.seed}); "
@@ -482,11 +486,15 @@ class ScenarioRun:
             why = "; ".join(w for w in whys if w) or None
         if why:
             return why
+        self.drop_images(i)
+        return None
+
+    def drop_images(self, i):
+        cdir = os.path.join(self.dir, f"cut-{i:02d}")
         for name in ("disk.img", "host.img"):
             p = os.path.join(cdir, name)
             if os.path.exists(p):
                 os.remove(p)
-        return None
 
 
     def ext2_checks(self, img, cdir, work, final):
