@@ -21,8 +21,10 @@
      debugfs dumps keep the same promises.
 
 Every seed comes from the scenario's: the workload's W and each cut's K_i and
-torn writes. One line per cut; a failed cut keeps its images and logs in
-OUTDIR/BOARD/SCENARIO/powercut/cut-NN/ and says how to replay it.
+torn writes. One line per cut; a failed cut keeps its logs (and, for the
+first three, its images) in OUTDIR/BOARD/SCENARIO/powercut/cut-NN/ and says
+how to replay it. With `promise: ext2` (no journal) the cut image is first
+repaired with e2fsck -fy, then the promises are checked.
 """
 
 import hashlib
@@ -362,7 +364,6 @@ class ScenarioRun:
             shutil.rmtree(sockdir, ignore_errors=True)
 
     def _run(self, only, sockdir):
-        tr = self.tr
         sock = os.path.join(sockdir, "disk.sock")
         self.say(f"powercut: {self.name}: seed {self.seed} (workload seed {self.work_seed}), "
                  f"{self.cuts} cuts")
