@@ -2,7 +2,7 @@
 #
 # rvos_disk_image([DIR folder] [SIZE_KIB n] [BLOCK_SIZE n] [INODES n]
 #                 [INODE_SIZE n] [RESERVED_PERCENT n] [PROGRAMS name...]
-#                 [FEATURES feature...] [READ_ONLY] [DISK_ONLY])
+#                 [FEATURES feature...] [JOURNAL] [READ_ONLY] [DISK_ONLY])
 #
 # builds ${CMAKE_BINARY_DIR}/disk.img (ext2 revision 1) from the app's folder
 # DIR (relative to the app; default fs/ when the app has one) plus the named
@@ -20,6 +20,10 @@
 #                     as /bin/<name>; they stay in the initrd too unless
 #                     DISK_ONLY is given
 #   FEATURES          mke2fs -O entries, e.g. ^resize_inode ^dir_index
+#   JOURNAL           give the image a journal (has_journal: ext3's layout) of
+#                     CONFIG_FS_DISK_JOURNAL_MIB MiB; mke2fs needs at least
+#                     1024 journal blocks (4 MiB with 4 KiB blocks) and the
+#                     journal may take at most half of SIZE_KIB
 #   READ_ONLY         `rv flash` attaches the image read-only (the device
 #                     reports it; writes fail)
 #   DISK_ONLY         the PROGRAMS are left out of the initrd (they can only be
@@ -30,14 +34,14 @@
 # reproducible: same inputs, same bytes (scripts/mkdisk.py).
 
 function(rvos_disk_image)
-  cmake_parse_arguments(D "READ_ONLY;DISK_ONLY"
+  cmake_parse_arguments(D "READ_ONLY;DISK_ONLY;JOURNAL"
     "DIR;SIZE_KIB;BLOCK_SIZE;INODES;INODE_SIZE;RESERVED_PERCENT" "PROGRAMS;FEATURES" ${ARGN})
   file(RELATIVE_PATH _app ${RVOS_BASE} ${CMAKE_CURRENT_SOURCE_DIR})
   set(_where "rvos_disk_image() in ${_app}/CMakeLists.txt")
   if(D_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "${_where}: unknown argument(s) ${D_UNPARSED_ARGUMENTS}; the options "
       "are DIR, SIZE_KIB, BLOCK_SIZE, INODES, INODE_SIZE, RESERVED_PERCENT, PROGRAMS, "
-      "FEATURES, READ_ONLY, DISK_ONLY (see cmake/disk.cmake)")
+      "FEATURES, JOURNAL, READ_ONLY, DISK_ONLY (see cmake/disk.cmake)")
   endif()
   get_property(_done GLOBAL PROPERTY RVOS_DISK_ARGS SET)
   if(_done)
@@ -108,6 +112,14 @@ function(rvos_disk_image)
     string(REPLACE ";" "," _feat "${D_FEATURES}")
     list(APPEND _args --features ${_feat})
   endif()
+  if(D_JOURNAL)
+    if(NOT CONFIG_FS_DISK_JOURNAL_MIB MATCHES "^[0-9]+$")
+      message(FATAL_ERROR "${_where}: JOURNAL needs CONFIG_FS_DISK_JOURNAL_MIB (the journal's "
+        "size in MiB, subsys/servers/fs/Kconfig.disk), which this configuration does not "
+        "have")
+    endif()
+    list(APPEND _args --journal-mib ${CONFIG_FS_DISK_JOURNAL_MIB})
+  endif()
   set_property(GLOBAL PROPERTY RVOS_DISK_ARGS "${_args}")
   set_property(GLOBAL PROPERTY RVOS_DISK_PROGRAMS "${D_PROGRAMS}")
   set_property(GLOBAL PROPERTY RVOS_DISK_WHERE "${_where}")
@@ -153,7 +165,7 @@ function(rvos_make_disk_image)
       --depfile ${CMAKE_BINARY_DIR}/disk.img.d ${_args}
     DEPENDS ${_deps}
     DEPFILE ${CMAKE_BINARY_DIR}/disk.img.d
-    COMMENT "Making disk.img (ext2)"
+    COMMENT "Making disk.img"
     VERBATIM)
   add_custom_target(disk_image ALL DEPENDS ${_img})
 endfunction()

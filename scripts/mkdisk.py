@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Build an app's ext2 disk image (rvos_disk_image() in cmake/disk.cmake).
 
+With --journal-mib the image has a journal (has_journal: ext3's layout).
+
 Stages the app's folder (DIR) and the named programs (stripped, under /bin)
 in a staging folder, then runs Debian's mke2fs -d on it. The image is
 reproducible: a fixed UUID and directory hash seed, E2FSPROGS_FAKE_TIME for
@@ -47,6 +49,8 @@ def parse_args():
     p.add_argument("--inode-size", type=int)
     p.add_argument("--reserved-percent", type=int)
     p.add_argument("--features", default="", help="mke2fs -O list (comma-separated)")
+    p.add_argument("--journal-mib", type=int, metavar="N",
+                   help="give the image a journal of N MiB (ext3: has_journal)")
     p.add_argument("--mke2fs", default="mke2fs")
     p.add_argument("--debugfs", default="debugfs")
     p.add_argument("--depfile", help="write a Ninja depfile listing every staged input")
@@ -151,6 +155,26 @@ def first_error(text):
     return text.strip() or "(no message)"
 
 
+# mke2fs refuses a journal of fewer blocks than this.
+JOURNAL_MIN_BLOCKS = 1024
+
+
+def check_journal(a):
+    """The journal's size against mke2fs's limits, with the option to change."""
+    blocks = a.journal_mib * 1024 * 1024 // a.block_size
+    if blocks < JOURNAL_MIN_BLOCKS:
+        raise DiskError(f"JOURNAL: a journal of {a.journal_mib} MiB is {blocks} blocks of "
+                        f"{a.block_size} bytes, and mke2fs needs at least {JOURNAL_MIN_BLOCKS}: "
+                        f"raise CONFIG_FS_DISK_JOURNAL_MIB to at least "
+                        f"{JOURNAL_MIN_BLOCKS * a.block_size // (1024 * 1024)} "
+                        f"(or use a smaller BLOCK_SIZE)")
+    if a.journal_mib * 1024 * 2 > a.size_kib:
+        raise DiskError(f"JOURNAL: a journal of {a.journal_mib} MiB "
+                        f"(CONFIG_FS_DISK_JOURNAL_MIB) would take over half of the "
+                        f"{a.size_kib} KiB image: raise SIZE_KIB to at least "
+                        f"{a.journal_mib * 1024 * 2 + 1024} or lower the journal size")
+
+
 def run_mke2fs(a, tmp):
     env = dict(os.environ, E2FSPROGS_FAKE_TIME=str(FIXED_TIME), SOURCE_DATE_EPOCH=str(FIXED_TIME),
                MKE2FS_CONFIG=MKE2FS_CONF, LC_ALL="C")
@@ -163,8 +187,13 @@ def run_mke2fs(a, tmp):
         cmd += ["-I", str(a.inode_size)]
     if a.reserved_percent is not None:
         cmd += ["-m", str(a.reserved_percent)]
-    if a.features:
-        cmd += ["-O", a.features]
+    features = [f for f in a.features.split(",") if f]
+    if a.journal_mib:
+        # ext3's layout: a journal inode (JBD2) of the size asked.
+        features.append("has_journal")
+        cmd += ["-J", f"size={a.journal_mib}"]
+    if features:
+        cmd += ["-O", ",".join(features)]
     cmd += [tmp, f"{a.size_kib}K"]
     # An existing file of the right size: mke2fs then says nothing about
     # "Creating regular file".
@@ -177,6 +206,13 @@ def run_mke2fs(a, tmp):
     if r.returncode != 0:
         out = r.stdout + r.stderr
         msg = first_error(out)
+        if a.journal_mib and re.search(r"journal", out, re.I):
+            raise DiskError(f"mke2fs refused the journal of {a.journal_mib} MiB "
+                            f"(CONFIG_FS_DISK_JOURNAL_MIB) in a {a.size_kib} KiB image with "
+                            f"{a.block_size}-byte blocks: it needs at least "
+                            f"{JOURNAL_MIN_BLOCKS} journal blocks and room beside the "
+                            f"journal; raise SIZE_KIB or change the journal size "
+                            f"(mke2fs: {msg})")
         if re.search(r"Not enough space to build", out):
             raise DiskError(f"SIZE_KIB {a.size_kib} is too small for ext2's own structures "
                             f"with BLOCK_SIZE {a.block_size}: raise SIZE_KIB (mke2fs: {msg})")
@@ -235,6 +271,8 @@ def main():
     inputs = []
     tmp = a.output + ".tmp"
     try:
+        if a.journal_mib is not None:
+            check_journal(a)
         paths = stage(a, inputs)
         env = run_mke2fs(a, tmp)
         fix_inodes(a, tmp, paths, env)

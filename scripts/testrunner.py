@@ -53,6 +53,10 @@ rvOS extensions:
       after the run, `debugfs -R REQUEST disk.img` must give matching output
   disk_unchanged: true
       the run must leave disk.img exactly as it was at the boot
+  powercut: {cuts: N, seed: S[, promise: journal | ext2]}
+      instead of one boot, an uncut run and N power cuts at seeded requests
+      of a disk with a write cache (scripts/powercut.py, scripts/nbdcut.py);
+      --powercut-seed S and --powercut-cut I[:K] replay one
   type: unit, sources: [repo-relative .c], cflags: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
       then run; exit status 0 passes. Shown with the board `host`.
@@ -79,6 +83,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rvpython import need_module  # noqa: E402
+import powercut  # noqa: E402
 
 yaml = need_module("yaml", "python3-yaml")
 
@@ -431,6 +436,7 @@ SCENARIO_KEYS = {
     "disk_setup": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
     "disk_corrupt": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
     "disk_unchanged": (check_bool, ("integration",), "true or false"),
+    "powercut": (powercut.check_config, ("integration",), "{cuts: N, seed: S}"),
     "sources": (check_words, ("unit",), "list of repo-relative C files"),
     "cflags": (check_args, ("unit",), "list of compiler flags"),
 }
@@ -707,14 +713,19 @@ class RunResult:
         self.returncode = None
         self.timed_out = False
         self.killed_after_panic = False
+        self.stopped = False          # killed because stop_event was set
+        self.last_partial = False     # the last line had no newline (the run was cut off)
         self.duration = 0.0
         self.lines = []
 
 
-def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=()):
+def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=(),
+               stop_event=None, stop_grace=0.0):
     """Run cmd in its own session, stdout+stderr appended to log_path; kill the
     group on timeout (or PANIC_GRACE seconds after a panic line when watch_panic).
-    input_steps: (regex, text) pairs: text goes to stdin once a line matches."""
+    input_steps: (regex, text) pairs: text goes to stdin once a line matches.
+    stop_event: a threading.Event; stop_grace seconds after it is set the group
+    is killed (SIGKILL: a power cut), and res.stopped says so."""
     res = RunResult()
     start = time.monotonic()
     panic_at = []
@@ -779,20 +790,32 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
                     fired = send_if_match(clean_line(partial), fired)
             if partial:
                 res.lines.append(clean_line(partial))
+                res.last_partial = True
             p.stdout.close()
 
         t = threading.Thread(target=reader, daemon=True)
         t.start()
         deadline = start + timeout
+        stop_at = None
         try:
             while True:
                 limit = deadline
                 if panic_at:
                     limit = min(deadline, panic_at[0] + PANIC_GRACE)
+                if stop_event is not None and stop_at is None and stop_event.is_set():
+                    stop_at = time.monotonic() + stop_grace
+                if stop_at is not None:
+                    limit = min(limit, stop_at)
                 try:
-                    p.wait(timeout=max(0.0, min(0.2, limit - time.monotonic())))
+                    p.wait(timeout=max(0.0, min(0.05 if stop_event else 0.2,
+                                                limit - time.monotonic())))
                     break
                 except subprocess.TimeoutExpired:
+                    if stop_at is not None and time.monotonic() >= stop_at:
+                        res.stopped = True
+                        kill_group(p)
+                        p.wait()
+                        break
                     if time.monotonic() >= limit:
                         if panic_at and limit < deadline:
                             res.killed_after_panic = True
@@ -1267,6 +1290,12 @@ def run_test(test, opts):
         passed, reason = apply_expected_verdict(cfg, False, why)
         test.record(passed, reason, disk_log)
         return test
+    if not unit and cfg.get("powercut"):
+        # Power cuts: many boots on copies of the image (scripts/powercut.py).
+        passed, reason, tail_from = powercut.run(test, opts, sys.modules[__name__])
+        passed, reason = apply_expected_verdict(cfg, passed, reason)
+        test.record(passed, reason, tail_from)
+        return test
     image = os.path.join(test.outdir, DISK_IMAGE)
     if not unit and cfg.get("disk_unchanged") and os.path.isfile(image):
         shutil.copyfile(image, os.path.join(test.outdir, DISK_BEFORE))
@@ -1443,7 +1472,21 @@ def parse_args(argv):
                    help="multiply every scenario's timeout by X (slow machines)")
     p.add_argument("--build-timeout", type=float, default=DEFAULT_BUILD_TIMEOUT, metavar="S",
                    help=f"seconds one build may take (default {DEFAULT_BUILD_TIMEOUT})")
+    p.add_argument("--powercut-seed", type=int, metavar="S",
+                   help="power-cut scenarios: use seed S instead of the yaml's (the seed each "
+                   "one prints); see doc/testing.md, Power cuts")
+    p.add_argument("--powercut-cut", metavar="I[:K]",
+                   help="power-cut scenarios: run only cut I (from 1), at request K if given "
+                   "(a failed cut prints the whole command to replay it)")
     args = p.parse_args(argv)
+    if args.powercut_cut is not None:
+        m = re.match(r"^(\d+)(?::(\d+))?$", args.powercut_cut)
+        if not m or int(m.group(1)) < 1 or (m.group(2) and int(m.group(2)) < 1):
+            p.error(f"--powercut-cut {args.powercut_cut}: give I or I:K, whole numbers from 1 "
+                    f"(e.g. --powercut-cut 7:512)")
+        args.powercut_cut = (int(m.group(1)), int(m.group(2)) if m.group(2) else None)
+    if args.powercut_seed is not None and args.powercut_seed < 0:
+        p.error("--powercut-seed must be >= 0")
     if args.jobs < 1:
         p.error("-j must be at least 1")
     if args.timeout_multiplier <= 0:
