@@ -316,14 +316,29 @@ void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 {
 	struct user_tlb_entry *t = (struct user_tlb_entry *)user_tlb_slot(as, va);
+	struct user_tlb_entry *v = (struct user_tlb_entry *)&as->tlb_victim[t - as->tlb];
+	uintptr_t vpn = va >> PAGE_SHIFT;
+	uintptr_t have = need == PTE_R		 ? v->vpn_r
+			 : need == (PTE_R | PTE_W) ? v->vpn_w
+			 : need == 0		   ? v->vpn
+						   : USER_TLB_NONE;
 	pte_t *pte;
 
+	if (have == vpn) {
+		/* the slot's other page: swap, the slot holds the last used */
+		struct user_tlb_entry e = *t;
+
+		*t = *v;
+		*v = e;
+		return (uint8_t *)(va + t->delta);
+	}
 	if (va < RV_USER_BASE || va >= RV_USER_TOP)
 		return NULL;
 	pte = walk(as->root, va, false, 0);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
-	uintptr_t vpn = va >> PAGE_SHIFT;
+	if (t->vpn != vpn)
+		*v = *t; /* the page it held becomes the victim */
 	/* need may be 0 (vm_write_user_pages): cache only what the entry
 	 * allows. W without R is reserved (privileged spec 4.3.1). */
 	t->vpn_r = (*pte & PTE_R) ? vpn : USER_TLB_NONE;
@@ -335,8 +350,11 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 
 void user_tlb_flush(struct addr_space *as)
 {
-	for (unsigned int i = 0; i < CONFIG_KERNEL_USER_TLB_ENTRIES; i++)
+	for (unsigned int i = 0; i < CONFIG_KERNEL_USER_TLB_ENTRIES; i++) {
 		as->tlb[i].vpn_r = as->tlb[i].vpn_w = as->tlb[i].vpn = USER_TLB_NONE;
+		as->tlb_victim[i].vpn_r = as->tlb_victim[i].vpn_w = as->tlb_victim[i].vpn =
+			USER_TLB_NONE;
+	}
 	as->rx_msg = NULL;
 }
 

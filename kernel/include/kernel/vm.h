@@ -31,13 +31,19 @@ struct addr_space {
 	 * number: system calls touch the same few pages (stack, message
 	 * buffers) again and again, and a table walk costs ten times a hit.
 	 * Cleared whenever a mapping of the space goes away (user_tlb_flush):
-	 * any change that removes or restricts a user mapping must call it. */
+	 * any change that removes or restricts a user mapping must call it.
+	 * Each slot has a victim entry behind it (tlb_victim, looked at only
+	 * on a miss): two hot pages that share a slot (a server's stack page
+	 * and its message buffer, say, which the slot's hash can pair
+	 * whatever the layout) swap places instead of walking the tables on
+	 * every system call. */
 	struct user_tlb_entry {
 		uintptr_t vpn_r;  /* page number if mapped readable, else USER_TLB_NONE */
 		uintptr_t vpn_w;  /* page number if readable and writable, else USER_TLB_NONE */
 		intptr_t delta;   /* kernel address - user address, in this page */
 		uintptr_t vpn;    /* page number if mapped at all, else USER_TLB_NONE */
 	} tlb[CONFIG_KERNEL_USER_TLB_ENTRIES];
+	struct user_tlb_entry tlb_victim[CONFIG_KERNEL_USER_TLB_ENTRIES];
 	/* While the process is blocked reading a channel (kernel/channel.c):
 	 * its struct rv_msg and the first bytes of its buffer as kernel
 	 * pointers, so that a writer delivers into them without translating
