@@ -1702,12 +1702,23 @@ static int dir_links_adjust(struct ext2_fs *fs, vfs_ino_t dir, int delta)
 
 /* Writing ops: the file system must be writable. */
 static int journal_activate(struct ext2_fs *fs);
+static int commit(struct ext2_fs *fs);
 
-/* Every operation that changes the file system starts here. */
+/* Every operation that changes the file system starts here. With a
+ * journal, blocks freed since the last commit come back only at the next
+ * one: when free blocks run low, that commit comes first (between two
+ * operations, a consistent point), so an unlink makes room for the next
+ * write as it does without a journal. */
 static int check_rw(struct ext2_fs *fs)
 {
 	if (fs->vfs.read_only)
 		return -RV_EROFS;
+	if (fs->journal && fs->npending &&
+	    fs->sb.s_free_blocks_count < fs->blocks_count / 16 + fs->npending) {
+		int ret = journal_activate(fs);
+
+		return ret < 0 ? ret : commit(fs);
+	}
 	return journal_activate(fs);
 }
 
@@ -2592,7 +2603,7 @@ static int ext2_statfs(struct vfs_fs *v, struct fs_statfs *out)
 	memset(out, 0, sizeof(*out));
 	out->block_size = fs->bs;
 	out->blocks = fs->blocks_count;
-	out->blocks_free = fs->sb.s_free_blocks_count;
+	out->blocks_free = fs->sb.s_free_blocks_count + fs->npending; /* (free at the commit) */
 	out->inodes = fs->inodes_count;
 	out->inodes_free = fs->sb.s_free_inodes_count;
 	out->flags = fs->vfs.read_only ? FS_STATFS_READ_ONLY : 0;

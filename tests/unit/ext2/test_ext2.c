@@ -2235,6 +2235,41 @@ static void test_journal_host(void)
 			 "^dir_nlink,^extra_isize", "-c", false);
 }
 
+/* A full ext3 disk: an unlink's blocks come back at the next commit,
+ * which the next write makes first, so it finds the room again. */
+static void test_journal_full(void)
+{
+	static uint8_t buf[64 * 1024];
+	char jimg[160];
+	struct fs_statfs st0, st1;
+	long total = 0, again = 0, r;
+	vfs_ino_t ino;
+
+	snprintf(jimg, sizeof(jimg), "%s/full.img", tmpdir);
+	/* 4 KiB blocks: the frees stay below what ends an operation with a
+	 * commit (EXT2_PENDING_FREES_MAX) */
+	make_img(jimg, "-r 1 -b 4096 -N 256 -O has_journal -J size=4", 4096); /* blocks */
+	CHECK_EQ_INT(mount_img_n(jimg, false, 256), 0);
+	if (!fs)
+		return;
+	pattern(buf, sizeof(buf), 77, 0);
+	CHECK_EQ_INT(fs->ops->statfs(fs, &st0), 0);
+	CHECK_EQ_INT(x_create("fill", FS_S_IFREG | 0644, &ino), 0);
+	while ((r = fs->ops->write(fs, ino, (uint64_t)total, buf, sizeof(buf))) > 0)
+		total += r;
+	CHECK_EQ_INT(r, -RV_ENOSPC);
+	CHECK(total > 5 * 1024 * 1024);
+	CHECK_EQ_INT(x_unlink("fill", false), 0);
+	CHECK_EQ_INT(fs->ops->statfs(fs, &st1), 0);
+	CHECK_EQ_INT(st1.blocks_free, st0.blocks_free); /* as statfs counts them */
+	CHECK_EQ_INT(x_create("again", FS_S_IFREG | 0644, &ino), 0);
+	while (again < total && (r = fs->ops->write(fs, ino, (uint64_t)again, buf, sizeof(buf))) > 0)
+		again += r;
+	CHECK_EQ_INT(again, total);
+	CHECK_EQ_INT(umount_img(), 0);
+	CHECK(fsck_clean(jimg));
+}
+
 /* A damaged log is replayed up to its last good commit, never past it. */
 static void test_journal_damage(void)
 {
@@ -2465,6 +2500,7 @@ int main(void)
 	RUN(test_journal_replay);
 	RUN(test_journal_host);
 	RUN(test_journal_damage);
+	RUN(test_journal_full);
 	RUN(test_journal_cuts);
 	RUN(test_corrupt);
 	RUN(test_fuzz);
