@@ -566,32 +566,36 @@ struct scan {
 	uint32_t nrevs, cap_revs;
 };
 
+/* Room for one more element of elem bytes in *arr (n of *cap used):
+ * doubled when full. */
+static int grow(void **arr, uint32_t n, uint32_t *cap, size_t elem)
+{
+	uint32_t want;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	want = *cap ? 2 * *cap : 256;
+	p = realloc(*arr, elem * want);
+	if (!p)
+		return -RV_ENOMEM;
+	*arr = p;
+	*cap = want;
+	return 0;
+}
+
 static int add_tag(struct scan *s, struct jtag t)
 {
-	if (s->ntags == s->cap_tags) {
-		uint32_t cap = s->cap_tags ? 2 * s->cap_tags : 256;
-		struct jtag *p = realloc(s->tags, sizeof(*p) * cap);
-
-		if (!p)
-			return -RV_ENOMEM;
-		s->tags = p;
-		s->cap_tags = cap;
-	}
+	if (grow((void **)&s->tags, s->ntags, &s->cap_tags, sizeof(*s->tags)) < 0)
+		return -RV_ENOMEM;
 	s->tags[s->ntags++] = t;
 	return 0;
 }
 
 static int add_revoke(struct scan *s, uint32_t blk, uint32_t seq)
 {
-	if (s->nrevs == s->cap_revs) {
-		uint32_t cap = s->cap_revs ? 2 * s->cap_revs : 256;
-		struct jrevoke *p = realloc(s->revs, sizeof(*p) * cap);
-
-		if (!p)
-			return -RV_ENOMEM;
-		s->revs = p;
-		s->cap_revs = cap;
-	}
+	if (grow((void **)&s->revs, s->nrevs, &s->cap_revs, sizeof(*s->revs)) < 0)
+		return -RV_ENOMEM;
 	s->revs[s->nrevs].blk = blk;
 	s->revs[s->nrevs].seq = seq;
 	s->nrevs++;

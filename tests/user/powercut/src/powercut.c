@@ -166,6 +166,18 @@ static void log_fsynced(const struct file *f)
 	       (unsigned long long)file_fnv(f));
 }
 
+/* fsync (or fdatasync) f through fd: from then on it is promised and
+ * never touched again. */
+static void freeze(int fd, struct file *f)
+{
+	if (sync_it(fd) < 0) {
+		fail("fsync", f->path);
+		return;
+	}
+	f->frozen = 1;
+	log_fsynced(f);
+}
+
 static uint64_t pick_size(void)
 {
 	static const uint64_t edges[] = {0, 1, 511, 512, 4095, 4096, 4097, 12288, 49153};
@@ -237,14 +249,8 @@ static void step_create(int fsync_it)
 	dirs[d].files++;
 	if (write_range(fd, f, 0, f->size) < 0)
 		fail("write", f->path);
-	if (fsync_it) {
-		if (sync_it(fd) < 0)
-			fail("fsync", f->path);
-		else {
-			f->frozen = 1;
-			log_fsynced(f);
-		}
-	}
+	if (fsync_it)
+		freeze(fd, f);
 	close(fd);
 }
 
@@ -267,14 +273,8 @@ static void step_append(void)
 	f->size += n;
 	if (write_range(fd, f, from, f->size) < 0)
 		fail("append", f->path);
-	if (below(3) == 0) {
-		if (sync_it(fd) < 0)
-			fail("fsync", f->path);
-		else {
-			f->frozen = 1;
-			log_fsynced(f);
-		}
-	}
+	if (below(3) == 0)
+		freeze(fd, f);
 	close(fd);
 }
 
