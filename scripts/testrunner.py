@@ -1231,6 +1231,94 @@ def unit_build_command(test):
             ["-o", os.path.join(test.outdir, test.name)])
 
 
+# ---------------------------------------------------------------- shared builds
+
+class SharedBuild:
+    """Scenarios with the same board, app and configuration (extra_configs,
+    extra_conf_files, extra_args): the first to get here builds, and a copy
+    of its build folder as built (before any boot touched its disk image)
+    serves the others, which copy it into their own folders."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.snapshot = None    # the build folder as built, once one succeeded
+        self.builder = None     # the scenario that built it
+
+
+SHARED_BUILDS = {}
+SHARED_DIR = ".shared-builds"
+
+
+def build_key(test):
+    """What makes two scenarios' builds the same; None: build alone."""
+    cfg = test.sc.cfg
+    if test.sc.type == "unit" or cfg.get("expect_build_failure"):
+        return None
+    return (test.board, os.path.realpath(test.sc.app_dir),
+            tuple(cfg.get("extra_conf_files", [])), tuple(cfg.get("extra_configs", [])),
+            tuple(cfg.get("extra_args", [])))
+
+
+def plan_shared_builds(tests):
+    """Register the configurations more than one test builds; return the
+    tests in the order to run them: one of each configuration first, so
+    the copies rarely wait for their build."""
+    seen = {}
+    for t in tests:
+        key = build_key(t)
+        if key is not None:
+            seen[key] = seen.get(key, 0) + 1
+    SHARED_BUILDS.clear()
+    for key, n in seen.items():
+        if n > 1:
+            SHARED_BUILDS[key] = SharedBuild()
+    first, later, started = [], [], set()
+    for t in tests:
+        key = build_key(t)
+        if key in SHARED_BUILDS and key in started:
+            later.append(t)
+        else:
+            started.add(key)
+            first.append(t)
+    return first + later
+
+
+def build_test(test, opts, unit):
+    """Build test into its folder (or copy the shared build of its
+    configuration); a RunResult whose duration is the time taken."""
+    shared = None if unit else SHARED_BUILDS.get(build_key(test))
+    if shared is None:
+        return build_alone(test, opts, unit)
+    with shared.lock:
+        if shared.snapshot is None:
+            res = build_alone(test, opts, unit)
+            if res.returncode == 0 and not res.timed_out:
+                snap = os.path.join(os.path.dirname(test.outdir), SHARED_DIR, test.name)
+                if os.path.isdir(snap):
+                    shutil.rmtree(snap)
+                shutil.copytree(test.outdir, snap, symlinks=True)
+                shared.snapshot, shared.builder = snap, test.name
+            return res
+        res = RunResult()
+        start = time.monotonic()
+        shutil.copytree(shared.snapshot, test.outdir, symlinks=True, dirs_exist_ok=True)
+        with open(os.path.join(shared.snapshot, os.path.basename(test.build_log)), "rb") as f:
+            built_log = f.read()
+        with open(test.build_log, "wb") as f:
+            f.write((f"-- the build of {shared.builder} (the same board, app and configuration), "
+                     f"copied from {short(shared.snapshot)}\n").encode() + built_log)
+        res.returncode = 0
+        res.duration = time.monotonic() - start
+        return res
+
+
+def build_alone(test, opts, unit):
+    cmd = unit_build_command(test) if unit else build_command(opts.rv, test)
+    with open(test.build_log, "wb") as f:
+        f.write(("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n").encode())
+    return run_logged(cmd, test.build_log, opts.build_timeout, cwd=RV_BASE)
+
+
 def run_test(test, opts):
     """Build (and boot) one test; fills in test.status and reason."""
     cfg = test.sc.cfg
@@ -1241,10 +1329,7 @@ def run_test(test, opts):
         shutil.rmtree(test.outdir)    # a stale CMake cache would keep old -D values
     os.makedirs(test.outdir)
     unit = test.sc.type == "unit"
-    cmd = unit_build_command(test) if unit else build_command(opts.rv, test)
-    with open(test.build_log, "wb") as f:
-        f.write(("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n").encode())
-    build = run_logged(cmd, test.build_log, opts.build_timeout, cwd=RV_BASE)
+    build = build_test(test, opts, unit)
     test.build_time = build.duration
     built = build.returncode == 0 and not build.timed_out
 
@@ -1591,7 +1676,7 @@ def main(argv=None):
     interrupted = False
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
     try:
-        futures = {pool.submit(run_test, t, opts): t for t in tests}
+        futures = {pool.submit(run_test, t, opts): t for t in plan_shared_builds(tests)}
         for fut in concurrent.futures.as_completed(futures):
             t = futures[fut]
             try:
