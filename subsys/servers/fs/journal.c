@@ -375,6 +375,25 @@ static int write_sb(struct journal *j)
 	return j->dev->write(j->dev, (uint64_t)j->map[0] * j->spb, j->spb, j->stage);
 }
 
+/* The log empty on the device (s_start 0, the next sequence number),
+ * flushed, and here: the next transaction starts it again at the top. */
+static int mark_log_empty(struct journal *j)
+{
+	int ret;
+
+	put32(j->sb, JSB_START, 0);
+	put32(j->sb, JSB_SEQUENCE, j->tid);
+	ret = write_sb(j);
+	if (ret == 0)
+		ret = bcache_flush(j->c);
+	if (ret < 0)
+		return ret;
+	j->start = 0;
+	j->used = 0;
+	j->head = j->first;
+	return 0;
+}
+
 /* ---- loading ---- */
 
 static int fail(const char **why, const char *what, int err)
@@ -833,15 +852,8 @@ int journal_recover(struct journal *j, struct journal_replay *st, const char **w
 		st->blocks++;
 	}
 	ret = bcache_sync(j->c);
-	if (ret == 0) {
-		/* the log is empty now */
-		j->start = 0;
-		put32(j->sb, JSB_START, 0);
-		put32(j->sb, JSB_SEQUENCE, j->tid);
-		ret = write_sb(j);
-	}
 	if (ret == 0)
-		ret = bcache_flush(j->c);
+		ret = mark_log_empty(j);
 	if (ret < 0)
 		*why = "cannot write the replayed blocks";
 out:
@@ -1047,16 +1059,9 @@ int journal_checkpoint(struct journal *j)
 		ret = bcache_flush(j->c);
 	if (ret < 0 || !j->start)
 		return ret;
-	put32(j->sb, JSB_START, 0);
-	put32(j->sb, JSB_SEQUENCE, j->tid);
-	ret = write_sb(j);
-	if (ret == 0)
-		ret = bcache_flush(j->c);
+	ret = mark_log_empty(j);
 	if (ret < 0)
 		return ret;
-	j->start = 0;
-	j->used = 0;
-	j->head = j->first;
 	j->stats.checkpoints++;
 	return 0;
 }
