@@ -35,11 +35,13 @@
 #include <string.h>
 #include <rvos/malloc.h>
 #include <rvos/user.h>
-#include "rvheap.h"
+
+/* The core, its hot paths inlined into malloc, free and the others. */
+#define RVHEAP_HOT static inline __attribute__((always_inline))
+#define RVHEAP_COLD static __attribute__((unused))
+#include "rvheap.c"
 
 #define PAGE_BYTES 4096u
-
-static struct rvheap *heap;
 
 static void *kernel_grow(size_t bytes)
 {
@@ -72,61 +74,39 @@ static void __attribute__((noreturn)) bad_pointer(const char *call, const char *
 	abort();
 }
 
-static const struct rvheap_config heap_config = {
-	.grow = kernel_grow,
-	.report = bad_pointer,
-	.chunk = CONFIG_USER_HEAP_CHUNK,
-	.page = PAGE_BYTES,
+/* Empty until the first allocation (the top is NULL: no room). */
+static struct rvheap heap = {
+	.cfg = {
+		.grow = kernel_grow,
+		.report = bad_pointer,
+		.chunk = CONFIG_USER_HEAP_CHUNK,
+		.page = PAGE_BYTES,
+	},
 };
-
-static __attribute__((noinline)) struct rvheap *heap_start(void)
-{
-	heap = rvheap_create(&heap_config);
-	return heap;
-}
-
-static inline struct rvheap *the_heap(void)
-{
-	struct rvheap *h = heap;
-
-	return __builtin_expect(h != NULL, 1) ? h : heap_start();
-}
 
 void *malloc(size_t n)
 {
-	struct rvheap *h = the_heap();
-
-	return h ? rvheap_malloc(h, n) : NULL;
+	return rvheap_malloc(&heap, n);
 }
 
 void free(void *p)
 {
-	if (!p)
-		return;
-	if (!heap)
-		bad_pointer("free", "the program has no heap yet: a pointer malloc did not return", p);
-	rvheap_free(heap, p);
+	rvheap_free(&heap, p);
 }
 
 void cfree(void *p)
 {
-	free(p);
+	rvheap_free(&heap, p);
 }
 
 void *calloc(size_t count, size_t size)
 {
-	struct rvheap *h = the_heap();
-
-	return h ? rvheap_calloc(h, count, size) : NULL;
+	return rvheap_calloc(&heap, count, size);
 }
 
 void *realloc(void *p, size_t n)
 {
-	struct rvheap *h = the_heap();
-
-	if (p && !heap)
-		bad_pointer("realloc", "the program has no heap yet: a pointer malloc did not return", p);
-	return h ? rvheap_realloc(h, p, n) : NULL;
+	return rvheap_realloc(&heap, p, n);
 }
 
 static int power_of_two(size_t a)
@@ -136,14 +116,11 @@ static int power_of_two(size_t a)
 
 void *memalign(size_t align, size_t n)
 {
-	struct rvheap *h;
-
 	if (!power_of_two(align)) {
 		errno = EINVAL;
 		return NULL;
 	}
-	h = the_heap();
-	return h ? rvheap_memalign(h, align, n) : NULL;
+	return rvheap_memalign(&heap, align, n);
 }
 
 void *aligned_alloc(size_t align, size_t n)
@@ -182,26 +159,19 @@ void *pvalloc(size_t n)
 
 size_t malloc_usable_size(void *p)
 {
-	if (!p)
-		return 0;
-	if (!heap)
-		bad_pointer("malloc_usable_size", "the program has no heap yet", p);
-	return rvheap_usable(heap, p);
+	return rvheap_usable(&heap, p);
 }
 
 void rv_malloc_stats(struct rv_malloc_stats *s)
 {
-	if (heap)
-		rvheap_stats(heap, s);
-	else
-		memset(s, 0, sizeof(*s));
+	rvheap_stats(&heap, s);
 }
 
 int rv_malloc_check(char *why, size_t why_len)
 {
 	if (why && why_len)
 		why[0] = '\0';
-	return heap ? rvheap_check(heap, why, why_len) : 0;
+	return rvheap_check(&heap, why, why_len);
 }
 
 struct mallinfo mallinfo(void)

@@ -51,9 +51,17 @@
  * Pages right after the region's end extend it; pages elsewhere (someone
  * else took the pages in between) start a new region: the old top becomes
  * a free block ended by a fence header, and the region's first word links
- * to the previous region (for rvheap_check's walk). The control structure
- * (bitmaps and list heads, 7.5 KiB for S = 4) sits at the start of the
- * first region: a program that never allocates pays nothing for it.
+ * to the previous region (for rvheap_check's walk). The state (struct
+ * rvheap: the top, the bitmaps, counters) is static, the list heads (7.4
+ * KiB for S = 4) sit at the start of the first region: a program that
+ * never allocates pays nothing for them, and the first malloc finds no
+ * room at a top of NULL, so it needs no test of its own for the start.
+ *
+ * Cost (rv64imac, no bit-manipulation instructions: the lowest set bit by
+ * a de Bruijn multiply, the highest by two halvings and a byte table): a
+ * malloc from the top or an exact-size list takes about 30 instructions,
+ * a free that merges with both neighbours about 90 (samples/bench,
+ * malloc_bench.c).
  *
  * Errors. free, realloc and malloc_usable_size check the pointer: inside
  * the heap, 16-byte aligned, its header tagged "used". A failed check goes
@@ -68,26 +76,17 @@
 #include <string.h>
 #include "rvheap.h"
 
-#ifndef CONFIG_USER_MALLOC_SL_LOG2
-#define CONFIG_USER_MALLOC_SL_LOG2 4
-#endif
-
 #define SL_LOG2 CONFIG_USER_MALLOC_SL_LOG2
-#define SL_COUNT (1u << SL_LOG2)
-/* Granule counts stay below 2^32 (RVHEAP_MAX_REQUEST): class indexes below
- * (33 - S) << S, first-level indexes below 33 - S. */
-#define FL_COUNT (33u - SL_LOG2)
+#define SL_COUNT (1ul << SL_LOG2)
+#define FL_COUNT ((unsigned long)RVHEAP_FL_COUNT)
 #define LISTS (FL_COUNT << SL_LOG2)
 
-#if SL_LOG2 < 2 || SL_LOG2 > 5
-#error "CONFIG_USER_MALLOC_SL_LOG2 must be 2..5"
-#endif
-
-#define MIN_BLOCK 32u
+#define MIN_BLOCK 32ul
 #define SIZE_MASK 0x0000fffffffffff0ull
 #define F_FREE 1ull
 #define F_PREV_FREE 2ull
 #define F_FENCE 4ull
+#define F_MARK 8ull /* rvheap_check's mark, cleared before it returns */
 #define TAG_SHIFT 48
 #define TAG_USED 0x5a1ull
 #define TAG_FREE 0x5f4ull
@@ -96,23 +95,11 @@
 #define H_FREE ((TAG_FREE << TAG_SHIFT) | F_FREE)
 #define H_FENCE ((TAG_FENCE << TAG_SHIFT) | F_FENCE)
 
-struct node {
-	struct node *next, *prev;
-};
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-struct rvheap {
-	struct rvheap_config cfg;
-	char *top;    /* payload address of the top block */
-	char *end;    /* end of the current region */
-	char *clean;  /* [clean, end) was never written (clean >= top) */
-	char *lo;     /* the lowest payload address */
-	char *region; /* first payload of the current region */
-	uint64_t used_bytes, used_blocks, free_blocks;
-	uint64_t arena_bytes, overhead_bytes, chunks;
-	uint32_t fl_map;
-	uint32_t sl_map[FL_COUNT];
-	struct node heads[LISTS];
-};
+typedef struct rvheap_node node;
 
 /* ---- bits ---- */
 
@@ -128,10 +115,10 @@ static const uint8_t log2_byte[256] = {
 	0, 0, L2_2(1), L2_4(2), L2_8(3), L2_16(4), L2_32(5), L2_64(6), L2_128(7),
 };
 
-/* floor(log2(x)), x != 0; no bit-manipulation instructions on rv64imac. */
-static inline unsigned int fls32(uint32_t x)
+/* floor(log2(x)), 0 < x < 2^32. */
+static ALWAYS_INLINE unsigned long fls32(unsigned long x)
 {
-	unsigned int r = 0;
+	unsigned long r = 0;
 
 	if (x >> 16) {
 		x >>= 16;
@@ -144,92 +131,108 @@ static inline unsigned int fls32(uint32_t x)
 	return r + log2_byte[x];
 }
 
-/* The lowest set bit's index, x != 0: its bit times a de Bruijn sequence
- * (0x077cb531: every 5-bit window distinct) puts a distinct value in the
- * top 5 bits; the table inverts it. */
+/* The lowest set bit's index, 0 < x < 2^32: its bit times a de Bruijn
+ * sequence (0x077cb531: every 5-bit window distinct) puts a distinct
+ * value in the top 5 bits of the low word; the table inverts it. */
 static const uint8_t debruijn_bit[32] = {
 	0,  1,  28, 2,  29, 14, 24, 3,  30, 22, 20, 15, 25, 17, 4,  8,
 	31, 27, 13, 23, 21, 19, 16, 7,  26, 12, 18, 6,  11, 5,  10, 9,
 };
 
-static inline unsigned int ctz32(uint32_t x)
+static ALWAYS_INLINE unsigned long ctz32(uint32_t x)
 {
 	return debruijn_bit[(uint32_t)((x & -x) * 0x077cb531u) >> 27];
 }
 
 /* ---- blocks ---- */
 
-static inline uint64_t *hdr(const void *p)
+static ALWAYS_INLINE uint64_t *hdr(const void *p)
 {
 	return (uint64_t *)p - 1;
 }
 
-static inline uint64_t bsize(const void *p)
+static ALWAYS_INLINE uint64_t bsize(const void *p)
 {
 	return *hdr(p) & SIZE_MASK;
 }
 
 /* The footer of the free block that ends right before p. */
-static inline char **footer_before(const void *p)
+static ALWAYS_INLINE char **footer_before(const void *p)
 {
 	return (char **)p - 2;
 }
 
 /* The footprint of a request of n bytes (n <= RVHEAP_MAX_REQUEST). */
-static inline uint64_t footprint(size_t n)
+static ALWAYS_INLINE uint64_t footprint(size_t n)
 {
 	uint64_t f = ((uint64_t)n + 8 + 15) & ~(uint64_t)15;
 
 	return f < MIN_BLOCK ? MIN_BLOCK : f;
 }
 
+static inline uint64_t round_up(uint64_t x, uint64_t unit)
+{
+	return (x + unit - 1) & ~(unit - 1);
+}
+
 /* ---- classes and lists ---- */
 
 /* The class a free block of g granules belongs to (rounded down). */
-static inline unsigned int class_down(uint64_t g)
+static ALWAYS_INLINE unsigned long class_down(uint64_t g)
 {
-	unsigned int shift;
+	unsigned long shift;
 
 	if (g < 2 * SL_COUNT)
-		return (unsigned int)g;
-	shift = fls32((uint32_t)g) - SL_LOG2;
-	return (shift << SL_LOG2) + (unsigned int)(g >> shift);
+		return g;
+	shift = fls32(g) - SL_LOG2;
+	return (shift << SL_LOG2) + (g >> shift);
 }
 
 /* The first class whose every block holds g granules (rounded up). */
-static inline unsigned int class_up(uint64_t g)
+static ALWAYS_INLINE unsigned long class_up(uint64_t g)
 {
-	unsigned int shift, idx;
+	unsigned long shift;
 
 	if (g < 2 * SL_COUNT)
-		return (unsigned int)g;
-	shift = fls32((uint32_t)g) - SL_LOG2;
-	idx = (shift << SL_LOG2) + (unsigned int)(g >> shift);
-	return idx + ((g & ((1ull << shift) - 1)) != 0);
+		return g;
+	shift = fls32(g) - SL_LOG2;
+	return (shift << SL_LOG2) + (g >> shift) + ((g & ((1ull << shift) - 1)) != 0);
 }
 
-static inline void bits_set(struct rvheap *h, unsigned int idx)
+/* The fewest granules a block of class idx has. */
+static inline uint64_t class_min(unsigned long idx)
+{
+	unsigned long shift;
+
+	if (idx < 2 * SL_COUNT)
+		return idx;
+	shift = (idx >> SL_LOG2) - 1;
+	return (uint64_t)((idx & (SL_COUNT - 1)) | SL_COUNT) << shift;
+}
+
+static ALWAYS_INLINE void bits_set(struct rvheap *h, unsigned long idx)
 {
 	h->sl_map[idx >> SL_LOG2] |= 1u << (idx & (SL_COUNT - 1));
 	h->fl_map |= 1u << (idx >> SL_LOG2);
 }
 
-static inline void bits_clear(struct rvheap *h, unsigned int idx)
+static ALWAYS_INLINE void bits_clear(struct rvheap *h, unsigned long idx)
 {
-	unsigned int fl = idx >> SL_LOG2;
+	unsigned long fl = idx >> SL_LOG2;
+	uint32_t m = h->sl_map[fl] & ~(1u << (idx & (SL_COUNT - 1)));
 
-	h->sl_map[fl] &= ~(1u << (idx & (SL_COUNT - 1)));
-	if (!h->sl_map[fl])
+	h->sl_map[fl] = m;
+	if (!m)
 		h->fl_map &= ~(1u << fl);
 }
 
 /* A non-empty class >= idx, or -1. */
-static inline int class_find(const struct rvheap *h, unsigned int idx)
+static ALWAYS_INLINE long class_find(const struct rvheap *h, unsigned long idx)
 {
-	unsigned int fl = idx >> SL_LOG2;
+	unsigned long fl = idx >> SL_LOG2;
 	uint32_t m;
 
-	if (fl >= FL_COUNT)
+	if (UNLIKELY(fl >= FL_COUNT))
 		return -1;
 	m = h->sl_map[fl] & (~0u << (idx & (SL_COUNT - 1)));
 	if (!m) {
@@ -240,26 +243,26 @@ static inline int class_find(const struct rvheap *h, unsigned int idx)
 		fl = ctz32(fm);
 		m = h->sl_map[fl];
 	}
-	return (int)((fl << SL_LOG2) + ctz32(m));
+	return (long)((fl << SL_LOG2) + ctz32(m));
 }
 
 /* Lists are rings through a head in h->heads: a block alone in its list
  * has the head on both sides, which also names the class. */
-static inline void list_remove(struct rvheap *h, struct node *b)
+static ALWAYS_INLINE void list_remove(struct rvheap *h, node *b)
 {
-	struct node *n = b->next, *p = b->prev;
+	node *n = b->next, *p = b->prev;
 
 	p->next = n;
 	n->prev = p;
 	if (n == p)
-		bits_clear(h, (unsigned int)(n - h->heads));
+		bits_clear(h, (unsigned long)(n - h->heads));
 	h->free_blocks--;
 }
 
-static inline void list_insert(struct rvheap *h, struct node *b, uint64_t f)
+static ALWAYS_INLINE void list_insert(struct rvheap *h, node *b, uint64_t f)
 {
-	unsigned int idx = class_down(f >> 4);
-	struct node *head = &h->heads[idx], *first = head->next;
+	unsigned long idx = class_down(f >> 4);
+	node *head = &h->heads[idx], *first = head->next;
 
 	b->next = first;
 	b->prev = head;
@@ -271,21 +274,22 @@ static inline void list_insert(struct rvheap *h, struct node *b, uint64_t f)
 
 /* Make p a free block of f bytes whose previous block is used and whose
  * next block is not free, and list it. */
-static inline void make_free(struct rvheap *h, char *p, uint64_t f)
+static ALWAYS_INLINE void make_free(struct rvheap *h, char *p, uint64_t f)
 {
 	char *next = p + f;
 
 	*hdr(next) |= F_PREV_FREE;
 	*footer_before(next) = p;
 	*hdr(p) = f | H_FREE;
-	list_insert(h, (struct node *)p, f);
+	list_insert(h, (node *)p, f);
 }
 
 /* ---- memory from cfg.grow ---- */
 
-static inline uint64_t round_up(uint64_t x, uint64_t unit)
+RVHEAP_COLD void rvheap_init(struct rvheap *h, const struct rvheap_config *cfg)
 {
-	return (x + unit - 1) & ~(unit - 1);
+	memset(h, 0, sizeof(*h));
+	h->cfg = *cfg;
 }
 
 /* The current region's top becomes a free block and a fence (or only a
@@ -305,11 +309,42 @@ static void close_region(struct rvheap *h)
 	}
 }
 
+/* The first region: the list heads, then the first block. */
+static int first_region(struct rvheap *h, uint64_t f)
+{
+	uint64_t heads = round_up(LISTS * sizeof(node), 16);
+	uint64_t ask = heads + 16 + f;
+	char *at;
+
+	if (ask < h->cfg.chunk)
+		ask = h->cfg.chunk;
+	ask = round_up(ask, h->cfg.page);
+	at = h->cfg.grow(ask);
+	if (!at)
+		return -1;
+	h->heads = (node *)at;
+	for (unsigned long i = 0; i < LISTS; i++)
+		h->heads[i].next = h->heads[i].prev = &h->heads[i];
+	*(char **)(at + heads) = NULL; /* no region before */
+	h->region = h->top = h->clean = h->lo = at + heads + 16;
+	h->end = at + ask;
+	h->arena_bytes = ask;
+	h->chunks = 1;
+	h->overhead_bytes = heads + 8;
+	return 0;
+}
+
 /* Make room for a block of f bytes at the top; 0, or -1 with errno
  * ENOMEM. A region elsewhere loses its first 16 bytes (a link, the first
  * header), so it needs f + 16. */
-static int grow_top(struct rvheap *h, uint64_t f)
+static __attribute__((noinline)) int grow_top(struct rvheap *h, uint64_t f)
 {
+	if (!h->heads) {
+		if (first_region(h, f) == 0)
+			return 0;
+		errno = ENOMEM;
+		return -1;
+	}
 	for (int tries = 0; tries < 3; tries++) {
 		uint64_t room = (uint64_t)(h->end - h->top);
 		uint64_t ask;
@@ -345,113 +380,111 @@ static int grow_top(struct rvheap *h, uint64_t f)
 	return -1;
 }
 
-struct rvheap *rvheap_create(const struct rvheap_config *cfg)
-{
-	uint64_t ctl = round_up(sizeof(struct rvheap), 16);
-	uint64_t ask = cfg->chunk > ctl + 16 + MIN_BLOCK ? cfg->chunk : ctl + 16 + MIN_BLOCK;
-	struct rvheap *h;
-	char *at;
-
-	ask = round_up(ask, cfg->page);
-	at = cfg->grow(ask);
-	if (!at) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	h = (struct rvheap *)at;
-	memset(h, 0, sizeof(*h));
-	h->cfg = *cfg;
-	for (unsigned int i = 0; i < LISTS; i++)
-		h->heads[i].next = h->heads[i].prev = &h->heads[i];
-	*(char **)(at + ctl) = NULL; /* no region before */
-	h->region = h->top = h->clean = h->lo = at + ctl + 16;
-	h->end = at + ask;
-	h->arena_bytes = ask;
-	h->chunks = 1;
-	h->overhead_bytes = ctl + 8;
-	return h;
-}
-
 /* ---- allocation ---- */
 
-/* A used block of at least f bytes (its size in its header), or NULL with
- * errno ENOMEM. *zero_from: from there on the block is still zero (the
- * untouched top), UINTPTR_MAX-like for a block from a list. */
-static inline char *take(struct rvheap *h, uint64_t f, char **zero_from)
+/* Carve a used block of f bytes at the top b (room checked). */
+static ALWAYS_INLINE char *carve(struct rvheap *h, char *b, uint64_t f)
 {
-	char *b;
+	char *top = b + f;
 
-	if (h->fl_map) {
-		int i = class_find(h, class_up(f >> 4));
-
-		if (i >= 0) {
-			struct node *head = &h->heads[i], *n;
-			uint64_t bf, rem;
-
-			b = (char *)head->next;
-			n = ((struct node *)b)->next;
-			head->next = n;
-			n->prev = head;
-			if (n == head)
-				bits_clear(h, (unsigned int)i);
-			h->free_blocks--;
-			bf = bsize(b);
-			rem = bf - f;
-			if (rem >= MIN_BLOCK) {
-				/* The rest stays free; the next block's flag and
-				 * the footer's place stay as they are. */
-				char *r = b + f;
-
-				*hdr(r) = rem | H_FREE;
-				*footer_before(r + rem) = r;
-				list_insert(h, (struct node *)r, rem);
-				bf = f;
-			} else {
-				*hdr(b + bf) &= ~F_PREV_FREE;
-			}
-			*hdr(b) = bf | H_USED;
-			h->used_bytes += bf;
-			h->used_blocks++;
-			*zero_from = (char *)UINTPTR_MAX;
-			return b;
-		}
-	}
-	if ((uint64_t)(h->end - h->top) < f && grow_top(h, f))
-		return NULL;
-	b = h->top;
-	h->top = b + f;
+	h->top = top;
 	*hdr(b) = f | H_USED;
-	*zero_from = h->clean;
-	if (h->clean < b + f)
-		h->clean = b + f;
+	if (h->clean < top)
+		h->clean = top;
 	h->used_bytes += f;
 	h->used_blocks++;
 	return b;
 }
 
-void *rvheap_malloc(struct rvheap *h, size_t n)
+/* The top after it grew: the slow path, out of line so that malloc's
+ * fast path needs no stack frame. */
+static __attribute__((noinline)) char *carve_grown(struct rvheap *h, uint64_t f)
 {
-	char *zero_from;
+	if (grow_top(h, f))
+		return NULL;
+	return carve(h, h->top, f);
+}
 
-	if (n > RVHEAP_MAX_REQUEST) {
+/* Take the first block of the non-empty class i for f bytes. */
+static ALWAYS_INLINE char *take_listed(struct rvheap *h, unsigned long i, uint64_t f)
+{
+	node *head = &h->heads[i], *n;
+	uint64_t bf, rem;
+	char *b;
+
+	b = (char *)head->next;
+	n = ((node *)b)->next;
+	head->next = n;
+	n->prev = head;
+	if (n == head)
+		bits_clear(h, i);
+	h->free_blocks--;
+	bf = bsize(b);
+	rem = bf - f;
+	if (rem >= MIN_BLOCK) {
+		/* The rest stays free; the next block's flag and the footer's
+		 * place stay as they are. */
+		char *r = b + f;
+
+		*hdr(r) = rem | H_FREE;
+		*footer_before(r + rem) = r;
+		list_insert(h, (node *)r, rem);
+		bf = f;
+	} else {
+		*hdr(b + bf) &= ~F_PREV_FREE;
+	}
+	*hdr(b) = bf | H_USED;
+	h->used_bytes += bf;
+	h->used_blocks++;
+	return b;
+}
+
+/* A used block of at least f bytes (its size in its header), or NULL with
+ * errno ENOMEM. From a list when one holds a block that fits, else from
+ * the top: then it is the block right before the new top. */
+static ALWAYS_INLINE char *take(struct rvheap *h, uint64_t f)
+{
+	char *top;
+
+	if (h->fl_map) {
+		long i = class_find(h, class_up(f >> 4));
+
+		if (i >= 0)
+			return take_listed(h, (unsigned long)i, f);
+	}
+	top = h->top;
+	if (UNLIKELY((uint64_t)(h->end - top) < f))
+		return carve_grown(h, f);
+	return carve(h, top, f);
+}
+
+RVHEAP_HOT void *rvheap_malloc(struct rvheap *h, size_t n)
+{
+	if (UNLIKELY(n > RVHEAP_MAX_REQUEST)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	return take(h, footprint(n), &zero_from);
+	return take(h, footprint(n));
 }
 
-void *rvheap_calloc(struct rvheap *h, size_t count, size_t size)
+RVHEAP_HOT void *rvheap_calloc(struct rvheap *h, size_t count, size_t size)
 {
-	char *b, *zero_from;
+	char *b, *clean = h->clean;
 	size_t n;
 
 	if (__builtin_mul_overflow(count, size, &n) || n > RVHEAP_MAX_REQUEST) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	b = take(h, footprint(n), &zero_from);
-	if (b && zero_from > b)
-		memset(b, 0, (size_t)(zero_from - b) < n ? (size_t)(zero_from - b) : n);
+	b = take(h, footprint(n));
+	if (!b)
+		return NULL;
+	/* From the top, only what lies below the old clean mark was ever
+	 * written (after a new region: nothing, it lies above). */
+	if (b + bsize(b) != h->top)
+		clean = b + n;
+	if (clean > b)
+		memset(b, 0, (size_t)(clean - b) < n ? (size_t)(clean - b) : n);
 	return b;
 }
 
@@ -459,7 +492,7 @@ void *rvheap_calloc(struct rvheap *h, size_t count, size_t size)
 
 /* Free the used block b (header hd), merging it with free neighbours or
  * into the top. */
-static inline void release(struct rvheap *h, char *b, uint64_t hd)
+static ALWAYS_INLINE void release(struct rvheap *h, char *b, uint64_t hd, char *top)
 {
 	uint64_t f = hd & SIZE_MASK;
 	char *next = b + f;
@@ -470,58 +503,78 @@ static inline void release(struct rvheap *h, char *b, uint64_t hd)
 	if (hd & F_PREV_FREE) {
 		char *prev = *footer_before(b);
 
-		list_remove(h, (struct node *)prev);
+		list_remove(h, (node *)prev);
 		*hdr(b) = H_FREE; /* stale: a second free of b says so */
 		f += bsize(prev);
 		b = prev;
 	}
-	if (next == h->top) {
+	if (next == top) {
 		h->top = b;
 		return;
 	}
 	nh = *hdr(next);
 	if (nh & F_FREE) {
-		list_remove(h, (struct node *)next);
+		list_remove(h, (node *)next);
 		f += nh & SIZE_MASK;
+		next = b + f;
 	}
-	make_free(h, b, f);
+	*hdr(next) |= F_PREV_FREE;
+	*footer_before(next) = b;
+	*hdr(b) = f | H_FREE;
+	list_insert(h, (node *)b, f);
 }
 
-/* 0 when p is a block in use (its header in *hd), else the complaint. */
-static inline const char *bad_pointer(const struct rvheap *h, const void *p, uint64_t *hd)
+/* The complaint about p, a pointer into the heap that is not a block in
+ * use (misaligned, outside, or with a header not tagged "used"). */
+static __attribute__((noinline)) const char *complaint(const struct rvheap *h, const void *p)
 {
 	uint64_t tag;
 
 	if (((uintptr_t)p & 15) || (uintptr_t)p - (uintptr_t)h->lo >=
 					   (uintptr_t)h->top - (uintptr_t)h->lo)
 		return "a pointer malloc did not return (outside the heap or misaligned), or freed twice";
-	*hd = *hdr(p);
-	tag = *hd >> TAG_SHIFT;
-	if (tag == TAG_USED)
-		return NULL;
+	tag = *hdr(p) >> TAG_SHIFT;
 	if (tag == TAG_FREE)
 		return "double free (the block is free already)";
 	return "a pointer malloc did not return, or its block's header was overwritten";
 }
 
-void rvheap_free(struct rvheap *h, void *p)
+/* Report a refused pointer: out of line, so that the callers' fast paths
+ * need no stack frame. */
+static __attribute__((noinline, cold)) void refuse(const struct rvheap *h, const char *call,
+						   const void *p)
 {
-	const char *why;
+	h->cfg.report(call, complaint(h, p), p);
+}
+
+/* Whether p is a block in use: inside the heap, aligned, tagged used. */
+static ALWAYS_INLINE int in_use(const struct rvheap *h, const void *p, char *top, uint64_t *hd)
+{
+	char *lo = h->lo;
+
+	if (UNLIKELY(((uintptr_t)p & 15) ||
+		     (uintptr_t)p - (uintptr_t)lo >= (uintptr_t)top - (uintptr_t)lo))
+		return 0;
+	*hd = *hdr(p);
+	return LIKELY((*hd >> TAG_SHIFT) == TAG_USED);
+}
+
+RVHEAP_HOT void rvheap_free(struct rvheap *h, void *p)
+{
+	char *top = h->top;
 	uint64_t hd;
 
-	if (!p)
-		return;
-	why = bad_pointer(h, p, &hd);
-	if (why) {
-		h->cfg.report("free", why, p);
+	if (UNLIKELY(!in_use(h, p, top, &hd))) {
+		if (p)
+			refuse(h, "free", p);
 		return;
 	}
-	release(h, p, hd);
+	release(h, p, hd, top);
 }
 
 /* Cut the used block p to f bytes when the rest makes a block; the rest
  * is freed (and merges with what follows). */
-static void shrink(struct rvheap *h, char *p, uint64_t f)
+static __attribute__((noinline)) void shrink(struct rvheap *h, char *p, uint64_t f)
 {
 	uint64_t hd = *hdr(p), old = hd & SIZE_MASK;
 	char *r;
@@ -532,20 +585,18 @@ static void shrink(struct rvheap *h, char *p, uint64_t f)
 	r = p + f;
 	*hdr(r) = (old - f) | H_USED;
 	h->used_blocks++;
-	release(h, r, *hdr(r));
+	release(h, r, *hdr(r), h->top);
 }
 
-void *rvheap_realloc(struct rvheap *h, void *ptr, size_t n)
+RVHEAP_HOT void *rvheap_realloc(struct rvheap *h, void *ptr, size_t n)
 {
 	char *p = ptr, *next, *q;
 	uint64_t hd, f, want;
-	const char *why;
 
 	if (!p)
 		return rvheap_malloc(h, n);
-	why = bad_pointer(h, p, &hd);
-	if (why) {
-		h->cfg.report("realloc", why, p);
+	if (UNLIKELY(!in_use(h, p, h->top, &hd))) {
+		refuse(h, "realloc", p);
 		errno = EINVAL;
 		return NULL;
 	}
@@ -575,7 +626,7 @@ void *rvheap_realloc(struct rvheap *h, void *ptr, size_t n)
 	} else if ((*hdr(next) & F_FREE) && f + bsize(next) >= want) {
 		uint64_t all = f + bsize(next);
 
-		list_remove(h, (struct node *)next);
+		list_remove(h, (node *)next);
 		*hdr(p + all) &= ~F_PREV_FREE;
 		*hdr(p) = all | (hd & ~SIZE_MASK);
 		h->used_bytes += all - f;
@@ -586,13 +637,13 @@ void *rvheap_realloc(struct rvheap *h, void *ptr, size_t n)
 	if (!q)
 		return NULL;
 	memcpy(q, p, f - 8);
-	release(h, p, *hdr(p));
+	release(h, p, *hdr(p), h->top);
 	return q;
 }
 
-void *rvheap_memalign(struct rvheap *h, size_t align, size_t n)
+RVHEAP_HOT void *rvheap_memalign(struct rvheap *h, size_t align, size_t n)
 {
-	char *b, *a, *zero_from;
+	char *b, *a;
 	uint64_t f, bf;
 
 	if (align <= 16)
@@ -604,7 +655,7 @@ void *rvheap_memalign(struct rvheap *h, size_t align, size_t n)
 	f = footprint(n);
 	/* The first multiple of align at least MIN_BLOCK into the block (or
 	 * the block itself): at most align + 16 bytes in. */
-	b = take(h, f + align + 16, &zero_from);
+	b = take(h, f + align + 16);
 	if (!b)
 		return NULL;
 	a = (char *)round_up((uintptr_t)b, align);
@@ -622,16 +673,14 @@ void *rvheap_memalign(struct rvheap *h, size_t align, size_t n)
 	return a;
 }
 
-size_t rvheap_usable(struct rvheap *h, const void *p)
+RVHEAP_HOT size_t rvheap_usable(struct rvheap *h, const void *p)
 {
-	const char *why;
 	uint64_t hd;
 
 	if (!p)
 		return 0;
-	why = bad_pointer(h, p, &hd);
-	if (why) {
-		h->cfg.report("malloc_usable_size", why, p);
+	if (!in_use(h, p, h->top, &hd)) {
+		refuse(h, "malloc_usable_size", p);
 		return 0;
 	}
 	return (size_t)((hd & SIZE_MASK) - 8);
@@ -639,33 +688,22 @@ size_t rvheap_usable(struct rvheap *h, const void *p)
 
 /* ---- statistics and the consistency check ---- */
 
-/* The fewest granules a block of class idx has. */
-static inline uint64_t class_min(unsigned int idx)
+RVHEAP_COLD void rvheap_stats(const struct rvheap *h, struct rv_malloc_stats *s)
 {
-	unsigned int shift;
-
-	if (idx < 2 * SL_COUNT)
-		return idx;
-	shift = (idx >> SL_LOG2) - 1;
-	return (uint64_t)((idx & (SL_COUNT - 1)) | SL_COUNT) << shift;
-}
-
-void rvheap_stats(struct rvheap *h, struct rv_malloc_stats *s)
-{
-	uint64_t top = (uint64_t)(h->end - h->top) + 8, largest = top - 8;
+	uint64_t room = (uint64_t)(h->end - h->top), largest = room;
 
 	s->arena_bytes = h->arena_bytes;
 	s->in_use_bytes = h->used_bytes;
 	s->overhead_bytes = h->overhead_bytes;
 	s->free_bytes = h->arena_bytes - h->used_bytes - h->overhead_bytes;
-	s->top_bytes = top;
+	s->top_bytes = h->top ? room + 8 : 0;
 	s->used_blocks = h->used_blocks;
 	s->free_blocks = h->free_blocks;
 	s->chunks = h->chunks;
 	/* malloc serves from a class every request whose size rounds up to
 	 * it: up to the class's smallest block, whatever larger ones it has. */
 	if (h->fl_map) {
-		unsigned int fl = fls32(h->fl_map);
+		unsigned long fl = fls32(h->fl_map);
 		uint64_t f = class_min((fl << SL_LOG2) + fls32(h->sl_map[fl])) << 4;
 
 		if (f > largest)
@@ -674,21 +712,19 @@ void rvheap_stats(struct rvheap *h, struct rv_malloc_stats *s)
 	s->largest_free = largest >= 8 ? largest - 8 : 0;
 }
 
-#define CHECK_FAIL(...)                                          \
-	do {                                                     \
-		if (why && why_len)                              \
-			snprintf(why, why_len, __VA_ARGS__);     \
-		return -1;                                       \
+#define CHECK_FAIL(...)                                      \
+	do {                                                 \
+		if (why && why_len)                          \
+			snprintf(why, why_len, __VA_ARGS__); \
+		return -1;                                   \
 	} while (0)
-
-#define F_MARK 8ull /* the list walk's mark, cleared by the heap walk */
 
 static void unmark_all(struct rvheap *h)
 {
-	for (unsigned int i = 0; i < LISTS; i++) {
+	for (unsigned long i = 0; i < LISTS; i++) {
 		uint64_t n = 0;
 
-		for (struct node *b = h->heads[i].next; b != &h->heads[i] && n <= h->free_blocks;
+		for (node *b = h->heads[i].next; b != &h->heads[i] && n <= h->free_blocks;
 		     b = b->next, n++)
 			*hdr(b) &= ~F_MARK;
 	}
@@ -698,38 +734,38 @@ static int check_lists(struct rvheap *h, char *why, size_t why_len)
 {
 	uint64_t total = 0;
 
-	for (unsigned int i = 0; i < LISTS; i++) {
-		struct node *head = &h->heads[i];
+	for (unsigned long i = 0; i < LISTS; i++) {
+		node *head = &h->heads[i];
 		int bit = !!(h->sl_map[i >> SL_LOG2] & (1u << (i & (SL_COUNT - 1))));
 
 		if (bit != (head->next != head))
-			CHECK_FAIL("class %u: bitmap says %s, list is %s", i, bit ? "used" : "empty",
+			CHECK_FAIL("class %lu: bitmap says %s, list is %s", i, bit ? "used" : "empty",
 				   head->next != head ? "not empty" : "empty");
-		for (struct node *b = head->next, *prev = head; b != head; prev = b, b = b->next) {
+		for (node *b = head->next, *prev = head; b != head; prev = b, b = b->next) {
 			uint64_t hd;
 
 			if (++total > h->free_blocks)
 				CHECK_FAIL("more blocks in the lists than the %llu counted",
 					   (unsigned long long)h->free_blocks);
 			if ((uintptr_t)b & 15 || (char *)b < h->lo || (char *)b >= h->end)
-				CHECK_FAIL("class %u: node %p outside the heap", i, (void *)b);
+				CHECK_FAIL("class %lu: node %p outside the heap", i, (void *)b);
 			if (b->prev != prev)
-				CHECK_FAIL("class %u: node %p: back link %p, not %p", i, (void *)b,
+				CHECK_FAIL("class %lu: node %p: back link %p, not %p", i, (void *)b,
 					   (void *)b->prev, (void *)prev);
 			hd = *hdr(b);
 			if ((hd >> TAG_SHIFT) != TAG_FREE || !(hd & F_FREE) || (hd & F_MARK))
-				CHECK_FAIL("class %u: node %p: header %#llx (not free, or listed twice)", i,
-					   (void *)b, (unsigned long long)hd);
+				CHECK_FAIL("class %lu: node %p: header %#llx (not free, or listed twice)",
+					   i, (void *)b, (unsigned long long)hd);
 			if (class_down((hd & SIZE_MASK) >> 4) != i)
-				CHECK_FAIL("class %u: node %p of %llu bytes belongs in class %u", i,
+				CHECK_FAIL("class %lu: node %p of %llu bytes belongs in class %lu", i,
 					   (void *)b, (unsigned long long)(hd & SIZE_MASK),
 					   class_down((hd & SIZE_MASK) >> 4));
 			*hdr(b) = hd | F_MARK;
 		}
 	}
-	for (unsigned int fl = 0; fl < FL_COUNT; fl++)
+	for (unsigned long fl = 0; fl < FL_COUNT; fl++)
 		if (!!(h->fl_map & (1u << fl)) != !!h->sl_map[fl])
-			CHECK_FAIL("first-level bit %u disagrees with its second level", fl);
+			CHECK_FAIL("first-level bit %lu disagrees with its second level", fl);
 	if (total != h->free_blocks)
 		CHECK_FAIL("%llu blocks in the lists, %llu counted", (unsigned long long)total,
 			   (unsigned long long)h->free_blocks);
@@ -737,8 +773,9 @@ static int check_lists(struct rvheap *h, char *why, size_t why_len)
 }
 
 /* Walk one region's blocks from first to its fence (or the top). */
-static int check_region(struct rvheap *h, char *first, char *bound, uint64_t *used, uint64_t *ubytes,
-			uint64_t *frees, uint64_t *fbytes, char *why, size_t why_len)
+static int check_region(struct rvheap *h, char *first, char *bound, uint64_t *used,
+			uint64_t *ubytes, uint64_t *frees, uint64_t *fbytes, char *why,
+			size_t why_len)
 {
 	int current = first == h->region;
 	uint64_t prev_free = 0;
@@ -753,8 +790,8 @@ static int check_region(struct rvheap *h, char *first, char *bound, uint64_t *us
 			return 0;
 		}
 		if (p > bound || p < first)
-			CHECK_FAIL("region at %p: block %p runs past its end %p", (void *)first, (void *)p,
-				   (void *)bound);
+			CHECK_FAIL("region at %p: block %p runs past its end %p", (void *)first,
+				   (void *)p, (void *)bound);
 		hd = *hdr(p);
 		if ((hd & F_PREV_FREE) != prev_free)
 			CHECK_FAIL("block %p: previous-free flag %d, previous block is %s", (void *)p,
@@ -791,19 +828,24 @@ static int check_region(struct rvheap *h, char *first, char *bound, uint64_t *us
 	}
 }
 
-int rvheap_check(struct rvheap *h, char *why, size_t why_len)
+RVHEAP_COLD int rvheap_check(struct rvheap *h, char *why, size_t why_len)
 {
 	uint64_t used = 0, ubytes = 0, frees = 0, fbytes = 0, top;
 	char *bound = h->top, *r;
 	int err;
 
+	if (!h->heads) {
+		if (h->top || h->used_blocks || h->arena_bytes)
+			CHECK_FAIL("no lists, yet memory");
+		return 0;
+	}
 	if (h->top < h->region || h->top > h->end || ((uintptr_t)h->top & 15) ||
 	    ((uintptr_t)h->end & 15))
 		CHECK_FAIL("top %p outside its region [%p, %p)", (void *)h->top, (void *)h->region,
 			   (void *)h->end);
 	if (h->clean < h->top || h->clean > h->end)
-		CHECK_FAIL("clean mark %p outside [top %p, end %p]", (void *)h->clean, (void *)h->top,
-			   (void *)h->end);
+		CHECK_FAIL("clean mark %p outside [top %p, end %p]", (void *)h->clean,
+			   (void *)h->top, (void *)h->end);
 	err = check_lists(h, why, why_len);
 	if (err) {
 		unmark_all(h);
@@ -818,8 +860,8 @@ int rvheap_check(struct rvheap *h, char *why, size_t why_len)
 		bound = r - 16;
 	}
 	if (frees != h->free_blocks)
-		CHECK_FAIL("%llu free blocks in the heap, %llu in the lists", (unsigned long long)frees,
-			   (unsigned long long)h->free_blocks);
+		CHECK_FAIL("%llu free blocks in the heap, %llu in the lists",
+			   (unsigned long long)frees, (unsigned long long)h->free_blocks);
 	if (used != h->used_blocks || ubytes != h->used_bytes)
 		CHECK_FAIL("%llu blocks (%llu bytes) in use, counted %llu (%llu bytes)",
 			   (unsigned long long)used, (unsigned long long)ubytes,

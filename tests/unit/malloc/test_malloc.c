@@ -90,7 +90,10 @@ static struct rvheap *fresh(size_t chunk, size_t cap)
 	grows = 0;
 	reports = 0;
 	rep_call = rep_what = NULL;
-	return rvheap_create(&cfg);
+	static struct rvheap heap;
+
+	rvheap_init(&heap, &cfg);
+	return &heap;
 }
 
 static int consistent(struct rvheap *h)
@@ -128,7 +131,16 @@ static void test_sizes(void)
 	unsigned long bad_align = 0, bad_usable = 0;
 	struct rv_malloc_stats s;
 
-	CHECK(h != NULL);
+	/* Nothing before the first allocation: no memory, nothing to free. */
+	rvheap_stats(h, &s);
+	CHECK_EQ_UINT(s.arena_bytes, 0);
+	CHECK_EQ_UINT(s.free_bytes, 0);
+	CHECK_EQ_UINT(s.largest_free, 0);
+	CHECK_EQ_UINT(grows, 0);
+	CHECK(consistent(h));
+	rvheap_free(h, &s);
+	CHECK_EQ_UINT(reports, 1);
+	reports = 0;
 	for (size_t n = 0; n <= 600; n++) {
 		char *p = rvheap_malloc(h, n);
 
@@ -241,6 +253,7 @@ static void test_coalescing(void)
 	struct rv_malloc_stats s0, s;
 	char *a, *b, *c, *d;
 
+	rvheap_free(h, rvheap_malloc(h, 1)); /* the first region */
 	rvheap_stats(h, &s0);
 	/* Every order of freeing three neighbours merges them. */
 	for (int order = 0; order < 6; order++) {
