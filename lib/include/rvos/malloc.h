@@ -22,11 +22,11 @@
 struct rv_malloc_stats {
 	uint64_t arena_bytes;    /* taken from the kernel (mem_grow), never given back */
 	uint64_t in_use_bytes;   /* in blocks malloc handed out and nobody freed */
-	uint64_t free_bytes;     /* in free blocks, and in the untouched top of the heap */
+	uint64_t free_bytes;     /* in free blocks and in the top of the heap */
 	uint64_t overhead_bytes; /* the allocator's own: its lists, one fence per gap */
 	uint64_t largest_free;   /* every malloc() up to this many bytes needs no more memory
 				  * from the kernel (a larger one may, see rv_malloc_stats) */
-	uint64_t top_bytes;      /* the untouched top of the heap (part of free_bytes) */
+	uint64_t top_bytes;      /* the top: the end of the heap not cut into blocks */
 	uint64_t used_blocks;    /* blocks handed out */
 	uint64_t free_blocks;    /* free blocks in the lists (the top not counted) */
 	uint64_t chunks;         /* mem_grow calls that succeeded */
@@ -41,8 +41,9 @@ void rv_malloc_stats(struct rv_malloc_stats *s);
 
 /* Walk the whole heap and every free list, checking each block's header,
  * its neighbours and the lists' order: 0 when consistent, else -1 with
- * what is wrong written into why (why_len bytes, NUL-terminated). O(blocks):
- * for tests and debugging. */
+ * what is wrong written into why (why_len bytes, NUL-terminated); it also
+ * checks that the part of the top never written is still zero (calloc
+ * counts on it). O(blocks + the top's size): for tests and debugging. */
 int rv_malloc_check(char *why, size_t why_len);
 
 #endif /* RVOS_MALLOC_H */
