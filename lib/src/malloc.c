@@ -3,7 +3,7 @@
  * malloc & co. for every rvOS program, on rvheap.c (a TLSF allocator: its
  * header says how it works) with the kernel's mem_grow underneath. These
  * objects are linked before picolibc's libc.a, so its allocator is never
- * pulled in: strdup, printf's and stdio's buffers, qsort... all use this.
+ * pulled in: strdup, asprintf, the streams fopen makes... all use this.
  *
  * - malloc, calloc, free: O(1); blocks 16-byte aligned; malloc(0) is a
  *   unique smallest block. calloc fails with ENOMEM when count * size
@@ -50,27 +50,34 @@ static void *kernel_grow(size_t bytes)
 	return at < 0 ? NULL : (void *)at;
 }
 
-static void put_hex(char *s, uintptr_t v)
+static size_t put(char *to, size_t at, size_t size, const char *s)
 {
-	for (int i = 15; i >= 0; i--, v >>= 4)
-		s[i] = "0123456789abcdef"[v & 15];
+	while (*s && at < size)
+		to[at++] = *s++;
+	return at;
 }
 
 /* Heap corruption: nothing of the heap (nor stdio, which allocates) can
- * be trusted any more. The message goes straight to the kernel's console. */
+ * be trusted any more. The message goes straight to the kernel's console,
+ * in one write (whole among other programs' lines). */
 static void __attribute__((noreturn)) bad_pointer(const char *call, const char *what,
 						   const void *p)
 {
-	char num[16];
+	char line[200], num[19] = "0x";
+	size_t n = 0;
+	uintptr_t v = (uintptr_t)p;
 
-	put_hex(num, (uintptr_t)p);
-	rv_debug_write("malloc: ", 8);
-	rv_debug_write(call, strlen(call));
-	rv_debug_write("(0x", 3);
-	rv_debug_write(num, sizeof(num));
-	rv_debug_write("): ", 3);
-	rv_debug_write(what, strlen(what));
-	rv_debug_write("\n", 1);
+	for (int i = 17; i >= 2; i--, v >>= 4)
+		num[i] = "0123456789abcdef"[v & 15];
+	num[18] = '\0';
+	n = put(line, n, sizeof(line) - 1, "malloc: ");
+	n = put(line, n, sizeof(line) - 1, call);
+	n = put(line, n, sizeof(line) - 1, "(");
+	n = put(line, n, sizeof(line) - 1, num);
+	n = put(line, n, sizeof(line) - 1, "): ");
+	n = put(line, n, sizeof(line) - 1, what);
+	line[n++] = '\n';
+	rv_debug_write(line, n);
 	abort();
 }
 
