@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* sbrk for picolibc's malloc, on pages from the kernel: the break moves
- * inside memory already granted, and the heap grows by at least
- * CONFIG_USER_HEAP_CHUNK bytes per mem_grow call, so a malloc costs a system
- * call only once in a long while. */
+/* sbrk, for a program that calls it itself (malloc does not: malloc.c
+ * takes its pages with mem_grow and copes with pages taken in between), on
+ * pages from the kernel: the break moves inside memory already granted,
+ * and grows by at least CONFIG_USER_HEAP_CHUNK bytes per mem_grow call. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
