@@ -490,7 +490,9 @@ static void step(void)
 				violation("channel_call used a bad message pointer", r);
 			if (hv == hin)
 				forget_sent(sent, nh);
-			if (k2 == P_VALID)
+			/* A reply written through a P_MAYBE pointer was
+			 * mapped after all: its handles are ours too. */
+			if (k2 != P_BAD)
 				learn_received(rep, hk2);
 		}
 		break;
@@ -664,7 +666,16 @@ static void step(void)
 			}
 			if (r == 0 && k2 == P_BAD)
 				violation("port_wait wrote through a bad event pointer", r);
-			if (r == 0 && m && ev == &pev && pev.status == 0) {
+			/* The event says whether a message came; with r == 0
+			 * the kernel wrote it, so even a P_MAYBE pointer
+			 * (or stack_buf) can be read back: a message taken
+			 * with handles must be learnt whichever buffer the
+			 * event went to. */
+			struct rv_port_event got = {.status = RV_PORT_NOT_READ};
+
+			if (r == 0 && k2 != P_BAD)
+				memcpy(&got, ev, sizeof(got)); /* may be unaligned */
+			if (r == 0 && m && got.status == 0) {
 				if (k1 == P_BAD)
 					violation("port_wait received through a bad message pointer", r);
 				else
