@@ -1631,6 +1631,22 @@ def select(args, boards):
     return tests, errors
 
 
+def share_compiler_cache():
+    """Let ccache (CMakeLists.txt compiles through it when installed) reuse
+    one scenario's objects in another's build folder. Every build folder
+    is OUTDIR/BOARD/SCENARIO, so with absolute paths made relative
+    (base_dir /) two scenarios compile the same command lines; without
+    the build folder in the hash (hash_dir false) the only difference
+    left is the configuration, and ccache's preprocessor mode hashes what
+    the compiler sees -- autoconf.h's unused symbols vanish there, so a
+    file that reads none of the options two scenarios differ in is
+    compiled once. The price: an object's debug information may name
+    another scenario's folder as its compile directory. The user's own
+    CCACHE_* settings win."""
+    os.environ.setdefault("CCACHE_BASEDIR", "/")
+    os.environ.setdefault("CCACHE_NOHASHDIR", "true")
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -1658,6 +1674,7 @@ def main(argv=None):
                                  f"a .git); choose another -O")
             shutil.rmtree(outroot)
         os.makedirs(outroot, exist_ok=True)
+        share_compiler_cache()
     except UsageError as e:
         print(f"rv test: error: {e}", file=sys.stderr)
         return 2
