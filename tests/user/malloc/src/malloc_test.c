@@ -534,30 +534,22 @@ static int child_main(const char *what)
 	return 0; /* not reached: the bad free aborts */
 }
 
-static void run_trim(void)
-{
-	const char *argv[] = { "trim", NULL };
-	struct rv_exit_info info;
-	long pid = rv_spawn("malloc_test", argv, CONFIG_DEFAULT_PRIORITY);
-
-	CHECK("spawn the trim child", pid > 0);
-	if (pid <= 0)
-		return;
-	CHECK("wait for it", rv_wait((int)pid, &info) == pid);
-	CHECK("it passed", info.reason == RV_EXIT_NORMAL && info.code == 0);
-}
-
-static void expect_abort(const char *what)
+/* Run this program as child `what`; it must exit with status want. */
+static void expect_child(const char *what, int want)
 {
 	const char *argv[] = { what, NULL };
 	struct rv_exit_info info;
 	long pid = rv_spawn("malloc_test", argv, CONFIG_DEFAULT_PRIORITY);
+	char check[80];
 
-	CHECK("spawn a child", pid > 0);
+	snprintf(check, sizeof(check), "%s: spawn", what);
+	CHECK(check, pid > 0);
 	if (pid <= 0)
 		return;
-	CHECK("wait for it", rv_wait((int)pid, &info) == pid);
-	CHECK("it aborted (status 134)", info.reason == RV_EXIT_NORMAL && info.code == 134);
+	snprintf(check, sizeof(check), "%s: wait", what);
+	CHECK(check, rv_wait((int)pid, &info) == pid);
+	snprintf(check, sizeof(check), "%s: exit status %d", what, want);
+	CHECK(check, info.reason == RV_EXIT_NORMAL && info.code == want);
 }
 
 int main(int argc, char **argv)
@@ -572,9 +564,9 @@ int main(int argc, char **argv)
 	printf("malloc_test: sizes, alignment, calloc, stdio's blocks, regions\n");
 	test_fuzz();
 	test_exhaustion();
-	run_trim();
-	expect_abort("double_free");
-	expect_abort("stack_pointer");
-	expect_abort("interior");
+	expect_child("trim", 0);
+	expect_child("double_free", 134); /* a bad free aborts */
+	expect_child("stack_pointer", 134);
+	expect_child("interior", 134);
 	return check_report("malloc_test");
 }
