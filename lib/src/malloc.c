@@ -19,9 +19,10 @@
  *   least, up to CONFIG_USER_HEAP_MAX in all (then NULL and ENOMEM). A
  *   free that leaves more than CONFIG_USER_HEAP_TRIM_KIB free at the
  *   heap's top gives the pages above its first CONFIG_USER_HEAP_CHUNK
- *   bytes back (mem_grow(-size, at)), until the heap has to take back
- *   pages it gave (rvheap.c, "Giving back"); malloc_trim(pad) gives back
- *   all but pad bytes of the top whenever asked.
+ *   bytes back (mem_grow(-size, at)), until the heap has taken back more
+ *   than that of the pages it gave (rvheap.c, "Giving back");
+ *   malloc_trim(pad) gives back all but pad bytes of the top whenever
+ *   asked.
  * - A bad pointer given to free, realloc or malloc_usable_size (a double
  *   free, a pointer malloc did not return, a header overwritten) prints
  *   "malloc: free(0x...): what is wrong" on the kernel's console and

@@ -73,7 +73,7 @@
  * then grows a little keeps giving back. rvheap_trim (malloc_trim)
  * gives back on request whatever the threshold. Only the latest region
  * can shrink, and only while nobody took the pages after it: cfg.trim
- * refuses otherwise, and free stops trying. The test costs free three
+ * refuses otherwise, and free stops trying. The test costs free four
  * instructions, and only when a block merges into the top.
  *
  * Cost (rv64imac, no bit-manipulation instructions: the lowest set bit by
