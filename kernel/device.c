@@ -28,8 +28,9 @@
 BUILD_ASSERT(CONFIG_MAX_EXPORTED_DEVICES <= 32, "struct proc's devices_mapped is 32 bits");
 
 BUILD_ASSERT(RV_DEVICE_BASE + (uint64_t)CONFIG_MAX_EXPORTED_DEVICES * RV_DEVICE_SLOT_SIZE <=
-		     RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE - 4096,
-	     "device mappings must end below the user stack");
+		     RV_USER_STACK_GUARD_BASE,
+	     "device mappings must end below the user stack's guard (USER_STACK_MAX + "
+	     "USER_STACK_GUARD_SIZE below the stack's top)");
 
 struct device_object {
 	struct kobject obj;

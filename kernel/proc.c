@@ -307,18 +307,19 @@ static int load_segments(struct proc *p, const uint8_t *image, const struct elf_
 	return 0;
 }
 
-/* The user stack: argv strings at the top, then the argv array; argc and
- * argv arrive in a0 and a1 (see lib/crt0.S). */
+/* The user stack: its first CONFIG_USER_STACK_SIZE bytes (the rest of
+ * the reserve is mapped as it is touched, kernel/vm.c), argv strings at the
+ * top, then the argv array; argc and argv arrive in a0 and a1 (see
+ * lib/crt0.S). */
 static int setup_stack(struct proc *p, const char *name, const char *args, size_t args_len)
 {
-	uintptr_t bottom = RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE;
 	uintptr_t argv_ptrs[CONFIG_SPAWN_MAX_ARGS + 1];
 	size_t name_len = k_strlen(name) + 1;
 	uintptr_t sp = RV_USER_STACK_TOP;
 	unsigned int argc = 0;
 	int err;
 
-	err = as_map_anon(&p->as, bottom, CONFIG_USER_STACK_SIZE, VM_READ | VM_WRITE);
+	err = as_map_stack(&p->as, CONFIG_USER_STACK_SIZE);
 	if (err)
 		return err;
 	sp -= args_len + name_len;

@@ -64,12 +64,31 @@ static long sys_debug_read(const uint64_t a[6])
 	return (long)n;
 }
 
+/* mem_grow(-size, at): the heap's last size bytes, [at, heap end), go back
+ * to the kernel; naming at keeps a stale view of the heap from freeing
+ * pages that someone else in the process took since. */
+static long mem_shrink(uint64_t size, uintptr_t at)
+{
+	uintptr_t end = current->heap_end;
+
+	/* verify */
+	if (size & 4095 || size > end - RV_HEAP_BASE || at != end - size)
+		return -RV_EINVAL;
+	/* impl: frames freed, tables that empty too; the kernel's cached
+	 * translations of the space go (as_unmap) */
+	as_unmap(&current->as, at, size / 4096);
+	current->heap_end = at;
+	return (long)at;
+}
+
 static long sys_mem_grow(const uint64_t a[6])
 {
 	uint64_t size = a[0];
 	uintptr_t at = current->heap_end;
 	int err;
 
+	if ((int64_t)size < 0)
+		return mem_shrink(-size, a[1]);
 	/* verify */
 	if (size == 0 || (size & 4095))
 		return -RV_EINVAL;

@@ -71,7 +71,9 @@ enum rv_syscall {
 	 * console input, until the console server owns the UART */
 	RV_SYS_DEBUG_READ = 24,
 	/* mem_grow(size) -> address of size more bytes of zeroed heap (RW),
-	 * right after the previous ones; size a multiple of 4096 */
+	 * right after the previous ones; size a multiple of 4096.
+	 * mem_grow(-size, at) -> at: the heap's last size bytes, which must
+	 * start at at, go back to the kernel */
 	RV_SYS_MEM_GROW = 25,
 	/* System information (doc/syscalls.md): no capability needed; they
 	 * reveal no addresses and no handles. */

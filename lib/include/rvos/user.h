@@ -46,6 +46,14 @@ static inline long rv_mem_grow(uint64_t size)
 	return rv_syscall(RV_SYS_MEM_GROW, (long)size, 0, 0, 0, 0, 0);
 }
 
+/* Give the heap's last size bytes (whole pages), [at, its end), back to
+ * the kernel: mem_grow(-size, at). at, or -EINVAL (the heap does not end
+ * at at + size, or size is not whole pages). */
+static inline long rv_mem_shrink(void *at, uint64_t size)
+{
+	return rv_syscall(RV_SYS_MEM_GROW, -(long)size, (long)at, 0, 0, 0, 0);
+}
+
 static inline __attribute__((noreturn)) void rv_exit(int code)
 {
 	rv_syscall(RV_SYS_EXIT, code, 0, 0, 0, 0, 0);

@@ -9,7 +9,8 @@
  *   KERNEL_ADDR                  the kernel image (mapped, no U bit)
  *   UNMAPPED                     inside user space, nothing there
  *   _end - 8 (+16 bytes)         the last data page into the unmapped one after it
- *   STACK_BOTTOM - 8             the guard page under the stack into the stack
+ *   STACK_BOTTOM - 8             the guard under the stack reserve into the reserve
+ *                                (nothing is mapped there: the first page fails)
  *   RV_USER_STACK_TOP - 8        the top of the stack into the unmapped last page
  *   WRAP (+64 bytes)             a range that wraps around the address space
  *   text / rodata                mapped and readable, not writable
@@ -23,7 +24,10 @@
 #define KERNEL_ADDR 0x80200000UL
 #define UNMAPPED (RV_USER_BASE + 0x80000000UL)
 #define WRAP 0xfffffffffffffff0UL
-#define STACK_BOTTOM (RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE)
+/* The lowest byte the stack may reach (CONFIG_USER_STACK_MAX below its
+ * top); a system call's buffer above it, in pages not touched yet, maps
+ * them (tests/kernel/stack), below it is the guard. */
+#define STACK_BOTTOM RV_USER_STACK_RESERVE_BASE
 #define REG_PATTERN 0x5eed0000c0de0000UL
 
 extern char _end[];	/* end of the data segment, page-aligned (lib/user.ld) */
