@@ -3,7 +3,9 @@
  * the environment, constructors, then main; its return value is the exit
  * status. And the kernel's spawn calls, which pass the caller's
  * environment on. */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <rvos/user.h>
 
 extern char __tls_base[];
@@ -24,6 +26,30 @@ void __rvos_start(int argc, char **argv, char **envp)
 	environ = envp;
 	__libc_init_array();
 	exit(main(argc, argv, envp));
+}
+
+/* picolibc's setenv and unsetenv refuse a name with '=' but take an
+ * empty one, which POSIX refuses too (EINVAL): every call goes through
+ * these first (-Wl,--wrap, cmake/user.cmake). */
+int __real_setenv(const char *name, const char *value, int overwrite);
+int __real_unsetenv(const char *name);
+
+static int env_name_ok(const char *name)
+{
+	if (name && name[0] && !strchr(name, '='))
+		return 1;
+	errno = EINVAL;
+	return 0;
+}
+
+int __wrap_setenv(const char *name, const char *value, int overwrite)
+{
+	return env_name_ok(name) ? __real_setenv(name, value, overwrite) : -1;
+}
+
+int __wrap_unsetenv(const char *name)
+{
+	return env_name_ok(name) ? __real_unsetenv(name) : -1;
 }
 
 void _exit(int status)
