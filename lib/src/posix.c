@@ -2,7 +2,8 @@
 /*
  * Process calls picolibc needs: getpid, and kill, which picolibc's raise()
  * calls for a signal left at SIG_DFL -- so abort() and a failed assert()
- * end up here. And what the system is: sysconf, uname, gethostname.
+ * end up here. The user and group ids (always 0). And what the system
+ * is: sysconf, uname, gethostname.
  *
  * rvOS has no signals. A signal a process sends itself takes its default
  * action at once: SIGCHLD, SIGURG, SIGWINCH and SIGCONT are ignored, every
@@ -30,6 +31,28 @@
 pid_t getpid(void)
 {
 	return (pid_t)rv_getpid();
+}
+
+/* No users: every process runs as root (files keep the owners their
+ * file system records). */
+uid_t getuid(void)
+{
+	return 0;
+}
+
+uid_t geteuid(void)
+{
+	return 0;
+}
+
+gid_t getgid(void)
+{
+	return 0;
+}
+
+gid_t getegid(void)
+{
+	return 0;
 }
 
 static int ignored_by_default(int sig)

@@ -11,8 +11,8 @@
  *              through popen and the loader see what the parent passed
  *   popen      popen/pclose both ways, exit statuses, a fault, errors
  *   calls      _setjmp/_longjmp, sigsetjmp, flockfile & co., the
- *              *_unlocked calls, isatty, sysconf, uname, gethostname,
- *              getcwd
+ *              *_unlocked calls, getline/getdelim, isatty, sysconf,
+ *              uname, gethostname, getuid & co., system(NULL), getcwd
  *
  * argv[1] makes it a child instead:
  *   env NAME...   print NAME=value or "NAME unset" for each
@@ -312,6 +312,43 @@ static void test_jumps(void)
 	CHECK_EQ("... from the first return", rounds, 2);
 }
 
+/* getline and getdelim: lines of any length, the last without its
+ * newline, another delimiter. */
+static void test_getline(void)
+{
+	char *line = NULL;
+	size_t size = 0;
+	FILE *f = fopen("/tmp/lines.txt", "w");
+	int long_ok = 1;
+
+	CHECK("fopen lines.txt", f != NULL);
+	if (!f)
+		return;
+	fputs("short\n", f);
+	for (int i = 0; i < 1000; i++)
+		fputc('a' + i % 26, f);
+	fputs("\nlast, no newline", f);
+	fclose(f);
+	f = fopen("/tmp/lines.txt", "r");
+	CHECK_EQ("getline: a short line", getline(&line, &size, f), 6);
+	CHECK("... with its newline", line && !strcmp(line, "short\n"));
+	CHECK_EQ("getline: 1000 characters", getline(&line, &size, f), 1001);
+	for (int i = 0; line && i < 1000; i++)
+		long_ok &= line[i] == 'a' + i % 26;
+	CHECK("... all there, the buffer grown", long_ok && size > 1001);
+	CHECK_EQ("getdelim(','): up to the comma", getdelim(&line, &size, ',', f), 5);
+	CHECK("... with it", !strcmp(line, "last,"));
+	CHECK_EQ("getline: the last line, no newline", getline(&line, &size, f), 11);
+	CHECK("... as it is", !strcmp(line, " no newline"));
+	CHECK_EQ("getline at the end of file", getline(&line, &size, f), -1);
+	errno = 0;
+	CHECK_EQ("getline(NULL)", getline(NULL, &size, f), -1);
+	CHECK_EQ("... EINVAL", errno, EINVAL);
+	free(line);
+	fclose(f);
+	remove("/tmp/lines.txt");
+}
+
 static void test_stdio_calls(void)
 {
 	FILE *f;
@@ -344,6 +381,7 @@ static void test_stdio_calls(void)
 	CHECK("isatty of a file: 0", isatty(fileno(f)) == 0);
 	fclose(f);
 	remove("/tmp/unlocked.txt");
+	test_getline();
 }
 
 static void test_system_calls(void)
@@ -399,6 +437,12 @@ static void test_system_calls(void)
 	printf("posix: uname: %s %s %s %s %s\n", u.sysname, u.nodename, u.release, u.version,
 	       u.machine);
 
+	CHECK("getuid, geteuid, getgid, getegid: root",
+	      getuid() == 0 && geteuid() == 0 && getgid() == 0 && getegid() == 0);
+	CHECK_EQ("system(NULL): no shell", system(NULL), 0);
+	errno = 0;
+	CHECK_EQ("system(command)", system("posix_test exit 0"), -1);
+	CHECK_EQ("... ENOSYS", errno, ENOSYS);
 	CHECK("getcwd", getcwd(cwd, sizeof(cwd)) && !strcmp(cwd, "/"));
 	errno = 0;
 	CHECK("getcwd into 1 byte", getcwd(cwd, 1) == NULL);
@@ -410,8 +454,8 @@ static void test_calls(void)
 	test_jumps();
 	test_stdio_calls();
 	test_system_calls();
-	printf("posix: calls: _setjmp, sigsetjmp, flockfile, *_unlocked, isatty, sysconf, uname, "
-	       "gethostname, getcwd\n");
+	printf("posix: calls: _setjmp, sigsetjmp, flockfile, *_unlocked, getline, isatty, sysconf, "
+	       "uname, gethostname, getuid, getcwd\n");
 }
 
 /* ---- the children ---- */
