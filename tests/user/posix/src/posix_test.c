@@ -232,6 +232,16 @@ static void test_env(void)
 
 /* ---- popen and pclose ---- */
 
+static const struct {
+	const char *what, *command, *mode;
+	int err;
+} bad_popens[] = {
+	{"popen of no such program: ENOENT", "nosuch_program x", "r", ENOENT},
+	{"popen mode \"x\": EINVAL", "posix_test", "x", EINVAL},
+	{"popen mode \"rw\": EINVAL", "posix_test", "rw", EINVAL},
+	{"popen of blanks: EINVAL", "  \t", "r", EINVAL},
+};
+
 static void test_popen(void)
 {
 	char line[80];
@@ -259,18 +269,11 @@ static void test_popen(void)
 	CHECK("pclose: a fault is a signal (SIGSEGV)",
 	      WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
 
-	errno = 0;
-	CHECK("popen of no such program", popen("nosuch_program x", "r") == NULL);
-	CHECK_EQ("... ENOENT", errno, ENOENT);
-	errno = 0;
-	CHECK("popen mode \"x\"", popen("posix_test", "x") == NULL);
-	CHECK_EQ("... EINVAL", errno, EINVAL);
-	errno = 0;
-	CHECK("popen mode \"rw\"", popen("posix_test", "rw") == NULL);
-	CHECK_EQ("... EINVAL", errno, EINVAL);
-	errno = 0;
-	CHECK("popen of blanks", popen("  \t", "r") == NULL);
-	CHECK_EQ("... EINVAL", errno, EINVAL);
+	for (unsigned int i = 0; i < sizeof(bad_popens) / sizeof(bad_popens[0]); i++) {
+		errno = 0;
+		CHECK(bad_popens[i].what, popen(bad_popens[i].command, bad_popens[i].mode) == NULL);
+		CHECK_EQ(bad_popens[i].what, errno, bad_popens[i].err);
+	}
 	errno = 0;
 	CHECK_EQ("pclose(stdout): not popen's", pclose(stdout), -1);
 	CHECK_EQ("... ECHILD", errno, ECHILD);
