@@ -385,8 +385,8 @@ static long start_from_image(const void *ctx)
 	/* impl: no other process runs meanwhile (one hart, no preemption in
 	 * the kernel); a device writing into a DMA region could, but the
 	 * loader uses only the values elf_parse checked and kept */
-	return proc_spawn_image(sa.name, bytes, req->image_size, sa.args, sa.args_len, sa.priority,
-				NULL);
+	return proc_spawn_image(sa.name, bytes, req->image_size, sa.args, sa.args_len, sa.env_len,
+				sa.priority, NULL);
 }
 
 long sys_process_spawn_image(const uint64_t a[6])

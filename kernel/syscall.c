@@ -19,6 +19,7 @@
 #include <kernel/printk.h>
 #include <kernel/port.h>
 #include <kernel/proc.h>
+#include <kernel/rtc.h>
 #include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -116,27 +117,33 @@ static long sys_exit(const uint64_t a[6])
 int spawn_args_fetch(uintptr_t uname, uintptr_t uargs, uint64_t args_len, uint64_t priority,
 		     struct spawn_args *sa)
 {
-	unsigned int argc = 1;
+	/* RV_SPAWN_ARGS_LEN: the arguments' bytes, then the environment's */
+	uint64_t env_len = args_len >> 32;
+	size_t argc, envc;
 	int len;
 
+	args_len &= UINT32_MAX;
 	len = copy_string_from_user(&current->as, sa->name, uname, sizeof(sa->name));
 	if (len < 0)
 		return len;
 	if (len == 0)
 		return -RV_EINVAL;
-	if (args_len > sizeof(sa->args))
+	if (args_len > CONFIG_SPAWN_ARGS_MAX_BYTES || env_len > CONFIG_SPAWN_ENV_MAX_BYTES)
 		return -RV_E2BIG;
-	if (copy_from_user(&current->as, sa->args, uargs, args_len))
+	if (copy_from_user(&current->as, sa->args, uargs, args_len + env_len))
 		return -RV_EFAULT;
-	if (args_len && sa->args[args_len - 1] != 0)
-		return -RV_EINVAL; /* the last argument must be terminated */
-	for (size_t i = 0; i < args_len; i++)
-		argc += sa->args[i] == 0;
-	if (argc > CONFIG_SPAWN_MAX_ARGS)
+	/* each part's last string must be terminated */
+	if ((args_len && sa->args[args_len - 1] != 0) ||
+	    (env_len && sa->args[args_len + env_len - 1] != 0))
+		return -RV_EINVAL;
+	argc = 1 + k_strings_count(sa->args, args_len);
+	envc = k_strings_count(sa->args + args_len, env_len);
+	if (argc > CONFIG_SPAWN_MAX_ARGS || envc > CONFIG_SPAWN_ENV_MAX_VARS)
 		return -RV_E2BIG;
 	if (priority >= CONFIG_NUM_PRIORITIES)
 		return -RV_EINVAL;
 	sa->args_len = args_len;
+	sa->env_len = env_len;
 	sa->priority = (unsigned int)priority;
 	return 0;
 }
@@ -151,7 +158,7 @@ long syscall_spawn_checked(const uint64_t a[6], struct proc *parent)
 	if (err)
 		return err;
 	/* impl */
-	return proc_spawn(sa.name, sa.args, sa.args_len, sa.priority, parent);
+	return proc_spawn(sa.name, sa.args, sa.args_len, sa.env_len, sa.priority, parent);
 }
 
 static long sys_spawn(const uint64_t a[6])
@@ -241,10 +248,24 @@ static long sys_sleep(const uint64_t a[6])
 	return 0;
 }
 
+/* clock(ns, which): callers from before RV_CLOCK_REALTIME pass 0 in a1,
+ * the monotonic clock. */
 static long sys_clock(const uint64_t a[6])
 {
-	uint64_t ns = timer_ticks_to_ns(timer_now());
+	uint64_t ns;
+	int err;
 
+	/* verify */
+	if (a[1] != RV_CLOCK_MONOTONIC && a[1] != RV_CLOCK_REALTIME)
+		return -RV_EINVAL;
+	/* impl */
+	if (a[1] == RV_CLOCK_REALTIME) {
+		err = rtc_read_ns(&ns);
+		if (err)
+			return err;
+	} else {
+		ns = timer_ticks_to_ns(timer_now());
+	}
 	if (copy_to_user(&current->as, a[0], &ns, sizeof(ns)))
 		return -RV_EFAULT;
 	return 0;

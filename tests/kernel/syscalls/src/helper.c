@@ -8,14 +8,31 @@
  *   kill PID    exit with -rv_kill(PID)
  *   orphan      spawn `helper sleep` and exit with its pid
  *   yield       yield a few times, exit 0
+ *   env NAME    exit with strlen(getenv(NAME)), 200 if it is not set
+ *   envc        exit with the number of environment strings; 201 if envp
+ *               is not right after argv's NULL or is not environ
  */
 #include <stdlib.h>
 #include <string.h>
 #include <rvos/user.h>
 
-int main(int argc, char **argv)
+extern char **environ;
+
+int main(int argc, char **argv, char **envp)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "env") && argc > 2)
+		return getenv(argv[2]) ? (int)strlen(getenv(argv[2])) : 200;
+	if (!strcmp(mode, "envc")) {
+		int n = 0;
+
+		if (envp != argv + argc + 1 || envp != environ)
+			return 201;
+		while (envp[n])
+			n++;
+		return n;
+	}
 
 	if (!strcmp(mode, "exit") && argc > 2)
 		return atoi(argv[2]);

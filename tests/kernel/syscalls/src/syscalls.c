@@ -16,6 +16,7 @@
  *   text / rodata                mapped and readable, not writable
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <rvos/memory_map.h>
 #include <rvos/user.h>
@@ -29,6 +30,14 @@
  * them (tests/kernel/stack), below it is the guard. */
 #define STACK_BOTTOM RV_USER_STACK_RESERVE_BASE
 #define REG_PATTERN 0x5eed0000c0de0000UL
+#define SECS_2020 1577836800ull /* 2020-01-01 00:00 UTC */
+
+/* The board's real-time clock answers clock(RV_CLOCK_REALTIME). */
+#ifdef CONFIG_RTC_GOLDFISH
+#define HAS_RTC 1
+#else
+#define HAS_RTC 0
+#endif
 
 extern char _end[];	/* end of the data segment, page-aligned (lib/user.ld) */
 long ecall_regs(long nr, long arg0, long arg1, uint64_t out[32]);
@@ -168,6 +177,66 @@ static long run_helper(const char *args, size_t len, unsigned int prio, int *rea
 	return run_helper_named("helper", args, len, prio, reason);
 }
 
+/* The environment: strings after the arguments, their bytes in args_len's
+ * high half (RV_SPAWN_ARGS_LEN). */
+static void test_spawn_env(void)
+{
+	static char buf[CONFIG_SPAWN_ARGS_MAX_BYTES + CONFIG_SPAWN_ENV_MAX_BYTES + 64];
+	uintptr_t end = end_addr();
+	int reason = -1;
+	size_t n, e;
+	char *p;
+
+	memcpy(buf, "env\0X\0X=hello\0", 14);
+	CHECK_EQ("spawn env: the child's getenv sees it",
+		 run_helper(buf, RV_SPAWN_ARGS_LEN(6, 8), 8, &reason), 5);
+	CHECK_EQ("spawn env: a name not passed is not set",
+		 run_helper("env\0Y\0X=hello", RV_SPAWN_ARGS_LEN(6, 8), 8, &reason), 200);
+	CHECK_EQ("spawn env: none (a plain length)", run_helper("envc", 5, 8, &reason), 0);
+	CHECK_EQ("spawn env: empty strings count, envp follows argv's NULL",
+		 run_helper("envc\0\0\0A=1", RV_SPAWN_ARGS_LEN(5, 6), 8, &reason), 3);
+	/* CONFIG_SPAWN_ENV_MAX_VARS strings run; one more is refused. */
+	n = (size_t)sprintf(buf, "envc") + 1;
+	e = 0;
+	for (int i = 0; i < CONFIG_SPAWN_ENV_MAX_VARS; i++)
+		e += (size_t)sprintf(buf + n + e, "%c", 'a' + i % 26) + 1;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_VARS strings",
+		 run_helper(buf, RV_SPAWN_ARGS_LEN(n, e), 8, &reason), CONFIG_SPAWN_ENV_MAX_VARS);
+	buf[n + e] = 0;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_VARS + 1 strings",
+		 rv_spawn_raw("helper", buf, RV_SPAWN_ARGS_LEN(n, e + 1), 8), -RV_E2BIG);
+	/* Exactly CONFIG_SPAWN_ENV_MAX_BYTES bytes: one long variable. */
+	n = (size_t)sprintf(buf, "env") + 1;
+	n += (size_t)sprintf(buf + n, "L") + 1;
+	memset(buf + n, 'v', CONFIG_SPAWN_ENV_MAX_BYTES);
+	memcpy(buf + n, "L=", 2);
+	buf[n + CONFIG_SPAWN_ENV_MAX_BYTES - 1] = 0;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_BYTES bytes arrive whole",
+		 run_helper(buf, RV_SPAWN_ARGS_LEN(n, CONFIG_SPAWN_ENV_MAX_BYTES), 8, &reason),
+		 CONFIG_SPAWN_ENV_MAX_BYTES - 3);
+	buf[n + CONFIG_SPAWN_ENV_MAX_BYTES - 1] = 'v';
+	buf[n + CONFIG_SPAWN_ENV_MAX_BYTES] = 0;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_BYTES + 1",
+		 rv_spawn_raw("helper", buf, RV_SPAWN_ARGS_LEN(n, CONFIG_SPAWN_ENV_MAX_BYTES + 1), 8),
+		 -RV_E2BIG);
+	CHECK_EQ("spawn env: 4 GiB - 1 bytes",
+		 rv_spawn_raw("helper", buf, RV_SPAWN_ARGS_LEN(n, UINT32_MAX), 8), -RV_E2BIG);
+	/* Each part's last string ends in a NUL. */
+	CHECK_EQ("spawn env: not NUL-terminated",
+		 rv_spawn_raw("helper", "envc\0A=1", RV_SPAWN_ARGS_LEN(5, 3), 8), -RV_EINVAL);
+	CHECK_EQ("spawn env: arguments not NUL-terminated before it",
+		 rv_spawn_raw("helper", "envcA=1", RV_SPAWN_ARGS_LEN(4, 4), 8), -RV_EINVAL);
+	/* The environment's bytes are read like the arguments'. */
+	CHECK_EQ("spawn env: into the unmapped page after data",
+		 spawn_raw((uintptr_t)"helper", end - 5, RV_SPAWN_ARGS_LEN(0, 16), 8), -RV_EFAULT);
+	p = top_put("envc\0A=1\0", 9);
+	CHECK_EQ("spawn env: ending on the last byte of the stack",
+		 run_helper(p, RV_SPAWN_ARGS_LEN(5, 4), 8, &reason), 1);
+	CHECK_EQ("spawn env: running off the stack top",
+		 rv_spawn_raw("helper", p, RV_SPAWN_ARGS_LEN(5, 5), 8), -RV_EFAULT);
+	top_restore();
+}
+
 static void test_spawn(void)
 {
 	static char args[CONFIG_SPAWN_ARGS_MAX_BYTES + 64];
@@ -247,6 +316,8 @@ static void test_spawn(void)
 	CHECK_EQ("spawn: args ending on the last byte of the stack", run_helper(p, 7, 8, &reason), 5);
 	CHECK_EQ("spawn: args running off the stack top", rv_spawn_raw("helper", p, 8, 8), -RV_EFAULT);
 	top_restore();
+
+	test_spawn_env();
 
 	/* The priority: NUM_PRIORITIES - 1 is the lowest valid one. */
 	CHECK_EQ("spawn: priority NUM_PRIORITIES", rv_spawn_raw("helper", "", 0, CONFIG_NUM_PRIORITIES),
@@ -426,6 +497,22 @@ static void test_clock_kstats(void)
 	CHECK_EQ("clock: misaligned", clock_raw((uintptr_t)(raw + 3)), 0);
 	memcpy(&ns2, raw + 3, sizeof(ns2));
 	CHECK("clock: monotonic", ns2 >= ns);
+	/* The wall clock: the board's RTC, or ENODEV; any other clock EINVAL. */
+	CHECK_EQ("clock(2): no such clock",
+		 rv_syscall(RV_SYS_CLOCK, (long)&ns, 2, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("clock(-1): no such clock",
+		 rv_syscall(RV_SYS_CLOCK, (long)&ns, -1, 0, 0, 0, 0), -RV_EINVAL);
+	if (HAS_RTC) {
+		CHECK_EQ("clock(REALTIME): the RTC", rv_clock_realtime_ns(&ns), 0);
+		CHECK("clock(REALTIME): after 2020", ns / 1000000000ull > SECS_2020);
+		CHECK_EQ("clock(REALTIME): kernel address",
+			 rv_syscall(RV_SYS_CLOCK, KERNEL_ADDR, RV_CLOCK_REALTIME, 0, 0, 0, 0),
+			 -RV_EFAULT);
+	} else {
+		ns = 7;
+		CHECK_EQ("clock(REALTIME): no RTC", rv_clock_realtime_ns(&ns), -RV_ENODEV);
+		CHECK_EQ("clock(REALTIME): no RTC, nothing written", ns, 7);
+	}
 	CHECK_EQ("kstats: valid", rv_kstats(&ks), 0);
 	CHECK_EQ("kstats: misaligned", kstats_raw((uintptr_t)(raw + 1)), 0);
 	CHECK("kstats: frames_free <= frames_total", ks.frames_free <= ks.frames_total);
