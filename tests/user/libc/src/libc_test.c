@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvos/malloc.h>
 #include <sys/time.h>
 #include <sys/times.h>
 #include <time.h>
@@ -490,8 +491,9 @@ static void test_heap(void)
 {
 	struct rv_kstats k0, k1, k2, k3;
 	struct mallinfo m0, m1, m2;
+	struct rv_malloc_stats st0, st1, st2;
 	uint64_t per_kstats;
-	size_t peak1, peak2;
+	size_t peak1, peak2, peak3;
 
 	/* What one kstats call adds to the system-call count (itself). */
 	rv_kstats(&k0);
@@ -499,31 +501,47 @@ static void test_heap(void)
 	per_kstats = k1.syscalls - k0.syscalls;
 
 	m0 = mallinfo();
+	rv_malloc_stats(&st0);
 	rv_kstats(&k0);
 	CHECK_EQ("warm-up round: no corrupted block", heap_round(&peak1), 0);
 	rv_kstats(&k1);
-	m1 = mallinfo();
-	/* The warm-up grew the heap (so the checks below are not vacuous). */
-	CHECK("warm-up: the heap grew to hold the peak", m1.arena >= m0.arena + peak1);
+	rv_malloc_stats(&st1);
+	/* The warm-up grew the heap (so the checks below are not vacuous),
+	 * and its last frees gave the top back (CONFIG_USER_HEAP_TRIM_KIB). */
+	CHECK("warm-up: the heap asked the kernel for the peak",
+	      (st1.arena_bytes + st1.returned_bytes) - (st0.arena_bytes + st0.returned_bytes) >=
+	      peak1);
 	CHECK("warm-up: the heap asked the kernel for pages", k1.syscalls - k0.syscalls > per_kstats);
-	CHECK("warm-up: user frames grew", k1.frames_user > k0.frames_user);
-	CHECK_EQ("warm-up: every block free again (in use as before)", m1.uordblks, m0.uordblks);
+	CHECK("warm-up: free gave pages back", st1.trims > st0.trims);
+	CHECK("warm-up: user frames back near where they were",
+	      k1.frames_user <= k0.frames_user + CONFIG_USER_HEAP_CHUNK / 4096 + 1);
 
-	/* The same round again: all of it fits in the memory kept. */
+	/* Again: the heap takes those pages back, more than the threshold,
+	 * so free stops giving back (the hysteresis: a program that builds
+	 * and frees a structure in turn pays for its pages twice at most). */
+	CHECK_EQ("regrow round: no corrupted block", heap_round(&peak2), 0);
+	rv_malloc_stats(&st2);
+	CHECK_EQ("regrow round: same peak", peak2, peak1);
+	CHECK_EQ("regrow round: free gave nothing back this time", st2.trims, st1.trims);
+	m1 = mallinfo();
+	CHECK_EQ("regrow round: every block free again (in use as before)", m1.uordblks,
+		 m0.uordblks);
+
+	/* The same round a third time: all of it fits in the memory kept. */
 	rv_kstats(&k2);
-	CHECK_EQ("second round: no corrupted block", heap_round(&peak2), 0);
+	CHECK_EQ("steady round: no corrupted block", heap_round(&peak3), 0);
 	rv_kstats(&k3);
 	m2 = mallinfo();
-	CHECK_EQ("second round: same peak", peak2, peak1);
-	CHECK_EQ("second round: the heap did not grow", m2.arena, m1.arena);
-	CHECK_EQ("second round: in-use bytes back where they began", m2.uordblks, m1.uordblks);
-	CHECK_EQ("second round: free bytes back where they began", m2.fordblks, m1.fordblks);
-	CHECK_EQ("second round: no system call at all", k3.syscalls - k2.syscalls, per_kstats);
-	CHECK_EQ("second round: free frames flat", k3.frames_free, k2.frames_free);
-	CHECK_EQ("second round: user frames flat", k3.frames_user, k2.frames_user);
-	CHECK_EQ("second round: page-table frames flat", k3.frames_page_tables,
+	CHECK_EQ("steady round: same peak", peak3, peak1);
+	CHECK_EQ("steady round: the heap did not grow", m2.arena, m1.arena);
+	CHECK_EQ("steady round: in-use bytes back where they began", m2.uordblks, m1.uordblks);
+	CHECK_EQ("steady round: free bytes back where they began", m2.fordblks, m1.fordblks);
+	CHECK_EQ("steady round: no system call at all", k3.syscalls - k2.syscalls, per_kstats);
+	CHECK_EQ("steady round: free frames flat", k3.frames_free, k2.frames_free);
+	CHECK_EQ("steady round: user frames flat", k3.frames_user, k2.frames_user);
+	CHECK_EQ("steady round: page-table frames flat", k3.frames_page_tables,
 		 k2.frames_page_tables);
-	printf("libc: heap: 2 x %d malloc/free, peak %zu bytes live, arena %zu bytes, "
+	printf("libc: heap: 3 x %d malloc/free, peak %zu bytes live, arena %zu bytes, "
 	       "frames free %lu -> %lu\n",
 	       HEAP_OPS, peak1, m2.arena, (unsigned long)k2.frames_free,
 	       (unsigned long)k3.frames_free);
