@@ -42,7 +42,10 @@ function(rvos_program name)
   target_compile_options(${name} PRIVATE ${RVOS_USER_CFLAGS})
   target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES} ${P_INCLUDES})
   target_link_options(${name} PRIVATE ${RVOS_USER_LDFLAGS})
-  set_target_properties(${name} PROPERTIES LINK_DEPENDS ${RVOS_BASE}/lib/user.ld
+  # librvos.a comes in through the link spec (--oslib=rvos), which CMake
+  # does not see: without it here a changed library relinks nothing.
+  set_target_properties(${name} PROPERTIES
+    LINK_DEPENDS "${RVOS_BASE}/lib/user.ld;${CMAKE_BINARY_DIR}/lib/librvos.a"
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
   add_dependencies(${name} rvos)
   set_property(GLOBAL APPEND PROPERTY RVOS_PROGRAMS ${name})

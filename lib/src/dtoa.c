@@ -36,9 +36,19 @@ struct big {
 
 enum rest { REST_ZERO, REST_BELOW, REST_HALF, REST_ABOVE };
 
-static const uint32_t pow5_32[14] = { 1,	 5,	   25,	      125,	 625,
-				      3125,	 15625,	   78125,     390625,	 1953125,
-				      9765625, 48828125, 244140625, 1220703125 };
+typedef unsigned __int128 u128;
+
+#define POW5_64_MAX 27 /* 5^27 < 2^63 */
+
+static const uint64_t pow5_64[POW5_64_MAX + 1] = {
+	0x1ull,		     0x5ull,		  0x19ull,	       0x7dull,
+	0x271ull,	     0xc35ull,		  0x3d09ull,	       0x1312dull,
+	0x5f5e1ull,	     0x1dcd65ull,	  0x9502f9ull,	       0x2e90eddull,
+	0xe8d4a51ull,	     0x48c27395ull,	  0x16bcc41e9ull,      0x71afd498dull,
+	0x2386f26fc1ull,     0xb1a2bc2ec5ull,	  0x3782dace9d9ull,    0x1158e460913dull,
+	0x56bc75e2d631ull,   0x1b1ae4d6e2ef5ull,  0x878678326eac9ull,  0x2a5a058fc295edull,
+	0xd3c21bcecceda1ull, 0x422ca8b0a00a425ull, 0x14adf4b7320334b9ull, 0x6765c793fa10079dull,
+};
 
 static void big_room(int n)
 {
@@ -62,6 +72,11 @@ static void big_set_u64(struct big *b, uint64_t v)
 static int bitlen64(uint64_t v)
 {
 	return v ? 64 - __builtin_clzll(v) : 0;
+}
+
+static int bitlen128(u128 v)
+{
+	return v >> 64 ? 64 + bitlen64((uint64_t)(v >> 64)) : bitlen64((uint64_t)v);
 }
 
 static int big_bitlen(const struct big *b)
@@ -88,10 +103,10 @@ static void big_mul_add(struct big *b, uint32_t f, uint32_t add)
 
 static void big_mul_pow5(struct big *b, int k)
 {
-	for (; k >= 13; k -= 13)
-		big_mul_add(b, pow5_32[13], 0);
+	for (; k >= 13; k -= 13) /* 5^13: the largest power of 5 in a limb */
+		big_mul_add(b, (uint32_t)pow5_64[13], 0);
 	if (k)
-		big_mul_add(b, pow5_32[k], 0);
+		big_mul_add(b, (uint32_t)pow5_64[k], 0);
 }
 
 static void big_shl(struct big *b, int bits)
@@ -271,36 +286,94 @@ static enum rest rest_of_division(struct big *u, const struct big *v)
 
 /* ---- printing ---- */
 
-/* The decimal digits of b (destroyed) in buf, most significant first;
- * none for zero. Returns how many. */
+/* The decimal digits of v in buf, most significant first; none for 0.
+ * Returns how many. */
+static int u64_to_dec(uint64_t v, char *buf, int min)
+{
+	char tmp[20];
+	int k = 0, n = 0;
+
+	for (; v || k < min; v /= 10)
+		tmp[k++] = (char)('0' + v % 10);
+	while (k)
+		buf[n++] = tmp[--k];
+	return n;
+}
+
+static int u128_to_dec(u128 v, char *buf)
+{
+	const uint64_t ten19 = 10000000000000000000ull;
+	int n;
+
+	u128 q;
+
+	if (!(v >> 64))
+		return u64_to_dec((uint64_t)v, buf, 0);
+	q = v / ten19;
+	n = u128_to_dec(q, buf);
+	return n + u64_to_dec((uint64_t)(v - q * ten19), buf + n, 19);
+}
+
+/* The same for b (destroyed). */
 static int big_to_dec(struct big *b, char *buf)
 {
 	uint32_t chunk[DIGITS_MAX / 9 + 2];
 	int nc = 0, n = 0;
-	char tmp[20];
 
-	if (b->n <= 2) { /* fits 64 bits: the usual case */
-		uint64_t v = b->n ? b->w[0] | (b->n > 1 ? (uint64_t)b->w[1] << 32 : 0) : 0;
-		int k = 0;
-
-		for (; v; v /= 10)
-			tmp[k++] = (char)('0' + v % 10);
-		while (k)
-			buf[n++] = tmp[--k];
-		return n;
-	}
+	if (b->n <= 2) /* fits 64 bits: the usual case */
+		return u64_to_dec(b->n ? b->w[0] | (b->n > 1 ? (uint64_t)b->w[1] << 32 : 0) : 0,
+				  buf, 0);
 	while (b->n)
 		chunk[nc++] = big_div_small(b, 1000000000u);
-	for (int i = nc - 1; i >= 0; i--) {
-		uint32_t v = chunk[i];
-		int k = 0;
-
-		for (; k < 9 && (v || i < nc - 1); v /= 10)
-			tmp[k++] = (char)('0' + v % 10);
-		while (k)
-			buf[n++] = tmp[--k];
-	}
+	n = u64_to_dec(chunk[nc - 1], buf, 0);
+	for (int i = nc - 2; i >= 0; i--)
+		n += u64_to_dec(chunk[i], buf + n, 9);
 	return n;
+}
+
+static enum rest rest_of(u128 r, u128 half)
+{
+	if (r == 0)
+		return REST_ZERO;
+	return r < half ? REST_BELOW : r == half ? REST_HALF : REST_ABOVE;
+}
+
+/* dec_floor in 128 bits when the numbers fit (|s| <= 27, a moderate e:
+ * most values people print); -1 when they do not. */
+static int dec_floor_128(uint64_t m, int e, int s, char *buf, enum rest *rest)
+{
+	u128 num = m, den, q;
+
+	if (s >= 0 && s <= POW5_64_MAX) {
+		int sh = -(e + s);
+
+		num *= pow5_64[s]; /* < 2^116 */
+		if (sh <= 0) {
+			if (bitlen128(num) - sh > 127)
+				return -1;
+			*rest = REST_ZERO;
+			return u128_to_dec(num << -sh, buf);
+		}
+		if (sh >= 128) {
+			*rest = REST_BELOW; /* num < 2^116: under half of 2^sh */
+			return 0;
+		}
+		*rest = rest_of(num & (((u128)1 << sh) - 1), (u128)1 << (sh - 1));
+		return u128_to_dec(num >> sh, buf);
+	}
+	if (s < 0 && -s <= POW5_64_MAX) {
+		den = pow5_64[-s];
+		if (e >= -s && e + s <= 127 - 53)
+			num <<= e + s;
+		else if (e < -s && -s - e <= 127 - 63)
+			den <<= -s - e;
+		else
+			return -1;
+		q = num / den; /* a call into libgcc: one, the remainder by multiplying */
+		*rest = rest_of((num - q * den) * 2, den);
+		return u128_to_dec(q, buf);
+	}
+	return -1;
 }
 
 /* floor(m * 2^e * 10^s) in buf (digit count returned) and how the part
@@ -308,7 +381,10 @@ static int big_to_dec(struct big *b, char *buf)
 static int dec_floor(uint64_t m, int e, int s, char *buf, enum rest *rest)
 {
 	struct big num, den, q;
+	int n = dec_floor_128(m, e, s, buf, rest);
 
+	if (n >= 0)
+		return n;
 	big_set_u64(&num, m);
 	if (s >= 0) {
 		int sh = -(e + s);
@@ -372,13 +448,11 @@ static int floor_log10_pow2(int b)
 	return b >= 0 ? (b * 78913) >> 18 : -((-b * 78913 + (1 << 18) - 1) >> 18);
 }
 
-/* |v| = m * 2^e with m odd (v finite, nonzero). */
-static void decompose(double v, uint64_t *m, int *e)
+/* |v| = m * 2^e with m odd (v's bits; finite, nonzero). */
+static void decompose(uint64_t bits, uint64_t *m, int *e)
 {
-	uint64_t bits;
 	int be, tz;
 
-	memcpy(&bits, &v, sizeof(bits));
 	be = (int)(bits >> 52 & 0x7ff);
 	*m = bits & ((1ull << 52) - 1);
 	if (be) {
@@ -402,7 +476,7 @@ struct digits {
 	int exp10;
 };
 
-/* round(|v| * 10^prec) (v != 0). */
+/* round(m * 2^e * 10^prec). */
 static void digits_fixed(uint64_t m, int e, int prec, struct digits *g)
 {
 	int cap = e < 0 ? -e : 0, s = prec < cap ? prec : cap;
@@ -413,7 +487,7 @@ static void digits_fixed(uint64_t m, int e, int prec, struct digits *g)
 	g->zeros = g->n ? prec - s : 0;
 }
 
-/* |v| to p significant digits (v != 0). */
+/* m * 2^e (nonzero) to p significant digits. */
 static void digits_sci(uint64_t m, int e, int p, struct digits *g)
 {
 	int est = floor_log10_pow2(bitlen64(m) - 1 + e); /* the exponent or one less */
@@ -562,14 +636,13 @@ static void format_g(struct text *t, struct digits *g, int p, bool hash, char *e
 /* %a: 0x, the leading hex digit, the point, prec digits, p and the
  * binary exponent; rounded half to even, and 1.f...p+e may round to
  * 2.0p+e (glibc's form: the leading digit is not renormalized). */
-static void format_hex(struct text *t, double v, int prec, bool hash, bool upper, char *buf)
+static void format_hex(struct text *t, uint64_t bits, int prec, bool hash, bool upper, char *buf)
 {
 	static const char lower_digits[] = "0123456789abcdef", upper_digits[] = "0123456789ABCDEF";
 	const char *hex = upper ? upper_digits : lower_digits;
-	uint64_t bits, frac;
+	uint64_t frac;
 	int be, x, n = 0;
 
-	memcpy(&bits, &v, sizeof(bits));
 	be = (int)(bits >> 52 & 0x7ff);
 	frac = (bits & ((1ull << 52) - 1)) | (be ? 1ull << 52 : 0);
 	x = frac ? (be ? be - 1023 : -1022) : 0;
@@ -613,39 +686,45 @@ static void emit(const struct dtoa_out *out, const char *s, long n, bool fill)
 long dtoa_format(const struct dtoa_spec *spec, double v, const struct dtoa_out *out)
 {
 	bool upper = spec->conv >= 'A' && spec->conv <= 'Z', hash = spec->flags & DTOA_FL_HASH;
-	char conv = (char)(spec->conv | 0x20), sign[3] = "", ebuf[8], hbuf[40];
-	struct text t = { .np = 0, .len = 0 };
+	char conv = (char)(spec->conv | 0x20), sign = 0, ebuf[8], hbuf[40];
+	int prec = spec->prec, e = 0, at = 0;
+	bool finite, zero_pad;
+	uint64_t bits, m = 0;
 	struct digits g;
-	int prec = spec->prec;
+	struct text t;
 	long body, pad;
-	uint64_t m = 0;
-	int e = 0, at = 0;
 
-	if (__builtin_signbit(v))
-		sign[0] = '-';
+	/* The bits, not float arithmetic: without an FPU every comparison
+	 * would be a call. */
+	memcpy(&bits, &v, sizeof(bits));
+	finite = (bits >> 52 & 0x7ff) != 0x7ff;
+	t.np = 0;
+	t.len = 0;
+	if (bits >> 63)
+		sign = '-';
 	else if (spec->flags & (DTOA_FL_PLUS | DTOA_FL_SPACE))
-		sign[0] = spec->flags & DTOA_FL_PLUS ? '+' : ' ';
-	if (__builtin_isinf(v) || __builtin_isnan(v)) {
-		add(&t, __builtin_isnan(v) ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf"), 3,
-		    false);
+		sign = spec->flags & DTOA_FL_PLUS ? '+' : ' ';
+	if (!finite) {
+		add(&t, bits << 12 ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf"), 3, false);
 	} else if (conv == 'a') {
-		format_hex(&t, v, prec, hash, upper, hbuf);
+		format_hex(&t, bits, prec, hash, upper, hbuf);
 		at = 2; /* the zeros go after 0x */
 	} else {
-		v = __builtin_fabs(v);
+		bool zero = !(bits << 1);
+
 		g.n = g.zeros = g.exp10 = 0;
 		if (prec < 0)
 			prec = 6;
-		if (v != 0)
-			decompose(v, &m, &e);
+		if (!zero)
+			decompose(bits, &m, &e);
 		if (conv == 'f') {
-			if (v != 0)
+			if (!zero)
 				digits_fixed(m, e, prec, &g);
 			format_fixed(&t, &g, prec, hash);
 		} else {
 			int p = conv == 'e' ? prec + 1 : prec ? prec : 1;
 
-			if (v != 0)
+			if (!zero)
 				digits_sci(m, e, p, &g);
 			else
 				g.zeros = p;
@@ -655,17 +734,17 @@ long dtoa_format(const struct dtoa_spec *spec, double v, const struct dtoa_out *
 				format_g(&t, &g, p, hash, ebuf, upper ? 'E' : 'e');
 		}
 	}
-	body = t.len + (sign[0] != 0);
+	body = t.len + (sign != 0);
 	pad = spec->width > body ? spec->width - body : 0;
 	if (body > INT_MAX - pad)
 		return -1;
-	if (pad && !(spec->flags & DTOA_FL_MINUS) &&
-	    !((spec->flags & DTOA_FL_ZERO) && !__builtin_isinf(v) && !__builtin_isnan(v)))
+	/* '0' pads between the sign (and 0x) and the digits, never inf/nan */
+	zero_pad = pad && finite && (spec->flags & DTOA_FL_ZERO) && !(spec->flags & DTOA_FL_MINUS);
+	if (pad && !(spec->flags & DTOA_FL_MINUS) && !zero_pad)
 		emit(out, " ", pad, true);
-	if (sign[0])
-		emit(out, sign, 1, false);
-	if (pad && !(spec->flags & DTOA_FL_MINUS) && (spec->flags & DTOA_FL_ZERO) &&
-	    !__builtin_isinf(v) && !__builtin_isnan(v)) {
+	if (sign)
+		emit(out, &sign, 1, false);
+	if (zero_pad) {
 		emit(out, t.p[0].s, at, false);
 		emit(out, "0", pad, true);
 	} else {
@@ -704,7 +783,14 @@ enum {
 
 void dtoa_scan_init(struct dtoa_scan *s)
 {
-	memset(s, 0, offsetof(struct dtoa_scan, d));
+	/* field by field, not memset (picolibc's goes a byte at a time),
+	 * and not d[] */
+	s->state = S_BEGIN;
+	s->used = s->valid = s->nd = 0;
+	s->valid_kind = DTOA_NUM_NONE;
+	s->neg = s->frac = s->bare_nan = s->sticky = s->exp_neg = false;
+	s->dexp = s->exp = 0;
+	s->hex = 0;
 }
 
 static int lower(int c)
@@ -832,6 +918,16 @@ bool dtoa_scan_char(struct dtoa_scan *s, int c)
 {
 	bool took;
 	int kind = s->valid_kind;
+
+	/* The usual character: a significant decimal digit, kept. */
+	if (s->state == S_MANT && c >= '0' && c <= '9' && (s->nd || c != '0') &&
+	    s->nd < DTOA_KEEP_DIGITS) {
+		s->d[s->nd++] = (char)c;
+		s->dexp -= s->frac;
+		s->valid_kind = DTOA_NUM_DEC;
+		s->valid = ++s->used;
+		return true;
+	}
 
 	switch (s->state) {
 	case S_BEGIN:
@@ -966,12 +1062,40 @@ overflow:
 	return infinity_bits(f);
 }
 
+/* decimal_to_binary for at most 19 digits and |exp| <= 27, in 128 bits:
+ * numbers as people write them take no big integer. */
+static uint64_t decimal_to_binary_128(const char *d, int nd, long exp, const struct binfmt *f,
+				      bool *range)
+{
+	uint64_t D = 0;
+	u128 q;
+	long bexp;
+	bool sticky;
+	int k;
+
+	for (int i = 0; i < nd; i++)
+		D = D * 10 + (uint64_t)(d[i] - '0');
+	if (exp >= 0) {
+		q = (u128)D * pow5_64[exp]; /* < 2^127 */
+		k = bitlen128(q) - 62;
+		sticky = k > 0 && (q & (((u128)1 << k) - 1)) != 0;
+		q = k > 0 ? q >> k : q << -k;
+		bexp = exp + k;
+	} else {
+		u128 den = pow5_64[-exp], num;
+
+		k = 62 + bitlen64(pow5_64[-exp]) - bitlen64(D); /* >= 1; D << k < 2^126 */
+		num = (u128)D << k;
+		q = num / den;
+		sticky = num != q * den;
+		bexp = exp - k;
+	}
+	return round_binary((uint64_t)q, bexp, sticky, f, range);
+}
+
 /* D * 10^E, D the kept digits, correctly rounded to f. */
 static uint64_t decimal_to_binary(const struct dtoa_scan *s, const struct binfmt *f, bool *range)
 {
-	static const double exact10[] = { 1e0,	1e1,  1e2,  1e3,  1e4,	1e5,  1e6,  1e7,
-					  1e8,	1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-					  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	int nd = s->nd;
 	long exp = s->dexp + (s->exp_neg ? -s->exp : s->exp), mag, bexp;
 	struct big num, den, q;
@@ -991,18 +1115,8 @@ static uint64_t decimal_to_binary(const struct dtoa_scan *s, const struct binfmt
 		*range = true;
 		return 0;
 	}
-	if (f == &fmt_double && nd <= 15 && exp >= -22 && exp <= 22 && !s->sticky) {
-		/* Both operands exact, one IEEE rounding: the result is exact. */
-		double d = 0;
-		uint64_t bits;
-
-		for (int i = 0; i < nd; i++)
-			d = d * 10 + (s->d[i] - '0');
-		d = exp < 0 ? d / exact10[-exp] : d * exact10[exp];
-		memcpy(&bits, &d, sizeof(bits));
-		*range = false;
-		return bits;
-	}
+	if (nd <= 19 && !s->sticky && exp >= -POW5_64_MAX && exp <= POW5_64_MAX)
+		return decimal_to_binary_128(s->d, nd, exp, f, range);
 	num.n = 0;
 	for (int i = 0; i < nd;) {
 		uint32_t chunk = 0, scale = 1;

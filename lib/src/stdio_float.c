@@ -116,8 +116,7 @@ static void parse_printf(const char *p, struct spec *s)
 					      DTOA_FL_HASH,  DTOA_FL_ZERO, 0 };
 	const char *flag;
 
-	memset(s, 0, sizeof(*s));
-	s->width = s->prec = -1;
+	*s = (struct spec){ .width = -1, .prec = -1 }; /* not memset: picolibc's is slow */
 	while (*p && (flag = strchr(flag_chars, *p))) {
 		s->flags |= flag_bits[flag - flag_chars];
 		p++;
@@ -146,8 +145,7 @@ static void parse_printf(const char *p, struct spec *s)
 /* scanf: '*', width, length, conversion (a scanset's ']' included). */
 static void parse_scanf(const char *p, struct spec *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->width = s->prec = -1;
+	*s = (struct spec){ .width = -1, .prec = -1 };
 	if (*p == '*') {
 		s->suppress = true;
 		p++;
