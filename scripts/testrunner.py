@@ -57,9 +57,13 @@ rvOS extensions:
       instead of one boot, an uncut run and N power cuts at seeded requests
       of a disk with a write cache (scripts/powercut.py, scripts/nbdcut.py);
       --powercut-seed S and --powercut-cut I[:K] replay one
-  type: unit, sources: [repo-relative .c], cflags: [...]
+  type: unit, sources: [repo-relative .c], cflags: [...], args: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
-      then run; exit status 0 passes. Shown with the board `host`.
+      then run there (with args); exit status 0 passes. Shown with the
+      board `host`.
+  harness_config.host_time: REGEX
+      a console line must match REGEX, its group 1 a time in seconds since
+      1970 within a second of the host's clock when the line came
 
 Panic lines are `^PANIC: ` or `KERNEL PANIC`. The full reference is
 doc/testing.md.
@@ -269,6 +273,8 @@ HARNESS_CONFIG_KEYS = {
     "input": "list of {after: REGEX, send: TEXT}: type TEXT at the console once a line "
              "(or the partial line at the end of the output, e.g. a prompt) matches REGEX, "
              "in order (like a user at the keyboard); \\g<1> in TEXT is what REGEX's group 1 matched",
+    "host_time": "a regex whose group 1 is a time in seconds since 1970: the first console line "
+                 "it matches must be within HOST_TIME_SLACK seconds of the host's clock",
 }
 
 
@@ -309,6 +315,10 @@ def check_harness_config(value):
             check_bool(out["icount"])
         except ValueError:
             raise ValueError("icount must be true or false")
+    if "host_time" in out:
+        if not isinstance(out["host_time"], str) or compile_regex(out["host_time"]).groups < 1:
+            raise ValueError("host_time must be a regex with a group for the seconds, e.g. "
+                             "\"^time (\\\\d+)$\"")
     if "input" in out:
         steps = out["input"]
         if not isinstance(steps, list) or not all(
@@ -439,6 +449,7 @@ SCENARIO_KEYS = {
     "powercut": (powercut.check_config, ("integration",), "{cuts: N, seed: S}"),
     "sources": (check_words, ("unit",), "list of repo-relative C files"),
     "cflags": (check_args, ("unit",), "list of compiler flags"),
+    "args": (check_args, ("unit",), "list of arguments for the program"),
 }
 CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks",
                "disk_checks", "disk_setup", "disk_corrupt")
@@ -717,6 +728,7 @@ class RunResult:
         self.last_partial = False     # the last line had no newline (the run was cut off)
         self.duration = 0.0
         self.lines = []
+        self.line_times = []          # the host's time.time() when each line came
 
 
 def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=(),
@@ -782,6 +794,7 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
                 for raw in whole:
                     line = clean_line(raw)
                     res.lines.append(line)
+                    res.line_times.append(time.time())
                     send_if_match(line, fired)
                     fired = None
                     if watch_panic and not panic_at and PANIC_RE.search(line):
@@ -790,6 +803,7 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
                     fired = send_if_match(clean_line(partial), fired)
             if partial:
                 res.lines.append(clean_line(partial))
+                res.line_times.append(time.time())
                 res.last_partial = True
             p.stdout.close()
 
@@ -968,10 +982,31 @@ def judge_run(cfg, run, timeout):
     elif got != want:
         hint = sanitizer_line(lines)
         return False, f"exit status {got}, expected {want}" + (f": {hint}" if hint else "")
-    why = judge_console(hc, lines)
+    why = judge_console(hc, lines) or judge_host_time(hc, run)
     if why:
         return False, why
     return True, "exit status nonzero as expected" if want == "nonzero" else ""
+
+
+HOST_TIME_SLACK = 1.0   # seconds between the guest's clock and the host's
+
+
+def judge_host_time(hc, run):
+    """harness_config.host_time: the guest's wall clock against the host's.
+    A guest's time() truncates, and the line takes a moment to come: the
+    seconds it printed may be up to one second plus the slack behind."""
+    if "host_time" not in hc:
+        return None
+    rx = re.compile(hc["host_time"])
+    for line, when in zip(run.lines, run.line_times):
+        m = rx.search(line)
+        if m:
+            guest = int(m.group(1))
+            if when - HOST_TIME_SLACK - 1 <= guest <= when + HOST_TIME_SLACK:
+                return None
+            return (f"host_time: the guest's clock said {guest}, the host's was {when:.1f} "
+                    f"when the line came ({guest - when:+.1f} s)")
+    return f"host_time: no console line matched {hc['host_time']!r}"
 
 
 def sanitizer_line(lines):
@@ -1388,7 +1423,7 @@ def run_test(test, opts):
     timeout = cfg.get("timeout", DEFAULT_TIMEOUT) * opts.timeout_multiplier
     test.console_log = os.path.join(test.outdir, "console.log")
     if unit:
-        cmd = [os.path.join(test.outdir, test.name)]
+        cmd = [os.path.join(test.outdir, test.name)] + cfg.get("args", [])
     else:
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):
