@@ -74,6 +74,13 @@ static int bitlen64(uint64_t v)
 	return v ? 64 - __builtin_clzll(v) : 0;
 }
 
+/* q * d, out of line: inline, gcc would see x - x / d * d and call
+ * libgcc's modulo as well as its division. */
+static __attribute__((noinline)) u128 mul128(u128 q, u128 d)
+{
+	return q * d;
+}
+
 static int bitlen128(u128 v)
 {
 	return v >> 64 ? 64 + bitlen64((uint64_t)(v >> 64)) : bitlen64((uint64_t)v);
@@ -311,7 +318,7 @@ static int u128_to_dec(u128 v, char *buf)
 		return u64_to_dec((uint64_t)v, buf, 0);
 	q = v / ten19;
 	n = u128_to_dec(q, buf);
-	return n + u64_to_dec((uint64_t)(v - q * ten19), buf + n, 19);
+	return n + u64_to_dec((uint64_t)(v - mul128(q, ten19)), buf + n, 19);
 }
 
 /* The same for b (destroyed). */
@@ -370,7 +377,7 @@ static int dec_floor_128(uint64_t m, int e, int s, char *buf, enum rest *rest)
 		else
 			return -1;
 		q = num / den; /* a call into libgcc: one, the remainder by multiplying */
-		*rest = rest_of((num - q * den) * 2, den);
+		*rest = rest_of((num - mul128(q, den)) * 2, den);
 		return u128_to_dec(q, buf);
 	}
 	return -1;
@@ -1087,7 +1094,7 @@ static uint64_t decimal_to_binary_128(const char *d, int nd, long exp, const str
 		k = 62 + bitlen64(pow5_64[-exp]) - bitlen64(D); /* >= 1; D << k < 2^126 */
 		num = (u128)D << k;
 		q = num / den;
-		sticky = num != q * den;
+		sticky = num != mul128(q, den);
 		bexp = exp - k;
 	}
 	return round_binary((uint64_t)q, bexp, sticky, f, range);
