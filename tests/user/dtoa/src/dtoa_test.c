@@ -13,7 +13,8 @@
  *   strtod      the host's cases: random decimal strings, 100 to 800
  *               digits, halfway points and a hair either side: the
  *               host's bits (and sscanf's %lf the same)
- *   known       1.0/3 at %.17g, 0.1 at %.20f, %.0f of 0.5 and 2.5, ERANGE
+ *   known       1.0/3 at %.17g, 0.1 at %.20f, %.0f of 0.5 and 2.5, ERANGE;
+ *               strfromd, gcvt, fprintf and fscanf on a stream
  */
 #include <errno.h>
 #include <math.h>
@@ -25,6 +26,8 @@
 #include "dtoa_cases.h"
 
 #define ROUND_TRIPS 100000
+
+char *gcvt(double v, int digits, char *buf); /* picolibc's: declared only for old standards */
 
 static uint64_t rng = 1;
 
@@ -134,6 +137,27 @@ static void known(void)
 	CHECK("strtof rounds once", strtof("1.00000005960464477539062500001", NULL) ==
 					    1.00000011920928955078125f);
 	CHECK("atof", atof("2.5e-3") == 0.0025);
+	/* picolibc's other ways into its printf: wrapped too */
+	strfromd(buf, sizeof(buf), "%.17g", 1.0 / 3);
+	CHECK("strfromd", strcmp(buf, "0.33333333333333331") == 0);
+	gcvt(0.1, 20, buf);
+	CHECK("gcvt", strcmp(buf, "0.10000000000000000555") == 0);
+	/* a stream, and scanf from one (closing the memory stream writes a
+	 * NUL where the reading stopped: its text is checked before that) */
+	{
+		FILE *f = fmemopen(buf, sizeof(buf), "w+");
+		double d = 0;
+
+		CHECK("fmemopen", f != NULL);
+		if (f) {
+			fprintf(f, "%d %.20f %s\n", 7, 0.1, "x");
+			fflush(f);
+			CHECK("fprintf's text", strcmp(buf, "7 0.10000000000000000555 x\n") == 0);
+			rewind(f);
+			CHECK("fscanf", fscanf(f, "%*d %lf", &d) == 1 && d == 0.1);
+			fclose(f);
+		}
+	}
 }
 
 int main(void)
