@@ -206,14 +206,14 @@ static void out_put(void *ctx, const char *s, size_t n)
 	o->count += (long)n;
 }
 
-/* picolibc's vfprintf with the arguments given here. */
-static int real_printf(FILE *f, const char *fmt, ...)
+/* picolibc's vfprintf or vfscanf (fn) with the arguments given here. */
+static int call_real(int (*fn)(FILE *, const char *, va_list), FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = __real_vfprintf(f, fmt, ap);
+	r = fn(f, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -247,9 +247,9 @@ static int print_other(FILE *f, const struct spec *s, va_list *ap)
 
 	respell(s, buf);
 	if (strchr("sp", s->conv))
-		return real_printf(f, buf, va_arg(*ap, void *));
+		return call_real(__real_vfprintf, f, buf, va_arg(*ap, void *));
 	if (s->conv == 'c')
-		return real_printf(f, buf, va_arg(*ap, int));
+		return call_real(__real_vfprintf, f, buf, va_arg(*ap, int));
 	switch (s->len) {
 	case LEN_L:
 	case LEN_J:
@@ -260,15 +260,15 @@ static int print_other(FILE *f, const struct spec *s, va_list *ap)
 		_Static_assert(sizeof(intmax_t) == sizeof(long) && sizeof(size_t) == sizeof(long) &&
 				       sizeof(ptrdiff_t) == sizeof(long),
 			       "j, z and t arguments are read as long");
-		return is_signed ? real_printf(f, buf, va_arg(*ap, long)) :
-				   real_printf(f, buf, va_arg(*ap, unsigned long));
+		return is_signed ? call_real(__real_vfprintf, f, buf, va_arg(*ap, long)) :
+				   call_real(__real_vfprintf, f, buf, va_arg(*ap, unsigned long));
 	case LEN_LL:
 	case LEN_BIG_L: /* picolibc's alias of ll */
-		return is_signed ? real_printf(f, buf, va_arg(*ap, long long)) :
-				   real_printf(f, buf, va_arg(*ap, unsigned long long));
+		return is_signed ? call_real(__real_vfprintf, f, buf, va_arg(*ap, long long)) :
+				   call_real(__real_vfprintf, f, buf, va_arg(*ap, unsigned long long));
 	default:
-		return is_signed ? real_printf(f, buf, va_arg(*ap, int)) :
-				   real_printf(f, buf, va_arg(*ap, unsigned int));
+		return is_signed ? call_real(__real_vfprintf, f, buf, va_arg(*ap, int)) :
+				   call_real(__real_vfprintf, f, buf, va_arg(*ap, unsigned int));
 	}
 }
 
@@ -414,18 +414,6 @@ static int skip_blanks(struct in *in)
 	return c;
 }
 
-/* picolibc's vfscanf with the arguments given here. */
-static int real_scanf(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = __real_vfscanf(f, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 enum { SCAN_OK, SCAN_MATCH_FAIL, SCAN_INPUT_FAIL };
 
 /* %e %f %g %a: the longest prefix of a number (at most width
@@ -473,8 +461,8 @@ static int scan_other(struct in *in, const struct spec *s, const char *pct, va_l
 		return -1; /* a scanset this long: picolibc takes the rest */
 	memcpy(buf, pct, n);
 	memcpy(buf + n, "%n", 3);
-	r = s->suppress ? real_scanf(in->f, buf, &got) :
-			  real_scanf(in->f, buf, va_arg(*ap, void *), &got);
+	r = s->suppress ? call_real(__real_vfscanf, in->f, buf, &got) :
+			  call_real(__real_vfscanf, in->f, buf, va_arg(*ap, void *), &got);
 	if (r == EOF)
 		return SCAN_INPUT_FAIL;
 	if (got < 0)

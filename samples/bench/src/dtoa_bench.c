@@ -48,15 +48,6 @@ double pico_strtod(const char *s, char **end);
 
 static double values[N];
 static char texts[N][TEXT_MAX];
-static uint64_t rng = 0x243f6a8885a308d3ull;
-
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 /* A stream that writes into mem[] (a new text at each rewind_mem). */
 static char mem[64];
@@ -89,10 +80,10 @@ static void fill(bool typical)
 		double v;
 
 		if (typical) {
-			v = (double)(int64_t)(rnd() % 1000000000) / 1000 *
-			    pow(10, (double)(int)(rnd() % 18) - 6);
+			v = (double)(int64_t)(bench_rand() % 1000000000) / 1000 *
+			    pow(10, (double)(int)(bench_rand() % 18) - 6);
 		} else {
-			uint64_t b = rnd();
+			uint64_t b = bench_rand();
 
 			memcpy(&v, &b, sizeof(v));
 			if (!isfinite(v))
@@ -172,6 +163,7 @@ static void bench_set(const char *set, bool typical, uint64_t budget_printf,
 
 int main(void)
 {
+	bench_rng = 0x243f6a8885a308d3ull;
 	bench_start();
 	printf("dtoa_bench: %d doubles a figure; %%.17g of 1.0/3: %.17g\n", N, 1.0 / 3);
 	mem_len = 0;

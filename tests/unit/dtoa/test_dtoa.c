@@ -27,36 +27,9 @@
 #include <stdlib.h>
 #include "../../../lib/src/dtoa.c"
 #include "unittest.h"
+#include "../../user/common/splitmix.h"
 
 #define SHOW_MAX 20 /* failures printed in full; the rest only counted */
-
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-static uint64_t next(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static double from_bits(uint64_t b)
-{
-	double d;
-
-	memcpy(&d, &b, sizeof(d));
-	return d;
-}
-
-static uint64_t to_bits(double d)
-{
-	uint64_t b;
-
-	memcpy(&b, &d, sizeof(b));
-	return b;
-}
 
 static unsigned long shown;
 
@@ -82,11 +55,11 @@ static void big_random(struct big *b, int limbs)
 {
 	b->n = limbs;
 	for (int i = 0; i < limbs; i++)
-		b->w[i] = (uint32_t)next();
-	if (limbs && next() % 4 == 0)
-		b->w[limbs - 1] = 0x80000000u >> (next() % 32); /* edge tops */
-	if (limbs > 2 && next() % 8 == 0)
-		b->w[limbs - 2] = next() & 1 ? 0 : 0xffffffffu;
+		b->w[i] = (uint32_t)splitmix_next();
+	if (limbs && splitmix_next() % 4 == 0)
+		b->w[limbs - 1] = 0x80000000u >> (splitmix_next() % 32); /* edge tops */
+	if (limbs > 2 && splitmix_next() % 8 == 0)
+		b->w[limbs - 2] = splitmix_next() & 1 ? 0 : 0xffffffffu;
 	big_trim(b);
 }
 
@@ -131,7 +104,7 @@ static void test_bigint(void)
 {
 	for (int i = 0; i < 200000; i++) {
 		struct big u, v, q, r, check;
-		int nv = 1 + (int)(next() % 40), nu = (int)(next() % 85);
+		int nv = 1 + (int)(splitmix_next() % 40), nu = (int)(splitmix_next() % 85);
 
 		big_random(&v, nv);
 		if (v.n == 0)
@@ -208,22 +181,22 @@ static double random_double(void)
 	static const double specials[] = { 0.0, -0.0, DBL_MAX, -DBL_MAX, DBL_MIN, 5e-324,
 					   2.2250738585072009e-308, 1.0, 0.5, 0.1, 1e300,
 					   1e-300, 9.5, 0.05, 2.5, 1e23, 1e22, 8.5e-5 };
-	uint64_t r = next();
+	uint64_t r = splitmix_next();
 
-	switch (next() % 10) {
+	switch (splitmix_next() % 10) {
 	case 0:
 		return specials[r % (sizeof(specials) / sizeof(specials[0]))];
 	case 1: /* an integer */
 		return (double)(int64_t)(r >> (r % 64));
 	case 2: /* a short decimal */
-		return (double)(int64_t)(r % 2000001 - 1000000) / pow(10, (double)(next() % 12));
+		return (double)(int64_t)(r % 2000001 - 1000000) / pow(10, (double)(splitmix_next() % 12));
 	case 3: /* a power of ten, maybe one ulp off */
 		return nextafter(pow(10, (double)((int)(r % 600) - 300)),
-				 next() & 1 ? INFINITY : 0) * (next() & 1 ? 1 : 0.5);
+				 splitmix_next() & 1 ? INFINITY : 0) * (splitmix_next() & 1 ? 1 : 0.5);
 	case 4: /* a subnormal */
-		return from_bits(r & ((1ull << 52) - 1) & (~0ull >> (next() % 52)));
+		return from_bits(r & ((1ull << 52) - 1) & (~0ull >> (splitmix_next() % 52)));
 	case 5: /* x.5 at some scale: a tie for %.0f and friends */
-		return ((double)(r % 100000) + 0.5) / (double)(1u << (next() % 12));
+		return ((double)(r % 100000) + 0.5) / (double)(1u << (splitmix_next() % 12));
 	default: { /* any finite bit pattern */
 		double d = from_bits(r);
 
@@ -240,12 +213,12 @@ static void test_printf_random(void)
 
 	for (int i = 0; i < 3000000; i++) {
 		double v = random_double();
-		char conv = convs[next() % 8];
-		int prec = (int)(next() % 43) - 2; /* -2, -1: none */
-		int width = next() % 4 ? 0 : (int)(next() % 40);
-		const char *flags = flag_sets[next() % (sizeof(flag_sets) / sizeof(flag_sets[0]))];
+		char conv = convs[splitmix_next() % 8];
+		int prec = (int)(splitmix_next() % 43) - 2; /* -2, -1: none */
+		int width = splitmix_next() % 4 ? 0 : (int)(splitmix_next() % 40);
+		const char *flags = flag_sets[splitmix_next() % (sizeof(flag_sets) / sizeof(flag_sets[0]))];
 
-		if ((conv | 0x20) == 'f' && fabs(v) > 1e60 && next() % 8)
+		if ((conv | 0x20) == 'f' && fabs(v) > 1e60 && splitmix_next() % 8)
 			v = fmod(v, 1e60); /* keep most %f short; some stay long */
 		check_format(flags, width, prec < 0 ? -1 : prec, conv, v);
 	}
@@ -261,7 +234,7 @@ static void test_printf_random(void)
 static void test_printf_17g(void)
 {
 	for (int i = 0; i < 1000000; i++) {
-		double v = from_bits(next());
+		double v = from_bits(splitmix_next());
 
 		if (isfinite(v))
 			check_format("", 0, 17, 'g', v);
@@ -356,7 +329,7 @@ static void test_strtod_roundtrip(void)
 	char buf[40];
 
 	for (int i = 0; i < 1000000; i++) {
-		double v = from_bits(next()), back;
+		double v = from_bits(splitmix_next()), back;
 		bool range;
 
 		if (!isfinite(v))
@@ -380,19 +353,19 @@ static void test_strtod_random(void)
 	char buf[80];
 
 	for (int i = 0; i < 1000000; i++) {
-		int nd = 1 + (int)(next() % 40), n = 0;
+		int nd = 1 + (int)(splitmix_next() % 40), n = 0;
 
-		if (next() % 4 == 0)
-			buf[n++] = next() & 1 ? '-' : '+';
+		if (splitmix_next() % 4 == 0)
+			buf[n++] = splitmix_next() & 1 ? '-' : '+';
 		for (int k = 0; k < nd; k++) {
-			if (k == (int)(next() % (nd + 1)) && !strchr(buf, '.'))
+			if (k == (int)(splitmix_next() % (nd + 1)) && !strchr(buf, '.'))
 				buf[n++] = '.';
-			buf[n++] = (char)('0' + next() % 10);
+			buf[n++] = (char)('0' + splitmix_next() % 10);
 			buf[n] = 0;
 		}
-		if (next() % 3)
+		if (splitmix_next() % 3)
 			n += snprintf(buf + n, sizeof(buf) - n, "e%d",
-				      (int)(next() % 700) - 360 - (next() % 3 ? 0 : nd));
+				      (int)(splitmix_next() % 700) - 360 - (splitmix_next() % 3 ? 0 : nd));
 		buf[n] = 0;
 		check_strtod(buf);
 	}
@@ -454,19 +427,19 @@ static void test_strtod_long(void)
 	static char buf[3000];
 
 	for (int i = 0; i < 3000; i++) {
-		int nd = 700 + (int)(next() % 1500), n = 0;
+		int nd = 700 + (int)(splitmix_next() % 1500), n = 0;
 
-		if (next() % 2) { /* 0.000...digits */
+		if (splitmix_next() % 2) { /* 0.000...digits */
 			n += snprintf(buf, sizeof(buf), "0.");
-			for (int z = (int)(next() % 330); z > 0; z--)
+			for (int z = (int)(splitmix_next() % 330); z > 0; z--)
 				buf[n++] = '0';
 		}
 		for (int k = 0; k < nd && n < 2900; k++)
-			buf[n++] = (char)('0' + (k == 0 ? 1 + next() % 9 : next() % 10));
-		if (next() % 2) /* digits that end in zeros, or a last 1 */
+			buf[n++] = (char)('0' + (k == 0 ? 1 + splitmix_next() % 9 : splitmix_next() % 10));
+		if (splitmix_next() % 2) /* digits that end in zeros, or a last 1 */
 			for (int k = 0; k < 100 && n < 2950; k++)
-				buf[n++] = next() % 5 ? '0' : (k == 99 ? '1' : '0');
-		n += snprintf(buf + n, sizeof(buf) - n, "e%d", (int)(next() % 1300) - 1000);
+				buf[n++] = splitmix_next() % 5 ? '0' : (k == 99 ? '1' : '0');
+		n += snprintf(buf + n, sizeof(buf) - n, "e%d", (int)(splitmix_next() % 1300) - 1000);
 		check_strtod(buf);
 	}
 	/* 2^53 + 1 and 1 + 2^-53 (ties), a digit above them far away */
@@ -512,16 +485,17 @@ static void test_strtod_syntax(void)
 		char buf[64];
 		double v = random_double();
 
-		if (next() & 1)
+		if (splitmix_next() & 1)
 			snprintf(buf, sizeof(buf), "%a", v);
 		else
-			snprintf(buf, sizeof(buf), "%.*a", (int)(next() % 14), v);
+			snprintf(buf, sizeof(buf), "%.*a", (int)(splitmix_next() % 14), v);
 		check_strtod(buf);
 	}
 }
 
 int main(void)
 {
+	splitmix_state = 0x9e3779b97f4a7c15ull; /* the cases repeat */
 	RUN(test_log10);
 	RUN(test_bigint);
 	RUN(test_printf_known);

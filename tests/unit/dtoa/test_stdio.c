@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "unittest.h"
+#include "../../user/common/splitmix.h"
 
 int __wrap_vfprintf(FILE *f, const char *fmt, va_list ap);
 int __wrap_vfscanf(FILE *f, const char *fmt, va_list ap);
@@ -32,17 +33,6 @@ int __real_vfprintf(FILE *f, const char *fmt, va_list ap)
 int __real_vfscanf(FILE *f, const char *fmt, va_list ap)
 {
 	return vfscanf(f, fmt, ap);
-}
-
-static uint64_t rng = 12345;
-
-static uint64_t next(void)
-{
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 static unsigned long shown;
@@ -89,12 +79,10 @@ static void ours_printf(const char *fmt, ...)
 
 static double any_double(void)
 {
-	uint64_t b = next();
-	double d;
+	double d = from_bits(splitmix_next());
 
-	memcpy(&d, &b, sizeof(d));
-	if (next() % 3 == 0)
-		d = (double)(int)(next() % 20001 - 10000) / 64;
+	if (splitmix_next() % 3 == 0)
+		d = (double)(int)(splitmix_next() % 20001 - 10000) / 64;
 	return isfinite(d) ? d : 1.5;
 }
 
@@ -105,20 +93,20 @@ static void test_printf_mixed(void)
 
 	for (int i = 0; i < 20000; i++) {
 		double x = any_double(), y = any_double();
-		int w = (int)(next() % 30) - 10, p = (int)(next() % 30) - 5;
-		long l = (long)next();
+		int w = (int)(splitmix_next() % 30) - 10, p = (int)(splitmix_next() % 30) - 5;
+		long l = (long)splitmix_next();
 
-		check_printf("%d %f|%s|%.17g", (int)next(), x, "str", y);
+		check_printf("%d %f|%s|%.17g", (int)splitmix_next(), x, "str", y);
 		check_printf("x=%*.*e y=%-*g%%", w, p, x, w, y);
-		check_printf("%ld %lld %hhd %hd %zu %x %o %X %c %5.2s %p", l, (long long)next(),
-			     (int)next(), (int)next(), (size_t)next(), (unsigned)next(),
-			     (unsigned)next(), (unsigned)next(), 'A' + (int)(next() % 26), "abcdef",
-			     (void *)(uintptr_t)next());
-		check_printf("%+08.3f %#x % .0e %-12a|%A", x, (unsigned)next(), y, x, y);
-		check_printf("%#.*e %.*f %*d", p, x, p, y, w, (int)next());
+		check_printf("%ld %lld %hhd %hd %zu %x %o %X %c %5.2s %p", l, (long long)splitmix_next(),
+			     (int)splitmix_next(), (int)splitmix_next(), (size_t)splitmix_next(), (unsigned)splitmix_next(),
+			     (unsigned)splitmix_next(), (unsigned)splitmix_next(), 'A' + (int)(splitmix_next() % 26), "abcdef",
+			     (void *)(uintptr_t)splitmix_next());
+		check_printf("%+08.3f %#x % .0e %-12a|%A", x, (unsigned)splitmix_next(), y, x, y);
+		check_printf("%#.*e %.*f %*d", p, x, p, y, w, (int)splitmix_next());
 		check_printf("%Lf %Le %.3Lg", (long double)x, (long double)y, (long double)x);
-		check_printf("%jd %td %zd %lu %llx", (intmax_t)next(), (ptrdiff_t)next(),
-			     (ssize_t)next(), (unsigned long)next(), (unsigned long long)next());
+		check_printf("%jd %td %zd %lu %llx", (intmax_t)splitmix_next(), (ptrdiff_t)splitmix_next(),
+			     (ssize_t)splitmix_next(), (unsigned long)splitmix_next(), (unsigned long long)splitmix_next());
 		check_printf("%.0f%.1f%.2f%.3f", x, x, x, x);
 	}
 	/* %n in every size, after floats: the same counts as glibc's */
@@ -147,28 +135,16 @@ static void test_printf_mixed(void)
 
 /* ---- scanf ---- */
 
-/* input through fmt into the pointers, by the wrapper and by glibc. */
-static int ours_scanf(const char *input, const char *fmt, ...)
+/* input through fmt into the pointers, by fn: the wrapper or glibc's. */
+static int scan_with(int (*fn)(FILE *, const char *, va_list), const char *input,
+		     const char *fmt, ...)
 {
 	FILE *f = fmemopen((void *)input, strlen(input) + 1, "r");
 	va_list ap;
 	int r;
 
 	va_start(ap, fmt);
-	r = __wrap_vfscanf(f, fmt, ap);
-	va_end(ap);
-	fclose(f);
-	return r;
-}
-
-static int glibc_scanf(const char *input, const char *fmt, ...)
-{
-	FILE *f = fmemopen((void *)input, strlen(input) + 1, "r");
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = vfscanf(f, fmt, ap);
+	r = fn(f, fmt, ap);
 	va_end(ap);
 	fclose(f);
 	return r;
@@ -211,9 +187,9 @@ static void scan_compare(const char *input, const char *fmt, int r_ours, int r_g
 #define SCAN(input, fmt, ...)                                                          \
 	do {                                                                           \
 		struct vals a = { -1, -1, -1, -1, -1, -1, -1, "-" }, b = a, *v = &a;   \
-		int ra = ours_scanf(input, fmt, __VA_ARGS__);                          \
+		int ra = scan_with(__wrap_vfscanf, input, fmt, __VA_ARGS__);                          \
 		v = &b;                                                                \
-		int rb = glibc_scanf(input, fmt, __VA_ARGS__);                         \
+		int rb = scan_with(vfscanf, input, fmt, __VA_ARGS__);                         \
 		scan_compare(input, fmt, ra, rb, &a, &b);                              \
 	} while (0)
 
@@ -251,12 +227,12 @@ static void test_scanf(void)
 		char buf[64];
 		double d = any_double();
 
-		snprintf(buf, sizeof(buf), "%.17g %d ", d, (int)(next() % 1000));
+		snprintf(buf, sizeof(buf), "%.17g %d ", d, (int)(splitmix_next() % 1000));
 		double back = 0;
 		int k = 0;
 
 		SCAN(buf, "%lf%d", &v->d1, &v->i1);
-		CHECK(ours_scanf(buf, "%lf%d", &back, &k) == 2 && back == d);
+		CHECK(scan_with(__wrap_vfscanf, buf, "%lf%d", &back, &k) == 2 && back == d);
 		if (i % 8 == 0)
 			SCAN(buf, "%g %n", &v->f1, &v->n1);
 	}
@@ -264,6 +240,7 @@ static void test_scanf(void)
 
 int main(void)
 {
+	splitmix_state = 12345; /* the cases repeat */
 	RUN(test_printf_mixed);
 	RUN(test_scanf);
 	return ut_summary("stdio_float");

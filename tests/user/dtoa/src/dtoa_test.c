@@ -24,38 +24,11 @@
 #include <string.h>
 #include "check.h"
 #include "dtoa_cases.h"
+#include "splitmix.h"
 
 #define ROUND_TRIPS 100000
 
 char *gcvt(double v, int digits, char *buf); /* picolibc's: declared only for old standards */
-
-static uint64_t rng = 1;
-
-static uint64_t next(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t to_bits(double d)
-{
-	uint64_t b;
-
-	memcpy(&b, &d, sizeof(b));
-	return b;
-}
-
-static double from_bits(uint64_t b)
-{
-	double d;
-
-	memcpy(&d, &b, sizeof(d));
-	return d;
-}
 
 static void round_trips(void)
 {
@@ -63,7 +36,7 @@ static void round_trips(void)
 	char buf[40];
 
 	while (tested < ROUND_TRIPS) {
-		double v = from_bits(next()), back, scanned = 0;
+		double v = from_bits(splitmix_next()), back, scanned = 0;
 
 		if (!isfinite(v))
 			continue;
@@ -162,6 +135,7 @@ static void known(void)
 
 int main(void)
 {
+	splitmix_state = 1;
 	known();
 	round_trips();
 	printf_host_cases();
