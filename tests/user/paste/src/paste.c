@@ -7,7 +7,10 @@
  *
  * Through the kernel's console (no console service: stdin is the kernel's
  * input buffer, read with debug_read) it reads the bytes as typed; through
- * the console service it reads them raw, then as cooked lines.
+ * the console service it reads them raw, then as cooked lines, then one
+ * line longer than the server takes: what is past the limit is lost, and
+ * counted and said on the console. Nothing else may be lost (kstats and
+ * the console's statistics).
  *
  * The pasted text: PASTE_LINES lines of PASTE_LINE_BYTES bytes, line k is
  * its number in 3 digits, a space, letters from (k + column) mod 26, and
@@ -24,6 +27,8 @@
 #define PASTE_LINES 64
 #define PASTE_LINE_BYTES 64
 #define PASTE_BYTES (PASTE_LINES * PASTE_LINE_BYTES)
+/* The long line: LONG_BYTES letters, then Enter. */
+#define LONG_BYTES 300
 /* Time for the whole paste to arrive and wait before the first read. */
 #define SETTLE_NS (500ull * 1000 * 1000)
 
@@ -102,9 +107,41 @@ static void paste_lines(void)
 	printf("paste: lines: %u of %u lines, whole\n", good, PASTE_LINES);
 }
 
+/* A line longer than CONFIG_CONSOLE_SERVER_LINE_MAX: the server keeps its
+ * first LINE_MAX - 1 bytes and the Enter; the rest is lost, and counted. */
+static void paste_long(rv_handle_t con)
+{
+	const unsigned int kept = CONFIG_CONSOLE_SERVER_LINE_MAX - 1;
+	static char buf[CONFIG_CONSOLE_SERVER_LINE_MAX];
+	struct console_stats before, after;
+	size_t got = 0;
+	unsigned int i;
+
+	CHECK_EQ("stats", console_stats(con, &before), 0);
+	ready("long");
+	while (got < sizeof(buf) && (got == 0 || buf[got - 1] != '\n')) {
+		ssize_t n = read(0, buf + got, sizeof(buf) - got);
+
+		if (!CHECK("a read", n > 0))
+			break;
+		got += (size_t)n;
+	}
+	CHECK_EQ("the line's bytes", got, kept + 1);
+	for (i = 0; i < got - 1 && buf[i] == 'a' + i % 26; i++)
+		;
+	CHECK("its first bytes as typed", i == kept && buf[kept] == '\n');
+	CHECK_EQ("stats", console_stats(con, &after), 0);
+	CHECK_EQ("bytes received", after.received - before.received, LONG_BYTES + 1);
+	CHECK_EQ("bytes lost past the line", after.lost_line - before.lost_line, LONG_BYTES - kept);
+	printf("paste: long line: %zu bytes kept, %llu lost and counted\n", got,
+	       (unsigned long long)(after.lost_line - before.lost_line));
+}
+
 int main(void)
 {
 	rv_handle_t con = console_handle();
+	struct console_stats st;
+	struct rv_kstats k;
 
 	printf("paste: through the %s\n", con == RV_HANDLE_INVALID ? "kernel's console" :
 								    "console service");
@@ -115,6 +152,14 @@ int main(void)
 		paste_raw();
 		CHECK_EQ("cooked mode", console_set_mode(con, CONSOLE_MODE_COOKED), 0);
 		paste_lines();
+		if (CHECK_EQ("stats", console_stats(con, &st), 0)) {
+			CHECK_EQ("received", st.received, 2 * PASTE_BYTES);
+			CHECK_EQ("lost to overruns", st.lost_overrun, 0);
+			CHECK_EQ("lost past a line", st.lost_line, 0);
+		}
+		paste_long(con);
 	}
+	CHECK_EQ("kstats", rv_kstats(&k), 0);
+	CHECK_EQ("no input lost in the kernel", k.console_input_lost, 0);
 	return check_report("paste");
 }
