@@ -10,7 +10,6 @@
  */
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <rvos/console.h>
 #include <rvos/service.h>
@@ -200,17 +199,31 @@ static void loss_add(struct loss *l, uint64_t n)
 	l->unreported += n;
 }
 
+/* In decimal (no printf here: it would double the server's size). */
+static void out_u64(uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do {
+		digits[sizeof(digits) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out(digits + sizeof(digits) - n, n);
+}
+
 static void loss_say(struct loss *l)
 {
 	uint64_t now = rv_clock_ns();
-	char msg[128];
 
 	if (!l->unreported || (l->said_ns && now - l->said_ns <
 					     CONFIG_CONSOLE_INPUT_LOSS_REPORT_MS * 1000000ull))
 		return;
-	snprintf(msg, sizeof(msg), "console: %llu input bytes lost (%s)\n",
-		 (unsigned long long)l->unreported, l->why);
-	out_str(msg);
+	out_str("console: ");
+	out_u64(l->unreported);
+	out_str(" input bytes lost (");
+	out_str(l->why);
+	out_str(")\n");
 	l->unreported = 0;
 	l->said_ns = now ? now : 1;
 }

@@ -49,6 +49,16 @@ static char pattern(unsigned int i)
 	return (char)('a' + (k + col) % 26);
 }
 
+/* Instructions the whole system ran, less those counted while it idled
+ * (exact under rv flash --icount, testcase.yaml's icount: true). */
+static uint64_t busy_instret(void)
+{
+	struct rv_kstats k;
+
+	rv_kstats(&k);
+	return rv_instret() - k.idle_instret;
+}
+
 static void ready(const char *what)
 {
 	printf("paste: ready %s\n", what);
@@ -62,8 +72,10 @@ static void paste_raw(void)
 	static char buf[PASTE_BYTES];
 	size_t got = 0;
 	unsigned int bad = PASTE_BYTES;
+	uint64_t i0;
 
 	ready("raw");
+	i0 = busy_instret();
 	while (got < PASTE_BYTES) {
 		ssize_t n = read(0, buf + got, PASTE_BYTES - got);
 
@@ -79,6 +91,8 @@ static void paste_raw(void)
 		printf("  byte %u differs\n", bad);
 	printf("paste: raw: %zu of %u bytes%s\n", got, PASTE_BYTES,
 	       got == PASTE_BYTES && bad == PASTE_BYTES ? ", in order" : "");
+	printf("paste: raw: %llu instructions a byte, reading included\n",
+	       (unsigned long long)((busy_instret() - i0) / (got ? got : 1)));
 }
 
 /* The paste as lines: each with '\n' for its Enter. */
@@ -86,8 +100,10 @@ static void paste_lines(void)
 {
 	char buf[PASTE_LINE_BYTES * 2];
 	unsigned int good = 0;
+	uint64_t i0;
 
 	ready("lines");
+	i0 = busy_instret();
 	for (unsigned int k = 0; k < PASTE_LINES; k++) {
 		ssize_t n = read(0, buf, sizeof(buf));
 		unsigned int i;
@@ -105,6 +121,8 @@ static void paste_lines(void)
 		good++;
 	}
 	printf("paste: lines: %u of %u lines, whole\n", good, PASTE_LINES);
+	printf("paste: lines: %llu instructions a byte, reading and echo included\n",
+	       (unsigned long long)((busy_instret() - i0) / PASTE_BYTES));
 }
 
 /* A line longer than CONFIG_CONSOLE_SERVER_LINE_MAX: the server keeps its
