@@ -11,6 +11,7 @@
 #include <rvos/memory_map.h>
 #include <rvos/syscall.h>
 #include <kernel/channel.h>
+#include <kernel/console_input.h>
 #include <kernel/device.h>
 #include <kernel/frame.h>
 #include <kernel/irq.h>
@@ -300,6 +301,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.idle_instret = sched_idle_instret;
 	k.ports_used = port_count();
 	k.port_bindings_used = port_binding_count();
+	k.console_input_lost = console_input_lost();
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;

@@ -193,6 +193,7 @@ struct rv_kstats {
 	uint64_t idle_instret; /* rdinstret counted while the hart waited idle (doc/syscalls.md) */
 	uint64_t ports_used;         /* port objects alive (doc/ipc.md, Ports) */
 	uint64_t port_bindings_used; /* handles bound to ports */
+	uint64_t console_input_lost; /* console input bytes the UART dropped (doc/console.md) */
 };
 
 /* ---- proc_list ---- */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvos/console.h>
 #include <rvos/fs.h>
 #include <rvos/mathsvc.h>
 #include <rvos/service.h>
@@ -59,7 +60,7 @@ static const struct command commands[] = {
 	{"cd", "[DIR]", "change the working directory (default /)", cmd_cd},
 	{"sync", "", "write every file system's changes to its disk", cmd_sync},
 	{"math", "A OP B", "ask the math service (OP: + - * /)", cmd_math},
-	{"uptime", "", "time since boot and kernel counters", cmd_uptime},
+	{"uptime", "", "time since boot, kernel counters, console input lost", cmd_uptime},
 	{"history", "", "the lines Up and Down recall", cmd_history},
 	{"env", "", "the environment programs get", cmd_env},
 	{"export", "NAME=VALUE...", "set variables of the environment", cmd_export},
@@ -455,7 +456,10 @@ static int cmd_math(int argc, char **argv)
 static int cmd_uptime(int argc, char **argv)
 {
 	uint64_t ms = rv_clock_ns() / NS_PER_MS;
+	rv_handle_t con = console_handle();
+	struct console_stats cs = {0};
 	struct rv_kstats k;
+	bool have_k;
 
 	if (argc != 1) {
 		usage(command_find("uptime"));
@@ -464,11 +468,16 @@ static int cmd_uptime(int argc, char **argv)
 	sh_printf("up %llu:%02llu:%02llu.%03llu", (unsigned long long)(ms / 3600000),
 	       (unsigned long long)(ms / 60000 % 60), (unsigned long long)(ms / 1000 % 60),
 	       (unsigned long long)(ms % 1000));
-	if (rv_kstats(&k) == 0)
+	have_k = rv_kstats(&k) == 0;
+	if (have_k)
 		sh_printf(", %llu processes, %llu system calls, %llu context switches",
 		       (unsigned long long)k.procs_used, (unsigned long long)k.syscalls,
 		       (unsigned long long)k.context_switches);
 	sh_printf("\n");
+	/* Input lost in the kernel and in the console server (doc/console.md). */
+	if (have_k && (con == RV_HANDLE_INVALID || console_stats(con, &cs) == 0))
+		sh_printf("console input lost: %llu bytes\n",
+			  (unsigned long long)(k.console_input_lost + cs.lost_overrun + cs.lost_line));
 	return 0;
 }
 
