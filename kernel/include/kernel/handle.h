@@ -39,10 +39,13 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 /* How many free slots the table has. */
 unsigned int handle_table_free(const struct handle_table *t);
 /* Look a handle up: -EBADF, -EWRONGTYPE (type != RV_OBJ_NONE and differs),
- * -EPERM (a right in `rights` missing), or 0 with *entry set. */
+ * -EPERM (a right in `rights` missing), or 0 with *entry set. h is taken
+ * whole: a value with any of its upper 32 bits set is -EBADF (its
+ * generation part is above every live slot's), so the fast paths can pass
+ * a register as it came and fall back on anything wider than a handle. */
 #define SLOT_MASK ((1u << RV_HANDLE_SLOT_BITS) - 1)
 
-static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type,
+static inline int handle_lookup(struct handle_table *t, uint64_t h, uint32_t type,
 				uint32_t rights, struct handle_entry **entry)
 {
 	unsigned int slot = h & SLOT_MASK;
@@ -59,6 +62,18 @@ static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t 
 		return -RV_EPERM;
 	*entry = e;
 	return 0;
+}
+/* A handle argument of a system call, a whole register: as handle_lookup,
+ * but -EINVAL for a value with any of its upper 32 bits set (doc/syscalls.md,
+ * "Arguments"), never the handle of its low bits. Such a value never
+ * matches, so the test is on the error path only: free when the lookup
+ * succeeds. */
+static inline int handle_arg(struct handle_table *t, uint64_t a, uint32_t type, uint32_t rights,
+			     struct handle_entry **entry)
+{
+	int err = handle_lookup(t, a, type, rights, entry);
+
+	return err && (a >> 32) ? -RV_EINVAL : err;
 }
 /* Take the handle out of the table without dropping its reference (it
  * moves: into a message or another process). */

@@ -8,6 +8,7 @@
  *   kill PID    exit with -rv_kill(PID)
  *   orphan      spawn `helper sleep` and exit with its pid
  *   yield       yield a few times, exit 0
+ *   exitwide    exit(2^32 + 5), which must be refused (EINVAL): then exit 7
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,9 @@ int main(int argc, char **argv)
 		static const char *const args[] = {"sleep", NULL};
 		return (int)rv_spawn("helper", args, 9);
 	}
+	if (!strcmp(mode, "exitwide"))
+		return rv_syscall(RV_SYS_EXIT, (long)((1ull << 32) + 5), 0, 0, 0, 0, 0) == -RV_EINVAL ? 7
+												   : 8;
 	if (!strcmp(mode, "yield")) {
 		for (int i = 0; i < 3; i++)
 			rv_yield();
