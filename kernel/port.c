@@ -278,7 +278,7 @@ void port_wait_continue(void)
 	long ret;
 
 	waiters_remove_all(p);
-	ret = handle_lookup(&p->handles, regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he);
+	ret = handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he);
 	if (!ret)
 		ret = port_wait(p, he->obj, regs->x[11], regs->x[12],
 				timer_deadline_ticks(deadline),
