@@ -21,12 +21,12 @@
 static int failed;
 static char dir[] = "/tmp/doc_errors_XXXXXX";
 
-#define CHECK(what, cond)                                                                      \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "FAIL line %d: %s\n", __LINE__, (what));               \
-			failed++;                                                              \
-		}                                                                              \
+#define CHECK(what, cond)                                                                          \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "FAIL line %d: %s\n", __LINE__, (what));                   \
+			failed++;                                                                  \
+		}                                                                                  \
 	} while (0)
 
 /* Run a shell command; its exit status, its output (stdout and stderr) in out. */
@@ -89,7 +89,8 @@ static int check_docs(char *out, size_t size, const char *a, const char *b, cons
 	put("syscall.h", syscall_h);
 	put("errno.h", errno_h);
 	put("a.md", a);
-	put("b.md", b ? b : "| call | does | errors |\n|---|---|---|\n| `beta` | x | `EPERM` rarely |\n");
+	put("b.md",
+	    b ? b : "| call | does | errors |\n|---|---|---|\n| `beta` | x | `EPERM` rarely |\n");
 	put("sec.md", unreach ? unreach : unreachable_ok);
 	return run(out, size,
 		   "python3 scripts/doc_errors.py --check --syscall-h %s/syscall.h --errno-h "
@@ -106,8 +107,9 @@ static void expect_error(const char *what, const char *a, const char *b, const c
 
 	snprintf(want, sizeof(want), "%s/%s", dir, where);
 	if (rc != 1 || !strstr(out, want) || !strstr(out, words)) {
-		fprintf(stderr, "FAIL: %s: want exit status 1 and a message naming %s and saying "
-				"'%s'; got %d: %s\n",
+		fprintf(stderr,
+			"FAIL: %s: want exit status 1 and a message naming %s and saying "
+			"'%s'; got %d: %s\n",
 			what, want, words, rc, out);
 		failed++;
 	}
@@ -125,17 +127,19 @@ static void real_docs(void)
 	CHECK(out, rc == 0);
 	/* It compiles, and holds pairs the tables document. */
 	snprintf(src, sizeof(src), "%s/use.c", dir);
-	put("use.c", "#include \"doc_errors.h\"\n"
-		     "static int has(unsigned nr, unsigned err) {\n"
-		     "\tfor (unsigned i = 0; i < sizeof(doc_errors) / sizeof(doc_errors[0]); i++)\n"
-		     "\t\tif (doc_errors[i].nr == nr && doc_errors[i].err == err) return 1;\n"
-		     "\treturn 0;\n}\n"
-		     "int main(void) {\n"
-		     "\treturn !(has(RV_SYS_SHM_MAP, RV_EACCES) && has(RV_SYS_HANDLE_CLOSE, RV_EBADF) &&\n"
-		     "\t\t has(RV_SYS_KILL, RV_EPERM) && !has(RV_SYS_GETPID, RV_EINVAL) &&\n"
-		     "\t\t doc_call_names[RV_SYS_PORT_WAIT][0] == 'p');\n}\n");
-	rc = run(out, sizeof(out), "gcc -std=gnu11 -Wall -Werror -I include -I %s %s -o %s/use && %s/use",
-		 dir, src, dir, dir);
+	put("use.c",
+	    "#include \"doc_errors.h\"\n"
+	    "static int has(unsigned nr, unsigned err) {\n"
+	    "\tfor (unsigned i = 0; i < sizeof(doc_errors) / sizeof(doc_errors[0]); i++)\n"
+	    "\t\tif (doc_errors[i].nr == nr && doc_errors[i].err == err) return 1;\n"
+	    "\treturn 0;\n}\n"
+	    "int main(void) {\n"
+	    "\treturn !(has(RV_SYS_SHM_MAP, RV_EACCES) && has(RV_SYS_HANDLE_CLOSE, RV_EBADF) &&\n"
+	    "\t\t has(RV_SYS_KILL, RV_EPERM) && !has(RV_SYS_GETPID, RV_EINVAL) &&\n"
+	    "\t\t doc_call_names[RV_SYS_PORT_WAIT][0] == 'p');\n}\n");
+	rc = run(out, sizeof(out),
+		 "gcc -std=gnu11 -Wall -Werror -I include -I %s %s -o %s/use && %s/use", dir, src,
+		 dir, dir);
 	CHECK(out[0] ? out : "the generated header compiles and holds the known pairs", rc == 0);
 }
 
@@ -153,31 +157,32 @@ int main(void)
 	}
 	real_docs();
 	CHECK("a good fixture passes", check_docs(out, sizeof(out), good, NULL, NULL) == 0);
-	expect_error("an unknown code", "| call | errors |\n|---|---|\n| `alpha` | `EFOO` |\n", NULL,
-		     NULL, "a.md:3", "`EFOO`");
-	expect_error("no code", "x\n\n| call | errors |\n|---|---|\n| `alpha` | sometimes |\n", NULL,
-		     NULL, "a.md:5", "name no error code");
+	expect_error("an unknown code", "| call | errors |\n|---|---|\n| `alpha` | `EFOO` |\n",
+		     NULL, NULL, "a.md:3", "`EFOO`");
+	expect_error("no code", "x\n\n| call | errors |\n|---|---|\n| `alpha` | sometimes |\n",
+		     NULL, NULL, "a.md:5", "name no error code");
 	expect_error("a call syscall.h does not have",
 		     "| call | errors |\n|---|---|\n| `alpha` | `EBADF` |\n| `gamma` | `EBADF` |\n",
 		     NULL, NULL, "a.md:4", "`gamma` is not a call");
-	expect_error("a wrong number", "| nr | call | errors |\n|---|---|---|\n| 1 | `alpha` | — |\n",
-		     NULL, NULL, "a.md:3", "number 0");
-	expect_error("a row of the wrong width", "| call | errors |\n|---|---|\n| `alpha` |\n", NULL,
-		     NULL, "a.md:3", "1 cells");
+	expect_error("a wrong number",
+		     "| nr | call | errors |\n|---|---|---|\n| 1 | `alpha` | — |\n", NULL, NULL,
+		     "a.md:3", "number 0");
+	expect_error("a row of the wrong width", "| call | errors |\n|---|---|\n| `alpha` |\n",
+		     NULL, NULL, "a.md:3", "1 cells");
 	expect_error("no |---| line", "| call | errors |\n| `alpha` | `EBADF` |\n", NULL, NULL,
 		     "a.md:2", "|---|");
 	expect_error("a doc without an error table", good, "no table here\n", NULL, "b.md",
 		     "no error table");
 	expect_error("a call with no row", good, "| call | errors |\n|---|---|\n| `alpha` | — |\n",
-		     NULL, "syscall.h:3",
-		     "RV_SYS_BETA has no row");
+		     NULL, "syscall.h:3", "RV_SYS_BETA has no row");
 	expect_error("unreachable but not documented", good, NULL,
-		     "| call | error | why |\n|---|---|---|\n| `alpha` | `EPERM` | x |\n", "sec.md:3",
-		     "does not document it");
+		     "| call | error | why |\n|---|---|---|\n| `alpha` | `EPERM` | x |\n",
+		     "sec.md:3", "does not document it");
 	run(out, sizeof(out), "rm -rf %s", dir);
 	if (failed)
 		fprintf(stderr, "doc_errors: %d checks failed\n", failed);
 	else
-		printf("doc_errors: the script reads the docs, and names each mistake's file and line\n");
+		printf("doc_errors: the script reads the docs, and names each mistake's file and "
+		       "line\n");
 	return failed ? 1 : 0;
 }

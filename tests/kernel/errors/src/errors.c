@@ -258,7 +258,8 @@ static void process_calls(void)
 
 	TRY(RV_SYS_DEBUG_WRITE, -RV_EINVAL, "len over CONFIG_DEBUG_WRITE_MAX",
 	    rv_debug_write(args, CONFIG_DEBUG_WRITE_MAX + 1));
-	TRY(RV_SYS_DEBUG_WRITE, -RV_EFAULT, "buf in the kernel", rv_debug_write((void *)BAD_PTR, 8));
+	TRY(RV_SYS_DEBUG_WRITE, -RV_EFAULT, "buf in the kernel",
+	    rv_debug_write((void *)BAD_PTR, 8));
 	TRY(RV_SYS_EXIT, -RV_EINVAL, "code 2^32 (not an int)",
 	    sc(RV_SYS_EXIT, (long)(1ull << 32), 0, 0, 0, 0, 0));
 
@@ -268,7 +269,8 @@ static void process_calls(void)
 	TRY(RV_SYS_SPAWN, -RV_EFAULT, "args in the kernel",
 	    sc(RV_SYS_SPAWN, (long)SELF, BAD_PTR, 8, PRIO, 0, 0));
 	TRY(RV_SYS_SPAWN, -RV_EINVAL, "empty name", rv_spawn_raw("", NULL, 0, PRIO));
-	TRY(RV_SYS_SPAWN, -RV_EINVAL, "args not NUL-terminated", rv_spawn_raw(SELF, "exit", 4, PRIO));
+	TRY(RV_SYS_SPAWN, -RV_EINVAL, "args not NUL-terminated",
+	    rv_spawn_raw(SELF, "exit", 4, PRIO));
 	TRY(RV_SYS_SPAWN, -RV_EINVAL, "priority CONFIG_NUM_PRIORITIES",
 	    rv_spawn_raw(SELF, NULL, 0, CONFIG_NUM_PRIORITIES));
 	memset(name, 'n', CONFIG_PROC_NAME_MAX);
@@ -312,7 +314,8 @@ static void process_calls(void)
 	}
 
 	/* no errors: getpid, yield, sleep, whatever else is in the registers */
-	TRY(RV_SYS_GETPID, rv_getpid(), "junk arguments", sc(RV_SYS_GETPID, -1, -1, -1, -1, -1, -1));
+	TRY(RV_SYS_GETPID, rv_getpid(), "junk arguments",
+	    sc(RV_SYS_GETPID, -1, -1, -1, -1, -1, -1));
 	TRY(RV_SYS_YIELD, 0, "junk arguments", sc(RV_SYS_YIELD, -1, -1, -1, -1, -1, -1));
 	TRY(RV_SYS_SLEEP, 0, "1 ns", sc(RV_SYS_SLEEP, 1, -1, -1, -1, -1, -1));
 	TRY(RV_SYS_CLOCK, -RV_EFAULT, "into the kernel", sc(RV_SYS_CLOCK, BAD_PTR, 0, 0, 0, 0, 0));
@@ -327,21 +330,25 @@ static void handle_calls(void)
 	rv_handle_t ch[2], nodup;
 
 	chan(ch);
-	TRY(RV_SYS_HANDLE_CLOSE, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_HANDLE_CLOSE, WIDE(ch[0]), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_HANDLE_CLOSE, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_HANDLE_CLOSE, WIDE(ch[0]), 0, 0, 0, 0, 0));
 	TRY(RV_SYS_HANDLE_CLOSE, -RV_EBADF, "no such handle", rv_handle_close(0x7ff));
 	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_EINVAL, "h | 1 << 32",
 	    sc(RV_SYS_HANDLE_DUPLICATE, WIDE(ch[0]), RV_RIGHT_READ, 0, 0, 0, 0));
 	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_EINVAL, "rights | 1 << 32",
 	    sc(RV_SYS_HANDLE_DUPLICATE, ch[0], WIDE(RV_RIGHT_READ), 0, 0, 0, 0));
 	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_EBADF, "no such handle", rv_handle_duplicate(0x7ff, 0));
-	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_EPERM, "more rights", rv_handle_duplicate(ch[0], RV_RIGHT_MANAGE));
+	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_EPERM, "more rights",
+	    rv_handle_duplicate(ch[0], RV_RIGHT_MANAGE));
 	nodup = dup_rights(ch[0], RV_RIGHT_READ);
-	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_EPERM, "no DUPLICATE right", rv_handle_duplicate(nodup, 0));
+	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_EPERM, "no DUPLICATE right",
+	    rv_handle_duplicate(nodup, 0));
 	rv_handle_close(nodup);
 	TRY(RV_SYS_HANDLE_INFO, -RV_EINVAL, "h | 1 << 32",
 	    sc(RV_SYS_HANDLE_INFO, WIDE(ch[0]), (long)&info, 0, 0, 0, 0));
 	TRY(RV_SYS_HANDLE_INFO, -RV_EBADF, "no such handle", rv_handle_info(0x7ff, &info));
-	TRY(RV_SYS_HANDLE_INFO, -RV_EFAULT, "into the kernel", rv_handle_info(ch[0], (void *)BAD_PTR));
+	TRY(RV_SYS_HANDLE_INFO, -RV_EFAULT, "into the kernel",
+	    rv_handle_info(ch[0], (void *)BAD_PTR));
 	close2(ch);
 }
 
@@ -356,7 +363,8 @@ static void channel_limits(void)
 	unsigned int n = 0;
 	long hog, r;
 
-	TRY(RV_SYS_CHANNEL_CREATE, -RV_EFAULT, "out in the kernel", rv_channel_create((void *)BAD_PTR));
+	TRY(RV_SYS_CHANNEL_CREATE, -RV_EFAULT, "out in the kernel",
+	    rv_channel_create((void *)BAD_PTR));
 	chan(c);
 	hog = spawn_role("hog", &c[1], 1);
 	if (!CHECK("spawn the hog", hog >= 0))
@@ -393,7 +401,8 @@ static void channel_write_errors(void)
 	TRY(RV_SYS_CHANNEL_WRITE, -RV_EINVAL, "flags | 1 << 32",
 	    sc(RV_SYS_CHANNEL_WRITE, a[0], (long)&m, WIDE(0), 0, 0, 0));
 	TRY(RV_SYS_CHANNEL_WRITE, -RV_EBADF, "no such handle", rv_channel_write(0x7ff, &m, 0, 0));
-	TRY(RV_SYS_CHANNEL_WRITE, -RV_EWRONGTYPE, "an shm region", rv_channel_write((rv_handle_t)shm, &m, 0, 0));
+	TRY(RV_SYS_CHANNEL_WRITE, -RV_EWRONGTYPE, "an shm region",
+	    rv_channel_write((rv_handle_t)shm, &m, 0, 0));
 	ro = dup_rights(a[0], RV_RIGHT_READ);
 	TRY(RV_SYS_CHANNEL_WRITE, -RV_EPERM, "no WRITE right", rv_channel_write(ro, &m, 0, 0));
 	TRY(RV_SYS_CHANNEL_WRITE, -RV_EFAULT, "msg in the kernel",
@@ -414,7 +423,8 @@ static void channel_write_errors(void)
 	    write_bytes(a[0], big, 1, &ro, 1));
 	TRY(RV_SYS_CHANNEL_WRITE, -RV_EINVAL, "a handle sent twice",
 	    write_bytes(a[0], big, 1, (rv_handle_t[]){b[0], b[0]}, 2));
-	TRY(RV_SYS_CHANNEL_WRITE, -RV_EINVAL, "h through itself", write_bytes(a[0], big, 1, &a[0], 1));
+	TRY(RV_SYS_CHANNEL_WRITE, -RV_EINVAL, "h through itself",
+	    write_bytes(a[0], big, 1, &a[0], 1));
 	TRY(RV_SYS_CHANNEL_WRITE, -RV_EINVAL, "h's peer", write_bytes(a[0], big, 1, &a[1], 1));
 	/* a cycle: b[1] travels into a[1]'s queue; then a[1] may not travel */
 	CHECK_EQ("b[1] into a[1]'s queue", write_bytes(a[0], big, 1, &b[1], 1), 0);
@@ -423,11 +433,13 @@ static void channel_write_errors(void)
 	/* the queue full: would block, or the deadline passes */
 	for (i = 1; i < CONFIG_CHANNEL_QUEUE_DEPTH; i++)
 		CHECK_EQ("fill the queue", write_bytes(a[0], big, 1, NULL, 0), 0);
-	TRY(RV_SYS_CHANNEL_WRITE, -RV_EAGAIN, "queue full, NONBLOCK", write_bytes(a[0], big, 1, NULL, 0));
+	TRY(RV_SYS_CHANNEL_WRITE, -RV_EAGAIN, "queue full, NONBLOCK",
+	    write_bytes(a[0], big, 1, NULL, 0));
 	TRY(RV_SYS_CHANNEL_WRITE, -RV_ETIMEDOUT, "queue full, deadline past",
 	    rv_channel_write(a[0], &m, 0, 0));
 	rv_handle_close(a[1]); /* its queue goes, b[1] with it */
-	TRY(RV_SYS_CHANNEL_WRITE, -RV_EPEERCLOSED, "the peer closed", write_bytes(a[0], big, 1, NULL, 0));
+	TRY(RV_SYS_CHANNEL_WRITE, -RV_EPEERCLOSED, "the peer closed",
+	    write_bytes(a[0], big, 1, NULL, 0));
 	rv_handle_close(a[0]);
 	rv_handle_close(b[0]);
 	rv_handle_close(ro);
@@ -456,18 +468,22 @@ static void channel_read_call_errors(void)
 	TRY(RV_SYS_CHANNEL_READ, -RV_EPERM, "no READ right", rv_channel_read(wo, &m, 0, 0));
 	TRY(RV_SYS_CHANNEL_READ, -RV_EFAULT, "msg in the kernel",
 	    rv_channel_read(a[0], (void *)BAD_PTR, 0, 0));
-	TRY(RV_SYS_CHANNEL_READ, -RV_EAGAIN, "empty, NONBLOCK", rv_channel_read(a[0], &m, RV_IPC_NONBLOCK, 0));
-	TRY(RV_SYS_CHANNEL_READ, -RV_ETIMEDOUT, "empty, deadline past", rv_channel_read(a[0], &m, 0, 0));
+	TRY(RV_SYS_CHANNEL_READ, -RV_EAGAIN, "empty, NONBLOCK",
+	    rv_channel_read(a[0], &m, RV_IPC_NONBLOCK, 0));
+	TRY(RV_SYS_CHANNEL_READ, -RV_ETIMEDOUT, "empty, deadline past",
+	    rv_channel_read(a[0], &m, 0, 0));
 	CHECK_EQ("a message of 8 bytes", write_bytes(a[1], buf, 8, NULL, 0), 0);
 	TRY(RV_SYS_CHANNEL_READ, -RV_EMSGSIZE, "a buffer of 2 bytes",
 	    rv_channel_read(a[0], &small, 0, 0));
 	m.bytes = (void *)BAD_PTR;
-	TRY(RV_SYS_CHANNEL_READ, -RV_EFAULT, "the bytes into the kernel", rv_channel_read(a[0], &m, 0, 0));
+	TRY(RV_SYS_CHANNEL_READ, -RV_EFAULT, "the bytes into the kernel",
+	    rv_channel_read(a[0], &m, 0, 0));
 	m.bytes = buf;
 
 	CHECK_EQ("the message, read", rv_channel_read(a[0], &m, 0, 0), 0);
 	rv_handle_close(a[1]);
-	TRY(RV_SYS_CHANNEL_READ, -RV_EPEERCLOSED, "empty, the peer closed", rv_channel_read(a[0], &m, 0, 0));
+	TRY(RV_SYS_CHANNEL_READ, -RV_EPEERCLOSED, "empty, the peer closed",
+	    rv_channel_read(a[0], &m, 0, 0));
 	rv_handle_close(a[0]);
 	chan(a);
 
@@ -487,8 +503,10 @@ static void channel_read_call_errors(void)
 	    rv_channel_call(b[0], &m, &small, 0));
 	m.num_bytes = 1;
 	TRY(RV_SYS_CHANNEL_CALL, -RV_EINVAL, "h sent through itself",
-	    rv_channel_call(b[0], &(struct rv_msg){.bytes = buf, .num_bytes = 1, .handles = &b[0], .num_handles = 1},
-			    &m, 0));
+	    rv_channel_call(
+		b[0],
+		&(struct rv_msg){.bytes = buf, .num_bytes = 1, .handles = &b[0], .num_handles = 1},
+		&m, 0));
 	TRY(RV_SYS_CHANNEL_CALL, -RV_ETIMEDOUT, "no reply by the deadline (past)",
 	    rv_channel_call(b[0], &m, &m, 0));
 	CHECK_EQ("a reply of 8 bytes queued", write_bytes(b[1], buf, 8, NULL, 0), 0);
@@ -503,12 +521,14 @@ static void channel_read_call_errors(void)
 
 		chan(c);
 		TRY(RV_SYS_CHANNEL_CALL, -RV_ELOOP, "an end whose queue carries an end",
-		    rv_channel_call(c[0],
-				    &(struct rv_msg){.bytes = buf, .num_bytes = 1, .handles = &ro,
-						     .num_handles = 1},
-				    &m, 0));
+		    rv_channel_call(
+			c[0],
+			&(struct rv_msg){
+			    .bytes = buf, .num_bytes = 1, .handles = &ro, .num_handles = 1},
+			&m, 0));
 		rv_handle_close(c[1]);
-		TRY(RV_SYS_CHANNEL_CALL, -RV_EPEERCLOSED, "the peer closed", rv_channel_call(c[0], &m, &m, 0));
+		TRY(RV_SYS_CHANNEL_CALL, -RV_EPEERCLOSED, "the peer closed",
+		    rv_channel_call(c[0], &m, &m, 0));
 		rv_handle_close(c[0]);
 	}
 	rv_handle_close(ro);
@@ -567,7 +587,8 @@ static void wait_many_errors(void)
 	TRY(RV_SYS_WAIT_MANY, -RV_EINVAL, "no items", rv_wait_many(&it, 0, 0));
 	TRY(RV_SYS_WAIT_MANY, -RV_EINVAL, "CONFIG_MAX_WAIT_ITEMS + 1",
 	    rv_wait_many(&it, CONFIG_MAX_WAIT_ITEMS + 1, 0));
-	TRY(RV_SYS_WAIT_MANY, -RV_EFAULT, "items in the kernel", rv_wait_many((void *)BAD_PTR, 1, 0));
+	TRY(RV_SYS_WAIT_MANY, -RV_EFAULT, "items in the kernel",
+	    rv_wait_many((void *)BAD_PTR, 1, 0));
 	it.signals = 0;
 	TRY(RV_SYS_WAIT_MANY, -RV_EINVAL, "no signals", rv_wait_many(&it, 1, 0));
 	it.signals = RV_SIGNAL_READABLE;
@@ -577,7 +598,8 @@ static void wait_many_errors(void)
 	it.handle = wo;
 	TRY(RV_SYS_WAIT_MANY, -RV_EPERM, "no READ right", rv_wait_many(&it, 1, 0));
 	it.handle = ch[0];
-	TRY(RV_SYS_WAIT_MANY, -RV_ETIMEDOUT, "nothing by the deadline (past)", rv_wait_many(&it, 1, 0));
+	TRY(RV_SYS_WAIT_MANY, -RV_ETIMEDOUT, "nothing by the deadline (past)",
+	    rv_wait_many(&it, 1, 0));
 	rv_handle_close(wo);
 	close2(ch);
 }
@@ -591,12 +613,14 @@ static void shm_errors(void)
 	int n = 0, k = 0;
 
 	TRY(RV_SYS_SHM_CREATE, -RV_EINVAL, "size 0", rv_shm_create(0));
-	TRY(RV_SYS_SHM_CREATE, -RV_EINVAL, "CONFIG_SHM_MAX_BYTES + 1", rv_shm_create(CONFIG_SHM_MAX_BYTES + 1ull));
+	TRY(RV_SYS_SHM_CREATE, -RV_EINVAL, "CONFIG_SHM_MAX_BYTES + 1",
+	    rv_shm_create(CONFIG_SHM_MAX_BYTES + 1ull));
 	while (n <= CONFIG_MAX_SHM_REGIONS && (r = rv_shm_create(4096)) >= 0)
 		hs[n++] = r;
 	TRY(RV_SYS_SHM_CREATE, -RV_ENFILE, "CONFIG_MAX_SHM_REGIONS in use", r);
 	chan(ch);
-	TRY(RV_SYS_SHM_MAP, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_SHM_MAP, WIDE(hs[0]), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_SHM_MAP, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_SHM_MAP, WIDE(hs[0]), 0, 0, 0, 0, 0));
 	TRY(RV_SYS_SHM_MAP, -RV_EINVAL, "writable 2", sc(RV_SYS_SHM_MAP, hs[0], 2, 0, 0, 0, 0));
 	TRY(RV_SYS_SHM_MAP, -RV_EBADF, "no such handle", rv_shm_map(0x7ff, 0));
 	TRY(RV_SYS_SHM_MAP, -RV_EWRONGTYPE, "a channel", rv_shm_map(ch[0], 0));
@@ -656,15 +680,19 @@ static void process_handle_errors(void)
 	/* process_kill, process_exit_info */
 	proc = spawn_role("sleep", NULL, 0);
 	CHECK("process_spawn a sleeper", proc >= 0);
-	TRY(RV_SYS_PROCESS_KILL, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_PROCESS_KILL, WIDE(proc), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_PROCESS_KILL, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_PROCESS_KILL, WIDE(proc), 0, 0, 0, 0, 0));
 	TRY(RV_SYS_PROCESS_KILL, -RV_EBADF, "no such handle", rv_process_kill(0x7ff));
 	TRY(RV_SYS_PROCESS_KILL, -RV_EWRONGTYPE, "a channel", rv_process_kill(ch[0]));
 	nokill = dup_rights((rv_handle_t)proc, RV_RIGHT_READ);
-	TRY(RV_SYS_PROCESS_KILL, -RV_EPERM, "no MANAGE right", rv_process_kill((rv_handle_t)nokill));
+	TRY(RV_SYS_PROCESS_KILL, -RV_EPERM, "no MANAGE right",
+	    rv_process_kill((rv_handle_t)nokill));
 	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EINVAL, "h | 1 << 32",
 	    sc(RV_SYS_PROCESS_EXIT_INFO, WIDE(proc), (long)&info, 0, 0, 0, 0));
-	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EBADF, "no such handle", rv_process_exit_info(0x7ff, &info));
-	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EWRONGTYPE, "a channel", rv_process_exit_info(ch[0], &info));
+	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EBADF, "no such handle",
+	    rv_process_exit_info(0x7ff, &info));
+	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EWRONGTYPE, "a channel",
+	    rv_process_exit_info(ch[0], &info));
 	noread = dup_rights((rv_handle_t)proc, RV_RIGHT_MANAGE);
 	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EPERM, "no READ right",
 	    rv_process_exit_info((rv_handle_t)noread, &info));
@@ -688,7 +716,8 @@ static void process_handle_errors(void)
 	    rv_process_spawn_image(&req));
 	req.count = 1;
 	req.give = (void *)BAD_PTR;
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EFAULT, "give in the kernel", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EFAULT, "give in the kernel",
+	    rv_process_spawn_image(&req));
 	req.give = (rv_handle_t[]){0x7ff};
 	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EBADF, "a handle given that is none",
 	    rv_process_spawn_image(&req));
@@ -697,24 +726,30 @@ static void process_handle_errors(void)
 	    rv_process_spawn_image(&req));
 	req.give = (rv_handle_t[]){ch[0], ch[0]};
 	req.count = 2;
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EINVAL, "a handle given twice", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EINVAL, "a handle given twice",
+	    rv_process_spawn_image(&req));
 	req.count = 0;
 	req.image = (uint64_t)WIDE(shm);
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EINVAL, "image | 1 << 32", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EINVAL, "image | 1 << 32",
+	    rv_process_spawn_image(&req));
 	req.image = 0x7ff;
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EBADF, "image: no such handle", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EBADF, "image: no such handle",
+	    rv_process_spawn_image(&req));
 	req.image = ch[0];
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EWRONGTYPE, "image: a channel", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EWRONGTYPE, "image: a channel",
+	    rv_process_spawn_image(&req));
 	r = rv_handle_duplicate((rv_handle_t)shm, RV_RIGHT_MAP);
 	req.image = (uint64_t)r;
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EPERM, "image without READ", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EPERM, "image without READ",
+	    rv_process_spawn_image(&req));
 	rv_handle_close((rv_handle_t)r);
 	req.image = (uint64_t)shm;
 	req.image_size = 0;
 	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EINVAL, "image_size 0", rv_process_spawn_image(&req));
 	req.image_size = 4096;
 	req.name = (void *)BAD_PTR;
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EFAULT, "name in the kernel", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EFAULT, "name in the kernel",
+	    rv_process_spawn_image(&req));
 	req.name = "";
 	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_EINVAL, "empty name", rv_process_spawn_image(&req));
 	{
@@ -726,7 +761,8 @@ static void process_handle_errors(void)
 		    rv_process_spawn_image(&req));
 	}
 	req.name = "image";
-	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_ENOEXEC, "zeros, not an ELF", rv_process_spawn_image(&req));
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_ENOEXEC, "zeros, not an ELF",
+	    rv_process_spawn_image(&req));
 
 	/* every process object held by a handle to an ended process */
 	while (n <= CONFIG_MAX_PROCS && (r = rv_process_spawn(SELF, exit0, PRIO, NULL, 0)) >= 0) {
@@ -760,10 +796,12 @@ static void info_calls(void)
 	TRY(RV_SYS_PROC_LIST, -RV_EFAULT, "into the kernel", rv_proc_list((void *)BAD_PTR, 1, 0));
 	TRY(RV_SYS_CHANNEL_LIST, -RV_EINVAL, "start past CONFIG_MAX_CHANNELS",
 	    rv_channel_list(&ci, 1, CONFIG_MAX_CHANNELS + 1));
-	TRY(RV_SYS_CHANNEL_LIST, -RV_EFAULT, "into the kernel", rv_channel_list((void *)BAD_PTR, 1, 0));
+	TRY(RV_SYS_CHANNEL_LIST, -RV_EFAULT, "into the kernel",
+	    rv_channel_list((void *)BAD_PTR, 1, 0));
 	TRY(RV_SYS_PROGRAM_LIST, -RV_EINVAL, "first 2^32",
 	    sc(RV_SYS_PROGRAM_LIST, (long)(1ull << 32), (long)buf, sizeof(buf), 0, 0, 0));
-	TRY(RV_SYS_PROGRAM_LIST, -RV_EFAULT, "into the kernel", rv_program_list(0, (void *)BAD_PTR, 8));
+	TRY(RV_SYS_PROGRAM_LIST, -RV_EFAULT, "into the kernel",
+	    rv_program_list(0, (void *)BAD_PTR, 8));
 	TRY(RV_SYS_PROGRAM_LIST, -RV_ENOSPC, "a buffer of 1 byte", rv_program_list(0, buf, 1));
 }
 
@@ -796,12 +834,15 @@ static void device_errors(void)
 	if (!blk || !uart)
 		return;
 	chan(ch);
-	TRY(RV_SYS_DEVICE_INFO, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_DEVICE_INFO, WIDE(blk), (long)&info, 0, 0, 0, 0));
+	TRY(RV_SYS_DEVICE_INFO, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_DEVICE_INFO, WIDE(blk), (long)&info, 0, 0, 0, 0));
 	TRY(RV_SYS_DEVICE_INFO, -RV_EBADF, "no such handle", rv_device_info(0x7ff, &info));
 	TRY(RV_SYS_DEVICE_INFO, -RV_EWRONGTYPE, "a channel", rv_device_info(ch[0], &info));
-	TRY(RV_SYS_DEVICE_INFO, -RV_EFAULT, "into the kernel", rv_device_info(blk, (void *)BAD_PTR));
+	TRY(RV_SYS_DEVICE_INFO, -RV_EFAULT, "into the kernel",
+	    rv_device_info(blk, (void *)BAD_PTR));
 
-	TRY(RV_SYS_DEVICE_MAP, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_DEVICE_MAP, WIDE(blk), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_DEVICE_MAP, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_DEVICE_MAP, WIDE(blk), 0, 0, 0, 0, 0));
 	TRY(RV_SYS_DEVICE_MAP, -RV_EBADF, "no such handle", rv_device_map(0x7ff));
 	TRY(RV_SYS_DEVICE_MAP, -RV_EWRONGTYPE, "a channel", rv_device_map(ch[0]));
 	nomap = dup_rights(blk, RV_RIGHT_READ | RV_RIGHT_WRITE);
@@ -809,17 +850,20 @@ static void device_errors(void)
 	CHECK("device_map the disk", rv_device_map(blk) > 0);
 	TRY(RV_SYS_DEVICE_MAP, -RV_EEXIST, "mapped already", rv_device_map(blk));
 
-	TRY(RV_SYS_DEVICE_IRQ_ACK, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_DEVICE_IRQ_ACK, WIDE(blk), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_DEVICE_IRQ_ACK, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_DEVICE_IRQ_ACK, WIDE(blk), 0, 0, 0, 0, 0));
 	TRY(RV_SYS_DEVICE_IRQ_ACK, -RV_EBADF, "no such handle", rv_device_irq_ack(0x7ff));
 	TRY(RV_SYS_DEVICE_IRQ_ACK, -RV_EWRONGTYPE, "a channel", rv_device_irq_ack(ch[0]));
 	nowrite = dup_rights(blk, RV_RIGHT_READ | RV_RIGHT_MAP);
 	TRY(RV_SYS_DEVICE_IRQ_ACK, -RV_EPERM, "no WRITE right", rv_device_irq_ack(nowrite));
 	TRY(RV_SYS_DEVICE_IRQ_ACK, -RV_EAGAIN, "none pending", rv_device_irq_ack(blk));
 
-	TRY(RV_SYS_DMA_CREATE, -RV_EINVAL, "dev | 1 << 32", sc(RV_SYS_DMA_CREATE, WIDE(blk), 4096, 0, 0, 0, 0));
+	TRY(RV_SYS_DMA_CREATE, -RV_EINVAL, "dev | 1 << 32",
+	    sc(RV_SYS_DMA_CREATE, WIDE(blk), 4096, 0, 0, 0, 0));
 	TRY(RV_SYS_DMA_CREATE, -RV_EBADF, "no such handle", rv_dma_create(0x7ff, 4096));
 	TRY(RV_SYS_DMA_CREATE, -RV_EWRONGTYPE, "a channel", rv_dma_create(ch[0], 4096));
-	TRY(RV_SYS_DMA_CREATE, -RV_EPERM, "a device without DMA (the UART)", rv_dma_create(uart, 4096));
+	TRY(RV_SYS_DMA_CREATE, -RV_EPERM, "a device without DMA (the UART)",
+	    rv_dma_create(uart, 4096));
 	TRY(RV_SYS_DMA_CREATE, -RV_EINVAL, "size 0", rv_dma_create(blk, 0));
 	TRY(RV_SYS_DMA_CREATE, -RV_EINVAL, "CONFIG_DMA_MAX_BYTES + 1",
 	    rv_dma_create(blk, CONFIG_DMA_MAX_BYTES + 1ull));
@@ -832,13 +876,18 @@ static void device_errors(void)
 	    sc(RV_SYS_DMA_ADDR, WIDE(blk), dma[0], (long)&addr, 0, 0, 0));
 	TRY(RV_SYS_DMA_ADDR, -RV_EINVAL, "shm | 1 << 32",
 	    sc(RV_SYS_DMA_ADDR, blk, WIDE(dma[0]), (long)&addr, 0, 0, 0));
-	TRY(RV_SYS_DMA_ADDR, -RV_EBADF, "dev: no such handle", rv_dma_addr(0x7ff, (rv_handle_t)dma[0], &addr));
-	TRY(RV_SYS_DMA_ADDR, -RV_EWRONGTYPE, "dev: a channel", rv_dma_addr(ch[0], (rv_handle_t)dma[0], &addr));
-	TRY(RV_SYS_DMA_ADDR, -RV_EPERM, "dev without DMA (the UART)", rv_dma_addr(uart, (rv_handle_t)dma[0], &addr));
+	TRY(RV_SYS_DMA_ADDR, -RV_EBADF, "dev: no such handle",
+	    rv_dma_addr(0x7ff, (rv_handle_t)dma[0], &addr));
+	TRY(RV_SYS_DMA_ADDR, -RV_EWRONGTYPE, "dev: a channel",
+	    rv_dma_addr(ch[0], (rv_handle_t)dma[0], &addr));
+	TRY(RV_SYS_DMA_ADDR, -RV_EPERM, "dev without DMA (the UART)",
+	    rv_dma_addr(uart, (rv_handle_t)dma[0], &addr));
 	TRY(RV_SYS_DMA_ADDR, -RV_EBADF, "shm: no such handle", rv_dma_addr(blk, 0x7ff, &addr));
 	TRY(RV_SYS_DMA_ADDR, -RV_EWRONGTYPE, "shm: a channel", rv_dma_addr(blk, ch[0], &addr));
-	TRY(RV_SYS_DMA_ADDR, -RV_EINVAL, "a plain region", rv_dma_addr(blk, (rv_handle_t)plain, &addr));
-	TRY(RV_SYS_DMA_ADDR, -RV_EFAULT, "into the kernel", rv_dma_addr(blk, (rv_handle_t)dma[0], (void *)BAD_PTR));
+	TRY(RV_SYS_DMA_ADDR, -RV_EINVAL, "a plain region",
+	    rv_dma_addr(blk, (rv_handle_t)plain, &addr));
+	TRY(RV_SYS_DMA_ADDR, -RV_EFAULT, "into the kernel",
+	    rv_dma_addr(blk, (rv_handle_t)dma[0], (void *)BAD_PTR));
 	while (n)
 		rv_handle_close((rv_handle_t)dma[--n]);
 	rv_handle_close((rv_handle_t)plain);
@@ -899,36 +948,44 @@ static void port_errors(void)
 	wo = dup_rights(ch[0], RV_RIGHT_WRITE);
 	TRY(RV_SYS_PORT_BIND, -RV_EPERM, "h without READ",
 	    rv_port_bind((rv_handle_t)port, wo, RV_SIGNAL_READABLE, 0));
-	TRY(RV_SYS_PORT_BIND, -RV_EINVAL, "signals 0", rv_port_bind((rv_handle_t)port, ch[0], 0, 0));
+	TRY(RV_SYS_PORT_BIND, -RV_EINVAL, "signals 0",
+	    rv_port_bind((rv_handle_t)port, ch[0], 0, 0));
 	TRY(RV_SYS_PORT_BIND, -RV_EINVAL, "unknown signals",
 	    rv_port_bind((rv_handle_t)port, ch[0], 1u << 31, 0));
 	TRY(RV_SYS_PORT_BIND, -RV_EINVAL, "h is a port",
 	    rv_port_bind((rv_handle_t)port, (rv_handle_t)port2, RV_SIGNAL_READABLE, 0));
-	CHECK_EQ("bind ch[0] to port 2", rv_port_bind((rv_handle_t)port2, ch[0], RV_SIGNAL_READABLE, 0), 0);
+	CHECK_EQ("bind ch[0] to port 2",
+		 rv_port_bind((rv_handle_t)port2, ch[0], RV_SIGNAL_READABLE, 0), 0);
 	TRY(RV_SYS_PORT_BIND, -RV_EBUSY, "bound to another port",
 	    rv_port_bind((rv_handle_t)port, ch[0], RV_SIGNAL_READABLE, 0));
 	while (n <= CONFIG_MAX_PORT_BINDINGS &&
-	       (r = rv_port_bind((rv_handle_t)port,
-				 bind[n] = dup_rights(ch[1], RV_RIGHT_READ), RV_SIGNAL_READABLE, 0)) == 0)
+	       (r = rv_port_bind((rv_handle_t)port, bind[n] = dup_rights(ch[1], RV_RIGHT_READ),
+				 RV_SIGNAL_READABLE, 0)) == 0)
 		n++;
 	TRY(RV_SYS_PORT_BIND, -RV_ENOSPC, "CONFIG_MAX_PORT_BINDINGS in use", r);
 	rv_handle_close(bind[n]);
 	while (n)
 		rv_handle_close(bind[--n]);
 	/* unbind */
-	TRY(RV_SYS_PORT_UNBIND, -RV_EINVAL, "port | 1 << 32", sc(RV_SYS_PORT_UNBIND, WIDE(port2), ch[0], 0, 0, 0, 0));
-	TRY(RV_SYS_PORT_UNBIND, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_PORT_UNBIND, port2, WIDE(ch[0]), 0, 0, 0, 0));
+	TRY(RV_SYS_PORT_UNBIND, -RV_EINVAL, "port | 1 << 32",
+	    sc(RV_SYS_PORT_UNBIND, WIDE(port2), ch[0], 0, 0, 0, 0));
+	TRY(RV_SYS_PORT_UNBIND, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_PORT_UNBIND, port2, WIDE(ch[0]), 0, 0, 0, 0));
 	TRY(RV_SYS_PORT_UNBIND, -RV_EBADF, "port: no such handle", rv_port_unbind(0x7ff, ch[0]));
 	TRY(RV_SYS_PORT_UNBIND, -RV_EWRONGTYPE, "port: a channel", rv_port_unbind(ch[1], ch[0]));
-	TRY(RV_SYS_PORT_UNBIND, -RV_EBADF, "h: no such handle", rv_port_unbind((rv_handle_t)port2, 0x7ff));
-	TRY(RV_SYS_PORT_UNBIND, -RV_ENOENT, "h bound elsewhere", rv_port_unbind((rv_handle_t)port, ch[0]));
+	TRY(RV_SYS_PORT_UNBIND, -RV_EBADF, "h: no such handle",
+	    rv_port_unbind((rv_handle_t)port2, 0x7ff));
+	TRY(RV_SYS_PORT_UNBIND, -RV_ENOENT, "h bound elsewhere",
+	    rv_port_unbind((rv_handle_t)port, ch[0]));
 	CHECK_EQ("unbind", rv_port_unbind((rv_handle_t)port2, ch[0]), 0);
 
 	/* wait, and the reply of reply-and-wait */
-	TRY(RV_SYS_PORT_WAIT, -RV_EINVAL, "port | 1 << 32", sc(RV_SYS_PORT_WAIT, WIDE(port), (long)&ev, 0, 0, 0, 0));
+	TRY(RV_SYS_PORT_WAIT, -RV_EINVAL, "port | 1 << 32",
+	    sc(RV_SYS_PORT_WAIT, WIDE(port), (long)&ev, 0, 0, 0, 0));
 	TRY(RV_SYS_PORT_WAIT, -RV_EBADF, "no such handle", rv_port_wait(0x7ff, &ev, NULL, 0));
 	TRY(RV_SYS_PORT_WAIT, -RV_EWRONGTYPE, "a channel", rv_port_wait(ch[0], &ev, NULL, 0));
-	TRY(RV_SYS_PORT_WAIT, -RV_EFAULT, "ev in the kernel", rv_port_wait((rv_handle_t)port, (void *)BAD_PTR, NULL, 0));
+	TRY(RV_SYS_PORT_WAIT, -RV_EFAULT, "ev in the kernel",
+	    rv_port_wait((rv_handle_t)port, (void *)BAD_PTR, NULL, 0));
 	TRY(RV_SYS_PORT_WAIT, -RV_ETIMEDOUT, "nothing by the deadline (past)",
 	    rv_port_wait((rv_handle_t)port, &ev, NULL, 0));
 	TRY(RV_SYS_PORT_WAIT, -RV_EINVAL, "to | 1 << 32",
@@ -938,7 +995,8 @@ static void port_errors(void)
 	TRY(RV_SYS_PORT_WAIT, -RV_EWRONGTYPE, "to: the port",
 	    rv_port_reply_wait((rv_handle_t)port, &ev, NULL, 0, (rv_handle_t)port, &rep));
 	TRY(RV_SYS_PORT_WAIT, -RV_EPERM, "to without WRITE",
-	    rv_port_reply_wait((rv_handle_t)port, &ev, NULL, 0, bind[0] = dup_rights(ch[0], RV_RIGHT_READ), &rep));
+	    rv_port_reply_wait((rv_handle_t)port, &ev, NULL, 0,
+			       bind[0] = dup_rights(ch[0], RV_RIGHT_READ), &rep));
 	rv_handle_close(bind[0]);
 	rep.num_bytes = CONFIG_MSG_MAX_BYTES + 1;
 	TRY(RV_SYS_PORT_WAIT, -RV_EMSGSIZE, "a reply of CONFIG_MSG_MAX_BYTES + 1",
@@ -997,7 +1055,8 @@ static void coverage(void)
 		total++;
 		if (produced[d->nr][d->err]) {
 			seen++;
-			snprintf(what, sizeof(what), "%s %s (%s) is listed as unreachable, but it came",
+			snprintf(what, sizeof(what),
+				 "%s %s (%s) is listed as unreachable, but it came",
 				 doc_call_names[d->nr], rv_strerror(d->err), d->where);
 			CHECK(what, !why);
 		} else if (why) {
@@ -1005,7 +1064,8 @@ static void coverage(void)
 			printf("errors: not produced: %s %s: %s\n", doc_call_names[d->nr],
 			       rv_strerror(d->err), why);
 		} else {
-			snprintf(what, sizeof(what), "%s %s (%s) is documented, but no path produced it",
+			snprintf(what, sizeof(what),
+				 "%s %s (%s) is documented, but no path produced it",
 				 doc_call_names[d->nr], rv_strerror(d->err), d->where);
 			CHECK(what, 0);
 		}
