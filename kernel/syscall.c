@@ -111,6 +111,8 @@ static long sys_exit(const uint64_t a[6])
 {
 	struct rv_exit_info how = {.reason = RV_EXIT_NORMAL, .code = (int32_t)a[0]};
 
+	if (!arg_is_int(a[0]))
+		return -RV_EINVAL; /* not an int: refused, the caller runs on */
 	proc_exit(current, &how);
 	return 0; /* not reached */
 }
@@ -177,6 +179,8 @@ static long sys_program_list(const uint64_t a[6])
 	int r;
 
 	/* verify: the whole buffer, before anything is written */
+	if (!arg_is_u32(first))
+		return -RV_EINVAL;
 	if (!user_access_ok(&current->as, buf, len, true))
 		return -RV_EFAULT;
 	/* impl: whole names only */
@@ -200,7 +204,7 @@ static long sys_wait(const uint64_t a[6])
 	/* verify: the result must be writable before anyone is reaped */
 	if (a[1] && !user_access_ok(&current->as, a[1], sizeof(info), true))
 		return -RV_EFAULT;
-	if ((int64_t)a[0] != pid || (pid != -1 && pid <= 0))
+	if (!arg_is_int(a[0]) || (pid != -1 && pid <= 0))
 		return -RV_EINVAL; /* (wider than an int: refused, not cut) */
 	/* impl */
 	ret = proc_wait(pid, &info);
@@ -214,7 +218,7 @@ static long sys_kill(const uint64_t a[6])
 	struct proc *p = proc_by_pid((int)a[0]);
 	struct rv_exit_info how = {.reason = RV_EXIT_KILLED, .code = 0};
 
-	if ((int64_t)a[0] != (int)a[0])
+	if (!arg_is_int(a[0]))
 		return -RV_EINVAL; /* wider than an int: refused, not cut */
 	/* verify: only a parent may end its child (process handles, with
 	 * rights, replace this rule when they arrive) */

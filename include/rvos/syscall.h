@@ -5,6 +5,10 @@
  * Calling convention: number in a7, arguments in a0..a5, `ecall`; the result
  * comes back in a0: >= 0 on success, or a negative code from <rvos/errno.h>.
  * An unknown number returns -RV_ENOSYS. Every other register is preserved.
+ * An argument narrower than its register (a handle, flags, rights, signals,
+ * an int) must hold a value of its type, zero-extended if unsigned,
+ * sign-extended if int: anything else is -RV_EINVAL, never cut to its low
+ * bits (doc/syscalls.md, "Arguments").
  */
 #ifndef RVOS_SYSCALL_H
 #define RVOS_SYSCALL_H
@@ -58,7 +62,7 @@ enum rv_syscall {
 	RV_SYS_WAIT_MANY = 17,
 	/* shm_create(size) -> handle */
 	RV_SYS_SHM_CREATE = 18,
-	/* shm_map(h, writable) -> user address */
+	/* shm_map(h, writable: 0 or 1) -> user address */
 	RV_SYS_SHM_MAP = 19,
 	/* shm_unmap(address) -> 0 */
 	RV_SYS_SHM_UNMAP = 20,

@@ -11,6 +11,7 @@
  *   env NAME    exit with strlen(getenv(NAME)), 200 if it is not set
  *   envc        exit with the number of environment strings; 201 if envp
  *               is not right after argv's NULL or is not environ
+ *   exitwide    exit(2^32 + 5), which must be refused (EINVAL): then exit 7
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,9 @@ int main(int argc, char **argv, char **envp)
 		static const char *const args[] = {"sleep", NULL};
 		return (int)rv_spawn("helper", args, 9);
 	}
+	if (!strcmp(mode, "exitwide"))
+		return rv_syscall(RV_SYS_EXIT, (long)((1ull << 32) + 5), 0, 0, 0, 0, 0) == -RV_EINVAL ? 7
+												   : 8;
 	if (!strcmp(mode, "yield")) {
 		for (int i = 0; i < 3; i++)
 			rv_yield();
