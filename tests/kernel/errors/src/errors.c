@@ -319,6 +319,12 @@ static void process_calls(void)
 	TRY(RV_SYS_YIELD, 0, "junk arguments", sc(RV_SYS_YIELD, -1, -1, -1, -1, -1, -1));
 	TRY(RV_SYS_SLEEP, 0, "1 ns", sc(RV_SYS_SLEEP, 1, -1, -1, -1, -1, -1));
 	TRY(RV_SYS_CLOCK, -RV_EFAULT, "into the kernel", sc(RV_SYS_CLOCK, BAD_PTR, 0, 0, 0, 0, 0));
+	{
+		uint64_t ns;
+
+		TRY(RV_SYS_CLOCK, -RV_EINVAL, "which 2 (neither clock)",
+		    sc(RV_SYS_CLOCK, (long)&ns, 2, 0, 0, 0, 0));
+	}
 	TRY(RV_SYS_KSTATS, -RV_EFAULT, "into the kernel", rv_kstats((void *)BAD_PTR));
 }
 
