@@ -40,10 +40,11 @@ struct spawn_args {
 	size_t args_len, env_len;
 	unsigned int priority;
 };
-/* It lives on the spawning call's kernel stack. */
-BUILD_ASSERT(sizeof(struct spawn_args) <= CONFIG_KERNEL_STACK_SIZE / 2,
-	     "CONFIG_SPAWN_ARGS_MAX_BYTES + CONFIG_SPAWN_ENV_MAX_BYTES take half the kernel stack: "
-	     "lower them or raise CONFIG_KERNEL_STACK_SIZE");
+/* It lives on the spawning call's kernel stack: leave 2 KiB of it for the
+ * trap frame and the rest of the call. */
+BUILD_ASSERT(sizeof(struct spawn_args) + 2048 <= CONFIG_KERNEL_STACK_SIZE,
+	     "CONFIG_SPAWN_ARGS_MAX_BYTES + CONFIG_SPAWN_ENV_MAX_BYTES leave less than 2 KiB of "
+	     "the kernel stack: lower them or raise CONFIG_KERNEL_STACK_SIZE");
 int spawn_args_fetch(uintptr_t uname, uintptr_t uargs, uint64_t args_len, uint64_t priority,
 		     struct spawn_args *sa);
 
