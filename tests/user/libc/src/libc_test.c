@@ -9,8 +9,11 @@
  *   strtol & co.       bases, endptr, errors, ERANGE
  *   qsort              ints, strings, structs, 0 and 1 elements
  *   malloc & co.       calloc zeroes, realloc keeps, failures say ENOMEM
- *   heap               100,000 random malloc/free twice over: the second
- *                      round grows neither the heap nor the kernel's use
+ *   heap               100,000 random malloc/free three times over: the
+ *                      warm-up's last frees give pages back, the second
+ *                      round takes them again (once: the heap keeps them
+ *                      from then on), the third grows neither the heap
+ *                      nor the kernel's use
  *   time               clocks move forward, sleeps last at least as asked
  *   processes          argv through the loader, exit statuses, abort,
  *                      assert, raise, atexit, kill
@@ -29,6 +32,7 @@
 #include <sys/times.h>
 #include <time.h>
 #include <unistd.h>
+#include <rvos/malloc.h>
 #include <rvos/service.h>
 #include <rvos/user.h>
 #include "check.h"
@@ -482,6 +486,7 @@ static void test_heap(void)
 {
 	struct rv_kstats k0, k1, k2, k3;
 	struct mallinfo m0, m1, m2;
+	struct rv_malloc_stats s1, s2;
 	uint64_t per_kstats;
 	size_t peak1, peak2;
 
@@ -495,27 +500,39 @@ static void test_heap(void)
 	CHECK_EQ("warm-up round: no corrupted block", heap_round(&peak1), 0);
 	rv_kstats(&k1);
 	m1 = mallinfo();
-	/* The warm-up grew the heap (so the checks below are not vacuous). */
-	CHECK("warm-up: the heap grew to hold the peak", m1.arena >= m0.arena + peak1);
+	rv_malloc_stats(&s1);
+	/* The warm-up grew the heap (so the checks below are not vacuous),
+	 * and its last frees gave pages back (lib/src/rvheap.c, "Giving
+	 * back"). */
+	CHECK("warm-up: the heap grew to hold the peak",
+	      s1.arena_bytes + s1.returned_bytes >= m0.arena + peak1);
 	CHECK("warm-up: the heap asked the kernel for pages", k1.syscalls - k0.syscalls > per_kstats);
-	CHECK("warm-up: user frames grew", k1.frames_user > k0.frames_user);
+	CHECK("warm-up: its last frees gave pages back", s1.trims > 0);
 	CHECK_EQ("warm-up: every block free again (in use as before)", m1.uordblks, m0.uordblks);
 
-	/* The same round again: all of it fits in the memory kept. */
-	rv_kstats(&k2);
+	/* Again: the heap takes back the pages it gave, more than
+	 * CONFIG_USER_HEAP_TRIM_KIB of them, and keeps them from then on. */
 	CHECK_EQ("second round: no corrupted block", heap_round(&peak2), 0);
+	CHECK_EQ("second round: same peak", peak2, peak1);
+	rv_malloc_stats(&s2);
+	CHECK_EQ("second round: its frees gave nothing back", s2.trims, s1.trims);
+	m1 = mallinfo();
+
+	/* A third time: all of it fits in the memory kept. */
+	rv_kstats(&k2);
+	CHECK_EQ("third round: no corrupted block", heap_round(&peak2), 0);
 	rv_kstats(&k3);
 	m2 = mallinfo();
-	CHECK_EQ("second round: same peak", peak2, peak1);
-	CHECK_EQ("second round: the heap did not grow", m2.arena, m1.arena);
-	CHECK_EQ("second round: in-use bytes back where they began", m2.uordblks, m1.uordblks);
-	CHECK_EQ("second round: free bytes back where they began", m2.fordblks, m1.fordblks);
-	CHECK_EQ("second round: no system call at all", k3.syscalls - k2.syscalls, per_kstats);
-	CHECK_EQ("second round: free frames flat", k3.frames_free, k2.frames_free);
-	CHECK_EQ("second round: user frames flat", k3.frames_user, k2.frames_user);
-	CHECK_EQ("second round: page-table frames flat", k3.frames_page_tables,
+	CHECK_EQ("third round: same peak", peak2, peak1);
+	CHECK_EQ("third round: the heap did not grow", m2.arena, m1.arena);
+	CHECK_EQ("third round: in-use bytes back where they began", m2.uordblks, m1.uordblks);
+	CHECK_EQ("third round: free bytes back where they began", m2.fordblks, m1.fordblks);
+	CHECK_EQ("third round: no system call at all", k3.syscalls - k2.syscalls, per_kstats);
+	CHECK_EQ("third round: free frames flat", k3.frames_free, k2.frames_free);
+	CHECK_EQ("third round: user frames flat", k3.frames_user, k2.frames_user);
+	CHECK_EQ("third round: page-table frames flat", k3.frames_page_tables,
 		 k2.frames_page_tables);
-	printf("libc: heap: 2 x %d malloc/free, peak %zu bytes live, arena %zu bytes, "
+	printf("libc: heap: 3 x %d malloc/free, peak %zu bytes live, arena %zu bytes, "
 	       "frames free %lu -> %lu\n",
 	       HEAP_OPS, peak1, m2.arena, (unsigned long)k2.frames_free,
 	       (unsigned long)k3.frames_free);
