@@ -16,6 +16,9 @@
  * - reading: D * 10^E with D the (at most DTOA_KEEP_DIGITS + 1) digits
  *   read is a quotient of big integers, D * 5^E or D / 5^-E; 62 bits of
  *   it and whether the rest is zero round it to 53 (or 24) bits.
+ * - numbers as people write them (printing with |s| <= 27, reading 19
+ *   digits or fewer with |E| <= 27) fit 128 bits: no big integer, and
+ *   for reading one 128-bit division (libgcc's) instead of a long one.
  *
  * The numbers stay small enough for fixed arrays: at most m * 5^1074
  * (2,547 bits) when printing, and 801 digits over 5^1127 (about 2,690

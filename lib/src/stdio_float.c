@@ -218,6 +218,21 @@ static int call_real(int (*fn)(FILE *, const char *, va_list), FILE *f, const ch
 	return r;
 }
 
+/* n >= 0 in decimal at buf; returns the digits written. */
+static int put_decimal(char *buf, int n)
+{
+	char tmp[12];
+	int k = 0, len = 0;
+
+	do {
+		tmp[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	while (k)
+		buf[len++] = tmp[--k];
+	return len;
+}
+
 /* The specification again, '*'s made numbers (a negative width is '-'
  * and its size, a negative precision none). */
 static void respell(const struct spec *s, char *buf)
@@ -230,9 +245,11 @@ static void respell(const struct spec *s, char *buf)
 		if (s->flags & (1u << i))
 			buf[n++] = flag_chars[i];
 	if (s->width >= 0)
-		n += sprintf(buf + n, "%d", s->width);
-	if (s->prec >= 0)
-		n += sprintf(buf + n, ".%d", s->prec);
+		n += put_decimal(buf + n, s->width);
+	if (s->prec >= 0) {
+		buf[n++] = '.';
+		n += put_decimal(buf + n, s->prec);
+	}
 	memcpy(buf + n, s->lenp, (size_t)s->len_n);
 	n += s->len_n;
 	buf[n++] = s->conv;
