@@ -115,12 +115,7 @@ static void stop_peer(rv_handle_t mine, long proc)
 /* Instructions per call round trip, best of ROUNDS x CALLS; 0 on error. */
 static uint64_t call_rounds(const char *name, rv_handle_t h, rv_handle_t *hs, uint32_t nh)
 {
-	/* On the stack, beside the messages, not in .bss: the kernel's cache
-	 * of user pages is direct-mapped by page number, and a .bss page that
-	 * lands in the stack page's slot (the C library grew by three pages
-	 * once, and it did with CONFIG_MAX_PROCS=300) cost 217 instructions
-	 * more a call: a figure that moved with the linker's layout. */
-	uint8_t req[MSG] __attribute__((aligned(8))), rep[MSG] __attribute__((aligned(8)));
+	static uint8_t req[MSG] __attribute__((aligned(8))), rep[MSG] __attribute__((aligned(8)));
 	rv_handle_t rh[4];
 	uint64_t best = UINT64_MAX;
 
