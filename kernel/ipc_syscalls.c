@@ -419,6 +419,28 @@ long sys_process_kill(const uint64_t a[6])
 	return 0;
 }
 
+/* process_limit(h, which, value): lower a quota. Only lowering: no
+ * holder can give a process more than it was started with. A value below
+ * what the process holds already takes nothing away; it gets no more. */
+long sys_process_limit(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	struct proc *p;
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_PROCESS, RV_RIGHT_MANAGE, &e);
+
+	if (err)
+		return err;
+	if (a[1] != RV_LIMIT_PAGES)
+		return -RV_EINVAL;
+	p = process_object_proc(e->obj);
+	if (!p)
+		return -RV_ESRCH;
+	if (a[2] > p->as.max_pages)
+		return -RV_EPERM;
+	p->as.max_pages = a[2];
+	return 0;
+}
+
 long sys_process_exit_info(const uint64_t a[6])
 {
 	struct handle_entry *e;

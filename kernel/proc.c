@@ -153,6 +153,8 @@ bool proc_info(unsigned int slot, struct rv_proc_info *out)
 	out->cpu_ns = timer_ticks_to_ns(ticks);
 	out->user_pages = (uint32_t)p->as.user_pages;
 	out->shm_pages = (uint32_t)shm_mapped_pages(p);
+	out->table_pages = (uint32_t)p->as.table_pages;
+	out->max_pages = (uint32_t)p->as.max_pages;
 	k_strlcpy(out->name, p->name, sizeof(out->name));
 	return true;
 }
@@ -412,7 +414,11 @@ int proc_spawn_image(const char *name, const void *image, size_t image_size, con
 	p = slot_alloc();
 	if (!p)
 		return -RV_ENOMEM;
-	err = as_create(&p->as, (uint16_t)(p->slot + 1));
+	/* A new process starts with its spawner's page quota (the first one
+	 * with CONFIG_PROC_MAX_PAGES): lowering a process's quota lowers what
+	 * it can start, too. */
+	err = as_create(&p->as, (uint16_t)(p->slot + 1),
+			current ? current->as.max_pages : CONFIG_PROC_MAX_PAGES);
 	if (err)
 		goto out_free_slot;
 

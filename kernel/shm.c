@@ -191,9 +191,15 @@ long shm_map(struct proc *p, struct kobject *obj, bool writable)
 
 		if (m->region)
 			continue;
+		/* the region's pages count against the quota of each process
+		 * that maps it, in full, while it is mapped there */
+		if (!as_may_take(&p->as, r->pages))
+			return -RV_ENOMEM;
+		p->as.shm_pages += r->pages;
 		err = as_map_frames(&p->as, va, r->base, r->pages, perms);
 		if (err) {
 			as_unmap(&p->as, va, r->pages);
+			p->as.shm_pages -= r->pages;
 			return err;
 		}
 		m->region = r;
@@ -208,6 +214,7 @@ long shm_map(struct proc *p, struct kobject *obj, bool writable)
 static void unmap_slot(struct proc *p, struct shm_mapping *m)
 {
 	as_unmap(&p->as, m->va, m->region->pages);
+	p->as.shm_pages -= m->region->pages;
 	kobject_put(&m->region->obj);
 	m->region = NULL;
 	mappings_in_use--;
@@ -235,11 +242,5 @@ void shm_unmap_all(struct proc *p)
 
 size_t shm_mapped_pages(const struct proc *p)
 {
-	size_t pages = 0;
-
-	for (unsigned int i = 0; i < CONFIG_MAX_MMAP_REGIONS; i++) {
-		if (p->mappings[i].region)
-			pages += p->mappings[i].region->pages;
-	}
-	return pages;
+	return p->as.shm_pages;
 }

@@ -401,6 +401,7 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_PORT_BIND] = sys_port_bind,
 	[RV_SYS_PORT_UNBIND] = sys_port_unbind,
 	[RV_SYS_PORT_WAIT] = sys_port_wait,
+	[RV_SYS_PROCESS_LIMIT] = sys_process_limit,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

@@ -30,14 +30,51 @@ BUILD_ASSERT((uint64_t)CONFIG_MAX_PROCS * KSTACK_SLOT_SIZE <= SV39_GIGAPAGE,
 static pte_t *kernel_root;
 static bool have_asids;
 
-static pte_t *table_alloc(void)
+/* The last allocation for a user space failed for its page quota, not for
+ * want of frames (as_stack_grow tells the two apart). */
+static bool quota_hit;
+
+/* One more page for as (NULL: the kernel's own, not counted)? */
+static bool quota_allows(const struct addr_space *as)
 {
-	return (pte_t *)frame_alloc(0, FRAME_PAGE_TABLE);
+	if (!as || as_may_take(as, 1))
+		return true;
+	quota_hit = true;
+	return false;
 }
 
-/* The leaf entry for va, creating intermediate tables when alloc is set. */
-static pte_t *walk(pte_t *root, uintptr_t va, bool alloc, pte_t table_flags)
+/* A page table, counted against as's quota (as NULL: the kernel's). */
+static pte_t *table_alloc(struct addr_space *as)
 {
+	pte_t *t = quota_allows(as) ? (pte_t *)frame_alloc(0, FRAME_PAGE_TABLE) : NULL;
+
+	if (t && as)
+		as->table_pages++;
+	return t;
+}
+
+static void table_free(struct addr_space *as, pte_t *table)
+{
+	frame_free((uintptr_t)table, 0, FRAME_PAGE_TABLE);
+	as->table_pages--;
+}
+
+/* A zeroed user page for as, counted against its quota. */
+static uintptr_t user_frame_alloc(struct addr_space *as)
+{
+	uintptr_t pa = quota_allows(as) ? frame_alloc(0, FRAME_USER) : 0;
+
+	if (pa)
+		as->user_pages++;
+	return pa;
+}
+
+/* The leaf entry for va, creating intermediate tables when alloc is set
+ * (counted against as's quota; as NULL: the kernel's tables). */
+static pte_t *walk(pte_t *root, uintptr_t va, bool alloc, struct addr_space *as)
+{
+	pte_t table_flags = as ? 0 : PTE_G;
+
 	pte_t *table = root;
 
 	for (int level = SV39_LEVELS - 1; level > 0; level--) {
@@ -50,7 +87,7 @@ static pte_t *walk(pte_t *root, uintptr_t va, bool alloc, pte_t table_flags)
 		}
 		if (!alloc)
 			return NULL;
-		table = table_alloc();
+		table = table_alloc(as);
 		if (!table)
 			return NULL;
 		*pte = pte_make((uintptr_t)table, PTE_V | table_flags);
@@ -81,7 +118,7 @@ static int map_kernel_stacks(void)
 		uintptr_t top = vm_kernel_stack_top(slot);
 		for (uintptr_t va = top - CONFIG_KERNEL_STACK_SIZE; va < top; va += PAGE_SIZE) {
 			uintptr_t pa = frame_alloc(0, FRAME_KERNEL_STACK);
-			pte_t *pte = pa ? walk(kernel_root, va, true, PTE_G) : NULL;
+			pte_t *pte = pa ? walk(kernel_root, va, true, NULL) : NULL;
 			if (!pte)
 				return -RV_ENOMEM;
 			*pte = pte_make(pa, PTE_V | PTE_R | PTE_W | PTE_G | PTE_A | PTE_D);
@@ -105,7 +142,7 @@ int vm_init(const struct boot_info *boot)
 {
 	int err;
 
-	kernel_root = table_alloc();
+	kernel_root = table_alloc(NULL);
 	if (!kernel_root)
 		return -RV_ENOMEM;
 	/* MMIO below 2 GiB on both boards: device memory, never executable. */
@@ -130,9 +167,11 @@ int vm_init(const struct boot_info *boot)
 	return 0;
 }
 
-int as_create(struct addr_space *as, uint16_t asid)
+int as_create(struct addr_space *as, uint16_t asid, size_t max_pages)
 {
-	as->root = table_alloc();
+	as->user_pages = as->table_pages = as->shm_pages = 0;
+	as->max_pages = max_pages;
+	as->root = table_alloc(as);
 	if (!as->root)
 		return -RV_ENOMEM;
 	/* The kernel's entries (all but user space) are shared, not copied
@@ -143,26 +182,25 @@ int as_create(struct addr_space *as, uint16_t asid)
 	}
 	as->asid = have_asids ? asid : 0;
 	as->satp = satp_make((uintptr_t)as->root, as->asid);
-	as->user_pages = 0;
 	as->stack_bottom = 0;
 	user_tlb_flush(as);
 	return 0;
 }
 
-static void free_table(pte_t *table, int level, size_t *user_pages)
+static void free_table(struct addr_space *as, pte_t *table, int level)
 {
 	for (unsigned int i = 0; i < SV39_ENTRIES; i++) {
 		pte_t pte = table[i];
 		if (!(pte & PTE_V))
 			continue;
 		if (level > 0 && !pte_is_leaf(pte)) {
-			free_table((pte_t *)pte_pa(pte), level - 1, user_pages);
+			free_table(as, (pte_t *)pte_pa(pte), level - 1);
 		} else if (!(pte & PTE_BORROWED)) {
 			frame_free(pte_pa(pte), 0, FRAME_USER);
-			(*user_pages)--;
+			as->user_pages--;
 		}
 	}
-	frame_free((uintptr_t)table, 0, FRAME_PAGE_TABLE);
+	table_free(as, table);
 }
 
 void as_destroy(struct addr_space *as)
@@ -180,11 +218,12 @@ void as_destroy(struct addr_space *as)
 	for (unsigned int i = KERNEL_ROOT_USER_FIRST; i <= KERNEL_ROOT_USER_LAST; i++) {
 		pte_t pte = as->root[i];
 		if (pte & PTE_V)
-			free_table((pte_t *)pte_pa(pte), 1, &as->user_pages);
+			free_table(as, (pte_t *)pte_pa(pte), 1);
 	}
-	frame_free((uintptr_t)as->root, 0, FRAME_PAGE_TABLE);
-	if (as->user_pages)
-		panic("address space freed with %lu pages unaccounted", (unsigned long)as->user_pages);
+	table_free(as, as->root);
+	if (as->user_pages || as->table_pages)
+		panic("address space freed with %lu pages, %lu page tables unaccounted",
+		      (unsigned long)as->user_pages, (unsigned long)as->table_pages);
 	if (as->asid)
 		sfence_vma_asid(as->asid);
 	else
@@ -207,17 +246,16 @@ int as_map_anon(struct addr_space *as, uintptr_t va, size_t size, unsigned int p
 	if ((perms & VM_WRITE) && (perms & VM_EXEC))
 		return -RV_EACCES;
 	for (uintptr_t a = va; a < va + size; a += PAGE_SIZE) {
-		pte_t *pte = walk(as->root, a, true, 0);
+		pte_t *pte = walk(as->root, a, true, as);
 		uintptr_t pa;
 		if (!pte)
 			return -RV_ENOMEM;
 		if (*pte & PTE_V)
 			return -RV_EEXIST;
-		pa = frame_alloc(0, FRAME_USER);
+		pa = user_frame_alloc(as);
 		if (!pa)
 			return -RV_ENOMEM;
 		*pte = pte_make(pa, leaf);
-		as->user_pages++;
 	}
 	return 0;
 }
@@ -232,7 +270,7 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 	if ((perms & VM_WRITE) && (perms & VM_EXEC))
 		return -RV_EACCES;
 	for (size_t i = 0; i < pages; i++) {
-		pte_t *pte = walk(as->root, va + i * PAGE_SIZE, true, 0);
+		pte_t *pte = walk(as->root, va + i * PAGE_SIZE, true, as);
 		if (!pte)
 			return -RV_ENOMEM;
 		if (*pte & PTE_V)
@@ -287,13 +325,13 @@ static bool prune_tables(struct addr_space *as, uintptr_t va)
 		t0 = (pte_t *)pte_pa(*l1);
 		if (table_empty(t0)) {
 			*l1 = 0;
-			frame_free((uintptr_t)t0, 0, FRAME_PAGE_TABLE);
+			table_free(as, t0);
 			freed = true;
 		}
 	}
 	if (table_empty(t1)) {
 		*l2 = 0;
-		frame_free((uintptr_t)t1, 0, FRAME_PAGE_TABLE);
+		table_free(as, t1);
 		freed = true;
 	}
 	return freed;
@@ -306,7 +344,7 @@ void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 	user_tlb_flush(as);
 	for (size_t i = 0; i < pages; i++) {
 		uintptr_t a = va + i * PAGE_SIZE;
-		pte_t *pte = walk(as->root, a, false, 0);
+		pte_t *pte = walk(as->root, a, false, NULL);
 		if (pte && (*pte & PTE_V)) {
 			if (!(*pte & PTE_BORROWED)) {
 				frame_free(pte_pa(*pte), 0, FRAME_USER);
@@ -352,21 +390,21 @@ int as_stack_grow(struct addr_space *as, uintptr_t va)
 	bool new_table = false;
 	int err = 0;
 
+	quota_hit = false;
 	while (as->stack_bottom > page) {
 		uintptr_t a = as->stack_bottom - PAGE_SIZE, pa;
-		pte_t *pte = walk(as->root, a, false, 0);
+		pte_t *pte = walk(as->root, a, false, NULL);
 
 		if (!pte) {
-			pte = walk(as->root, a, true, 0);
+			pte = walk(as->root, a, true, as);
 			new_table = true;
 		}
-		pa = pte ? frame_alloc(0, FRAME_USER) : 0;
+		pa = pte ? user_frame_alloc(as) : 0;
 		if (!pa) {
-			err = -RV_ENOMEM;
+			err = quota_hit ? AS_OVER_QUOTA : -RV_ENOMEM;
 			break;
 		}
 		*pte = pte_make(pa, PTE_V | PTE_U | PTE_A | PTE_D | PTE_R | PTE_W);
-		as->user_pages++;
 		as->stack_bottom = a;
 		if (!new_table)
 			fence_user_page(as, a);
@@ -378,8 +416,12 @@ int as_stack_grow(struct addr_space *as, uintptr_t va)
 
 enum stack_fault as_stack_fault(struct addr_space *as, uintptr_t va)
 {
-	if (as_stack_can_grow(as, va))
-		return as_stack_grow(as, va) ? STACK_FAULT_NO_MEMORY : STACK_FAULT_GREW;
+	if (as_stack_can_grow(as, va)) {
+		int err = as_stack_grow(as, va);
+		return !err		    ? STACK_FAULT_GREW
+		       : err == AS_OVER_QUOTA ? STACK_FAULT_QUOTA
+					      : STACK_FAULT_NO_MEMORY;
+	}
 	return as_in_stack_guard(va) ? STACK_FAULT_OVERFLOW : STACK_FAULT_NONE;
 }
 
@@ -411,7 +453,7 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 	 * below is filled: the space only gains the pages it reserved). */
 	if (as_stack_can_grow(as, va) && as_stack_grow((struct addr_space *)as, va))
 		return NULL;
-	pte = walk(as->root, va, false, 0);
+	pte = walk(as->root, va, false, NULL);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
 		return NULL;
 	if (t->vpn != vpn)

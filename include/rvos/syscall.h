@@ -129,8 +129,16 @@ enum rv_syscall {
 	 *           reply channel, const struct rv_msg *reply or 0): with a reply, first
 	 * sends it as a non-blocking channel_write (its error returns unwaited) */
 	RV_SYS_PORT_WAIT = 38,
+	/* 39 and 40: reserved (other branches' calls) */
+	/* process_limit(h, which, value) -> 0 (needs RV_RIGHT_MANAGE): lowers
+	 * the process's limit `which` (RV_LIMIT_PAGES) to value, never above
+	 * what it is */
+	RV_SYS_PROCESS_LIMIT = 41,
 	RV_SYS_COUNT
 };
+
+/* process_limit's `which` */
+#define RV_LIMIT_PAGES 0 /* the page quota: user pages, page tables, shm mapped */
 
 /* spawn's, process_spawn's and process_spawn_image's args_len: the bytes of
  * the argument strings in bits 0..31, those of the environment strings
@@ -225,6 +233,8 @@ struct rv_proc_info {
 	uint64_t cpu_ns;     /* time it has run */
 	uint32_t user_pages; /* pages of its own mapped: program, stack, heap */
 	uint32_t shm_pages;  /* shared-memory pages it has mapped */
+	uint32_t table_pages; /* its page-table frames */
+	uint32_t max_pages;  /* its page quota: user_pages + table_pages + shm_pages <= it */
 	char name[RV_PROC_NAME_MAX]; /* program name, NUL-terminated (cut if longer) */
 };
 

@@ -86,6 +86,7 @@ struct child {
 	char root_path[ENTRY_MAX]; /* root=PATH; "" no files */
 	char uses[ENTRY_MAX];      /* uses=A+B, kept as "A+B"; "" none */
 	bool ro;
+	uint64_t max_pages; /* pages=N: its page quota lowered to N; 0: not */
 	/* The start-up environment. */
 	bool startup_done; /* SVC_OP_STARTUP answered (or being answered) */
 	struct env env;    /* a SVC_OP_SPAWN_ENV child's, until it asks */
@@ -381,6 +382,11 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
 	}
 	c->chan = ch[0];
 	*proc = (rv_handle_t)ret;
+	/* pages=N: lowered at once (a child of a higher priority than init's
+	 * has run meanwhile; what it took above N stays, it gets no more) */
+	if (c->max_pages && (ret = rv_process_limit(*proc, RV_LIMIT_PAGES, c->max_pages)) < 0)
+		printf("init: %s: pages=%llu not set: %s\n", c->name,
+		       (unsigned long long)c->max_pages, rv_strerror((int)ret));
 	return 0;
 }
 
@@ -1307,6 +1313,15 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 				return -1;
 			}
 			strcpy(c->root_path, tok + 5);
+		} else if (!strncmp(tok, "pages=", 6)) {
+			char *end;
+
+			c->max_pages = strtoull(tok + 6, &end, 10);
+			if (tok[6] < '1' || tok[6] > '9' || *end || c->max_pages > CONFIG_PROC_MAX_PAGES) {
+				printf("init: manifest entry %u (%s): pages '%s' is not 1..%d, "
+				       "skipped\n", no, name, tok + 6, CONFIG_PROC_MAX_PAGES);
+				return -1;
+			}
 		} else if (!strncmp(tok, "uses=", 5)) {
 			const char *p = tok + 5;
 
@@ -1326,7 +1341,7 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 			strcpy(c->uses, tok + 5);
 		} else {
 			printf("init: manifest entry %u (%s): unknown option '%s' (root=PATH, ro, "
-			       "uses=NAME+NAME), skipped\n", no, name, tok);
+			       "uses=NAME+NAME, pages=N), skipped\n", no, name, tok);
 			return -1;
 		}
 	}

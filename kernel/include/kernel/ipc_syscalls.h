@@ -22,6 +22,7 @@ long sys_shm_unmap(const uint64_t a[6]);
 long sys_process_spawn(const uint64_t a[6]);
 long sys_process_kill(const uint64_t a[6]);
 long sys_process_exit_info(const uint64_t a[6]);
+long sys_process_limit(const uint64_t a[6]);
 long sys_process_spawn_image(const uint64_t a[6]);
 long sys_port_create(const uint64_t a[6]);
 long sys_port_bind(const uint64_t a[6]);

@@ -61,7 +61,25 @@ struct addr_space {
 	 * (down to RV_USER_STACK_RESERVE_BASE) is mapped on first touch
 	 * (as_stack_grow); 0: the space has no stack yet. */
 	uintptr_t stack_bottom;
+	/* The page quota (doc/security.md, "Quotas"): table_pages page-table
+	 * frames (the root included) and shm_pages shared-memory pages mapped
+	 * (kernel/shm.c keeps it) count with user_pages against max_pages. */
+	size_t table_pages;
+	size_t shm_pages;
+	size_t max_pages;
 };
+
+/* Pages the space counts against its quota. */
+static inline size_t as_pages(const struct addr_space *as)
+{
+	return as->user_pages + as->table_pages + as->shm_pages;
+}
+/* May the space take n more pages? (Its quota may have been lowered below
+ * what it holds: then nothing more.) */
+static inline bool as_may_take(const struct addr_space *as, size_t n)
+{
+	return as_pages(as) <= as->max_pages && n <= as->max_pages - as_pages(as);
+}
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */
 int vm_init(const struct boot_info *boot);
@@ -71,10 +89,11 @@ int vm_init(const struct boot_info *boot);
 uintptr_t vm_kernel_stack_top(unsigned int slot);
 bool vm_is_kernel_stack(uintptr_t addr);
 
-int as_create(struct addr_space *as, uint16_t asid);
+int as_create(struct addr_space *as, uint16_t asid, size_t max_pages);
 /* Free every user page it owns and every page-table frame. */
 void as_destroy(struct addr_space *as);
-/* Map zeroed pages over [va, va + size) with perms (VM_*); -ENOMEM, -EINVAL
+/* Map zeroed pages over [va, va + size) with perms (VM_*); -ENOMEM (no
+ * frame, or over the space's page quota), -EINVAL
  * (not page-aligned, outside user space, W+X), -EEXIST (already mapped). */
 int as_map_anon(struct addr_space *as, uintptr_t va, size_t size, unsigned int perms);
 /* Map frames it does not own (shared memory): [pa, pa + pages * 4 KiB) at
@@ -99,13 +118,16 @@ static inline bool as_in_stack_guard(uintptr_t va)
 }
 /* Map zeroed pages of the stack reserve from va's page up to the stack's
  * bottom (as_stack_can_grow(as, va) holds). 0, or -ENOMEM when frames ran
- * out: the pages mapped until then stay (the stack stays one range). */
+ * out, AS_OVER_QUOTA when the page quota did: the pages mapped until then
+ * stay (the stack stays one range). */
+#define AS_OVER_QUOTA 1
 int as_stack_grow(struct addr_space *as, uintptr_t va);
 /* What a user load or store page fault at va means for the stack. */
 enum stack_fault {
 	STACK_FAULT_NONE,      /* not the stack's: an ordinary fault */
 	STACK_FAULT_GREW,      /* in the reserve: mapped now, run the access again */
 	STACK_FAULT_NO_MEMORY, /* in the reserve, but no frame was free */
+	STACK_FAULT_QUOTA,     /* in the reserve, but the page quota is used up */
 	STACK_FAULT_OVERFLOW,  /* in the guard below the reserve */
 };
 enum stack_fault as_stack_fault(struct addr_space *as, uintptr_t va);

@@ -280,6 +280,13 @@ static inline long rv_process_exit_info(rv_handle_t h, struct rv_exit_info *info
 	return rv_syscall(RV_SYS_PROCESS_EXIT_INFO, h, (long)info, 0, 0, 0, 0);
 }
 
+/* Lower the limit `which` (RV_LIMIT_PAGES: the page quota) of the process
+ * behind h (needs RV_RIGHT_MANAGE) to value; never above what it is. */
+static inline long rv_process_limit(rv_handle_t h, unsigned int which, uint64_t value)
+{
+	return rv_syscall(RV_SYS_PROCESS_LIMIT, h, which, value, 0, 0, 0);
+}
+
 /* Device capabilities (doc/devices.md). */
 static inline long rv_device_info(rv_handle_t h, struct rv_device_info *info)
 {
