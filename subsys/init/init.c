@@ -1437,6 +1437,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	strcpy(children[i].root_path, opt.root_path);
 	strcpy(children[i].uses, opt.uses);
 	children[i].ro = opt.ro;
+	children[i].max_pages = opt.max_pages;
 	ret = child_start((uint32_t)i, "", 0, 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
 	if (ret < 0) {
 		printf("init: manifest entry %u (%s): cannot start it: %s\n", no, name,
