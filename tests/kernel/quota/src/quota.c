@@ -18,6 +18,7 @@
  *   manifest (tests/kernel/quota, kernel.quota.manifest: started by init
  *            with pages=300) its quota is 300 and mem_grow stops there.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,7 +28,14 @@
 #define PRIO 9 /* below the parent (CONFIG_DEFAULT_PRIORITY 8): it runs first */
 #define PAGE 4096
 
-static struct rv_proc_info self_info(void)
+static uint32_t used(const struct rv_proc_info *p)
+{
+	return p->user_pages + p->table_pages + p->shm_pages;
+}
+
+/* proc_list's record of this process, or (child) of its child that has
+ * not run yet (its priority is below this one's); zeros if none. */
+static struct rv_proc_info find(bool child)
 {
 	static struct rv_proc_info list[CONFIG_MAX_PROCS];
 	struct rv_proc_info none = {0};
@@ -35,30 +43,16 @@ static struct rv_proc_info self_info(void)
 	long n = rv_proc_list(list, CONFIG_MAX_PROCS, 0);
 
 	for (long i = 0; i < n; i++) {
-		if (list[i].pid == me)
+		if (child ? list[i].parent_pid == me && list[i].state == RV_PROC_READY
+			  : list[i].pid == me)
 			return list[i];
 	}
 	return none;
 }
 
-static uint32_t used(const struct rv_proc_info *p)
+static struct rv_proc_info self_info(void)
 {
-	return p->user_pages + p->table_pages + p->shm_pages;
-}
-
-/* The pages the child just spawned holds (it has not run yet: its
- * priority is below this one's). */
-static uint32_t used_by_new_child(void)
-{
-	static struct rv_proc_info list[CONFIG_MAX_PROCS];
-	int me = (int)rv_getpid();
-	long n = rv_proc_list(list, CONFIG_MAX_PROCS, 0);
-
-	for (long i = 0; i < n; i++) {
-		if (list[i].parent_pid == me && list[i].state == RV_PROC_READY)
-			return used(&list[i]);
-	}
-	return 0;
+	return find(false);
 }
 
 /* Take heap until ENOMEM, in halving steps down to one page. */
@@ -180,12 +174,13 @@ static long run_with_margin(const char *role, uint32_t extra, rv_handle_t *give,
 			    struct rv_exit_info *info)
 {
 	long proc = spawn(role, give, n);
+	struct rv_proc_info child;
 	long r;
 
 	if (proc < 0)
 		return proc;
-	r = rv_process_limit((rv_handle_t)proc, RV_LIMIT_PAGES,
-			     used_by_new_child() + extra);
+	child = find(true);
+	r = rv_process_limit((rv_handle_t)proc, RV_LIMIT_PAGES, used(&child) + extra);
 	CHECK_EQ("process_limit", r, 0);
 	r = wait_end((rv_handle_t)proc, info);
 	rv_handle_close((rv_handle_t)proc);
@@ -250,17 +245,16 @@ int main(int argc, char **argv)
 	/* 3. Shared memory counts: 4 pages + 2 tables. */
 	shm = rv_shm_create(4 * PAGE);
 	CHECK("shm_create", shm >= 0);
-	{
+	for (uint32_t extra = 5; extra <= 6; extra++) {
 		rv_handle_t give[2];
+
 		CHECK_EQ("channel", rv_channel_create(ch), 0);
 		give[0] = ch[1];
-		give[1] = (rv_handle_t)rv_handle_duplicate((rv_handle_t)shm, RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE & ~RV_RIGHT_DMA);
-		CHECK_EQ("quota + 5: shm_map is ENOMEM, nothing kept", run_with_margin("shm", 5, give, 2, &info), 12);
-		rv_handle_close(ch[0]);
-		CHECK_EQ("channel", rv_channel_create(ch), 0);
-		give[0] = ch[1];
-		give[1] = (rv_handle_t)rv_handle_duplicate((rv_handle_t)shm, RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE & ~RV_RIGHT_DMA);
-		CHECK_EQ("quota + 6: mapped, 6 pages counted", run_with_margin("shm", 6, give, 2, &info), 0);
+		give[1] = (rv_handle_t)rv_handle_duplicate((rv_handle_t)shm,
+							   RV_RIGHTS_ALL & ~RV_RIGHT_MANAGE & ~RV_RIGHT_DMA);
+		/* + 5: shm_map is ENOMEM, nothing kept; + 6: mapped, 6 pages counted */
+		CHECK_EQ("shm_map within the quota", run_with_margin("shm", extra, give, 2, &info),
+			 extra == 5 ? 12 : 0);
 		rv_handle_close(ch[0]);
 	}
 	rv_handle_close((rv_handle_t)shm);
