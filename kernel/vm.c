@@ -73,8 +73,7 @@ static uintptr_t user_frame_alloc(struct addr_space *as)
  * (counted against as's quota; as NULL: the kernel's tables). */
 static pte_t *walk(pte_t *root, uintptr_t va, bool alloc, struct addr_space *as)
 {
-	pte_t table_flags = as ? 0 : PTE_G;
-
+	pte_t table_flags = as ? 0 : PTE_G; /* the kernel's tables are global */
 	pte_t *table = root;
 
 	for (int level = SV39_LEVELS - 1; level > 0; level--) {
