@@ -28,7 +28,9 @@ struct message {
 	uint32_t num_bytes;
 	uint32_t num_handles;
 	struct kobject *objs[MSG_HANDLE_ARRAY];
-	uint32_t rights[MSG_HANDLE_ARRAY];
+	/* Their rights and derivations (kernel/revoke.c), as
+	 * handle_entry.rights_via. */
+	uint32_t rights_via[MSG_HANDLE_ARRAY];
 	/* Word-aligned, so that copies in and out move words when the user
 	 * buffer is aligned too. */
 	uint8_t bytes[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
@@ -149,8 +151,10 @@ static void queue_pop(struct channel_end *e, bool close_handles)
 	for (unsigned int i = 0; i < m->num_handles; i++) {
 		if (m->objs[i]->type == RV_OBJ_CHANNEL)
 			e->ends_queued--;
-		if (close_handles)
+		if (close_handles) {
 			kobject_put(m->objs[i]);
+			via_put(handle_via_of(m->rights_via[i]));
+		}
 	}
 	e->head = (e->head + 1) % CONFIG_CHANNEL_QUEUE_DEPTH;
 	e->count--;
@@ -348,21 +352,32 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 	return true;
 }
 
+/* Has one of the n handles to send come through a revoked derivation? */
+static bool handles_revoked(struct handle_entry *const *ents, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (ents[i]->via && revoker_is_revoked(ents[i]->via))
+			return true;
+	}
+	return false;
+}
+
 /* The user's struct rv_msg. */
 static int msg_fetch(struct proc *p, uintptr_t umsg, struct rv_msg *m)
 {
 	return copy_from_user(&p->as, m, umsg, sizeof(*m)) ? -RV_EFAULT : 0;
 }
 
-long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintptr_t umsg,
+long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t self, uintptr_t umsg,
 		   uint32_t flags, uint64_t deadline)
 {
-	struct channel_end *e = end_of(obj);
+	struct channel_end *e = end_of(he->obj);
 	rv_handle_t hv[MSG_HANDLE_ARRAY];
 	struct handle_entry *ents[MSG_HANDLE_ARRAY] = {0};
 	struct channel_end *peer;
 	struct message *slot;
 	struct rv_msg m;
+	bool waited = false;
 	int err;
 
 	/* verify: the message, its bytes and every handle it moves */
@@ -404,13 +419,17 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 			break;
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
-		waiter_add(p, &e->obj, RV_SIGNAL_WRITABLE | RV_SIGNAL_PEER_CLOSED);
+		waiter_add(p, &e->obj, RV_SIGNAL_WRITABLE | RV_SIGNAL_PEER_CLOSED, he->via);
 		err = kobject_block(deadline);
 		if (err)
 			return err;
+		waited = true;
 	}
 	/* The handles were checked before blocking; a blocked writer's table
-	 * cannot change (single thread per process), so they still hold. */
+	 * cannot change (single thread per process), so they still hold --
+	 * unless one came through a derivation revoked meanwhile. */
+	if (waited && handles_revoked(ents, m.num_handles))
+		return -RV_ECANCELED;
 
 	/* No cycles of channel ends (they would keep each other alive with no
 	 * process able to reach them): an end may travel only while its own
@@ -433,7 +452,7 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	copy_from_user(&p->as, slot->bytes, (uintptr_t)m.bytes, m.num_bytes);
 	for (unsigned int i = 0; i < m.num_handles; i++) {
 		slot->objs[i] = ents[i]->obj;
-		slot->rights[i] = ents[i]->rights;
+		slot->rights_via[i] = ents[i]->rights_via;
 		if (slot->objs[i]->type == RV_OBJ_CHANNEL)
 			peer->ends_queued++;
 		handle_detach(&p->handles, hv[i]);
@@ -444,10 +463,10 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	return 0;
 }
 
-long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t flags,
+long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline)
 {
-	struct channel_end *e = end_of(obj);
+	struct channel_end *e = end_of(he->obj);
 	rv_handle_t hv[MSG_HANDLE_ARRAY];
 	struct message *msg;
 	struct rv_msg m;
@@ -463,7 +482,7 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 			return -RV_EPEERCLOSED;
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
-		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
+		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, he->via);
 		channel_rx_record(p, umsg, &m);
 		p->recv_end = &e->obj;
 		err = kobject_block(deadline);
@@ -490,7 +509,8 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 	/* impl */
 	copy_to_user(&p->as, (uintptr_t)m.bytes, msg->bytes, msg->num_bytes);
 	for (unsigned int i = 0; i < msg->num_handles; i++)
-		hv[i] = (rv_handle_t)handle_install(&p->handles, msg->objs[i], msg->rights[i]);
+		hv[i] = (rv_handle_t)handle_install_via(&p->handles, msg->objs[i],
+							msg->rights_via[i]);
 	if (msg->num_handles)
 		copy_to_user(&p->as, (uintptr_t)m.handles, hv, msg->num_handles * sizeof(hv[0]));
 	m.num_bytes = msg->num_bytes;
@@ -576,7 +596,7 @@ static inline __attribute__((always_inline)) void fp_block(struct proc *p, struc
 
 	w->proc = p;
 	w->obj = obj;
-	w->signals = signals;
+	w->signals_via = signals; /* via 0: the fast paths take plain handles only */
 	list_append(&obj->waiters, &w->link);
 	p->recv_end = obj;
 	p->state = PROC_BLOCKED;
@@ -600,8 +620,8 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	uint64_t deadline;
 	size_t n, cap, room = 0;
 
-	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
-			  RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
+	if (handle_lookup_direct(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
+				 RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
 		return FASTPATH_GENERAL;
 	e = end_of(he->obj);
 	ureq = regs->x[11];
@@ -773,7 +793,8 @@ void port_wait_fastpath(struct user_regs *regs)
 	size_t n;
 
 	/* The port, nothing ready on it (or the wait would return at once) */
-	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he))
+	if (handle_lookup_direct(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ,
+				 &he))
 		return;
 	pt = container_of(he->obj, struct port, obj);
 	if (!list_is_empty(&pt->ready) || !list_is_empty(&pt->obj.waiters))
@@ -797,7 +818,8 @@ void port_wait_fastpath(struct user_regs *regs)
 	/* The reply: no handles, within the size limit, on a channel end with
 	 * WRITE whose peer has a client blocked reading it */
 	if (regs->x[14] > UINT32_MAX ||
-	    handle_lookup(&p->handles, (rv_handle_t)regs->x[14], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he))
+	    handle_lookup_direct(&p->handles, (rv_handle_t)regs->x[14], RV_OBJ_CHANNEL,
+				 RV_RIGHT_WRITE, &he))
 		return;
 	e = end_of(he->obj);
 	if ((urep & 7) || !in_one_page(urep, sizeof(*rep)) ||
@@ -871,8 +893,7 @@ static void channel_call_continue(void)
 	ret = handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
 			    RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
 	if (!ret)
-		ret = channel_read(p, he->obj, regs->x[12], 0,
-				   timer_deadline_ticks(deadline));
+		ret = channel_read(p, he, regs->x[12], 0, timer_deadline_ticks(deadline));
 	sched_continuation_return(ret);
 }
 

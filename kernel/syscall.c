@@ -260,6 +260,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.idle_instret = sched_idle_instret;
 	k.ports_used = port_count();
 	k.port_bindings_used = port_binding_count();
+	k.derivations_used = revoker_count();
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
@@ -355,6 +356,8 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_PORT_BIND] = sys_port_bind,
 	[RV_SYS_PORT_UNBIND] = sys_port_unbind,
 	[RV_SYS_PORT_WAIT] = sys_port_wait,
+	[RV_SYS_HANDLE_DERIVE] = sys_handle_derive,
+	[RV_SYS_HANDLE_REVOKE] = sys_handle_revoke,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

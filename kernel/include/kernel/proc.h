@@ -41,6 +41,11 @@ struct process_object;
 struct shm_mapping {
 	struct shm_region *region; /* NULL: slot free */
 	uintptr_t va;
+	/* Made through a derived handle (via != 0): on the region's list of
+	 * such mappings, so that a revoke finds it (kernel/revoke.c). */
+	unsigned int via;
+	struct proc *owner;
+	struct list_node derived; /* on shm_region.derived */
 };
 
 struct proc {
@@ -82,6 +87,9 @@ struct proc {
 	 * as.rx_* (kernel/channel.c, direct delivery). recv_end NULL: not
 	 * receiving (waiters_remove_all clears it). */
 	struct kobject *recv_end;
+	/* A revoke ended its wait (kobject_block returns -ECANCELED): here
+	 * for kobject_block's 12-bit offset. */
+	bool wait_cancelled;
 	struct handle_table handles;
 	struct waiter waiters[CONFIG_MAX_WAIT_ITEMS];
 	struct shm_mapping mappings[CONFIG_MAX_MMAP_REGIONS];

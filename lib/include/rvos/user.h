@@ -140,6 +140,19 @@ static inline long rv_handle_info(rv_handle_t h, struct rv_handle_info *info)
 	return rv_syscall(RV_SYS_HANDLE_INFO, h, (long)info, 0, 0, 0, 0);
 }
 
+/* Revocation (doc/ipc.md): out[0] a handle to h's object with `rights`
+ * that out[1], its revoker, can end -- with every copy made of it. */
+static inline long rv_handle_derive(rv_handle_t h, uint32_t rights, rv_handle_t out[2])
+{
+	return rv_syscall(RV_SYS_HANDLE_DERIVE, h, rights, (long)out, 0, 0, 0);
+}
+
+/* From now on every handle derived through `revoker` is -ECANCELED. */
+static inline long rv_handle_revoke(rv_handle_t revoker)
+{
+	return rv_syscall(RV_SYS_HANDLE_REVOKE, revoker, 0, 0, 0, 0, 0);
+}
+
 static inline long rv_channel_create(rv_handle_t out[2])
 {
 	return rv_syscall(RV_SYS_CHANNEL_CREATE, (long)out, 0, 0, 0, 0, 0);
