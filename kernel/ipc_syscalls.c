@@ -60,6 +60,8 @@ long sys_handle_derive(const uint64_t a[6])
 				RV_RIGHT_DUPLICATE, &e);
 
 	/* verify */
+	if (a[0] > UINT32_MAX)
+		return -RV_EBADF; /* (not truncated to another handle) */
 	if (err)
 		return err;
 	if (a[1] > UINT32_MAX || (rights & ~e->rights))
@@ -88,6 +90,8 @@ long sys_handle_revoke(const uint64_t a[6])
 	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_REVOKER,
 				RV_RIGHT_MANAGE, &e);
 
+	if (a[0] > UINT32_MAX)
+		return -RV_EBADF; /* (not truncated to another handle) */
 	if (err)
 		return err;
 	return revoker_revoke(e->obj);
