@@ -152,8 +152,8 @@ static void queue_pop(struct channel_end *e, bool close_handles)
 		if (m->objs[i]->type == RV_OBJ_CHANNEL)
 			e->ends_queued--;
 		if (close_handles) {
+			via_put(handle_via_of(m->rights_via[i])); /* first: revoke.h */
 			kobject_put(m->objs[i]);
-			via_put(handle_via_of(m->rights_via[i]));
 		}
 	}
 	e->head = (e->head + 1) % CONFIG_CHANNEL_QUEUE_DEPTH;

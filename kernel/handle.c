@@ -123,8 +123,8 @@ int handle_close(struct handle_table *t, rv_handle_t h)
 	obj = e->obj;
 	via = e->via;
 	handle_detach(t, h);
+	via_put(via); /* first: see revoke.h */
 	kobject_put(obj);
-	via_put(via);
 	return 0;
 }
 

@@ -117,6 +117,8 @@ static void revoke_reach(struct revoker *r)
 
 	if (!r->live)
 		return; /* nothing derived is left: no waiter, no mapping */
+	if (!t->refs)
+		panic("revoke: record %u is in use, its object (type %u) is gone", via_of(r), t->type);
 	revoker_use(via_of(r));
 	kobject_get(t);
 	kobject_cancel_waiters(t);

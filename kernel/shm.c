@@ -225,8 +225,8 @@ static void unmap_slot(struct proc *p, struct shm_mapping *m)
 	m->region = NULL;
 	m->via = 0;
 	mappings_in_use--;
+	via_put(via); /* first: see revoke.h */
 	kobject_put(&r->obj);
-	via_put(via);
 }
 
 void shm_revoke_mappings(struct kobject *obj)

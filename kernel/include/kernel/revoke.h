@@ -20,7 +20,10 @@
  *
  * Lifetime: `live` counts the handles (in tables and in messages) and the
  * mappings through the record or one below it -- each holds a reference
- * to the target, so the target pointer is good while live > 0. A record is
+ * to the target, so the target pointer is good while live > 0. For that a
+ * use that goes drops its use (via_put) before its reference: the
+ * reference's release may close a revoker, whose revoke must not find the
+ * use of an object already released. A record is
  * freed when no revoker handle, no use (live) and no record below it is
  * left. The last revoker handle going revokes (the derivation was a lease
  * of the deriver's: it ends when the deriver can no longer end it).
