@@ -104,7 +104,6 @@ static bool chain_revoked(const struct revoker *r)
 	return false;
 }
 
-
 /*
  * r was just marked revoked: end what came through it. Only the target's
  * own waiter list and (shared memory) mapping list are walked. A use held
@@ -118,14 +117,15 @@ static void revoke_reach(struct revoker *r)
 	if (!r->live)
 		return; /* nothing derived is left: no waiter, no mapping */
 	if (!t->refs)
-		panic("revoke: record %u is in use, its object (type %u) is gone", via_of(r), t->type);
+		panic("revoke: record %u is in use, its object (type %u) is gone", via_of(r),
+		      t->type);
 	revoker_use(via_of(r));
 	kobject_get(t);
 	kobject_cancel_waiters(t);
 	if (t->type == RV_OBJ_SHM)
 		shm_revoke_mappings(t);
+	unuse(r); /* before the reference, as every use goes (revoke.h) */
 	kobject_put(t);
-	unuse(r);
 }
 
 int revoker_revoke(struct kobject *obj)

@@ -304,6 +304,16 @@ static unsigned int drain(rv_handle_t h)
 	}
 }
 
+/* Close every handle named (checked elsewhere: some may be revoked). */
+static void close_all(const rv_handle_t *h, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		rv_handle_close(h[i]);
+}
+#define CLOSE_ALL(...)                                                                             \
+	close_all((const rv_handle_t[]){__VA_ARGS__},                                              \
+		  sizeof((const rv_handle_t[]){__VA_ARGS__}) / sizeof(rv_handle_t))
+
 /* ---- the phases ---- */
 
 static void basics(void)
@@ -322,7 +332,8 @@ static void basics(void)
 	CHECK_EQ("marked derived", handle_pad(d[0]), RV_HANDLE_DERIVED);
 	CHECK_EQ("the original is not", handle_pad(ch[0]), 0);
 	CHECK_EQ("the revoker: its own type", handle_type(d[1]), RV_OBJ_REVOKER);
-	CHECK_EQ("revoker rights: MANAGE, DUPLICATE, TRANSFER", handle_rights(d[1]), REVOKER_RIGHTS);
+	CHECK_EQ("revoker rights: MANAGE, DUPLICATE, TRANSFER", handle_rights(d[1]),
+		 REVOKER_RIGHTS);
 	CHECK_EQ("the revoker is not derived", handle_pad(d[1]), 0);
 	rv_kstats(&ks);
 	CHECK_EQ("kstats: one derivation more", ks.derivations_used, base.derivations_used + 1);
@@ -333,12 +344,13 @@ static void basics(void)
 	CHECK_EQ("derive: garbage handle", rv_handle_derive(0x7ffff, RV_RIGHT_READ, x), -RV_EBADF);
 	CHECK_EQ("derive: more rights (MANAGE)",
 		 rv_handle_derive(ch[0], CHANNEL_RIGHTS | RV_RIGHT_MANAGE, x), -RV_EPERM);
-	CHECK_EQ("derive: rights wider than 32 bits",
-		 rv_syscall(RV_SYS_HANDLE_DERIVE, ch[0], (1l << 32) | RV_RIGHT_READ, (long)x, 0, 0, 0),
-		 -RV_EPERM);
+	CHECK_EQ(
+	    "derive: rights wider than 32 bits",
+	    rv_syscall(RV_SYS_HANDLE_DERIVE, ch[0], (1l << 32) | RV_RIGHT_READ, (long)x, 0, 0, 0),
+	    -RV_EPERM);
 	nodup = rv_handle_duplicate(ch[0], RV_RIGHT_READ | RV_RIGHT_WRITE);
-	CHECK_EQ("derive: no DUPLICATE right", rv_handle_derive((rv_handle_t)nodup, RV_RIGHT_READ, x),
-		 -RV_EPERM);
+	CHECK_EQ("derive: no DUPLICATE right",
+		 rv_handle_derive((rv_handle_t)nodup, RV_RIGHT_READ, x), -RV_EPERM);
 	CHECK_EQ("derive from a derived handle without DUPLICATE",
 		 rv_handle_derive(few[0], RV_RIGHT_READ, x), -RV_EPERM);
 	port = rv_port_create();
@@ -350,7 +362,8 @@ static void basics(void)
 		 rv_syscall(RV_SYS_HANDLE_DERIVE, ch[0], RV_RIGHT_READ, (long)"read-only", 0, 0, 0),
 		 -RV_EFAULT);
 	rv_kstats(&ks);
-	CHECK_EQ("kstats: failed derives took nothing", ks.derivations_used, base.derivations_used + 2);
+	CHECK_EQ("kstats: failed derives took nothing", ks.derivations_used,
+		 base.derivations_used + 2);
 
 	/* before the revoke it works as the original does */
 	CHECK_EQ("write through the derived handle", through(d[0], ch[1]), 0);
@@ -419,13 +432,7 @@ static void basics(void)
 	 * be ended */
 	CHECK_EQ("close the other revoker", rv_handle_close(few[1]), 0);
 	CHECK_EQ("its derived handle: ECANCELED", handle_type(few[0]), -RV_ECANCELED);
-	rv_handle_close(few[0]);
-	rv_handle_close((rv_handle_t)nodup);
-	rv_handle_close((rv_handle_t)port);
-	rv_handle_close(x[0]);
-	rv_handle_close(x[1]);
-	rv_handle_close(ch[0]);
-	rv_handle_close(ch[1]);
+	CLOSE_ALL(few[0], (rv_handle_t)nodup, (rv_handle_t)port, x[0], x[1], ch[0], ch[1]);
 	rv_kstats(&ks);
 	KSTATS_SAME_LIVE("basics", &base, &ks);
 	CHECK_EQ("kstats: derivations back", ks.derivations_used, base.derivations_used);
@@ -443,8 +450,8 @@ static void other_objects(void)
 
 	CHECK("spawn a child", proc >= 0);
 	CHECK_EQ("it is ready", result(ctl, WAIT_MS), 0);
-	CHECK_EQ("derive its process handle", rv_handle_derive((rv_handle_t)proc, PROCESS_RIGHTS, dp),
-		 0);
+	CHECK_EQ("derive its process handle",
+		 rv_handle_derive((rv_handle_t)proc, PROCESS_RIGHTS, dp), 0);
 	CHECK_EQ("exit_info through it: still running", rv_process_exit_info(dp[0], &info),
 		 -RV_EAGAIN);
 	CHECK_EQ("revoke", rv_handle_revoke(dp[1]), 0);
@@ -525,13 +532,7 @@ static void copies_everywhere(void)
 	rv_handle_close(got);
 	finish_ok("child 1", ctl1, (rv_handle_t)c1);
 	finish_ok("child 2", ctl2, (rv_handle_t)c2);
-	rv_handle_close(d[0]);
-	rv_handle_close(d[1]);
-	rv_handle_close((rv_handle_t)dup);
-	rv_handle_close(fly[0]);
-	rv_handle_close(fly[1]);
-	rv_handle_close(ch[0]);
-	rv_handle_close(ch[1]);
+	CLOSE_ALL(d[0], d[1], (rv_handle_t)dup, fly[0], fly[1], ch[0], ch[1]);
 	kstats_settle(&base, &ks, WAIT_MS);
 	KSTATS_SAME_LIVE("copies everywhere", &base, &ks);
 	printf("revoke: every copy fails at once: a duplicate, a child's (given at spawn), "
@@ -559,16 +560,15 @@ static void blocked_one(const char *const argv[], uint32_t state, int derive_end
 	CHECK(what, wait_blocked((rv_handle_t)proc, state));
 	t0 = rv_clock_ns();
 	CHECK_EQ("revoke", rv_handle_revoke(d[1]), 0);
-	snprintf(what, sizeof(what), "%s %s: woken with ECANCELED", argv[0], argv[1] ? argv[1] : "");
+	snprintf(what, sizeof(what), "%s %s: woken with ECANCELED", argv[0],
+		 argv[1] ? argv[1] : "");
 	CHECK_EQ(what, result(ctl, WAIT_MS), -RV_ECANCELED);
 	snprintf(what, sizeof(what), "%s: woken within 1 s of the revoke", argv[0]);
 	CHECK(what, rv_clock_ns() - t0 < MS(1000));
 	CHECK_EQ("the original is still a channel end", handle_type(ch[derive_end]),
 		 RV_OBJ_CHANNEL);
 	finish_ok(argv[0], ctl, (rv_handle_t)proc);
-	rv_handle_close(d[1]);
-	rv_handle_close(ch[0]);
-	rv_handle_close(ch[1]);
+	CLOSE_ALL(d[1], ch[0], ch[1]);
 }
 
 static void blocked(void)
@@ -604,9 +604,7 @@ static void blocked(void)
 	rv_kstats(&ks);
 	CHECK_EQ("kstats: its binding went", ks.port_bindings_used, base.port_bindings_used);
 	finish_ok("blocked_port", ctl, (rv_handle_t)proc);
-	rv_handle_close(d[1]);
-	rv_handle_close(ch[0]);
-	rv_handle_close(ch[1]);
+	CLOSE_ALL(d[1], ch[0], ch[1]);
 	kstats_settle(&base, &ks, WAIT_MS);
 	KSTATS_SAME_LIVE("blocked", &base, &ks);
 	printf("revoke: blocked through a derived handle -- a read, a write, a wait_many item, "
@@ -676,7 +674,7 @@ static void nested(void)
 {
 	struct rv_kstats base, ks;
 	rv_handle_t ch[2], d1[2], d2[2], d3[2], chain[CONFIG_REVOKE_MAX_DEPTH + 1][2], x[2], ctl,
-		give[2];
+	    give[2];
 	rv_handle_t h;
 	long proc, depth = 0;
 
@@ -687,7 +685,8 @@ static void nested(void)
 	if (CONFIG_REVOKE_MAX_DEPTH >= 3)
 		CHECK_EQ("and again", rv_handle_derive(d2[0], CHANNEL_RIGHTS, d3), 0);
 	else
-		CHECK_EQ("and again: EMLINK", rv_handle_derive(d2[0], CHANNEL_RIGHTS, d3), -RV_EMLINK);
+		CHECK_EQ("and again: EMLINK", rv_handle_derive(d2[0], CHANNEL_RIGHTS, d3),
+			 -RV_EMLINK);
 	CHECK_EQ("revoke the middle one", rv_handle_revoke(d2[1]), 0);
 	CHECK_EQ("it: ECANCELED", through(d2[0], ch[1]), -RV_ECANCELED);
 	if (CONFIG_REVOKE_MAX_DEPTH >= 3) {
@@ -701,10 +700,7 @@ static void nested(void)
 	CHECK_EQ("revoke the top", rv_handle_revoke(d1[1]), 0);
 	CHECK_EQ("it: ECANCELED", through(d1[0], ch[1]), -RV_ECANCELED);
 	CHECK_EQ("the original works", through(ch[0], ch[1]), 0);
-	rv_handle_close(d1[0]);
-	rv_handle_close(d1[1]);
-	rv_handle_close(d2[0]);
-	rv_handle_close(d2[1]);
+	CLOSE_ALL(d1[0], d1[1], d2[0], d2[1]);
 
 	/* the depth limit */
 	h = ch[0];
@@ -733,9 +729,7 @@ static void nested(void)
 	CHECK_EQ("it revoked", result(ctl, WAIT_MS), 0);
 	CHECK_EQ("ours: ECANCELED", through(x[0], ch[1]), -RV_ECANCELED);
 	finish_ok("revoker", ctl, (rv_handle_t)proc);
-	rv_handle_close(x[0]);
-	rv_handle_close(ch[0]);
-	rv_handle_close(ch[1]);
+	CLOSE_ALL(x[0], ch[0], ch[1]);
 	kstats_settle(&base, &ks, WAIT_MS);
 	KSTATS_SAME_LIVE("nested", &base, &ks);
 	CHECK_EQ("kstats: derivations back", ks.derivations_used, base.derivations_used);
@@ -798,8 +792,8 @@ static void killed_deriver(void)
 	rv_kstats(&base);
 	deriver = spawn_role((const char *const[]){"deriver", NULL}, &ctl, give, 0);
 	CHECK("spawn deriver", deriver >= 0);
-	CHECK_EQ("it sends two derived handles", rv_channel_read(ctl, &m, 0, deadline_in_ms(WAIT_MS)),
-		 0);
+	CHECK_EQ("it sends two derived handles",
+		 rv_channel_read(ctl, &m, 0, deadline_in_ms(WAIT_MS)), 0);
 	CHECK_EQ("two", m.num_handles, 2);
 	CHECK_EQ("they work (end 0 to end 1)", through(hv[0], hv[1]), 0);
 	/* a reader blocked on the deriver's end 1 through its derived handle */
