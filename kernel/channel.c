@@ -144,7 +144,8 @@ static struct message *queue_slot(struct channel_end *e, unsigned int i)
 }
 
 /* Drop the oldest message; its handles are closed unless taken already. */
-static void queue_pop(struct channel_end *e, bool close_handles)
+static inline __attribute__((always_inline)) void queue_pop(struct channel_end *e,
+							      bool close_handles)
 {
 	struct message *m = queue_slot(e, 0);
 
