@@ -138,8 +138,13 @@ const char *cpio_skip_root(const char *s)
 int cpio_find(const void *archive, size_t size, const char *name, const void **data,
 	      size_t *len)
 {
+	return cpio_find_from(archive, size, 0, name, data, len);
+}
+
+int cpio_find_from(const void *archive, size_t size, size_t offset, const char *name,
+		   const void **data, size_t *len)
+{
 	struct cpio_entry e;
-	size_t offset = 0;
 	int r;
 
 	if (!archive || !name || !data || !len)

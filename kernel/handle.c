@@ -11,8 +11,9 @@ BUILD_ASSERT(RV_RIGHTS_ALL <= UINT16_MAX, "rights must fit handle_entry.rights")
 
 #define GENERATION_MAX ((1u << (32 - RV_HANDLE_SLOT_BITS)) - 1)
 BUILD_ASSERT(HANDLE_GEN_DERIVED > GENERATION_MAX, "the derived flag is above every generation");
-/* The generation of a retired slot: above every real one, so no value
- * matches it (handle_lookup), and handle_install passes it by. */
+/* The generation of a retired slot: above every real one, so no 32-bit
+ * value matches it (handle_lookup; a wider one may, but finds no object),
+ * and handle_install passes it by. */
 #define GENERATION_RETIRED UINT32_MAX
 
 static unsigned int handles_in_use;

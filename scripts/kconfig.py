@@ -103,6 +103,13 @@ def unmet_terms(kconf, expr):
     return terms
 
 
+def bound(sym):
+    """A range's bound as the message shows it: a number, or the symbol it comes from."""
+    if not sym.nodes:  # a number written in the range
+        return sym.str_value
+    return f"CONFIG_{sym.name} ({sym.str_value})"
+
+
 def why_not(kconf, sym, asked):
     """Explain why a symbol did not take the value a fragment asked for."""
     reasons = []
@@ -115,7 +122,7 @@ def why_not(kconf, sym, asked):
     if sym.orig_type in (kconfiglib.INT, kconfiglib.HEX):
         for low, high, cond in sym.ranges:
             if kconfiglib.expr_value(cond):
-                reasons.append(f"the allowed range is [{low.str_value}, {high.str_value}]")
+                reasons.append(f"the allowed range is [{bound(low)}, {bound(high)}]")
                 break
         try:
             int(asked, 0 if sym.orig_type == kconfiglib.INT else 16)

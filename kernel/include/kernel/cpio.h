@@ -56,6 +56,10 @@ int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entr
 int cpio_find(const void *archive, size_t size, const char *name, const void **data,
 	      size_t *len);
 
+/* cpio_find, starting at the entry at offset (a cpio_next offset). */
+int cpio_find_from(const void *archive, size_t size, size_t offset, const char *name,
+		   const void **data, size_t *len);
+
 /* name without its leading "/" and "./" components (as cpio_find compares). */
 const char *cpio_skip_root(const char *name);
 

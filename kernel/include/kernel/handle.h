@@ -91,11 +91,13 @@ static inline int handle_find(struct handle_table *t, rv_handle_t h, struct hand
 	return 0;
 }
 
+/* (the handle's slot, and its generation: the value's other bits, up to
+ * 53 of them from a whole register; direct_only: derived handles are
+ * -EBADF) */
 static inline __attribute__((always_inline)) int
-handle_lookup_as(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t rights,
-		 struct handle_entry **entry, bool direct_only)
+handle_lookup_slot(struct handle_table *t, unsigned int slot, uint64_t generation, uint32_t type,
+		   uint32_t rights, struct handle_entry **entry, bool direct_only)
 {
-	unsigned int slot = h & SLOT_MASK;
 	struct handle_entry *e;
 
 	if (slot >= CONFIG_MAX_HANDLES)
@@ -103,9 +105,11 @@ handle_lookup_as(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t 
 	e = &t->slots[slot];
 	if (!e->obj)
 		return -RV_EBADF;
-	if (__builtin_expect(e->generation != h >> RV_HANDLE_SLOT_BITS, 0)) {
-		/* stale, or derived (the flag bit) */
-		if (direct_only || (e->generation ^ HANDLE_GEN_DERIVED) != h >> RV_HANDLE_SLOT_BITS)
+	if (__builtin_expect(e->generation != generation, 0)) {
+		/* stale, wide, or derived (the flag bit, which no value's
+		 * generation has: a wide value with that bit matches none) */
+		if (direct_only || !(e->generation & HANDLE_GEN_DERIVED) ||
+		    (e->generation ^ HANDLE_GEN_DERIVED) != generation)
 			return -RV_EBADF;
 		if (revoker_is_revoked(e->via))
 			return -RV_ECANCELED;
@@ -124,16 +128,41 @@ handle_lookup_as(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t 
 static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type,
 				uint32_t rights, struct handle_entry **entry)
 {
-	return handle_lookup_as(t, h, type, rights, entry, false);
+	return handle_lookup_slot(t, h & SLOT_MASK, h >> RV_HANDLE_SLOT_BITS, type, rights, entry,
+				  false);
+}
+
+/* The same for a whole register, as a system call's argument arrives: a
+ * value with any of its upper 32 bits set is -EBADF (its generation part
+ * is above every live slot's), never the handle of its low bits. */
+static inline int handle_lookup_reg(struct handle_table *t, uint64_t a, uint32_t type,
+				    uint32_t rights, struct handle_entry **entry)
+{
+	return handle_lookup_slot(t, a & SLOT_MASK, a >> RV_HANDLE_SLOT_BITS, type, rights, entry,
+				  false);
 }
 
 /* The same for the IPC fast paths, which take plain handles only: a derived
- * one is -EBADF here (the general path runs, and looks again). */
+ * one, or one wider than a handle, is -EBADF here (the general path runs,
+ * and looks again). */
 static inline __attribute__((always_inline)) int
-handle_lookup_direct(struct handle_table *t, rv_handle_t h, uint32_t type, uint32_t rights,
+handle_lookup_direct(struct handle_table *t, uint64_t a, uint32_t type, uint32_t rights,
 		     struct handle_entry **entry)
 {
-	return handle_lookup_as(t, h, type, rights, entry, true);
+	return handle_lookup_slot(t, a & SLOT_MASK, a >> RV_HANDLE_SLOT_BITS, type, rights, entry,
+				  true);
+}
+
+/* A handle argument of a system call: as handle_lookup_reg, but -EINVAL
+ * for a value with any of its upper 32 bits set (doc/syscalls.md,
+ * "Arguments"). Such a value never matches, so the test is on the error
+ * path only: free when the lookup succeeds. */
+static inline int handle_arg(struct handle_table *t, uint64_t a, uint32_t type, uint32_t rights,
+			     struct handle_entry **entry)
+{
+	int err = handle_lookup_reg(t, a, type, rights, entry);
+
+	return err && (a >> 32) ? -RV_EINVAL : err;
 }
 /* Take the handle out of the table without dropping its reference (it
  * moves: into a message or another process). */
