@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Derivation records and their revokers (kernel/revoke.h, doc/ipc.md,
- * Revocation). A static pool of CONFIG_MAX_REVOCABLE; a record's number
- * (handle_entry.via) is its index + 1, so 0 means "not derived".
+ * Revocation). A static pool of CONFIG_MAX_REVOCABLE with a free list; a
+ * record's number (handle_entry.via) is its index + 1, so 0 means "not
+ * derived".
  */
 #include <rvos/errno.h>
 #include <kernel/panic.h>
@@ -15,6 +16,11 @@ BUILD_ASSERT(CONFIG_REVOKE_MAX_DEPTH < 256, "a record's depth must fit revoker.d
 
 struct revoker revokers[CONFIG_MAX_REVOCABLE];
 static unsigned int revokers_in_use;
+/* Free records: those freed, linked through `parent`, then those never
+ * used yet (from revokers_fresh on). Taking or freeing one is O(1): no
+ * walk over the pool. */
+static struct revoker *revokers_free;
+static unsigned int revokers_fresh;
 
 unsigned int revoker_count(void)
 {
@@ -26,33 +32,41 @@ static unsigned int via_of(const struct revoker *r)
 	return (unsigned int)(r - revokers) + 1;
 }
 
+static struct revoker *record_take(void)
+{
+	struct revoker *r = revokers_free;
+
+	if (r)
+		revokers_free = r->parent;
+	else if (revokers_fresh < CONFIG_MAX_REVOCABLE)
+		r = &revokers[revokers_fresh++];
+	return r;
+}
+
 long revoker_create(struct kobject *target, unsigned int via)
 {
 	struct revoker *parent = via ? revoker_of(via) : NULL;
 	unsigned int depth = parent ? parent->depth + 1u : 1u;
+	struct revoker *r;
 
 	if (depth > CONFIG_REVOKE_MAX_DEPTH)
 		return -RV_EMLINK;
-	for (unsigned int i = 0; i < CONFIG_MAX_REVOCABLE; i++) {
-		struct revoker *r = &revokers[i];
-
-		if (r->in_use)
-			continue;
-		kobject_init(&r->obj, RV_OBJ_REVOKER); /* the revoker handle */
-		r->parent = parent;
-		r->target = target;
-		r->live = 0;
-		r->children = 0;
-		r->depth = (uint8_t)depth;
-		r->revoked = false;
-		r->in_use = true;
-		if (parent)
-			parent->children++;
-		revokers_in_use++;
-		revoker_use(via_of(r)); /* the derived handle */
-		return via_of(r);
-	}
-	return -RV_ENFILE;
+	r = record_take();
+	if (!r)
+		return -RV_ENFILE;
+	kobject_init(&r->obj, RV_OBJ_REVOKER); /* the revoker handle */
+	r->parent = parent;
+	r->target = target;
+	r->live = 0;
+	r->children = 0;
+	r->depth = (uint8_t)depth;
+	r->revoked = false;
+	r->in_use = true;
+	if (parent)
+		parent->children++;
+	revokers_in_use++;
+	revoker_use(via_of(r)); /* the derived handle */
+	return via_of(r);
 }
 
 /* Free r, and the records above it that only it kept, once nothing names
@@ -63,8 +77,9 @@ static void revoker_free_unused(struct revoker *r)
 		struct revoker *parent = r->parent;
 
 		r->in_use = false;
-		r->parent = NULL;
 		r->target = NULL;
+		r->parent = revokers_free; /* (the free list's link) */
+		revokers_free = r;
 		revokers_in_use--;
 		if (parent)
 			parent->children--;
