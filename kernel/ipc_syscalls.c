@@ -32,19 +32,30 @@ long sys_handle_close(const uint64_t a[6])
 	return handle_close(&current->handles, (rv_handle_t)a[0]);
 }
 
-long sys_handle_duplicate(const uint64_t a[6])
+/* handle_duplicate's and handle_derive's source and rights: a0 a handle
+ * with DUPLICATE, a1 the same rights as its or fewer. */
+static int copy_args(const uint64_t a[6], struct handle_entry **e)
 {
-	struct handle_entry *e;
-	uint32_t rights = (uint32_t)a[1];
-	long h;
-	int err = handle_arg(&current->handles, a[0], RV_OBJ_NONE, RV_RIGHT_DUPLICATE, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_NONE, RV_RIGHT_DUPLICATE, e);
 
 	if (err)
 		return err;
 	if (!arg_is_u32(a[1]))
 		return -RV_EINVAL;
-	if (rights & ~e->rights)
+	if ((uint32_t)a[1] & ~(*e)->rights)
 		return -RV_EPERM; /* only the same or fewer rights */
+	return 0;
+}
+
+long sys_handle_duplicate(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	uint32_t rights = (uint32_t)a[1];
+	long h;
+	int err = copy_args(a, &e);
+
+	if (err)
+		return err;
 	/* (a duplicate of a derived handle goes through the same record) */
 	h = handle_install_via(&current->handles, e->obj, handle_rights_via(rights, e->via));
 	if (h >= 0) {
@@ -60,15 +71,11 @@ long sys_handle_derive(const uint64_t a[6])
 	uint32_t rights = (uint32_t)a[1];
 	rv_handle_t out[2];
 	long via;
-	int err = handle_arg(&current->handles, a[0], RV_OBJ_NONE, RV_RIGHT_DUPLICATE, &e);
+	int err = copy_args(a, &e);
 
 	/* verify */
 	if (err)
 		return err;
-	if (!arg_is_u32(a[1]))
-		return -RV_EINVAL;
-	if (rights & ~e->rights)
-		return -RV_EPERM; /* only the same or fewer rights */
 	if (!user_access_ok(&current->as, a[2], sizeof(out), true))
 		return -RV_EFAULT;
 	if (handle_table_free(&current->handles) < 2)
