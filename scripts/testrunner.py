@@ -61,9 +61,10 @@ rvOS extensions:
       instead of one boot, an uncut run and N power cuts at seeded requests
       of a disk with a write cache (scripts/powercut.py, scripts/nbdcut.py);
       --powercut-seed S and --powercut-cut I[:K] replay one
-  type: unit, sources: [repo-relative .c], cflags: [...]
+  type: unit, sources: [repo-relative .c], cflags: [...], args: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
-      then run; exit status 0 passes. Shown with the board `host`.
+      then run there (with args); exit status 0 passes. Shown with the
+      board `host`.
 
 Panic lines are `^PANIC: ` or `KERNEL PANIC`. The full reference is
 doc/testing.md.
@@ -463,6 +464,7 @@ SCENARIO_KEYS = {
     "powercut": (powercut.check_config, ("integration",), "{cuts: N, seed: S}"),
     "sources": (check_words, ("unit",), "list of repo-relative C files"),
     "cflags": (check_args, ("unit",), "list of compiler flags"),
+    "args": (check_args, ("unit",), "list of arguments for the program"),
 }
 CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks",
                "disk_checks", "disk_setup", "disk_corrupt")
@@ -1438,7 +1440,7 @@ def run_test(test, opts):
     timeout = cfg.get("timeout", DEFAULT_TIMEOUT) * opts.timeout_multiplier
     test.console_log = os.path.join(test.outdir, "console.log")
     if unit:
-        cmd = [os.path.join(test.outdir, test.name)]
+        cmd = [os.path.join(test.outdir, test.name)] + cfg.get("args", [])
     else:
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):
