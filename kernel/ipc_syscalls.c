@@ -14,6 +14,7 @@
 #include <kernel/shm.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 
 /* Every right that means something for the object: MANAGE is for
  * processes, DMA for devices. */
@@ -127,10 +128,15 @@ long sys_channel_call(const uint64_t a[6])
 	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))
 		return -RV_EFAULT;
 	end = e->obj;
+	trace_call_begin(current, trace_time());
 	err = channel_write(current, end, (rv_handle_t)a[0], a[1], 0, deadline);
-	if (err)
+	if (err) {
+		trace_call_abort(current);
 		return err;
-	return channel_read(current, end, a[2], 0, deadline);
+	}
+	err = channel_read(current, end, a[2], 0, deadline);
+	trace_call_end(current, end);
+	return err;
 }
 
 long sys_wait_many(const uint64_t a[6])

@@ -129,6 +129,9 @@ enum rv_syscall {
 	 *           reply channel, const struct rv_msg *reply or 0): with a reply, first
 	 * sends it as a non-blocking channel_write (its error returns unwaited) */
 	RV_SYS_PORT_WAIT = 38,
+	/* trace(op, ...): kernel tracing (include/rvos/trace.h, doc/tracing.md);
+	 * -ENOSYS when the kernel is built without CONFIG_TRACING */
+	RV_SYS_TRACE = 39,
 	RV_SYS_COUNT
 };
 
