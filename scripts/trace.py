@@ -394,6 +394,8 @@ def describe(ev, m, sysnames):
     t = ev.type
     if t == SWITCH:
         why = BLOCK.get(ev.flags, "") if ev.arg16 == 2 else ""
+        if not ev.pid:
+            return f"switch -> {m.name(ev.a)} ({ev.a}) after idle"
         return (f"switch -> {m.name(ev.a)} ({ev.a}); leaves {STATES.get(ev.arg16, '?')}"
                 + (f" ({why})" if why else ""))
     if t == SYS_ENTER:
@@ -482,7 +484,7 @@ def write_png(m, path):
                    label=f"{what} ({len(vals)})")
     ticks = list(range(0, 24))
     hx.set_xticks(ticks)
-    hx.set_xticklabels([f"{(1 << k) * 1e6 / tr.hz:g}" for k in ticks], rotation=60,
+    hx.set_xticklabels([f"{(1 << k) * 1e6 / tr.hz if k else 0:g}" for k in ticks], rotation=60,
                        fontsize=7)
     hx.set_xlabel("latency, us (log2 buckets, lower bound)")
     hx.set_ylabel("count")
