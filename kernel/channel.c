@@ -147,7 +147,7 @@ static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p,
 		return;
 	if (path == RV_TRACE_PATH_FAST)
 		p->trace_call_at = now;
-	/* trace_call_end_on: r's round trip is over */
+	/* trace_call_end_chan, recording: r's round trip is over */
 	at = r->trace_call_at;
 	if (at) {
 		r->trace_call_at = 0;

@@ -257,19 +257,6 @@ static inline __attribute__((always_inline)) void trace_call_end_chan(struct pro
 	}
 }
 
-/* (the same, recording) */
-static inline __attribute__((always_inline)) void trace_call_end_on(struct proc *p,
-								     unsigned int chan,
-								     uint64_t now)
-{
-	uint64_t at = p->trace_call_at;
-
-	if (IS_ENABLED(CONFIG_TRACE_LATENCY) && at) {
-		p->trace_call_at = 0;
-		trace_hist_add(&trace_hists.ipc[chan], now - at);
-	}
-}
-
 /* (the same on the channel of end) */
 static inline void trace_call_end(struct proc *p, const struct kobject *end)
 {
