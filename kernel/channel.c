@@ -22,6 +22,7 @@
 #include <kernel/syscall.h>
 #include <rvos/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 #include <kernel/util.h>
 
 struct message {
@@ -48,6 +49,9 @@ struct channel_end {
 	unsigned int ends_queued; /* channel ends carried by the queued messages */
 	uint64_t sent;       /* messages written through this end (channel_list) */
 	uint64_t sent_bytes; /* and their bytes */
+#ifdef CONFIG_TRACING
+	uint16_t trace_id;   /* channel id << 1 | which end: trace records' */
+#endif /* CONFIG_TRACING */
 	struct message queue[CONFIG_CHANNEL_QUEUE_DEPTH];
 };
 
@@ -96,6 +100,89 @@ uint32_t channel_end_signals(const struct kobject *obj)
 	return s;
 }
 
+#ifdef CONFIG_TRACING
+static inline void trace_end_init(struct channel_end *e, unsigned int id)
+{
+	e->trace_id = (uint16_t)id;
+}
+
+/* The trace id of an end: channel id << 1 | which end. */
+static inline __attribute__((always_inline)) unsigned int trace_id(const struct channel_end *e)
+{
+	return e->trace_id;
+}
+
+unsigned int channel_id(const struct kobject *obj)
+{
+	return trace_id(end_of((struct kobject *)obj)) >> 1;
+}
+
+/* channel_call's fast path took a call of p: its request (n bytes through
+ * e) is r's now. One record stands for the whole hand-off. */
+static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p, struct proc *r,
+								  struct channel_end *e, uint32_t n,
+								  unsigned int path)
+{
+	struct trace_ring *t = &trace_ring;
+	struct rv_trace_event *ev;
+	unsigned long id, k;
+	uint64_t now, at;
+
+	if (!trace_on())
+		return;
+	now = trace_time();
+	id = e->other->trace_id;
+	/* trace_put_at, by halves of a: no 32-bit extensions to compute */
+	if (IS_ENABLED(CONFIG_TRACE_IPC) &&
+	    !(IS_ENABLED(CONFIG_TRACE_STOP) && t->next >= TRACE_RING_SIZE)) {
+		ev = &t->ev[t->next++ & (TRACE_RING_SIZE - 1)];
+		ev->time = now;
+		*(trace_u32 *)&ev->type = RV_TRACE_IPC_SEND | path << 8 | (unsigned int)id << 16;
+		ev->pid = p->pid;
+		((trace_u32 *)&ev->a)[0] = (uint32_t)e->sent;
+		((trace_u32 *)&ev->a)[1] = (uint32_t)r->pid;
+		ev->b = n;
+	} else if (IS_ENABLED(CONFIG_TRACE_IPC)) {
+		t->lost++;
+	}
+	if (!IS_ENABLED(CONFIG_TRACE_LATENCY))
+		return;
+	if (path == RV_TRACE_PATH_FAST)
+		p->trace_call_at = now;
+	/* trace_call_end_chan, recording: r's round trip is over */
+	at = r->trace_call_at;
+	if (at) {
+		r->trace_call_at = 0;
+		now -= at;
+		for (k = 0; now > 1 && k < RV_TRACE_HIST_BUCKETS - 1; k++)
+			now >>= 1;
+		trace_hists.ipc[id >> 1].bucket[k]++;
+	}
+}
+#else
+static inline void trace_end_init(struct channel_end *e, unsigned int id)
+{
+	(void)e;
+	(void)id;
+}
+
+static inline unsigned int trace_id(const struct channel_end *e)
+{
+	(void)e;
+	return 0;
+}
+
+static inline void trace_fastpath(struct proc *p, struct proc *r, struct channel_end *e,
+				  uint32_t n, unsigned int path)
+{
+	(void)p;
+	(void)r;
+	(void)e;
+	(void)n;
+	(void)path;
+}
+#endif /* CONFIG_TRACING */
+
 int channel_create(struct proc *creator, struct kobject **end0, struct kobject **end1)
 {
 	struct channel *c = NULL;
@@ -125,6 +212,7 @@ int channel_create(struct proc *creator, struct kobject **end0, struct kobject *
 		e->ends_queued = 0;
 		e->sent = 0;
 		e->sent_bytes = 0;
+		trace_end_init(e, (unsigned int)(c - channels) << 1 | i);
 	}
 	*end0 = &c->ends[0].obj;
 	*end1 = &c->ends[1].obj;
@@ -342,6 +430,8 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 			return false; /* (cannot happen: both checked) */
 	}
 	rx_complete(r, n);
+	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, 0);
+	trace_call_end_chan(r, trace_id(peer) >> 1, trace_time());
 	if (b)
 		port_event(r, b, peer->other);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
@@ -458,6 +548,8 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 			peer->ends_queued++;
 		handle_detach(&p->handles, hv[i]);
 	}
+	trace_ipc_send(trace_id(peer), e->sent, RV_TRACE_PATH_QUEUED, NULL, m.num_bytes,
+		       m.num_handles);
 	peer->count++;
 	messages_queued++;
 	kobject_notify(&peer->obj);
@@ -517,6 +609,8 @@ long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
 	m.num_bytes = msg->num_bytes;
 	m.num_handles = msg->num_handles;
 	copy_to_user(&p->as, umsg, &m, sizeof(m));
+	/* (its number: the messages written to e, less those still queued) */
+	trace_ipc_recv(trace_id(e), e->other->sent - e->count + 1, m.num_bytes, m.num_handles);
 	queue_pop(e, false);
 	if (peer_of(e))
 		kobject_notify(&peer_of(e)->obj);
@@ -730,7 +824,9 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	 * path; anything else that wakes it runs channel_call_continue, which
 	 * finds the call's arguments in its saved registers. */
 	fp_block(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, channel_call_continue);
+	trace_fp_block(p);
 	p->waiter_word = 1; /* waiter_count 1, rx_cap 0: one store */
+	trace_fastpath(p, r, e, n, RV_TRACE_PATH_FAST);
 	if (!cached) {
 		if (deadline != RV_DEADLINE_NEVER)
 			sched_add_sleeper(p, deadline);
@@ -861,6 +957,7 @@ void port_wait_fastpath(struct user_regs *regs)
 	syscall_count++;
 	rx_complete(r, (uint32_t)n);
 	count_sent(e, (uint32_t)n);
+	trace_fastpath(p, r, e, (uint32_t)n, RV_TRACE_PATH_PORT);
 	fp_unblock(r, head, link);
 
 	/* The server waits on its port, receiving: recorded as port_wait
@@ -868,6 +965,7 @@ void port_wait_fastpath(struct user_regs *regs)
 	channel_rx_record(p, umsg, rm);
 	p->as.rx_event = ev;
 	fp_block(p, &pt->obj, RV_SIGNAL_READABLE, port_wait_continue);
+	trace_fp_block(p);
 	p->waiter_count = 1;
 	if (deadline != RV_DEADLINE_NEVER) {
 		sched_add_sleeper(p, deadline);
@@ -894,8 +992,12 @@ static void channel_call_continue(void)
 	 * would fail as a call on a bad handle does). */
 	ret = handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
 				RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
-	if (!ret)
+	if (!ret) {
+		struct kobject *end = he->obj; /* for the trace: he may be gone after */
+
 		ret = channel_read(p, he, regs->x[12], 0, timer_deadline_ticks(deadline));
+		trace_call_end(p, end);
+	}
 	sched_continuation_return(ret);
 }
 

@@ -14,6 +14,7 @@
 #include <kernel/shm.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 
 /* Every right that means something for the object: MANAGE is for
  * processes, DMA for devices. */
@@ -169,6 +170,7 @@ long sys_channel_call(const uint64_t a[6])
 {
 	struct handle_entry *e;
 	uint64_t deadline = timer_deadline_ticks(a[3]);
+	struct kobject *end;
 	long err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL,
 			      RV_RIGHT_READ | RV_RIGHT_WRITE, &e);
 
@@ -180,12 +182,18 @@ long sys_channel_call(const uint64_t a[6])
 	 * request has gone out */
 	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))
 		return -RV_EFAULT;
+	end = e->obj;
+	trace_call_begin(current, trace_time());
 	err = channel_write(current, e, (rv_handle_t)a[0], a[1], 0, deadline);
-	if (err)
+	if (err) {
+		trace_call_abort(current);
 		return err;
+	}
 	/* (e still holds: only this process changes its table, and it was
 	 * blocked; a revoke meanwhile ended the write with -ECANCELED) */
-	return channel_read(current, e, a[2], 0, deadline);
+	err = channel_read(current, e, a[2], 0, deadline);
+	trace_call_end(current, end);
+	return err;
 }
 
 /* wait_many's waiters w for items, some of whose handles (all checked) are

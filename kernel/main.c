@@ -13,6 +13,7 @@
 #include <kernel/page.h>
 #include <kernel/proc.h>
 #include <kernel/rtc.h>
+#include <kernel/trace.h>
 #include <kernel/vm.h>
 
 static struct fdt boot_fdt;
@@ -120,6 +121,7 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	 * rdinstret; privileged spec 4.1.5): benchmarks measure with them. */
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	sched_init();
+	trace_init();
 	proc_init((const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
 	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, 0, CONFIG_DEFAULT_PRIORITY, NULL);
 	if (err < 0)

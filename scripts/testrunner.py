@@ -57,6 +57,9 @@ rvOS extensions:
       after the run, `debugfs -R REQUEST disk.img` must give matching output
   disk_unchanged: true
       the run must leave disk.img exactly as it was at the boot
+  host_checks: [COMMAND, ...]
+      after a run that passed, each command (run in the repository, {console},
+      {outdir}, {app} and {python} replaced) must exit 0 (e.g. a trace check)
   powercut: {cuts: N, seed: S[, promise: journal | ext2]}
       instead of one boot, an uncut run and N power cuts at seeded requests
       of a disk with a write cache (scripts/powercut.py, scripts/nbdcut.py);
@@ -367,6 +370,45 @@ DISK_CHECK_KEYS = ("debugfs", "regex", "not_regex", "sha256", "equals_file")
 HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
 
 
+def check_host_checks(value):
+    """host_checks: [COMMAND, ...]: host programs that judge a run's output."""
+    if not isinstance(value, list) or not value or \
+            not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("must be a list of commands, e.g. "
+                         "\"{python} scripts/trace.py --console {console} --check\"")
+    for v in value:
+        try:
+            shlex.split(v)
+        except ValueError as e:
+            raise ValueError(f"cannot split the command {v!r}: {e}") from None
+    return value
+
+
+def judge_host_checks(cfg, app_dir, outdir, console_log):
+    """None when every host_checks command exits 0, else why not. Their
+    output goes to OUTDIR/host_checks.log."""
+    log = os.path.join(outdir, "host_checks.log")
+    fields = {"console": console_log, "outdir": outdir, "app": app_dir,
+              "python": sys.executable}
+    with open(log, "w", encoding="utf-8") as f:
+        for cmd in cfg.get("host_checks", []):
+            argv = [a.format(**fields) for a in shlex.split(cmd)]
+            f.write(f"$ {' '.join(shlex.quote(a) for a in argv)}\n")
+            f.flush()
+            try:
+                p = subprocess.run(argv, cwd=RV_BASE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, timeout=300)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                f.write(f"{e}\n")
+                return f"host check {cmd!r}: {e}"
+            f.write(p.stdout)
+            if p.returncode:
+                last = [l for l in p.stdout.splitlines() if l.strip()]
+                return (f"host check {cmd!r} exited with status {p.returncode}: "
+                        f"{last[-1] if last else '(no output)'}")
+    return None
+
+
 def check_disk_checks(value):
     """disk_checks: [{debugfs: REQUEST, regex:, not_regex:, sha256:, equals_file:}]"""
     if not isinstance(value, list) or not value:
@@ -461,13 +503,14 @@ SCENARIO_KEYS = {
     "disk_setup": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
     "disk_corrupt": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
     "disk_unchanged": (check_bool, ("integration",), "true or false"),
+    "host_checks": (check_host_checks, ("integration",), "list of commands"),
     "powercut": (powercut.check_config, ("integration",), "{cuts: N, seed: S}"),
     "sources": (check_words, ("unit",), "list of repo-relative C files"),
     "cflags": (check_args, ("unit",), "list of compiler flags"),
     "args": (check_args, ("unit",), "list of arguments for the program"),
 }
 CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks",
-               "disk_checks", "disk_setup", "disk_corrupt")
+               "disk_checks", "disk_setup", "disk_corrupt", "host_checks")
 TOP_KEYS = ("sample", "common", "tests")
 
 
@@ -1455,6 +1498,11 @@ def run_test(test, opts):
         why = judge_disk(cfg, test.sc.app_dir, test.outdir)
         if why:
             passed, reason, tail_from = False, why, disk_log
+    if passed and not unit and cfg.get("host_checks"):
+        why = judge_host_checks(cfg, test.sc.app_dir, test.outdir, test.console_log)
+        if why:
+            passed, reason = False, why
+            tail_from = os.path.join(test.outdir, "host_checks.log")
     passed, reason = apply_expected_verdict(cfg, passed, reason)
     test.record(passed, reason, tail_from)
     return test

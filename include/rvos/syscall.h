@@ -137,6 +137,9 @@ enum rv_syscall {
 	/* handle_revoke(revoker) -> 0 (needs RV_RIGHT_MANAGE): every handle
 	 * derived through it, wherever it went, answers -ECANCELED from now on */
 	RV_SYS_HANDLE_REVOKE = 40,
+	/* trace(op, ...): kernel tracing (include/rvos/trace.h, doc/tracing.md);
+	 * -ENOSYS when the kernel is built without CONFIG_TRACING */
+	RV_SYS_TRACE = 41,
 	RV_SYS_COUNT
 };
 

@@ -102,6 +102,11 @@ struct proc {
 	bool fpu_used;                 /* it has used FP: the unit follows it */
 	struct arch_fpu fpu;           /* while another process has the FP unit */
 #endif
+#ifdef CONFIG_TRACING
+	uint64_t trace_ready_at;       /* tick it was made ready (0: not while recording) */
+	uint64_t trace_call_at;        /* tick its channel_call began (0: not in one) */
+	uint8_t trace_block;           /* rv_trace_block: why it blocked last */
+#endif /* CONFIG_TRACING */
 };
 
 extern struct proc *current;

@@ -118,6 +118,11 @@ const char *sh_strerror(int err);
 /* Print "cmd: path: error". Returns err. */
 int sh_file_error(const char *cmd, const char *path, int err);
 
+/* The tracing builtins (trace.c). */
+int cmd_trace(int argc, char **argv);
+int cmd_ipclat(int argc, char **argv);
+int cmd_schedlat(int argc, char **argv);
+
 /* The file builtins (files.c). */
 int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);

@@ -1226,6 +1226,44 @@ static void revoked_handle_errors(void)
 	close2(ch);
 }
 
+/* ------------------------------------------------------------ tracing */
+
+/* prj.conf: CONFIG_TRACING with a ring of 64 records that overwrites, so
+ * record 0 is long gone. */
+static void trace_errors(void)
+{
+	struct rv_trace_info in;
+	struct rv_trace_event ev[2];
+	struct rv_trace_hist h;
+
+	TRY(RV_SYS_TRACE, 0, "a mark", rv_trace_mark("errors", 1));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "op 8", sc(RV_SYS_TRACE, 8, 0, 0, 0, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "op MARK | 1 << 32",
+	    sc(RV_SYS_TRACE, WIDE(RV_TRACE_OP_MARK), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "start with flags 2", rv_trace_start(2));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "start with flags 1 << 32",
+	    sc(RV_SYS_TRACE, RV_TRACE_OP_START, WIDE(0), 0, 0, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EFAULT, "info into the kernel", rv_trace_info((void *)BAD_PTR));
+	TRY(RV_SYS_TRACE, 0, "info", rv_trace_info(&in));
+	CHECK("records were overwritten (a ring of 64)", in.first > 0 && in.overwrite);
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "read 0 records", rv_trace_read(in.first, ev, 0));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "read more than the ring",
+	    rv_trace_read(in.first, ev, (uint64_t)in.capacity + 1));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "read from past the last record",
+	    rv_trace_read(UINT64_MAX, ev, 1));
+	TRY(RV_SYS_TRACE, -RV_EFAULT, "read into the kernel",
+	    rv_trace_read(in.first, (void *)BAD_PTR, 1));
+	TRY(RV_SYS_TRACE, -RV_ERANGE, "read record 0 (overwritten)", rv_trace_read(0, ev, 1));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "histogram 3", rv_trace_hist(3, 0, &h));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "IPC histogram of channel CONFIG_MAX_CHANNELS",
+	    rv_trace_hist(RV_TRACE_HIST_IPC, CONFIG_MAX_CHANNELS, &h));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "histogram 1 << 32",
+	    sc(RV_SYS_TRACE, RV_TRACE_OP_HIST, WIDE(RV_TRACE_HIST_IRQ), 0, (long)&h, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EFAULT, "histogram into the kernel",
+	    rv_trace_hist(RV_TRACE_HIST_IRQ, 0, (void *)BAD_PTR));
+	TRY(RV_SYS_TRACE, 0, "the timer histogram", rv_trace_hist(RV_TRACE_HIST_IRQ, 0, &h));
+}
+
 /* ------------------------------------------------------------ the tables */
 
 /* Every call was made; every documented error was produced, or is one of
@@ -1297,6 +1335,7 @@ int main(int argc, char **argv)
 	port_errors();
 	derive_revoke_errors();
 	revoked_handle_errors();
+	trace_errors();
 	rv_kstats(&k1);
 	CHECK_EQ("every channel went", k1.channels_used, k0.channels_used);
 	CHECK_EQ("every handle went", k1.handles_used, k0.handles_used);
