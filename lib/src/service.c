@@ -278,6 +278,58 @@ int rv_init_shutdown(int status)
 	return ret;
 }
 
+int rv_init_rights(uint32_t *rights)
+{
+	uint8_t buf[WIRE_HEADER_SIZE], rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf rhs;
+	struct wire_writer w;
+	struct wire_reader r;
+	struct rv_msg reply;
+	uint32_t v;
+	int ret;
+
+	wire_init_request(&w, buf, sizeof(buf), NULL, 0, SVC_OP_RIGHTS);
+	ret = rv_service_call(RV_SVC_INIT_HANDLE, &w, &r, SVC_OP_RIGHTS, rbuf, rhs, &reply);
+	if (ret < 0)
+		return ret;
+	wire_get_u32(&r, &v);
+	if (wire_end(&r) < 0) {
+		close_all(reply.handles, reply.num_handles);
+		return -RV_EBADMSG;
+	}
+	*rights = v;
+	return 0;
+}
+
+int svc_rights_parse(const char *s, size_t len, uint32_t *rights)
+{
+	static const char *const names[] = {"spawn", "process", "kill", "shutdown"};
+	uint32_t mask = 0;
+
+	if (len == 3 && !memcmp(s, "all", 3)) {
+		*rights = SVC_RIGHTS_ALL;
+		return 0;
+	}
+	for (size_t at = 0;;) {
+		size_t l = 0, k;
+
+		while (at + l < len && s[at + l] != '+')
+			l++;
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k]) == l && !memcmp(s + at, names[k], l))
+				break;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return -RV_EINVAL; /* unknown, or empty (a++b, a trailing +) */
+		mask |= 1u << k;
+		at += l;
+		if (at == len)
+			break;
+		at++; /* the '+' */
+	}
+	*rights = mask;
+	return 0;
+}
+
 int rv_service_check_channel(rv_handle_t h)
 {
 	struct rv_handle_info info;
