@@ -15,6 +15,12 @@
  * child does: replies and requests to the file server are written
  * without waiting (its answers come in the same wait_many), and a
  * malformed request gets an error reply.
+ *
+ * Authority: each child's channel carries a mask of SVC_RIGHT_*, from its
+ * manifest entry (control=) or passed on by whoever asked the loader (at
+ * most the asker's own). The loader, PROCESS, KILL and SHUTDOWN need
+ * their right; init decides from the channel a request came in on, never
+ * from a pid or a name.
  */
 #include <stdbool.h>
 #include <stdio.h>
