@@ -44,8 +44,8 @@ static const struct command commands[] = {
 	{"mem", "", "memory in use", cmd_mem},
 	{"jobs", "", "programs running in the background", cmd_jobs},
 	{"kill", "PID|%JOB", "end a program (a service is restarted by init)", cmd_kill},
-	{"run", "PROGRAM [ARG...] [&]", "start a program: initrd, /bin, path (& background)",
-	 cmd_run},
+	{"run", "[-c RIGHTS] PROGRAM [ARG...] [&]",
+	 "start a program: initrd, /bin, path (& background; -c: pass rights on)", cmd_run},
 	{"ls", "[-l] [-a] [PATH...]", "list a directory (-l: mode, links, size, time)", cmd_ls},
 	{"cat", "[FILE...]", "print files (none: the input, from < or a pipe)", cmd_cat},
 	{"cp", "SRC... DEST", "copy files", cmd_cp},
@@ -372,11 +372,20 @@ static int cmd_kill(int argc, char **argv)
 		printf("kill: %lld (%s) killed\n", v, name);
 	else if (ret == -RV_ESRCH)
 		printf("kill: no process %lld that this shell or init started\n", v);
+	else if (ret == -RV_EPERM && !shell_holds(SVC_RIGHT_KILL))
+		printf("kill: not permitted: this shell holds no kill right (control=kill)\n");
 	else if (ret == -RV_EPERM)
 		printf("kill: %lld is init: it cannot be killed\n", v);
 	else
 		printf("kill: %lld: %s\n", v, rv_strerror(ret));
 	return ret;
+}
+
+bool shell_holds(uint32_t right)
+{
+	uint32_t rights;
+
+	return rv_init_rights(&rights) == 0 && (rights & right);
 }
 
 /* run alone: its usage and the programs there are. run with a program is
@@ -610,6 +619,11 @@ static int cmd_shutdown(int argc, char **argv)
 	    ret != -RV_EPEERCLOSED)
 		printf("shutdown: sync: %s\n", sh_strerror(ret));
 	ret = rv_init_shutdown((int)status);
+	if (ret == -RV_EPERM) {
+		printf("shutdown: not permitted: this shell holds no shutdown right "
+		       "(control=shutdown)\n");
+		return ret;
+	}
 	if (ret < 0) {
 		printf("shutdown: init refused: %s\n", rv_strerror(ret));
 		return ret;

@@ -58,6 +58,8 @@ const struct command *command_find(const char *name);
 void usage(const struct command *c);
 /* Is name an initrd program (SVC_OP_PROGRAMS)? */
 bool shell_is_program(const char *name);
+/* Does this shell's connection to init hold the SVC_RIGHT_* right? */
+bool shell_holds(uint32_t right);
 
 /* Tab completion of command names and, after run, program names. */
 void shell_complete(void *ctx, const char *line, size_t cursor, struct lineedit_completions *lc);
