@@ -15,7 +15,14 @@ else()
   set(RVOS_USER_ARCH_FLAGS ${RVOS_ARCH_FLAGS})
   set(RVOS_USER_LINK_ARCH -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp64)
 endif()
-set(RVOS_USER_CFLAGS ${RVOS_USER_ARCH_FLAGS} --specs=picolibc.specs -std=gnu11 -O2 -g
+# CONFIG_USER_LIBC_SPEED: picolibc's release build (lib/Kconfig), its
+# headers at compile time and its libraries at link time.
+if(CONFIG_USER_LIBC_SPEED)
+  set(RVOS_USER_LIBC_BUILD --picolibc-buildtype=release)
+else()
+  set(RVOS_USER_LIBC_BUILD)
+endif()
+set(RVOS_USER_CFLAGS ${RVOS_USER_ARCH_FLAGS} --specs=picolibc.specs ${RVOS_USER_LIBC_BUILD} -std=gnu11 -O2 -g
   -ffunction-sections -fdata-sections -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
   ${RVOS_USER_POSIX_OPTIONS} -include ${AUTOCONF_H})
 set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
@@ -23,7 +30,7 @@ set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
 # rv64imafdc/lp64d) multilib (a -march with _zicsr_zifencei matches none
 # and falls back to rv64gc).
 set(RVOS_USER_LDFLAGS ${RVOS_USER_LINK_ARCH} -mcmodel=medany
-  --specs=picolibc.specs -nostartfiles
+  --specs=picolibc.specs ${RVOS_USER_LIBC_BUILD} -nostartfiles
   -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
   -Wl,--no-warn-rwx-segments
   # exit() flushes the streams fopen made (lib/src/stdio_files.c).
