@@ -79,4 +79,20 @@ function(rvos_link_kernel)
       COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/symtab.py --nm ${CMAKE_NM}
         --verify $<TARGET_FILE:rvos_pass1.elf> $<TARGET_FILE:rvos.elf>)
   endif()
+  # The image with its static pools must fit the board's RAM below the
+  # initrd (when the app has one: programs or files not only on the disk).
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
+  get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
+  if(_disk_only AND _progs)
+    list(REMOVE_ITEM _progs ${_disk_only})
+  endif()
+  set(_initrd "")
+  if(_progs OR _files)
+    set(_initrd --initrd)
+  endif()
+  add_custom_command(TARGET rvos.elf POST_BUILD
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG}
+      --kernel $<TARGET_FILE:rvos.elf> --board ${BOARD} --board-cmake ${BOARD_DIR}/board.cmake
+      ${_initrd})
 endfunction()

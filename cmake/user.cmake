@@ -42,6 +42,10 @@ function(rvos_program name)
   target_link_options(${name} PRIVATE ${RVOS_USER_LDFLAGS})
   set_target_properties(${name} PROPERTIES LINK_DEPENDS ${RVOS_BASE}/lib/user.ld
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
+  # Within the kernel's ELF loader limits (CONFIG_ELF_MAX_SEGMENTS, ...).
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG}
+      --program $<TARGET_FILE:${name}>)
   add_dependencies(${name} rvos)
   set_property(GLOBAL APPEND PROPERTY RVOS_PROGRAMS ${name})
 endfunction()
@@ -91,6 +95,31 @@ function(rvos_make_initrd)
     DEPENDS ${_deps} ${RVOS_BASE}/scripts/mkinitrd.py
     COMMENT "Packing initrd.cpio")
   add_custom_target(initrd ALL DEPENDS ${CMAKE_BINARY_DIR}/initrd.cpio)
+endfunction()
+
+# The rules of the configuration that hold for one program (`# check
+# PROGRAM:` in a Kconfig file, scripts/kconfig_checks.py): the merge wrote
+# those that fail to kconfig/program-checks.txt; the build stops here, before
+# any compiler runs, if the app builds one of those programs.
+function(rvos_check_program_rules)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  # For tools that need to know (scripts/randconfig.py).
+  string(REPLACE ";" "\n" _list "${_progs}")
+  file(WRITE ${KCONFIG_OUT}/programs.txt "${_list}\n")
+  file(STRINGS ${KCONFIG_OUT}/program-checks.txt _failed)
+  set(_n 0)
+  foreach(_line ${_failed})
+    string(REGEX MATCH "^[^\t]*" _prog "${_line}")
+    if(_prog IN_LIST _progs)
+      string(REGEX REPLACE "^[^\t]*\t" "" _msg "${_line}")
+      message(NOTICE "error: Kconfig: ${_msg} [the app builds ${_prog}]")
+      math(EXPR _n "${_n} + 1")
+    endif()
+  endforeach()
+  if(_n GREATER 0)
+    message(FATAL_ERROR "the configuration breaks ${_n} rule(s) of the programs this app builds "
+      "(the errors above name the symbols and the rule's file and line)")
+  endif()
 endfunction()
 
 # System programs (init, servers): rvos_system_programs().
