@@ -36,6 +36,16 @@ function(rvos_program name)
   if(NOT P_SOURCES)
     message(FATAL_ERROR "rvos_program(${name}): give its SOURCES")
   endif()
+  # The kernel finds a program by a name shorter than CONFIG_PROC_NAME_MAX
+  # (its NUL included); a longer one could never start.
+  string(LENGTH "${name}" _len)
+  if(NOT _len LESS CONFIG_PROC_NAME_MAX)
+    math(EXPR _need "${_len} + 1")
+    message(NOTICE "error: Kconfig: CONFIG_PROC_NAME_MAX=${CONFIG_PROC_NAME_MAX}: the app's "
+      "program ${name} has a name of ${_len} bytes, which the kernel would refuse: raise "
+      "CONFIG_PROC_NAME_MAX to ${_need} or more (cmake/user.cmake)")
+    message(FATAL_ERROR "a program's name is too long for CONFIG_PROC_NAME_MAX (the error above)")
+  endif()
   add_executable(${name} ${P_SOURCES} $<TARGET_OBJECTS:rvos_crt0>)
   target_compile_options(${name} PRIVATE ${RVOS_USER_CFLAGS})
   target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES} ${P_INCLUDES})

@@ -58,9 +58,10 @@ class Rule:
         local = {n.target.id for n in ast.walk(self.expr)
                  if isinstance(n, ast.comprehension) and isinstance(n.target, ast.Name)}
         seen = []
-        for node in ast.walk(self.expr):
-            if isinstance(node, ast.Name) and node.id not in FUNCTIONS and \
-                    node.id not in local and node.id not in seen:
+        names = sorted((n for n in ast.walk(self.expr) if isinstance(n, ast.Name)),
+                       key=lambda n: n.col_offset)
+        for node in names:
+            if node.id not in FUNCTIONS and node.id not in local and node.id not in seen:
                 seen.append(node.id)
         return seen
 

@@ -63,10 +63,9 @@ rvOS extensions:
       (scripts/randconfig.py), each built and booted with the harness;
       --random-count, --random-seed and --random-config C change them
   type: unit, sources: [repo-relative .c], cflags: [...]
-      (or one .py script: run with the system python and the test's folder
-      as its argument)
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
-      then run; exit status 0 passes. Shown with the board `host`.
+      then run; exit status 0 passes. Shown with the board `host`. One .py
+      source: a Python host test, run with the test's folder as argument.
 
 Panic lines are `^PANIC: ` or `KERNEL PANIC`. The full reference is
 doc/testing.md.
