@@ -13,15 +13,19 @@ about:
 
 After `check` may come the name of a program (as given to rvos_program()):
 the rule then holds only for apps that build that program (the build
-refuses when it does). After the colon: a Python expression over symbol
+refuses when it does); then `if CONDITION`: the rule holds only where the
+condition (an expression as below) is true, and its symbols are not
+listed in the error. After the colon: a Python expression over symbol
 names (without CONFIG_), a comma and the message, as a string. The rule
 goes on over the next comment lines until it parses. Symbols read as
 their values: int and hex as numbers, bool as True/False, string as str.
 A rule naming a symbol whose dependencies are unmet (it has no value) does
 not apply. Operators: arithmetic (// for division), comparisons, and/or/not,
-bit operations, `x if c else y`; functions: min, max, len, words(s) (the
-space-separated words of s), field(s, i) (field i, counted from 0, of each
-':'-separated word of s, as numbers where they are), is_power_of_2(n).
+bit operations, `x if c else y`, `[e for x in xs if c]` and `(e for x in
+xs)`; functions: min, max (0 of an empty list), len, sum, words(s) (the
+space-separated words of s), split(s, sep=","), field(s, i) (field i,
+counted from 0, of each ':'-separated word of s, as numbers where they
+are), is_power_of_2(n).
 {EXPR} in the message is replaced by its value.
 
 A broken rule (unknown symbol, syntax) is an error naming its file and line.
@@ -31,7 +35,8 @@ import ast
 import os
 import re
 
-RULE_START = re.compile(r"^\s*#\s*check(?:\s+([A-Za-z0-9_.+-]+))?\s*:(.*)$")
+RULE_START = re.compile(r"^\s*#\s*check(?:\s+(?!if\s)([A-Za-z0-9_.+-]+))?"
+                        r"(?:\s+if\s+([^:]+))?\s*:(.*)$")
 CONTINUATION = re.compile(r"^\s*#(.*)$")
 MAX_LINES = 12   # a rule that does not parse within this many lines is a mistake
 
@@ -45,8 +50,9 @@ class NotApplicable(Exception):
 
 
 class Rule:
-    def __init__(self, program, expr_text, expr, message, where):
+    def __init__(self, program, expr_text, expr, message, where, when=None):
         self.program = program      # None: every app
+        self.when = when            # ast node: the rule holds only where it is true
         self.expr_text = expr_text
         self.expr = expr            # ast node
         self.message = message
@@ -57,8 +63,10 @@ class Rule:
         functions, not the variables of `for` clauses)."""
         local = {n.target.id for n in ast.walk(self.expr)
                  if isinstance(n, ast.comprehension) and isinstance(n.target, ast.Name)}
+        called = {id(n.func) for n in ast.walk(self.expr) if isinstance(n, ast.Call)}
         seen = []
-        names = sorted((n for n in ast.walk(self.expr) if isinstance(n, ast.Name)),
+        names = sorted((n for n in ast.walk(self.expr)
+                        if isinstance(n, ast.Name) and id(n) not in called),
                        key=lambda n: n.col_offset)
         for node in names:
             if node.id not in FUNCTIONS and node.id not in local and node.id not in seen:
@@ -94,7 +102,13 @@ def read_rules(path, shown):
             i += 1
             continue
         where = f"{shown}:{i + 1}"
-        text = m.group(2)
+        text = m.group(3)
+        when = None
+        if m.group(2):
+            try:
+                when = ast.parse(m.group(2).strip(), mode="eval").body
+            except SyntaxError as e:
+                raise RuleError(f"{where}: the condition after `if` does not parse: {e.msg}")
         body, err = _parse_rule(text)
         j = i + 1
         while body is None and j < len(lines) and j - i < MAX_LINES:
@@ -109,7 +123,7 @@ def read_rules(path, shown):
                             f"(`# check: EXPRESSION, \"MESSAGE\"`, continued on comment lines)")
         expr_src = ast.get_source_segment(text.strip(), body.elts[0]) or text.strip()
         rules.append(Rule(m.group(1), " ".join(expr_src.split()), body.elts[0],
-                          body.elts[1].value, where))
+                          body.elts[1].value, where, when))
         i = j
     return rules
 
@@ -172,6 +186,8 @@ def evaluate(node, value_of, local=None):
         return node.value
     if isinstance(node, ast.Name):
         return local[node.id] if node.id in local else value_of(node.id)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [ev(e) for e in node.elts]
     if isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1 \
             and isinstance(node.generators[0].target, ast.Name):
         gen = node.generators[0]
@@ -231,6 +247,8 @@ def check(rules, value_of, shown_value):
         try:
             for name in rule.names():
                 value_of(name)
+            if rule.when is not None and not evaluate(rule.when, value_of):
+                continue
         except KeyError as e:
             raise RuleError(f"{rule.where}: the rule names {e.args[0]}, which no Kconfig "
                             f"file defines (symbols without CONFIG_)")
@@ -238,7 +256,7 @@ def check(rules, value_of, shown_value):
             continue
         try:
             ok = evaluate(rule.expr, value_of)
-        except (TypeError, ValueError, ZeroDivisionError) as e:
+        except (TypeError, ValueError, ZeroDivisionError, RuleError) as e:
             raise RuleError(f"{rule.where}: the rule `{rule.expr_text}` cannot be evaluated: {e}")
         if ok:
             continue
