@@ -20,7 +20,8 @@ names (without CONFIG_), a comma and the message, as a string. The rule
 goes on over the next comment lines until it parses. Symbols read as
 their values: int and hex as numbers, bool as True/False, string as str.
 A rule naming a symbol whose dependencies are unmet (it has no value) does
-not apply. Operators: arithmetic (// for division), comparisons, and/or/not,
+not apply. Operators: arithmetic (// for division), comparisons (`in` too:
+a word in words(s), a substring in a string), and/or/not,
 bit operations, `x if c else y`, `[e for x in xs if c]` and `(e for x in
 xs)`; functions: min, max (0 of an empty list), len, sum, words(s) (the
 space-separated words of s), split(s, sep=","), field(s, i) (field i,
@@ -174,7 +175,8 @@ BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
           ast.LShift: lambda a, b: a << b, ast.RShift: lambda a, b: a >> b}
 COMPARES = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b,
             ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b,
-            ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b}
+            ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b,
+            ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b}
 
 
 def evaluate(node, value_of, local=None):
