@@ -27,7 +27,9 @@ set(RVOS_USER_LDFLAGS ${RVOS_USER_LINK_ARCH} -mcmodel=medany
   -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
   -Wl,--no-warn-rwx-segments
   # exit() flushes the streams fopen made (lib/src/stdio_files.c).
-  -Wl,--wrap=fdopen -Wl,--wrap=fclose)
+  -Wl,--wrap=fdopen -Wl,--wrap=fclose
+  # POSIX's checks of a variable's name (lib/src/start.c).
+  -Wl,--wrap=setenv -Wl,--wrap=unsetenv)
 
 # rvos_program(NAME SOURCES a.c b.c ... [INCLUDES dir ...]): a program in the
 # app's initrd. In-QEMU tests add ${RVOS_BASE}/tests/kernel/common (check.h).

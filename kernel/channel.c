@@ -600,8 +600,10 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	uint64_t deadline;
 	size_t n, cap, room = 0;
 
-	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
-			  RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
+	/* (a0 whole: a value wider than a handle fails the lookup, and the
+	 * general path says -EINVAL) */
+	if (handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
+			      RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
 		return FASTPATH_GENERAL;
 	e = end_of(he->obj);
 	ureq = regs->x[11];
@@ -772,8 +774,10 @@ void port_wait_fastpath(struct user_regs *regs)
 	uint64_t deadline = regs->x[13];
 	size_t n;
 
-	/* The port, nothing ready on it (or the wait would return at once) */
-	if (handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he))
+	/* The port, nothing ready on it (or the wait would return at once).
+	 * Handles are looked up from the whole register: one wider than a
+	 * handle fails, and the general path says -EINVAL. */
+	if (handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he))
 		return;
 	pt = container_of(he->obj, struct port, obj);
 	if (!list_is_empty(&pt->ready) || !list_is_empty(&pt->obj.waiters))
@@ -796,8 +800,7 @@ void port_wait_fastpath(struct user_regs *regs)
 
 	/* The reply: no handles, within the size limit, on a channel end with
 	 * WRITE whose peer has a client blocked reading it */
-	if (regs->x[14] > UINT32_MAX ||
-	    handle_lookup(&p->handles, (rv_handle_t)regs->x[14], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he))
+	if (handle_lookup_reg(&p->handles, regs->x[14], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he))
 		return;
 	e = end_of(he->obj);
 	if ((urep & 7) || !in_one_page(urep, sizeof(*rep)) ||
@@ -868,8 +871,8 @@ static void channel_call_continue(void)
 	 * a2 reply, a3 deadline). The handle is looked up again (it cannot
 	 * have changed while the process was blocked; if it had, the call
 	 * would fail as a call on a bad handle does). */
-	ret = handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_CHANNEL,
-			    RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
+	ret = handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
+				RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
 	if (!ret)
 		ret = channel_read(p, he->obj, regs->x[12], 0,
 				   timer_deadline_ticks(deadline));

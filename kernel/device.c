@@ -28,8 +28,9 @@
 BUILD_ASSERT(CONFIG_MAX_EXPORTED_DEVICES <= 32, "struct proc's devices_mapped is 32 bits");
 
 BUILD_ASSERT(RV_DEVICE_BASE + (uint64_t)CONFIG_MAX_EXPORTED_DEVICES * RV_DEVICE_SLOT_SIZE <=
-		     RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE - 4096,
-	     "device mappings must end below the user stack");
+		     RV_USER_STACK_GUARD_BASE,
+	     "device mappings must end below the user stack's guard (USER_STACK_MAX + "
+	     "USER_STACK_GUARD_SIZE below the stack's top)");
 
 struct device_object {
 	struct kobject obj;
@@ -144,18 +145,19 @@ static void device_irq(void *arg)
 	kobject_notify(&d->obj);
 }
 
-static struct device_object *device_of(rv_handle_t h, uint32_t rights, long *err)
+/* The device of handle argument a, with `rights`. */
+static struct device_object *device_of(uint64_t a, uint32_t rights, long *err)
 {
 	struct handle_entry *e;
 
-	*err = handle_lookup(&current->handles, h, RV_OBJ_DEVICE, rights, &e);
+	*err = handle_arg(&current->handles, a, RV_OBJ_DEVICE, rights, &e);
 	return *err ? NULL : container_of(e->obj, struct device_object, obj);
 }
 
 long sys_device_info(const uint64_t a[6])
 {
 	long err;
-	struct device_object *d = device_of((rv_handle_t)a[0], 0, &err);
+	struct device_object *d = device_of(a[0], 0, &err);
 	struct rv_device_info info = {0};
 
 	if (!d)
@@ -172,7 +174,7 @@ long sys_device_info(const uint64_t a[6])
 long sys_device_map(const uint64_t a[6])
 {
 	long err;
-	struct device_object *d = device_of((rv_handle_t)a[0], RV_RIGHT_MAP, &err);
+	struct device_object *d = device_of(a[0], RV_RIGHT_MAP, &err);
 	uintptr_t va, pa;
 	size_t pages;
 
@@ -203,7 +205,7 @@ long sys_device_map(const uint64_t a[6])
 long sys_device_irq_ack(const uint64_t a[6])
 {
 	long err;
-	struct device_object *d = device_of((rv_handle_t)a[0], RV_RIGHT_WRITE, &err);
+	struct device_object *d = device_of(a[0], RV_RIGHT_WRITE, &err);
 
 	if (!d)
 		return err;
@@ -217,7 +219,7 @@ long sys_device_irq_ack(const uint64_t a[6])
 long sys_dma_create(const uint64_t a[6])
 {
 	long err;
-	struct device_object *d = device_of((rv_handle_t)a[0], RV_RIGHT_DMA, &err);
+	struct device_object *d = device_of(a[0], RV_RIGHT_DMA, &err);
 	struct kobject *obj;
 
 	/* (RV_RIGHT_DMA exists only on DMA-capable devices: d->dma is set.) */
@@ -234,13 +236,13 @@ long sys_dma_create(const uint64_t a[6])
 long sys_dma_addr(const uint64_t a[6])
 {
 	long err;
-	struct device_object *d = device_of((rv_handle_t)a[0], RV_RIGHT_DMA, &err);
+	struct device_object *d = device_of(a[0], RV_RIGHT_DMA, &err);
 	struct handle_entry *e;
 	uint64_t addr;
 
 	if (!d)
 		return err;
-	err = handle_lookup(&current->handles, (rv_handle_t)a[1], RV_OBJ_SHM, 0, &e);
+	err = handle_arg(&current->handles, a[1], RV_OBJ_SHM, 0, &e);
 	if (err)
 		return err;
 	err = shm_dma_addr(e->obj, &d->obj, &addr);

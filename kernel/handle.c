@@ -7,8 +7,9 @@
 BUILD_ASSERT(CONFIG_MAX_HANDLES <= (1 << RV_HANDLE_SLOT_BITS), "handle slots must fit the value");
 
 #define GENERATION_MAX ((1u << (32 - RV_HANDLE_SLOT_BITS)) - 1)
-/* The generation of a retired slot: above every real one, so no value
- * matches it (handle_lookup), and handle_install passes it by. */
+/* The generation of a retired slot: above every real one, so no 32-bit
+ * value matches it (handle_lookup; a wider one may, but finds no object),
+ * and handle_install passes it by. */
 #define GENERATION_RETIRED UINT32_MAX
 
 static unsigned int handles_in_use;

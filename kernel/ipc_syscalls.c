@@ -12,6 +12,7 @@
 #include <kernel/port.h>
 #include <kernel/proc.h>
 #include <kernel/shm.h>
+#include <kernel/syscall.h>
 #include <kernel/timer.h>
 
 /* Every right that means something for the object: MANAGE is for
@@ -24,6 +25,8 @@
 
 long sys_handle_close(const uint64_t a[6])
 {
+	if (!arg_is_u32(a[0]))
+		return -RV_EINVAL;
 	return handle_close(&current->handles, (rv_handle_t)a[0]);
 }
 
@@ -32,12 +35,13 @@ long sys_handle_duplicate(const uint64_t a[6])
 	struct handle_entry *e;
 	uint32_t rights = (uint32_t)a[1];
 	long h;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_NONE,
-				RV_RIGHT_DUPLICATE, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_NONE, RV_RIGHT_DUPLICATE, &e);
 
 	if (err)
 		return err;
-	if (a[1] > UINT32_MAX || (rights & ~e->rights))
+	if (!arg_is_u32(a[1]))
+		return -RV_EINVAL;
+	if (rights & ~e->rights)
 		return -RV_EPERM; /* only the same or fewer rights */
 	h = handle_install(&current->handles, e->obj, rights);
 	if (h >= 0)
@@ -49,7 +53,7 @@ long sys_handle_info(const uint64_t a[6])
 {
 	struct handle_entry *e;
 	struct rv_handle_info info;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_NONE, 0, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_NONE, 0, &e);
 
 	if (err)
 		return err;
@@ -84,11 +88,12 @@ long sys_channel_create(const uint64_t a[6])
 long sys_channel_write(const uint64_t a[6])
 {
 	struct handle_entry *e;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_CHANNEL,
-				RV_RIGHT_WRITE, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &e);
 
 	if (err)
 		return err;
+	if (!arg_is_u32(a[2]))
+		return -RV_EINVAL; /* flags */
 	return channel_write(current, e->obj, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
 			     timer_deadline_ticks(a[3]));
 }
@@ -96,11 +101,12 @@ long sys_channel_write(const uint64_t a[6])
 long sys_channel_read(const uint64_t a[6])
 {
 	struct handle_entry *e;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_CHANNEL,
-				RV_RIGHT_READ, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL, RV_RIGHT_READ, &e);
 
 	if (err)
 		return err;
+	if (!arg_is_u32(a[2]))
+		return -RV_EINVAL; /* flags */
 	return channel_read(current, e->obj, a[1], (uint32_t)a[2], timer_deadline_ticks(a[3]));
 }
 
@@ -109,12 +115,13 @@ long sys_channel_call(const uint64_t a[6])
 	struct handle_entry *e;
 	uint64_t deadline = timer_deadline_ticks(a[3]);
 	struct kobject *end;
-	long err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_CHANNEL,
-				 RV_RIGHT_READ | RV_RIGHT_WRITE, &e);
+	long err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL,
+			      RV_RIGHT_READ | RV_RIGHT_WRITE, &e);
 
 	if (err)
 		return err;
-	/* (the fast path, channel_call_fastpath, was tried at trap entry) */
+	/* (the fast path, channel_call_fastpath, was tried at trap entry; it
+	 * takes no handle with upper bits, so those come here) */
 	/* verify the reply buffers up front, so a bad one fails before the
 	 * request has gone out */
 	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))
@@ -215,11 +222,11 @@ long sys_port_create(const uint64_t a[6])
 	return handle_install(&current->handles, obj, PORT_RIGHTS);
 }
 
-/* The port of a0, with `rights`; the other arguments' range. */
+/* The port of a0, with `rights`. */
 static int port_arg(const uint64_t a[6], uint32_t rights, struct kobject **port)
 {
 	struct handle_entry *e;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_PORT, rights, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_PORT, rights, &e);
 
 	if (err)
 		return err;
@@ -234,10 +241,8 @@ long sys_port_bind(const uint64_t a[6])
 
 	if (err)
 		return err;
-	if (a[1] > UINT32_MAX)
-		return -RV_EBADF;
-	if (a[2] > UINT32_MAX)
-		return -RV_EINVAL;
+	if (!arg_is_u32(a[1]) || !arg_is_u32(a[2]))
+		return -RV_EINVAL; /* the handle, the signals */
 	return port_bind(current, port, (uint32_t)a[1], (uint32_t)a[2], a[3]);
 }
 
@@ -248,8 +253,8 @@ long sys_port_unbind(const uint64_t a[6])
 
 	if (err)
 		return err;
-	if (a[1] > UINT32_MAX)
-		return -RV_EBADF;
+	if (!arg_is_u32(a[1]))
+		return -RV_EINVAL;
 	return port_unbind(current, port, (uint32_t)a[1]);
 }
 
@@ -281,11 +286,12 @@ long sys_shm_create(const uint64_t a[6])
 long sys_shm_map(const uint64_t a[6])
 {
 	struct handle_entry *e;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_SHM,
-				RV_RIGHT_MAP | RV_RIGHT_READ, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_SHM, RV_RIGHT_MAP | RV_RIGHT_READ, &e);
 
 	if (err)
 		return err;
+	if (a[1] > 1)
+		return -RV_EINVAL; /* writable: 0 or 1 */
 	if (a[1] && !(e->rights & RV_RIGHT_WRITE))
 		return -RV_EACCES; /* a read-only handle never maps writable */
 	return shm_map(current, e->obj, a[1] != 0);
@@ -369,10 +375,7 @@ static long start_from_image(const void *ctx)
 
 	/* verify: the image (an shm region we may read, big enough), then
 	 * spawn's own arguments */
-	if (req->image > UINT32_MAX)
-		return -RV_EBADF;
-	err = handle_lookup(&current->handles, (rv_handle_t)req->image, RV_OBJ_SHM, RV_RIGHT_READ,
-			    &e);
+	err = handle_arg(&current->handles, req->image, RV_OBJ_SHM, RV_RIGHT_READ, &e);
 	if (err)
 		return err;
 	shm_region_bytes(e->obj, &bytes, &size);
@@ -385,8 +388,8 @@ static long start_from_image(const void *ctx)
 	/* impl: no other process runs meanwhile (one hart, no preemption in
 	 * the kernel); a device writing into a DMA region could, but the
 	 * loader uses only the values elf_parse checked and kept */
-	return proc_spawn_image(sa.name, bytes, req->image_size, sa.args, sa.args_len, sa.priority,
-				NULL);
+	return proc_spawn_image(sa.name, bytes, req->image_size, sa.args, sa.args_len, sa.env_len,
+				sa.priority, NULL);
 }
 
 long sys_process_spawn_image(const uint64_t a[6])
@@ -403,8 +406,7 @@ long sys_process_kill(const uint64_t a[6])
 	struct handle_entry *e;
 	struct rv_exit_info how = {.reason = RV_EXIT_KILLED};
 	struct proc *p;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_PROCESS,
-				RV_RIGHT_MANAGE, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_PROCESS, RV_RIGHT_MANAGE, &e);
 
 	if (err)
 		return err;
@@ -421,8 +423,7 @@ long sys_process_exit_info(const uint64_t a[6])
 {
 	struct handle_entry *e;
 	struct rv_exit_info info;
-	int err = handle_lookup(&current->handles, (rv_handle_t)a[0], RV_OBJ_PROCESS,
-				RV_RIGHT_READ, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_PROCESS, RV_RIGHT_READ, &e);
 
 	if (err)
 		return err;

@@ -12,6 +12,7 @@
 #include <kernel/frame.h>
 #include <kernel/page.h>
 #include <kernel/proc.h>
+#include <kernel/rtc.h>
 #include <kernel/vm.h>
 
 static struct fdt boot_fdt;
@@ -71,6 +72,7 @@ static void print_boot_info(void)
 		       (unsigned long)boot.initrd_end,
 		       (unsigned long)(boot.initrd_end - boot.initrd_start));
 	printk("console: %s\n", console_output_name());
+	rtc_print_boot_info();
 }
 
 void kernel_main(unsigned long hart_id, const void *dtb)
@@ -122,7 +124,7 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	sched_init();
 	proc_init((const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
-	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, CONFIG_DEFAULT_PRIORITY, NULL);
+	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, 0, CONFIG_DEFAULT_PRIORITY, NULL);
 	if (err < 0)
 		boot_error("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
 			   "\" (is it in the app's initrd?)", err);

@@ -219,9 +219,7 @@ long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t ums
 	 * would send it; if it cannot, its error is the call's and nothing is
 	 * waited for. */
 	if (ureply) {
-		err = reply_h > UINT32_MAX ? -RV_EBADF
-					   : handle_lookup(&p->handles, (rv_handle_t)reply_h,
-							   RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he);
+		err = handle_arg(&p->handles, reply_h, RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he);
 		if (!err)
 			err = (int)channel_write(p, he->obj, (rv_handle_t)reply_h, ureply,
 						 RV_IPC_NONBLOCK, 0);
@@ -280,7 +278,7 @@ void port_wait_continue(void)
 	long ret;
 
 	waiters_remove_all(p);
-	ret = handle_lookup(&p->handles, (rv_handle_t)regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he);
+	ret = handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he);
 	if (!ret)
 		ret = port_wait(p, he->obj, regs->x[11], regs->x[12],
 				timer_deadline_ticks(deadline),

@@ -63,31 +63,3 @@ void printk(const char *fmt, ...)
 	}
 	console_write(line, (size_t)n);
 }
-
-/* Console input: bytes from the UART's receive interrupt, kept until a
- * reader takes them. When full, new bytes are dropped (and counted). */
-static char input_ring[CONFIG_CONSOLE_INPUT_BUFFER];
-static unsigned int input_head, input_count;
-static unsigned long input_dropped;
-
-void console_input_push(char c)
-{
-	if (input_count == sizeof(input_ring)) {
-		input_dropped++;
-		return;
-	}
-	input_ring[(input_head + input_count) % sizeof(input_ring)] = c;
-	input_count++;
-}
-
-size_t console_input_read(char *buf, size_t len)
-{
-	size_t n = 0;
-
-	for (; n < len && input_count; n++) {
-		buf[n] = input_ring[input_head];
-		input_head = (input_head + 1) % sizeof(input_ring);
-		input_count--;
-	}
-	return n;
-}

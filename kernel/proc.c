@@ -307,38 +307,74 @@ static int load_segments(struct proc *p, const uint8_t *image, const struct elf_
 	return 0;
 }
 
-/* The user stack: argv strings at the top, then the argv array; argc and
- * argv arrive in a0 and a1 (see lib/crt0.S). */
-static int setup_stack(struct proc *p, const char *name, const char *args, size_t args_len)
+/* Write a pointer to each NUL-terminated string of strings[0, len) (found
+ * at user address ustrings) at user address *at, then a NULL; *at moves
+ * past them. A few pointers a write: batch's size only trades stack for
+ * page-table walks. */
+static int put_string_vector(struct proc *p, uintptr_t *at, uintptr_t ustrings,
+			     const char *strings, size_t len)
 {
-	uintptr_t bottom = RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE;
-	uintptr_t argv_ptrs[CONFIG_SPAWN_MAX_ARGS + 1];
-	size_t name_len = k_strlen(name) + 1;
-	uintptr_t sp = RV_USER_STACK_TOP;
-	unsigned int argc = 0;
+	uintptr_t batch[16];
+	unsigned int n = 0;
+	size_t off = 0;
+	bool last;
 	int err;
 
-	err = as_map_anon(&p->as, bottom, CONFIG_USER_STACK_SIZE, VM_READ | VM_WRITE);
+	do {
+		last = off == len;
+		batch[n++] = last ? 0 : ustrings + off;
+		if (!last)
+			off += k_strlen(strings + off) + 1;
+		if (n == ARRAY_SIZE(batch) || last) {
+			err = vm_write_user_pages(&p->as, *at, batch, n * sizeof(batch[0]));
+			if (err)
+				return err;
+			*at += n * sizeof(batch[0]);
+			n = 0;
+		}
+	} while (!last);
+	return 0;
+}
+
+/* The user stack: its first CONFIG_USER_STACK_SIZE bytes (the rest of
+ * the reserve is mapped as it is touched, kernel/vm.c); the program name,
+ * the argument and the environment strings at the top; below them argv[]
+ * and, right after its NULL, envp[] (System V's order); argc, argv and envp
+ * arrive in a0, a1 and a2 (see lib/src/crt0.S). */
+static int setup_stack(struct proc *p, const char *name, const char *args, size_t args_len,
+		       size_t env_len)
+{
+	size_t name_len = k_strlen(name) + 1;
+	size_t argc = 1 + k_strings_count(args, args_len);
+	size_t envc = k_strings_count(args + args_len, env_len);
+	uintptr_t sp = RV_USER_STACK_TOP, strings, at;
+	int err;
+
+	err = as_map_stack(&p->as, CONFIG_USER_STACK_SIZE);
 	if (err)
 		return err;
-	sp -= args_len + name_len;
-	err = vm_write_user_pages(&p->as, sp, name, name_len);
+	sp -= args_len + env_len + name_len;
+	strings = sp;
+	err = vm_write_user_pages(&p->as, strings, name, name_len);
+	if (!err)
+		err = vm_write_user_pages(&p->as, strings + name_len, args, args_len + env_len);
 	if (err)
 		return err;
-	argv_ptrs[argc++] = sp;
-	err = vm_write_user_pages(&p->as, sp + name_len, args, args_len);
-	if (err)
-		return err;
-	for (size_t off = 0; off < args_len; off += k_strlen(args + off) + 1)
-		argv_ptrs[argc++] = sp + name_len + off;
-	argv_ptrs[argc] = 0;
-	sp = (sp - (argc + 1) * sizeof(uintptr_t)) & ~(uintptr_t)15;
-	err = vm_write_user_pages(&p->as, sp, argv_ptrs, (argc + 1) * sizeof(uintptr_t));
+	sp = (sp - (argc + 1 + envc + 1) * sizeof(uintptr_t)) & ~(uintptr_t)15;
+	at = sp;
+	err = vm_write_user_pages(&p->as, at, &strings, sizeof(strings)); /* argv[0] */
+	at += sizeof(strings);
+	if (!err)
+		err = put_string_vector(p, &at, strings + name_len, args, args_len);
+	if (!err)
+		err = put_string_vector(p, &at, strings + name_len + args_len, args + args_len,
+					env_len);
 	if (err)
 		return err;
 	p->regs->x[2] = sp;
 	p->regs->x[10] = argc;
 	p->regs->x[11] = sp;
+	p->regs->x[12] = sp + (argc + 1) * sizeof(uintptr_t);
 	return 0;
 }
 
@@ -347,8 +383,8 @@ static void __attribute__((noreturn)) proc_first_run(void)
 	arch_user_return(current->regs);
 }
 
-int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int priority,
-	       struct proc *parent)
+int proc_spawn(const char *name, const char *args, size_t args_len, size_t env_len,
+	       unsigned int priority, struct proc *parent)
 {
 	const void *image;
 	size_t image_size;
@@ -357,11 +393,11 @@ int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int
 	err = find_program(name, &image, &image_size);
 	if (err)
 		return err;
-	return proc_spawn_image(name, image, image_size, args, args_len, priority, parent);
+	return proc_spawn_image(name, image, image_size, args, args_len, env_len, priority, parent);
 }
 
 int proc_spawn_image(const char *name, const void *image, size_t image_size, const char *args,
-		     size_t args_len, unsigned int priority, struct proc *parent)
+		     size_t args_len, size_t env_len, unsigned int priority, struct proc *parent)
 {
 	struct elf_image elf;
 	struct proc *p;
@@ -394,7 +430,7 @@ int proc_spawn_image(const char *name, const void *image, size_t image_size, con
 
 	err = load_segments(p, image, &elf);
 	if (!err)
-		err = setup_stack(p, name, args, args_len);
+		err = setup_stack(p, name, args, args_len, env_len);
 	if (err)
 		goto out_destroy;
 

@@ -11,6 +11,7 @@
 #include <rvos/memory_map.h>
 #include <rvos/syscall.h>
 #include <kernel/channel.h>
+#include <kernel/console_input.h>
 #include <kernel/device.h>
 #include <kernel/frame.h>
 #include <kernel/irq.h>
@@ -19,6 +20,7 @@
 #include <kernel/printk.h>
 #include <kernel/port.h>
 #include <kernel/proc.h>
+#include <kernel/rtc.h>
 #include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -64,12 +66,31 @@ static long sys_debug_read(const uint64_t a[6])
 	return (long)n;
 }
 
+/* mem_grow(-size, at): the heap's last size bytes, [at, heap end), go back
+ * to the kernel; naming at keeps a stale view of the heap from freeing
+ * pages that someone else in the process took since. */
+static long mem_shrink(uint64_t size, uintptr_t at)
+{
+	uintptr_t end = current->heap_end;
+
+	/* verify */
+	if (size & 4095 || size > end - RV_HEAP_BASE || at != end - size)
+		return -RV_EINVAL;
+	/* impl: frames freed, tables that empty too; the kernel's cached
+	 * translations of the space go (as_unmap) */
+	as_unmap(&current->as, at, size / 4096);
+	current->heap_end = at;
+	return (long)at;
+}
+
 static long sys_mem_grow(const uint64_t a[6])
 {
 	uint64_t size = a[0];
 	uintptr_t at = current->heap_end;
 	int err;
 
+	if ((int64_t)size < 0)
+		return mem_shrink(-size, a[1]);
 	/* verify */
 	if (size == 0 || (size & 4095))
 		return -RV_EINVAL;
@@ -90,6 +111,8 @@ static long sys_exit(const uint64_t a[6])
 {
 	struct rv_exit_info how = {.reason = RV_EXIT_NORMAL, .code = (int32_t)a[0]};
 
+	if (!arg_is_int(a[0]))
+		return -RV_EINVAL; /* not an int: refused, the caller runs on */
 	proc_exit(current, &how);
 	return 0; /* not reached */
 }
@@ -97,27 +120,33 @@ static long sys_exit(const uint64_t a[6])
 int spawn_args_fetch(uintptr_t uname, uintptr_t uargs, uint64_t args_len, uint64_t priority,
 		     struct spawn_args *sa)
 {
-	unsigned int argc = 1;
+	/* RV_SPAWN_ARGS_LEN: the arguments' bytes, then the environment's */
+	uint64_t env_len = args_len >> 32;
+	size_t argc, envc;
 	int len;
 
+	args_len &= UINT32_MAX;
 	len = copy_string_from_user(&current->as, sa->name, uname, sizeof(sa->name));
 	if (len < 0)
 		return len;
 	if (len == 0)
 		return -RV_EINVAL;
-	if (args_len > sizeof(sa->args))
+	if (args_len > CONFIG_SPAWN_ARGS_MAX_BYTES || env_len > CONFIG_SPAWN_ENV_MAX_BYTES)
 		return -RV_E2BIG;
-	if (copy_from_user(&current->as, sa->args, uargs, args_len))
+	if (copy_from_user(&current->as, sa->args, uargs, args_len + env_len))
 		return -RV_EFAULT;
-	if (args_len && sa->args[args_len - 1] != 0)
-		return -RV_EINVAL; /* the last argument must be terminated */
-	for (size_t i = 0; i < args_len; i++)
-		argc += sa->args[i] == 0;
-	if (argc > CONFIG_SPAWN_MAX_ARGS)
+	/* each part's last string must be terminated */
+	if ((args_len && sa->args[args_len - 1] != 0) ||
+	    (env_len && sa->args[args_len + env_len - 1] != 0))
+		return -RV_EINVAL;
+	argc = 1 + k_strings_count(sa->args, args_len);
+	envc = k_strings_count(sa->args + args_len, env_len);
+	if (argc > CONFIG_SPAWN_MAX_ARGS || envc > CONFIG_SPAWN_ENV_MAX_VARS)
 		return -RV_E2BIG;
 	if (priority >= CONFIG_NUM_PRIORITIES)
 		return -RV_EINVAL;
 	sa->args_len = args_len;
+	sa->env_len = env_len;
 	sa->priority = (unsigned int)priority;
 	return 0;
 }
@@ -132,7 +161,7 @@ long syscall_spawn_checked(const uint64_t a[6], struct proc *parent)
 	if (err)
 		return err;
 	/* impl */
-	return proc_spawn(sa.name, sa.args, sa.args_len, sa.priority, parent);
+	return proc_spawn(sa.name, sa.args, sa.args_len, sa.env_len, sa.priority, parent);
 }
 
 static long sys_spawn(const uint64_t a[6])
@@ -150,6 +179,8 @@ static long sys_program_list(const uint64_t a[6])
 	int r;
 
 	/* verify: the whole buffer, before anything is written */
+	if (!arg_is_u32(first))
+		return -RV_EINVAL;
 	if (!user_access_ok(&current->as, buf, len, true))
 		return -RV_EFAULT;
 	/* impl: whole names only */
@@ -173,7 +204,7 @@ static long sys_wait(const uint64_t a[6])
 	/* verify: the result must be writable before anyone is reaped */
 	if (a[1] && !user_access_ok(&current->as, a[1], sizeof(info), true))
 		return -RV_EFAULT;
-	if ((int64_t)a[0] != pid || (pid != -1 && pid <= 0))
+	if (!arg_is_int(a[0]) || (pid != -1 && pid <= 0))
 		return -RV_EINVAL; /* (wider than an int: refused, not cut) */
 	/* impl */
 	ret = proc_wait(pid, &info);
@@ -187,7 +218,7 @@ static long sys_kill(const uint64_t a[6])
 	struct proc *p = proc_by_pid((int)a[0]);
 	struct rv_exit_info how = {.reason = RV_EXIT_KILLED, .code = 0};
 
-	if ((int64_t)a[0] != (int)a[0])
+	if (!arg_is_int(a[0]))
 		return -RV_EINVAL; /* wider than an int: refused, not cut */
 	/* verify: only a parent may end its child (process handles, with
 	 * rights, replace this rule when they arrive) */
@@ -222,10 +253,24 @@ static long sys_sleep(const uint64_t a[6])
 	return 0;
 }
 
+/* clock(ns, which): callers from before RV_CLOCK_REALTIME pass 0 in a1,
+ * the monotonic clock. */
 static long sys_clock(const uint64_t a[6])
 {
-	uint64_t ns = timer_ticks_to_ns(timer_now());
+	uint64_t ns;
+	int err;
 
+	/* verify */
+	if (a[1] != RV_CLOCK_MONOTONIC && a[1] != RV_CLOCK_REALTIME)
+		return -RV_EINVAL;
+	/* impl */
+	if (a[1] == RV_CLOCK_REALTIME) {
+		err = rtc_read_ns(&ns);
+		if (err)
+			return err;
+	} else {
+		ns = timer_ticks_to_ns(timer_now());
+	}
 	if (copy_to_user(&current->as, a[0], &ns, sizeof(ns)))
 		return -RV_EFAULT;
 	return 0;
@@ -260,6 +305,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.idle_instret = sched_idle_instret;
 	k.ports_used = port_count();
 	k.port_bindings_used = port_binding_count();
+	k.console_input_lost = console_input_lost();
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;

@@ -20,6 +20,10 @@
 
 BUILD_ASSERT(CONFIG_KERNEL_STACK_SIZE % PAGE_SIZE == 0, "KERNEL_STACK_SIZE: whole pages");
 BUILD_ASSERT(CONFIG_USER_STACK_SIZE % PAGE_SIZE == 0, "USER_STACK_SIZE: whole pages");
+BUILD_ASSERT(CONFIG_USER_STACK_MAX % PAGE_SIZE == 0, "USER_STACK_MAX: whole pages");
+BUILD_ASSERT(CONFIG_USER_STACK_GUARD_SIZE % PAGE_SIZE == 0, "USER_STACK_GUARD_SIZE: whole pages");
+BUILD_ASSERT(CONFIG_USER_STACK_MAX >= CONFIG_USER_STACK_SIZE,
+	     "USER_STACK_MAX must hold USER_STACK_SIZE (the part mapped at spawn)");
 BUILD_ASSERT((uint64_t)CONFIG_MAX_PROCS * KSTACK_SLOT_SIZE <= SV39_GIGAPAGE,
 	     "kernel stacks must fit in the last gigabyte");
 
@@ -140,6 +144,7 @@ int as_create(struct addr_space *as, uint16_t asid)
 	as->asid = have_asids ? asid : 0;
 	as->satp = satp_make((uintptr_t)as->root, as->asid);
 	as->user_pages = 0;
+	as->stack_bottom = 0;
 	user_tlb_flush(as);
 	return 0;
 }
@@ -237,6 +242,26 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 	return 0;
 }
 
+/* Forget the translation of user page va in the space's ASID: the TLB
+ * may hold it, or (privileged spec 4.2.1, without Svvptc) hold that it was
+ * invalid. Leaf entries only. */
+static void fence_user_page(const struct addr_space *as, uintptr_t va)
+{
+	if (as->asid)
+		__asm__ volatile("sfence.vma %0, %1" ::"r"(va), "r"((uint64_t)as->asid) : "memory");
+	else
+		sfence_vma_page(va);
+}
+
+/* The same for every translation of the space, non-leaf entries too. */
+static void fence_user_space(const struct addr_space *as)
+{
+	if (as->asid)
+		sfence_vma_asid(as->asid);
+	else
+		sfence_vma_all();
+}
+
 static bool table_empty(const pte_t *table)
 {
 	for (unsigned int i = 0; i < SV39_ENTRIES; i++) {
@@ -289,11 +314,7 @@ void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 			}
 			*pte = 0;
 			/* The mapping may be cached under this space's ASID (4.2.1). */
-			if (as->asid)
-				__asm__ volatile("sfence.vma %0, %1" ::"r"(a), "r"((uint64_t)as->asid)
-						 : "memory");
-			else
-				sfence_vma_page(a);
+			fence_user_page(as, a);
 		}
 		/* Last page of a 2 MiB table, or of the range: give back the
 		 * tables that emptied. */
@@ -303,12 +324,63 @@ void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 	/* A freed table may be cached as a non-leaf entry: a fence of a page
 	 * covers leaf entries only (privileged spec 4.2.1), so the space's
 	 * whole ASID. */
-	if (pruned) {
-		if (as->asid)
-			sfence_vma_asid(as->asid);
-		else
-			sfence_vma_all();
+	if (pruned)
+		fence_user_space(as);
+}
+
+int as_map_stack(struct addr_space *as, size_t size)
+{
+	int err = as_map_anon(as, RV_USER_STACK_TOP - size, size, VM_READ | VM_WRITE);
+
+	if (!err)
+		as->stack_bottom = RV_USER_STACK_TOP - size;
+	return err;
+}
+
+/*
+ * From the bottom down, so that a failure leaves the stack one range and
+ * the next touch goes on from where this one stopped. The new pages were
+ * invalid entries, which a TLB may have cached (privileged spec 4.2.1:
+ * nothing obliges a hart without Svvptc to see a PTE turn valid): each is
+ * fenced, and the whole ASID when a page table was added (a fence by
+ * address covers leaf entries only). The kernel's own cache (tlb[],
+ * tlb_victim[]) keeps mapped pages only, so nothing there goes stale.
+ */
+int as_stack_grow(struct addr_space *as, uintptr_t va)
+{
+	uintptr_t page = va & ~(uintptr_t)(PAGE_SIZE - 1);
+	bool new_table = false;
+	int err = 0;
+
+	while (as->stack_bottom > page) {
+		uintptr_t a = as->stack_bottom - PAGE_SIZE, pa;
+		pte_t *pte = walk(as->root, a, false, 0);
+
+		if (!pte) {
+			pte = walk(as->root, a, true, 0);
+			new_table = true;
+		}
+		pa = pte ? frame_alloc(0, FRAME_USER) : 0;
+		if (!pa) {
+			err = -RV_ENOMEM;
+			break;
+		}
+		*pte = pte_make(pa, PTE_V | PTE_U | PTE_A | PTE_D | PTE_R | PTE_W);
+		as->user_pages++;
+		as->stack_bottom = a;
+		if (!new_table)
+			fence_user_page(as, a);
 	}
+	if (new_table)
+		fence_user_space(as);
+	return err;
+}
+
+enum stack_fault as_stack_fault(struct addr_space *as, uintptr_t va)
+{
+	if (as_stack_can_grow(as, va))
+		return as_stack_grow(as, va) ? STACK_FAULT_NO_MEMORY : STACK_FAULT_GREW;
+	return as_in_stack_guard(va) ? STACK_FAULT_OVERFLOW : STACK_FAULT_NONE;
 }
 
 /* Kernel address of user byte va when it is mapped with all of need (the
@@ -333,6 +405,11 @@ uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need)
 		return (uint8_t *)(va + t->delta);
 	}
 	if (va < RV_USER_BASE || va >= RV_USER_TOP)
+		return NULL;
+	/* An untouched page of the stack reserve: the kernel's touch maps it
+	 * as the process's would (through a const pointer, as the cache
+	 * below is filled: the space only gains the pages it reserved). */
+	if (as_stack_can_grow(as, va) && as_stack_grow((struct addr_space *)as, va))
 		return NULL;
 	pte = walk(as->root, va, false, 0);
 	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))

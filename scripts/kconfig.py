@@ -110,6 +110,13 @@ def unmet_terms(kconf, expr):
     return terms
 
 
+def bound(sym):
+    """A range's bound as the message shows it: a number, or the symbol it comes from."""
+    if not sym.nodes:  # a number written in the range
+        return sym.str_value
+    return f"CONFIG_{sym.name} ({sym.str_value})"
+
+
 def why_not(kconf, sym, asked):
     """Explain why a symbol did not take the value a fragment asked for."""
     reasons = []
@@ -124,7 +131,7 @@ def why_not(kconf, sym, asked):
             if kconfiglib.expr_value(cond):
                 where = [f"{n.filename}:{n.linenr}" for n in sym.nodes
                          if any(r[0] is low and r[1] is high for r in getattr(n, "ranges", ()))]
-                reasons.append(f"the allowed range is [{low.str_value}, {high.str_value}]"
+                reasons.append(f"the allowed range is [{bound(low)}, {bound(high)}]"
                                + (f" ({where[0]})" if where and len(sym.nodes) > 1 else ""))
                 break
         try:

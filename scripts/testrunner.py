@@ -35,6 +35,10 @@ rvOS extensions:
 
   harness_config.expect_exit: N | nonzero
       the guest's (QEMU's) exit status the test needs (default 0)
+  harness_config.host_time: [{regex: R, within: SECONDS}]
+      R's group 1 in the first line it matches is a time in seconds since
+      1970 that must be within SECONDS of the host's clock when the line
+      arrived (a guest's wall clock)
   harness_config.expect_panic: true
       the console must show a kernel panic; the default expect_exit becomes
       nonzero. Without it, any panic line fails the test.
@@ -282,6 +286,9 @@ HARNESS_CONFIG_KEYS = {
     "input": "list of {after: REGEX, send: TEXT}: type TEXT at the console once a line "
              "(or the partial line at the end of the output, e.g. a prompt) matches REGEX, "
              "in order (like a user at the keyboard); \\g<1> in TEXT is what REGEX's group 1 matched",
+    "host_time": "list of {regex: REGEX, within: SECONDS}: the first line REGEX matches must "
+                 "show, in its group 1, a time in seconds since 1970 within SECONDS of the "
+                 "host's clock when the line arrived (a guest's wall clock)",
 }
 
 
@@ -329,7 +336,24 @@ def check_harness_config(value):
                 isinstance(st["send"], str) for st in steps):
             raise ValueError("input must be a list of {after: REGEX, send: TEXT}")
         out["input"] = [(compile_regex(st["after"]), st["send"]) for st in steps]
+    if "host_time" in out:
+        out["host_time"] = check_host_time(out["host_time"])
     return out
+
+
+def check_host_time(value):
+    """harness_config.host_time: [{regex: R (with a group), within: SECONDS}]"""
+    if not isinstance(value, list) or not all(
+            isinstance(c, dict) and set(c) == {"regex", "within"} for c in value):
+        raise ValueError("host_time must be a list of {regex: REGEX, within: SECONDS}")
+    for c in value:
+        if compile_regex(c["regex"]).groups < 1:
+            raise ValueError(f"host_time regex {c['regex']!r} needs a group: (\\d+), "
+                             f"the guest's time in seconds")
+        w = c["within"]
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or w <= 0:
+            raise ValueError("host_time within must be a number of seconds above 0")
+    return value
 
 
 def check_build_checks(value):
@@ -738,6 +762,7 @@ class RunResult:
         self.last_partial = False     # the last line had no newline (the run was cut off)
         self.duration = 0.0
         self.lines = []
+        self.line_times = []          # the host's time.time() when each line arrived
 
 
 def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=(),
@@ -803,6 +828,7 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
                 for raw in whole:
                     line = clean_line(raw)
                     res.lines.append(line)
+                    res.line_times.append(time.time())
                     send_if_match(line, fired)
                     fired = None
                     if watch_panic and not panic_at and PANIC_RE.search(line):
@@ -811,6 +837,7 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
                     fired = send_if_match(clean_line(partial), fired)
             if partial:
                 res.lines.append(clean_line(partial))
+                res.line_times.append(time.time())
                 res.last_partial = True
             p.stdout.close()
 
@@ -965,6 +992,29 @@ def judge_console(hc, lines):
     return None
 
 
+def judge_host_time(hc, lines, times):
+    """None when each host_time line shows the host's time (within its
+    margin) as the line arrived, else why not."""
+    for check in hc.get("host_time", []):
+        rx = re.compile(check["regex"])
+        m = at = None
+        for line, at in zip(lines, times):
+            m = rx.search(line)
+            if m:
+                break
+        if not m:
+            return f"console never matched host_time regex {check['regex']!r}"
+        try:
+            guest = float(m.group(1))
+        except (TypeError, ValueError):
+            return (f"host_time regex {check['regex']!r}: group 1 is {m.group(1)!r}, "
+                    f"not a number of seconds")
+        if abs(guest - at) > check["within"]:
+            return (f"host_time: the guest says {guest:.0f}, {guest - at:+.1f} s from the "
+                    f"host's clock when the line arrived (allowed: {check['within']} s)")
+    return None
+
+
 def judge_run(cfg, run, timeout):
     """Judge a boot (or unit run) normally: (passed, reason)."""
     hc = cfg.get("harness_config", {})
@@ -989,7 +1039,7 @@ def judge_run(cfg, run, timeout):
     elif got != want:
         hint = sanitizer_line(lines)
         return False, f"exit status {got}, expected {want}" + (f": {hint}" if hint else "")
-    why = judge_console(hc, lines)
+    why = judge_console(hc, lines) or judge_host_time(hc, lines, run.line_times)
     if why:
         return False, why
     return True, "exit status nonzero as expected" if want == "nonzero" else ""
@@ -1680,6 +1730,22 @@ def select(args, boards):
     return tests, errors
 
 
+def share_compiler_cache():
+    """Let ccache (CMakeLists.txt compiles through it when installed) reuse
+    one scenario's objects in another's build folder. Every build folder
+    is OUTDIR/BOARD/SCENARIO, so with absolute paths made relative
+    (base_dir /) two scenarios compile the same command lines; without
+    the build folder in the hash (hash_dir false) the only difference
+    left is the configuration, and ccache's preprocessor mode hashes what
+    the compiler sees -- autoconf.h's unused symbols vanish there, so a
+    file that reads none of the options two scenarios differ in is
+    compiled once. The price: an object's debug information may name
+    another scenario's folder as its compile directory. The user's own
+    CCACHE_* settings win."""
+    os.environ.setdefault("CCACHE_BASEDIR", "/")
+    os.environ.setdefault("CCACHE_NOHASHDIR", "true")
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -1707,6 +1773,7 @@ def main(argv=None):
                                  f"a .git); choose another -O")
             shutil.rmtree(outroot)
         os.makedirs(outroot, exist_ok=True)
+        share_compiler_cache()
     except UsageError as e:
         print(f"rv test: error: {e}", file=sys.stderr)
         return 2

@@ -38,8 +38,43 @@ void arch_kernel_trap(struct trap_frame *tf)
 #define IRQ_S_EXTERNAL 9
 #define EXC_ECALL_U 8
 #define EXC_ILLEGAL_INSTRUCTION 2
+#define EXC_LOAD_PAGE_FAULT 13
+#define EXC_STORE_PAGE_FAULT 15 /* stores and AMOs */
 
-static void user_fault(struct user_regs *regs, unsigned long cause)
+/* The stack reserve's size for a message: "8 MiB", "96 KiB". */
+#define STACK_MAX_IN_MIB (CONFIG_USER_STACK_MAX % (1 << 20) == 0)
+#define STACK_MAX_SHOWN                                                                           \
+	((unsigned long)CONFIG_USER_STACK_MAX >> (STACK_MAX_IN_MIB ? 20 : 10))
+#define STACK_MAX_UNIT (STACK_MAX_IN_MIB ? "MiB" : "KiB")
+
+/* The one console line of a fault that ends the process. */
+static void report_fault(const struct proc *p, const struct user_regs *regs, unsigned long cause,
+			 uintptr_t addr, enum stack_fault sf)
+{
+	const char *what = arch_exception_name(cause);
+	unsigned long pc = regs->sepc, sp = regs->x[2];
+
+	if (sf == STACK_FAULT_OVERFLOW)
+		printk("rvOS: fault: pid %d (%s): stack overflow (%lu %s reserve, sp 0x%lx): "
+		       "%s, pc 0x%lx, address 0x%lx\n",
+		       p->pid, p->name, STACK_MAX_SHOWN, STACK_MAX_UNIT, sp, what, pc,
+		       (unsigned long)addr);
+	else if (sf == STACK_FAULT_NO_MEMORY)
+		printk("rvOS: fault: pid %d (%s): out of memory: no free frame to grow the stack "
+		       "past %lu KiB (%lu %s reserve, sp 0x%lx): %s, pc 0x%lx, address 0x%lx\n",
+		       p->pid, p->name, (unsigned long)(RV_USER_STACK_TOP - p->as.stack_bottom) >> 10,
+		       STACK_MAX_SHOWN, STACK_MAX_UNIT, sp, what, pc, (unsigned long)addr);
+	else
+		printk("rvOS: fault: pid %d (%s): %s, pc 0x%lx, address 0x%lx\n", p->pid, p->name,
+		       what, pc, (unsigned long)addr);
+}
+
+/* A fault ends the process, unless it was a load or store (never an
+ * instruction fetch: code does not run from the stack) touching the
+ * stack reserve below the stack's mapped part: the stack grows and the
+ * access runs again. Out of line: user_trap's frame, which every system
+ * call pays for, stays as small as it was. */
+static __attribute__((noinline, cold)) void user_fault(struct user_regs *regs, unsigned long cause)
 {
 	struct rv_exit_info how = {
 		.reason = RV_EXIT_FAULT,
@@ -47,10 +82,13 @@ static void user_fault(struct user_regs *regs, unsigned long cause)
 		.fault_pc = regs->sepc,
 		.fault_addr = csr_read(stval),
 	};
+	enum stack_fault sf = STACK_FAULT_NONE;
 
-	printk("rvOS: fault: pid %d (%s): %s, pc 0x%lx, address 0x%lx\n", current->pid,
-	       current->name, arch_exception_name(cause), (unsigned long)how.fault_pc,
-	       (unsigned long)how.fault_addr);
+	if (cause == EXC_LOAD_PAGE_FAULT || cause == EXC_STORE_PAGE_FAULT)
+		sf = as_stack_fault(&current->as, how.fault_addr);
+	if (sf == STACK_FAULT_GREW)
+		return;
+	report_fault(current, regs, cause, how.fault_addr, sf);
 	proc_exit(current, &how);
 }
 

@@ -2,6 +2,7 @@
 /* NS16550A UART (QEMU virt). Output is polled; input comes with interrupts
  * once user space has a console server. */
 #include <rvos/errno.h>
+#include <kernel/console_input.h>
 #include <kernel/device.h>
 #include <kernel/driver.h>
 #include <kernel/irq.h>
@@ -11,10 +12,11 @@
 /* Register offsets (byte-wide registers, reg-shift 0 on QEMU virt). */
 #define NS16550_RBR 0 /* receive buffer */
 #define NS16550_THR 0 /* transmit holding */
-#define NS16550_IER_RDI (1u << 0) /* interrupt when data is received */
-#define NS16550_LSR_DR (1u << 0)  /* data ready */
 #define NS16550_IER 1 /* interrupt enable */
+#define NS16550_IER_RDI (1u << 0) /* interrupt when data is received */
 #define NS16550_LSR 5 /* line status */
+#define NS16550_LSR_DR (1u << 0)  /* data ready */
+#define NS16550_LSR_OE (1u << 1)  /* overrun: a byte was lost (cleared by reading LSR) */
 #define NS16550_LSR_THRE (1u << 5) /* transmit holding register empty */
 
 static uintptr_t ns16550_base;
@@ -39,11 +41,32 @@ static int ns16550_probe(const struct fdt *fdt, const struct boot_info *boot,
 	return 0;
 }
 
-static void ns16550_rx_irq(void *arg)
+static int ns16550_rx_byte(void)
 {
-	while (mmio_read8(ns16550_base + NS16550_LSR) & NS16550_LSR_DR)
-		console_input_push((char)mmio_read8(ns16550_base + NS16550_RBR));
+	uint8_t lsr = mmio_read8(ns16550_base + NS16550_LSR);
+
+	/* The receiver had no room for a byte (receive paused too long on
+	 * a real line without flow control): at least one is gone. */
+	if (lsr & NS16550_LSR_OE)
+		console_input_overrun(1);
+	return (lsr & NS16550_LSR_DR) ? mmio_read8(ns16550_base + NS16550_RBR) : -1;
 }
+
+static void ns16550_rx_pause(void)
+{
+	mmio_write8(ns16550_base + NS16550_IER, 0);
+}
+
+static void ns16550_rx_resume(void)
+{
+	mmio_write8(ns16550_base + NS16550_IER, NS16550_IER_RDI);
+}
+
+static const struct console_input_ops ns16550_input = {
+	.rx_byte = ns16550_rx_byte,
+	.rx_pause = ns16550_rx_pause,
+	.rx_resume = ns16550_rx_resume,
+};
 
 /* Input by interrupt, once the interrupt controller is up (a later level). */
 static int ns16550_irq_probe(const struct fdt *fdt, const struct boot_info *boot,
@@ -53,10 +76,11 @@ static int ns16550_irq_probe(const struct fdt *fdt, const struct boot_info *boot
 
 	if (dev->base != ns16550_base || !dev->irq)
 		return 0; /* not the console UART, or no interrupt: output only */
-	err = irq_connect(dev->irq, ns16550_rx_irq, 0);
+	err = irq_connect(dev->irq, console_input_irq, NULL);
 	if (err)
 		return err == -RV_ENODEV ? 0 : err;
-	mmio_write8(ns16550_base + NS16550_IER, NS16550_IER_RDI);
+	console_input_register(&ns16550_input);
+	ns16550_rx_resume();
 	/* User space may own it (the console server): doc/devices.md. */
 	return device_export("uart0", "ns16550a", dev->base, dev->size, dev->irq, NULL);
 }

@@ -10,7 +10,8 @@
  *     0x18_0000_0000 ..                 the heap (mem_grow), growing up
  *     0x20_0000_0000 ..                 shared-memory mappings
  *     0x30_0000_0000 ..                 device registers (device_map)
- *     .. 0x3f_ffff_f000                 the stack
+ *     .. 0x3f_ffff_f000                 the stack reserve (CONFIG_USER_STACK_MAX),
+ *                                       growing down, a guard below it
  *   0xffff_ffff_c000_0000 ..          kernel stacks, one per process slot,
  *                                     each below an unmapped guard page
  */
@@ -34,7 +35,15 @@
  * RV_DEVICE_SLOT_SIZE (a device's registers span at most one slot). */
 #define RV_DEVICE_BASE 0x3000000000UL
 #define RV_DEVICE_SLOT_SIZE 0x1000000UL
-/* The user stack ends here; a guard page lies below it. */
+/* The user stack ends here (the last page of user space is never mapped). */
 #define RV_USER_STACK_TOP (RV_USER_TOP - 0x1000UL)
+#ifdef CONFIG_USER_STACK_MAX
+/* The stack reserve: [RV_USER_STACK_RESERVE_BASE, RV_USER_STACK_TOP), its
+ * top CONFIG_USER_STACK_SIZE bytes mapped at spawn, the rest on first
+ * touch; below it the guard, never mapped. */
+#define RV_USER_STACK_RESERVE_BASE (RV_USER_STACK_TOP - (unsigned long)CONFIG_USER_STACK_MAX)
+#define RV_USER_STACK_GUARD_BASE                                                                  \
+	(RV_USER_STACK_RESERVE_BASE - (unsigned long)CONFIG_USER_STACK_GUARD_SIZE)
+#endif
 
 #endif /* RVOS_MEMORY_MAP_H */

@@ -5,6 +5,10 @@
  * Calling convention: number in a7, arguments in a0..a5, `ecall`; the result
  * comes back in a0: >= 0 on success, or a negative code from <rvos/errno.h>.
  * An unknown number returns -RV_ENOSYS. Every other register is preserved.
+ * An argument narrower than its register (a handle, flags, rights, signals,
+ * an int) must hold a value of its type, zero-extended if unsigned,
+ * sign-extended if int: anything else is -RV_EINVAL, never cut to its low
+ * bits (doc/syscalls.md, "Arguments").
  */
 #ifndef RVOS_SYSCALL_H
 #define RVOS_SYSCALL_H
@@ -17,9 +21,11 @@ enum rv_syscall {
 	RV_SYS_DEBUG_WRITE = 0,
 	/* exit(int code): does not return */
 	RV_SYS_EXIT = 1,
-	/* spawn(const char *name, const char *args, size_t args_len, unsigned prio) -> pid.
-	 * args: argv strings, each NUL-terminated, back to back (args_len bytes);
-	 * argv[0] is the program name and is not in args. */
+	/* spawn(const char *name, const char *args, uint64_t args_len, unsigned prio) -> pid.
+	 * args: argv strings, each NUL-terminated, back to back, then the
+	 * environment's "NAME=value" strings the same way; args_len is
+	 * RV_SPAWN_ARGS_LEN(argument bytes, environment bytes). argv[0] is the
+	 * program name and is not in args. */
 	RV_SYS_SPAWN = 2,
 	/* wait(int pid or -1 for any child, struct rv_exit_info *info) -> pid */
 	RV_SYS_WAIT = 3,
@@ -31,7 +37,8 @@ enum rv_syscall {
 	RV_SYS_YIELD = 6,
 	/* sleep(uint64_t ns) -> 0 */
 	RV_SYS_SLEEP = 7,
-	/* clock(uint64_t *ns) -> 0: monotonic time since boot */
+	/* clock(uint64_t *ns, which) -> 0: RV_CLOCK_MONOTONIC (0) the time since
+	 * boot, RV_CLOCK_REALTIME the board's real-time clock (-ENODEV: none) */
 	RV_SYS_CLOCK = 8,
 	/* kstats(struct rv_kstats *out) -> 0: kernel counters */
 	RV_SYS_KSTATS = 9,
@@ -55,7 +62,7 @@ enum rv_syscall {
 	RV_SYS_WAIT_MANY = 17,
 	/* shm_create(size) -> handle */
 	RV_SYS_SHM_CREATE = 18,
-	/* shm_map(h, writable) -> user address */
+	/* shm_map(h, writable: 0 or 1) -> user address */
 	RV_SYS_SHM_MAP = 19,
 	/* shm_unmap(address) -> 0 */
 	RV_SYS_SHM_UNMAP = 20,
@@ -71,7 +78,9 @@ enum rv_syscall {
 	 * console input, until the console server owns the UART */
 	RV_SYS_DEBUG_READ = 24,
 	/* mem_grow(size) -> address of size more bytes of zeroed heap (RW),
-	 * right after the previous ones; size a multiple of 4096 */
+	 * right after the previous ones; size a multiple of 4096.
+	 * mem_grow(-size, at) -> at: the heap's last size bytes, which must
+	 * start at at, go back to the kernel */
 	RV_SYS_MEM_GROW = 25,
 	/* System information (doc/syscalls.md): no capability needed; they
 	 * reveal no addresses and no handles. */
@@ -123,13 +132,26 @@ enum rv_syscall {
 	RV_SYS_COUNT
 };
 
+/* spawn's, process_spawn's and process_spawn_image's args_len: the bytes of
+ * the argument strings in bits 0..31, those of the environment strings
+ * that follow them in the same buffer in bits 32..63 (0: no environment,
+ * as callers that pass a plain length get). */
+#define RV_SPAWN_ARGS_LEN(args_bytes, env_bytes)                                                   \
+	(((uint64_t)(uint32_t)(env_bytes) << 32) | (uint32_t)(args_bytes))
+
+/* clock's clocks. */
+enum rv_clock_id {
+	RV_CLOCK_MONOTONIC = 0, /* ns since boot: the timer */
+	RV_CLOCK_REALTIME = 1,  /* ns since 1970-01-01 00:00 UTC: the board's RTC */
+};
+
 /* process_spawn_image's request. */
 struct rv_spawn_image {
 	uint64_t image;          /* rv_handle_t of an shm region holding the ELF (READ right) */
 	uint64_t image_size;     /* bytes of the ELF from the region's start (1 .. region size) */
 	const char *name;        /* the process name and argv[0], NUL-terminated */
-	const char *args;        /* argv[1..]: NUL-terminated strings back to back */
-	uint64_t args_len;       /* bytes of args */
+	const char *args;        /* argv[1..], then the environment: NUL-terminated strings */
+	uint64_t args_len;       /* RV_SPAWN_ARGS_LEN(): argument, environment bytes */
 	uint32_t priority;       /* 0 = highest */
 	uint32_t count;          /* handles in give */
 	const rv_handle_t *give; /* count handles: they move to the child as its 0..count-1 */
@@ -175,6 +197,7 @@ struct rv_kstats {
 	uint64_t idle_instret; /* rdinstret counted while the hart waited idle (doc/syscalls.md) */
 	uint64_t ports_used;         /* port objects alive (doc/ipc.md, Ports) */
 	uint64_t port_bindings_used; /* handles bound to ports */
+	uint64_t console_input_lost; /* console input bytes the UART dropped (doc/console.md) */
 };
 
 /* ---- proc_list ---- */

@@ -102,6 +102,19 @@ int console_background(rv_handle_t con)
 	return finish_status_only(con, CONSOLE_OP_BACKGROUND);
 }
 
+int console_stats(rv_handle_t con, struct console_stats *out)
+{
+	int ret;
+
+	start(CONSOLE_OP_STATS);
+	ret = finish(con, CONSOLE_OP_STATS);
+	if (ret == 0 && (wire_get_u64(&c.r, &out->received) < 0 ||
+			 wire_get_u64(&c.r, &out->lost_overrun) < 0 ||
+			 wire_get_u64(&c.r, &out->lost_line) < 0 || wire_end(&c.r) < 0))
+		ret = -RV_EBADMSG;
+	return ret;
+}
+
 static rv_handle_t stdio_con = RV_HANDLE_INVALID;
 static int stdio_tried;
 

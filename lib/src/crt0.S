@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Process entry. The kernel sets sp (16-byte aligned, below the argv
- * strings), a0 = argc and a1 = argv; every other register is zero. */
+/* Process entry. The kernel sets sp (16-byte aligned, at argv[], below the
+ * argument and environment strings), a0 = argc, a1 = argv and a2 = envp
+ * (right after argv's NULL); every other register is zero. */
 	.section .text.start, "ax"
 	.globl _start
 _start:
@@ -9,5 +10,5 @@ _start:
 	la	gp, __global_pointer$
 	.option pop
 	mv	s0, zero	/* end of the frame chain */
-	call	__rvos_start	/* (argc, argv): runs main, then exit */
+	call	__rvos_start	/* (argc, argv, envp): runs main, then exit */
 1:	j	1b

@@ -656,12 +656,16 @@ int pipe(int out[2])
 	return 0;
 }
 
+/* 1 for the console; 0 and errno for the rest: POSIX's isatty never
+ * returns -1. */
 int isatty(int fd)
 {
 	struct ofd *o = fd_ofd(fd);
 
-	if (!o)
-		return fd_fail(-RV_EBADF);
+	if (!o) {
+		errno = EBADF;
+		return 0;
+	}
 	if (o->kind != RV_FD_CONSOLE) {
 		errno = ENOTTY;
 		return 0;

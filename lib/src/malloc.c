@@ -16,9 +16,13 @@
  *   posix_memalign also needs a multiple of sizeof(void *); valloc and
  *   pvalloc align to a page.
  * - Memory comes from the kernel CONFIG_USER_HEAP_CHUNK bytes at a time at
- *   least, up to CONFIG_USER_HEAP_MAX in all (then NULL and ENOMEM). It is
- *   never given back: the kernel has no call that shrinks a heap
- *   (malloc_trim returns 0).
+ *   least, up to CONFIG_USER_HEAP_MAX in all (then NULL and ENOMEM). A
+ *   free that leaves more than CONFIG_USER_HEAP_TRIM_KIB free at the
+ *   heap's top gives the pages above its first CONFIG_USER_HEAP_CHUNK
+ *   bytes back (mem_grow(-size, at)), until the heap has taken back more
+ *   than that of the pages it gave (rvheap.c, "Giving back");
+ *   malloc_trim(pad) gives back all but pad bytes of the top whenever
+ *   asked.
  * - A bad pointer given to free, realloc or malloc_usable_size (a double
  *   free, a pointer malloc did not return, a header overwritten) prints
  *   "malloc: free(0x...): what is wrong" on the kernel's console and
@@ -43,11 +47,23 @@
 
 #define PAGE_BYTES 4096u
 
+_Static_assert(CONFIG_USER_HEAP_TRIM_KIB == 0 ||
+		       (uint64_t)CONFIG_USER_HEAP_TRIM_KIB * 1024 >= 2ull * CONFIG_USER_HEAP_CHUNK,
+	       "CONFIG_USER_HEAP_TRIM_KIB must be 0 or at least twice CONFIG_USER_HEAP_CHUNK "
+	       "(the hysteresis between giving memory back and taking it again)");
+
 static void *kernel_grow(size_t bytes)
 {
 	long at = rv_mem_grow(bytes);
 
 	return at < 0 ? NULL : (void *)at;
+}
+
+/* -EINVAL when the heap's pages do not end at at + bytes (a program's own
+ * mem_grow or sbrk took pages after them): they stay. */
+static int kernel_trim(void *at, size_t bytes)
+{
+	return rv_mem_shrink(at, bytes) < 0 ? -1 : 0;
 }
 
 static size_t put(char *to, size_t at, size_t size, const char *s)
@@ -88,6 +104,9 @@ static struct rvheap heap = {
 		.report = bad_pointer,
 		.chunk = CONFIG_USER_HEAP_CHUNK,
 		.page = PAGE_BYTES,
+		.trim = kernel_trim,
+		.trim_threshold = CONFIG_USER_HEAP_TRIM_KIB ? (size_t)CONFIG_USER_HEAP_TRIM_KIB << 10
+							    : SIZE_MAX,
 	},
 };
 
@@ -202,12 +221,14 @@ void malloc_stats(void)
 	rv_malloc_stats(&s);
 	fprintf(stderr,
 		"malloc: arena %lu bytes in %lu chunks: %lu in use in %lu blocks, %lu free "
-		"in %lu blocks + the top's %lu, %lu the allocator's; largest free %lu\n",
+		"in %lu blocks + the top's %lu, %lu the allocator's; largest free %lu; %lu "
+		"given back in %lu trims\n",
 		(unsigned long)s.arena_bytes, (unsigned long)s.chunks,
 		(unsigned long)s.in_use_bytes, (unsigned long)s.used_blocks,
 		(unsigned long)(s.free_bytes - s.top_bytes), (unsigned long)s.free_blocks,
 		(unsigned long)s.top_bytes, (unsigned long)s.overhead_bytes,
-		(unsigned long)s.largest_free);
+		(unsigned long)s.largest_free, (unsigned long)s.returned_bytes,
+		(unsigned long)s.trims);
 }
 
 int mallopt(int param, int value)
@@ -219,6 +240,5 @@ int mallopt(int param, int value)
 
 int malloc_trim(size_t pad)
 {
-	(void)pad;
-	return 0; /* the kernel takes no memory back */
+	return rvheap_trim(&heap, pad);
 }

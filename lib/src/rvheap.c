@@ -57,6 +57,25 @@
  * never allocates pays nothing for them, and the first malloc finds no
  * room at a top of NULL, so it needs no test of its own for the start.
  *
+ * Giving back. A free that leaves the top with more than
+ * cfg.trim_threshold bytes gives the pages above its first cfg.chunk
+ * bytes back through cfg.trim (the kernel's mem_grow(-size)): the two
+ * marks are the hysteresis, so blocks smaller than the threshold less a
+ * chunk, allocated and freed at the top in turn, never make the heap
+ * shrink and grow again. A larger block would (each free gives its pages
+ * back, each malloc takes them again), and so would a program that frees
+ * a whole structure and builds it again: the heap sees this when it
+ * grows while smaller than it once was (below peak_bytes: it takes back
+ * pages it gave away). Once it has taken back more than the threshold's
+ * worth (retaken_bytes), free gives nothing back any more (the threshold
+ * becomes SIZE_MAX): such a program pays for the pages of one wave twice,
+ * never of every wave, and a program that gave back a large block and
+ * then grows a little keeps giving back. rvheap_trim (malloc_trim)
+ * gives back on request whatever the threshold. Only the latest region
+ * can shrink, and only while nobody took the pages after it: cfg.trim
+ * refuses otherwise, and free stops trying. The test costs free four
+ * instructions, and only when a block merges into the top.
+ *
  * Cost (rv64imac, no bit-manipulation instructions: the lowest set bit by
  * a de Bruijn multiply, the highest by two halvings and a byte table):
  * in samples/bench's malloc_free_64b, a malloc from the top takes 35
@@ -328,10 +347,24 @@ static int first_region(struct rvheap *h, uint64_t f)
 	*(char **)(at + heads) = NULL; /* no region before */
 	h->region = h->top = h->clean = h->lo = at + heads + 16;
 	h->end = at + ask;
-	h->arena_bytes = ask;
+	h->arena_bytes = h->peak_bytes = ask;
 	h->chunks = 1;
 	h->overhead_bytes = heads + 8;
 	return 0;
+}
+
+/* The heap grows by ask bytes: those below its peak are pages it gave
+ * away and takes back. Past a threshold's worth, free gives back no more
+ * ("Giving back" above). */
+static void retaken(struct rvheap *h, uint64_t ask)
+{
+	uint64_t given = h->peak_bytes - h->arena_bytes;
+
+	if (!given)
+		return;
+	h->retaken_bytes += ask < given ? ask : given;
+	if (h->retaken_bytes > h->cfg.trim_threshold)
+		h->cfg.trim_threshold = SIZE_MAX;
 }
 
 /* Make room for a block of f bytes at the top; 0, or -1 with errno
@@ -360,7 +393,10 @@ static __attribute__((noinline)) int grow_top(struct rvheap *h, uint64_t f)
 		if (!at)
 			break;
 		h->chunks++;
+		retaken(h, ask);
 		h->arena_bytes += ask;
+		if (h->arena_bytes > h->peak_bytes)
+			h->peak_bytes = h->arena_bytes;
 		if (at == h->end) {
 			h->end += ask;
 			continue;
@@ -490,6 +526,36 @@ RVHEAP_HOT void *rvheap_calloc(struct rvheap *h, size_t count, size_t size)
 
 /* ---- release ---- */
 
+RVHEAP_COLD int rvheap_trim(struct rvheap *h, size_t keep)
+{
+	char *cut = (char *)round_up((uintptr_t)h->top + keep, h->cfg.page);
+	size_t bytes;
+
+	if (!h->heads || !h->cfg.trim || cut >= h->end)
+		return 0;
+	bytes = (size_t)(h->end - cut);
+	if (h->cfg.trim(cut, bytes)) {
+		h->cfg.trim_threshold = SIZE_MAX; /* not the heap's end any more */
+		return 0;
+	}
+	h->end = cut;
+	if (h->clean > cut)
+		h->clean = cut; /* pages taken again come zeroed */
+	h->arena_bytes -= bytes;
+	h->returned_bytes += bytes;
+	h->trims++;
+	return 1;
+}
+
+/* The top grew past the threshold (rvheap.c's header, "Giving back"). */
+static __attribute__((noinline, cold)) void trim_top(struct rvheap *h)
+{
+	if (!h->cfg.trim)
+		h->cfg.trim_threshold = SIZE_MAX;
+	else
+		rvheap_trim(h, h->cfg.chunk);
+}
+
 /* Free the used block b (header hd), merging it with free neighbours or
  * into the top. */
 static ALWAYS_INLINE void release(struct rvheap *h, char *b, uint64_t hd, char *top)
@@ -510,6 +576,8 @@ static ALWAYS_INLINE void release(struct rvheap *h, char *b, uint64_t hd, char *
 	}
 	if (next == top) {
 		h->top = b;
+		if (UNLIKELY((uint64_t)(h->end - b) > h->cfg.trim_threshold))
+			trim_top(h);
 		return;
 	}
 	nh = *hdr(next);
@@ -700,6 +768,8 @@ RVHEAP_COLD void rvheap_stats(const struct rvheap *h, struct rv_malloc_stats *s)
 	s->used_blocks = h->used_blocks;
 	s->free_blocks = h->free_blocks;
 	s->chunks = h->chunks;
+	s->returned_bytes = h->returned_bytes;
+	s->trims = h->trims;
 	/* malloc serves from a class every request whose size rounds up to
 	 * it: up to the class's smallest block, whatever larger ones it has. */
 	if (h->fl_map) {

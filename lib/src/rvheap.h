@@ -48,6 +48,16 @@ struct rvheap_config {
 	void (*report)(const char *call, const char *what, const void *ptr);
 	size_t chunk; /* the least it asks grow() for (rounded up to page) */
 	size_t page;  /* grow()'s unit: a power of two, >= 4096 */
+	/* Give [at, at + bytes) back: whole pages at the end of the region
+	 * grow() gave last, where its memory ended. 0, or -1 when they
+	 * cannot go (the heap then stops trying). NULL: never. */
+	int (*trim)(void *at, size_t bytes);
+	/* free gives back the top above chunk bytes (rounded to a page) when
+	 * it exceeds this many; at least 2 x chunk, so that blocks smaller
+	 * than chunk never make the heap shrink and grow in turn. 0 with no
+	 * trim(). The heap sets it to SIZE_MAX when free stops giving back
+	 * (rvheap.c, "Giving back"). */
+	size_t trim_threshold;
 };
 
 struct rvheap_node {
@@ -67,6 +77,9 @@ struct rvheap {
 	char *region;              /* first payload of the current region */
 	uint64_t used_bytes, used_blocks, free_blocks;
 	uint64_t arena_bytes, overhead_bytes, chunks;
+	uint64_t peak_bytes;     /* the most arena_bytes ever was */
+	uint64_t retaken_bytes;  /* grown back below peak_bytes, in all */
+	uint64_t returned_bytes, trims; /* given back with cfg.trim, and how often */
 	struct rvheap_config cfg;
 };
 
@@ -84,5 +97,8 @@ RVHEAP_HOT size_t rvheap_usable(struct rvheap *h, const void *p);
 RVHEAP_COLD void rvheap_stats(const struct rvheap *h, struct rv_malloc_stats *s);
 /* The whole-heap walk of rv_malloc_check(). */
 RVHEAP_COLD int rvheap_check(struct rvheap *h, char *why, size_t why_len);
+/* Give back the top above keep bytes (rounded up to a page) now, whatever
+ * the threshold (malloc_trim): 1 when pages went back, else 0. */
+RVHEAP_COLD int rvheap_trim(struct rvheap *h, size_t keep);
 
 #endif /* RVOS_RVHEAP_H */

@@ -134,34 +134,26 @@ int rv_loader_spawn(const char *program, const char *const argv[], unsigned int 
 		    const rv_handle_t *handles, uint32_t n, rv_handle_t *process)
 {
 	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
-	char args[CONFIG_MSG_MAX_BYTES];
+	char args[RV_SPAWN_BUF_BYTES];
 	handle_buf hs, rhs;
 	struct wire_writer w;
 	struct wire_reader r;
 	struct rv_msg reply;
-	uint32_t len = 0;
+	long len = rv_pack_args_env(argv, NULL, args);
 	int ret;
 
-	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_SPAWN);
-	for (unsigned int i = 0; argv && argv[i]; i++) {
-		size_t l = strlen(argv[i]) + 1;
-
-		if (l > sizeof(args) - len) {
-			close_all(handles, n);
-			return -RV_E2BIG;
-		}
-		memcpy(args + len, argv[i], l);
-		len += (uint32_t)l;
-	}
-	if (!name_ok(program)) {
+	if (len < 0 || !name_ok(program)) {
 		close_all(handles, n);
-		return -RV_EINVAL;
+		return len < 0 ? (int)len : -RV_EINVAL;
 	}
+	wire_init_request(&w, buf, sizeof(buf), hs, HANDLES_CAP, SVC_OP_SPAWN);
 	wire_put_str(&w, program);
 	wire_put_u32(&w, priority);
-	wire_put_bytes(&w, args, len);
+	wire_put_bytes(&w, args, svc_spawn_bytes((uint64_t)len));
 	for (uint32_t i = 0; i < n; i++)
 		wire_put_handle(&w, handles[i]);
+	if (svc_spawn_env_bytes((uint64_t)len))
+		wire_put_u32(&w, svc_spawn_env_bytes((uint64_t)len));
 	if (w.err) {
 		/* The handles never reached the writer's array: close them here. */
 		close_all(handles, n);

@@ -126,14 +126,15 @@ static void env_close(const struct rv_spawn_env *env)
 int rv_loader_spawn_env(const struct rv_spawn_env *env, rv_handle_t *process)
 {
 	uint8_t buf[CONFIG_MSG_MAX_BYTES], rbuf[CONFIG_MSG_MAX_BYTES];
-	char args[CONFIG_MSG_MAX_BYTES];
+	char args[RV_SPAWN_BUF_BYTES];
 	handle_buf hs, rhs;
 	struct wire_writer w;
 	struct wire_reader r;
 	struct rv_msg reply;
-	uint32_t len = 0, kinds = 0;
+	uint32_t kinds = 0;
 	size_t plen;
 	rv_handle_t h;
+	long len;
 	int ret;
 
 	if (!env)
@@ -151,26 +152,23 @@ int rv_loader_spawn_env(const struct rv_spawn_env *env, rv_handle_t *process)
 		}
 		kinds |= env->fd_kind[k] << (8 * k);
 	}
-	for (unsigned int i = 0; env->argv && env->argv[i]; i++) {
-		size_t l = strlen(env->argv[i]) + 1;
-
-		if (l > sizeof(args) - len) {
-			env_close(env);
-			return -RV_E2BIG;
-		}
-		memcpy(args + len, env->argv[i], l);
-		len += (uint32_t)l;
+	len = rv_pack_args_env(env->argv, env->envp, args);
+	if (len < 0) {
+		env_close(env);
+		return (int)len;
 	}
 	wire_init_request(&w, buf, sizeof(buf), hs, CONFIG_MSG_MAX_HANDLES, SVC_OP_SPAWN_ENV);
 	wire_put_str(&w, env->program);
 	wire_put_u32(&w, env->priority);
-	wire_put_bytes(&w, args, len);
+	wire_put_bytes(&w, args, svc_spawn_bytes((uint64_t)len));
 	wire_put_u32(&w, env->mask);
 	wire_put_u32(&w, kinds);
 	wire_put_str(&w, env->cwd_path ? env->cwd_path : "");
 	for (unsigned int b = 0; b < 5; b++)
 		if (env->mask & (1u << b))
 			wire_put_handle(&w, *spawn_slot(env, b));
+	if (svc_spawn_env_bytes((uint64_t)len))
+		wire_put_u32(&w, svc_spawn_env_bytes((uint64_t)len));
 	if (w.err) {
 		/* Too big for one message (bytes, or more handles than
 		 * CONFIG_MSG_MAX_HANDLES): the handles never left. */

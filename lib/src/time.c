@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Time for picolibc programs, on the kernel's clock (nanoseconds since
- * boot) and sleep calls:
+ * Time for picolibc programs, on the kernel's clocks (nanoseconds since
+ * boot, and the board's real-time clock) and sleep calls:
  *
  *   clock_gettime, clock_getres   the clocks below
  *   gettimeofday                  CLOCK_REALTIME; picolibc's time() calls it
@@ -9,9 +9,12 @@
  *   nanosleep, clock_nanosleep    sleep at least as long as asked
  *   usleep, sleep
  *
- * rvOS has no real-time clock (yet): CLOCK_REALTIME, gettimeofday and
- * time() count from boot, so the "date" is 1970-01-01 plus the uptime. It
- * is still a clock that only moves forward, at the right rate.
+ * CLOCK_REALTIME (and _COARSE), gettimeofday and time() are the board's
+ * real-time clock, which the kernel reads on each call (the Goldfish RTC
+ * on qemu_virt_riscv64). On a board without one (qemu_sifive_u) they
+ * count from boot: the "date" is 1970-01-01 plus the uptime, still a
+ * clock that only moves forward, at the right rate. CLOCK_MONOTONIC and
+ * the other clocks are the time since boot everywhere.
  *
  * The CPU-time clocks (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID)
  * and clock() give the time since the process started, which includes the
@@ -43,14 +46,39 @@ static void __attribute__((constructor)) time_init(void)
 	process_start_ns = rv_clock_ns();
 }
 
+/* The wall clock in ns since 1970: the board's RTC, or, where it has none
+ * (the kernel says ENODEV, once: it will not grow one), the time since
+ * boot. */
+static uint64_t realtime_ns(void)
+{
+	static int no_rtc;
+	uint64_t ns;
+
+	if (!no_rtc && rv_clock_realtime_ns(&ns) == 0)
+		return ns;
+	no_rtc = 1;
+	return rv_clock_ns();
+}
+
+/* picolibc names the coarse clock only for _GNU_SOURCE: one id, the same
+ * clock, for the programs that can name it. */
+#ifndef CLOCK_REALTIME_COARSE
+#define CLOCK_REALTIME_COARSE CLOCK_REALTIME
+#endif
+
+static int is_realtime_clock(clockid_t id)
+{
+	return id == CLOCK_REALTIME || id == CLOCK_REALTIME_COARSE;
+}
+
+/* The clocks that run in real time: the wall clock and the time since
+ * boot (no suspend, so the boot-time clocks are the monotonic one). */
 static int is_wall_clock(clockid_t id)
 {
+	if (is_realtime_clock(id))
+		return 1;
 	switch (id) {
-	case CLOCK_REALTIME:
 	case CLOCK_MONOTONIC:
-#ifdef CLOCK_REALTIME_COARSE
-	case CLOCK_REALTIME_COARSE:
-#endif
 #ifdef CLOCK_MONOTONIC_RAW
 	case CLOCK_MONOTONIC_RAW:
 #endif
@@ -101,10 +129,12 @@ int clock_gettime(clockid_t id, struct timespec *tp)
 		errno = EFAULT;
 		return -1;
 	}
-	now = rv_clock_ns();
-	if (is_wall_clock(id)) {
-		ns_to_timespec(now, tp);
+	if (is_realtime_clock(id)) {
+		ns_to_timespec(realtime_ns(), tp);
+	} else if (is_wall_clock(id)) {
+		ns_to_timespec(rv_clock_ns(), tp);
 	} else if (is_cpu_clock(id)) {
+		now = rv_clock_ns();
 		ns_to_timespec(now - process_start_ns, tp);
 	} else {
 		errno = EINVAL;
@@ -132,7 +162,7 @@ int clock_getres(clockid_t id, struct timespec *res)
 /* The time zone is always UTC: *tz (obsolete) gets 0 minutes west, no DST. */
 int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 {
-	uint64_t now = rv_clock_ns();
+	uint64_t now = realtime_ns();
 
 	if (tv) {
 		tv->tv_sec = (time_t)(now / NS_PER_SEC);
@@ -208,10 +238,17 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
 		return ENOTSUP;
 	if (!is_wall_clock(id) || (flags & ~TIMER_ABSTIME) || timespec_to_ns(req, &ns) < 0)
 		return EINVAL;
-	if (flags & TIMER_ABSTIME)
+	if ((flags & TIMER_ABSTIME) && is_realtime_clock(id)) {
+		/* Until the wall clock reads ns: as long as that is from now
+		 * (nothing sets the clock meanwhile). */
+		uint64_t now = realtime_ns();
+
+		sleep_ns(ns > now ? ns - now : 0);
+	} else if (flags & TIMER_ABSTIME) {
 		sleep_until_ns(ns);
-	else
+	} else {
 		sleep_ns(ns);
+	}
 	return 0;
 }
 

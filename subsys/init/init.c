@@ -67,7 +67,7 @@ struct pending {
 	rv_handle_t on; /* where it is due: env.h[0], then the file */
 	struct env env;
 	char *args;
-	uint32_t args_len, priority;
+	uint32_t args_len, env_len, priority;
 	char name[SVC_NAME_MAX + 1]; /* the new child's: the path's last part */
 };
 
@@ -322,10 +322,13 @@ static int do_connect(uint32_t from, const char *name, rv_handle_t end)
 
 /* Start children[i] (its kind, name, priority set) with a new channel:
  * from the initrd, or from the shared-memory ELF image `image` (not
- * RV_HANDLE_INVALID) of image_size bytes. */
-static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv_handle_t *extra,
-		       uint32_t n_extra, rv_handle_t image, uint64_t image_size, rv_handle_t *proc)
+ * RV_HANDLE_INVALID) of image_size bytes. args: argument strings, then
+ * env_len bytes of environment strings, args_len bytes in all. */
+static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t env_len,
+		       const rv_handle_t *extra, uint32_t n_extra, rv_handle_t image,
+		       uint64_t image_size, rv_handle_t *proc)
 {
+	uint64_t len = RV_SPAWN_ARGS_LEN(args_len - env_len, env_len);
 	struct child *c = &children[i];
 	rv_handle_t give[CONFIG_MSG_MAX_HANDLES + 1];
 	rv_handle_t ch[2];
@@ -364,11 +367,11 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 	if (image != RV_HANDLE_INVALID) {
 		const struct rv_spawn_image req = {
 			.image = image, .image_size = image_size, .name = c->name, .args = args,
-			.args_len = args_len, .priority = c->priority, .count = n, .give = give};
+			.args_len = len, .priority = c->priority, .count = n, .give = give};
 
 		ret = rv_process_spawn_image(&req);
 	} else {
-		ret = rv_process_spawn_raw(c->name, args, args_len, c->priority, give, n);
+		ret = rv_process_spawn_raw(c->name, args, len, c->priority, give, n);
 	}
 	if (ret < 0) {
 		/* Closing handles that did move is -EBADF: harmless. */
@@ -382,15 +385,17 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, const rv
 }
 
 /* A loader child (SVC_OP_SPAWN, SVC_OP_SPAWN_ENV): its environment env
- * (moved; may be NULL) is kept for it until it asks. */
+ * (moved; may be NULL) is kept for it until it asks. The last env_len of
+ * the args_len bytes of args are its environment strings. */
 static int do_spawn(const char *name, uint32_t priority, const char *args, uint32_t args_len,
-		    const rv_handle_t *extra, uint32_t n_extra, struct env *env, rv_handle_t image,
-		    uint64_t image_size, rv_handle_t *proc)
+		    uint32_t env_len, const rv_handle_t *extra, uint32_t n_extra, struct env *env,
+		    rv_handle_t image, uint64_t image_size, rv_handle_t *proc)
 {
 	int i = child_alloc(1);
 	int ret;
 
-	if (priority >= CONFIG_NUM_PRIORITIES || (args_len && args[args_len - 1] != '\0'))
+	if (priority >= CONFIG_NUM_PRIORITIES || (args_len && args[args_len - 1] != '\0') ||
+	    env_len > args_len)
 		ret = -RV_EINVAL;
 	else if (i < 0)
 		ret = -RV_ENOSPC;
@@ -408,7 +413,8 @@ static int do_spawn(const char *name, uint32_t priority, const char *args, uint3
 	children[i].priority = priority;
 	children[i].chan = RV_HANDLE_INVALID;
 	children[i].proc = RV_HANDLE_INVALID;
-	ret = child_start((uint32_t)i, args, args_len, extra, n_extra, image, image_size, proc);
+	ret = child_start((uint32_t)i, args, args_len, env_len, extra, n_extra, image, image_size,
+			  proc);
 	if (ret < 0) {
 		children[i].kind = K_FREE;
 		if (env)
@@ -826,8 +832,8 @@ static void spawn_readable(uint32_t i)
 	p->on = RV_HANDLE_INVALID;
 	p->step = 0;
 	p->kind = P_NONE; /* before do_spawn: its wait item is free again */
-	ret = do_spawn(p->name, p->priority, p->args, p->args_len, NULL, 0, &p->env, h, size,
-		       &proc);
+	ret = do_spawn(p->name, p->priority, p->args, p->args_len, p->env_len, NULL, 0, &p->env, h,
+		       size, &proc);
 	rv_handle_close(h);
 	free(p->args);
 	p->args = NULL;
@@ -861,7 +867,7 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 	struct pending *p = &children[i].pend;
 	const char *prog, *cwd, *base;
 	const void *args;
-	uint32_t plen, prio, args_len, mask, kinds, clen;
+	uint32_t plen, prio, args_len, mask, kinds, clen, env_len = 0;
 	struct env env;
 	char name[SVC_NAME_MAX + 1];
 	rv_handle_t h;
@@ -877,13 +883,15 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 	for (uint32_t b = 0; b < ENV_SLOTS; b++)
 		if (mask & (1u << b))
 			wire_get_handle(r, &env.h[b]);
+	if (wire_next_type(r) == WIRE_T_U32)
+		wire_get_u32(r, &env_len);
 	if (wire_end(r) < 0 || plen == 0)
 		return -RV_EBADMSG; /* serve() closes the handles */
 	env.mask = mask & RV_ENV_ALL;
 	env.fd_kinds = kinds;
 	if ((mask & ~RV_ENV_ALL) || (kinds >> 24) || (kinds & 0xff) > RV_FD_PIPE ||
 	    ((kinds >> 8) & 0xff) > RV_FD_PIPE || ((kinds >> 16) & 0xff) > RV_FD_PIPE ||
-	    prio >= CONFIG_NUM_PRIORITIES ||
+	    prio >= CONFIG_NUM_PRIORITIES || env_len > args_len ||
 	    (args_len && ((const char *)args)[args_len - 1] != '\0'))
 		ret = -RV_EINVAL;
 	for (uint32_t b = 0; b < ENV_SLOTS && ret == 0; b++)
@@ -904,7 +912,8 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 			env_release(&env);
 			return -RV_ENAMETOOLONG;
 		}
-		ret = do_spawn(name, prio, args, args_len, NULL, 0, &env, RV_HANDLE_INVALID, 0, &h);
+		ret = do_spawn(name, prio, args, args_len, env_len, NULL, 0, &env, RV_HANDLE_INVALID,
+			       0, &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
@@ -942,6 +951,7 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 	p->on = env.h[0];
 	p->env = env;
 	p->args_len = args_len;
+	p->env_len = env_len;
 	p->priority = prio;
 	plen = (uint32_t)(prog + plen - base);
 	if (plen > SVC_NAME_MAX)
@@ -998,7 +1008,7 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 	rv_handle_t h, extra[CONFIG_MSG_MAX_HANDLES + 1];
 	const char *s;
 	const void *args;
-	uint32_t len, args_len, prio, n = 0, v;
+	uint32_t len, args_len, prio, n = 0, v, env_len = 0;
 	int ret;
 
 	switch (r->op) {
@@ -1035,10 +1045,12 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 		wire_get_bytes(r, &args, &args_len);
 		while (wire_next_type(r) == WIRE_T_HANDLE && n < msg_max_handles)
 			wire_get_handle(r, &extra[n++]);
+		if (wire_next_type(r) == WIRE_T_U32)
+			wire_get_u32(r, &env_len);
 		if (wire_end(r) < 0 || !copy_name(name, s, len))
 			return -RV_EBADMSG;
-		ret = do_spawn(name, prio, args, args_len, extra, n, NULL, RV_HANDLE_INVALID, 0,
-			       &h);
+		ret = do_spawn(name, prio, args, args_len, env_len, extra, n, NULL,
+			       RV_HANDLE_INVALID, 0, &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
@@ -1206,7 +1218,7 @@ static void child_exited(uint32_t i)
 			c->kind = K_FREE;
 			return;
 		}
-		ret = child_start(i, "", 0, NULL, 0, RV_HANDLE_INVALID, 0, &c->proc);
+		ret = child_start(i, "", 0, 0, NULL, 0, RV_HANDLE_INVALID, 0, &c->proc);
 		printf("init: service %s %s; restart %u: %s\n", c->name, how, c->restarts,
 		       ret < 0 ? rv_strerror(ret) : "started");
 		if (ret < 0)
@@ -1410,7 +1422,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	strcpy(children[i].root_path, opt.root_path);
 	strcpy(children[i].uses, opt.uses);
 	children[i].ro = opt.ro;
-	ret = child_start((uint32_t)i, "", 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
+	ret = child_start((uint32_t)i, "", 0, 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
 	if (ret < 0) {
 		printf("init: manifest entry %u (%s): cannot start it: %s\n", no, name,
 		       rv_strerror(ret));

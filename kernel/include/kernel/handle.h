@@ -42,16 +42,16 @@ unsigned int handle_table_free(const struct handle_table *t);
  * -EPERM (a right in `rights` missing), or 0 with *entry set. */
 #define SLOT_MASK ((1u << RV_HANDLE_SLOT_BITS) - 1)
 
-static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type,
-				uint32_t rights, struct handle_entry **entry)
+/* (the handle's slot, and its generation: the value's other bits) */
+static inline int handle_lookup_slot(struct handle_table *t, unsigned int slot, uint64_t generation,
+				     uint32_t type, uint32_t rights, struct handle_entry **entry)
 {
-	unsigned int slot = h & SLOT_MASK;
 	struct handle_entry *e;
 
 	if (slot >= CONFIG_MAX_HANDLES)
 		return -RV_EBADF;
 	e = &t->slots[slot];
-	if (!e->obj || e->generation != h >> RV_HANDLE_SLOT_BITS)
+	if (!e->obj || e->generation != generation)
 		return -RV_EBADF;
 	if (type != RV_OBJ_NONE && e->obj->type != type)
 		return -RV_EWRONGTYPE;
@@ -59,6 +59,34 @@ static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t 
 		return -RV_EPERM;
 	*entry = e;
 	return 0;
+}
+
+static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t type,
+				uint32_t rights, struct handle_entry **entry)
+{
+	return handle_lookup_slot(t, h & SLOT_MASK, h >> RV_HANDLE_SLOT_BITS, type, rights, entry);
+}
+
+/* The same for a whole register, as a system call's argument arrives: a
+ * value with any of its upper 32 bits set is -EBADF (its generation part
+ * is above every live slot's), never the handle of its low bits. The fast
+ * paths look their handles up so, and fall back on anything wider. */
+static inline int handle_lookup_reg(struct handle_table *t, uint64_t a, uint32_t type,
+				    uint32_t rights, struct handle_entry **entry)
+{
+	return handle_lookup_slot(t, a & SLOT_MASK, a >> RV_HANDLE_SLOT_BITS, type, rights, entry);
+}
+
+/* A handle argument of a system call: as handle_lookup_reg, but -EINVAL
+ * for a value with any of its upper 32 bits set (doc/syscalls.md,
+ * "Arguments"). Such a value never matches, so the test is on the error
+ * path only: free when the lookup succeeds. */
+static inline int handle_arg(struct handle_table *t, uint64_t a, uint32_t type, uint32_t rights,
+			     struct handle_entry **entry)
+{
+	int err = handle_lookup_reg(t, a, type, rights, entry);
+
+	return err && (a >> 32) ? -RV_EINVAL : err;
 }
 /* Take the handle out of the table without dropping its reference (it
  * moves: into a message or another process). */

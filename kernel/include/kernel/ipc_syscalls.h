@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <kernel/util.h>
 
 struct proc;
 
@@ -30,14 +31,20 @@ long sys_port_wait(const uint64_t a[6]);
 /* spawn's checks and start (name a[0], args a[1], len a[2], priority a[3]),
  * shared by spawn and process_spawn; parent NULL: not waitable by pid. */
 long syscall_spawn_checked(const uint64_t a[6], struct proc *parent);
-/* spawn's arguments, copied in and checked (name, args, priority): 0 or
- * -EFAULT, -EINVAL, -E2BIG as spawn documents. */
+/* spawn's arguments, copied in and checked (name, args and environment,
+ * priority): 0 or -EFAULT, -EINVAL, -E2BIG as spawn documents. */
 struct spawn_args {
 	char name[CONFIG_PROC_NAME_MAX];
-	char args[CONFIG_SPAWN_ARGS_MAX_BYTES];
-	size_t args_len;
+	/* args_len bytes of argument strings, then env_len of environment */
+	char args[CONFIG_SPAWN_ARGS_MAX_BYTES + CONFIG_SPAWN_ENV_MAX_BYTES];
+	size_t args_len, env_len;
 	unsigned int priority;
 };
+/* It lives on the spawning call's kernel stack: leave 2 KiB of it for the
+ * trap frame and the rest of the call. */
+BUILD_ASSERT(sizeof(struct spawn_args) + 2048 <= CONFIG_KERNEL_STACK_SIZE,
+	     "CONFIG_SPAWN_ARGS_MAX_BYTES + CONFIG_SPAWN_ENV_MAX_BYTES leave less than 2 KiB of "
+	     "the kernel stack: lower them or raise CONFIG_KERNEL_STACK_SIZE");
 int spawn_args_fetch(uintptr_t uname, uintptr_t uargs, uint64_t args_len, uint64_t priority,
 		     struct spawn_args *sa);
 

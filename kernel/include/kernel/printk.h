@@ -14,8 +14,4 @@ void console_register_output(void (*putc)(char c), const char *name);
 const char *console_output_name(void);
 void console_write(const char *s, size_t len);
 
-/* Console input (from a UART interrupt handler) and its reader. */
-void console_input_push(char c);
-size_t console_input_read(char *buf, size_t len);
-
 #endif /* KERNEL_PRINTK_H */

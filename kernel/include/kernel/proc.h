@@ -100,14 +100,15 @@ extern struct proc *current;
 
 void proc_init(const void *initrd, uint64_t initrd_size);
 /* Start a program from the initrd. args: argv[1..] as NUL-terminated
- * strings back to back. Returns the new pid or a negative error; name,
- * args and priority are already checked by the caller. */
-int proc_spawn(const char *name, const char *args, size_t args_len, unsigned int priority,
-	       struct proc *parent);
+ * strings back to back (args_len bytes), then the environment's strings
+ * (env_len bytes). Returns the new pid or a negative error; name, args
+ * and priority are already checked by the caller. */
+int proc_spawn(const char *name, const char *args, size_t args_len, size_t env_len,
+	       unsigned int priority, struct proc *parent);
 /* The same with the program's ELF image in kernel memory (an initrd file or
  * a shared-memory region): image[0, image_size) is read, never kept. */
 int proc_spawn_image(const char *name, const void *image, size_t image_size, const char *args,
-		     size_t args_len, unsigned int priority, struct proc *parent);
+		     size_t args_len, size_t env_len, unsigned int priority, struct proc *parent);
 /* End a process (current or any other). Never returns when p is current. */
 void proc_exit(struct proc *p, const struct rv_exit_info *how);
 struct proc *proc_by_pid(int pid);

@@ -33,6 +33,17 @@ static inline size_t k_strlen(const char *s)
 	return n;
 }
 
+/* How many strings buf[0, len) holds: its NULs (spawn's argument and
+ * environment buffers, whose last byte is a NUL). */
+static inline size_t k_strings_count(const char *buf, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += buf[i] == '\0';
+	return n;
+}
+
 /* True if the first n bytes of a and b are equal. */
 static inline bool k_memeq(const void *a, const void *b, size_t n)
 {

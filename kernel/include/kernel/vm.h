@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <arch/csr.h>
 #include <arch/mmu.h>
+#include <rvos/memory_map.h>
 #include <kernel/devicetree.h>
 
 /* Permissions of a user mapping. W and X together are refused (W^X). */
@@ -56,6 +57,10 @@ struct addr_space {
 	/* Blocked in port_wait: its struct rv_port_event (writable, 8-aligned,
 	 * within one page; valid while rx_msg is). */
 	struct rv_port_event *rx_event;
+	/* The lowest mapped byte of the stack: the stack reserve below it
+	 * (down to RV_USER_STACK_RESERVE_BASE) is mapped on first touch
+	 * (as_stack_grow); 0: the space has no stack yet. */
+	uintptr_t stack_bottom;
 };
 
 /* Build the kernel's page tables from the boot facts and turn paging on. */
@@ -78,6 +83,32 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 		  unsigned int perms);
 /* Remove the mappings of [va, va + pages * 4 KiB); owned frames are freed. */
 void as_unmap(struct addr_space *as, uintptr_t va, size_t pages);
+/* Map the stack's first size bytes below RV_USER_STACK_TOP (spawn): the
+ * rest of the reserve is mapped as it is touched. */
+int as_map_stack(struct addr_space *as, size_t size);
+/* Is va in the stack reserve below the stack's mapped part (a touch there
+ * grows the stack)? */
+static inline bool as_stack_can_grow(const struct addr_space *as, uintptr_t va)
+{
+	return va >= RV_USER_STACK_RESERVE_BASE && va < as->stack_bottom;
+}
+/* Is va in the never-mapped guard below the stack reserve? */
+static inline bool as_in_stack_guard(uintptr_t va)
+{
+	return va >= RV_USER_STACK_GUARD_BASE && va < RV_USER_STACK_RESERVE_BASE;
+}
+/* Map zeroed pages of the stack reserve from va's page up to the stack's
+ * bottom (as_stack_can_grow(as, va) holds). 0, or -ENOMEM when frames ran
+ * out: the pages mapped until then stay (the stack stays one range). */
+int as_stack_grow(struct addr_space *as, uintptr_t va);
+/* What a user load or store page fault at va means for the stack. */
+enum stack_fault {
+	STACK_FAULT_NONE,      /* not the stack's: an ordinary fault */
+	STACK_FAULT_GREW,      /* in the reserve: mapped now, run the access again */
+	STACK_FAULT_NO_MEMORY, /* in the reserve, but no frame was free */
+	STACK_FAULT_OVERFLOW,  /* in the guard below the reserve */
+};
+enum stack_fault as_stack_fault(struct addr_space *as, uintptr_t va);
 /* Make as the current address space of this hart. */
 static inline void as_activate(const struct addr_space *as)
 {
@@ -90,7 +121,10 @@ static inline void as_activate(const struct addr_space *as)
 
 /* Copy between kernel memory and user memory of an address space. The user
  * range must be mapped with U and R (and W for copy_to_user); these never
- * fault: each page is found by walking the tables. -EFAULT otherwise. */
+ * fault: each page is found by walking the tables. -EFAULT otherwise. A
+ * page of the stack reserve not mapped yet is mapped first, as the
+ * process's own touch would (as_stack_grow): a system call may write into
+ * a large buffer on the stack; when no frame is free, -EFAULT. */
 /* Kernel pointer to [va, va + len) when it lies within one user page that
  * is mapped for the access; NULL otherwise (callers then take a slow path). */
 uint8_t *user_page_slow(const struct addr_space *as, uintptr_t va, pte_t need);

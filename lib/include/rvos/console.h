@@ -15,6 +15,9 @@
  *                                                  kills it (it needs MANAGE)
  *   CONSOLE_OP_BACKGROUND                       -> (status only): forget the
  *                                                  foreground process
+ *   CONSOLE_OP_STATS                            -> u64 received, u64 lost to
+ *                                                  UART overruns, u64 lost past
+ *                                                  a cooked line's limit
  *
  * Modes are per client and apply to its reads:
  *   cooked (the default): the server echoes, Backspace/DEL erase, Ctrl-U
@@ -27,7 +30,11 @@
  * a cooked reader's line is dropped ("^C", new line) and a raw reader gets
  * the byte 0x03.
  * Reads are answered in the order they came; input nobody reads waits in
- * the server (CONFIG_CONSOLE_SERVER_INPUT_BUFFER bytes; more is dropped).
+ * the server (CONFIG_CONSOLE_SERVER_INPUT_BUFFER bytes); when that is full
+ * the server stops taking input from the UART until a read makes room, so
+ * the sender waits. Input that is lost all the same (a UART overrun; the
+ * rest of a cooked line past CONFIG_CONSOLE_SERVER_LINE_MAX) is counted
+ * (CONSOLE_OP_STATS) and said on the console.
  */
 #ifndef RVOS_CONSOLE_H
 #define RVOS_CONSOLE_H
@@ -44,11 +51,19 @@ enum console_op {
 	CONSOLE_OP_SET_MODE = 3,
 	CONSOLE_OP_FOREGROUND = 4,
 	CONSOLE_OP_BACKGROUND = 5,
+	CONSOLE_OP_STATS = 6,
 };
 
 enum console_mode {
 	CONSOLE_MODE_COOKED = 0,
 	CONSOLE_MODE_RAW = 1,
+};
+
+/* CONSOLE_OP_STATS: input bytes since the server started. */
+struct console_stats {
+	uint64_t received;     /* taken from the UART (and the kernel's early input) */
+	uint64_t lost_overrun; /* at least: the UART had no room (an overrun) */
+	uint64_t lost_line;    /* typed past a cooked line's limit */
 };
 
 /* Most data bytes in one WRITE request or READ reply. */
@@ -64,6 +79,7 @@ int console_set_mode(rv_handle_t con, enum console_mode mode);
 /* Make process (a handle with MANAGE; it moves) the one Ctrl-C ends. */
 int console_foreground(rv_handle_t con, rv_handle_t process);
 int console_background(rv_handle_t con);
+int console_stats(rv_handle_t con, struct console_stats *out);
 
 /* The console channel this program's stdin/stdout use (connected on first
  * use); RV_HANDLE_INVALID when there is no console service (output then

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 struct rv_malloc_stats {
-	uint64_t arena_bytes;    /* taken from the kernel (mem_grow), never given back */
+	uint64_t arena_bytes;    /* taken from the kernel (mem_grow) and not given back */
 	uint64_t in_use_bytes;   /* in blocks malloc handed out and nobody freed */
 	uint64_t free_bytes;     /* in free blocks and in the top of the heap */
 	uint64_t overhead_bytes; /* the allocator's own: its lists, one fence per gap */
@@ -30,6 +30,8 @@ struct rv_malloc_stats {
 	uint64_t used_blocks;    /* blocks handed out */
 	uint64_t free_blocks;    /* free blocks in the lists (the top not counted) */
 	uint64_t chunks;         /* mem_grow calls that succeeded */
+	uint64_t returned_bytes; /* given back to the kernel, in all (free and malloc_trim) */
+	uint64_t trims;          /* the times pages went back */
 };
 
 /* Fill *s (zeros before the first malloc). O(1). largest_free is the

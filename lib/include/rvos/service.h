@@ -13,7 +13,9 @@
  *                                             -> (status only)
  *   SVC_OP_SPAWN     str program, u32 priority, bytes args (NUL-terminated
  *                    strings back to back), handle * 0..MSG_MAX_HANDLES-1
- *                                             -> handle process
+ *                    [, u32 env_len]          -> handle process
+ *                    env_len: args' last env_len bytes are the child's
+ *                    environment strings (absent: none)
  *   SVC_OP_PROCESS   str service name         -> handle process (the
  *                    service's process, with MANAGE: a test may kill it)
  *   SVC_OP_PROGRAMS  u32 first                -> bytes names: the initrd's
@@ -57,6 +59,18 @@ enum svc_op {
 	SVC_OP_NEW_CLIENT = 16,
 };
 
+/* SVC_OP_SPAWN(_ENV)'s args bytes and env_len for spawn's
+ * RV_SPAWN_ARGS_LEN (rv_pack_args_env's result), and back. */
+static inline uint32_t svc_spawn_bytes(uint64_t args_len)
+{
+	return (uint32_t)args_len + (uint32_t)(args_len >> 32);
+}
+
+static inline uint32_t svc_spawn_env_bytes(uint64_t args_len)
+{
+	return (uint32_t)(args_len >> 32);
+}
+
 /* SVC_OP_REGISTER's optional u32 flags (after the handle). */
 #define SVC_REG_RESTRICTED (1u << 0) /* CONNECT only from children whose
 				      * manifest entry says uses=<name> */
@@ -71,7 +85,8 @@ enum svc_op {
  *                         handle per bit of mask, in bit order
  *   SVC_OP_SPAWN_ENV str program, u32 priority, bytes args, u32 mask,
  *                    u32 fd_kinds, str cwd_path, handle per bit of mask
- *                                       -> handle process
+ *                    [, u32 env_len]    -> handle process
+ *                    (args and env_len as SVC_OP_SPAWN's)
  *
  *   SVC_OP_REOPEN   -  -> as SVC_OP_STARTUP: fresh root and cwd for a
  *                         manifest child with root=PATH, mask 0 for others
@@ -134,6 +149,8 @@ struct rv_spawn_env {
 	rv_handle_t fd[3];
 	uint32_t fd_kind[3];
 	const char *cwd_path;      /* may be NULL: "" */
+	const char *const *envp;   /* "NAME=value" strings, NULL-terminated;
+				    * NULL: the caller's environ */
 };
 
 /* SVC_OP_SPAWN_ENV: the handles named in env->mask move (closed on

@@ -46,6 +46,14 @@ static inline long rv_mem_grow(uint64_t size)
 	return rv_syscall(RV_SYS_MEM_GROW, (long)size, 0, 0, 0, 0, 0);
 }
 
+/* Give the heap's last size bytes (whole pages), [at, its end), back to
+ * the kernel: mem_grow(-size, at). at, or -EINVAL (the heap does not end
+ * at at + size, or size is not whole pages). */
+static inline long rv_mem_shrink(void *at, uint64_t size)
+{
+	return rv_syscall(RV_SYS_MEM_GROW, -(long)size, (long)at, 0, 0, 0, 0);
+}
+
 static inline __attribute__((noreturn)) void rv_exit(int code)
 {
 	rv_syscall(RV_SYS_EXIT, code, 0, 0, 0, 0, 0);
@@ -53,11 +61,25 @@ static inline __attribute__((noreturn)) void rv_exit(int code)
 }
 
 /* Start a program from the initrd; argv is NULL-terminated and does not
- * include the program name (the kernel passes name as argv[0]). */
+ * include the program name (the kernel passes name as argv[0]). The child
+ * gets the caller's environment (environ), as exec would give it. */
 long rv_spawn(const char *name, const char *const argv[], unsigned int priority);
 
-/* Raw spawn: args are NUL-terminated strings back to back. */
-static inline long rv_spawn_raw(const char *name, const char *args, size_t args_len,
+/* The NULL-terminated strings v (may be NULL) back to back, NULs included,
+ * into buf: the bytes, or -RV_E2BIG when they need more than size. */
+long rv_pack_strings(const char *const v[], char *buf, size_t size);
+
+/* spawn's buffer: argv's strings (at most CONFIG_SPAWN_ARGS_MAX_BYTES),
+ * then envp's (NULL: the caller's environ; at most
+ * CONFIG_SPAWN_ENV_MAX_BYTES) into buf (RV_SPAWN_BUF_BYTES): its
+ * RV_SPAWN_ARGS_LEN, or -RV_E2BIG. */
+#define RV_SPAWN_BUF_BYTES (CONFIG_SPAWN_ARGS_MAX_BYTES + CONFIG_SPAWN_ENV_MAX_BYTES)
+long rv_pack_args_env(const char *const argv[], const char *const envp[], char *buf);
+
+/* Raw spawn: args are NUL-terminated strings back to back, the arguments
+ * then the environment; args_len is RV_SPAWN_ARGS_LEN(their bytes) (a
+ * plain length: arguments and no environment). */
+static inline long rv_spawn_raw(const char *name, const char *args, uint64_t args_len,
 				unsigned int priority)
 {
 	return rv_syscall(RV_SYS_SPAWN, (long)name, (long)args, (long)args_len, priority, 0, 0);
@@ -102,6 +124,13 @@ static inline uint64_t rv_clock_ns(void)
 
 	rv_syscall(RV_SYS_CLOCK, (long)&ns, 0, 0, 0, 0, 0);
 	return ns;
+}
+
+/* The board's real-time clock: 0 and ns since 1970-01-01 00:00 UTC in *ns,
+ * or -RV_ENODEV (the board has none; *ns is not written). */
+static inline long rv_clock_realtime_ns(uint64_t *ns)
+{
+	return rv_syscall(RV_SYS_CLOCK, (long)ns, RV_CLOCK_REALTIME, 0, 0, 0, 0);
 }
 
 static inline long rv_kstats(struct rv_kstats *out)
@@ -220,7 +249,7 @@ static inline long rv_shm_unmap(void *addr)
 	return rv_syscall(RV_SYS_SHM_UNMAP, (long)addr, 0, 0, 0, 0, 0);
 }
 
-static inline long rv_process_spawn_raw(const char *name, const char *args, size_t args_len,
+static inline long rv_process_spawn_raw(const char *name, const char *args, uint64_t args_len,
 					unsigned int priority, const rv_handle_t *give,
 					uint32_t count)
 {
@@ -228,8 +257,9 @@ static inline long rv_process_spawn_raw(const char *name, const char *args, size
 			  (long)give, count);
 }
 
-/* Start a program with argv (NULL-terminated, without argv[0]) and hand it
- * `count` handles (they become its handles 0..count-1). */
+/* Start a program with argv (NULL-terminated, without argv[0]) and the
+ * caller's environment, and hand it `count` handles (they become its
+ * handles 0..count-1). */
 long rv_process_spawn(const char *name, const char *const argv[], unsigned int priority,
 		      const rv_handle_t *give, uint32_t count);
 

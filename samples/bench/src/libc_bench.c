@@ -9,17 +9,28 @@
  *                   flush: a debug_write) + rv_wait; per cycle of the three,
  *                   over SPAWNS cycles. Compare spawn_exit_wait (bench.c),
  *                   the same for a program that prints nothing.
+ *   spawn_picolibc_env_1k  the same with 16 environment variables
+ *                   (ENV_VARS x ENV_VAR_BYTES = 1,008 bytes, NULs included)
+ *                   passed to each child (rv_spawn passes environ): their
+ *                   copy in and onto the child's stack, picolibc's environ
  *   printf_1k       1 KiB through stdout with printf: 16 lines of 64 bytes,
  *                   each with a %2d and a %s, written to the console (one
  *                   system call per line)
- * Budget (a regression guard, about twice the figure of 132,310 when it
- * was set): spawn_picolibc <= 270,000. printf_1k has none: where stdout
- * goes (the kernel's console here, a console service elsewhere) decides
- * its cost.
+ *   time_realtime   one time(): gettimeofday, the clock system call reading
+ *                   the board's real-time clock (two MMIO reads)
+ *   clock_monotonic one clock_gettime(CLOCK_MONOTONIC): the timer, for
+ *                   comparison
+ * Budgets (regression guards): spawn_picolibc <= 270,000 (about twice the
+ * figure of 132,310 when it was set); spawn_picolibc_env_1k <= 270,000 as
+ * well; time_realtime <= TIME_BUDGET, clock_monotonic <= CLOCK_BUDGET (a
+ * little above their figures). printf_1k has none: where stdout goes (the
+ * kernel's console here, a console service elsewhere) decides its cost.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <rvos/user.h>
 #include "bench.h"
 
@@ -28,8 +39,13 @@
 #define LINE_BYTES 64
 
 #define BUDGET_SPAWN_PICOLIBC 270000
+#define ENV_VARS 16
+#define ENV_VAR_BYTES 63 /* "E00=" + 58 x's + the NUL */
+#define CLOCK_CALLS 1000
+#define TIME_BUDGET 400
+#define CLOCK_BUDGET 400
 
-static void bench_spawn_picolibc(void)
+static void bench_spawn_picolibc(const char *name)
 {
 	struct rv_exit_info info;
 	uint64_t i0, t0, t1;
@@ -46,7 +62,7 @@ static void bench_spawn_picolibc(void)
 		pid = rv_spawn("printf_tiny", NULL, 8);
 		if (pid < 0 || rv_wait((int)pid, &info) != pid || info.reason != RV_EXIT_NORMAL ||
 		    info.code != 0) {
-			printf("\nBENCH_FAIL spawn_picolibc: round %d: spawn %ld\n", i, pid);
+			printf("\nBENCH_FAIL %s: round %d: spawn %ld\n", name, i, pid);
 			bench_failed = 1;
 			return;
 		}
@@ -54,7 +70,49 @@ static void bench_spawn_picolibc(void)
 	t1 = rv_instret();
 	t0 = bench_busy_between(i0, t0, t1, bench_idle_instret());
 	printf("\n");
-	bench_report("spawn_picolibc", t0 / SPAWNS, NULL, BUDGET_SPAWN_PICOLIBC);
+	bench_report(name, t0 / SPAWNS, NULL, BUDGET_SPAWN_PICOLIBC);
+}
+
+/* ENV_VARS variables of ENV_VAR_BYTES each (NUL included) in environ. */
+static void set_env_1k(void)
+{
+	char name[8], value[ENV_VAR_BYTES];
+
+	memset(value, 'x', sizeof(value));
+	value[ENV_VAR_BYTES - 5] = '\0'; /* "Enn=" + the value + its NUL */
+	for (int i = 0; i < ENV_VARS; i++) {
+		snprintf(name, sizeof(name), "E%02d", i);
+		setenv(name, value, 1);
+	}
+}
+
+/* Instructions per call of fn, over CLOCK_CALLS calls (no idle time: the
+ * calls never wait). */
+static void bench_clock(const char *name, void (*fn)(void), uint64_t budget)
+{
+	uint64_t t0, t1;
+
+	fn();
+	t0 = rv_instret();
+	for (int i = 0; i < CLOCK_CALLS; i++)
+		fn();
+	t1 = rv_instret();
+	bench_report(name, (t1 - t0) / CLOCK_CALLS, NULL, budget);
+}
+
+static void call_time(void)
+{
+	volatile time_t t = time(NULL);
+
+	(void)t;
+}
+
+static void call_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	__asm__ volatile("" : : "r"(&ts) : "memory");
 }
 
 static void bench_printf_1k(void)
@@ -81,7 +139,11 @@ static void bench_printf_1k(void)
 int main(void)
 {
 	bench_start();
-	bench_spawn_picolibc();
+	bench_spawn_picolibc("spawn_picolibc");
+	set_env_1k();
+	bench_spawn_picolibc("spawn_picolibc_env_1k");
 	bench_printf_1k();
+	bench_clock("time_realtime", call_time, TIME_BUDGET);
+	bench_clock("clock_monotonic", call_monotonic, CLOCK_BUDGET);
 	return bench_failed;
 }

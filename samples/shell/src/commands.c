@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <rvos/console.h>
 #include <rvos/fs.h>
 #include <rvos/mathsvc.h>
 #include <rvos/service.h>
@@ -31,6 +32,9 @@ static int cmd_run(int argc, char **argv);
 static int cmd_math(int argc, char **argv);
 static int cmd_uptime(int argc, char **argv);
 static int cmd_history(int argc, char **argv);
+static int cmd_env(int argc, char **argv);
+static int cmd_export(int argc, char **argv);
+static int cmd_unset(int argc, char **argv);
 static int cmd_shutdown(int argc, char **argv);
 
 static const struct command commands[] = {
@@ -56,8 +60,11 @@ static const struct command commands[] = {
 	{"cd", "[DIR]", "change the working directory (default /)", cmd_cd},
 	{"sync", "", "write every file system's changes to its disk", cmd_sync},
 	{"math", "A OP B", "ask the math service (OP: + - * /)", cmd_math},
-	{"uptime", "", "time since boot and kernel counters", cmd_uptime},
+	{"uptime", "", "time since boot, kernel counters, console input lost", cmd_uptime},
 	{"history", "", "the lines Up and Down recall", cmd_history},
+	{"env", "", "the environment programs get", cmd_env},
+	{"export", "NAME=VALUE...", "set variables of the environment", cmd_export},
+	{"unset", "NAME...", "remove variables from the environment", cmd_unset},
 	{"shutdown", "[STATUS]", "power off (init ends with STATUS, default 0)", cmd_shutdown},
 };
 
@@ -449,7 +456,10 @@ static int cmd_math(int argc, char **argv)
 static int cmd_uptime(int argc, char **argv)
 {
 	uint64_t ms = rv_clock_ns() / NS_PER_MS;
+	rv_handle_t con = console_handle();
+	struct console_stats cs = {0};
 	struct rv_kstats k;
+	bool have_k;
 
 	if (argc != 1) {
 		usage(command_find("uptime"));
@@ -458,11 +468,16 @@ static int cmd_uptime(int argc, char **argv)
 	sh_printf("up %llu:%02llu:%02llu.%03llu", (unsigned long long)(ms / 3600000),
 	       (unsigned long long)(ms / 60000 % 60), (unsigned long long)(ms / 1000 % 60),
 	       (unsigned long long)(ms % 1000));
-	if (rv_kstats(&k) == 0)
+	have_k = rv_kstats(&k) == 0;
+	if (have_k)
 		sh_printf(", %llu processes, %llu system calls, %llu context switches",
 		       (unsigned long long)k.procs_used, (unsigned long long)k.syscalls,
 		       (unsigned long long)k.context_switches);
 	sh_printf("\n");
+	/* Input lost in the kernel and in the console server (doc/console.md). */
+	if (have_k && (con == RV_HANDLE_INVALID || console_stats(con, &cs) == 0))
+		sh_printf("console input lost: %llu bytes\n",
+			  (unsigned long long)(k.console_input_lost + cs.lost_overrun + cs.lost_line));
 	return 0;
 }
 
@@ -477,6 +492,100 @@ static int cmd_history(int argc, char **argv)
 	for (size_t i = n; i > 0; i--)
 		sh_printf("%4zu  %s\n", n - i + 1, lineedit_history_get(&editor, i - 1));
 	return 0;
+}
+
+/* ---- the environment: the shell's own, which every program it starts
+ * gets (rv_loader_spawn_env passes environ) ---- */
+
+extern char **environ;
+
+static int cmd_env(int argc, char **argv)
+{
+	if (argc != 1) {
+		usage(command_find("env"));
+		return -1;
+	}
+	for (size_t i = 0; environ && environ[i]; i++)
+		sh_printf("%s\n", environ[i]);
+	return 0;
+}
+
+/* A shell's variable name: a letter or _, then letters, digits and _. */
+static bool valid_name(const char *s, size_t len)
+{
+	if (len == 0 || isdigit((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* Would NAME=VALUE (name_len, value_len bytes) fit what a spawn carries
+ * (CONFIG_SPAWN_ENV_MAX_BYTES, _VARS)? Past that, no program would start. */
+static bool env_fits(const char *name, size_t name_len, size_t value_len)
+{
+	size_t bytes = name_len + value_len + 2, vars = 1;
+
+	for (size_t i = 0; environ && environ[i]; i++) {
+		if (!strncmp(environ[i], name, name_len) && environ[i][name_len] == '=')
+			continue; /* replaced */
+		bytes += strlen(environ[i]) + 1;
+		vars++;
+	}
+	return bytes <= CONFIG_SPAWN_ENV_MAX_BYTES && vars <= CONFIG_SPAWN_ENV_MAX_VARS;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	char name[64];
+	int ret = 0;
+
+	if (argc < 2) {
+		usage(command_find("export"));
+		return -1;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		size_t len = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+
+		if (!eq || !valid_name(argv[i], len) || len >= sizeof(name)) {
+			printf("export: '%s': not NAME=VALUE (NAME: letters, digits, _)\n", argv[i]);
+			ret = -1;
+		} else if (!env_fits(argv[i], len, strlen(eq + 1))) {
+			printf("export: '%s': the environment would pass %d bytes or %d variables "
+			       "(CONFIG_SPAWN_ENV_MAX_BYTES, _VARS)\n", argv[i],
+			       CONFIG_SPAWN_ENV_MAX_BYTES, CONFIG_SPAWN_ENV_MAX_VARS);
+			ret = -1;
+		} else {
+			memcpy(name, argv[i], len);
+			name[len] = '\0';
+			if (setenv(name, eq + 1, 1) < 0) {
+				printf("export: %s: %s\n", argv[i], strerror(errno));
+				ret = -1;
+			}
+		}
+	}
+	return ret;
+}
+
+static int cmd_unset(int argc, char **argv)
+{
+	int ret = 0;
+
+	if (argc < 2) {
+		usage(command_find("unset"));
+		return -1;
+	}
+	for (int i = 1; i < argc; i++) {
+		if (!valid_name(argv[i], strlen(argv[i]))) {
+			printf("unset: '%s': not a variable name\n", argv[i]);
+			ret = -1;
+		} else {
+			unsetenv(argv[i]);
+		}
+	}
+	return ret;
 }
 
 static int cmd_shutdown(int argc, char **argv)

@@ -222,7 +222,7 @@ static int start_program(struct stage *s, struct sh_io *in, struct sh_io *out)
 			printf("%s: init has no room for another program "
 			       "(CONFIG_INIT_MAX_CHILDREN)\n", s->argv[0]);
 		else if (ret == -RV_E2BIG)
-			printf("%s: the arguments are too long\n", s->argv[0]);
+			printf("%s: the arguments or the environment are too long\n", s->argv[0]);
 		else if (ret == -RV_ENOEXEC)
 			printf("%s: not a program (%s)\n", s->argv[0], sh_strerror(ret));
 		else

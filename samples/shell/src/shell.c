@@ -120,6 +120,7 @@ static rv_handle_t in_con = RV_HANDLE_INVALID; /* raw-mode channel, or invalid *
 static bool read_pending;                      /* a READ request waits for its reply */
 static char typed[64];                         /* bytes polled, not yet taken */
 static size_t typed_len, typed_pos;
+static size_t typed_dropped; /* polled while a program ran, not Ctrl-C: said after */
 
 static int input_connect(uint64_t deadline)
 {
@@ -339,6 +340,8 @@ static enum event wait_event(bool want_input, rv_handle_t fg, uint8_t *c)
 			if (typed[typed_pos++] == CTRL_C) {
 				rv_process_kill(fg);
 				printf("^C\n");
+			} else {
+				typed_dropped++;
 			}
 		}
 	}
@@ -397,6 +400,11 @@ void shell_wait(rv_handle_t proc)
 	fflush(stdout);
 	while (wait_event(false, proc, &c) != EV_FG_DONE)
 		;
+	if (typed_dropped) {
+		printf("shell: %zu input bytes typed while the program ran were dropped "
+		       "(no console service: doc/console.md)\n", typed_dropped);
+		typed_dropped = 0;
+	}
 }
 
 /* ---- program names, once ---- */

@@ -32,6 +32,7 @@
 #define NS_LSR 5
 #define NS_IER_RDI 0x01
 #define NS_LSR_DR 0x01
+#define NS_LSR_OE 0x02 /* overrun: a byte was lost (cleared by reading LSR) */
 #define NS_LSR_THRE 0x20
 /* SiFive UART: 32-bit registers. */
 #define SF_TXDATA 0x00
@@ -63,23 +64,32 @@ static void uart_putc_raw(char c)
 	}
 }
 
-/* A byte received, or -1. */
+static void lost_overrun(void);
+
+/* A byte received, or -1. The SiFive UART has no overrun flag. */
 static int uart_getc(void)
 {
+	uint8_t lsr;
+
 	if (uart.sifive) {
 		uint32_t v = *(volatile uint32_t *)(uart.regs + SF_RXDATA);
 		return (v & SF_FULL_EMPTY) ? -1 : (int)(v & 0xff);
 	}
-	return (uart.regs[NS_LSR] & NS_LSR_DR) ? uart.regs[NS_RBR] : -1;
+	lsr = uart.regs[NS_LSR];
+	if (lsr & NS_LSR_OE)
+		lost_overrun();
+	return (lsr & NS_LSR_DR) ? uart.regs[NS_RBR] : -1;
 }
 
-static void uart_rx_interrupts_on(void)
+/* The receive interrupt on or off. Off, the bytes wait in the UART: its
+ * FIFO fills and holds the sender (QEMU stops reading its stdin). */
+static void uart_rx_interrupt(bool on)
 {
 	if (uart.sifive) {
 		*(volatile uint32_t *)(uart.regs + SF_RXCTRL) = SF_RXEN;
-		*(volatile uint32_t *)(uart.regs + SF_IE) = SF_IE_RXWM;
+		*(volatile uint32_t *)(uart.regs + SF_IE) = on ? SF_IE_RXWM : 0;
 	} else {
-		uart.regs[NS_IER] = NS_IER_RDI;
+		uart.regs[NS_IER] = on ? NS_IER_RDI : 0;
 	}
 }
 
@@ -105,6 +115,20 @@ static void out_str(const char *s)
 /* Input nobody has taken yet, as received. */
 static uint8_t ring[CONFIG_CONSOLE_SERVER_INPUT_BUFFER];
 static uint32_t ring_head, ring_count;
+/* The kernel may still hold input typed before this server started. */
+static bool early_input = true;
+
+/* Input lost, by cause: counted (CONSOLE_OP_STATS) and said on the
+ * console, at most once per CONFIG_CONSOLE_INPUT_LOSS_REPORT_MS. */
+struct loss {
+	const char *why;
+	uint64_t count;      /* since the server started */
+	uint64_t unreported; /* not said yet */
+	uint64_t said_ns;    /* when it was last said; 0: never */
+};
+static struct loss loss_overrun = {.why = "UART overrun"};
+static struct loss loss_line = {.why = "past the longest line, CONFIG_CONSOLE_SERVER_LINE_MAX"};
+static uint64_t received;
 
 /* The cooked line being edited, then handed out (maybe in pieces). */
 static char line[CONFIG_CONSOLE_SERVER_LINE_MAX];
@@ -153,10 +177,9 @@ static uint32_t mode_of(rv_handle_t chan)
 	return c ? c->mode : CONSOLE_MODE_COOKED;
 }
 
+/* The caller checked there is room (pull). */
 static void ring_push(uint8_t c)
 {
-	if (ring_count == sizeof(ring))
-		return; /* full: dropped */
 	ring[(ring_head + ring_count) % sizeof(ring)] = c;
 	ring_count++;
 }
@@ -168,6 +191,46 @@ static uint8_t ring_pop(void)
 	ring_head = (ring_head + 1) % sizeof(ring);
 	ring_count--;
 	return c;
+}
+
+static void loss_add(struct loss *l, uint64_t n)
+{
+	l->count += n;
+	l->unreported += n;
+}
+
+/* In decimal (no printf here: it would double the server's size). */
+static void out_u64(uint64_t v)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do {
+		digits[sizeof(digits) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out(digits + sizeof(digits) - n, n);
+}
+
+static void loss_say(struct loss *l)
+{
+	uint64_t now = rv_clock_ns();
+
+	if (!l->unreported || (l->said_ns && now - l->said_ns <
+					     CONFIG_CONSOLE_INPUT_LOSS_REPORT_MS * 1000000ull))
+		return;
+	out_str("console: ");
+	out_u64(l->unreported);
+	out_str(" input bytes lost (");
+	out_str(l->why);
+	out_str(")\n");
+	l->unreported = 0;
+	l->said_ns = now ? now : 1;
+}
+
+static void lost_overrun(void)
+{
+	loss_add(&loss_overrun, 1); /* at least one */
 }
 
 static void line_reset(void)
@@ -222,6 +285,7 @@ static void cook(void)
 			line[line_len++] = '\n'; /* room kept for it, see below */
 			out_str("\n");
 			line_done = true;
+			loss_say(&loss_line);
 			break;
 		case BACKSPACE:
 		case DEL:
@@ -243,13 +307,17 @@ static void cook(void)
 		case CTRL_D:
 			line_done = true;
 			line_eof = line_len == 0;
+			loss_say(&loss_line);
 			break;
 		default:
 			/* Other control bytes are dropped; the last byte of the
 			 * buffer is kept for the '\n'. */
 			if ((c < 0x20 && c != '\t') || line_len + 1 >= sizeof(line)) {
-				if (c >= 0x20 || c == '\t')
+				if (c >= 0x20 || c == '\t') {
+					/* Typed or pasted past the limit: lost. */
 					out_str("\a");
+					loss_add(&loss_line, 1);
+				}
 				break;
 			}
 			line[line_len++] = (char)c;
@@ -312,14 +380,63 @@ static void input_byte(uint8_t c)
 	ring_push(c);
 }
 
-static void on_interrupt(void *ctx, uint32_t observed)
+/*
+ * Take input while the ring has room: first what the kernel kept from
+ * before this server started (debug_read), then the UART. When the ring
+ * is full the rest stays where it is and the UART's receive interrupt is
+ * off (back-pressure: the sender waits); once the UART is drained it is
+ * on again. Written each time, not only on a change: the kernel's
+ * debug_read may have turned it on (kernel/console_input.c).
+ */
+static void pull(void)
 {
+	char buf[64];
+	long n;
 	int c;
 
-	while ((c = uart_getc()) >= 0)
+	while (ring_count < sizeof(ring)) {
+		if (early_input) {
+			n = rv_debug_read(buf, sizeof(ring) - ring_count < sizeof(buf) ?
+						       sizeof(ring) - ring_count : sizeof(buf));
+			if (n > 0) {
+				received += (uint64_t)n;
+				for (long i = 0; i < n; i++)
+					input_byte((uint8_t)buf[i]);
+				continue;
+			}
+			early_input = false;
+		}
+		c = uart_getc();
+		if (c < 0) {
+			uart_rx_interrupt(true);
+			loss_say(&loss_overrun);
+			return;
+		}
+		received++;
 		input_byte((uint8_t)c);
+	}
+	uart_rx_interrupt(false);
+	loss_say(&loss_overrun);
+}
+
+/* Answer the reads that input can answer; each answer makes room in the
+ * ring, so take more input and go on while reads wait. */
+static void flow(void)
+{
+	uint32_t before;
+
+	do {
+		pump();
+		before = ring_count;
+		pull();
+	} while (num_reads && ring_count != before);
+}
+
+static void on_interrupt(void *ctx, uint32_t observed)
+{
+	pull();
 	rv_device_irq_ack(UART_HANDLE);
-	pump();
+	flow();
 }
 
 /* ---- requests ---- */
@@ -351,7 +468,7 @@ static int op_read(struct wire_reader *req)
 	if (num_reads == CONFIG_SERVICE_MAX_CLIENTS)
 		return -RV_EBUSY;
 	reads[num_reads++] = (struct pending_read){.chan = chan, .max = max};
-	pump();
+	flow();
 	return RV_SERVER_REPLY_LATER;
 }
 
@@ -388,6 +505,16 @@ static int op_foreground(struct wire_reader *req)
 	return 0;
 }
 
+static int op_stats(struct wire_reader *req, struct wire_writer *reply)
+{
+	if (wire_end(req) < 0)
+		return -RV_EBADMSG;
+	wire_put_u64(reply, received);
+	wire_put_u64(reply, loss_overrun.count);
+	wire_put_u64(reply, loss_line.count);
+	return reply->err;
+}
+
 static int console_handler(void *ctx, struct wire_reader *req, struct wire_writer *reply)
 {
 	switch (req->op) {
@@ -405,6 +532,8 @@ static int console_handler(void *ctx, struct wire_reader *req, struct wire_write
 		if (fg_owner == rv_server_client())
 			fg_clear();
 		return 0;
+	case CONSOLE_OP_STATS:
+		return op_stats(req, reply);
 	default:
 		return -RV_ENOSYS;
 	}
@@ -455,8 +584,6 @@ int main(int argc, char **argv)
 		.on_event = on_interrupt,
 		.on_close = on_close,
 	};
-	char early[64];
-	long n;
 	int ret;
 
 	ret = uart_open();
@@ -469,11 +596,8 @@ int main(int argc, char **argv)
 	}
 	for (uint32_t i = 0; i < CONFIG_SERVICE_MAX_CLIENTS; i++)
 		clients[i].chan = RV_HANDLE_INVALID;
-	/* What was typed before: the kernel kept it until now. */
-	while ((n = rv_debug_read(early, sizeof(early))) > 0)
-		for (long i = 0; i < n; i++)
-			input_byte((uint8_t)early[i]);
-	uart_rx_interrupts_on();
+	/* What was typed before (the kernel kept it), then the UART. */
+	pull();
 	ret = rv_service_register(CONSOLE_SERVICE_NAME, &srv.requests);
 	if (ret < 0) {
 		out_str("console: cannot register: ");

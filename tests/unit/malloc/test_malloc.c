@@ -24,6 +24,13 @@
  *              it is freed or moved, the whole heap checked after each
  *              step (rvheap_check: headers, neighbours, lists, bitmaps,
  *              counters); at the end everything frees back to one block
+ *   giving back  a large block freed gives the top above a chunk back
+ *              (trim() called with whole pages at the arena's end; they
+ *              come back zeroed); below the threshold less a chunk, blocks
+ *              at the top neither shrink nor grow the heap; a 1 MiB block
+ *              in turn: one trim, then the heap keeps its pages;
+ *              rvheap_trim on request; a refused trim changes nothing; the
+ *              fuzzer with rvheap_trim at random moments
  *   stats      arena = in use + free + overhead; largest_free fits
  *              without growing
  */
@@ -62,6 +69,28 @@ static void *test_grow(size_t bytes)
 	return p;
 }
 
+/* Giving back (cfg.trim): only pages at the arena's end, where the last
+ * grow() ended; they come back zeroed, as the kernel's would. */
+static size_t trim_threshold;     /* the next fresh() heap's; 0: no trim() */
+static int trim_refuse;           /* answer -1 (pages taken after the heap's) */
+static unsigned long trims, trim_bad;
+
+static int test_trim(void *at, size_t bytes)
+{
+	char *p = at;
+
+	if (trim_refuse)
+		return -1;
+	if (bytes == 0 || bytes % PAGE || (size_t)(p - arena) % PAGE || p + bytes != arena + arena_used) {
+		trim_bad++;
+		return -1;
+	}
+	memset(p, 0, bytes);
+	arena_used -= bytes;
+	trims++;
+	return 0;
+}
+
 static void test_report(const char *call, const char *what, const void *p)
 {
 	rep_call = call;
@@ -75,6 +104,7 @@ static struct rvheap *fresh(size_t chunk, size_t cap)
 {
 	struct rvheap_config cfg = {
 		.grow = test_grow, .report = test_report, .chunk = chunk, .page = PAGE,
+		.trim = trim_threshold ? test_trim : NULL, .trim_threshold = trim_threshold,
 	};
 
 	if (arena)
@@ -88,6 +118,8 @@ static struct rvheap *fresh(size_t chunk, size_t cap)
 	arena_cap = cap;
 	gap_next = 0;
 	grows = 0;
+	trims = trim_bad = 0;
+	trim_refuse = 0;
 	reports = 0;
 	rep_call = rep_what = NULL;
 	static struct rvheap heap;
@@ -591,7 +623,18 @@ static size_t random_size(void)
 	}
 }
 
+/* trim_every: also rvheap_trim (malloc_trim) of a random amount every so
+ * many steps (0: never). */
+static void fuzz_trimming(size_t chunk, unsigned int ops, unsigned int check_every,
+			  uint64_t seed, unsigned int trim_every);
+
 static void fuzz(size_t chunk, unsigned int ops, unsigned int check_every, uint64_t seed)
+{
+	fuzz_trimming(chunk, ops, check_every, seed, 0);
+}
+
+static void fuzz_trimming(size_t chunk, unsigned int ops, unsigned int check_every,
+			  uint64_t seed, unsigned int trim_every)
 {
 	static struct slot sl[SLOTS];
 	struct rvheap *h = fresh(chunk, ARENA_BYTES);
@@ -655,6 +698,8 @@ static void fuzz(size_t chunk, unsigned int ops, unsigned int check_every, uint6
 			x->tag = tag++;
 			fill(x->p, n, x->tag);
 		}
+		if (trim_every && op % trim_every == 0)
+			rvheap_trim(h, (size_t)(rnd() % 200000));
 		if (op % check_every == 0 && !consistent(h)) {
 			fprintf(stderr, "fuzz: inconsistent after op %u\n", op);
 			corrupt++;
@@ -678,9 +723,11 @@ static void fuzz(size_t chunk, unsigned int ops, unsigned int check_every, uint6
 	CHECK_EQ_UINT(s.used_blocks, 0);
 	CHECK_EQ_UINT(s.free_blocks, 0); /* everything merged back into the top */
 	CHECK_EQ_UINT(s.free_bytes, s.top_bytes);
-	printf("fuzz: chunk %zu, %u ops: arena %llu bytes in %llu chunks, %lu reallocs in place\n",
-	       chunk, ops, (unsigned long long)s.arena_bytes, (unsigned long long)s.chunks,
-	       in_place);
+	CHECK_EQ_UINT(trim_bad, 0);
+	CHECK_EQ_UINT(s.trims, trims);
+	printf("fuzz: chunk %zu, %u ops: arena %llu bytes in %llu chunks, %lu reallocs in place, "
+	       "%lu trims\n", chunk, ops, (unsigned long long)s.arena_bytes,
+	       (unsigned long long)s.chunks, in_place, trims);
 }
 
 static void test_fuzz(void)
@@ -688,6 +735,83 @@ static void test_fuzz(void)
 	fuzz(65536, 20000, 1, 1);       /* the whole heap checked after every step */
 	fuzz(4096, 20000, 1, 2);        /* small chunks: the heap grows often */
 	fuzz(65536, 400000, 61, 3);     /* longer, checked less often */
+}
+
+/* ---- giving memory back ---- */
+
+#define TRIM (256u << 10)
+#define CHUNK (64u << 10)
+
+static void test_giving_back(void)
+{
+	struct rvheap *h;
+	struct rv_malloc_stats s, t;
+	unsigned long g;
+	size_t used;
+	void *p, *q;
+
+	trim_threshold = TRIM;
+	h = fresh(CHUNK, ARENA_BYTES);
+	q = rvheap_malloc(h, 16);
+	used = arena_used;
+	/* A large block freed: the top above a chunk goes back. */
+	p = rvheap_malloc(h, 4u << 20);
+	memset(p, 0x77, 4u << 20);
+	rvheap_free(h, p);
+	rvheap_stats(h, &s);
+	CHECK_EQ_UINT(trims, 1);
+	CHECK_EQ_UINT(s.trims, 1);
+	CHECK(arena_used < used + CHUNK);
+	CHECK_EQ_UINT(s.arena_bytes, arena_used);
+	CHECK_EQ_UINT(s.returned_bytes, h->peak_bytes - arena_used);
+	CHECK(s.top_bytes >= CHUNK && s.top_bytes < CHUNK + PAGE + 8);
+	CHECK(consistent(h)); /* the pages given back, taken again later, are zero */
+	/* Below the threshold less a chunk, at the top in turn: neither
+	 * shrinks nor grows after the first. */
+	for (int i = 0; i < 100; i++) {
+		p = rvheap_malloc(h, TRIM - 2 * CHUNK);
+		memset(p, 1, TRIM - 2 * CHUNK);
+		rvheap_free(h, p);
+		if (i == 0)
+			g = grows;
+	}
+	CHECK_EQ_UINT(trims, 1);
+	CHECK_EQ_UINT(grows, g);
+	CHECK(consistent(h));
+	/* Above it: one trim and one growth, then the heap keeps its pages. */
+	for (int i = 0; i < 20; i++) {
+		p = rvheap_malloc(h, 1u << 20);
+		memset(p, 2, 1u << 20);
+		rvheap_free(h, p);
+	}
+	CHECK(trims <= 2);
+	CHECK(grows <= g + 1);
+	CHECK_EQ_UINT(h->cfg.trim_threshold, SIZE_MAX);
+	CHECK(consistent(h));
+	/* rvheap_trim all the same, down to the page the top starts in. */
+	CHECK_EQ_INT(rvheap_trim(h, 0), 1);
+	rvheap_stats(h, &t);
+	CHECK(t.top_bytes <= PAGE + 8);
+	CHECK_EQ_UINT(t.arena_bytes, arena_used);
+	CHECK_EQ_INT(rvheap_trim(h, 0), 0);
+	CHECK(consistent(h));
+	/* A refusal (pages taken after the heap's): nothing changes. */
+	p = rvheap_malloc(h, 300000);
+	rvheap_free(h, p);
+	rvheap_stats(h, &s);
+	trim_refuse = 1;
+	CHECK_EQ_INT(rvheap_trim(h, 0), 0);
+	rvheap_stats(h, &t);
+	CHECK_EQ_UINT(t.arena_bytes, s.arena_bytes);
+	CHECK_EQ_UINT(t.trims, s.trims);
+	CHECK(consistent(h));
+	rvheap_free(h, q);
+	CHECK_EQ_UINT(trim_bad, 0);
+	CHECK_EQ_UINT(reports, 0);
+	/* Random work with trims at random moments, every step checked. */
+	fuzz_trimming(CHUNK, 20000, 1, 5, 7);
+	fuzz_trimming(4096, 20000, 1, 6, 3);
+	trim_threshold = 0;
 }
 
 /* ---- statistics ---- */
@@ -731,6 +855,7 @@ int main(void)
 	RUN(test_bad_pointers);
 	RUN(test_regions);
 	RUN(test_fuzz);
+	RUN(test_giving_back);
 	RUN(test_stats);
 	return ut_summary("malloc");
 }

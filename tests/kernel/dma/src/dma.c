@@ -447,7 +447,7 @@ static void spawn_image(void)
 	req.image = (uint64_t)ro;
 	CHECK_EQ("a closed handle", rv_process_spawn_image(&req), -RV_EBADF);
 	req.image = 1ull << 32;
-	CHECK_EQ("a handle above 32 bits", rv_process_spawn_image(&req), -RV_EBADF);
+	CHECK_EQ("a handle above 32 bits", rv_process_spawn_image(&req), -RV_EINVAL);
 	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
 	req.image = ch[0];
 	CHECK_EQ("a channel as the image", rv_process_spawn_image(&req), -RV_EWRONGTYPE);

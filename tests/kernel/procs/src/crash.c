@@ -15,6 +15,9 @@
 #include "check.h"
 
 #define KERNEL_ADDR 0x80200000UL
+/* The stack mapped at spawn; the reserve below it is mapped on first
+ * touch down to RV_USER_STACK_RESERVE_BASE, and the guard below that is
+ * never mapped. */
 #define STACK_BOTTOM (RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE)
 
 /* scause values (privileged spec, table 4.2) */
@@ -53,7 +56,7 @@ static int recurse(unsigned int n)
 }
 
 #define ANY UINT64_MAX	/* don't check this field */
-#define GUARD 1		/* address: anywhere in the stack's guard page */
+#define GUARD 1		/* address: in the guard's top page, under the stack reserve */
 
 struct mode {
 	const char *name;
@@ -77,6 +80,7 @@ static struct mode modes[] = {
 	{"store_rodata", RV_EXIT_FAULT, CAUSE_STORE_PAGE_FAULT, ANY, ANY},
 	{"exec_data", RV_EXIT_FAULT, CAUSE_FETCH_PAGE_FAULT, ANY, ANY},
 	{"exec_stack", RV_EXIT_FAULT, CAUSE_FETCH_PAGE_FAULT, ANY, ANY},
+	{"exec_reserve", RV_EXIT_FAULT, CAUSE_FETCH_PAGE_FAULT, ANY, ANY},
 	{"exec_kernel", RV_EXIT_FAULT, CAUSE_FETCH_PAGE_FAULT, ANY, ANY},
 	{"stack_guard", RV_EXIT_FAULT, CAUSE_STORE_PAGE_FAULT, ANY, ANY},
 	{"stack_overflow", RV_EXIT_FAULT, CAUSE_STORE_PAGE_FAULT, ANY, ANY},
@@ -93,6 +97,13 @@ static struct mode modes[] = {
 static uintptr_t stack_code(void)
 {
 	return STACK_BOTTOM + 4096;
+}
+
+/* In the stack reserve, not mapped yet: a jump there is no stack access
+ * (the stack does not grow for it). */
+static uintptr_t reserve_code(void)
+{
+	return STACK_BOTTOM - 2 * 4096;
 }
 
 static struct mode *find(const char *name)
@@ -121,8 +132,9 @@ static void set_expectations(void)
 	SET("store_rodata", (uintptr_t)crash_store, (uintptr_t)rodata_word);
 	SET("exec_data", (uintptr_t)data_words, (uintptr_t)data_words);
 	SET("exec_stack", stack_code(), stack_code());
+	SET("exec_reserve", reserve_code(), reserve_code());
 	SET("exec_kernel", KERNEL_ADDR, KERNEL_ADDR);
-	SET("stack_guard", (uintptr_t)crash_store, STACK_BOTTOM - 8);
+	SET("stack_guard", (uintptr_t)crash_store, RV_USER_STACK_RESERVE_BASE - 8);
 	SET("stack_overflow", ANY, GUARD);
 	SET("bad_sp_fault", (uintptr_t)crash_bad_sp_fault + 4, ANY);
 }
@@ -156,10 +168,12 @@ static int child(const char *mode)
 	else if (!strcmp(mode, "exec_stack")) {
 		crash_store(stack_code());	/* writable: this works */
 		crash_jump(stack_code());
-	} else if (!strcmp(mode, "exec_kernel"))
+	} else if (!strcmp(mode, "exec_reserve"))
+		crash_jump(reserve_code());
+	else if (!strcmp(mode, "exec_kernel"))
 		crash_jump(KERNEL_ADDR);
 	else if (!strcmp(mode, "stack_guard"))
-		crash_store(STACK_BOTTOM - 8);
+		crash_store(RV_USER_STACK_RESERVE_BASE - 8);
 	else if (!strcmp(mode, "stack_overflow"))
 		return recurse(0);
 	else if (!strcmp(mode, "bad_sp_syscall"))
@@ -225,8 +239,8 @@ int main(int argc, char **argv)
 		if (m->addr == GUARD) {
 			snprintf(what, sizeof(what), "%s: fault address 0x%lx in the guard page",
 				 m->name, (unsigned long)info.fault_addr);
-			CHECK(what, info.fault_addr >= STACK_BOTTOM - 4096 &&
-			      info.fault_addr < STACK_BOTTOM);
+			CHECK(what, info.fault_addr >= RV_USER_STACK_RESERVE_BASE - 4096 &&
+			      info.fault_addr < RV_USER_STACK_RESERVE_BASE);
 		} else if (m->addr != ANY) {
 			snprintf(what, sizeof(what), "%s: fault address 0x%lx, want 0x%lx", m->name,
 				 (unsigned long)info.fault_addr, (unsigned long)m->addr);

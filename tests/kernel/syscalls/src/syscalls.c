@@ -3,18 +3,23 @@
  * Hostile arguments to every system call that takes a pointer, a length, a
  * pid or a priority. Each call must fail with the exact error code and leave
  * the process running; a few also check that nothing was written or printed.
+ * Arguments wider than their type (a live handle | 1 << 32 for every call
+ * that takes a handle, flags, rights, signals, an exit code) are EINVAL and
+ * change nothing, through the IPC fast paths too (test_wide_args).
  *
  * The pointers:
  *   NULL                         below user space
  *   KERNEL_ADDR                  the kernel image (mapped, no U bit)
  *   UNMAPPED                     inside user space, nothing there
  *   _end - 8 (+16 bytes)         the last data page into the unmapped one after it
- *   STACK_BOTTOM - 8             the guard page under the stack into the stack
+ *   STACK_BOTTOM - 8             the guard under the stack reserve into the reserve
+ *                                (nothing is mapped there: the first page fails)
  *   RV_USER_STACK_TOP - 8        the top of the stack into the unmapped last page
  *   WRAP (+64 bytes)             a range that wraps around the address space
  *   text / rodata                mapped and readable, not writable
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <rvos/memory_map.h>
 #include <rvos/user.h>
@@ -23,8 +28,19 @@
 #define KERNEL_ADDR 0x80200000UL
 #define UNMAPPED (RV_USER_BASE + 0x80000000UL)
 #define WRAP 0xfffffffffffffff0UL
-#define STACK_BOTTOM (RV_USER_STACK_TOP - CONFIG_USER_STACK_SIZE)
+/* The lowest byte the stack may reach (CONFIG_USER_STACK_MAX below its
+ * top); a system call's buffer above it, in pages not touched yet, maps
+ * them (tests/kernel/stack), below it is the guard. */
+#define STACK_BOTTOM RV_USER_STACK_RESERVE_BASE
 #define REG_PATTERN 0x5eed0000c0de0000UL
+#define SECS_2020 1577836800ull /* 2020-01-01 00:00 UTC */
+
+/* The board's real-time clock answers clock(RV_CLOCK_REALTIME). */
+#ifdef CONFIG_RTC_GOLDFISH
+#define HAS_RTC 1
+#else
+#define HAS_RTC 0
+#endif
 
 extern char _end[];	/* end of the data segment, page-aligned (lib/user.ld) */
 long ecall_regs(long nr, long arg0, long arg1, uint64_t out[32]);
@@ -164,6 +180,66 @@ static long run_helper(const char *args, size_t len, unsigned int prio, int *rea
 	return run_helper_named("helper", args, len, prio, reason);
 }
 
+/* The environment: strings after the arguments, their bytes in args_len's
+ * high half (RV_SPAWN_ARGS_LEN). */
+static void test_spawn_env(void)
+{
+	static char buf[CONFIG_SPAWN_ARGS_MAX_BYTES + CONFIG_SPAWN_ENV_MAX_BYTES + 64];
+	uintptr_t end = end_addr();
+	int reason = -1;
+	size_t n, e;
+	char *p;
+
+	memcpy(buf, "env\0X\0X=hello\0", 14);
+	CHECK_EQ("spawn env: the child's getenv sees it",
+		 run_helper(buf, RV_SPAWN_ARGS_LEN(6, 8), 8, &reason), 5);
+	CHECK_EQ("spawn env: a name not passed is not set",
+		 run_helper("env\0Y\0X=hello", RV_SPAWN_ARGS_LEN(6, 8), 8, &reason), 200);
+	CHECK_EQ("spawn env: none (a plain length)", run_helper("envc", 5, 8, &reason), 0);
+	CHECK_EQ("spawn env: empty strings count, envp follows argv's NULL",
+		 run_helper("envc\0\0\0A=1", RV_SPAWN_ARGS_LEN(5, 6), 8, &reason), 3);
+	/* CONFIG_SPAWN_ENV_MAX_VARS strings run; one more is refused. */
+	n = (size_t)sprintf(buf, "envc") + 1;
+	e = 0;
+	for (int i = 0; i < CONFIG_SPAWN_ENV_MAX_VARS; i++)
+		e += (size_t)sprintf(buf + n + e, "%c", 'a' + i % 26) + 1;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_VARS strings",
+		 run_helper(buf, RV_SPAWN_ARGS_LEN(n, e), 8, &reason), CONFIG_SPAWN_ENV_MAX_VARS);
+	buf[n + e] = 0;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_VARS + 1 strings",
+		 rv_spawn_raw("helper", buf, RV_SPAWN_ARGS_LEN(n, e + 1), 8), -RV_E2BIG);
+	/* Exactly CONFIG_SPAWN_ENV_MAX_BYTES bytes: one long variable. */
+	n = (size_t)sprintf(buf, "env") + 1;
+	n += (size_t)sprintf(buf + n, "L") + 1;
+	memset(buf + n, 'v', CONFIG_SPAWN_ENV_MAX_BYTES);
+	memcpy(buf + n, "L=", 2);
+	buf[n + CONFIG_SPAWN_ENV_MAX_BYTES - 1] = 0;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_BYTES bytes arrive whole",
+		 run_helper(buf, RV_SPAWN_ARGS_LEN(n, CONFIG_SPAWN_ENV_MAX_BYTES), 8, &reason),
+		 CONFIG_SPAWN_ENV_MAX_BYTES - 3);
+	buf[n + CONFIG_SPAWN_ENV_MAX_BYTES - 1] = 'v';
+	buf[n + CONFIG_SPAWN_ENV_MAX_BYTES] = 0;
+	CHECK_EQ("spawn env: CONFIG_SPAWN_ENV_MAX_BYTES + 1",
+		 rv_spawn_raw("helper", buf, RV_SPAWN_ARGS_LEN(n, CONFIG_SPAWN_ENV_MAX_BYTES + 1), 8),
+		 -RV_E2BIG);
+	CHECK_EQ("spawn env: 4 GiB - 1 bytes",
+		 rv_spawn_raw("helper", buf, RV_SPAWN_ARGS_LEN(n, UINT32_MAX), 8), -RV_E2BIG);
+	/* Each part's last string ends in a NUL. */
+	CHECK_EQ("spawn env: not NUL-terminated",
+		 rv_spawn_raw("helper", "envc\0A=1", RV_SPAWN_ARGS_LEN(5, 3), 8), -RV_EINVAL);
+	CHECK_EQ("spawn env: arguments not NUL-terminated before it",
+		 rv_spawn_raw("helper", "envcA=1", RV_SPAWN_ARGS_LEN(4, 4), 8), -RV_EINVAL);
+	/* The environment's bytes are read like the arguments'. */
+	CHECK_EQ("spawn env: into the unmapped page after data",
+		 spawn_raw((uintptr_t)"helper", end - 5, RV_SPAWN_ARGS_LEN(0, 16), 8), -RV_EFAULT);
+	p = top_put("envc\0A=1\0", 9);
+	CHECK_EQ("spawn env: ending on the last byte of the stack",
+		 run_helper(p, RV_SPAWN_ARGS_LEN(5, 4), 8, &reason), 1);
+	CHECK_EQ("spawn env: running off the stack top",
+		 rv_spawn_raw("helper", p, RV_SPAWN_ARGS_LEN(5, 5), 8), -RV_EFAULT);
+	top_restore();
+}
+
 static void test_spawn(void)
 {
 	static char args[CONFIG_SPAWN_ARGS_MAX_BYTES + 64];
@@ -243,6 +319,8 @@ static void test_spawn(void)
 	CHECK_EQ("spawn: args ending on the last byte of the stack", run_helper(p, 7, 8, &reason), 5);
 	CHECK_EQ("spawn: args running off the stack top", rv_spawn_raw("helper", p, 8, 8), -RV_EFAULT);
 	top_restore();
+
+	test_spawn_env();
 
 	/* The priority: NUM_PRIORITIES - 1 is the lowest valid one. */
 	CHECK_EQ("spawn: priority NUM_PRIORITIES", rv_spawn_raw("helper", "", 0, CONFIG_NUM_PRIORITIES),
@@ -422,6 +500,22 @@ static void test_clock_kstats(void)
 	CHECK_EQ("clock: misaligned", clock_raw((uintptr_t)(raw + 3)), 0);
 	memcpy(&ns2, raw + 3, sizeof(ns2));
 	CHECK("clock: monotonic", ns2 >= ns);
+	/* The wall clock: the board's RTC, or ENODEV; any other clock EINVAL. */
+	CHECK_EQ("clock(2): no such clock",
+		 rv_syscall(RV_SYS_CLOCK, (long)&ns, 2, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("clock(-1): no such clock",
+		 rv_syscall(RV_SYS_CLOCK, (long)&ns, -1, 0, 0, 0, 0), -RV_EINVAL);
+	if (HAS_RTC) {
+		CHECK_EQ("clock(REALTIME): the RTC", rv_clock_realtime_ns(&ns), 0);
+		CHECK("clock(REALTIME): after 2020", ns / 1000000000ull > SECS_2020);
+		CHECK_EQ("clock(REALTIME): kernel address",
+			 rv_syscall(RV_SYS_CLOCK, KERNEL_ADDR, RV_CLOCK_REALTIME, 0, 0, 0, 0),
+			 -RV_EFAULT);
+	} else {
+		ns = 7;
+		CHECK_EQ("clock(REALTIME): no RTC", rv_clock_realtime_ns(&ns), -RV_ENODEV);
+		CHECK_EQ("clock(REALTIME): no RTC, nothing written", ns, 7);
+	}
 	CHECK_EQ("kstats: valid", rv_kstats(&ks), 0);
 	CHECK_EQ("kstats: misaligned", kstats_raw((uintptr_t)(raw + 1)), 0);
 	CHECK("kstats: frames_free <= frames_total", ks.frames_free <= ks.frames_total);
@@ -494,6 +588,351 @@ static void test_registers(void)
 	CHECK_EQ("wait for yielding helper", rv_wait((int)other, NULL), other);
 }
 
+/* ------------------------------------------------------------------ wide arguments */
+
+/*
+ * Every argument narrower than its register (doc/syscalls.md, "Arguments"):
+ * a live handle with an upper bit set, h | 1 << 32, is EINVAL for every call
+ * that takes a handle -- never the handle of its low 32 bits -- and the call
+ * changes nothing; so are flags, rights, signals, an exit code, shm_map's
+ * `writable` and program_list's `first` with bits beyond their type. The
+ * call fast path (channel_call to a blocked reader) and the reply-and-wait
+ * fast path (port_wait with a reply to a blocked caller) give the same.
+ */
+#define WIDE(h) ((long)((1ull << 32) | (uint64_t)(h)))
+#define WIDE_NOTE "handle | 1 << 32"
+#define CH_RIGHTS (RV_RIGHTS_ALL & ~(RV_RIGHT_MANAGE | RV_RIGHT_DMA))
+
+static long sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return rv_syscall(nr, a0, a1, a2, a3, a4, a5);
+}
+
+static struct rv_kstats kstats_now(void)
+{
+	struct rv_kstats k;
+
+	rv_kstats(&k);
+	return k;
+}
+
+/* Is the pattern still in every byte of p (nothing was written there)? */
+static int untouched(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] != 0xa5)
+			return 0;
+	}
+	return 1;
+}
+
+static long handle_rights_of(rv_handle_t h)
+{
+	struct rv_handle_info info;
+	long r = rv_handle_info(h, &info);
+
+	return r < 0 ? r : (long)info.rights;
+}
+
+/* Wait for a process (handle) to end, its exit info; closes the handle. */
+static long reap(long proc, struct rv_exit_info *info)
+{
+	struct rv_wait_item it = {.handle = (rv_handle_t)proc, .signals = RV_SIGNAL_EXITED};
+	long r = rv_wait_many(&it, 1, rv_clock_ns() + 5000000000ull);
+
+	if (r >= 0)
+		r = rv_process_exit_info((rv_handle_t)proc, info);
+	rv_handle_close((rv_handle_t)proc);
+	return r;
+}
+
+static void wide_handles_info_close_dup(rv_handle_t h)
+{
+	struct rv_handle_info info;
+	struct rv_kstats k0 = kstats_now();
+
+	CHECK_EQ("handle_close(" WIDE_NOTE ")", sys(RV_SYS_HANDLE_CLOSE, WIDE(h), 0, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("... the handle is still open", rv_handle_info(h, &info), 0);
+	CHECK_EQ("handle_duplicate(" WIDE_NOTE ")",
+		 sys(RV_SYS_HANDLE_DUPLICATE, WIDE(h), RV_RIGHT_READ, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("handle_duplicate(h, rights | 1 << 32)",
+		 sys(RV_SYS_HANDLE_DUPLICATE, h, (long)((1ull << 32) | RV_RIGHT_READ), 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("... no handle was made", kstats_now().handles_used, k0.handles_used);
+	memset(&info, 0xa5, sizeof(info));
+	CHECK_EQ("handle_info(" WIDE_NOTE ")", sys(RV_SYS_HANDLE_INFO, WIDE(h), (long)&info, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK("... nothing written", untouched(&info, sizeof(info)));
+}
+
+static void wide_channels(void)
+{
+	rv_handle_t ch[2], moved;
+	uint8_t byte = 7, in[8];
+	struct rv_msg m = {.bytes = &byte, .num_bytes = 1, .handles = &moved, .num_handles = 1};
+	struct rv_msg r = {.bytes = in, .num_bytes = sizeof(in)};
+	long d;
+
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	wide_handles_info_close_dup(ch[0]);
+	d = rv_handle_duplicate(ch[0], CH_RIGHTS);
+	CHECK("a handle to move", d >= 0);
+	moved = (rv_handle_t)d;
+	CHECK_EQ("channel_write(" WIDE_NOTE ")",
+		 sys(RV_SYS_CHANNEL_WRITE, WIDE(ch[0]), (long)&m, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("channel_write(flags | 1 << 32)",
+		 sys(RV_SYS_CHANNEL_WRITE, ch[0], (long)&m, (long)(1ull << 32), 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("channel_call(" WIDE_NOTE "), nobody reading",
+		 sys(RV_SYS_CHANNEL_CALL, WIDE(ch[0]), (long)&m, (long)&r, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("... nothing was sent", rv_channel_read(ch[1], &r, RV_IPC_NONBLOCK, 0), -RV_EAGAIN);
+	CHECK_EQ("... the handle in it stayed", handle_rights_of(moved), CH_RIGHTS);
+	m.num_handles = 0;
+	CHECK_EQ("channel_write", rv_channel_write(ch[0], &m, 0, 0), 0);
+	CHECK_EQ("channel_read(" WIDE_NOTE ")",
+		 sys(RV_SYS_CHANNEL_READ, WIDE(ch[1]), (long)&r, RV_IPC_NONBLOCK, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("channel_read(flags | 1 << 32)",
+		 sys(RV_SYS_CHANNEL_READ, ch[1], (long)&r, (long)((1ull << 32) | RV_IPC_NONBLOCK), 0, 0,
+		     0),
+		 -RV_EINVAL);
+	CHECK_EQ("... the message is still there", rv_channel_read(ch[1], &r, RV_IPC_NONBLOCK, 0), 0);
+	CHECK_EQ("... and it was the only one", rv_channel_read(ch[1], &r, RV_IPC_NONBLOCK, 0),
+		 -RV_EAGAIN);
+	rv_handle_close(moved);
+	rv_handle_close(ch[0]);
+	rv_handle_close(ch[1]);
+}
+
+/* The call fast path: a reader (ipc_child echo) blocked on the peer end. A
+ * wide handle must not reach it; the next real call gets its own echo. */
+static void wide_call_fastpath(void)
+{
+	static const char *const echo[] = {"echo", NULL};
+	char a[16] = "wide call", b[16] = "real call", got[16];
+	struct rv_msg qa = {.bytes = a, .num_bytes = sizeof(a)};
+	struct rv_msg qb = {.bytes = b, .num_bytes = sizeof(b)};
+	struct rv_msg rep = {.bytes = got, .num_bytes = sizeof(got)};
+	rv_handle_t ch[2];
+	long proc;
+
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	proc = rv_process_spawn("ipc_child", echo, CONFIG_DEFAULT_PRIORITY, &ch[1], 1);
+	if (!CHECK("spawn an echo server", proc >= 0))
+		return;
+	rv_sleep_ns(20000000); /* it blocks in its read */
+	CHECK_EQ("channel_call(" WIDE_NOTE ") to a blocked reader",
+		 sys(RV_SYS_CHANNEL_CALL, WIDE(ch[0]), (long)&qa, (long)&rep, (long)RV_DEADLINE_NEVER,
+		     0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("channel_call, the real one", rv_channel_call(ch[0], &qb, &rep, RV_DEADLINE_NEVER), 0);
+	CHECK("... answers the real request (the wide one never went)",
+	      rep.num_bytes == sizeof(b) && !memcmp(got, b, sizeof(b)));
+	rv_handle_close(ch[0]); /* the echo server ends */
+	rv_handle_close((rv_handle_t)proc);
+}
+
+/* The reply-and-wait fast path: a caller (ipc_child caller 2 16) blocked in
+ * its call; a reply on a wide handle (or with a wide port) must not go. The
+ * wide attempts carry a wrong answer, so the caller's exit status (0: both
+ * replies it got were right) shows that none of them reached it. */
+static void wide_reply_fastpath(void)
+{
+	static const char *const caller[] = {"caller", "2", "16", NULL};
+	uint8_t req[64] __attribute__((aligned(8))), ans[16], wrong[16] = {0};
+	struct rv_msg q __attribute__((aligned(8))) = {.bytes = req, .num_bytes = sizeof(req)};
+	struct rv_msg a = {.bytes = ans, .num_bytes = sizeof(ans)};
+	struct rv_msg w = {.bytes = wrong, .num_bytes = sizeof(wrong)};
+	struct rv_port_event ev __attribute__((aligned(8)));
+	struct rv_exit_info info;
+	rv_handle_t ch[2];
+	long port, proc;
+
+	port = rv_port_create();
+	CHECK("port_create", port >= 0);
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	CHECK_EQ("port_bind", rv_port_bind((rv_handle_t)port, ch[0], RV_SIGNAL_READABLE, 1), 0);
+	proc = rv_process_spawn("ipc_child", caller, CONFIG_DEFAULT_PRIORITY, &ch[1], 1);
+	if (!CHECK("spawn a caller", proc >= 0))
+		return;
+	for (int call = 0; call < 2; call++) {
+		q.num_bytes = sizeof(req);
+		CHECK_EQ("port_wait: the caller's request",
+			 rv_port_wait((rv_handle_t)port, &ev, &q, rv_clock_ns() + 2000000000ull), 0);
+		CHECK_EQ("... read", ev.status, 0);
+		for (uint32_t k = 0; k < sizeof(ans); k++)
+			ans[k] = (uint8_t)(req[k] + 1);
+		q.num_bytes = sizeof(req);
+		CHECK_EQ("port_wait(reply to " WIDE_NOTE ")",
+			 sys(RV_SYS_PORT_WAIT, port, (long)&ev, (long)&q, (long)RV_DEADLINE_NEVER,
+			     WIDE(ch[0]), (long)&w),
+			 -RV_EINVAL);
+		CHECK_EQ("port_wait(" WIDE_NOTE ", reply)",
+			 sys(RV_SYS_PORT_WAIT, WIDE(port), (long)&ev, (long)&q, (long)RV_DEADLINE_NEVER,
+			     ch[0], (long)&w),
+			 -RV_EINVAL);
+		CHECK_EQ("... the caller still waits for its reply",
+			 rv_process_exit_info((rv_handle_t)proc, &info), -RV_EAGAIN);
+		CHECK_EQ("the right reply, by a write", rv_channel_write(ch[0], &a, 0, 0), 0);
+	}
+	CHECK_EQ("the caller ends", reap(proc, &info), 0);
+	CHECK_EQ("... and got the right replies only", info.code, 0);
+	rv_handle_close((rv_handle_t)port);
+	rv_handle_close(ch[0]);
+}
+
+static void wide_shm_process(void)
+{
+	static const char *const sleeper[] = {"sleep", NULL};
+	struct rv_exit_info info;
+	struct rv_kstats k0;
+	long shm, proc;
+
+	shm = rv_shm_create(4096);
+	CHECK("shm_create", shm >= 0);
+	k0 = kstats_now();
+	CHECK_EQ("shm_map(" WIDE_NOTE ")", sys(RV_SYS_SHM_MAP, WIDE(shm), 0, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("shm_map(h, writable 2)", sys(RV_SYS_SHM_MAP, shm, 2, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("shm_map(h, writable -1)", sys(RV_SYS_SHM_MAP, shm, -1, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("shm_map(h, writable 1 << 32)", sys(RV_SYS_SHM_MAP, shm, (long)(1ull << 32), 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("... nothing was mapped", kstats_now().shm_mappings_used, k0.shm_mappings_used);
+	rv_handle_close((rv_handle_t)shm);
+
+	proc = rv_process_spawn("ipc_child", sleeper, CONFIG_DEFAULT_PRIORITY, NULL, 0);
+	if (!CHECK("spawn a sleeper", proc >= 0))
+		return;
+	CHECK_EQ("process_kill(" WIDE_NOTE ")", sys(RV_SYS_PROCESS_KILL, WIDE(proc), 0, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("... it still runs", rv_process_exit_info((rv_handle_t)proc, &info), -RV_EAGAIN);
+	memset(&info, 0xa5, sizeof(info));
+	CHECK_EQ("process_exit_info(" WIDE_NOTE ")",
+		 sys(RV_SYS_PROCESS_EXIT_INFO, WIDE(proc), (long)&info, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK("... nothing written", untouched(&info, sizeof(info)));
+	CHECK_EQ("process_kill", rv_process_kill((rv_handle_t)proc), 0);
+	CHECK_EQ("... it was killed", reap(proc, &info), 0);
+	CHECK_EQ("... by the kill", info.reason, RV_EXIT_KILLED);
+}
+
+static void wide_ports(void)
+{
+	struct rv_port_event ev;
+	struct rv_kstats k0;
+	rv_handle_t ch[2];
+	long port = rv_port_create();
+
+	CHECK("port_create", port >= 0);
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	k0 = kstats_now();
+	CHECK_EQ("port_bind(" WIDE_NOTE ", h)",
+		 sys(RV_SYS_PORT_BIND, WIDE(port), ch[0], RV_SIGNAL_READABLE, 1, 0, 0), -RV_EINVAL);
+	CHECK_EQ("port_bind(port, " WIDE_NOTE ")",
+		 sys(RV_SYS_PORT_BIND, port, WIDE(ch[0]), RV_SIGNAL_READABLE, 1, 0, 0), -RV_EINVAL);
+	CHECK_EQ("port_bind(port, h, signals | 1 << 32)",
+		 sys(RV_SYS_PORT_BIND, port, ch[0], (long)((1ull << 32) | RV_SIGNAL_READABLE), 1, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("... nothing was bound", kstats_now().port_bindings_used, k0.port_bindings_used);
+	CHECK_EQ("port_bind", rv_port_bind((rv_handle_t)port, ch[0], RV_SIGNAL_READABLE, 1), 0);
+	CHECK_EQ("port_unbind(" WIDE_NOTE ", h)", sys(RV_SYS_PORT_UNBIND, WIDE(port), ch[0], 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("port_unbind(port, " WIDE_NOTE ")",
+		 sys(RV_SYS_PORT_UNBIND, port, WIDE(ch[0]), 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("... still bound", kstats_now().port_bindings_used, k0.port_bindings_used + 1);
+	memset(&ev, 0xa5, sizeof(ev));
+	CHECK_EQ("port_wait(" WIDE_NOTE ")", sys(RV_SYS_PORT_WAIT, WIDE(port), (long)&ev, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK("... nothing written", untouched(&ev, sizeof(ev)));
+	CHECK_EQ("port_unbind", rv_port_unbind((rv_handle_t)port, ch[0]), 0);
+	rv_handle_close((rv_handle_t)port);
+	rv_handle_close(ch[0]);
+	rv_handle_close(ch[1]);
+}
+
+/* Devices (this is the first program: it holds them as handles 1, 2, ...):
+ * any device for info and ack, the DMA-capable disk (virtio-blk, when the
+ * board has one) for map and DMA. */
+static void wide_devices(void)
+{
+	struct rv_device_info info;
+	struct rv_kstats k0;
+	rv_handle_t dev = 0, blk = 0;
+	uint64_t addr;
+	long dma;
+
+	for (rv_handle_t h = 1; h <= CONFIG_MAX_EXPORTED_DEVICES; h++) {
+		if (rv_device_info(h, &info) < 0)
+			break;
+		dev = dev ? dev : h;
+		if (!strcmp(info.name, "virtio-blk0"))
+			blk = h;
+	}
+	if (!CHECK("a device handle", dev))
+		return;
+	memset(&info, 0xa5, sizeof(info));
+	CHECK_EQ("device_info(" WIDE_NOTE ")", sys(RV_SYS_DEVICE_INFO, WIDE(dev), (long)&info, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK("... nothing written", untouched(&info, sizeof(info)));
+	CHECK_EQ("device_irq_ack(" WIDE_NOTE ")", sys(RV_SYS_DEVICE_IRQ_ACK, WIDE(dev), 0, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	if (!blk)
+		return; /* (no DMA-capable device on this board) */
+	k0 = kstats_now();
+	CHECK_EQ("dma_create(" WIDE_NOTE ")", sys(RV_SYS_DMA_CREATE, WIDE(blk), 4096, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("... no region", kstats_now().dma_regions_used, k0.dma_regions_used);
+	dma = rv_dma_create(blk, 4096);
+	CHECK("dma_create", dma >= 0);
+	addr = 0xa5a5a5a5a5a5a5a5ull;
+	CHECK_EQ("dma_addr(" WIDE_NOTE ", shm)",
+		 sys(RV_SYS_DMA_ADDR, WIDE(blk), dma, (long)&addr, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("dma_addr(dev, " WIDE_NOTE ")",
+		 sys(RV_SYS_DMA_ADDR, blk, WIDE(dma), (long)&addr, 0, 0, 0), -RV_EINVAL);
+	CHECK("... nothing written", untouched(&addr, sizeof(addr)));
+	rv_handle_close((rv_handle_t)dma);
+	CHECK_EQ("device_map(" WIDE_NOTE ")", sys(RV_SYS_DEVICE_MAP, WIDE(blk), 0, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK("... it mapped nothing: the real map works", rv_device_map(blk) > 0);
+}
+
+static void wide_spawn_image(void)
+{
+	struct rv_spawn_image req = {.name = "image", .priority = CONFIG_DEFAULT_PRIORITY};
+	long shm = rv_shm_create(4096);
+	struct rv_kstats k0 = kstats_now();
+
+	CHECK("shm_create", shm >= 0);
+	req.image = (uint64_t)WIDE(shm);
+	req.image_size = 4096;
+	CHECK_EQ("process_spawn_image(image " WIDE_NOTE ")", rv_process_spawn_image(&req), -RV_EINVAL);
+	req.image = (uint64_t)shm;
+	CHECK_EQ("... the low 32 bits: not a program", rv_process_spawn_image(&req), -RV_ENOEXEC);
+	CHECK_EQ("... no process", kstats_now().procs_used, k0.procs_used);
+	rv_handle_close((rv_handle_t)shm);
+}
+
+static void test_wide_args(void)
+{
+	char names[64];
+	int reason = -1;
+
+	wide_channels();
+	wide_call_fastpath();
+	wide_reply_fastpath();
+	wide_shm_process();
+	wide_ports();
+	wide_spawn_image();
+	wide_devices();
+	/* Not handles: an exit code, program_list's index. */
+	CHECK_EQ("exit(2^32 + 5) is refused, the child runs on (and exits 7)",
+		 run_helper("exitwide", 9, 8, &reason), 7);
+	CHECK_EQ("program_list(2^32)", sys(RV_SYS_PROGRAM_LIST, (long)(1ull << 32), (long)names,
+					   sizeof(names), 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("program_list(0) lists", rv_program_list(0, names, sizeof(names)) > 0, 1);
+	printf("syscalls: arguments wider than their type are EINVAL, and change nothing\n");
+}
+
 int main(void)
 {
 	test_numbers();
@@ -503,6 +942,7 @@ int main(void)
 	test_kill();
 	test_clock_kstats();
 	test_registers();
+	test_wide_args();
 	/* Still alive, and the console still works. */
 	return check_report("syscalls");
 }

@@ -18,7 +18,16 @@
  *                every byte checked, rv_malloc_check every 1,000 steps;
  *                everything freed merges back into one block
  *   exhaustion   malloc until ENOMEM at CONFIG_USER_HEAP_MAX, then all
- *                freed and allocated again without the kernel
+ *                freed (the heap keeps its pages: it took back those it
+ *                gave during the fuzz) and allocated again without the
+ *                kernel
+ *   trim         (a child, a fresh heap) a 4 MiB block freed gives its
+ *                pages back (proc_list's count goes down as the heap's
+ *                arena); ping-pong below the threshold neither shrinks nor
+ *                grows the heap; ping-pong of 1 MiB gives back once and
+ *                then keeps its pages; malloc_trim gives back on request;
+ *                mem_grow(-size, at)'s errors; pages taken behind malloc's
+ *                back stop it
  *   bad frees    a double free, a stack pointer and an interior pointer
  *                each end a child with status 134 and a message
  */
@@ -29,12 +38,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <rvos/malloc.h>
+#include <rvos/memory_map.h>
 #include <rvos/user.h>
 #include "check.h"
 
 /* What the compiler must not see through: the bad frees are on purpose,
  * and no object can have SIZE_MAX bytes. */
 static void (*volatile free_unseen)(void *) = free;
+static void *(*volatile malloc_unseen)(size_t) = malloc; /* a pair it cannot drop */
 static volatile size_t size_max = SIZE_MAX;
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
@@ -354,6 +365,12 @@ static void test_exhaustion(void)
 	for (int i = 1; i < n; i += 2)
 		free(blocks[i]);
 	CHECK("consistent after freeing everything", heap_consistent());
+	/* The fuzz gave pages back and took more than CONFIG_USER_HEAP_TRIM_KIB
+	 * of them again: free keeps them now (lib/src/rvheap.c, "Giving
+	 * back"), so the blocks fit again without the kernel. */
+	rv_malloc_stats(&s2);
+	CHECK("the fuzz gave pages back", s0.trims > 0);
+	CHECK_EQ("freeing everything here gives nothing back", s2.trims, s0.trims);
 	while (again < n && (blocks[again] = malloc(40000)) != NULL)
 		again++;
 	rv_malloc_stats(&s2);
@@ -365,12 +382,144 @@ static void test_exhaustion(void)
 	       (unsigned long)(s1.arena_bytes >> 10), CONFIG_USER_HEAP_MAX >> 10);
 }
 
+/* ---- memory given back, in a child: a heap of its own ---- */
+
+/* The pages proc_list counts for this process. */
+static long own_pages(void)
+{
+	struct rv_proc_info rec;
+	long pid = rv_getpid();
+
+	for (uint32_t slot = 0; rv_proc_list(&rec, 1, slot) == 1; slot = rec.slot + 1)
+		if (rec.pid == pid)
+			return rec.user_pages;
+	return -1;
+}
+
+#define TRIM_BYTES ((size_t)CONFIG_USER_HEAP_TRIM_KIB << 10)
+#define BIG (4u << 20)
+
+/* Pages of the heap (the program's and the stack's do not change here). */
+static long heap_pages(const struct rv_malloc_stats *s)
+{
+	return (long)(s->arena_bytes / 4096);
+}
+
+static int child_trim(void)
+{
+	struct rv_malloc_stats s0, s1, s2, s3, s4;
+	long p0, p1, p2, p3, p4, base;
+	char *big, *q;
+	int refused;
+
+	q = malloc_unseen(16); /* the heap's first region, its lists */
+	rv_malloc_stats(&s0);
+	p0 = own_pages();
+	base = p0 - heap_pages(&s0);
+
+	/* 1. A block of 4 MiB freed: its pages go back at once. */
+	big = malloc_unseen(BIG);
+	memset(big, 0x5a, BIG);
+	p1 = own_pages();
+	free_unseen(big);
+	p2 = own_pages();
+	rv_malloc_stats(&s1);
+	CHECK("a 4 MiB block takes its pages (less the first chunk's room)",
+	      p1 - p0 >= (BIG - CONFIG_USER_HEAP_CHUNK) / 4096);
+	CHECK_EQ("freeing it gives them back: one trim", s1.trims, 1);
+	CHECK_EQ("the page count goes back down", p1 - p2, s1.returned_bytes / 4096);
+	CHECK("down to the heap's first chunk and a little", p2 - p0 <= 2 + CONFIG_USER_HEAP_CHUNK / 4096);
+	CHECK_EQ("the process's pages are the heap's", p2 - base, heap_pages(&s1));
+	CHECK("the heap is consistent", heap_consistent());
+
+	/* 2. A block below the threshold less a chunk, allocated and freed
+	 * 200 times at the top: the hysteresis, no trim and no growth after
+	 * the first. */
+	for (int i = 0; i < 200; i++) {
+		char *m = malloc_unseen(TRIM_BYTES - 2 * CONFIG_USER_HEAP_CHUNK);
+
+		if (!m)
+			break;
+		m[0] = m[TRIM_BYTES - 2 * CONFIG_USER_HEAP_CHUNK - 1] = 1;
+		free_unseen(m);
+		if (i == 0)
+			rv_malloc_stats(&s2);
+	}
+	rv_malloc_stats(&s3);
+	CHECK_EQ("ping-pong below the threshold: no trim", s3.trims, s1.trims);
+	CHECK_EQ("... and no growth after the first", s3.chunks, s2.chunks);
+
+	/* 3. 1 MiB, allocated and freed 20 times: the first free gives its
+	 * pages back, the next malloc takes them again, and free then gives
+	 * back no more (rvheap.c, "Giving back"). */
+	for (int i = 0; i < 20; i++) {
+		char *m = malloc_unseen(1u << 20);
+
+		if (!m)
+			break;
+		memset(m, 0x33, 1u << 20);
+		free_unseen(m);
+	}
+	rv_malloc_stats(&s4);
+	p3 = own_pages();
+	CHECK("ping-pong of 1 MiB: one trim at most", s4.trims <= s3.trims + 1);
+	CHECK("... and one growth at most", s4.chunks <= s3.chunks + 1);
+	CHECK_EQ("... its pages kept", p3 - base, heap_pages(&s4));
+	CHECK("... 1 MiB of them", s4.top_bytes >= (1u << 20));
+
+	/* 4. malloc_trim gives back on request all the same. */
+	CHECK_EQ("malloc_trim(0)", malloc_trim(0), 1);
+	p4 = own_pages();
+	rv_malloc_stats(&s4);
+	CHECK("malloc_trim: the pages go back", p3 - p4 >= 256);
+	CHECK_EQ("... the process's pages are the heap's", p4 - base, heap_pages(&s4));
+	CHECK("... a page at most left on the top", s4.top_bytes <= 4096 + 8);
+	CHECK_EQ("malloc_trim with nothing to give", malloc_trim(0), 0);
+	CHECK("the heap is consistent", heap_consistent());
+
+	/* 5. The kernel's half: mem_grow(-size, at) names the heap's end. */
+	long at = rv_mem_grow(8192);
+	CHECK("mem_grow of 2 pages", at > 0);
+	CHECK_EQ("mem_shrink of a part that is not the end",
+		 rv_mem_shrink((void *)at, 4096), -RV_EINVAL);
+	CHECK_EQ("mem_shrink of no whole page", rv_mem_shrink((void *)(at + 4096), 100), -RV_EINVAL);
+	CHECK_EQ("mem_shrink of more than the heap",
+		 rv_mem_shrink((void *)(RV_HEAP_BASE - 4096), at + 8192 - (RV_HEAP_BASE - 4096)),
+		 -RV_EINVAL);
+	p3 = own_pages();
+	CHECK_EQ("mem_shrink of the last page", rv_mem_shrink((void *)(at + 4096), 4096), at + 4096);
+	CHECK_EQ("... one page fewer", own_pages(), p3 - 1);
+	CHECK_EQ("mem_grow goes on from there", rv_mem_grow(4096), at + 4096);
+
+	/* 6. Pages taken behind malloc's back after its own: it cannot give
+	 * its top back (the kernel refuses). */
+	big = malloc_unseen(BIG / 8);
+	CHECK("malloc after the foreign pages", big != NULL);
+	CHECK("more foreign pages after it", rv_mem_grow(4096) > 0);
+	free_unseen(big);
+	p3 = own_pages();
+	refused = malloc_trim(0) == 0;
+	CHECK("malloc_trim with foreign pages after the heap: refused", refused);
+	CHECK_EQ("... nothing given back", own_pages(), p3);
+	free_unseen(q);
+	CHECK("the heap is consistent", heap_consistent());
+	printf("malloc_test: trim: 4 MiB freed gave back %ld pages; ping-pong below %d KiB: no trim;"
+	       " of 1 MiB: %lu trims in all\n", p1 - p2, CONFIG_USER_HEAP_TRIM_KIB,
+	       (unsigned long)s4.trims);
+	return check_report("trim");
+}
+
 /* ---- bad frees, in children ---- */
 
 static int child_main(const char *what)
 {
-	char *p = malloc(100), *q = malloc(100);
+	char *p, *q;
 	char local[32];
+
+	if (!strcmp(what, "trim"))
+		return child_trim();
+	p = malloc(100);
+	q = malloc(100);
 
 	if (!strcmp(what, "double_free")) {
 		free_unseen(p);
@@ -385,17 +534,22 @@ static int child_main(const char *what)
 	return 0; /* not reached: the bad free aborts */
 }
 
-static void expect_abort(const char *what)
+/* Run this program as child `what`; it must exit with status want. */
+static void expect_child(const char *what, int want)
 {
 	const char *argv[] = { what, NULL };
 	struct rv_exit_info info;
 	long pid = rv_spawn("malloc_test", argv, CONFIG_DEFAULT_PRIORITY);
+	char check[80];
 
-	CHECK("spawn a child", pid > 0);
+	snprintf(check, sizeof(check), "%s: spawn", what);
+	CHECK(check, pid > 0);
 	if (pid <= 0)
 		return;
-	CHECK("wait for it", rv_wait((int)pid, &info) == pid);
-	CHECK("it aborted (status 134)", info.reason == RV_EXIT_NORMAL && info.code == 134);
+	snprintf(check, sizeof(check), "%s: wait", what);
+	CHECK(check, rv_wait((int)pid, &info) == pid);
+	snprintf(check, sizeof(check), "%s: exit status %d", what, want);
+	CHECK(check, info.reason == RV_EXIT_NORMAL && info.code == want);
 }
 
 int main(int argc, char **argv)
@@ -410,8 +564,9 @@ int main(int argc, char **argv)
 	printf("malloc_test: sizes, alignment, calloc, stdio's blocks, regions\n");
 	test_fuzz();
 	test_exhaustion();
-	expect_abort("double_free");
-	expect_abort("stack_pointer");
-	expect_abort("interior");
+	expect_child("trim", 0);
+	expect_child("double_free", 134); /* a bad free aborts */
+	expect_child("stack_pointer", 134);
+	expect_child("interior", 134);
 	return check_report("malloc_test");
 }

@@ -20,7 +20,7 @@
 /* The initrd of tests/user/shell (CMakeLists.txt), in any order. */
 static const char *const expected[] = {
 	"init", "console", "fs", "sysinfo", "math", "shell", "count", "greet", "count-lines", "crash",
-	"shtest",
+	"shtest", "printenv",
 #ifdef CONFIG_VIRTIO_MMIO
 	"virtio_blk", /* with the disk (CMakeLists.txt) */
 #endif

@@ -313,10 +313,10 @@ static void reply_wait(void)
 	 * it was. */
 	CHECK_EQ("reply on a bad handle: EBADF",
 		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, 0x7ff, &rep), -RV_EBADF);
-	CHECK_EQ("reply handle with upper bits set: EBADF",
+	CHECK_EQ("reply handle with upper bits set: EINVAL",
 		 rv_syscall(RV_SYS_PORT_WAIT, port, (long)&ev, 0, (long)RV_DEADLINE_NEVER,
 			    (long)((1ull << 32) | ch[0]), (long)&rep),
-		 -RV_EBADF);
+		 -RV_EINVAL);
 	CHECK_EQ("reply on the port itself: EWRONGTYPE",
 		 rv_port_reply_wait(port, &ev, NULL, RV_DEADLINE_NEVER, port, &rep), -RV_EWRONGTYPE);
 	ro = rv_handle_duplicate(ch[0], RV_RIGHT_READ);
