@@ -26,7 +26,7 @@ bit operations, `x if c else y`, `[e for x in xs if c]` and `(e for x in
 xs)`; functions: min, max (0 of an empty list), len, sum, words(s) (the
 space-separated words of s), split(s, sep=","), field(s, i) (field i,
 counted from 0, of each ':'-separated word of s, as numbers where they
-are), is_power_of_2(n).
+are), is_power_of_2(n), hex(n) (for a message).
 {EXPR} in the message is replaced by its value.
 
 A broken rule (unknown symbol, syntax) is an error naming its file and line.
@@ -166,7 +166,8 @@ def _split(s, sep=","):
 
 
 FUNCTIONS = {"min": _min, "max": _max, "len": len, "sum": sum, "words": _words,
-             "field": _field, "split": _split, "is_power_of_2": _is_power_of_2}
+             "field": _field, "split": _split, "is_power_of_2": _is_power_of_2,
+             "hex": hex}
 
 BINOPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
           ast.Mult: lambda a, b: a * b, ast.FloorDiv: lambda a, b: a // b,
