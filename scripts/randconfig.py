@@ -39,6 +39,8 @@ import time
 
 CHANGE = 0.3          # probability that an option is changed
 MAX_DRAWS = 200       # configurations drawn (refused by the rules) per one kept
+PAGE = 4096
+PAGE_KEPT = 0.9       # probability that a number now a multiple of PAGE stays one
 PRINT_LOCK = threading.Lock()
 GENERATOR_LOCK = threading.Lock()
 # A build that stops at one of the build's own checks refused the
@@ -124,6 +126,10 @@ class Generator:
             v = cur * 2 ** rng.randint(-3, 3) + rng.choice((0, 0, -1, 1))
         else:
             v = int(math.exp(rng.uniform(math.log(max(low, 1)), math.log(max(high, 1)))))
+        if base == 10 and cur >= PAGE and cur % PAGE == 0 and rng.random() < PAGE_KEPT:
+            # Sizes in whole pages (stacks, heap steps, guards): mostly
+            # keep them so, or most draws break a rule and are drawn again.
+            v = max(v // PAGE * PAGE, -(-low // PAGE) * PAGE)
         v = min(max(v, low), high)
         return hex(v) if base == 16 else str(v)
 
