@@ -4,7 +4,8 @@
 each in the order a user meets it: a misspelt -DCONFIG_ that stayed in
 CMake's cache, menuconfig changes that -p dropped, a defconfig -p deleted,
 savedefconfig writing the board's choice, Zephyr's variables ignored, an
-app folder that does not exist. Builds are configured only (the merge and
+app folder that does not exist; and west's -p auto, BOARD from the
+environment and the app defaulting to the current folder. Builds are configured only (the merge and
 CMake), nothing is compiled.
 
 Usage: test_rv.py [OUTDIR]   (rv test runs it with the test's folder)
@@ -25,11 +26,14 @@ APP = "tests/build/kconfig"          # a kernel-only app: quick to configure
 failures = []
 
 
-def rv(*args, ok=True):
-    """Run ./rv; returns its output (stdout and stderr); records a failure
-    when its exit status is not what `ok` says."""
-    p = subprocess.run([RV] + list(args), cwd=BASE, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
+def rv(*args, ok=True, cwd=BASE, env=None):
+    """Run ./rv (in cwd, with env added to the environment); returns its
+    output (stdout and stderr); records a failure when its exit status is
+    not what `ok` says."""
+    environ = {k: v for k, v in os.environ.items() if k != "BOARD"}
+    environ.update(env or {})
+    p = subprocess.run([RV] + list(args), cwd=cwd, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, env=environ)
     if (p.returncode == 0) != ok:
         fail(f"`rv {' '.join(args)}` exited with {p.returncode}, expected "
              f"{'0' if ok else 'an error'}:\n{p.stdout[-2000:]}")
@@ -59,6 +63,12 @@ def read(path):
         return ""
 
 
+def cached(d, key):
+    """KEY's value in the build folder's CMakeCache.txt (BOARD, APP_DIR)."""
+    m = re.search(rf"^{key}:\w+=(.*)$", read(os.path.join(d, "CMakeCache.txt")), re.M)
+    return m.group(1) if m else None
+
+
 def stack_size(d):
     m = re.search(r"^#define CONFIG_BOOT_STACK_SIZE (\d+)$",
                   read(os.path.join(d, "include", "generated", "autoconf.h")), re.M)
@@ -81,6 +91,73 @@ def test_app_path(out):
            "an unknown app folder")
     text = rv("build", "-b", VIRT, "-d", d, "doc", ok=False)
     expect(text, r"doc: not an app folder \(no CMakeLists.txt\)", "a folder that is no app")
+
+
+def test_pristine_auto(out):
+    """-p auto (as in west): start over only when the app or the board
+    differs from the folder's build; -p alone is -p always."""
+    d = os.path.join(out, "auto")
+    rv("build", "-b", VIRT, "-d", d, APP, "--configure-only")
+    text = rv("build", "-d", d, "samples/hello", "--configure-only", ok=False)
+    expect(text, r"holds a build of .*tests/build/kconfig for qemu_virt_riscv64: add -p to start "
+           r"it over \(-p auto: only when the app or board changes\)", "another app without -p")
+    rv("build", "-p", "auto", "-d", d, "samples/hello", "--configure-only")
+    if not (cached(d, "APP_DIR") or "").endswith("samples/hello"):
+        fail(f"-p auto with another app: the build is of {cached(d, 'APP_DIR')}")
+    marker = os.path.join(d, "kept-by-auto")
+    with open(marker, "w", encoding="utf-8"):
+        pass
+    rv("build", "-p", "auto", "-d", d, "samples/hello", "--configure-only")
+    if not os.path.exists(marker):
+        fail("-p auto with the same app and board started the build over")
+    rv("build", "-p", "auto", "-b", "qemu_sifive_u", "-d", d, "--configure-only")
+    if cached(d, "BOARD") != "qemu_sifive_u" or os.path.exists(marker):
+        fail(f"-p auto with another board: board {cached(d, 'BOARD')}, folder "
+             f"{'kept' if os.path.exists(marker) else 'started over'}")
+    # A bare -p before the app folder is -p always (the folder is not its value).
+    with open(marker, "w", encoding="utf-8"):
+        pass
+    rv("build", "-p", "samples/hello", "-d", d, "--configure-only")
+    if os.path.exists(marker):
+        fail("-p samples/hello did not start the build over")
+    # So a word after -p that is no value of it is the app folder.
+    text = rv("build", "-p", "sometimes", "-d", d, "--configure-only", ok=False)
+    expect(text, r"sometimes: no such folder", "-p with a word that is none of its values")
+
+
+def test_board_from_environment(out):
+    """-b, else the folder's board, else the environment variable BOARD."""
+    d = os.path.join(out, "envboard")
+    rv("build", "-d", d, APP, "--configure-only", env={"BOARD": "qemu_sifive_u"})
+    if cached(d, "BOARD") != "qemu_sifive_u":
+        fail(f"BOARD=qemu_sifive_u in the environment: the build is for {cached(d, 'BOARD')}")
+    # The folder's board wins over the environment's, -b over both.
+    rv("build", "-d", d, "--configure-only", env={"BOARD": VIRT})
+    if cached(d, "BOARD") != "qemu_sifive_u":
+        fail(f"the folder's board lost to BOARD in the environment: {cached(d, 'BOARD')}")
+    text = rv("build", "-d", os.path.join(out, "envboard2"), APP, "--configure-only",
+              env={"BOARD": "nosuch"}, ok=False)
+    expect(text, r"the environment variable BOARD=nosuch names no board: the boards are "
+           r".*qemu_virt_riscv64", "BOARD naming no board")
+    text = rv("build", "-d", os.path.join(out, "envboard3"), APP, "--configure-only", ok=False)
+    expect(text, r"no board: give one with -b BOARD or the environment variable BOARD",
+           "no board at all")
+
+
+def test_app_from_current_folder(out):
+    """As in west: without an app folder (and no build to take it from),
+    the current folder is the app when it is one."""
+    d = os.path.join(out, "cwdapp")
+    rv("build", "-b", VIRT, "-d", d, "--configure-only", cwd=os.path.join(BASE, APP))
+    if os.path.realpath(cached(d, "APP_DIR") or "") != os.path.join(BASE, APP):
+        fail(f"rv build in {APP}: the build is of {cached(d, 'APP_DIR')}")
+    text = rv("build", "-b", VIRT, "-d", os.path.join(out, "cwdapp2"), "--configure-only",
+              ok=False)
+    expect(text, r"no app: give the app folder, .* or run rv build in the app's folder "
+           r"\(.* is not one: the top of rvOS\)", "rv build at the top without an app")
+    text = rv("build", "-b", VIRT, "-d", os.path.join(out, "cwdapp3"), "--configure-only",
+              cwd=os.path.join(BASE, "doc"), ok=False)
+    expect(text, r"is not one: no CMakeLists.txt\)", "rv build in a folder that is no app")
 
 
 def test_configs_not_sticky(out):
@@ -177,7 +254,8 @@ def main():
         shutil.rmtree(out)
     os.makedirs(out)
     for test in (test_app_path, test_configs_not_sticky, test_menuconfig_and_pristine,
-                 test_savedefconfig_board, test_zephyr_variables):
+                 test_savedefconfig_board, test_zephyr_variables, test_pristine_auto,
+                 test_board_from_environment, test_app_from_current_folder):
         before = len(failures)
         test(out)
         print(f"{test.__name__}: {'ok' if len(failures) == before else 'FAILED'}", flush=True)
