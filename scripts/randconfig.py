@@ -8,7 +8,7 @@ boots N of them instead of its own configuration.
 Each configuration has a seed of its own, drawn from the scenario's. From
 the app's configuration (board defconfig, prj.conf, boards/<board>.conf),
 in menu order, each visible int, hex or bool option with a prompt (not the
-test hooks, CONFIG_TEST_*) is changed with probability CHANGE: a bool to y
+test hooks of tests/Kconfig) is changed with probability CHANGE: a bool to y
 or n, a number to a bound of its range, a value near the current one, or
 one drawn log-uniformly from the range. Dependencies hold because options
 are set in menu order and an assignment that did not take is dropped. The
@@ -40,6 +40,7 @@ import time
 CHANGE = 0.3          # probability that an option is changed
 MAX_DRAWS = 200       # configurations drawn (refused by the rules) per one kept
 PAGE = 4096
+TEST_HOOKS_MENU = "Test hooks"   # tests/Kconfig's menu: never drawn
 PAGE_KEPT = 0.9       # probability that a number now a multiple of PAGE stays one
 PRINT_LOCK = threading.Lock()
 GENERATOR_LOCK = threading.Lock()
@@ -71,6 +72,15 @@ def derive(seed, i):
 
 
 # ---------------------------------------------------------------- drawing
+
+def in_test_hooks(node):
+    """True for an option of the test hooks' menu (tests/Kconfig)."""
+    while node is not None:
+        if node.prompt and node.prompt[0].startswith(TEST_HOOKS_MENU):
+            return True
+        node = node.parent
+    return False
+
 
 class Generator:
     """Draws configurations of one app for one board, with Kconfiglib."""
@@ -142,7 +152,7 @@ class Generator:
         for node in self.kconf.node_iter():
             sym = node.item
             if not isinstance(sym, k.Symbol) or not node.prompt or sym.choice is not None \
-                    or sym.name.startswith("TEST_") or sym.name in asked \
+                    or sym.name.startswith("TEST_") or in_test_hooks(node) or sym.name in asked \
                     or sym.orig_type not in (k.BOOL, k.INT, k.HEX) or not sym.visibility:
                 continue
             if rng.random() >= CHANGE:
