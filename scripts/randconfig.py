@@ -37,6 +37,8 @@ import sys
 import threading
 import time
 
+import powercut
+
 CHANGE = 0.3          # probability that an option is changed
 MAX_DRAWS = 200       # configurations drawn (refused by the rules) per one kept
 PAGE = 4096
@@ -58,12 +60,7 @@ def check_config(value):
     if extra:
         raise ValueError(f"has unknown key '{sorted(extra)[0]}'; allowed: count (how many "
                          f"configurations), seed (the scenario's seed)")
-    for key in ("count", "seed"):
-        v = value.get(key)
-        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if key == "count" else 0):
-            raise ValueError(f"{key} must be a whole number {'>= 1' if key == 'count' else '>= 0'}"
-                             f" (got {v!r})")
-    return dict(value)
+    return powercut.check_count_and_seed(value, "count")
 
 
 def derive(seed, i):
