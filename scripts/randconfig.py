@@ -293,7 +293,7 @@ class ScenarioRun:
                 break
             status, text = self.one(i, cseed, gen)
             counts[status] += 1
-            self.say(f"random: {self.test.name}: config {i} seed {cseed}: "
+            self.say(f"random: {self.test.name} on {self.test.board}: config {i} seed {cseed}: "
                      f"{status.upper() if status == 'fail' else status}: {text}")
             if status == "fail":
                 frag = os.path.join(self.test.outdir, f"config-{i:02d}", "random.conf")
