@@ -2,7 +2,9 @@
 /* 2 MiB of zeroed data: one loadable segment of over 2 MiB. */
 #include <stdio.h>
 
-static char big[2 << 20];
+/* volatile: otherwise gcc forwards the store to the load and drops the
+ * array, and the program has no big segment at all. */
+static volatile char big[2 << 20];
 
 int main(void)
 {
