@@ -132,6 +132,32 @@ function(rvos_check_program_rules)
     message(FATAL_ERROR "the configuration breaks ${_n} rule(s) of the programs this app builds "
       "(the errors above name the symbols and the rule's file and line)")
   endif()
+  rvos_check_init_program()
+endfunction()
+
+# The kernel starts CONFIG_INIT_PROGRAM from the initrd: in an app with one,
+# a name that is not there built and then stopped at boot ("cannot start
+# the first program").
+function(rvos_check_init_program)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
+  get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
+  if(_disk_only AND _progs)
+    list(REMOVE_ITEM _progs ${_disk_only})
+  endif()
+  set(_names ${_progs})
+  foreach(_f ${_files})
+    string(REGEX REPLACE "=.*$" "" _name "${_f}")
+    list(APPEND _names ${_name})
+  endforeach()
+  if(NOT _names OR "${CONFIG_INIT_PROGRAM}" IN_LIST _names)
+    return()  # a kernel-only app starts no program
+  endif()
+  string(REPLACE ";" ", " _list "${_names}")
+  message(NOTICE "error: Kconfig: CONFIG_INIT_PROGRAM=\"${CONFIG_INIT_PROGRAM}\": the kernel "
+    "starts the first program from the app's initrd, which has no such program (it has: "
+    "${_list}): set CONFIG_INIT_PROGRAM to one of them (cmake/user.cmake)")
+  message(FATAL_ERROR "CONFIG_INIT_PROGRAM is not in the app's initrd (the error above)")
 endfunction()
 
 # System programs (init, servers): rvos_system_programs().
