@@ -81,14 +81,9 @@ function(rvos_link_kernel)
   endif()
   # The image with its static pools must fit the board's RAM below the
   # initrd (when the app has one: programs or files not only on the disk).
-  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
-  get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
-  get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
-  if(_disk_only AND _progs)
-    list(REMOVE_ITEM _progs ${_disk_only})
-  endif()
+  rvos_initrd_names(_names)
   set(_initrd "")
-  if(_progs OR _files)
+  if(_names)
     set(_initrd --initrd)
   endif()
   add_custom_command(TARGET rvos.elf POST_BUILD

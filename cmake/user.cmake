@@ -135,21 +135,27 @@ function(rvos_check_program_rules)
   rvos_check_init_program()
 endfunction()
 
-# The kernel starts CONFIG_INIT_PROGRAM from the initrd: in an app with one,
-# a name that is not there built and then stopped at boot ("cannot start
-# the first program").
-function(rvos_check_init_program)
+# rvos_initrd_names(OUT): the names in the app's initrd (its programs but
+# those only on the disk, and rvos_initrd_file()'s); empty: no initrd.
+function(rvos_initrd_names out)
   get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
   get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
   get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
   if(_disk_only AND _progs)
     list(REMOVE_ITEM _progs ${_disk_only})
   endif()
-  set(_names ${_progs})
   foreach(_f ${_files})
     string(REGEX REPLACE "=.*$" "" _name "${_f}")
-    list(APPEND _names ${_name})
+    list(APPEND _progs ${_name})
   endforeach()
+  set(${out} ${_progs} PARENT_SCOPE)
+endfunction()
+
+# The kernel starts CONFIG_INIT_PROGRAM from the initrd: in an app with one,
+# a name that is not there built and then stopped at boot ("cannot start
+# the first program").
+function(rvos_check_init_program)
+  rvos_initrd_names(_names)
   if(NOT _names OR "${CONFIG_INIT_PROGRAM}" IN_LIST _names)
     return()  # a kernel-only app starts no program
   endif()
