@@ -29,7 +29,9 @@ set(RVOS_USER_LDFLAGS ${RVOS_USER_LINK_ARCH} -mcmodel=medany
   # exit() flushes the streams fopen made (lib/src/stdio_files.c).
   -Wl,--wrap=fdopen -Wl,--wrap=fclose
   # POSIX's checks of a variable's name (lib/src/start.c).
-  -Wl,--wrap=setenv -Wl,--wrap=unsetenv)
+  -Wl,--wrap=setenv -Wl,--wrap=unsetenv
+  # printf's and scanf's %e %f %g %a, exact (lib/src/stdio_float.c).
+  -Wl,--wrap=vfprintf -Wl,--wrap=__d_vfprintf -Wl,--wrap=vfscanf)
 
 # rvos_program(NAME SOURCES a.c b.c ... [INCLUDES dir ...]): a program in the
 # app's initrd. In-QEMU tests add ${RVOS_BASE}/tests/kernel/common (check.h).
@@ -52,7 +54,10 @@ function(rvos_program name)
   target_compile_options(${name} PRIVATE ${RVOS_USER_CFLAGS})
   target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES} ${P_INCLUDES})
   target_link_options(${name} PRIVATE ${RVOS_USER_LDFLAGS})
-  set_target_properties(${name} PROPERTIES LINK_DEPENDS ${RVOS_BASE}/lib/user.ld
+  # librvos.a comes in through the link spec (--oslib=rvos), which CMake
+  # does not see: without it here a changed library relinks nothing.
+  set_target_properties(${name} PROPERTIES
+    LINK_DEPENDS "${RVOS_BASE}/lib/user.ld;${CMAKE_BINARY_DIR}/lib/librvos.a"
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
   # Within the kernel's ELF loader limits (CONFIG_ELF_MAX_SEGMENTS, ...).
   add_custom_command(TARGET ${name} POST_BUILD

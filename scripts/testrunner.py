@@ -66,10 +66,11 @@ rvOS extensions:
       instead of its own configuration, N random valid ones of the app
       (scripts/randconfig.py), each built and booted with the harness;
       --random-count, --random-seed and --random-config C change them
-  type: unit, sources: [repo-relative .c], cflags: [...]
+  type: unit, sources: [repo-relative .c], cflags: [...], args: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
-      then run; exit status 0 passes. Shown with the board `host`. One .py
-      source: a Python host test, run with the test's folder as argument.
+      then run there (with args); exit status 0 passes. Shown with the
+      board `host`. One .py source: a Python host test, run with the
+      test's folder as argument.
 
 Panic lines are `^PANIC: ` or `KERNEL PANIC`. The full reference is
 doc/testing.md.
@@ -478,6 +479,7 @@ SCENARIO_KEYS = {
     "random_configs": (randconfig.check_config, ("integration",), "{count: N, seed: S}"),
     "sources": (check_words, ("unit",), "list of repo-relative C files"),
     "cflags": (check_args, ("unit",), "list of compiler flags"),
+    "args": (check_args, ("unit",), "list of arguments for the program"),
 }
 CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks",
                "disk_checks", "disk_setup", "disk_corrupt")
@@ -1473,9 +1475,10 @@ def run_test(test, opts):
     timeout = cfg.get("timeout", DEFAULT_TIMEOUT) * opts.timeout_multiplier
     test.console_log = os.path.join(test.outdir, "console.log")
     if unit and is_python_unit(test):
-        cmd = [sys.executable, os.path.join(RV_BASE, cfg["sources"][0]), test.outdir]
+        cmd = [sys.executable, os.path.join(RV_BASE, cfg["sources"][0]), test.outdir] + \
+            cfg.get("args", [])
     elif unit:
-        cmd = [os.path.join(test.outdir, test.name)]
+        cmd = [os.path.join(test.outdir, test.name)] + cfg.get("args", [])
     else:
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):

@@ -12,8 +12,18 @@
 #include <rvos/user.h>
 
 static const char *bench_unit = "instructions";
+static uint64_t bench_rng = 0x9e3779b97f4a7c15ull; /* bench_rand's state: seed it */
 static int bench_exact;  /* rdinstret counts instructions exactly */
 static int bench_failed; /* a budget was exceeded: the exit status */
+
+/* xorshift64: the same sequence from the same seed (bench_rng). */
+static inline uint64_t bench_rand(void)
+{
+	bench_rng ^= bench_rng << 13;
+	bench_rng ^= bench_rng >> 7;
+	bench_rng ^= bench_rng << 17;
+	return bench_rng;
+}
 
 /* Instructions retired over a loop of exactly 2n + 1 instructions. */
 static inline uint64_t counted_loop(unsigned long n)

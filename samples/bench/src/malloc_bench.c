@@ -52,21 +52,10 @@
 #define CHURN_OPS 50000
 #define PICO_ARENA (24u << 20)
 
-static uint64_t rng;
-
-/* xorshift64: the same sequence from the same seed. */
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 static void shuffle(void **v, size_t n)
 {
 	for (size_t i = n; i > 1; i--) {
-		size_t j = (size_t)(rnd() % i);
+		size_t j = (size_t)(bench_rand() % i);
 		void *t = v[i - 1];
 
 		v[i - 1] = v[j];
@@ -151,7 +140,7 @@ struct allocator {
 
 static size_t churn_size(void)
 {
-	uint64_t r = rnd();
+	uint64_t r = bench_rand();
 
 	switch (r % 20) {
 	case 0:
@@ -177,12 +166,12 @@ static uint64_t churn(const struct allocator *a, void **slot, size_t *size)
 {
 	uint64_t t0, t1;
 
-	rng = 0x243f6a8885a308d3ull;
+	bench_rng = 0x243f6a8885a308d3ull;
 	for (int i = 0; i < CHURN_SLOTS; i++)
 		slot[i] = NULL;
 	t0 = rv_instret();
 	for (int op = 0; op < CHURN_OPS; op++) {
-		uint64_t r = rnd();
+		uint64_t r = bench_rand();
 		int i = (int)(r % CHURN_SLOTS);
 		unsigned int what = (unsigned int)((r >> 32) % 10);
 
@@ -298,7 +287,7 @@ int main(void)
 		printf("BENCH_FAIL malloc_free_64b: no memory for %d pointers\n", MAX_BLOCKS);
 		return 1;
 	}
-	rng = 0x9e3779b97f4a7c15ull;
+	bench_rng = 0x9e3779b97f4a7c15ull;
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
 		bench_malloc_free_64b(v, ns[i]);
 	free(v);

@@ -1,0 +1,564 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * printf's and scanf's floating-point conversions, exact (lib/src/dtoa.c).
+ *
+ * picolibc 1.8's printf makes at most 17 significant digits, shortest
+ * first and then padded with zeros (%.17g of 1.0/3 prints
+ * 0.3333333333333333, %.20f of 0.1 prints 0.10000000000000000000) and
+ * rounds some ties away from zero (%.0f of 0.5 is 1); its scanf keeps 19
+ * digits of a number and drops the rest. Every program links with
+ * -Wl,--wrap=vfprintf,--wrap=__d_vfprintf,--wrap=vfscanf
+ * (cmake/user.cmake): all of printf, fprintf, snprintf, asprintf,
+ * strfromd... reach picolibc's vfprintf through __wrap_vfprintf below,
+ * all of scanf, fscanf, sscanf its vfscanf through __wrap_vfscanf.
+ *
+ * A format with no %e %f %g %a (or upper case) goes straight to
+ * picolibc, as before. Otherwise the format is taken one directive at a
+ * time: text and the floating-point conversions here, every other
+ * conversion by picolibc, given that one conversion and its argument
+ * (scanf: with a %n after it, to count what it read). %n counts
+ * everything. A conversion not known here (and the rest of the format
+ * after it), or a format with positional arguments (%1$d), is left to
+ * picolibc whole.
+ *
+ * %Lf and its kin print and read long double at double's precision.
+ * Plain C and stdio only: tests/unit/dtoa runs this on the host, over
+ * glibc's vfprintf and vfscanf.
+ */
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include "dtoa.h"
+
+int __real_vfprintf(FILE *f, const char *fmt, va_list ap);
+int __real_vfscanf(FILE *f, const char *fmt, va_list ap);
+int __wrap_vfprintf(FILE *f, const char *fmt, va_list ap);
+int __wrap___d_vfprintf(FILE *f, const char *fmt, va_list ap);
+int __wrap_vfscanf(FILE *f, const char *fmt, va_list ap);
+
+/* Length modifiers. */
+enum { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_J, LEN_Z, LEN_T, LEN_BIG_L };
+
+/* One conversion specification, from after its '%'. */
+struct spec {
+	unsigned flags;	  /* DTOA_FL_* */
+	int width;	  /* -1: none; scanf: the field width */
+	int prec;	  /* -1: none */
+	bool width_star;  /* printf: '*' */
+	bool prec_star;
+	bool suppress;	  /* scanf: '*' */
+	int len;	  /* LEN_* */
+	const char *lenp; /* the length modifier's text, len_n bytes */
+	int len_n;
+	char conv;	   /* 0: the format ended inside the specification */
+	const char *end;   /* after the specification */
+	bool positional;   /* a '$': %1$d */
+};
+
+static bool is_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_float_conv(char c)
+{
+	return c && strchr("eEfFgGaA", c);
+}
+
+/* A decimal number, saturating at INT_MAX. */
+static int number(const char **p)
+{
+	long v = 0;
+
+	for (; **p >= '0' && **p <= '9'; (*p)++)
+		v = v < INT_MAX ? v * 10 + (**p - '0') : INT_MAX;
+	return v > INT_MAX ? INT_MAX : (int)v;
+}
+
+static const char *parse_length(const char *p, struct spec *s)
+{
+	s->lenp = p;
+	switch (*p) {
+	case 'h':
+		s->len = p[1] == 'h' ? LEN_HH : LEN_H;
+		break;
+	case 'l':
+		s->len = p[1] == 'l' ? LEN_LL : LEN_L;
+		break;
+	case 'j':
+		s->len = LEN_J;
+		break;
+	case 'z':
+		s->len = LEN_Z;
+		break;
+	case 't':
+		s->len = LEN_T;
+		break;
+	case 'L':
+		s->len = LEN_BIG_L;
+		break;
+	default:
+		s->len = LEN_NONE;
+	}
+	s->len_n = s->len == LEN_HH || s->len == LEN_LL ? 2 : s->len != LEN_NONE;
+	return p + s->len_n;
+}
+
+/* printf: flags, width, precision, length, conversion. */
+static void parse_printf(const char *p, struct spec *s)
+{
+	static const char flag_chars[] = "-+ #0'"; /* ' (grouping): none in the C locale */
+	static const unsigned flag_bits[] = { DTOA_FL_MINUS, DTOA_FL_PLUS, DTOA_FL_SPACE,
+					      DTOA_FL_HASH,  DTOA_FL_ZERO, 0 };
+	const char *flag;
+
+	*s = (struct spec){ .width = -1, .prec = -1 }; /* not memset: picolibc's is slow */
+	while (*p && (flag = strchr(flag_chars, *p))) {
+		s->flags |= flag_bits[flag - flag_chars];
+		p++;
+	}
+	if (*p == '*') {
+		s->width_star = true;
+		p++;
+	} else if (*p >= '0' && *p <= '9') {
+		s->width = number(&p);
+	}
+	if (*p == '.') {
+		p++;
+		if (*p == '*') {
+			s->prec_star = true;
+			p++;
+		} else {
+			s->prec = number(&p);
+		}
+	}
+	p = parse_length(p, s);
+	s->positional = *p == '$';
+	s->conv = *p;
+	s->end = *p ? p + 1 : p;
+}
+
+/* scanf: '*', width, length, conversion (a scanset's ']' included). */
+static void parse_scanf(const char *p, struct spec *s)
+{
+	*s = (struct spec){ .width = -1, .prec = -1 };
+	if (*p == '*') {
+		s->suppress = true;
+		p++;
+	}
+	if (*p >= '0' && *p <= '9')
+		s->width = number(&p);
+	p = parse_length(p, s);
+	s->positional = *p == '$';
+	s->conv = *p;
+	if (*p == '[') { /* ']' first (after '^') is one of the set */
+		p += p[1] == '^' ? 2 : 1;
+		if (*p == ']')
+			p++;
+		while (*p && *p != ']')
+			p++;
+		if (!*p)
+			s->conv = 0;
+	}
+	s->end = *p ? p + 1 : p;
+}
+
+/* Whether the format has a floating-point conversion and none with a
+ * position: then this file takes it. */
+static bool wants_floats(const char *p, void (*parse)(const char *, struct spec *))
+{
+	bool floats = false;
+	struct spec s;
+
+	while ((p = strchr(p, '%'))) {
+		if (p[1] == '%') {
+			p += 2;
+			continue;
+		}
+		parse(p + 1, &s);
+		if (s.positional)
+			return false;
+		floats |= is_float_conv(s.conv);
+		p = s.end;
+	}
+	return floats;
+}
+
+/* ---- printf ---- */
+
+struct out {
+	FILE *f;
+	long count; /* characters written */
+	bool error;
+};
+
+static void out_put(void *ctx, const char *s, size_t n)
+{
+	struct out *o = ctx;
+
+	for (size_t i = 0; i < n; i++)
+		if (fputc((unsigned char)s[i], o->f) == EOF)
+			o->error = true;
+	o->count += (long)n;
+}
+
+/* picolibc's vfprintf or vfscanf (fn) with the arguments given here. */
+static int call_real(int (*fn)(FILE *, const char *, va_list), FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = fn(f, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* n >= 0 in decimal at buf; returns the digits written. */
+static int put_decimal(char *buf, int n)
+{
+	char tmp[12];
+	int k = 0, len = 0;
+
+	do {
+		tmp[k++] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	while (k)
+		buf[len++] = tmp[--k];
+	return len;
+}
+
+/* The specification again, '*'s made numbers (a negative width is '-'
+ * and its size, a negative precision none). */
+static void respell(const struct spec *s, char *buf)
+{
+	static const char flag_chars[] = "-+ #0";
+	int n = 0;
+
+	buf[n++] = '%';
+	for (int i = 0; i < 5; i++)
+		if (s->flags & (1u << i))
+			buf[n++] = flag_chars[i];
+	if (s->width >= 0)
+		n += put_decimal(buf + n, s->width);
+	if (s->prec >= 0) {
+		buf[n++] = '.';
+		n += put_decimal(buf + n, s->prec);
+	}
+	memcpy(buf + n, s->lenp, (size_t)s->len_n);
+	n += s->len_n;
+	buf[n++] = s->conv;
+	buf[n] = 0;
+}
+
+/* One integer, character, string or pointer conversion, by picolibc. */
+static int print_other(FILE *f, const struct spec *s, va_list *ap)
+{
+	bool is_signed = s->conv == 'd' || s->conv == 'i';
+	char buf[48];
+
+	respell(s, buf);
+	if (strchr("sp", s->conv))
+		return call_real(__real_vfprintf, f, buf, va_arg(*ap, void *));
+	if (s->conv == 'c')
+		return call_real(__real_vfprintf, f, buf, va_arg(*ap, int));
+	switch (s->len) {
+	case LEN_L:
+	case LEN_J:
+	case LEN_Z:
+	case LEN_T:
+		/* intmax_t, size_t and ptrdiff_t are long on RISC-V's LP64
+		 * (and on the host's) */
+		_Static_assert(sizeof(intmax_t) == sizeof(long) && sizeof(size_t) == sizeof(long) &&
+				       sizeof(ptrdiff_t) == sizeof(long),
+			       "j, z and t arguments are read as long");
+		return is_signed ? call_real(__real_vfprintf, f, buf, va_arg(*ap, long)) :
+				   call_real(__real_vfprintf, f, buf, va_arg(*ap, unsigned long));
+	case LEN_LL:
+	case LEN_BIG_L: /* picolibc's alias of ll */
+		return is_signed ? call_real(__real_vfprintf, f, buf, va_arg(*ap, long long)) :
+				   call_real(__real_vfprintf, f, buf, va_arg(*ap, unsigned long long));
+	default:
+		return is_signed ? call_real(__real_vfprintf, f, buf, va_arg(*ap, int)) :
+				   call_real(__real_vfprintf, f, buf, va_arg(*ap, unsigned int));
+	}
+}
+
+/* %n: the count so far, into the argument's type. */
+static void store_count(const struct spec *s, void *p, long count)
+{
+	switch (s->len) {
+	case LEN_HH:
+		*(signed char *)p = (signed char)count;
+		break;
+	case LEN_H:
+		*(short *)p = (short)count;
+		break;
+	case LEN_L:
+	case LEN_J:
+	case LEN_Z:
+	case LEN_T:
+		*(long *)p = count;
+		break;
+	case LEN_LL:
+	case LEN_BIG_L: /* picolibc's alias of ll */
+		*(long long *)p = count;
+		break;
+	default:
+		*(int *)p = (int)count;
+	}
+}
+
+static void print_float(struct out *o, const struct spec *s, va_list *ap)
+{
+	struct dtoa_spec ds = { .flags = s->flags, .width = s->width, .prec = s->prec,
+				.conv = s->conv };
+	struct dtoa_out out = { out_put, o };
+	double v = s->len == LEN_BIG_L ? (double)va_arg(*ap, long double) : va_arg(*ap, double);
+
+	if (ds.width < 0)
+		ds.width = 0;
+	if (dtoa_format(&ds, v, &out) < 0)
+		o->count = (long)INT_MAX + 1; /* too long: EOVERFLOW below */
+}
+
+static int print_all(FILE *f, const char *fmt, va_list args)
+{
+	struct out o = { f, 0, false };
+	const char *p = fmt, *pct;
+	struct spec s;
+	va_list ap; /* a copy, whose address can be passed on (va_list may be an array) */
+	int r;
+
+	va_copy(ap, args);
+	while (*p && o.count <= INT_MAX) {
+		pct = strchr(p, '%');
+		if (!pct) {
+			out_put(&o, p, strlen(p));
+			break;
+		}
+		out_put(&o, p, (size_t)(pct - p));
+		parse_printf(pct + 1, &s);
+		p = s.end;
+		if (s.width_star) {
+			s.width = va_arg(ap, int);
+			if (s.width < 0) {
+				s.flags |= DTOA_FL_MINUS;
+				s.width = s.width == INT_MIN ? INT_MAX : -s.width;
+			}
+		}
+		if (s.prec_star) {
+			s.prec = va_arg(ap, int);
+			s.prec = s.prec < 0 ? -1 : s.prec;
+		}
+		if (is_float_conv(s.conv)) {
+			print_float(&o, &s, &ap);
+		} else if (s.conv == '%') {
+			out_put(&o, "%", 1);
+		} else if (s.conv == 'n') {
+			store_count(&s, va_arg(ap, void *), o.count);
+		} else if (s.conv && strchr("diouxXcsp", s.conv)) {
+			r = print_other(f, &s, &ap);
+			if (r < 0)
+				o.error = true;
+			else
+				o.count += r;
+		} else { /* not known here: picolibc has the rest */
+			r = __real_vfprintf(f, pct, ap);
+			if (r < 0)
+				o.error = true;
+			else
+				o.count += r;
+			break;
+		}
+	}
+	va_end(ap);
+	if (o.count > INT_MAX) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	return o.error ? EOF : (int)o.count;
+}
+
+int __wrap_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	if (!wants_floats(fmt, parse_printf))
+		return __real_vfprintf(f, fmt, ap);
+	return print_all(f, fmt, ap);
+}
+
+/* gcvt, strfromd... call picolibc's double printf by this name. */
+int __wrap___d_vfprintf(FILE *f, const char *fmt, va_list ap)
+{
+	return __wrap_vfprintf(f, fmt, ap);
+}
+
+/* ---- scanf ---- */
+
+struct in {
+	FILE *f;
+	long count; /* characters read */
+};
+
+static int in_get(struct in *in)
+{
+	int c = getc(in->f);
+
+	in->count += c != EOF;
+	return c;
+}
+
+static void in_unget(struct in *in, int c)
+{
+	if (c != EOF) {
+		ungetc(c, in->f);
+		in->count--;
+	}
+}
+
+/* Blanks; returns the first other character (read), or EOF. */
+static int skip_blanks(struct in *in)
+{
+	int c;
+
+	while (is_space(c = in_get(in)))
+		;
+	return c;
+}
+
+enum { SCAN_OK, SCAN_MATCH_FAIL, SCAN_INPUT_FAIL };
+
+/* %e %f %g %a: the longest prefix of a number (at most width
+ * characters), converted as far as it is valid. */
+static int scan_float(struct in *in, const struct spec *s, va_list *ap)
+{
+	struct dtoa_scan sc;
+	long taken = 0, width = s->width > 0 ? s->width : LONG_MAX;
+	int c = skip_blanks(in);
+	bool range;
+
+	if (c == EOF)
+		return SCAN_INPUT_FAIL;
+	dtoa_scan_init(&sc);
+	sc.bare_nan = true;
+	for (;;) {
+		if (taken >= width || c == EOF || !dtoa_scan_char(&sc, c)) {
+			in_unget(in, c);
+			break;
+		}
+		taken++;
+		c = in_get(in);
+	}
+	if (!dtoa_scan_scanf_ok(&sc))
+		return SCAN_MATCH_FAIL;
+	if (s->suppress)
+		return SCAN_OK;
+	if (s->len == LEN_L)
+		*va_arg(*ap, double *) = dtoa_scan_double(&sc, &range);
+	else if (s->len == LEN_BIG_L)
+		*va_arg(*ap, long double *) = dtoa_scan_double(&sc, &range);
+	else
+		*va_arg(*ap, float *) = dtoa_scan_float(&sc, &range);
+	return SCAN_OK;
+}
+
+/* Another conversion, by picolibc, with a %n after it for what it read. */
+static int scan_other(struct in *in, const struct spec *s, const char *pct, va_list *ap)
+{
+	char buf[256];
+	size_t n = (size_t)(s->end - pct);
+	int got = -1, r;
+
+	if (n + 3 > sizeof(buf))
+		return -1; /* a scanset this long: picolibc takes the rest */
+	memcpy(buf, pct, n);
+	memcpy(buf + n, "%n", 3);
+	r = s->suppress ? call_real(__real_vfscanf, in->f, buf, &got) :
+			  call_real(__real_vfscanf, in->f, buf, va_arg(*ap, void *), &got);
+	if (r == EOF)
+		return SCAN_INPUT_FAIL;
+	if (got < 0)
+		return SCAN_MATCH_FAIL;
+	in->count += got;
+	return SCAN_OK;
+}
+
+/* One literal character of the format ('%' for %%, after blanks). */
+static int scan_literal(struct in *in, char want)
+{
+	int c = want == '%' ? skip_blanks(in) : in_get(in);
+
+	if (c == EOF)
+		return SCAN_INPUT_FAIL;
+	if (c != want) {
+		in_unget(in, c);
+		return SCAN_MATCH_FAIL;
+	}
+	return SCAN_OK;
+}
+
+static int scan_all(FILE *f, const char *fmt, va_list args)
+{
+	struct in in = { f, 0 };
+	int assigned = 0, st = SCAN_OK, r;
+	bool converted = false; /* a conversion completed (assigned or not) */
+	const char *p = fmt;
+	struct spec s;
+	va_list ap; /* a copy, whose address can be passed on */
+
+	va_copy(ap, args);
+	while (*p && st == SCAN_OK) {
+		if (is_space((unsigned char)*p)) {
+			while (is_space((unsigned char)*p))
+				p++;
+			in_unget(&in, skip_blanks(&in));
+			continue;
+		}
+		if (*p != '%' || p[1] == '%') {
+			st = scan_literal(&in, *p);
+			p += *p == '%' ? 2 : 1;
+			continue;
+		}
+		parse_scanf(p + 1, &s);
+		if (is_float_conv(s.conv)) {
+			st = scan_float(&in, &s, &ap);
+		} else if (s.conv == 'n') {
+			if (!s.suppress)
+				store_count(&s, va_arg(ap, void *), in.count);
+			p = s.end;
+			continue;
+		} else if (s.conv && strchr("diouxXcsp[", s.conv)) {
+			st = scan_other(&in, &s, p, &ap);
+		} else {
+			st = -1;
+		}
+		if (st < 0) { /* not known here: picolibc has the rest */
+			r = __real_vfscanf(f, p, ap);
+			va_end(ap);
+			if (r == EOF)
+				return converted ? assigned : EOF;
+			return assigned + r;
+		}
+		if (st == SCAN_OK) {
+			converted = true;
+			assigned += !s.suppress;
+		}
+		p = s.end;
+	}
+	va_end(ap);
+	if (st == SCAN_INPUT_FAIL && !converted)
+		return EOF;
+	return assigned;
+}
+
+int __wrap_vfscanf(FILE *f, const char *fmt, va_list ap)
+{
+	if (!wants_floats(fmt, parse_scanf))
+		return __real_vfscanf(f, fmt, ap);
+	return scan_all(f, fmt, ap);
+}
