@@ -47,6 +47,16 @@ function(rvos_program name)
   if(NOT P_SOURCES)
     message(FATAL_ERROR "rvos_program(${name}): give its SOURCES")
   endif()
+  # The kernel finds a program by a name shorter than CONFIG_PROC_NAME_MAX
+  # (its NUL included); a longer one could never start.
+  string(LENGTH "${name}" _len)
+  if(NOT _len LESS CONFIG_PROC_NAME_MAX)
+    math(EXPR _need "${_len} + 1")
+    message(NOTICE "error: Kconfig: CONFIG_PROC_NAME_MAX=${CONFIG_PROC_NAME_MAX}: the app's "
+      "program ${name} has a name of ${_len} bytes, which the kernel would refuse: raise "
+      "CONFIG_PROC_NAME_MAX to ${_need} or more (cmake/user.cmake)")
+    message(FATAL_ERROR "a program's name is too long for CONFIG_PROC_NAME_MAX (the error above)")
+  endif()
   add_executable(${name} ${P_SOURCES} $<TARGET_OBJECTS:rvos_crt0>)
   target_compile_options(${name} PRIVATE ${RVOS_USER_CFLAGS})
   target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES} ${P_INCLUDES})
@@ -56,6 +66,10 @@ function(rvos_program name)
   set_target_properties(${name} PROPERTIES
     LINK_DEPENDS "${RVOS_BASE}/lib/user.ld;${CMAKE_BINARY_DIR}/lib/librvos.a"
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
+  # Within the kernel's ELF loader limits (CONFIG_ELF_MAX_SEGMENTS, ...).
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG}
+      --program $<TARGET_FILE:${name}>)
   add_dependencies(${name} rvos)
   set_property(GLOBAL APPEND PROPERTY RVOS_PROGRAMS ${name})
 endfunction()
@@ -105,6 +119,63 @@ function(rvos_make_initrd)
     DEPENDS ${_deps} ${RVOS_BASE}/scripts/mkinitrd.py
     COMMENT "Packing initrd.cpio")
   add_custom_target(initrd ALL DEPENDS ${CMAKE_BINARY_DIR}/initrd.cpio)
+endfunction()
+
+# The rules of the configuration that hold for one program (`# check
+# PROGRAM:` in a Kconfig file, scripts/kconfig_checks.py): the merge wrote
+# those that fail to kconfig/program-checks.txt; the build stops here, before
+# any compiler runs, if the app builds one of those programs.
+function(rvos_check_program_rules)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  # For tools that need to know (scripts/randconfig.py).
+  string(REPLACE ";" "\n" _list "${_progs}")
+  file(WRITE ${KCONFIG_OUT}/programs.txt "${_list}\n")
+  file(STRINGS ${KCONFIG_OUT}/program-checks.txt _failed)
+  set(_n 0)
+  foreach(_line ${_failed})
+    string(REGEX MATCH "^[^\t]*" _prog "${_line}")
+    if(_prog IN_LIST _progs)
+      string(REGEX REPLACE "^[^\t]*\t" "" _msg "${_line}")
+      message(NOTICE "error: Kconfig: ${_msg} [the app builds ${_prog}]")
+      math(EXPR _n "${_n} + 1")
+    endif()
+  endforeach()
+  if(_n GREATER 0)
+    message(FATAL_ERROR "the configuration breaks ${_n} rule(s) of the programs this app builds "
+      "(the errors above name the symbols and the rule's file and line)")
+  endif()
+  rvos_check_init_program()
+endfunction()
+
+# rvos_initrd_names(OUT): the names in the app's initrd (its programs but
+# those only on the disk, and rvos_initrd_file()'s); empty: no initrd.
+function(rvos_initrd_names out)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
+  get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
+  if(_disk_only AND _progs)
+    list(REMOVE_ITEM _progs ${_disk_only})
+  endif()
+  foreach(_f ${_files})
+    string(REGEX REPLACE "=.*$" "" _name "${_f}")
+    list(APPEND _progs ${_name})
+  endforeach()
+  set(${out} ${_progs} PARENT_SCOPE)
+endfunction()
+
+# The kernel starts CONFIG_INIT_PROGRAM from the initrd: in an app with one,
+# a name that is not there built and then stopped at boot ("cannot start
+# the first program").
+function(rvos_check_init_program)
+  rvos_initrd_names(_names)
+  if(NOT _names OR "${CONFIG_INIT_PROGRAM}" IN_LIST _names)
+    return()  # a kernel-only app starts no program
+  endif()
+  string(REPLACE ";" ", " _list "${_names}")
+  message(NOTICE "error: Kconfig: CONFIG_INIT_PROGRAM=\"${CONFIG_INIT_PROGRAM}\": the kernel "
+    "starts the first program from the app's initrd, which has no such program (it has: "
+    "${_list}): set CONFIG_INIT_PROGRAM to one of them (cmake/user.cmake)")
+  message(FATAL_ERROR "CONFIG_INIT_PROGRAM is not in the app's initrd (the error above)")
 endfunction()
 
 # System programs (init, servers): rvos_system_programs().

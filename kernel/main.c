@@ -87,6 +87,9 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	err = dt_parse_boot_info(&boot_fdt, &boot);
 	if (err)
 		boot_error("the device tree lacks memory or timebase-frequency", err);
+	if (IS_ENABLED(CONFIG_TEST_BOOT_ERROR_BEFORE_DRIVERS))
+		boot_error("on purpose, before the drivers start (CONFIG_TEST_BOOT_ERROR_BEFORE_DRIVERS)",
+			   -RV_EINVAL);
 	err = drivers_init(&boot_fdt, &boot);
 	if (err)
 		poweroff(POWEROFF_STATUS_BOOT_ERROR);

@@ -1494,7 +1494,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 static void manifest_run(const char *m)
 {
 	bool have_main = false;
-	unsigned int no = 0;
+	unsigned int no = 0, main_failed = 0;
 
 	while (*m) {
 		size_t len;
@@ -1502,9 +1502,19 @@ static void manifest_run(const char *m)
 		while (*m == ' ')
 			m++;
 		len = strcspn(m, " ");
-		if (len)
+		if (len) {
 			manifest_entry(++no, m, len, &have_main);
+			if (!have_main && !main_failed && !strncmp(m, "main:", 5))
+				main_failed = no;
+		}
 		m += len;
+	}
+	/* The app is its main program: without it, it failed, and a failure
+	 * must not look like a machine running (or ending) as it should. */
+	if (!have_main && main_failed) {
+		printf("init: the main program (manifest entry %u) did not start; init ends "
+		       "with status 1\n", main_failed);
+		rv_exit(1);
 	}
 	if (!have_main)
 		printf("init: no main program in the manifest: running for ever\n");
