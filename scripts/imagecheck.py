@@ -9,7 +9,9 @@ message that names the program or pool and the Kconfig symbols to change:
                  board's RAM and end below where QEMU puts the initrd
                  (the kernel's entry + min(RAM / 2, 128 MiB): QEMU 7.2's
                  riscv_load_initrd), or QEMU refuses to start ("regions
-                 overlap") or the initrd is overwritten;
+                 overlap") or the initrd is overwritten; and the RAM above
+                 it must hold the kernel stacks vm_init() maps at boot
+                 with USER_MIN_BYTES to spare, or the boot fails (ENOMEM);
   --program ELF  a user program must have at most CONFIG_ELF_MAX_SEGMENTS
                  PT_LOAD segments, none larger than
                  CONFIG_ELF_MAX_SEGMENT_BYTES, or the kernel's loader
@@ -45,6 +47,7 @@ POOLS = {
     "input_ring": ("the console input buffer", ["CONSOLE_INPUT_BUFFER"]),
 }
 MIB = 1 << 20
+PAGE = 4096
 
 
 class CheckError(Exception):
@@ -149,6 +152,7 @@ def check_kernel(args, config):
         raise CheckError(f"{args.kernel}: CONFIG_KERNEL_LOAD_ADDRESS=0x{start:x} is below {board}'s "
                          f"RAM (0x{base:x}..0x{base + size:x})")
     if end <= limit:
+        check_boot_frames(config, board, base, size, end)
         return
     pools = sorted(((s, n) for n, (v, s) in syms.items() if s >= 64 * 1024 and start <= v < end),
                    reverse=True)
@@ -161,6 +165,40 @@ def check_kernel(args, config):
     lines.append("lower those options (rv menuconfig, or the app's prj.conf), or give the board "
                  "more RAM (-m in its board.cmake's QEMU_ARGS)")
     raise CheckError("\n".join(lines))
+
+
+# What the frame allocator must still hold once the kernel's boot-time
+# allocations are made: the initrd and the device tree (both reserved in the
+# zone after the kernel), init and the app's first processes. Every default
+# configuration leaves tens of MiB; a configuration that leaves less than
+# this is refused rather than failing at boot with ENOMEM.
+USER_MIN_BYTES = 8 * MIB
+TWO_MIB = 2 * MIB
+
+
+def check_boot_frames(config, board, base, size, end):
+    """The frames vm_init() takes at boot (every process's kernel stack, and
+    the page tables that map them: kernel/vm.c map_kernel_stacks) must leave
+    USER_MIN_BYTES of the RAM after the kernel image (kernel/main.c hands the
+    allocator only the RAM above the image)."""
+    procs = int(config.get("MAX_PROCS", "0"), 0)
+    stack = int(config.get("KERNEL_STACK_SIZE", "0"), 0)
+    region = procs * (stack + PAGE)
+    tables = ((region + TWO_MIB - 1) // TWO_MIB + 1) * PAGE
+    boot = procs * stack + tables
+    free = base + size - end
+    if free - boot >= USER_MIN_BYTES:
+        return
+    raise CheckError(
+        f"error: the kernel's boot-time allocations do not fit {board}'s RAM: "
+        f"{size_text(free)} lies above the kernel image (it ends at 0x{end:x}; "
+        f"CONFIG_KERNEL_LOAD_ADDRESS={config.get('KERNEL_LOAD_ADDRESS', '?')}), the kernel stacks "
+        f"take {size_text(boot)} of it at boot (CONFIG_MAX_PROCS={procs} x "
+        f"CONFIG_KERNEL_STACK_SIZE={stack}, with their page tables), and user space needs at "
+        f"least {size_text(USER_MIN_BYTES)} (the initrd, the device tree, the first processes)\n"
+        f"lower CONFIG_MAX_PROCS or CONFIG_KERNEL_STACK_SIZE, lower CONFIG_KERNEL_LOAD_ADDRESS "
+        f"(the RAM below the kernel is not used), or give the board more RAM (-m in its "
+        f"board.cmake's QEMU_ARGS)")
 
 
 def check_program(args, config):
