@@ -2,6 +2,31 @@
 # <build>/include/generated/autoconf.h, then load the result as CMake
 # variables CONFIG_*. See scripts/kconfig.py for the rules and the errors.
 
+# Zephyr's build variables that rvOS does not have: an error naming the
+# variable (CMake would only warn that it went unused, and exit 0). The
+# cache entry goes, so the corrected command does not meet it again.
+set(_unsupported
+  "DTC_OVERLAY_FILE|rvOS has no devicetree overlays: the kernel reads the device tree the firmware passes (QEMU's)"
+  "EXTRA_DTC_OVERLAY_FILE|rvOS has no devicetree overlays: the kernel reads the device tree the firmware passes (QEMU's)"
+  "OVERLAY_CONFIG|Zephyr's old name for EXTRA_CONF_FILE: use -DEXTRA_CONF_FILE=a.conf (several separated by semicolons)"
+  "SHIELD|rvOS has no shields: a board's devices come with the board (doc/adding-a-board.md)"
+  "SNIPPET|rvOS has no snippets: give the settings as -DEXTRA_CONF_FILE=fragment.conf"
+  "FILE_SUFFIX|rvOS has no file suffixes: name the fragments with -DCONF_FILE=prj_x.conf")
+set(_refused "")
+foreach(_entry ${_unsupported})
+  string(REPLACE "|" ";" _pair "${_entry}")
+  list(GET _pair 0 _var)
+  list(GET _pair 1 _why)
+  if(DEFINED ${_var} OR DEFINED CACHE{${_var}})
+    unset(${_var} CACHE)
+    message(NOTICE "error: -D${_var}: ${_why}")
+    set(_refused "${_refused} ${_var}")
+  endif()
+endforeach()
+if(_refused)
+  message(FATAL_ERROR "unsupported build variables:${_refused} (the errors above say what to use)")
+endif()
+
 set(BOARD_DIR "")
 file(GLOB _board_ymls ${RVOS_BASE}/boards/*/${BOARD}/board.yml)
 if(NOT _board_ymls)
@@ -23,7 +48,22 @@ if(NOT EXISTS ${BOARD_DIR}/${BOARD}_defconfig)
   message(FATAL_ERROR "${BOARD_DIR}/${BOARD}_defconfig is missing: every board needs one "
     "(it selects CONFIG_BOARD_<NAME>=y)")
 endif()
-if(EXISTS ${APP_DIR}/prj.conf)
+# CONF_FILE (as Zephyr's): the app's fragments instead of prj.conf,
+# ';'-separated, relative to the app folder.
+if(DEFINED CONF_FILE AND NOT "${CONF_FILE}" STREQUAL "")
+  foreach(_f ${CONF_FILE})
+    if(NOT IS_ABSOLUTE ${_f})
+      set(_f ${APP_DIR}/${_f})
+    endif()
+    if(NOT EXISTS ${_f})
+      unset(CONF_FILE CACHE)
+      message(NOTICE "error: CONF_FILE: ${_f} does not exist (paths are relative to the app "
+        "folder; CONF_FILE replaces prj.conf)")
+      message(FATAL_ERROR "a CONF_FILE fragment is missing (the error above names it)")
+    endif()
+    list(APPEND _frags ${_f})
+  endforeach()
+elseif(EXISTS ${APP_DIR}/prj.conf)
   list(APPEND _frags ${APP_DIR}/prj.conf)
 endif()
 # The app's settings for one board (as Zephyr's boards/<board>.conf), after

@@ -79,4 +79,15 @@ function(rvos_link_kernel)
       COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/symtab.py --nm ${CMAKE_NM}
         --verify $<TARGET_FILE:rvos_pass1.elf> $<TARGET_FILE:rvos.elf>)
   endif()
+  # The image with its static pools must fit the board's RAM below the
+  # initrd (when the app has one: programs or files not only on the disk).
+  rvos_initrd_names(_names)
+  set(_initrd "")
+  if(_names)
+    set(_initrd --initrd)
+  endif()
+  add_custom_command(TARGET rvos.elf POST_BUILD
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG}
+      --kernel $<TARGET_FILE:rvos.elf> --board ${BOARD} --board-cmake ${BOARD_DIR}/board.cmake
+      ${_initrd})
 endfunction()

@@ -15,7 +15,14 @@ else()
   set(RVOS_USER_ARCH_FLAGS ${RVOS_ARCH_FLAGS})
   set(RVOS_USER_LINK_ARCH -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c> -mabi=lp64)
 endif()
-set(RVOS_USER_CFLAGS ${RVOS_USER_ARCH_FLAGS} --specs=picolibc.specs -std=gnu11 -O2 -g
+# CONFIG_USER_LIBC_SPEED: picolibc's release build (lib/Kconfig), its
+# headers at compile time and its libraries at link time.
+if(CONFIG_USER_LIBC_SPEED)
+  set(RVOS_USER_LIBC_BUILD --picolibc-buildtype=release)
+else()
+  set(RVOS_USER_LIBC_BUILD)
+endif()
+set(RVOS_USER_CFLAGS ${RVOS_USER_ARCH_FLAGS} --specs=picolibc.specs ${RVOS_USER_LIBC_BUILD} -std=gnu11 -O2 -g
   -ffunction-sections -fdata-sections -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
   ${RVOS_USER_POSIX_OPTIONS} -include ${AUTOCONF_H})
 set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
@@ -23,7 +30,7 @@ set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
 # rv64imafdc/lp64d) multilib (a -march with _zicsr_zifencei matches none
 # and falls back to rv64gc).
 set(RVOS_USER_LDFLAGS ${RVOS_USER_LINK_ARCH} -mcmodel=medany
-  --specs=picolibc.specs -nostartfiles
+  --specs=picolibc.specs ${RVOS_USER_LIBC_BUILD} -nostartfiles
   -T ${RVOS_BASE}/lib/user.ld -L${CMAKE_BINARY_DIR}/lib --oslib=rvos -static -Wl,--gc-sections
   -Wl,--no-warn-rwx-segments
   # exit() flushes the streams fopen made (lib/src/stdio_files.c).
@@ -40,6 +47,16 @@ function(rvos_program name)
   if(NOT P_SOURCES)
     message(FATAL_ERROR "rvos_program(${name}): give its SOURCES")
   endif()
+  # The kernel finds a program by a name shorter than CONFIG_PROC_NAME_MAX
+  # (its NUL included); a longer one could never start.
+  string(LENGTH "${name}" _len)
+  if(NOT _len LESS CONFIG_PROC_NAME_MAX)
+    math(EXPR _need "${_len} + 1")
+    message(NOTICE "error: Kconfig: CONFIG_PROC_NAME_MAX=${CONFIG_PROC_NAME_MAX}: the app's "
+      "program ${name} has a name of ${_len} bytes, which the kernel would refuse: raise "
+      "CONFIG_PROC_NAME_MAX to ${_need} or more (cmake/user.cmake)")
+    message(FATAL_ERROR "a program's name is too long for CONFIG_PROC_NAME_MAX (the error above)")
+  endif()
   add_executable(${name} ${P_SOURCES} $<TARGET_OBJECTS:rvos_crt0>)
   target_compile_options(${name} PRIVATE ${RVOS_USER_CFLAGS})
   target_include_directories(${name} PRIVATE ${RVOS_USER_INCLUDES} ${P_INCLUDES})
@@ -49,6 +66,10 @@ function(rvos_program name)
   set_target_properties(${name} PROPERTIES
     LINK_DEPENDS "${RVOS_BASE}/lib/user.ld;${CMAKE_BINARY_DIR}/lib/librvos.a"
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
+  # Within the kernel's ELF loader limits (CONFIG_ELF_MAX_SEGMENTS, ...).
+  add_custom_command(TARGET ${name} POST_BUILD
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG}
+      --program $<TARGET_FILE:${name}>)
   add_dependencies(${name} rvos)
   set_property(GLOBAL APPEND PROPERTY RVOS_PROGRAMS ${name})
 endfunction()
@@ -98,6 +119,63 @@ function(rvos_make_initrd)
     DEPENDS ${_deps} ${RVOS_BASE}/scripts/mkinitrd.py
     COMMENT "Packing initrd.cpio")
   add_custom_target(initrd ALL DEPENDS ${CMAKE_BINARY_DIR}/initrd.cpio)
+endfunction()
+
+# The rules of the configuration that hold for one program (`# check
+# PROGRAM:` in a Kconfig file, scripts/kconfig_checks.py): the merge wrote
+# those that fail to kconfig/program-checks.txt; the build stops here, before
+# any compiler runs, if the app builds one of those programs.
+function(rvos_check_program_rules)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  # For tools that need to know (scripts/randconfig.py).
+  string(REPLACE ";" "\n" _list "${_progs}")
+  file(WRITE ${KCONFIG_OUT}/programs.txt "${_list}\n")
+  file(STRINGS ${KCONFIG_OUT}/program-checks.txt _failed)
+  set(_n 0)
+  foreach(_line ${_failed})
+    string(REGEX MATCH "^[^\t]*" _prog "${_line}")
+    if(_prog IN_LIST _progs)
+      string(REGEX REPLACE "^[^\t]*\t" "" _msg "${_line}")
+      message(NOTICE "error: Kconfig: ${_msg} [the app builds ${_prog}]")
+      math(EXPR _n "${_n} + 1")
+    endif()
+  endforeach()
+  if(_n GREATER 0)
+    message(FATAL_ERROR "the configuration breaks ${_n} rule(s) of the programs this app builds "
+      "(the errors above name the symbols and the rule's file and line)")
+  endif()
+  rvos_check_init_program()
+endfunction()
+
+# rvos_initrd_names(OUT): the names in the app's initrd (its programs but
+# those only on the disk, and rvos_initrd_file()'s); empty: no initrd.
+function(rvos_initrd_names out)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
+  get_property(_disk_only GLOBAL PROPERTY RVOS_DISK_ONLY_PROGRAMS)
+  if(_disk_only AND _progs)
+    list(REMOVE_ITEM _progs ${_disk_only})
+  endif()
+  foreach(_f ${_files})
+    string(REGEX REPLACE "=.*$" "" _name "${_f}")
+    list(APPEND _progs ${_name})
+  endforeach()
+  set(${out} ${_progs} PARENT_SCOPE)
+endfunction()
+
+# The kernel starts CONFIG_INIT_PROGRAM from the initrd: in an app with one,
+# a name that is not there built and then stopped at boot ("cannot start
+# the first program").
+function(rvos_check_init_program)
+  rvos_initrd_names(_names)
+  if(NOT _names OR "${CONFIG_INIT_PROGRAM}" IN_LIST _names)
+    return()  # a kernel-only app starts no program
+  endif()
+  string(REPLACE ";" ", " _list "${_names}")
+  message(NOTICE "error: Kconfig: CONFIG_INIT_PROGRAM=\"${CONFIG_INIT_PROGRAM}\": the kernel "
+    "starts the first program from the app's initrd, which has no such program (it has: "
+    "${_list}): set CONFIG_INIT_PROGRAM to one of them (cmake/user.cmake)")
+  message(FATAL_ERROR "CONFIG_INIT_PROGRAM is not in the app's initrd (the error above)")
 endfunction()
 
 # System programs (init, servers): rvos_system_programs().

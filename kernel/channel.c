@@ -22,13 +22,16 @@
 #include <kernel/syscall.h>
 #include <rvos/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 #include <kernel/util.h>
 
 struct message {
 	uint32_t num_bytes;
 	uint32_t num_handles;
 	struct kobject *objs[MSG_HANDLE_ARRAY];
-	uint32_t rights[MSG_HANDLE_ARRAY];
+	/* Their rights and derivations (kernel/revoke.c), as
+	 * handle_entry.rights_via. */
+	uint32_t rights_via[MSG_HANDLE_ARRAY];
 	/* Word-aligned, so that copies in and out move words when the user
 	 * buffer is aligned too. */
 	uint8_t bytes[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
@@ -46,6 +49,9 @@ struct channel_end {
 	unsigned int ends_queued; /* channel ends carried by the queued messages */
 	uint64_t sent;       /* messages written through this end (channel_list) */
 	uint64_t sent_bytes; /* and their bytes */
+#ifdef CONFIG_TRACING
+	uint16_t trace_id;   /* channel id << 1 | which end: trace records' */
+#endif /* CONFIG_TRACING */
 	struct message queue[CONFIG_CHANNEL_QUEUE_DEPTH];
 };
 
@@ -94,6 +100,89 @@ uint32_t channel_end_signals(const struct kobject *obj)
 	return s;
 }
 
+#ifdef CONFIG_TRACING
+static inline void trace_end_init(struct channel_end *e, unsigned int id)
+{
+	e->trace_id = (uint16_t)id;
+}
+
+/* The trace id of an end: channel id << 1 | which end. */
+static inline __attribute__((always_inline)) unsigned int trace_id(const struct channel_end *e)
+{
+	return e->trace_id;
+}
+
+unsigned int channel_id(const struct kobject *obj)
+{
+	return trace_id(end_of((struct kobject *)obj)) >> 1;
+}
+
+/* channel_call's fast path took a call of p: its request (n bytes through
+ * e) is r's now. One record stands for the whole hand-off. */
+static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p, struct proc *r,
+								  struct channel_end *e, uint32_t n,
+								  unsigned int path)
+{
+	struct trace_ring *t = &trace_ring;
+	struct rv_trace_event *ev;
+	unsigned long id, k;
+	uint64_t now, at;
+
+	if (!trace_on())
+		return;
+	now = trace_time();
+	id = e->other->trace_id;
+	/* trace_put_at, by halves of a: no 32-bit extensions to compute */
+	if (IS_ENABLED(CONFIG_TRACE_IPC) &&
+	    !(IS_ENABLED(CONFIG_TRACE_STOP) && t->next >= TRACE_RING_SIZE)) {
+		ev = &t->ev[t->next++ & (TRACE_RING_SIZE - 1)];
+		ev->time = now;
+		*(trace_u32 *)&ev->type = RV_TRACE_IPC_SEND | path << 8 | (unsigned int)id << 16;
+		ev->pid = p->pid;
+		((trace_u32 *)&ev->a)[0] = (uint32_t)e->sent;
+		((trace_u32 *)&ev->a)[1] = (uint32_t)r->pid;
+		ev->b = n;
+	} else if (IS_ENABLED(CONFIG_TRACE_IPC)) {
+		t->lost++;
+	}
+	if (!IS_ENABLED(CONFIG_TRACE_LATENCY))
+		return;
+	if (path == RV_TRACE_PATH_FAST)
+		p->trace_call_at = now;
+	/* trace_call_end_chan, recording: r's round trip is over */
+	at = r->trace_call_at;
+	if (at) {
+		r->trace_call_at = 0;
+		now -= at;
+		for (k = 0; now > 1 && k < RV_TRACE_HIST_BUCKETS - 1; k++)
+			now >>= 1;
+		trace_hists.ipc[id >> 1].bucket[k]++;
+	}
+}
+#else
+static inline void trace_end_init(struct channel_end *e, unsigned int id)
+{
+	(void)e;
+	(void)id;
+}
+
+static inline unsigned int trace_id(const struct channel_end *e)
+{
+	(void)e;
+	return 0;
+}
+
+static inline void trace_fastpath(struct proc *p, struct proc *r, struct channel_end *e,
+				  uint32_t n, unsigned int path)
+{
+	(void)p;
+	(void)r;
+	(void)e;
+	(void)n;
+	(void)path;
+}
+#endif /* CONFIG_TRACING */
+
 int channel_create(struct proc *creator, struct kobject **end0, struct kobject **end1)
 {
 	struct channel *c = NULL;
@@ -123,6 +212,7 @@ int channel_create(struct proc *creator, struct kobject **end0, struct kobject *
 		e->ends_queued = 0;
 		e->sent = 0;
 		e->sent_bytes = 0;
+		trace_end_init(e, (unsigned int)(c - channels) << 1 | i);
 	}
 	*end0 = &c->ends[0].obj;
 	*end1 = &c->ends[1].obj;
@@ -142,15 +232,18 @@ static struct message *queue_slot(struct channel_end *e, unsigned int i)
 }
 
 /* Drop the oldest message; its handles are closed unless taken already. */
-static void queue_pop(struct channel_end *e, bool close_handles)
+static inline __attribute__((always_inline)) void queue_pop(struct channel_end *e,
+							      bool close_handles)
 {
 	struct message *m = queue_slot(e, 0);
 
 	for (unsigned int i = 0; i < m->num_handles; i++) {
 		if (m->objs[i]->type == RV_OBJ_CHANNEL)
 			e->ends_queued--;
-		if (close_handles)
+		if (close_handles) {
+			via_put(handle_via_of(m->rights_via[i])); /* first: revoke.h */
 			kobject_put(m->objs[i]);
+		}
 	}
 	e->head = (e->head + 1) % CONFIG_CHANNEL_QUEUE_DEPTH;
 	e->count--;
@@ -337,6 +430,8 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 			return false; /* (cannot happen: both checked) */
 	}
 	rx_complete(r, n);
+	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, 0);
+	trace_call_end_chan(r, trace_id(peer) >> 1, trace_time());
 	if (b)
 		port_event(r, b, peer->other);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
@@ -348,21 +443,32 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 	return true;
 }
 
+/* Has one of the n handles to send come through a revoked derivation? */
+static bool handles_revoked(struct handle_entry *const *ents, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (ents[i]->via && revoker_is_revoked(ents[i]->via))
+			return true;
+	}
+	return false;
+}
+
 /* The user's struct rv_msg. */
 static int msg_fetch(struct proc *p, uintptr_t umsg, struct rv_msg *m)
 {
 	return copy_from_user(&p->as, m, umsg, sizeof(*m)) ? -RV_EFAULT : 0;
 }
 
-long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintptr_t umsg,
+long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t self, uintptr_t umsg,
 		   uint32_t flags, uint64_t deadline)
 {
-	struct channel_end *e = end_of(obj);
+	struct channel_end *e = end_of(he->obj);
 	rv_handle_t hv[MSG_HANDLE_ARRAY];
 	struct handle_entry *ents[MSG_HANDLE_ARRAY] = {0};
 	struct channel_end *peer;
 	struct message *slot;
 	struct rv_msg m;
+	bool waited = false;
 	int err;
 
 	/* verify: the message, its bytes and every handle it moves */
@@ -404,13 +510,17 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 			break;
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
-		waiter_add(p, &e->obj, RV_SIGNAL_WRITABLE | RV_SIGNAL_PEER_CLOSED);
+		waiter_add(p, &e->obj, RV_SIGNAL_WRITABLE | RV_SIGNAL_PEER_CLOSED, he->via);
 		err = kobject_block(deadline);
 		if (err)
 			return err;
+		waited = true;
 	}
 	/* The handles were checked before blocking; a blocked writer's table
-	 * cannot change (single thread per process), so they still hold. */
+	 * cannot change (single thread per process), so they still hold --
+	 * unless one came through a derivation revoked meanwhile. */
+	if (waited && handles_revoked(ents, m.num_handles))
+		return -RV_ECANCELED;
 
 	/* No cycles of channel ends (they would keep each other alive with no
 	 * process able to reach them): an end may travel only while its own
@@ -433,21 +543,23 @@ long channel_write(struct proc *p, struct kobject *obj, rv_handle_t self, uintpt
 	copy_from_user(&p->as, slot->bytes, (uintptr_t)m.bytes, m.num_bytes);
 	for (unsigned int i = 0; i < m.num_handles; i++) {
 		slot->objs[i] = ents[i]->obj;
-		slot->rights[i] = ents[i]->rights;
+		slot->rights_via[i] = ents[i]->rights_via;
 		if (slot->objs[i]->type == RV_OBJ_CHANNEL)
 			peer->ends_queued++;
 		handle_detach(&p->handles, hv[i]);
 	}
+	trace_ipc_send(trace_id(peer), e->sent, RV_TRACE_PATH_QUEUED, NULL, m.num_bytes,
+		       m.num_handles);
 	peer->count++;
 	messages_queued++;
 	kobject_notify(&peer->obj);
 	return 0;
 }
 
-long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t flags,
+long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline)
 {
-	struct channel_end *e = end_of(obj);
+	struct channel_end *e = end_of(he->obj);
 	rv_handle_t hv[MSG_HANDLE_ARRAY];
 	struct message *msg;
 	struct rv_msg m;
@@ -463,7 +575,7 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 			return -RV_EPEERCLOSED;
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
-		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED);
+		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, he->via);
 		channel_rx_record(p, umsg, &m);
 		p->recv_end = &e->obj;
 		err = kobject_block(deadline);
@@ -490,12 +602,15 @@ long channel_read(struct proc *p, struct kobject *obj, uintptr_t umsg, uint32_t 
 	/* impl */
 	copy_to_user(&p->as, (uintptr_t)m.bytes, msg->bytes, msg->num_bytes);
 	for (unsigned int i = 0; i < msg->num_handles; i++)
-		hv[i] = (rv_handle_t)handle_install(&p->handles, msg->objs[i], msg->rights[i]);
+		hv[i] = (rv_handle_t)handle_install_via(&p->handles, msg->objs[i],
+							msg->rights_via[i]);
 	if (msg->num_handles)
 		copy_to_user(&p->as, (uintptr_t)m.handles, hv, msg->num_handles * sizeof(hv[0]));
 	m.num_bytes = msg->num_bytes;
 	m.num_handles = msg->num_handles;
 	copy_to_user(&p->as, umsg, &m, sizeof(m));
+	/* (its number: the messages written to e, less those still queued) */
+	trace_ipc_recv(trace_id(e), e->other->sent - e->count + 1, m.num_bytes, m.num_handles);
 	queue_pop(e, false);
 	if (peer_of(e))
 		kobject_notify(&peer_of(e)->obj);
@@ -576,7 +691,7 @@ static inline __attribute__((always_inline)) void fp_block(struct proc *p, struc
 
 	w->proc = p;
 	w->obj = obj;
-	w->signals = signals;
+	w->signals_via = signals; /* via 0: the fast paths take plain handles only */
 	list_append(&obj->waiters, &w->link);
 	p->recv_end = obj;
 	p->state = PROC_BLOCKED;
@@ -600,10 +715,10 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	uint64_t deadline;
 	size_t n, cap, room = 0;
 
-	/* (a0 whole: a value wider than a handle fails the lookup, and the
-	 * general path says -EINVAL) */
-	if (handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
-			      RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
+	/* (a0 whole: a value wider than a handle, or a derived handle, fails
+	 * the lookup, and the general path says -EINVAL or looks again) */
+	if (handle_lookup_direct(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
+				 RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
 		return FASTPATH_GENERAL;
 	e = end_of(he->obj);
 	ureq = regs->x[11];
@@ -709,7 +824,9 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	 * path; anything else that wakes it runs channel_call_continue, which
 	 * finds the call's arguments in its saved registers. */
 	fp_block(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, channel_call_continue);
+	trace_fp_block(p);
 	p->waiter_word = 1; /* waiter_count 1, rx_cap 0: one store */
+	trace_fastpath(p, r, e, n, RV_TRACE_PATH_FAST);
 	if (!cached) {
 		if (deadline != RV_DEADLINE_NEVER)
 			sched_add_sleeper(p, deadline);
@@ -777,7 +894,7 @@ void port_wait_fastpath(struct user_regs *regs)
 	/* The port, nothing ready on it (or the wait would return at once).
 	 * Handles are looked up from the whole register: one wider than a
 	 * handle fails, and the general path says -EINVAL. */
-	if (handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he))
+	if (handle_lookup_direct(&p->handles, regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he))
 		return;
 	pt = container_of(he->obj, struct port, obj);
 	if (!list_is_empty(&pt->ready) || !list_is_empty(&pt->obj.waiters))
@@ -800,7 +917,7 @@ void port_wait_fastpath(struct user_regs *regs)
 
 	/* The reply: no handles, within the size limit, on a channel end with
 	 * WRITE whose peer has a client blocked reading it */
-	if (handle_lookup_reg(&p->handles, regs->x[14], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he))
+	if (handle_lookup_direct(&p->handles, regs->x[14], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he))
 		return;
 	e = end_of(he->obj);
 	if ((urep & 7) || !in_one_page(urep, sizeof(*rep)) ||
@@ -840,6 +957,7 @@ void port_wait_fastpath(struct user_regs *regs)
 	syscall_count++;
 	rx_complete(r, (uint32_t)n);
 	count_sent(e, (uint32_t)n);
+	trace_fastpath(p, r, e, (uint32_t)n, RV_TRACE_PATH_PORT);
 	fp_unblock(r, head, link);
 
 	/* The server waits on its port, receiving: recorded as port_wait
@@ -847,6 +965,7 @@ void port_wait_fastpath(struct user_regs *regs)
 	channel_rx_record(p, umsg, rm);
 	p->as.rx_event = ev;
 	fp_block(p, &pt->obj, RV_SIGNAL_READABLE, port_wait_continue);
+	trace_fp_block(p);
 	p->waiter_count = 1;
 	if (deadline != RV_DEADLINE_NEVER) {
 		sched_add_sleeper(p, deadline);
@@ -873,9 +992,12 @@ static void channel_call_continue(void)
 	 * would fail as a call on a bad handle does). */
 	ret = handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
 				RV_RIGHT_READ | RV_RIGHT_WRITE, &he);
-	if (!ret)
-		ret = channel_read(p, he->obj, regs->x[12], 0,
-				   timer_deadline_ticks(deadline));
+	if (!ret) {
+		struct kobject *end = he->obj; /* for the trace: he may be gone after */
+
+		ret = channel_read(p, he, regs->x[12], 0, timer_deadline_ticks(deadline));
+		trace_call_end(p, end);
+	}
 	sched_continuation_return(ret);
 }
 

@@ -64,9 +64,9 @@ int drivers_init(const struct fdt *fdt, const struct boot_info *boot)
 				break;
 		}
 		if (!found) {
-			printk("boot error: the board selected %s (driver %s), but the device tree has "
-			       "no enabled \"%s\" node: this kernel was built for another board than "
-			       "this machine (\"%s\")\n",
+			printk("boot error: the kernel was built with %s (driver %s), but the device "
+			       "tree has no enabled \"%s\" node: this kernel was built for another "
+			       "board than this machine (\"%s\")\n",
 			       drv->kconfig, drv->name, drv->compatible, boot->model);
 			return -RV_ENODEV;
 		}

@@ -5,8 +5,12 @@
 #include <kernel/util.h>
 
 BUILD_ASSERT(CONFIG_MAX_HANDLES <= (1 << RV_HANDLE_SLOT_BITS), "handle slots must fit the value");
+/* Derivation records made handles no bigger: the lookup's index is a shift. */
+BUILD_ASSERT(sizeof(struct handle_entry) == 16, "a handle entry is 16 bytes");
+BUILD_ASSERT(RV_RIGHTS_ALL <= UINT16_MAX, "rights must fit handle_entry.rights");
 
 #define GENERATION_MAX ((1u << (32 - RV_HANDLE_SLOT_BITS)) - 1)
+BUILD_ASSERT(HANDLE_GEN_DERIVED > GENERATION_MAX, "the derived flag is above every generation");
 /* The generation of a retired slot: above every real one, so no 32-bit
  * value matches it (handle_lookup; a wider one may, but finds no object),
  * and handle_install passes it by. */
@@ -23,7 +27,7 @@ void handle_table_init(struct handle_table *t)
 {
 	for (unsigned int i = 0; i < CONFIG_MAX_HANDLES; i++) {
 		t->slots[i].obj = 0;
-		t->slots[i].rights = 0;
+		t->slots[i].rights_via = 0;
 		t->slots[i].generation = 0;
 	}
 	t->used = 0;
@@ -34,7 +38,7 @@ void handle_table_init(struct handle_table *t)
 
 static rv_handle_t handle_value(const struct handle_table *t, unsigned int slot)
 {
-	return (t->slots[slot].generation << RV_HANDLE_SLOT_BITS) | slot;
+	return ((t->slots[slot].generation & ~HANDLE_GEN_DERIVED) << RV_HANDLE_SLOT_BITS) | slot;
 }
 
 /* Slot 0 is the bootstrap channel's (include/rvos/ipc.h): only
@@ -46,23 +50,33 @@ unsigned int handle_table_free(const struct handle_table *t)
 	       (t->retired - (t->slots[0].generation == GENERATION_RETIRED ? 1 : 0));
 }
 
-long handle_install(struct handle_table *t, struct kobject *obj, uint32_t rights)
+static long fill(struct handle_table *t, unsigned int slot, struct kobject *obj,
+		 uint32_t rights_via)
+{
+	struct handle_entry *e = &t->slots[slot];
+
+	e->obj = obj;
+	e->rights_via = rights_via;
+	if (handle_via_of(rights_via))
+		e->generation |= HANDLE_GEN_DERIVED;
+	t->used++;
+	handles_in_use++;
+	return (long)handle_value(t, slot);
+}
+
+long handle_install_via(struct handle_table *t, struct kobject *obj, uint32_t rights_via)
 {
 	for (unsigned int i = 1; i < CONFIG_MAX_HANDLES; i++) {
 		struct handle_entry *e = &t->slots[i];
 		if (e->obj || e->generation == GENERATION_RETIRED)
 			continue;
-		e->obj = obj;
-		e->rights = rights;
-		t->used++;
-		handles_in_use++;
-		return (long)handle_value(t, i);
+		return fill(t, i, obj, rights_via);
 	}
 	return -RV_EMFILE;
 }
 
 long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject *obj,
-		       uint32_t rights)
+		       uint32_t rights_via)
 {
 	struct handle_entry *e;
 
@@ -73,11 +87,7 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 		return -RV_EBUSY;
 	if (e->generation == GENERATION_RETIRED)
 		return -RV_EMFILE;
-	e->obj = obj;
-	e->rights = rights;
-	t->used++;
-	handles_in_use++;
-	return (long)handle_value(t, slot);
+	return fill(t, slot, obj, rights_via);
 }
 
 void handle_detach(struct handle_table *t, rv_handle_t h)
@@ -88,11 +98,11 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 	if ((t->bound[slot / 64] >> (slot % 64)) & 1)
 		port_binding_drop_slot(t, slot);
 	e->obj = 0;
-	e->rights = 0;
+	e->rights_via = 0;
 	/* A generation that would wrap (or make the all-ones value,
 	 * RV_HANDLE_INVALID) retires the slot: a wrapped value would name
 	 * whatever the slot held next. */
-	e->generation++;
+	e->generation = (e->generation & ~HANDLE_GEN_DERIVED) + 1;
 	if (e->generation > GENERATION_MAX || handle_value(t, slot) == RV_HANDLE_INVALID) {
 		e->generation = GENERATION_RETIRED;
 		t->retired++;
@@ -105,12 +115,16 @@ int handle_close(struct handle_table *t, rv_handle_t h)
 {
 	struct handle_entry *e;
 	struct kobject *obj;
-	int err = handle_lookup(t, h, RV_OBJ_NONE, 0, &e);
+	unsigned int via;
+	/* (a revoked handle closes as any other: handle_find) */
+	int err = handle_find(t, h, &e);
 
 	if (err)
 		return err;
 	obj = e->obj;
+	via = e->via;
 	handle_detach(t, h);
+	via_put(via); /* first: see revoke.h */
 	kobject_put(obj);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <kernel/shm.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 
 /* Every right that means something for the object: MANAGE is for
  * processes, DMA for devices. */
@@ -22,6 +23,8 @@
 #define PROCESS_RIGHTS (RV_RIGHT_READ | RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE | RV_RIGHT_TRANSFER)
 /* A port stays with its maker: wait (READ) and bind (WRITE) only. */
 #define PORT_RIGHTS (RV_RIGHT_READ | RV_RIGHT_WRITE)
+/* A revoker: revoke (MANAGE); the deriver may share it or pass it on. */
+#define REVOKER_RIGHTS (RV_RIGHT_MANAGE | RV_RIGHT_DUPLICATE | RV_RIGHT_TRANSFER)
 
 long sys_handle_close(const uint64_t a[6])
 {
@@ -30,23 +33,76 @@ long sys_handle_close(const uint64_t a[6])
 	return handle_close(&current->handles, (rv_handle_t)a[0]);
 }
 
-long sys_handle_duplicate(const uint64_t a[6])
+/* handle_duplicate's and handle_derive's source and rights: a0 a handle
+ * with DUPLICATE, a1 the same rights as its or fewer. */
+static int copy_args(const uint64_t a[6], struct handle_entry **e)
 {
-	struct handle_entry *e;
-	uint32_t rights = (uint32_t)a[1];
-	long h;
-	int err = handle_arg(&current->handles, a[0], RV_OBJ_NONE, RV_RIGHT_DUPLICATE, &e);
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_NONE, RV_RIGHT_DUPLICATE, e);
 
 	if (err)
 		return err;
 	if (!arg_is_u32(a[1]))
 		return -RV_EINVAL;
-	if (rights & ~e->rights)
+	if ((uint32_t)a[1] & ~(*e)->rights)
 		return -RV_EPERM; /* only the same or fewer rights */
-	h = handle_install(&current->handles, e->obj, rights);
-	if (h >= 0)
+	return 0;
+}
+
+long sys_handle_duplicate(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	uint32_t rights = (uint32_t)a[1];
+	long h;
+	int err = copy_args(a, &e);
+
+	if (err)
+		return err;
+	/* (a duplicate of a derived handle goes through the same record) */
+	h = handle_install_via(&current->handles, e->obj, handle_rights_via(rights, e->via));
+	if (h >= 0) {
 		kobject_get(e->obj);
+		via_get(e->via);
+	}
 	return h;
+}
+
+long sys_handle_derive(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	uint32_t rights = (uint32_t)a[1];
+	rv_handle_t out[2];
+	long via;
+	int err = copy_args(a, &e);
+
+	/* verify */
+	if (err)
+		return err;
+	if (!user_access_ok(&current->as, a[2], sizeof(out), true))
+		return -RV_EFAULT;
+	if (handle_table_free(&current->handles) < 2)
+		return -RV_EMFILE;
+	/* impl: the record (-EMLINK too deep, -ENFILE pool full), then the
+	 * derived handle and the revoker, which cannot fail now */
+	via = revoker_create(e->obj, e->via);
+	if (via < 0)
+		return via;
+	kobject_get(e->obj);
+	out[0] = (rv_handle_t)handle_install_via(&current->handles, e->obj,
+						 handle_rights_via(rights, (unsigned int)via));
+	out[1] = (rv_handle_t)handle_install(&current->handles, revoker_kobj((unsigned int)via),
+					     REVOKER_RIGHTS);
+	copy_to_user(&current->as, a[2], out, sizeof(out));
+	return 0;
+}
+
+long sys_handle_revoke(const uint64_t a[6])
+{
+	struct handle_entry *e;
+	int err = handle_arg(&current->handles, a[0], RV_OBJ_REVOKER, RV_RIGHT_MANAGE, &e);
+
+	if (err)
+		return err;
+	return revoker_revoke(e->obj);
 }
 
 long sys_handle_info(const uint64_t a[6])
@@ -60,7 +116,7 @@ long sys_handle_info(const uint64_t a[6])
 	info.type = e->obj->type;
 	info.rights = e->rights;
 	info.pid = e->obj->type == RV_OBJ_PROCESS ? process_object_pid(e->obj) : 0;
-	info.pad = 0;
+	info.pad = e->via ? RV_HANDLE_DERIVED : 0;
 	return copy_to_user(&current->as, a[1], &info, sizeof(info));
 }
 
@@ -94,7 +150,7 @@ long sys_channel_write(const uint64_t a[6])
 		return err;
 	if (!arg_is_u32(a[2]))
 		return -RV_EINVAL; /* flags */
-	return channel_write(current, e->obj, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
+	return channel_write(current, e, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
 			     timer_deadline_ticks(a[3]));
 }
 
@@ -107,7 +163,7 @@ long sys_channel_read(const uint64_t a[6])
 		return err;
 	if (!arg_is_u32(a[2]))
 		return -RV_EINVAL; /* flags */
-	return channel_read(current, e->obj, a[1], (uint32_t)a[2], timer_deadline_ticks(a[3]));
+	return channel_read(current, e, a[1], (uint32_t)a[2], timer_deadline_ticks(a[3]));
 }
 
 long sys_channel_call(const uint64_t a[6])
@@ -127,16 +183,34 @@ long sys_channel_call(const uint64_t a[6])
 	if (!user_access_ok(&current->as, a[2], sizeof(struct rv_msg), true))
 		return -RV_EFAULT;
 	end = e->obj;
-	err = channel_write(current, end, (rv_handle_t)a[0], a[1], 0, deadline);
-	if (err)
+	trace_call_begin(current, trace_time());
+	err = channel_write(current, e, (rv_handle_t)a[0], a[1], 0, deadline);
+	if (err) {
+		trace_call_abort(current);
 		return err;
-	return channel_read(current, end, a[2], 0, deadline);
+	}
+	/* (e still holds: only this process changes its table, and it was
+	 * blocked; a revoke meanwhile ended the write with -ECANCELED) */
+	err = channel_read(current, e, a[2], 0, deadline);
+	trace_call_end(current, end);
+	return err;
+}
+
+/* wait_many's waiters w for items, some of whose handles (all checked) are
+ * derived: the derivations, for a revoke to find (kobject_cancel_waiters).
+ * Apart, so that waits on plain handles do not pay for it per item. */
+static void __attribute__((noinline)) waiters_set_via(struct proc *p, struct waiter *w,
+						      const struct rv_wait_item *items, uint64_t count)
+{
+	for (unsigned int i = 0; i < count; i++)
+		w[i].via = p->handles.slots[items[i].handle & SLOT_MASK].via;
 }
 
 long sys_wait_many(const uint64_t a[6])
 {
 	struct rv_wait_item items[CONFIG_MAX_WAIT_ITEMS];
 	struct kobject *objs[CONFIG_MAX_WAIT_ITEMS];
+	unsigned int derived = 0;
 	struct proc *p = current;
 	uint64_t count = a[1];
 	uint64_t deadline = timer_deadline_ticks(a[2]);
@@ -169,6 +243,7 @@ long sys_wait_many(const uint64_t a[6])
 		if (!items[i].signals)
 			return -RV_EINVAL;
 		objs[i] = e->obj;
+		derived |= e->via;
 		items[i].observed = kobject_signals(objs[i]);
 		ready += (items[i].observed & items[i].signals) != 0;
 	}
@@ -182,12 +257,16 @@ long sys_wait_many(const uint64_t a[6])
 		for (unsigned int i = 0; i < count; i++) {
 			w[i].proc = p;
 			w[i].obj = objs[i];
-			w[i].signals = items[i].signals;
+			w[i].signals_via = items[i].signals; /* via 0 */
 			list_append(&objs[i]->waiters, &w[i].link);
 		}
+		if (derived)
+			waiters_set_via(p, w, items, count);
 		p->waiter_count += (unsigned int)count;
-		if (kobject_block(deadline)) {
-			ready = -RV_ETIMEDOUT; /* observed: as checked before the block */
+		ready = kobject_block(deadline);
+		if (ready) {
+			/* -ETIMEDOUT, or -ECANCELED: an item's handle was
+			 * revoked. observed: as checked before the block. */
 			break;
 		}
 		for (unsigned int i = 0; i < count; i++) {
@@ -223,44 +302,38 @@ long sys_port_create(const uint64_t a[6])
 }
 
 /* The port of a0, with `rights`. */
-static int port_arg(const uint64_t a[6], uint32_t rights, struct kobject **port)
+static int port_arg(const uint64_t a[6], uint32_t rights, struct handle_entry **port)
 {
-	struct handle_entry *e;
-	int err = handle_arg(&current->handles, a[0], RV_OBJ_PORT, rights, &e);
-
-	if (err)
-		return err;
-	*port = e->obj;
-	return 0;
+	return handle_arg(&current->handles, a[0], RV_OBJ_PORT, rights, port);
 }
 
 long sys_port_bind(const uint64_t a[6])
 {
-	struct kobject *port;
+	struct handle_entry *port;
 	int err = port_arg(a, RV_RIGHT_WRITE, &port);
 
 	if (err)
 		return err;
 	if (!arg_is_u32(a[1]) || !arg_is_u32(a[2]))
 		return -RV_EINVAL; /* the handle, the signals */
-	return port_bind(current, port, (uint32_t)a[1], (uint32_t)a[2], a[3]);
+	return port_bind(current, port->obj, (uint32_t)a[1], (uint32_t)a[2], a[3]);
 }
 
 long sys_port_unbind(const uint64_t a[6])
 {
-	struct kobject *port;
+	struct handle_entry *port;
 	int err = port_arg(a, RV_RIGHT_WRITE, &port);
 
 	if (err)
 		return err;
 	if (!arg_is_u32(a[1]))
 		return -RV_EINVAL;
-	return port_unbind(current, port, (uint32_t)a[1]);
+	return port_unbind(current, port->obj, (uint32_t)a[1]);
 }
 
 long sys_port_wait(const uint64_t a[6])
 {
-	struct kobject *port;
+	struct handle_entry *port;
 	int err = port_arg(a, RV_RIGHT_READ, &port);
 
 	if (err)
@@ -294,7 +367,7 @@ long sys_shm_map(const uint64_t a[6])
 		return -RV_EINVAL; /* writable: 0 or 1 */
 	if (a[1] && !(e->rights & RV_RIGHT_WRITE))
 		return -RV_EACCES; /* a read-only handle never maps writable */
-	return shm_map(current, e->obj, a[1] != 0);
+	return shm_map(current, e->obj, a[1] != 0, e->via);
 }
 
 long sys_shm_unmap(const uint64_t a[6])
@@ -346,7 +419,7 @@ static long spawn_and_give(uintptr_t ugive, uint64_t count, long (*start)(const 
 	child = proc_by_pid((int)pid);
 	process_object_attach(po, child);
 	for (unsigned int i = 0; i < count; i++) {
-		handle_install_at(&child->handles, i, ents[i]->obj, ents[i]->rights);
+		handle_install_at(&child->handles, i, ents[i]->obj, ents[i]->rights_via);
 		handle_detach(&current->handles, give[i]);
 	}
 	kobject_get(process_object_kobj(po));

@@ -4,6 +4,7 @@
 #include <arch/csr.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 
 /* sie.SEIE: supervisor external interrupt enable (privileged spec 4.1.3). */
 #define SIE_SEIE (1UL << 9)
@@ -62,6 +63,7 @@ void irq_dispatch(void)
 	if (!controller)
 		return;
 	while ((irq = controller->claim()) != 0) {
+		trace_external_irq(irq);
 		if (irq < CONFIG_IRQ_MAX_SOURCES && irq_table[irq].handler)
 			irq_table[irq].handler(irq_table[irq].arg);
 		else

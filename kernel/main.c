@@ -13,6 +13,7 @@
 #include <kernel/page.h>
 #include <kernel/proc.h>
 #include <kernel/rtc.h>
+#include <kernel/trace.h>
 #include <kernel/vm.h>
 
 static struct fdt boot_fdt;
@@ -86,6 +87,9 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	err = dt_parse_boot_info(&boot_fdt, &boot);
 	if (err)
 		boot_error("the device tree lacks memory or timebase-frequency", err);
+	if (IS_ENABLED(CONFIG_TEST_BOOT_ERROR_BEFORE_DRIVERS))
+		boot_error("on purpose, before the drivers start (CONFIG_TEST_BOOT_ERROR_BEFORE_DRIVERS)",
+			   -RV_EINVAL);
 	err = drivers_init(&boot_fdt, &boot);
 	if (err)
 		poweroff(POWEROFF_STATUS_BOOT_ERROR);
@@ -120,6 +124,7 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	 * rdinstret; privileged spec 4.1.5): benchmarks measure with them. */
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 	sched_init();
+	trace_init();
 	proc_init((const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
 	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, 0, CONFIG_DEFAULT_PRIORITY, NULL);
 	if (err < 0)

@@ -5,6 +5,7 @@
 #include <kernel/panic.h>
 #include <kernel/port.h>
 #include <kernel/proc.h>
+#include <kernel/revoke.h>
 #include <kernel/timer.h>
 
 void kobject_init(struct kobject *obj, uint32_t type)
@@ -36,6 +37,9 @@ static void kobject_release(struct kobject *obj)
 		break;
 	case RV_OBJ_PORT:
 		port_release(obj);
+		break;
+	case RV_OBJ_REVOKER:
+		revoker_release(obj);
 		break;
 	default:
 		panic("kobject_put: unknown object type %u", obj->type);
@@ -87,7 +91,7 @@ uint32_t kobject_signals(const struct kobject *obj)
 	}
 }
 
-void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals)
+void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals, unsigned int via)
 {
 	struct waiter *w = &p->waiters[p->waiter_count++];
 
@@ -95,6 +99,7 @@ void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals)
 	w->obj = obj;
 	w->signals = signals;
 	list_append(&obj->waiters, &w->link);
+	w->via = via; /* (apart from signals: gcc merges the two stores at a cost) */
 }
 
 void waiters_remove_all(struct proc *p)
@@ -139,6 +144,31 @@ void kobject_notify(struct kobject *obj)
 	}
 }
 
+void kobject_cancel_waiters(struct kobject *obj)
+{
+	struct list_node *pos, *next;
+
+	for (pos = obj->waiters.next; pos != &obj->waiters; pos = next) {
+		struct waiter *w = container_of(pos, struct waiter, link);
+
+		next = pos->next;
+		if (!w->via || !revoker_is_revoked(w->via))
+			continue;
+		if (!w->proc) {
+			/* unlinks w; the port's waiter, woken, may have had
+			 * others: start over */
+			port_binding_revoked(w);
+			next = obj->waiters.next;
+			continue;
+		}
+		/* A process woken by its deadline, not run yet, still has its
+		 * waiters linked: the flag alone tells its kobject_block. */
+		w->proc->wait_cancelled = true;
+		if (waiter_wake(w->proc))
+			next = obj->waiters.next; /* all its waiters went */
+	}
+}
+
 int kobject_block(uint64_t deadline)
 {
 	struct proc *p = current;
@@ -149,9 +179,16 @@ int kobject_block(uint64_t deadline)
 	}
 	p->state = PROC_BLOCKED;
 	p->block = BLOCK_OBJECT;
+	p->wait_cancelled = false;
 	if (deadline != UINT64_MAX)
 		sched_add_sleeper(p, deadline);
 	schedule();
 	waiters_remove_all(p);
+	if (p->wait_cancelled) {
+		/* kobject_cancel_waiters: a handle it waited through was
+		 * revoked */
+		p->wait_cancelled = false;
+		return -RV_ECANCELED;
+	}
 	return 0;
 }

@@ -102,7 +102,7 @@ uint32_t port_signals(const struct kobject *obj)
 	for (const struct list_node *n = pt->ready.next; n != &pt->ready; n = n->next) {
 		const struct port_binding *b = container_of(n, struct port_binding, ready);
 
-		if (kobject_signals(b->w.obj) & b->w.signals)
+		if (b->revoked || (kobject_signals(b->w.obj) & b->w.signals))
 			return RV_SIGNAL_READABLE;
 	}
 	return 0;
@@ -140,6 +140,18 @@ void port_binding_drop_slot(struct handle_table *t, unsigned int slot)
 		binding_free(b);
 }
 
+void port_binding_revoked(struct waiter *w)
+{
+	struct port_binding *b = waiter_binding(w);
+
+	list_remove(&w->link); /* (binding_free's removal is then a no-op) */
+	b->revoked = true;
+	if (list_node_is_linked(&b->ready))
+		list_remove(&b->ready);
+	list_append(&b->port->ready, &b->ready);
+	kobject_notify(&b->port->obj);
+}
+
 long port_bind(struct proc *p, struct kobject *obj, uint32_t h, uint32_t signals, uint64_t key)
 {
 	struct port *pt = port_of(obj);
@@ -168,8 +180,10 @@ long port_bind(struct proc *p, struct kobject *obj, uint32_t h, uint32_t signals
 		/* impl: a new binding */
 		b->w.proc = NULL;
 		b->w.obj = e->obj;
+		b->w.via = e->via; /* a revoke of it drops the binding */
 		list_append(&e->obj->waiters, &b->w.link);
 		b->port = pt;
+		b->revoked = false;
 		list_init(&b->ready);
 		b->table = &p->handles;
 		b->slot = slot;
@@ -200,10 +214,10 @@ long port_unbind(struct proc *p, struct kobject *obj, uint32_t h)
 	return 0;
 }
 
-long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t umsg,
+long port_wait(struct proc *p, const struct handle_entry *port, uintptr_t uev, uintptr_t umsg,
 	       uint64_t deadline, uint64_t reply_h, uintptr_t ureply)
 {
-	struct port *pt = port_of(obj);
+	struct port *pt = port_of(port->obj);
 	struct rv_port_event ev;
 	struct handle_entry *he;
 	struct rv_msg m;
@@ -221,7 +235,7 @@ long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t ums
 	if (ureply) {
 		err = handle_arg(&p->handles, reply_h, RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &he);
 		if (!err)
-			err = (int)channel_write(p, he->obj, (rv_handle_t)reply_h, ureply,
+			err = (int)channel_write(p, he, (rv_handle_t)reply_h, ureply,
 						 RV_IPC_NONBLOCK, 0);
 		if (err)
 			return err;
@@ -229,8 +243,19 @@ long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t ums
 	for (;;) {
 		while ((n = pt->ready.next) != &pt->ready) {
 			struct port_binding *b = container_of(n, struct port_binding, ready);
-			uint32_t sig = kobject_signals(b->w.obj) & b->w.signals;
+			uint32_t sig;
 
+			if (b->revoked) {
+				/* reported once, then gone (the handle stays,
+				 * revoked, until it is closed) */
+				ev.key = b->key;
+				ev.observed = 0;
+				ev.status = -RV_ECANCELED;
+				binding_free(b);
+				copy_to_user(&p->as, uev, &ev, sizeof(ev));
+				return 0;
+			}
+			sig = kobject_signals(b->w.obj) & b->w.signals;
 			list_remove(n);
 			if (!sig)
 				continue; /* fired, and cleared since */
@@ -240,7 +265,8 @@ long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t ums
 			ev.observed = sig;
 			ev.status = RV_PORT_NOT_READ;
 			if (umsg && (sig & RV_SIGNAL_READABLE) && b->w.obj->type == RV_OBJ_CHANNEL) {
-				ev.status = (int32_t)channel_read(p, b->w.obj, umsg, RV_IPC_NONBLOCK, 0);
+				ev.status = (int32_t)channel_read(p, &b->table->slots[b->slot], umsg,
+								  RV_IPC_NONBLOCK, 0);
 				if (!(kobject_signals(b->w.obj) & b->w.signals))
 					list_remove(n);
 			}
@@ -251,7 +277,7 @@ long port_wait(struct proc *p, struct kobject *obj, uintptr_t uev, uintptr_t ums
 		 * record it (and the event) so that a writer delivers the
 		 * message straight in and resumes this process in user mode
 		 * (kernel/channel.c); then this frame is never returned to. */
-		waiter_add(p, &pt->obj, RV_SIGNAL_READABLE);
+		waiter_add(p, &pt->obj, RV_SIGNAL_READABLE, port->via);
 		if (umsg) {
 			channel_rx_record(p, umsg, &m);
 			p->as.rx_event = (uev & 7) ? NULL : user_span(&p->as, uev, sizeof(ev), true);
@@ -280,8 +306,7 @@ void port_wait_continue(void)
 	waiters_remove_all(p);
 	ret = handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_PORT, RV_RIGHT_READ, &he);
 	if (!ret)
-		ret = port_wait(p, he->obj, regs->x[11], regs->x[12],
-				timer_deadline_ticks(deadline),
-				0, 0);
+		ret = port_wait(p, he, regs->x[11], regs->x[12], timer_deadline_ticks(deadline), 0,
+				0);
 	sched_continuation_return(ret);
 }

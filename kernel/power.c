@@ -4,13 +4,22 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 
-static void sbi_off(int status)
+void power_sbi_off(int status)
 {
-	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN,
-			 status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
+	unsigned long reason = status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE;
+
+	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, reason);
+	/* Firmware without a shutdown device (OpenSBI on sifive_u has only
+	 * gpio-restart): reboot instead; the board runs QEMU with -no-reboot,
+	 * which turns the reboot into an exit. Without this a boot error
+	 * before the power driver started left QEMU running. */
+	sbi_system_reset(SBI_SRST_TYPE_COLD_REBOOT, reason);
 }
 
-static void (*power_off)(int status) = sbi_off;
+/* Until a power driver registers (a boot error before the drivers
+ * start): the SBI. The status then reaches the host only through the
+ * console line, which `rv flash` reads. */
+static void (*power_off)(int status) = power_sbi_off;
 static const char *power_name = "sbi";
 
 void power_register(void (*off)(int status), const char *name)
@@ -25,7 +34,7 @@ void poweroff(int status)
 	printk("rvOS: power off, status %d (%s)\n", status, power_name);
 	power_off(status);
 	/* The registered way failed: try the SBI, then stop here for good. */
-	sbi_off(status);
+	power_sbi_off(status);
 	sbi_legacy_shutdown();
 	for (;;)
 		arch_wait_for_interrupt();

@@ -15,6 +15,7 @@
 #include <kernel/shm.h>
 #include <kernel/string.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 #include <kernel/util.h>
 
 /* sstatus bits for a process entering U-mode: SPP = 0 (return to U),
@@ -449,6 +450,7 @@ int proc_spawn_image(const char *name, const void *image, size_t image_size, con
 		parent->live_children++;
 	if (!first_proc)
 		first_proc = p;
+	trace_proc_start(p);
 	sched_make_ready(p);
 	return p->pid;
 
@@ -477,6 +479,7 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 {
 	struct proc *parent = p->parent;
 
+	trace_proc_exit(p, how->reason, how->code);
 	sched_remove(p);
 	waiters_remove_all(p);
 	p->exit = *how;
@@ -562,3 +565,13 @@ int proc_wait(int pid, struct rv_exit_info *info)
 		schedule();
 	}
 }
+
+#ifdef CONFIG_TRACING
+void proc_trace_names(void)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_PROCS; i++) {
+		if (procs[i].state != PROC_FREE && procs[i].state != PROC_ZOMBIE)
+			trace_proc_name(&procs[i], 1);
+	}
+}
+#endif /* CONFIG_TRACING */

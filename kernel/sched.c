@@ -12,6 +12,7 @@
 #include <kernel/panic.h>
 #include <kernel/proc.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 #include <kernel/util.h>
 
 BUILD_ASSERT(CONFIG_NUM_PRIORITIES <= 64, "the ready bitmap is one 64-bit word");
@@ -54,6 +55,7 @@ static void arm_next_event(void);
 
 void sched_make_ready(struct proc *p)
 {
+	trace_ready(p);
 	p->state = PROC_READY;
 	p->block = BLOCK_NONE;
 	list_append(&ready_queue[p->priority], &p->sched_link);
@@ -149,6 +151,7 @@ static __attribute__((noinline)) struct proc *idle_until_ready(void)
 		if (pending & SIP_SEIP)
 			irq_dispatch();
 		if (pending & SIP_STIP) {
+			trace_timer_irq(armed_deadline);
 			armed_deadline = 0;
 			timer_arm(UINT64_MAX); /* clears STIP */
 			wake_sleepers(timer_now());
@@ -164,6 +167,7 @@ static void switch_to(struct proc *prev, struct proc *next, struct arch_context 
 	sched_need_resched = false;
 	if (prev)
 		prev->cpu_ticks += now - prev->ran_since;
+	trace_running(next, now);
 	next->state = PROC_RUNNING;
 	next->ran_since = now;
 	start_slice(next, now);
@@ -179,6 +183,7 @@ static void switch_to(struct proc *prev, struct proc *next, struct arch_context 
 
 void sched_continuation_return(long ret)
 {
+	trace_syscall_exit(current->regs->x[17], ret);
 	current->regs->x[10] = (uint64_t)ret;
 	if (sched_need_resched)
 		sched_yield();
@@ -187,6 +192,7 @@ void sched_continuation_return(long ret)
 
 static void __attribute__((noreturn)) resume_in_user(void)
 {
+	trace_syscall_exit(current->regs->x[17], (long)current->regs->x[10]);
 	arch_user_return(current->regs);
 }
 
@@ -218,8 +224,12 @@ void schedule(void)
 		/* Time spent idle is nobody's CPU time: charge prev up to now,
 		 * and count again from when something is ready. */
 		prev->cpu_ticks += timer_now() - prev->ran_since;
+		trace_switch(prev, NULL);
 		next = idle_until_ready();
 		prev->ran_since = timer_now();
+		trace_switch(NULL, next);
+	} else if (next != prev) {
+		trace_switch(prev, next);
 	}
 	switch_to(prev, next, &prev->ctx);
 }
@@ -232,6 +242,7 @@ void sched_start(void)
 		panic("no process to start");
 	timer_enable_interrupt();
 	irq_enable_external();
+	trace_switch(NULL, next);
 	switch_to(NULL, next, &boot_context);
 	panic("the boot context was resumed");
 }
@@ -278,6 +289,7 @@ bool sched_should_preempt(void)
 
 void sched_timer_tick(void)
 {
+	trace_timer_irq(armed_deadline);
 	armed_deadline = 0;
 	timer_arm(UINT64_MAX); /* acknowledge: clears STIP */
 	wake_sleepers(timer_now());

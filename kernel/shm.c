@@ -40,6 +40,7 @@ struct shm_region {
 	size_t pages;       /* pages mapped */
 	struct kobject *dev; /* DMA region: the device it belongs to; NULL: plain */
 	bool quarantined;   /* DMA: no references left, frames held until the device is quiet */
+	struct list_node derived; /* shm_mapping.derived: mappings made through derived handles */
 };
 
 static struct shm_region regions[CONFIG_MAX_SHM_REGIONS];
@@ -94,6 +95,7 @@ static long region_alloc(struct shm_region *pool, unsigned int n, uint64_t size,
 	r->pages = pages;
 	r->dev = NULL;
 	r->quarantined = false;
+	list_init(&r->derived);
 	kobject_init(&r->obj, RV_OBJ_SHM);
 	*out = r;
 	return 0;
@@ -179,7 +181,7 @@ void shm_release(struct kobject *obj)
 	region_free(r);
 }
 
-long shm_map(struct proc *p, struct kobject *obj, bool writable)
+long shm_map(struct proc *p, struct kobject *obj, bool writable, unsigned int via)
 {
 	struct shm_region *r = container_of(obj, struct shm_region, obj);
 	unsigned int perms = VM_READ | (writable ? VM_WRITE : 0);
@@ -204,6 +206,13 @@ long shm_map(struct proc *p, struct kobject *obj, bool writable)
 		}
 		m->region = r;
 		m->va = va;
+		m->via = via;
+		if (via) {
+			/* a revoke of via unmaps it (shm_revoke_mappings) */
+			m->owner = p;
+			list_append(&r->derived, &m->derived);
+			via_get(via);
+		}
 		kobject_get(&r->obj);
 		mappings_in_use++;
 		return (long)va;
@@ -213,11 +222,35 @@ long shm_map(struct proc *p, struct kobject *obj, bool writable)
 
 static void unmap_slot(struct proc *p, struct shm_mapping *m)
 {
-	as_unmap(&p->as, m->va, m->region->pages);
-	p->as.shm_pages -= m->region->pages;
-	kobject_put(&m->region->obj);
+	struct shm_region *r = m->region;
+	unsigned int via = m->via;
+
+	as_unmap(&p->as, m->va, r->pages);
+	p->as.shm_pages -= r->pages;
+	if (via)
+		list_remove(&m->derived);
 	m->region = NULL;
+	m->via = 0;
 	mappings_in_use--;
+	via_put(via); /* first: see revoke.h */
+	kobject_put(&r->obj);
+}
+
+void shm_revoke_mappings(struct kobject *obj)
+{
+	struct shm_region *r = container_of(obj, struct shm_region, obj);
+	struct list_node *pos, *next;
+
+	for (pos = r->derived.next; pos != &r->derived; pos = next) {
+		struct shm_mapping *m = container_of(pos, struct shm_mapping, derived);
+
+		next = pos->next;
+		/* Its owner's next touch of it faults, as after shm_unmap.
+		 * (Not running: one hart; if it is the caller, it returns to
+		 * user mode through the fresh page tables.) */
+		if (revoker_is_revoked(m->via))
+			unmap_slot(m->owner, m);
+	}
 }
 
 long shm_unmap(struct proc *p, uintptr_t va)

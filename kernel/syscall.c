@@ -25,6 +25,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
+#include <kernel/trace.h>
 #include <kernel/util.h>
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
@@ -306,6 +307,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.ports_used = port_count();
 	k.port_bindings_used = port_binding_count();
 	k.console_input_lost = console_input_lost();
+	k.derivations_used = revoker_count();
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
@@ -361,7 +363,13 @@ static long sys_channel_list(const uint64_t a[6])
 	return (long)n;
 }
 
-static const syscall_fn syscall_table[RV_SYS_COUNT] = {
+/* The table ends with the last call compiled in: trace, the last number,
+ * only with CONFIG_TRACING (without it the kernel is the same as one
+ * built before the call existed). */
+BUILD_ASSERT(RV_SYS_TRACE == RV_SYS_COUNT - 1, "trace is the last system call");
+#define SYSCALL_TABLE_SIZE (IS_ENABLED(CONFIG_TRACING) ? RV_SYS_COUNT : RV_SYS_TRACE)
+
+static const syscall_fn syscall_table[SYSCALL_TABLE_SIZE] = {
 	[RV_SYS_DEBUG_WRITE] = sys_debug_write,
 	[RV_SYS_EXIT] = sys_exit,
 	[RV_SYS_SPAWN] = sys_spawn,
@@ -401,13 +409,24 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_PORT_BIND] = sys_port_bind,
 	[RV_SYS_PORT_UNBIND] = sys_port_unbind,
 	[RV_SYS_PORT_WAIT] = sys_port_wait,
+	[RV_SYS_HANDLE_DERIVE] = sys_handle_derive,
+	[RV_SYS_HANDLE_REVOKE] = sys_handle_revoke,
+#ifdef CONFIG_TRACING
+	[RV_SYS_TRACE] = sys_trace,
+#endif /* CONFIG_TRACING */
 	[RV_SYS_PROCESS_LIMIT] = sys_process_limit,
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])
 {
+	long ret;
+
 	syscall_count++;
-	if (nr >= RV_SYS_COUNT || !syscall_table[nr])
-		return -RV_ENOSYS;
-	return syscall_table[nr](args);
+	trace_syscall_enter(nr, args);
+	if (nr >= ARRAY_SIZE(syscall_table) || !syscall_table[nr])
+		ret = -RV_ENOSYS;
+	else
+		ret = syscall_table[nr](args);
+	trace_syscall_exit(nr, ret);
+	return ret;
 }

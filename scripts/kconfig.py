@@ -12,7 +12,13 @@ The merge stops with an error that names the file and line when a fragment
   - assigns a symbol no Kconfig file defines,
   - assigns a symbol that has no prompt (it can only be selected or defaulted),
   - assigns a value that did not take ("CONFIG_X=y but got n"), with the unmet
-    dependencies or the range that refused it.
+    dependencies or the range that refused it,
+and when the result breaks a rule across symbols (`# check:` comments in
+the Kconfig files, scripts/kconfig_checks.py), naming the symbols, their
+values and the rule's file and line. Rules that hold only for apps that
+build a given program (`# check PROGRAM:`) are written to
+kconfig/program-checks.txt when they fail; the build refuses once it
+knows the app's programs (cmake/user.cmake).
 
 When the inputs (fragments, command-line assignments, Kconfig files) are the
 same as last time, the existing .config is kept as it is, so a change made
@@ -25,6 +31,7 @@ import os
 import re
 import sys
 
+import kconfig_checks
 from rvpython import need_module
 
 kconfiglib = need_module("kconfiglib", "python3-kconfiglib")
@@ -122,7 +129,10 @@ def why_not(kconf, sym, asked):
     if sym.orig_type in (kconfiglib.INT, kconfiglib.HEX):
         for low, high, cond in sym.ranges:
             if kconfiglib.expr_value(cond):
-                reasons.append(f"the allowed range is [{bound(low)}, {bound(high)}]")
+                where = [f"{n.filename}:{n.linenr}" for n in sym.nodes
+                         if any(r[0] is low and r[1] is high for r in getattr(n, "ranges", ()))]
+                reasons.append(f"the allowed range is [{bound(low)}, {bound(high)}]"
+                               + (f" ({where[0]})" if where and len(sym.nodes) > 1 else ""))
                 break
         try:
             int(asked, 0 if sym.orig_type == kconfiglib.INT else 16)
@@ -239,12 +249,82 @@ def _render(writer, path):
     return text
 
 
+def symbol_value(kconf, name):
+    """A symbol's value for the rules: a number, True/False or a string."""
+    sym = kconf.syms.get(name)
+    if sym is None or not sym.nodes:
+        raise KeyError(f"CONFIG_{name}")
+    if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+        return sym.tri_value > 0
+    val = sym.str_value
+    if sym.orig_type == kconfiglib.STRING:
+        return val
+    if val == "":
+        raise kconfig_checks.NotApplicable(name)
+    return int(val, 16 if sym.orig_type == kconfiglib.HEX else 10)
+
+
+def shown_value(kconf, name):
+    """A symbol's value as a .config writes it (a long string cut short)."""
+    sym = kconf.syms[name]
+    if sym.orig_type == kconfiglib.STRING:
+        val = sym.str_value
+        val = val if len(val) <= 48 else val[:40] + "..."
+        return '"' + val.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return sym.str_value
+
+
+def check_rules(kconf, program_checks):
+    """Evaluate the `# check:` rules of every Kconfig file read; raise
+    ConfigError for those that fail, and write the failures of the rules
+    for one program to program_checks for the build to judge."""
+    rules = []
+    try:
+        for path in kconf.kconfig_filenames:
+            full = path if os.path.isabs(path) else os.path.join(kconf.srctree, path)
+            rules += kconfig_checks.read_rules(full, kconfig_checks.shown_path(path, kconf.srctree))
+        failed = kconfig_checks.check(rules, lambda n: symbol_value(kconf, n),
+                                      lambda n: shown_value(kconf, n))
+    except kconfig_checks.RuleError as e:
+        raise ConfigError(str(e))
+    # One line a rule; CMake reads the file as a list, so no ';'.
+    write_if_changed(program_checks, "".join(f"{rule.program}\t{line.replace(';', ',')}\n"
+                                             for rule, line in failed if rule.program))
+    errors = [line for rule, line in failed if not rule.program]
+    if errors:
+        raise ConfigError("\n".join(errors))
+
+
+def sha256_text(text):
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def keep_edits(config):
+    """Before a merge replaces a .config changed since the last merge (with
+    menuconfig), copy it to .config.edited and say so: an input changed, so
+    the configuration is merged afresh from the inputs (as Zephyr does)."""
+    merged = config + ".merged"
+    if not (os.path.exists(config) and os.path.exists(merged)):
+        return
+    with open(config, encoding="utf-8") as f:
+        text = f.read()
+    with open(merged, encoding="utf-8") as f:
+        if f.read().strip() == sha256_text(text):
+            return
+    write_if_changed(config + ".edited", text)
+    print(f"note: Kconfig: an input of the merge changed, so {config} is merged afresh and the "
+          f"changes made to it with menuconfig are replaced; they are kept in {config}.edited "
+          f"(`rv savedefconfig --config {config}.edited -o FILE` writes them as a fragment)",
+          file=sys.stderr)
+
+
 def merge(args):
     kconf = load_kconfig(args.kconfig)
     # The build configures again when one of these files changes.
     write_if_changed(os.path.join(os.path.dirname(args.cmake_out), "sources.txt"),
                      "".join(os.path.join(kconf.srctree, f) + "\n"
                              for f in kconf.kconfig_filenames))
+    program_checks = os.path.join(os.path.dirname(args.cmake_out), "program-checks.txt")
     digest = inputs_digest(kconf, args.fragments, args.cmdline)
     digest_file = args.config + ".inputs"
     old = None
@@ -259,6 +339,7 @@ def merge(args):
             raise ConfigError(f"{args.config} (edited by hand or by menuconfig) has problems:\n"
                               + "\n".join(problems)
                               + "\nfix it with `rv menuconfig`, or rebuild with -p to start over")
+        check_rules(kconf, program_checks)
         generate(kconf, args)
         return
 
@@ -289,8 +370,14 @@ def merge(args):
         write_if_changed(cmd_frag, "".join(f"CONFIG_{a.name}={a.value}\n" for a in cmd_assignments))
         kconf.load_config(cmd_frag, replace=replace)
     check_assignments(kconf, assignments)
+    check_rules(kconf, program_checks)
 
-    write_if_changed(args.config, _render(kconf.write_config, args.config))
+    keep_edits(args.config)
+    text = _render(kconf.write_config, args.config)
+    write_if_changed(args.config, text)
+    # What was merged: `rv build -p` and the next merge tell from it whether
+    # .config was changed since (menuconfig).
+    write_if_changed(args.config + ".merged", sha256_text(text) + "\n")
     generate(kconf, args)
     write_if_changed(digest_file, digest + "\n")
 

@@ -66,10 +66,16 @@ def check_config(value):
         raise ValueError(f"promise must be journal (the default: every check) or ext2 (the "
                          f"weaker promise of an image without a journal; got "
                          f"{value['promise']!r})")
-    for key in ("cuts", "seed"):
+    return check_count_and_seed(value, "cuts")
+
+
+def check_count_and_seed(value, count):
+    """A scenario mapping's count key (a whole number >= 1) and seed (>= 0);
+    also for random_configs (scripts/randconfig.py)."""
+    for key in (count, "seed"):
         v = value.get(key)
-        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if key == "cuts" else 0):
-            raise ValueError(f"{key} must be a whole number {'>= 1' if key == 'cuts' else '>= 0'}"
+        if isinstance(v, bool) or not isinstance(v, int) or v < (1 if key == count else 0):
+            raise ValueError(f"{key} must be a whole number {'>= 1' if key == count else '>= 0'}"
                              f" (got {v!r})")
     return dict(value)
 

@@ -16,6 +16,7 @@ first). Keys of a scenario:
 
   type               integration (default: build the yaml's folder as an app for
                      each board and boot it) or unit (host unit test, below)
+  app                the app folder to build instead, relative to the repo root
   tags               list of words, for --tag
   timeout            seconds the boot (or the unit test) may take (default 60)
   skip               true: do not run, count as skipped
@@ -57,14 +58,22 @@ rvOS extensions:
       after the run, `debugfs -R REQUEST disk.img` must give matching output
   disk_unchanged: true
       the run must leave disk.img exactly as it was at the boot
+  host_checks: [COMMAND, ...]
+      after a run that passed, each command (run in the repository, {console},
+      {outdir}, {app} and {python} replaced) must exit 0 (e.g. a trace check)
   powercut: {cuts: N, seed: S[, promise: journal | ext2]}
       instead of one boot, an uncut run and N power cuts at seeded requests
       of a disk with a write cache (scripts/powercut.py, scripts/nbdcut.py);
       --powercut-seed S and --powercut-cut I[:K] replay one
+  random_configs: {count: N, seed: S}
+      instead of its own configuration, N random valid ones of the app
+      (scripts/randconfig.py), each built and booted with the harness;
+      --random-count, --random-seed and --random-config C change them
   type: unit, sources: [repo-relative .c], cflags: [...], args: [...]
       host unit test: compiled from the repo root with gcc, ASan and UBSan,
       then run there (with args); exit status 0 passes. Shown with the
-      board `host`.
+      board `host`. One .py source: a Python host test, run with the
+      test's folder as argument.
 
 Panic lines are `^PANIC: ` or `KERNEL PANIC`. The full reference is
 doc/testing.md.
@@ -89,6 +98,7 @@ import xml.etree.ElementTree as ET
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rvpython import need_module  # noqa: E402
 import powercut  # noqa: E402
+import randconfig  # noqa: E402
 
 yaml = need_module("yaml", "python3-yaml")
 
@@ -215,6 +225,12 @@ def compile_regex(rx):
     except re.error as e:
         raise ValueError(f"has a bad regex {rx!r}: {e}; put a backslash before a literal "
                          f"( [ . * + ? (written \\\\ inside double quotes)")
+
+
+def check_app(value):
+    if not isinstance(value, str) or not value or os.path.isabs(value):
+        raise ValueError("must be an app folder relative to the repo root, e.g. samples/hello")
+    return value.rstrip("/")
 
 
 def check_bool(value):
@@ -367,6 +383,45 @@ DISK_CHECK_KEYS = ("debugfs", "regex", "not_regex", "sha256", "equals_file")
 HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
 
 
+def check_host_checks(value):
+    """host_checks: [COMMAND, ...]: host programs that judge a run's output."""
+    if not isinstance(value, list) or not value or \
+            not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("must be a list of commands, e.g. "
+                         "\"{python} scripts/trace.py --console {console} --check\"")
+    for v in value:
+        try:
+            shlex.split(v)
+        except ValueError as e:
+            raise ValueError(f"cannot split the command {v!r}: {e}") from None
+    return value
+
+
+def judge_host_checks(cfg, app_dir, outdir, console_log):
+    """None when every host_checks command exits 0, else why not. Their
+    output goes to OUTDIR/host_checks.log."""
+    log = os.path.join(outdir, "host_checks.log")
+    fields = {"console": console_log, "outdir": outdir, "app": app_dir,
+              "python": sys.executable}
+    with open(log, "w", encoding="utf-8") as f:
+        for cmd in cfg.get("host_checks", []):
+            argv = [a.format(**fields) for a in shlex.split(cmd)]
+            f.write(f"$ {' '.join(shlex.quote(a) for a in argv)}\n")
+            f.flush()
+            try:
+                p = subprocess.run(argv, cwd=RV_BASE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, timeout=300)
+            except (OSError, subprocess.TimeoutExpired) as e:
+                f.write(f"{e}\n")
+                return f"host check {cmd!r}: {e}"
+            f.write(p.stdout)
+            if p.returncode:
+                last = [l for l in p.stdout.splitlines() if l.strip()]
+                return (f"host check {cmd!r} exited with status {p.returncode}: "
+                        f"{last[-1] if last else '(no output)'}")
+    return None
+
+
 def check_disk_checks(value):
     """disk_checks: [{debugfs: REQUEST, regex:, not_regex:, sha256:, equals_file:}]"""
     if not isinstance(value, list) or not value:
@@ -440,6 +495,7 @@ def check_disk_setup(value):
 # key -> (checker, for which types, how to write it)
 SCENARIO_KEYS = {
     "type": (check_type, ("integration", "unit"), "integration or unit"),
+    "app": (check_app, ("integration",), "a folder relative to the repo root"),
     "tags": (check_words, ("integration", "unit"), "list of words"),
     "timeout": (check_timeout, ("integration", "unit"), "seconds"),
     "skip": (check_bool, ("integration", "unit"), "true or false"),
@@ -461,13 +517,15 @@ SCENARIO_KEYS = {
     "disk_setup": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
     "disk_corrupt": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
     "disk_unchanged": (check_bool, ("integration",), "true or false"),
+    "host_checks": (check_host_checks, ("integration",), "list of commands"),
     "powercut": (powercut.check_config, ("integration",), "{cuts: N, seed: S}"),
+    "random_configs": (randconfig.check_config, ("integration",), "{count: N, seed: S}"),
     "sources": (check_words, ("unit",), "list of repo-relative C files"),
     "cflags": (check_args, ("unit",), "list of compiler flags"),
     "args": (check_args, ("unit",), "list of arguments for the program"),
 }
 CONCAT_KEYS = ("tags", "extra_configs", "extra_conf_files", "extra_args", "build_checks",
-               "disk_checks", "disk_setup", "disk_corrupt")
+               "disk_checks", "disk_setup", "disk_corrupt", "host_checks")
 TOP_KEYS = ("sample", "common", "tests")
 
 
@@ -479,7 +537,10 @@ class Scenario:
         self.yaml_path = yaml_path
         self.line = line
         self.cfg = cfg
-        self.app_dir = os.path.dirname(yaml_path)
+        self.yaml_dir = os.path.dirname(yaml_path)
+        # `app: samples/hello`: build another folder than the yaml's.
+        self.app_dir = (os.path.join(RV_BASE, cfg["app"]) if cfg.get("app")
+                        else self.yaml_dir)
         self.type = cfg.get("type", "integration")
         self.tags = cfg.get("tags", [])
         self.boards = []
@@ -548,18 +609,21 @@ def check_scenario(sc, boards, path, line):
         sc.boards = [HOST_BOARD]
         return
     if not os.path.isfile(os.path.join(sc.app_dir, "CMakeLists.txt")):
+        if cfg.get("app"):
+            raise YamlError(f"{path}:{cfg.line_of('app')}: {what}: app {cfg['app']} has no "
+                            f"CMakeLists.txt (app: is a folder relative to the repo root)")
         raise YamlError(f"{path}:{line}: {what}: {rel(sc.app_dir)} has no CMakeLists.txt, so it "
-                        f"is not an app to build; put the yaml in the app's folder, or make "
-                        f"the scenario type: unit")
+                        f"is not an app to build; put the yaml in the app's folder, name the "
+                        f"app with app:, or make the scenario type: unit")
     for f in cfg.get("extra_conf_files", []):
-        if not os.path.isfile(os.path.join(sc.app_dir, f)):
+        if not os.path.isfile(os.path.join(sc.yaml_dir, f)):
             raise YamlError(f"{path}:{cfg.line_of('extra_conf_files')}: {what}: extra_conf_files entry {f} does not exist "
-                            f"in {rel(sc.app_dir)} (paths are relative to the yaml's folder)")
+                            f"in {rel(sc.yaml_dir)} (paths are relative to the yaml's folder)")
     for i, check in enumerate(cfg.get("disk_checks", []), 1):
         f = check.get("equals_file")
-        if f is not None and not os.path.isfile(os.path.join(sc.app_dir, f)):
+        if f is not None and not os.path.isfile(os.path.join(sc.yaml_dir, f)):
             raise YamlError(f"{path}:{cfg.line_of('disk_checks')}: {what}: disk_checks entry {i}: "
-                            f"equals_file {f} does not exist in {rel(sc.app_dir)} (paths are "
+                            f"equals_file {f} does not exist in {rel(sc.yaml_dir)} (paths are "
                             f"relative to the yaml's folder)")
     for key in ("platform_allow", "platform_exclude"):
         for b in cfg.get(key, []):
@@ -1261,7 +1325,7 @@ class Test:
 def build_command(rv, test):
     cfg = test.sc.cfg
     cmd = rv + ["build", "-b", test.board, "-d", test.outdir, test.sc.app_dir]
-    confs = [os.path.join(test.sc.app_dir, f) for f in cfg.get("extra_conf_files", [])]
+    confs = [os.path.join(test.sc.yaml_dir, f) for f in cfg.get("extra_conf_files", [])]
     if cfg.get("extra_configs"):
         path = os.path.join(test.outdir, "extra_configs.conf")
         # No header comment: line N is the Nth entry, so Kconfig errors that
@@ -1277,8 +1341,16 @@ def build_command(rv, test):
     return cmd + (["--"] + extra if extra else [])
 
 
+def is_python_unit(test):
+    """A unit test written in Python: its one source is a .py script."""
+    return all(s.endswith(".py") for s in test.sc.cfg.get("sources", []))
+
+
 def unit_build_command(test):
     cfg = test.sc.cfg
+    if is_python_unit(test):
+        # Its "build": the script must compile (it runs under the system python).
+        return [sys.executable, "-m", "py_compile"] + cfg["sources"]
     return (["gcc"] + UNIT_CFLAGS + cfg.get("cflags", []) + cfg["sources"] +
             ["-o", os.path.join(test.outdir, test.name)])
 
@@ -1381,6 +1453,12 @@ def run_test(test, opts):
         shutil.rmtree(test.outdir)    # a stale CMake cache would keep old -D values
     os.makedirs(test.outdir)
     unit = test.sc.type == "unit"
+    if not unit and cfg.get("random_configs"):
+        # Random configurations: many builds and boots (scripts/randconfig.py).
+        passed, reason, tail_from = randconfig.run(test, opts, sys.modules[__name__])
+        passed, reason = apply_expected_verdict(cfg, passed, reason)
+        test.record(passed, reason, tail_from)
+        return test
     build = build_test(test, opts, unit)
     test.build_time = build.duration
     built = build.returncode == 0 and not build.timed_out
@@ -1416,13 +1494,13 @@ def run_test(test, opts):
     if (cfg.get("build_only") or opts.build_only) and cfg.get("expect_verdict") != "fail":
         # A build_only scenario's image is checked as built (not under --build-only,
         # where the checks are meant for the image after a boot).
-        why = None if unit or opts.build_only else judge_disk(cfg, test.sc.app_dir, test.outdir)
+        why = None if unit or opts.build_only else judge_disk(cfg, test.sc.yaml_dir, test.outdir)
         if why:
             test.record(False, why, disk_log)
             return test
         test.record(True, "built (build_only)")
         return test
-    why = None if unit else prepare_disk(cfg, test.sc.app_dir, test.outdir)
+    why = None if unit else prepare_disk(cfg, test.sc.yaml_dir, test.outdir)
     if why:
         passed, reason = apply_expected_verdict(cfg, False, why)
         test.record(passed, reason, disk_log)
@@ -1439,7 +1517,10 @@ def run_test(test, opts):
 
     timeout = cfg.get("timeout", DEFAULT_TIMEOUT) * opts.timeout_multiplier
     test.console_log = os.path.join(test.outdir, "console.log")
-    if unit:
+    if unit and is_python_unit(test):
+        cmd = [sys.executable, os.path.join(RV_BASE, cfg["sources"][0]), test.outdir] + \
+            cfg.get("args", [])
+    elif unit:
         cmd = [os.path.join(test.outdir, test.name)] + cfg.get("args", [])
     else:
         cmd = opts.rv + ["flash", "-d", test.outdir]
@@ -1452,9 +1533,14 @@ def run_test(test, opts):
     tail_from = None
     if passed and not unit:
         # The image the guest wrote: e2fsck -fn, disk_unchanged, disk_checks.
-        why = judge_disk(cfg, test.sc.app_dir, test.outdir)
+        why = judge_disk(cfg, test.sc.yaml_dir, test.outdir)
         if why:
             passed, reason, tail_from = False, why, disk_log
+    if passed and not unit and cfg.get("host_checks"):
+        why = judge_host_checks(cfg, test.sc.app_dir, test.outdir, test.console_log)
+        if why:
+            passed, reason = False, why
+            tail_from = os.path.join(test.outdir, "host_checks.log")
     passed, reason = apply_expected_verdict(cfg, passed, reason)
     test.record(passed, reason, tail_from)
     return test
@@ -1615,7 +1701,19 @@ def parse_args(argv):
     p.add_argument("--powercut-cut", metavar="I[:K]",
                    help="power-cut scenarios: run only cut I (from 1), at request K if given "
                    "(a failed cut prints the whole command to replay it)")
+    p.add_argument("--random-count", type=int, metavar="N",
+                   help="random-configuration scenarios: N configurations instead of the "
+                   "yaml's count (e.g. 50); see doc/testing.md, Random configurations")
+    p.add_argument("--random-seed", type=int, metavar="S",
+                   help="random-configuration scenarios: seed S instead of the yaml's")
+    p.add_argument("--random-config", type=int, metavar="C",
+                   help="random-configuration scenarios: only the configuration of seed C "
+                   "(each prints its seed; a failed one prints the whole command)")
     args = p.parse_args(argv)
+    for name in ("random_count", "random_seed", "random_config"):
+        v = getattr(args, name)
+        if v is not None and v < (1 if name == "random_count" else 0):
+            p.error(f"--{name.replace('_', '-')} must be {'>= 1' if name == 'random_count' else '>= 0'}")
     if args.powercut_cut is not None:
         m = re.match(r"^(\d+)(?::(\d+))?$", args.powercut_cut)
         if not m or int(m.group(1)) < 1 or (m.group(2) and int(m.group(2)) < 1):

@@ -8,6 +8,7 @@
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
+#include <kernel/trace.h>
 
 /* Names of the exception causes (privileged spec v1.12, table 4.2). */
 static const char *const exception_names[] = {
@@ -95,6 +96,7 @@ static __attribute__((noinline, cold)) void user_fault(struct user_regs *regs, u
 	if (sf == STACK_FAULT_GREW)
 		return;
 	report_fault(current, regs, cause, how.fault_addr, sf);
+	trace_fault(current, cause, how.fault_pc, how.fault_addr);
 	proc_exit(current, &how);
 }
 

@@ -9,17 +9,6 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 
-static void sbi_reset_off(int status)
-{
-	unsigned long reason = status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE;
-
-	sbi_system_reset(SBI_SRST_TYPE_SHUTDOWN, reason);
-	/* Firmware without a shutdown device (OpenSBI on sifive_u has only
-	 * gpio-restart): reboot instead; the board runs QEMU with -no-reboot,
-	 * which turns the reboot into an exit. */
-	sbi_system_reset(SBI_SRST_TYPE_COLD_REBOOT, reason);
-}
-
 static int poweroff_sbi_probe(const struct fdt *fdt, const struct boot_info *boot,
 			      const struct device *dev)
 {
@@ -28,7 +17,7 @@ static int poweroff_sbi_probe(const struct fdt *fdt, const struct boot_info *boo
 		       "extension\n");
 		return -RV_ENODEV;
 	}
-	power_register(sbi_reset_off, "sbi srst");
+	power_register(power_sbi_off, "sbi srst");
 	return 0;
 }
 

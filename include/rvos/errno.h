@@ -53,6 +53,7 @@ enum rv_errno {
 	RV_ENOTEMPTY = 39,  /* directory not empty */
 	RV_ENOTSUP = 95,    /* operation not supported */
 	RV_EUCLEAN = 117,   /* file system structure is corrupt */
+	RV_ECANCELED = 125, /* the handle's derivation was revoked (doc/ipc.md, Revocation) */
 };
 
 /* Short name of an error code (positive or negative), "E?" for an unknown one. */
@@ -103,6 +104,7 @@ static inline const char *rv_strerror(int err)
 	case RV_ENOTEMPTY: return "ENOTEMPTY";
 	case RV_ENOTSUP: return "ENOTSUP";
 	case RV_EUCLEAN: return "EUCLEAN";
+	case RV_ECANCELED: return "ECANCELED";
 	default: return "E?";
 	}
 }

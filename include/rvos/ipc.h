@@ -44,6 +44,7 @@ enum rv_object_type {
 	RV_OBJ_PROCESS = 3,
 	RV_OBJ_DEVICE = 4, /* a device's registers and interrupt (doc/devices.md) */
 	RV_OBJ_PORT = 5,   /* a wait set with persistent bindings (doc/ipc.md, Ports) */
+	RV_OBJ_REVOKER = 6, /* revokes what handle_derive derived (doc/ipc.md, Revocation) */
 };
 
 struct rv_handle_info {
@@ -51,8 +52,12 @@ struct rv_handle_info {
 	uint32_t rights; /* RV_RIGHT_* */
 	int32_t pid;     /* RV_OBJ_PROCESS: the process's pid (kept after it
 			  * ends); 0 for other objects */
-	uint32_t pad;    /* 0 */
+	uint32_t pad;    /* RV_HANDLE_DERIVED or 0 */
 };
+
+/* rv_handle_info.pad: the handle came from handle_derive (directly, or a
+ * duplicate or transfer of such a handle): its revoker can end it. */
+#define RV_HANDLE_DERIVED (1u << 0)
 
 /* Signals, for wait_many. */
 #define RV_SIGNAL_READABLE (1u << 0)    /* channel: a message is queued */

@@ -129,11 +129,21 @@ enum rv_syscall {
 	 *           reply channel, const struct rv_msg *reply or 0): with a reply, first
 	 * sends it as a non-blocking channel_write (its error returns unwaited) */
 	RV_SYS_PORT_WAIT = 38,
-	/* 39 and 40: reserved (other branches' calls) */
+	/* Revocation (doc/ipc.md, Revocation). */
+	/* handle_derive(h, rights, rv_handle_t out[2]) -> 0: out[0] a derived
+	 * handle to h's object with rights (a subset; needs RV_RIGHT_DUPLICATE),
+	 * out[1] its revoker (RV_OBJ_REVOKER) */
+	RV_SYS_HANDLE_DERIVE = 39,
+	/* handle_revoke(revoker) -> 0 (needs RV_RIGHT_MANAGE): every handle
+	 * derived through it, wherever it went, answers -ECANCELED from now on */
+	RV_SYS_HANDLE_REVOKE = 40,
+	/* trace(op, ...): kernel tracing (include/rvos/trace.h, doc/tracing.md);
+	 * -ENOSYS when the kernel is built without CONFIG_TRACING */
+	RV_SYS_TRACE = 41,
 	/* process_limit(h, which, value) -> 0 (needs RV_RIGHT_MANAGE): lowers
 	 * the process's limit `which` (RV_LIMIT_PAGES) to value, never above
 	 * what it is */
-	RV_SYS_PROCESS_LIMIT = 41,
+	RV_SYS_PROCESS_LIMIT = 42,
 	RV_SYS_COUNT
 };
 
@@ -206,6 +216,7 @@ struct rv_kstats {
 	uint64_t ports_used;         /* port objects alive (doc/ipc.md, Ports) */
 	uint64_t port_bindings_used; /* handles bound to ports */
 	uint64_t console_input_lost; /* console input bytes the UART dropped (doc/console.md) */
+	uint64_t derivations_used;   /* derivation records alive (doc/ipc.md, Revocation) */
 };
 
 /* ---- proc_list ---- */

@@ -69,6 +69,7 @@ int rv_errno_posix(long e)
 	case RV_ENAMETOOLONG: return ENAMETOOLONG;
 	case RV_ENOTEMPTY: return ENOTEMPTY;
 	case RV_ENOTSUP: return ENOTSUP;
+	case RV_ECANCELED: return ECANCELED; /* a revoked handle */
 	case RV_EWRONGTYPE: return EBADF;  /* an fd's handle is not what it says */
 	case RV_EMSGSIZE: return EINVAL;   /* a request too large for a message */
 	/* The file server went away (-EPEERCLOSED), answered outside the

@@ -8,7 +8,8 @@
  * redirection or pipelines. The program is an initrd name or a path in
  * the caller's root (as the loader takes them). The child gets the pipe
  * as its stdout ("r") or stdin ("w"), the caller's other two standard
- * streams, root, working directory and environment, and priority
+ * streams, root, working directory and environment (no rights of init's:
+ * popen children never hold any), and priority
  * CONFIG_DEFAULT_PRIORITY. pclose closes the stream (the child reads the
  * end of its input), waits for the child and returns its status as wait()
  * reports one (<sys/wait.h>: WEXITSTATUS for an exit, WTERMSIG for a

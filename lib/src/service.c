@@ -184,15 +184,17 @@ int rv_service_process(const char *name, rv_handle_t *process)
 	return take_process(&r, &reply, process);
 }
 
-/* A request to init with one u32 field; the reply's fields follow in *r. */
-static int init_call_u32(uint32_t op, uint32_t v, struct wire_reader *r, void *rbuf,
+/* A request to init with one u32 field (none when v is NULL); the reply's
+ * fields follow in *r. */
+static int init_call_u32(uint32_t op, const uint32_t *v, struct wire_reader *r, void *rbuf,
 			 rv_handle_t *rhs, struct rv_msg *reply)
 {
 	uint8_t buf[WIRE_HEADER_SIZE + WIRE_U32_SIZE];
 	struct wire_writer w;
 
 	wire_init_request(&w, buf, sizeof(buf), NULL, 0, op);
-	wire_put_u32(&w, v);
+	if (v)
+		wire_put_u32(&w, *v);
 	return rv_service_call(RV_SVC_INIT_HANDLE, &w, r, op, rbuf, rhs, reply);
 }
 
@@ -208,7 +210,7 @@ long rv_init_programs(uint32_t first, char *buf, size_t size)
 	size_t n = 0;
 	int ret;
 
-	ret = init_call_u32(SVC_OP_PROGRAMS, first, &r, rbuf, rhs, &reply);
+	ret = init_call_u32(SVC_OP_PROGRAMS, &first, &r, rbuf, rhs, &reply);
 	if (ret < 0)
 		return ret;
 	wire_get_bytes(&r, &data, &len);
@@ -243,7 +245,7 @@ int rv_init_kill(int pid, char *name, size_t size)
 
 	if (pid <= 0)
 		return -RV_EINVAL;
-	ret = init_call_u32(SVC_OP_KILL, (uint32_t)pid, &r, rbuf, rhs, &reply);
+	ret = init_call_u32(SVC_OP_KILL, &(uint32_t){(uint32_t)pid}, &r, rbuf, rhs, &reply);
 	if (ret < 0)
 		return ret;
 	wire_get_str(&r, &s, &len, SVC_NAME_MAX);
@@ -270,12 +272,62 @@ int rv_init_shutdown(int status)
 
 	if (status < 0 || status > 255)
 		return -RV_EINVAL;
-	ret = init_call_u32(SVC_OP_SHUTDOWN, (uint32_t)status, &r, rbuf, rhs, &reply);
+	ret = init_call_u32(SVC_OP_SHUTDOWN, &(uint32_t){(uint32_t)status}, &r, rbuf, rhs,
+			    &reply);
 	if (ret == 0 && wire_end(&r) < 0) {
 		close_all(reply.handles, reply.num_handles);
 		ret = -RV_EBADMSG;
 	}
 	return ret;
+}
+
+int rv_init_rights(uint32_t *rights)
+{
+	uint8_t rbuf[CONFIG_MSG_MAX_BYTES];
+	handle_buf rhs;
+	struct wire_reader r;
+	struct rv_msg reply;
+	uint32_t v;
+	int ret = init_call_u32(SVC_OP_RIGHTS, NULL, &r, rbuf, rhs, &reply);
+
+	if (ret < 0)
+		return ret;
+	wire_get_u32(&r, &v);
+	if (wire_end(&r) < 0) {
+		close_all(reply.handles, reply.num_handles);
+		return -RV_EBADMSG;
+	}
+	*rights = v;
+	return 0;
+}
+
+int svc_rights_parse(const char *s, size_t len, uint32_t *rights)
+{
+	static const char *const names[] = {"spawn", "process", "kill", "shutdown"};
+	uint32_t mask = 0;
+
+	if (len == 3 && !memcmp(s, "all", 3)) {
+		*rights = SVC_RIGHTS_ALL;
+		return 0;
+	}
+	for (size_t at = 0;;) {
+		size_t l = 0, k;
+
+		while (at + l < len && s[at + l] != '+')
+			l++;
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k]) == l && !memcmp(s + at, names[k], l))
+				break;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return -RV_EINVAL; /* unknown, or empty (a++b, a trailing +) */
+		mask |= 1u << k;
+		at += l;
+		if (at == len)
+			break;
+		at++; /* the '+' */
+	}
+	*rights = mask;
+	return 0;
 }
 
 int rv_service_check_channel(rv_handle_t h)

@@ -167,8 +167,12 @@ int rv_loader_spawn_env(const struct rv_spawn_env *env, rv_handle_t *process)
 	for (unsigned int b = 0; b < 5; b++)
 		if (env->mask & (1u << b))
 			wire_put_handle(&w, *spawn_slot(env, b));
-	if (svc_spawn_env_bytes((uint64_t)len))
+	/* env_len, then rights (which need an env_len before them, 0 if
+	 * nothing else); neither when there is nothing to say. */
+	if (svc_spawn_env_bytes((uint64_t)len) || env->rights)
 		wire_put_u32(&w, svc_spawn_env_bytes((uint64_t)len));
+	if (env->rights)
+		wire_put_u32(&w, env->rights);
 	if (w.err) {
 		/* Too big for one message (bytes, or more handles than
 		 * CONFIG_MSG_MAX_HANDLES): the handles never left. */

@@ -11,7 +11,9 @@
  * stderr both go to the console they share one buffer, so their output
  * keeps its order. Input is read as it comes (a line at a time from the
  * console's cooked mode) and handed out byte by byte. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <rvos/user.h>
 #include "fd_internal.h"
 
@@ -117,6 +119,39 @@ static FILE rvos_stderr = FDEV_SETUP_STREAM(stderr_put, NULL, stderr_flush, _FDE
 FILE *const stdin = &rvos_stdin;
 FILE *const stdout = &rvos_stdout;
 FILE *const stderr = &rvos_stderr;
+
+/* n bytes at once into stdout's or stderr's buffer, as n calls of their
+ * put would (a drain at a newline, before a file's buffer overflows), but
+ * one drain for the lines of one call: printf's formatter
+ * (lib/src/stdio_float.c) writes its output so. 0, or -1 when f is
+ * neither (the caller then puts byte by byte). */
+int rvos_stdio_write(FILE *f, const char *s, size_t n)
+{
+	struct out *o;
+	int line_buffered;
+
+	if (f == &rvos_stdout) {
+		o = &outs[0];
+		line_buffered = 0;
+	} else if (f == &rvos_stderr) {
+		o = stderr_out();
+		line_buffered = 1;
+	} else {
+		return -1;
+	}
+	while (n) {
+		size_t k = sizeof(o->buf) - o->len < n ? sizeof(o->buf) - o->len : n;
+		bool newline = memchr(s, '\n', k) != NULL;
+
+		memcpy(o->buf + o->len, s, k);
+		o->len += k;
+		s += k;
+		n -= k;
+		if (o->len == sizeof(o->buf) || newline)
+			out_put_end(o, line_buffered);
+	}
+	return 0;
+}
 
 /* exit() flushes stdio through this hook (picolibc tinystdio). */
 static void __attribute__((destructor)) flush_at_exit(void)

@@ -12,14 +12,21 @@
  * strfromd... reach picolibc's vfprintf through __wrap_vfprintf below,
  * all of scanf, fscanf, sscanf its vfscanf through __wrap_vfscanf.
  *
- * A format with no %e %f %g %a (or upper case) goes straight to
- * picolibc, as before. Otherwise the format is taken one directive at a
- * time: text and the floating-point conversions here, every other
- * conversion by picolibc, given that one conversion and its argument
- * (scanf: with a %n after it, to count what it read). %n counts
- * everything. A conversion not known here (and the rest of the format
- * after it), or a format with positional arguments (%1$d), is left to
- * picolibc whole.
+ * printf: every format is taken here, one directive at a time: text,
+ * the floating-point conversions, the integer ones (d i o u x X), %c and
+ * %s (without l), %% and %n, gathered in a buffer and written to the
+ * stream in one piece (rvOS's stdout and stderr take it at once:
+ * rvos_stdio_write in lib/src/stdio.c), not a character at a time as
+ * picolibc's formatter does. %p, %lc, %ls and a null %s are picolibc's,
+ * given that one conversion and its argument; a conversion not known
+ * here (and the rest of the format after it), or a format with
+ * positional arguments (%1$d), is left to picolibc whole.
+ *
+ * scanf: a format with no %e %f %g %a (or upper case) goes straight to
+ * picolibc. Otherwise the format is taken one directive at a time: the
+ * floating-point conversions here, every other conversion by picolibc,
+ * given that one conversion and its argument with a %n after it, to
+ * count what it read.
  *
  * %Lf and its kin print and read long double at double's precision.
  * Plain C and stdio only: tests/unit/dtoa runs this on the host, over
@@ -190,20 +197,68 @@ static bool wants_floats(const char *p, void (*parse)(const char *, struct spec 
 
 /* ---- printf ---- */
 
+/* printf's output: gathered here and written to the stream in pieces
+ * of OUT_BUF bytes (one write for a short printf: on rvOS's stdout, one
+ * copy into its buffer instead of a call per character). */
+#define OUT_BUF 256
+
 struct out {
 	FILE *f;
 	long count; /* characters written */
 	bool error;
+	size_t n; /* bytes in buf */
+	char buf[OUT_BUF];
 };
+
+/* rvOS's stdout and stderr take bytes at once (lib/src/stdio.c); weak,
+ * so that the host's unit test, which has no such streams, links. */
+int rvos_stdio_write(FILE *f, const char *s, size_t n) __attribute__((weak));
+
+static void out_write(struct out *o, const char *s, size_t n)
+{
+	if (rvos_stdio_write && rvos_stdio_write(o->f, s, n) == 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (fputc((unsigned char)s[i], o->f) == EOF)
+			o->error = true;
+}
+
+/* What is gathered to the stream: before anything else writes to it. */
+static void out_flush(struct out *o)
+{
+	if (o->n)
+		out_write(o, o->buf, o->n);
+	o->n = 0;
+}
 
 static void out_put(void *ctx, const char *s, size_t n)
 {
 	struct out *o = ctx;
 
-	for (size_t i = 0; i < n; i++)
-		if (fputc((unsigned char)s[i], o->f) == EOF)
-			o->error = true;
 	o->count += (long)n;
+	if (n <= OUT_BUF - o->n) {
+		memcpy(o->buf + o->n, s, n);
+		o->n += n;
+		return;
+	}
+	out_flush(o);
+	if (n < OUT_BUF) {
+		memcpy(o->buf, s, n);
+		o->n = n;
+	} else {
+		out_write(o, s, n);
+	}
+}
+
+/* n copies of c (padding). */
+static void out_pad(struct out *o, char c, long n)
+{
+	static const char spaces[] = "                                ";
+	static const char zeros[] = "00000000000000000000000000000000";
+	const char *run = c == '0' ? zeros : spaces;
+
+	for (; n > 0 && o->count <= INT_MAX; n -= sizeof(spaces) - 1)
+		out_put(o, run, n < (long)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1);
 }
 
 /* picolibc's vfprintf or vfscanf (fn) with the arguments given here. */
@@ -254,6 +309,112 @@ static void respell(const struct spec *s, char *buf)
 	n += s->len_n;
 	buf[n++] = s->conv;
 	buf[n] = 0;
+}
+
+/* The argument of an integer conversion, widened: its magnitude, and
+ * whether it is negative (d and i only). */
+static unsigned long long int_arg(const struct spec *s, va_list *ap, bool *neg)
+{
+	long long v;
+
+	*neg = false;
+	if (s->conv == 'd' || s->conv == 'i') {
+		switch (s->len) {
+		case LEN_HH:
+			v = (signed char)va_arg(*ap, int);
+			break;
+		case LEN_H:
+			v = (short)va_arg(*ap, int);
+			break;
+		case LEN_L:
+		case LEN_J:
+		case LEN_Z:
+		case LEN_T:
+			v = va_arg(*ap, long);
+			break;
+		case LEN_LL:
+		case LEN_BIG_L:
+			v = va_arg(*ap, long long);
+			break;
+		default:
+			v = va_arg(*ap, int);
+		}
+		*neg = v < 0;
+		return *neg ? -(unsigned long long)v : (unsigned long long)v;
+	}
+	switch (s->len) {
+	case LEN_HH:
+		return (unsigned char)va_arg(*ap, unsigned int);
+	case LEN_H:
+		return (unsigned short)va_arg(*ap, unsigned int);
+	case LEN_L:
+	case LEN_J:
+	case LEN_Z:
+	case LEN_T:
+		return va_arg(*ap, unsigned long);
+	case LEN_LL:
+	case LEN_BIG_L:
+		return va_arg(*ap, unsigned long long);
+	default:
+		return va_arg(*ap, unsigned int);
+	}
+}
+
+/* d i o u x X, as C says: the precision is the fewest digits (a zero
+ * with precision 0 prints none), '#' makes o's first digit 0 and puts
+ * 0x / 0X before a nonzero x / X, '0' pads after the sign and prefix
+ * unless there is a precision, '-' pads on the right. */
+static void print_int(struct out *o, const struct spec *s, va_list *ap)
+{
+	const char *digit = s->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+	unsigned base = s->conv == 'o' ? 8 : s->conv == 'x' || s->conv == 'X' ? 16 : 10;
+	char digits[24], prefix[2], *d = digits + sizeof(digits);
+	int nd, np = 0;
+	long zeros, pad;
+	bool neg;
+	unsigned long long u = int_arg(s, ap, &neg);
+
+	if (neg)
+		prefix[np++] = '-';
+	else if ((s->conv == 'd' || s->conv == 'i') && (s->flags & (DTOA_FL_PLUS | DTOA_FL_SPACE)))
+		prefix[np++] = s->flags & DTOA_FL_PLUS ? '+' : ' ';
+	else if (base == 16 && u && (s->flags & DTOA_FL_HASH)) {
+		prefix[np++] = '0';
+		prefix[np++] = s->conv;
+	}
+	for (; u; u /= base)
+		*--d = digit[u % base];
+	nd = (int)(digits + sizeof(digits) - d);
+	zeros = (s->prec < 0 ? 1 : s->prec) - nd;
+	if (zeros < 0)
+		zeros = 0;
+	if (base == 8 && (s->flags & DTOA_FL_HASH) && !zeros && (!nd || *d != '0'))
+		zeros = 1;
+	pad = (long)s->width - np - zeros - nd;
+	if (pad > 0 && (s->flags & DTOA_FL_ZERO) && !(s->flags & DTOA_FL_MINUS) && s->prec < 0) {
+		zeros += pad;
+		pad = 0;
+	}
+	if (!(s->flags & DTOA_FL_MINUS))
+		out_pad(o, ' ', pad);
+	out_put(o, prefix, (size_t)np);
+	out_pad(o, '0', zeros);
+	out_put(o, d, (size_t)nd);
+	if (s->flags & DTOA_FL_MINUS)
+		out_pad(o, ' ', pad);
+}
+
+/* c and s without a length modifier (and s of a string that is there):
+ * at most the precision's bytes of a string, padded to the width. */
+static void print_text(struct out *o, const struct spec *s, const char *text, size_t n)
+{
+	long pad = (long)s->width - (long)n;
+
+	if (!(s->flags & DTOA_FL_MINUS))
+		out_pad(o, ' ', pad);
+	out_put(o, text, n);
+	if (s->flags & DTOA_FL_MINUS)
+		out_pad(o, ' ', pad);
 }
 
 /* One integer, character, string or pointer conversion, by picolibc. */
@@ -329,12 +490,16 @@ static void print_float(struct out *o, const struct spec *s, va_list *ap)
 
 static int print_all(FILE *f, const char *fmt, va_list args)
 {
-	struct out o = { f, 0, false };
+	struct out o; /* not an initializer: that would clear buf */
 	const char *p = fmt, *pct;
 	struct spec s;
 	va_list ap; /* a copy, whose address can be passed on (va_list may be an array) */
 	int r;
 
+	o.f = f;
+	o.count = 0;
+	o.error = false;
+	o.n = 0;
 	va_copy(ap, args);
 	while (*p && o.count <= INT_MAX) {
 		pct = strchr(p, '%');
@@ -356,19 +521,51 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 			s.prec = va_arg(ap, int);
 			s.prec = s.prec < 0 ? -1 : s.prec;
 		}
+		if (s.positional) {
+			/* %1$d: positions count from the first argument and
+			 * every conversion has one (POSIX), so this is the
+			 * first: picolibc takes the rest of the format */
+			s.conv = 0;
+		}
 		if (is_float_conv(s.conv)) {
 			print_float(&o, &s, &ap);
+		} else if (s.conv && strchr("diouxX", s.conv)) {
+			print_int(&o, &s, &ap);
+		} else if (s.conv == 'c' && s.len == LEN_NONE) {
+			char c = (char)va_arg(ap, int);
+
+			print_text(&o, &s, &c, 1);
+		} else if (s.conv == 's' && s.len == LEN_NONE) {
+			const char *text = va_arg(ap, const char *);
+
+			if (text) {
+				print_text(&o, &s, text,
+					   s.prec < 0 ? strlen(text) : strnlen(text, (size_t)s.prec));
+			} else { /* picolibc's spelling of a null string */
+				char spec[48];
+
+				out_flush(&o);
+				respell(&s, spec);
+				r = call_real(__real_vfprintf, f, spec, text);
+				if (r < 0)
+					o.error = true;
+				else
+					o.count += r;
+			}
 		} else if (s.conv == '%') {
 			out_put(&o, "%", 1);
 		} else if (s.conv == 'n') {
 			store_count(&s, va_arg(ap, void *), o.count);
-		} else if (s.conv && strchr("diouxXcsp", s.conv)) {
+		} else if (s.conv && strchr("csp", s.conv)) {
+			/* %p, %lc, %ls: picolibc's spelling */
+			out_flush(&o);
 			r = print_other(f, &s, &ap);
 			if (r < 0)
 				o.error = true;
 			else
 				o.count += r;
 		} else { /* not known here: picolibc has the rest */
+			out_flush(&o);
 			r = __real_vfprintf(f, pct, ap);
 			if (r < 0)
 				o.error = true;
@@ -377,6 +574,7 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 			break;
 		}
 	}
+	out_flush(&o);
 	va_end(ap);
 	if (o.count > INT_MAX) {
 		errno = EOVERFLOW;
@@ -387,8 +585,6 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 
 int __wrap_vfprintf(FILE *f, const char *fmt, va_list ap)
 {
-	if (!wants_floats(fmt, parse_printf))
-		return __real_vfprintf(f, fmt, ap);
 	return print_all(f, fmt, ap);
 }
 

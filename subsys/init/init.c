@@ -15,6 +15,12 @@
  * child does: replies and requests to the file server are written
  * without waiting (its answers come in the same wait_many), and a
  * malformed request gets an error reply.
+ *
+ * Authority: each child's channel carries a mask of SVC_RIGHT_*, from its
+ * manifest entry (control=) or passed on by whoever asked the loader (at
+ * most the asker's own). The loader, PROCESS, KILL and SHUTDOWN need
+ * their right; init decides from the channel a request came in on, never
+ * from a pid or a name.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -67,7 +73,7 @@ struct pending {
 	rv_handle_t on; /* where it is due: env.h[0], then the file */
 	struct env env;
 	char *args;
-	uint32_t args_len, env_len, priority;
+	uint32_t args_len, env_len, priority, rights;
 	char name[SVC_NAME_MAX + 1]; /* the new child's: the path's last part */
 };
 
@@ -82,6 +88,10 @@ struct child {
 	uint64_t restart_times[CONFIG_INIT_RESTART_MAX + 1]; /* ring */
 	uint32_t restarts;                                   /* ever */
 	uint32_t devices; /* bit d: gets a copy of devices[d] (manifest) */
+	/* SVC_RIGHT_*: what requests on chan may do (the manifest's control=,
+	 * or what a loader child's asker passed on). Authority belongs to
+	 * this connection, not to the pid or the name behind it. */
+	uint32_t rights;
 	/* Manifest options. */
 	char root_path[ENTRY_MAX]; /* root=PATH; "" no files */
 	char uses[ENTRY_MAX];      /* uses=A+B, kept as "A+B"; "" none */
@@ -394,8 +404,8 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
  * (moved; may be NULL) is kept for it until it asks. The last env_len of
  * the args_len bytes of args are its environment strings. */
 static int do_spawn(const char *name, uint32_t priority, const char *args, uint32_t args_len,
-		    uint32_t env_len, const rv_handle_t *extra, uint32_t n_extra, struct env *env,
-		    rv_handle_t image, uint64_t image_size, rv_handle_t *proc)
+		    uint32_t env_len, uint32_t rights, const rv_handle_t *extra, uint32_t n_extra,
+		    struct env *env, rv_handle_t image, uint64_t image_size, rv_handle_t *proc)
 {
 	int i = child_alloc(1);
 	int ret;
@@ -417,6 +427,7 @@ static int do_spawn(const char *name, uint32_t priority, const char *args, uint3
 	children[i].kind = K_LOADED;
 	strcpy(children[i].name, name);
 	children[i].priority = priority;
+	children[i].rights = rights;
 	children[i].chan = RV_HANDLE_INVALID;
 	children[i].proc = RV_HANDLE_INVALID;
 	ret = child_start((uint32_t)i, args, args_len, env_len, extra, n_extra, image, image_size,
@@ -838,8 +849,8 @@ static void spawn_readable(uint32_t i)
 	p->on = RV_HANDLE_INVALID;
 	p->step = 0;
 	p->kind = P_NONE; /* before do_spawn: its wait item is free again */
-	ret = do_spawn(p->name, p->priority, p->args, p->args_len, p->env_len, NULL, 0, &p->env, h,
-		       size, &proc);
+	ret = do_spawn(p->name, p->priority, p->args, p->args_len, p->env_len, p->rights, NULL, 0,
+		       &p->env, h, size, &proc);
 	rv_handle_close(h);
 	free(p->args);
 	p->args = NULL;
@@ -866,6 +877,17 @@ static int env_handle_ok(rv_handle_t h)
 	return (info.rights & RV_RIGHT_TRANSFER) ? 0 : -RV_EPERM;
 }
 
+/* The rights a loader child is to get from child i's request: at most what
+ * i's own connection holds. */
+static int rights_to_pass(uint32_t i, uint32_t rights)
+{
+	if (rights & ~SVC_RIGHTS_ALL)
+		return -RV_EINVAL;
+	if (rights & ~children[i].rights)
+		return -RV_EPERM;
+	return 0;
+}
+
 /* SVC_OP_SPAWN_ENV from child i: answered now (into w), INIT_LATER, or an
  * error (the request's handles closed). */
 static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w)
@@ -873,7 +895,7 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 	struct pending *p = &children[i].pend;
 	const char *prog, *cwd, *base;
 	const void *args;
-	uint32_t plen, prio, args_len, mask, kinds, clen, env_len = 0;
+	uint32_t plen, prio, args_len, mask, kinds, clen, env_len = 0, rights = 0;
 	struct env env;
 	char name[SVC_NAME_MAX + 1];
 	rv_handle_t h;
@@ -891,6 +913,8 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 			wire_get_handle(r, &env.h[b]);
 	if (wire_next_type(r) == WIRE_T_U32)
 		wire_get_u32(r, &env_len);
+	if (wire_next_type(r) == WIRE_T_U32)
+		wire_get_u32(r, &rights);
 	if (wire_end(r) < 0 || plen == 0)
 		return -RV_EBADMSG; /* serve() closes the handles */
 	env.mask = mask & RV_ENV_ALL;
@@ -900,6 +924,8 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 	    prio >= CONFIG_NUM_PRIORITIES || env_len > args_len ||
 	    (args_len && ((const char *)args)[args_len - 1] != '\0'))
 		ret = -RV_EINVAL;
+	if (ret == 0)
+		ret = rights_to_pass(i, rights);
 	for (uint32_t b = 0; b < ENV_SLOTS && ret == 0; b++)
 		if (env.mask & (1u << b))
 			ret = env_handle_ok(env.h[b]);
@@ -918,8 +944,8 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 			env_release(&env);
 			return -RV_ENAMETOOLONG;
 		}
-		ret = do_spawn(name, prio, args, args_len, env_len, NULL, 0, &env, RV_HANDLE_INVALID,
-			       0, &h);
+		ret = do_spawn(name, prio, args, args_len, env_len, rights, NULL, 0, &env,
+			       RV_HANDLE_INVALID, 0, &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
@@ -958,6 +984,7 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 	p->env = env;
 	p->args_len = args_len;
 	p->env_len = env_len;
+	p->rights = rights;
 	p->priority = prio;
 	plen = (uint32_t)(prog + plen - base);
 	if (plen > SVC_NAME_MAX)
@@ -1014,7 +1041,7 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 	rv_handle_t h, extra[CONFIG_MSG_MAX_HANDLES + 1];
 	const char *s;
 	const void *args;
-	uint32_t len, args_len, prio, n = 0, v, env_len = 0;
+	uint32_t len, args_len, prio, n = 0, v, env_len = 0, rights = 0;
 	int ret;
 
 	switch (r->op) {
@@ -1053,9 +1080,16 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 			wire_get_handle(r, &extra[n++]);
 		if (wire_next_type(r) == WIRE_T_U32)
 			wire_get_u32(r, &env_len);
+		if (wire_next_type(r) == WIRE_T_U32)
+			wire_get_u32(r, &rights);
 		if (wire_end(r) < 0 || !copy_name(name, s, len))
 			return -RV_EBADMSG;
-		ret = do_spawn(name, prio, args, args_len, env_len, extra, n, NULL,
+		ret = rights_to_pass(from, rights);
+		if (ret < 0) {
+			close_all(extra, n);
+			return ret;
+		}
+		ret = do_spawn(name, prio, args, args_len, env_len, rights, extra, n, NULL,
 			       RV_HANDLE_INVALID, 0, &h);
 		if (ret < 0)
 			return ret;
@@ -1092,6 +1126,11 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 			return -RV_EINVAL;
 		shutdown_status = (int)v;
 		printf("init: shutdown asked by %s, status %u\n", children[from].name, v);
+		return 0;
+	case SVC_OP_RIGHTS:
+		if (wire_end(r) < 0)
+			return -RV_EBADMSG;
+		wire_put_u32(w, children[from].rights);
 		return 0;
 	default:
 		return -RV_ENOSYS;
@@ -1137,6 +1176,11 @@ static void serve(uint32_t i)
 	}
 	if (wire_read_request(&r, &msg) < 0) {
 		ret = -RV_EBADMSG;
+	} else if (svc_op_right(r.op) & ~children[i].rights) {
+		/* The connection the request came in on lacks the op's right:
+		 * refused before a field is read. */
+		ret = -RV_EPERM;
+		close_all(msg.handles, msg.num_handles);
 	} else {
 		wire_init_reply(&w, out_bytes, sizeof(out_bytes), out_handles,
 				CONFIG_MSG_MAX_HANDLES, r.op, 0);
@@ -1283,7 +1327,7 @@ static int device_mask(unsigned int no, const char *name, char *list, uint32_t *
  * after a console line. */
 static int entry_options(unsigned int no, const char *name, char *opts, struct child *c)
 {
-	bool have_root = false, have_uses = false, have_ro = false;
+	bool have_root = false, have_uses = false, have_ro = false, have_control = false;
 
 	if (!*opts) {
 		printf("init: manifest entry %u (%s): empty option list, skipped\n", no, name);
@@ -1293,18 +1337,30 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 		next = strchr(tok, ',');
 		if (next)
 			*next++ = '\0';
-		if (!strcmp(tok, "ro") || !strncmp(tok, "root=", 5) || !strncmp(tok, "uses=", 5)) {
-			bool *seen = tok[1] == 'o' && tok[2] == '\0' ? &have_ro
+		bool control = !strcmp(tok, "control") || !strncmp(tok, "control=", 8);
+
+		if (!strcmp(tok, "ro") || !strncmp(tok, "root=", 5) || !strncmp(tok, "uses=", 5) ||
+		    control) {
+			bool *seen = control ? &have_control
+				     : tok[1] == 'o' && tok[2] == '\0' ? &have_ro
 				     : tok[1] == 'o' ? &have_root : &have_uses;
 
 			if (*seen) {
-				printf("init: manifest entry %u (%s): option '%.4s' given twice, "
-				       "skipped\n", no, name, tok);
+				printf("init: manifest entry %u (%s): option '%.*s' given twice, "
+				       "skipped\n", no, name, control ? 7 : 4, tok);
 				return -1;
 			}
 			*seen = true;
 		}
-		if (!strcmp(tok, "ro")) {
+		if (control) {
+			c->rights = SVC_RIGHTS_ALL;
+			if (tok[7] && svc_rights_parse(tok + 8, strlen(tok + 8), &c->rights) < 0) {
+				printf("init: manifest entry %u (%s): control '%s': want all or "
+				       "spawn, process, kill, shutdown joined by +, skipped\n", no,
+				       name, tok + 8);
+				return -1;
+			}
+		} else if (!strcmp(tok, "ro")) {
 			c->ro = true;
 		} else if (!strncmp(tok, "root=", 5)) {
 			if (tok[5] != '/') {
@@ -1341,7 +1397,7 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 			strcpy(c->uses, tok + 5);
 		} else {
 			printf("init: manifest entry %u (%s): unknown option '%s' (root=PATH, ro, "
-			       "uses=NAME+NAME, pages=N), skipped\n", no, name, tok);
+			       "uses=NAME+NAME, pages=N, control[=RIGHT+RIGHT]), skipped\n", no, name, tok);
 			return -1;
 		}
 	}
@@ -1438,6 +1494,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	strcpy(children[i].uses, opt.uses);
 	children[i].ro = opt.ro;
 	children[i].max_pages = opt.max_pages;
+	children[i].rights = opt.rights;
 	ret = child_start((uint32_t)i, "", 0, 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
 	if (ret < 0) {
 		printf("init: manifest entry %u (%s): cannot start it: %s\n", no, name,
@@ -1453,7 +1510,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 static void manifest_run(const char *m)
 {
 	bool have_main = false;
-	unsigned int no = 0;
+	unsigned int no = 0, main_failed = 0;
 
 	while (*m) {
 		size_t len;
@@ -1461,9 +1518,19 @@ static void manifest_run(const char *m)
 		while (*m == ' ')
 			m++;
 		len = strcspn(m, " ");
-		if (len)
+		if (len) {
 			manifest_entry(++no, m, len, &have_main);
+			if (!have_main && !main_failed && !strncmp(m, "main:", 5))
+				main_failed = no;
+		}
 		m += len;
+	}
+	/* The app is its main program: without it, it failed, and a failure
+	 * must not look like a machine running (or ending) as it should. */
+	if (!have_main && main_failed) {
+		printf("init: the main program (manifest entry %u) did not start; init ends "
+		       "with status 1\n", main_failed);
+		rv_exit(1);
 	}
 	if (!have_main)
 		printf("init: no main program in the manifest: running for ever\n");

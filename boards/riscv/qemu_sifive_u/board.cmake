@@ -5,6 +5,9 @@ set(QEMU_MACHINE "sifive_u")
 # -no-reboot: OpenSBI here can only reboot (gpio-restart); this makes it an exit.
 set(QEMU_ARGS "-m 256M -smp 2 -nographic -no-reboot")
 # One hart cannot run the kernel on this machine, so no -icount measurements.
+# Where -m puts the RAM (the build checks that the kernel image fits it:
+# scripts/imagecheck.py).
+set(QEMU_RAM_BASE "0x80000000")
 set(QEMU_ICOUNT_ARGS "")
 # No test device: the exit status comes from the kernel's power-off line.
 set(QEMU_EXIT_STATUS "console")

@@ -5,6 +5,9 @@ set(QEMU_MACHINE "virt")
 # 1.x): QEMU makes them legacy (version 1) unless told.
 set(QEMU_ARGS "-m 128M -smp 1 -nographic -global virtio-mmio.force-legacy=false")
 # Benchmarks: one hart, and rdinstret counts guest instructions exactly.
+# Where -m puts the RAM (the build checks that the kernel image fits it:
+# scripts/imagecheck.py).
+set(QEMU_RAM_BASE "0x80000000")
 set(QEMU_ICOUNT_ARGS "-smp 1 -icount shift=0")
 # The SiFive test device (syscon) ends QEMU with the kernel's exit status.
 set(QEMU_EXIT_STATUS "qemu")

@@ -8,6 +8,7 @@
 #include <kernel/object.h>
 
 struct proc;
+struct handle_entry;
 
 /* Size of on-stack arrays of a message's handles: one spare slot, so the
  * array is never empty (CONFIG_MSG_MAX_HANDLES may be 0) and gcc can see
@@ -16,10 +17,12 @@ struct proc;
 
 /* Two ends; each returned with one reference. -ENFILE, -ENOSPC (quota). */
 int channel_create(struct proc *creator, struct kobject **end0, struct kobject **end1);
-/* The system calls, after their arguments' handles are looked up. */
-long channel_write(struct proc *p, struct kobject *end, rv_handle_t self, uintptr_t umsg,
+/* The system calls, after their arguments' handles are looked up: he is
+ * the end's (its derivation, if any, ends a wait with -ECANCELED when
+ * revoked). It stays put while p blocks: only p changes its table. */
+long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t self, uintptr_t umsg,
 		   uint32_t flags, uint64_t deadline);
-long channel_read(struct proc *p, struct kobject *end, uintptr_t umsg, uint32_t flags,
+long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline);
 
 /* Record where p, about to block receiving with its struct rv_msg at umsg

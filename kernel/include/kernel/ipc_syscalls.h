@@ -11,6 +11,8 @@ struct proc;
 long sys_handle_close(const uint64_t a[6]);
 long sys_handle_duplicate(const uint64_t a[6]);
 long sys_handle_info(const uint64_t a[6]);
+long sys_handle_derive(const uint64_t a[6]);
+long sys_handle_revoke(const uint64_t a[6]);
 long sys_channel_create(const uint64_t a[6]);
 long sys_channel_write(const uint64_t a[6]);
 long sys_channel_read(const uint64_t a[6]);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Kernel objects reachable through handles: channel ends, shared-memory
- * regions, processes. Each has a type, a reference count (handles, messages
+ * regions, processes, devices, ports, revokers. Each has a type, a reference count (handles, messages
  * in flight and mappings that hold it) and a list of the processes waiting
  * for one of its signals.
  */
@@ -26,7 +26,15 @@ struct waiter {
 	struct list_node link; /* on kobject.waiters */
 	struct proc *proc;
 	struct kobject *obj;
-	uint32_t signals;
+	union {
+		struct {
+			uint32_t signals;
+			/* The derivation (kernel/revoke.c) of the handle it
+			 * waits through, 0: none; a revoke ends the wait. */
+			uint32_t via;
+		};
+		uint64_t signals_via; /* both in one store (the fast path) */
+	};
 };
 
 void kobject_init(struct kobject *obj, uint32_t type);
@@ -42,8 +50,13 @@ void kobject_notify(struct kobject *obj);
  * never) passes. Returns 0 when woken by a signal or by an object change the
  * caller must re-check, -ETIMEDOUT at the deadline. */
 int kobject_block(uint64_t deadline);
-void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals);
+/* via: the derivation of the handle the wait goes through (0: none); a
+ * revoke of it wakes the wait, whose kobject_block is then -ECANCELED. */
+void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals, unsigned int via);
 void waiters_remove_all(struct proc *p);
+/* Revocation: end every wait on obj that goes through a revoked
+ * derivation (processes woken, -ECANCELED; port bindings dropped). */
+void kobject_cancel_waiters(struct kobject *obj);
 
 /* Release functions of each type (called by kobject_put). */
 void channel_end_release(struct kobject *obj);

@@ -16,6 +16,7 @@
 #include <kernel/list.h>
 #include <kernel/object.h>
 
+struct handle_entry;
 struct handle_table;
 struct proc;
 
@@ -34,6 +35,9 @@ struct port_binding {
 	uint64_t key;
 	struct handle_table *table; /* the handle it follows: closing or */
 	unsigned int slot;          /* sending it away drops the binding */
+	/* Its handle's derivation was revoked: off the object's waiter list,
+	 * queued for port_wait to report (-ECANCELED) once, then freed. */
+	bool revoked;
 };
 
 static inline struct port_binding *waiter_binding(struct waiter *w)
@@ -46,9 +50,11 @@ void port_release(struct kobject *obj);
 uint32_t port_signals(const struct kobject *obj);
 long port_bind(struct proc *p, struct kobject *port, uint32_t h, uint32_t signals, uint64_t key);
 long port_unbind(struct proc *p, struct kobject *port, uint32_t h);
-/* With ureply != 0, first sends the reply (reply_h, ureply) as a
- * non-blocking channel_write; its error, if any, is returned unwaited. */
-long port_wait(struct proc *p, struct kobject *port, uintptr_t uev, uintptr_t umsg,
+/* port: the port's handle entry (its derivation, if any, ends the wait
+ * with -ECANCELED when revoked). With ureply != 0, first sends the reply
+ * (reply_h, ureply) as a non-blocking channel_write; its error, if any, is
+ * returned unwaited. */
+long port_wait(struct proc *p, const struct handle_entry *port, uintptr_t uev, uintptr_t umsg,
 	       uint64_t deadline, uint64_t reply_h, uintptr_t ureply);
 /* The continuation of a wait begun by the reply-and-wait fast path. */
 void port_wait_continue(void) __attribute__((noreturn));
@@ -57,6 +63,10 @@ void port_wait_continue(void) __attribute__((noreturn));
 bool port_fire(struct waiter *w);
 /* The handle at slot of t, bound, is closed or sent away. */
 void port_binding_drop_slot(struct handle_table *t, unsigned int slot);
+/* The derivation of the binding's handle (w: its waiter) was revoked
+ * (kobject_cancel_waiters): it leaves the object and is queued on its port,
+ * whose next port_wait reports it (status -ECANCELED) and frees it. */
+void port_binding_revoked(struct waiter *w);
 unsigned int port_count(void);
 unsigned int port_binding_count(void);
 

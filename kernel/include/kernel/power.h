@@ -16,4 +16,8 @@ void power_register(void (*off)(int status), const char *name);
  * report one. Never returns. */
 void poweroff(int status) __attribute__((noreturn));
 
+/* Power off (or, without a shutdown device, reboot) through the SBI
+ * system-reset extension; returns only if the firmware cannot. */
+void power_sbi_off(int status);
+
 #endif /* KERNEL_POWER_H */

@@ -41,6 +41,11 @@ struct process_object;
 struct shm_mapping {
 	struct shm_region *region; /* NULL: slot free */
 	uintptr_t va;
+	/* Made through a derived handle (via != 0): on the region's list of
+	 * such mappings, so that a revoke finds it (kernel/revoke.c). */
+	unsigned int via;
+	struct proc *owner;
+	struct list_node derived; /* on shm_region.derived */
 };
 
 struct proc {
@@ -82,6 +87,9 @@ struct proc {
 	 * as.rx_* (kernel/channel.c, direct delivery). recv_end NULL: not
 	 * receiving (waiters_remove_all clears it). */
 	struct kobject *recv_end;
+	/* A revoke ended its wait (kobject_block returns -ECANCELED): here
+	 * for kobject_block's 12-bit offset. */
+	bool wait_cancelled;
 	struct handle_table handles;
 	struct waiter waiters[CONFIG_MAX_WAIT_ITEMS];
 	struct shm_mapping mappings[CONFIG_MAX_MMAP_REGIONS];
@@ -94,6 +102,11 @@ struct proc {
 	bool fpu_used;                 /* it has used FP: the unit follows it */
 	struct arch_fpu fpu;           /* while another process has the FP unit */
 #endif
+#ifdef CONFIG_TRACING
+	uint64_t trace_ready_at;       /* tick it was made ready (0: not while recording) */
+	uint64_t trace_call_at;        /* tick its channel_call began (0: not in one) */
+	uint8_t trace_block;           /* rv_trace_block: why it blocked last */
+#endif /* CONFIG_TRACING */
 };
 
 extern struct proc *current;

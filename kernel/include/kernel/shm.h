@@ -24,8 +24,12 @@ unsigned int shm_dma_region_count(void);
 /* The region's bytes as kernel memory (contiguous) and its size in bytes
  * (whole pages). */
 void shm_region_bytes(struct kobject *shm, const uint8_t **bytes, uint64_t *size);
-/* Map it into p; returns the address or -ENOMEM (no mapping slot/frames). */
-long shm_map(struct proc *p, struct kobject *obj, bool writable);
+/* Map it into p; returns the address or -ENOMEM (no mapping slot/frames).
+ * via: the derivation of the handle it is mapped through (0: none). */
+long shm_map(struct proc *p, struct kobject *obj, bool writable, unsigned int via);
+/* Revocation: unmap every mapping of the region made through a revoked
+ * derivation, in whichever process. */
+void shm_revoke_mappings(struct kobject *obj);
 long shm_unmap(struct proc *p, uintptr_t va);
 void shm_unmap_all(struct proc *p);
 /* Pages of shared memory p has mapped (proc_list). */

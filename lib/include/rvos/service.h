@@ -13,9 +13,11 @@
  *                                             -> (status only)
  *   SVC_OP_SPAWN     str program, u32 priority, bytes args (NUL-terminated
  *                    strings back to back), handle * 0..MSG_MAX_HANDLES-1
- *                    [, u32 env_len]          -> handle process
+ *                    [, u32 env_len [, u32 rights]] -> handle process
  *                    env_len: args' last env_len bytes are the child's
- *                    environment strings (absent: none)
+ *                    environment strings (absent: none); rights: the
+ *                    SVC_RIGHT_* the child's connection to init holds
+ *                    (absent: none; at most the asker's)
  *   SVC_OP_PROCESS   str service name         -> handle process (the
  *                    service's process, with MANAGE: a test may kill it)
  *   SVC_OP_PROGRAMS  u32 first                -> bytes names: the initrd's
@@ -25,7 +27,16 @@
  *                    of the manifest (a service is restarted)
  *   SVC_OP_SHUTDOWN  u32 status (0..255)      -> (status only); then init
  *                    ends with that status: the kernel powers off
- * Anyone may send KILL and SHUTDOWN (a known gap: see doc/services.md).
+ *   SVC_OP_RIGHTS    -                        -> u32 rights: what this
+ *                    connection holds
+ *
+ * Authority belongs to the connection (init's end of the asker's handle
+ * 0), never to a pid or a name: SPAWN and SPAWN_ENV need SVC_RIGHT_SPAWN,
+ * PROCESS SVC_RIGHT_PROCESS, KILL SVC_RIGHT_KILL, SHUTDOWN
+ * SVC_RIGHT_SHUTDOWN; without it the request is EPERM before its fields
+ * are read. The manifest grants rights (control, control=spawn+kill...);
+ * a loader child gets what its asker passes on, at most what the asker
+ * holds (doc/services.md, "Authority").
  *
  * init sends to a server, on the channel it registered, one message per new
  * client (a request with no reply):
@@ -56,8 +67,41 @@ enum svc_op {
 	SVC_OP_STARTUP = 8,
 	SVC_OP_SPAWN_ENV = 9,
 	SVC_OP_REOPEN = 10,
+	SVC_OP_RIGHTS = 11,
 	SVC_OP_NEW_CLIENT = 16,
 };
+
+/* A connection's rights (SVC_OP_RIGHTS; the manifest's control=, the
+ * loader's optional rights field). */
+#define SVC_RIGHT_SPAWN (1u << 0)    /* SVC_OP_SPAWN, SVC_OP_SPAWN_ENV: the loader */
+#define SVC_RIGHT_PROCESS (1u << 1)  /* SVC_OP_PROCESS: a service's process handle */
+#define SVC_RIGHT_KILL (1u << 2)     /* SVC_OP_KILL: end a manifest child */
+#define SVC_RIGHT_SHUTDOWN (1u << 3) /* SVC_OP_SHUTDOWN: power off */
+#define SVC_RIGHTS_ALL 0xfu
+
+/* The right op needs (0: none). */
+static inline uint32_t svc_op_right(uint32_t op)
+{
+	switch (op) {
+	case SVC_OP_SPAWN:
+	case SVC_OP_SPAWN_ENV:
+		return SVC_RIGHT_SPAWN;
+	case SVC_OP_PROCESS:
+		return SVC_RIGHT_PROCESS;
+	case SVC_OP_KILL:
+		return SVC_RIGHT_KILL;
+	case SVC_OP_SHUTDOWN:
+		return SVC_RIGHT_SHUTDOWN;
+	default:
+		return 0;
+	}
+}
+
+/* Rights by name, as the manifest's control= and the shell's run -c take
+ * them: "all", or names joined by '+' ("spawn+kill": spawn, process, kill,
+ * shutdown), len bytes of s. 0 and *rights, or -RV_EINVAL (an unknown or
+ * empty name). */
+int svc_rights_parse(const char *s, size_t len, uint32_t *rights);
 
 /* SVC_OP_SPAWN(_ENV)'s args bytes and env_len for spawn's
  * RV_SPAWN_ARGS_LEN (rv_pack_args_env's result), and back. */
@@ -85,8 +129,8 @@ static inline uint32_t svc_spawn_env_bytes(uint64_t args_len)
  *                         handle per bit of mask, in bit order
  *   SVC_OP_SPAWN_ENV str program, u32 priority, bytes args, u32 mask,
  *                    u32 fd_kinds, str cwd_path, handle per bit of mask
- *                    [, u32 env_len]    -> handle process
- *                    (args and env_len as SVC_OP_SPAWN's)
+ *                    [, u32 env_len [, u32 rights]] -> handle process
+ *                    (args, env_len and rights as SVC_OP_SPAWN's)
  *
  *   SVC_OP_REOPEN   -  -> as SVC_OP_STARTUP: fresh root and cwd for a
  *                         manifest child with root=PATH, mask 0 for others
@@ -151,6 +195,9 @@ struct rv_spawn_env {
 	const char *cwd_path;      /* may be NULL: "" */
 	const char *const *envp;   /* "NAME=value" strings, NULL-terminated;
 				    * NULL: the caller's environ */
+	uint32_t rights;           /* SVC_RIGHT_*: the child's connection to
+				    * init holds them; 0 none (at most the
+				    * caller's own: else -RV_EPERM) */
 };
 
 /* SVC_OP_SPAWN_ENV: the handles named in env->mask move (closed on
@@ -216,12 +263,17 @@ long rv_init_programs(uint32_t first, char *buf, size_t size);
 
 /* SVC_OP_KILL: init ends the manifest's process `pid`; 0 and its program
  * name in name[0..size) (may be NULL), -RV_ESRCH (not one of the manifest's
- * running processes), -RV_EPERM (init itself), -RV_EINVAL (pid <= 0). */
+ * running processes), -RV_EPERM (init itself, or no SVC_RIGHT_KILL),
+ * -RV_EINVAL (pid <= 0). */
 int rv_init_kill(int pid, char *name, size_t size);
 
 /* SVC_OP_SHUTDOWN: init ends with status (0..255) and the kernel powers
- * off. Returns 0 (init has answered and is ending) or an error. */
+ * off. Returns 0 (init has answered and is ending) or an error (-RV_EPERM:
+ * no SVC_RIGHT_SHUTDOWN). */
 int rv_init_shutdown(int status);
+
+/* SVC_OP_RIGHTS: the SVC_RIGHT_* this process's connection to init holds. */
+int rv_init_rights(uint32_t *rights);
 
 /*
  * A server's request handler. `req` is positioned after the header

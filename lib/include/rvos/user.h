@@ -11,6 +11,7 @@
 #include <rvos/errno.h>
 #include <rvos/ipc.h>
 #include <rvos/syscall.h>
+#include <rvos/trace.h>
 
 static inline long rv_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
@@ -133,6 +134,63 @@ static inline long rv_clock_realtime_ns(uint64_t *ns)
 	return rv_syscall(RV_SYS_CLOCK, (long)ns, RV_CLOCK_REALTIME, 0, 0, 0, 0);
 }
 
+/* Kernel tracing (include/rvos/trace.h, doc/tracing.md; -RV_ENOSYS without
+ * CONFIG_TRACING). A label is up to 8 bytes, kept in the record. */
+static inline uint64_t rv_trace_label(const char *label)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < 8 && label && label[i]; i++)
+		v |= (uint64_t)(uint8_t)label[i] << (8 * i);
+	return v;
+}
+
+static inline long rv_trace_mark(const char *label, uint64_t value)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_MARK, (long)value, (long)rv_trace_label(label),
+			  0, 0, 0);
+}
+
+static inline long rv_trace_begin(const char *label, uint64_t value)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_BEGIN, (long)value, (long)rv_trace_label(label),
+			  0, 0, 0);
+}
+
+static inline long rv_trace_end(const char *label, uint64_t value)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_END, (long)value, (long)rv_trace_label(label),
+			  0, 0, 0);
+}
+
+/* RV_TRACE_OP_START (flags: RV_TRACE_CLEAR) and RV_TRACE_OP_STOP. */
+static inline long rv_trace_start(uint32_t flags)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_START, (long)flags, 0, 0, 0, 0);
+}
+
+static inline long rv_trace_stop(void)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_STOP, 0, 0, 0, 0, 0);
+}
+
+static inline long rv_trace_info(struct rv_trace_info *out)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_INFO, (long)out, 0, 0, 0, 0);
+}
+
+/* Up to max records from number first on: the number copied. */
+static inline long rv_trace_read(uint64_t first, struct rv_trace_event *buf, uint64_t max)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_READ, (long)first, (long)buf, (long)max, 0, 0);
+}
+
+static inline long rv_trace_hist(uint32_t which, uint32_t index, struct rv_trace_hist *out)
+{
+	return rv_syscall(RV_SYS_TRACE, RV_TRACE_OP_HIST, (long)which, (long)index, (long)out, 0,
+			  0);
+}
+
 static inline long rv_kstats(struct rv_kstats *out)
 {
 	return rv_syscall(RV_SYS_KSTATS, (long)out, 0, 0, 0, 0, 0);
@@ -167,6 +225,19 @@ static inline long rv_handle_duplicate(rv_handle_t h, uint32_t rights)
 static inline long rv_handle_info(rv_handle_t h, struct rv_handle_info *info)
 {
 	return rv_syscall(RV_SYS_HANDLE_INFO, h, (long)info, 0, 0, 0, 0);
+}
+
+/* Revocation (doc/ipc.md): out[0] a handle to h's object with `rights`
+ * that out[1], its revoker, can end -- with every copy made of it. */
+static inline long rv_handle_derive(rv_handle_t h, uint32_t rights, rv_handle_t out[2])
+{
+	return rv_syscall(RV_SYS_HANDLE_DERIVE, h, rights, (long)out, 0, 0, 0);
+}
+
+/* From now on every handle derived through `revoker` is -ECANCELED. */
+static inline long rv_handle_revoke(rv_handle_t revoker)
+{
+	return rv_syscall(RV_SYS_HANDLE_REVOKE, revoker, 0, 0, 0, 0, 0);
 }
 
 static inline long rv_channel_create(rv_handle_t out[2])

@@ -44,8 +44,8 @@ static const struct command commands[] = {
 	{"mem", "", "memory in use", cmd_mem},
 	{"jobs", "", "programs running in the background", cmd_jobs},
 	{"kill", "PID|%JOB", "end a program (a service is restarted by init)", cmd_kill},
-	{"run", "PROGRAM [ARG...] [&]", "start a program: initrd, /bin, path (& background)",
-	 cmd_run},
+	{"run", "[-c RIGHTS] PROGRAM [ARG...] [&]",
+	 "start a program: initrd, /bin, path (& background; -c: pass rights on)", cmd_run},
 	{"ls", "[-l] [-a] [PATH...]", "list a directory (-l: mode, links, size, time)", cmd_ls},
 	{"cat", "[FILE...]", "print files (none: the input, from < or a pipe)", cmd_cat},
 	{"cp", "SRC... DEST", "copy files", cmd_cp},
@@ -61,6 +61,11 @@ static const struct command commands[] = {
 	{"sync", "", "write every file system's changes to its disk", cmd_sync},
 	{"math", "A OP B", "ask the math service (OP: + - * /)", cmd_math},
 	{"uptime", "", "time since boot, kernel counters, console input lost", cmd_uptime},
+	{"trace", "[start|stop|dump]", "the kernel's trace ring: state, record, stop, print",
+	 cmd_trace},
+	{"ipclat", "", "channel_call round-trip latency per channel (traced)", cmd_ipclat},
+	{"schedlat", "", "ready-to-running latency per priority, timer latency (traced)",
+	 cmd_schedlat},
 	{"history", "", "the lines Up and Down recall", cmd_history},
 	{"env", "", "the environment programs get", cmd_env},
 	{"export", "NAME=VALUE...", "set variables of the environment", cmd_export},
@@ -367,11 +372,20 @@ static int cmd_kill(int argc, char **argv)
 		printf("kill: %lld (%s) killed\n", v, name);
 	else if (ret == -RV_ESRCH)
 		printf("kill: no process %lld that this shell or init started\n", v);
+	else if (ret == -RV_EPERM && !shell_holds(SVC_RIGHT_KILL))
+		printf("kill: not permitted: this shell holds no kill right (control=kill)\n");
 	else if (ret == -RV_EPERM)
 		printf("kill: %lld is init: it cannot be killed\n", v);
 	else
 		printf("kill: %lld: %s\n", v, rv_strerror(ret));
 	return ret;
+}
+
+bool shell_holds(uint32_t right)
+{
+	uint32_t rights;
+
+	return rv_init_rights(&rights) == 0 && (rights & right);
 }
 
 /* run alone: its usage and the programs there are. run with a program is
@@ -605,6 +619,11 @@ static int cmd_shutdown(int argc, char **argv)
 	    ret != -RV_EPEERCLOSED)
 		printf("shutdown: sync: %s\n", sh_strerror(ret));
 	ret = rv_init_shutdown((int)status);
+	if (ret == -RV_EPERM) {
+		printf("shutdown: not permitted: this shell holds no shutdown right "
+		       "(control=shutdown)\n");
+		return ret;
+	}
 	if (ret < 0) {
 		printf("shutdown: init refused: %s\n", rv_strerror(ret));
 		return ret;

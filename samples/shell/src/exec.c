@@ -33,6 +33,7 @@ struct stage {
 	int argc;
 	char **argv;               /* argv[0]: as typed (run's word dropped) */
 	char prog[PATH_BYTES];     /* the program: an initrd name or an absolute path */
+	uint32_t rights;           /* run -c: SVC_RIGHT_* passed on to it */
 	rv_handle_t proc;
 };
 
@@ -199,6 +200,7 @@ static int start_program(struct stage *s, struct sh_io *in, struct sh_io *out)
 		.argv = (const char *const *)s->argv + 1,
 		.priority = CONFIG_SHELL_PROGRAM_PRIORITY,
 		.cwd_path = sh_cwd,
+		.rights = s->rights,
 	};
 	int ret;
 
@@ -225,6 +227,12 @@ static int start_program(struct stage *s, struct sh_io *in, struct sh_io *out)
 			printf("%s: the arguments or the environment are too long\n", s->argv[0]);
 		else if (ret == -RV_ENOEXEC)
 			printf("%s: not a program (%s)\n", s->argv[0], sh_strerror(ret));
+		else if (ret == -RV_EPERM && !shell_holds(SVC_RIGHT_SPAWN))
+			printf("%s: not permitted: this shell may not start programs "
+			       "(control=spawn)\n", s->argv[0]);
+		else if (ret == -RV_EPERM && s->rights)
+			printf("%s: not permitted: -c passes on rights this shell does not hold\n",
+			       s->argv[0]);
 		else
 			printf("%s: %s\n", s->argv[0], sh_strerror(ret));
 	}
@@ -311,11 +319,27 @@ static void run_line(const struct sh_cmdline *cl)
 		s->argc = cl->stage[i].argc;
 		s->argv = cl->stage[i].argv;
 		s->proc = RV_HANDLE_INVALID;
+		s->rights = 0;
 		s->cmd = command_find(s->argv[0]);
 		if (s->cmd && !strcmp(s->argv[0], "run") && s->argc > 1) {
 			s->cmd = NULL; /* run PROGRAM: the program */
 			s->argc--;
 			s->argv++;
+			if (!strcmp(s->argv[0], "-c") && s->argc < 3) {
+				usage(command_find("run"));
+				return;
+			}
+			if (!strcmp(s->argv[0], "-c")) {
+				/* run -c RIGHTS PROGRAM: the rights the manifest's
+				 * control= names, passed on to it. */
+				if (svc_rights_parse(s->argv[1], strlen(s->argv[1]), &s->rights) < 0) {
+					printf("run: -c '%s': want all or spawn, process, kill, "
+					       "shutdown joined by +\n", s->argv[1]);
+					return;
+				}
+				s->argc -= 2;
+				s->argv += 2;
+			}
 			if (find_program("run", s->argv[0], s->prog) < 0)
 				return;
 		} else if (!s->cmd && find_program(NULL, s->argv[0], s->prog) < 0) {

@@ -58,6 +58,8 @@ const struct command *command_find(const char *name);
 void usage(const struct command *c);
 /* Is name an initrd program (SVC_OP_PROGRAMS)? */
 bool shell_is_program(const char *name);
+/* Does this shell's connection to init hold the SVC_RIGHT_* right? */
+bool shell_holds(uint32_t right);
 
 /* Tab completion of command names and, after run, program names. */
 void shell_complete(void *ctx, const char *line, size_t cursor, struct lineedit_completions *lc);
@@ -117,6 +119,11 @@ int sh_resolve(const char *cmd, const char *path, char *abs);
 const char *sh_strerror(int err);
 /* Print "cmd: path: error". Returns err. */
 int sh_file_error(const char *cmd, const char *path, int err);
+
+/* The tracing builtins (trace.c). */
+int cmd_trace(int argc, char **argv);
+int cmd_ipclat(int argc, char **argv);
+int cmd_schedlat(int argc, char **argv);
 
 /* The file builtins (files.c). */
 int cmd_ls(int argc, char **argv);

@@ -13,6 +13,7 @@
  * failure, and rvOS fails both; %#g, where glibc 2.36 has a bug that
  * test_dtoa.c describes.)
  */
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -133,6 +134,102 @@ static void test_printf_mixed(void)
 	check_printf("%%f %%|%f", 0.25);
 }
 
+/* A value with a random number of significant bits (0 and all-ones
+ * included), so that every width of digits comes up. */
+static unsigned long long any_bits(void)
+{
+	unsigned bits = (unsigned)(splitmix_next() % 65);
+
+	return bits == 64 ? splitmix_next() : splitmix_next() & ((1ull << bits) - 1);
+}
+
+/* One integer conversion with random flags, width, precision (given,
+ * '*' or none) and length: d i o u x X, each as glibc prints it. */
+static void check_int_random(void)
+{
+	static const char *const lens[] = { "hh", "h", "", "l", "ll", "j", "z", "t" };
+	static const char convs[] = "dioux X";
+	char fmt[40], *f = fmt;
+	const char *len = lens[splitmix_next() % 8];
+	char conv = convs[splitmix_next() % 7];
+	int star_w = 0, star_p = 0, w = (int)(splitmix_next() % 50) - 25,
+	    p = (int)(splitmix_next() % 30) - 5;
+	unsigned long long v = any_bits();
+
+	if (conv == ' ')
+		conv = 'x';
+	*f++ = '[';
+	*f++ = '%';
+	for (const char *fl = "-+ #0"; *fl; fl++)
+		if (splitmix_next() % 3 == 0)
+			*f++ = *fl;
+	switch (splitmix_next() % 3) {
+	case 0:
+		f += sprintf(f, "%d", w < 0 ? -w : w);
+		break;
+	case 1:
+		*f++ = '*';
+		star_w = 1;
+		break;
+	}
+	switch (splitmix_next() % 3) {
+	case 0:
+		f += sprintf(f, ".%d", p < 0 ? 0 : p);
+		break;
+	case 1:
+		f += sprintf(f, ".*");
+		star_p = 1;
+		break;
+	}
+	f += sprintf(f, "%s%c]", len, conv);
+	/* the argument as the length says (a long long is read as one) */
+	if (star_w && star_p)
+		check_printf(fmt, w, p, v);
+	else if (star_w)
+		check_printf(fmt, w, v);
+	else if (star_p)
+		check_printf(fmt, p, v);
+	else
+		check_printf(fmt, v);
+	if (!*len && !star_w && !star_p) /* an int argument exactly */
+		check_printf(fmt, (int)v);
+}
+
+static void test_printf_integers(void)
+{
+	static const char *const texts[] = { "", "a", "hello", "a longer string, with commas" };
+
+	for (int i = 0; i < 200000; i++)
+		check_int_random();
+	/* the edges, written out */
+	check_printf("%d %d %i %u %u", INT_MIN, INT_MAX, -1, 0u, UINT_MAX);
+	check_printf("%ld %ld %lu %lld %llu", LONG_MIN, LONG_MAX, ULONG_MAX, LLONG_MIN, ULLONG_MAX);
+	check_printf("%hhd %hhu %hd %hu", 200, 300, 40000, 70000);
+	check_printf("[%.0d] [%.0x] [%#.0o] [%#o] [%#x] [%#X] [%+.0d] [% .0d]", 0, 0u, 0u, 0u, 0u, 0u, 0, 0);
+	check_printf("[%#5.3o] [%#.3o] [%#o] [%-#8x|] [%08.3d] [%-08d|] [%+05d] [% 05d]", 8u, 0777u, 8u,
+		     255u, -7, -7, 7, 7);
+	check_printf("[%*d] [%-*d] [%.*d] [%*.*x]", -6, 42, 6, 42, -3, 42, 10, 4, 255u);
+	/* %c and %s: width, precision, '-' */
+	for (int i = 0; i < 20000; i++) {
+		const char *t = texts[splitmix_next() % 4];
+		int w = (int)(splitmix_next() % 40) - 20, p = (int)(splitmix_next() % 40) - 10;
+		char c = (char)(' ' + splitmix_next() % 95);
+
+		check_printf("[%*s] [%.*s] [%-*.*s] [%*c] [%-3c] [%c]", w, t, p, t, w, p, t, w, c, c, c);
+	}
+	/* text longer than printf's gathering buffer, in and around conversions */
+	{
+		char big[1000];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = 0;
+		check_printf("%s|%d|%s%s", big, 5, big + 500, big + 900);
+		check_printf("%600d|%-700s|%300.200x", -1, "y", 0xabcu);
+	}
+	/* positional arguments: glibc ("the real one") takes the format */
+	check_printf("%2$s %1$d", 7, "seven");
+}
+
 /* ---- scanf ---- */
 
 /* input through fmt into the pointers, by fn: the wrapper or glibc's. */
@@ -242,6 +339,7 @@ int main(void)
 {
 	splitmix_state = 12345; /* the cases repeat */
 	RUN(test_printf_mixed);
+	RUN(test_printf_integers);
 	RUN(test_scanf);
 	return ut_summary("stdio_float");
 }

@@ -4,7 +4,8 @@
  * system call is driven down each of its error paths -- bad, stale, wide
  * and wrong-type handles, missing rights, bad pointers, sizes past each
  * limit, each pool and table filled (prj.conf makes them small), closed
- * peers, deadlines past, full queues, no free frame at all -- and each
+ * peers, deadlines past, full queues, no free frame at all, derived
+ * handles revoked -- and each
  * result must be the exact error the path gives (CHECK_EQ) and one its
  * table lists. doc_errors.h, made at build time from the tables by
  * scripts/doc_errors.py, holds the documented (call, error) pairs; at the
@@ -1060,6 +1061,229 @@ static void port_errors(void)
 	rv_handle_close((rv_handle_t)port2);
 }
 
+/* ------------------------------------------------------------ revocation */
+
+/* A handle derived from h with `rights`, revoked: every use of it is
+ * ECANCELED. Its revoker is closed (the derivation stays revoked). */
+static rv_handle_t revoked(rv_handle_t h, uint32_t rights)
+{
+	rv_handle_t d[2] = {0, 0};
+
+	CHECK_EQ("handle_derive for the test", rv_handle_derive(h, rights, d), 0);
+	CHECK_EQ("handle_revoke for the test", rv_handle_revoke(d[1]), 0);
+	rv_handle_close(d[1]);
+	return d[0];
+}
+
+/* handle_derive's and handle_revoke's own errors: arguments, rights, the
+ * table, the depth limit and the record pool (prj.conf makes them small). */
+static void derive_revoke_errors(void)
+{
+	rv_handle_t ch[2], d[2], nest[CONFIG_REVOKE_MAX_DEPTH + 1][2],
+	    pool[CONFIG_MAX_REVOCABLE + 1][2];
+	rv_handle_t nodup, noman, rv;
+	unsigned int n = 0;
+	long r = 0;
+
+	chan(ch);
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_HANDLE_DERIVE, WIDE(ch[0]), RV_RIGHT_READ, (long)d, 0, 0, 0));
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EINVAL, "rights | 1 << 32",
+	    sc(RV_SYS_HANDLE_DERIVE, ch[0], WIDE(RV_RIGHT_READ), (long)d, 0, 0, 0));
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EBADF, "no such handle",
+	    rv_handle_derive(0x7ff, RV_RIGHT_READ, d));
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EPERM, "more rights",
+	    rv_handle_derive(ch[0], RV_RIGHT_MANAGE, d));
+	nodup = dup_rights(ch[0], RV_RIGHT_READ);
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EPERM, "no DUPLICATE right",
+	    rv_handle_derive(nodup, RV_RIGHT_READ, d));
+	rv_handle_close(nodup);
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EFAULT, "out in the kernel",
+	    rv_handle_derive(ch[0], RV_RIGHT_READ, (rv_handle_t *)BAD_PTR));
+	rv = revoked(ch[0], CH_RIGHTS);
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_ECANCELED, "h derived and revoked",
+	    rv_handle_derive(rv, RV_RIGHT_READ, d));
+	table_fill(ch[0]);
+	rv_handle_close(fillers[--nfillers]);
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EMFILE, "one free slot", rv_handle_derive(ch[0], 0, d));
+	table_unfill();
+	/* nesting: each level derived from the one above, with DUPLICATE */
+	nest[0][0] = ch[0];
+	for (n = 1; n <= CONFIG_REVOKE_MAX_DEPTH; n++)
+		CHECK_EQ("derive one level deeper",
+			 rv_handle_derive(nest[n - 1][0], CH_RIGHTS, nest[n]), 0);
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_EMLINK, "below CONFIG_REVOKE_MAX_DEPTH",
+	    rv_handle_derive(nest[CONFIG_REVOKE_MAX_DEPTH][0], CH_RIGHTS, d));
+	while (--n)
+		close2(nest[n]);
+
+	TRY(RV_SYS_HANDLE_REVOKE, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_HANDLE_REVOKE, WIDE(ch[0]), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_HANDLE_REVOKE, -RV_EBADF, "no such handle", rv_handle_revoke(0x7ff));
+	TRY(RV_SYS_HANDLE_REVOKE, -RV_EWRONGTYPE, "a channel", rv_handle_revoke(ch[0]));
+	CHECK_EQ("handle_derive", rv_handle_derive(ch[0], CH_RIGHTS, d), 0);
+	noman = dup_rights(d[1], RV_RIGHT_DUPLICATE);
+	TRY(RV_SYS_HANDLE_REVOKE, -RV_EPERM, "no MANAGE right", rv_handle_revoke(noman));
+	rv_handle_close(noman);
+	CHECK_EQ("handle_revoke", rv_handle_revoke(d[1]), 0);
+	TRY(RV_SYS_HANDLE_REVOKE, -RV_ECANCELED, "revoked already", rv_handle_revoke(d[1]));
+	close2(d);
+
+	/* the pool: the one revoked derivation above still holds its record */
+	n = 0;
+	while (n <= CONFIG_MAX_REVOCABLE &&
+	       (r = rv_handle_derive(ch[0], RV_RIGHT_READ, pool[n])) == 0)
+		n++;
+	TRY(RV_SYS_HANDLE_DERIVE, -RV_ENFILE, "CONFIG_MAX_REVOCABLE records in use", r);
+	CHECK_EQ("every record but the revoked one's", n, CONFIG_MAX_REVOCABLE - 1);
+	while (n)
+		close2(pool[--n]);
+	rv_handle_close(rv);
+	close2(ch);
+}
+
+/* Every other call that takes a handle, given a derived and revoked one:
+ * ECANCELED (doc/ipc.md, "Handles": checked after EBADF). */
+static void revoked_handle_errors(void)
+{
+	uint8_t buf[8] = {0};
+	struct rv_msg m = {.bytes = buf, .num_bytes = 1};
+	struct rv_handle_info info;
+	struct rv_exit_info xi;
+	struct rv_port_event ev;
+	struct rv_device_info di;
+	struct rv_wait_item it;
+	struct rv_spawn_image req = {.name = "image", .priority = PRIO, .image_size = 4096};
+	rv_handle_t ch[2], c2[2], rc, rsent, rshm, rproc, rdev, rdma;
+	long shm, proc, port, dma;
+	uint64_t addr;
+
+	chan(ch);
+	rc = revoked(ch[0], CH_RIGHTS);
+	TRY(RV_SYS_HANDLE_DUPLICATE, -RV_ECANCELED, "derived and revoked",
+	    rv_handle_duplicate(rc, RV_RIGHT_READ));
+	TRY(RV_SYS_HANDLE_INFO, -RV_ECANCELED, "derived and revoked", rv_handle_info(rc, &info));
+	TRY(RV_SYS_CHANNEL_WRITE, -RV_ECANCELED, "h derived and revoked",
+	    write_bytes(rc, buf, 1, NULL, 0));
+	chan(c2);
+	rsent = revoked(c2[0], CH_RIGHTS);
+	TRY(RV_SYS_CHANNEL_WRITE, -RV_ECANCELED, "a handle sent, derived and revoked",
+	    write_bytes(ch[0], buf, 1, &rsent, 1));
+	TRY(RV_SYS_CHANNEL_READ, -RV_ECANCELED, "derived and revoked",
+	    rv_channel_read(rc, &m, RV_IPC_NONBLOCK, 0));
+	TRY(RV_SYS_CHANNEL_CALL, -RV_ECANCELED, "derived and revoked",
+	    rv_channel_call(rc, &m, &m, 0));
+	it.handle = rc;
+	it.signals = RV_SIGNAL_READABLE;
+	TRY(RV_SYS_WAIT_MANY, -RV_ECANCELED, "an item derived and revoked", rv_wait_many(&it, 1, 0));
+
+	port = rv_port_create();
+	CHECK("port_create", port >= 0);
+	TRY(RV_SYS_PORT_BIND, -RV_ECANCELED, "h derived and revoked",
+	    rv_port_bind((rv_handle_t)port, rc, RV_SIGNAL_READABLE, 0));
+	TRY(RV_SYS_PORT_UNBIND, -RV_ECANCELED, "h derived and revoked",
+	    rv_port_unbind((rv_handle_t)port, rc));
+	TRY(RV_SYS_PORT_WAIT, -RV_ECANCELED, "to derived and revoked",
+	    rv_port_reply_wait((rv_handle_t)port, &ev, NULL, 0, rc, &m));
+	rv_handle_close((rv_handle_t)port);
+
+	shm = rv_shm_create(4096);
+	CHECK("shm_create", shm >= 0);
+	rshm = revoked((rv_handle_t)shm, CH_RIGHTS);
+	TRY(RV_SYS_SHM_MAP, -RV_ECANCELED, "derived and revoked", rv_shm_map(rshm, 0));
+	TRY(RV_SYS_PROCESS_SPAWN, -RV_ECANCELED, "a handle given, derived and revoked",
+	    spawn_role("exit", &rsent, 1));
+	req.give = &rsent;
+	req.count = 1;
+	req.image = (uint64_t)shm;
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_ECANCELED, "a handle given, derived and revoked",
+	    rv_process_spawn_image(&req));
+	req.count = 0;
+	req.image = rshm;
+	TRY(RV_SYS_PROCESS_SPAWN_IMAGE, -RV_ECANCELED, "image derived and revoked",
+	    rv_process_spawn_image(&req));
+
+	proc = spawn_role("sleep", NULL, 0);
+	if (CHECK("spawn a sleeper", proc >= 0)) {
+		rproc = revoked((rv_handle_t)proc, RV_RIGHT_READ | RV_RIGHT_MANAGE);
+		TRY(RV_SYS_PROCESS_KILL, -RV_ECANCELED, "derived and revoked",
+		    rv_process_kill(rproc));
+		TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_ECANCELED, "derived and revoked",
+		    rv_process_exit_info(rproc, &xi));
+		TRY(RV_SYS_PROCESS_LIMIT, -RV_ECANCELED, "derived and revoked",
+		    rv_process_limit(rproc, RV_LIMIT_PAGES, 100));
+		CHECK_EQ("kill the sleeper", rv_process_kill((rv_handle_t)proc), 0);
+		CHECK_EQ("it ends", wait_exit((rv_handle_t)proc, 5 * SECOND), 1);
+		rv_handle_close(rproc);
+		rv_handle_close((rv_handle_t)proc);
+	}
+
+	if (blk) {
+		rdev = revoked(blk, RV_RIGHT_READ | RV_RIGHT_WRITE | RV_RIGHT_MAP | RV_RIGHT_DMA);
+		TRY(RV_SYS_DEVICE_INFO, -RV_ECANCELED, "derived and revoked", rv_device_info(rdev, &di));
+		TRY(RV_SYS_DEVICE_MAP, -RV_ECANCELED, "derived and revoked", rv_device_map(rdev));
+		TRY(RV_SYS_DEVICE_IRQ_ACK, -RV_ECANCELED, "derived and revoked",
+		    rv_device_irq_ack(rdev));
+		TRY(RV_SYS_DMA_CREATE, -RV_ECANCELED, "dev derived and revoked",
+		    rv_dma_create(rdev, 4096));
+		dma = rv_dma_create(blk, 4096);
+		if (CHECK("dma_create", dma >= 0)) {
+			TRY(RV_SYS_DMA_ADDR, -RV_ECANCELED, "dev derived and revoked",
+			    rv_dma_addr(rdev, (rv_handle_t)dma, &addr));
+			rdma = revoked((rv_handle_t)dma, RV_RIGHT_READ);
+			TRY(RV_SYS_DMA_ADDR, -RV_ECANCELED, "shm derived and revoked",
+			    rv_dma_addr(blk, rdma, &addr));
+			rv_handle_close(rdma);
+			rv_handle_close((rv_handle_t)dma);
+		}
+		rv_handle_close(rdev);
+	}
+	rv_handle_close(rshm);
+	rv_handle_close((rv_handle_t)shm);
+	rv_handle_close(rsent);
+	rv_handle_close(rc);
+	close2(c2);
+	close2(ch);
+}
+
+/* ------------------------------------------------------------ tracing */
+
+/* prj.conf: CONFIG_TRACING with a ring of 64 records that overwrites, so
+ * record 0 is long gone. */
+static void trace_errors(void)
+{
+	struct rv_trace_info in;
+	struct rv_trace_event ev[2];
+	struct rv_trace_hist h;
+
+	TRY(RV_SYS_TRACE, 0, "a mark", rv_trace_mark("errors", 1));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "op 8", sc(RV_SYS_TRACE, 8, 0, 0, 0, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "op MARK | 1 << 32",
+	    sc(RV_SYS_TRACE, WIDE(RV_TRACE_OP_MARK), 0, 0, 0, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "start with flags 2", rv_trace_start(2));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "start with flags 1 << 32",
+	    sc(RV_SYS_TRACE, RV_TRACE_OP_START, WIDE(0), 0, 0, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EFAULT, "info into the kernel", rv_trace_info((void *)BAD_PTR));
+	TRY(RV_SYS_TRACE, 0, "info", rv_trace_info(&in));
+	CHECK("records were overwritten (a ring of 64)", in.first > 0 && in.overwrite);
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "read 0 records", rv_trace_read(in.first, ev, 0));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "read more than the ring",
+	    rv_trace_read(in.first, ev, (uint64_t)in.capacity + 1));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "read from past the last record",
+	    rv_trace_read(UINT64_MAX, ev, 1));
+	TRY(RV_SYS_TRACE, -RV_EFAULT, "read into the kernel",
+	    rv_trace_read(in.first, (void *)BAD_PTR, 1));
+	TRY(RV_SYS_TRACE, -RV_ERANGE, "read record 0 (overwritten)", rv_trace_read(0, ev, 1));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "histogram 3", rv_trace_hist(3, 0, &h));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "IPC histogram of channel CONFIG_MAX_CHANNELS",
+	    rv_trace_hist(RV_TRACE_HIST_IPC, CONFIG_MAX_CHANNELS, &h));
+	TRY(RV_SYS_TRACE, -RV_EINVAL, "histogram 1 << 32",
+	    sc(RV_SYS_TRACE, RV_TRACE_OP_HIST, WIDE(RV_TRACE_HIST_IRQ), 0, (long)&h, 0, 0));
+	TRY(RV_SYS_TRACE, -RV_EFAULT, "histogram into the kernel",
+	    rv_trace_hist(RV_TRACE_HIST_IRQ, 0, (void *)BAD_PTR));
+	TRY(RV_SYS_TRACE, 0, "the timer histogram", rv_trace_hist(RV_TRACE_HIST_IRQ, 0, &h));
+}
+
 /* ------------------------------------------------------------ the tables */
 
 /* Every call was made; every documented error was produced, or is one of
@@ -1132,10 +1356,14 @@ int main(int argc, char **argv)
 	device_errors();
 	no_memory();
 	port_errors();
+	derive_revoke_errors();
+	revoked_handle_errors();
+	trace_errors();
 	rv_kstats(&k1);
 	CHECK_EQ("every channel went", k1.channels_used, k0.channels_used);
 	CHECK_EQ("every handle went", k1.handles_used, k0.handles_used);
 	CHECK_EQ("every shm region went", k1.shm_regions_used, k0.shm_regions_used);
+	CHECK_EQ("every derivation went", k1.derivations_used, k0.derivations_used);
 	coverage();
 	return check_report("errors");
 }

@@ -118,6 +118,7 @@ static inline int kstats_same_at(int line, const char *phase, const struct rv_ks
 	KSTAT_SAME(shm_mappings_used);
 	KSTAT_SAME(dma_regions_used);
 	KSTAT_SAME(process_objects_used);
+	KSTAT_SAME(derivations_used);
 	KSTAT_SAME(procs_used);
 	KSTAT_SAME(frames_user);
 	KSTAT_SAME(frames_kernel_stacks);

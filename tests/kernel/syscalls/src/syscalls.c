@@ -4,8 +4,9 @@
  * pid or a priority. Each call must fail with the exact error code and leave
  * the process running; a few also check that nothing was written or printed.
  * Arguments wider than their type (a live handle | 1 << 32 for every call
- * that takes a handle, flags, rights, signals, an exit code) are EINVAL and
- * change nothing, through the IPC fast paths too (test_wide_args).
+ * that takes a handle, derived ones too, flags, rights, signals, an exit
+ * code) are EINVAL and change nothing, through the IPC fast paths too
+ * (test_wide_args).
  *
  * The pointers:
  *   NULL                         below user space
@@ -911,6 +912,58 @@ static void wide_spawn_image(void)
 	rv_handle_close((rv_handle_t)shm);
 }
 
+/* Revocation: handle_derive's handle and rights, handle_revoke's revoker,
+ * and uses of a derived handle with bit 32 set; also a plain handle whose
+ * value has bit 42 set, the bit of its generation part that marks a
+ * derived entry in the kernel's table (kernel/handle.h): each EINVAL,
+ * never the handle of the low bits, and nothing changed. */
+static void wide_revocation(void)
+{
+	struct rv_handle_info info;
+	rv_handle_t ch[2], d[2], out[2];
+	struct rv_kstats k0;
+
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	k0 = kstats_now();
+	memset(out, 0xa5, sizeof(out));
+	CHECK_EQ("handle_derive(" WIDE_NOTE ")",
+		 sys(RV_SYS_HANDLE_DERIVE, WIDE(ch[0]), RV_RIGHT_READ, (long)out, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("handle_derive(h, rights | 1 << 32)",
+		 sys(RV_SYS_HANDLE_DERIVE, ch[0], (long)((1ull << 32) | RV_RIGHT_READ), (long)out, 0, 0,
+		     0),
+		 -RV_EINVAL);
+	CHECK("... nothing written", untouched(out, sizeof(out)));
+	CHECK_EQ("... no derivation made", kstats_now().derivations_used, k0.derivations_used);
+	CHECK_EQ("... no handle made", kstats_now().handles_used, k0.handles_used);
+	CHECK_EQ("handle_derive", rv_handle_derive(ch[0], RV_RIGHT_READ | RV_RIGHT_DUPLICATE, d), 0);
+	CHECK_EQ("handle_revoke(" WIDE_NOTE ")", sys(RV_SYS_HANDLE_REVOKE, WIDE(d[1]), 0, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK_EQ("... not revoked: the derived handle works", rv_handle_info(d[0], &info), 0);
+	CHECK_EQ("handle_info(derived " WIDE_NOTE ")",
+		 sys(RV_SYS_HANDLE_INFO, WIDE(d[0]), (long)&info, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("handle_duplicate(derived " WIDE_NOTE ")",
+		 sys(RV_SYS_HANDLE_DUPLICATE, WIDE(d[0]), RV_RIGHT_READ, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("handle_close(derived " WIDE_NOTE ")",
+		 sys(RV_SYS_HANDLE_CLOSE, WIDE(d[0]), 0, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("... still open", rv_handle_info(d[0], &info), 0);
+	memset(&info, 0xa5, sizeof(info));
+	CHECK_EQ("handle_info(plain handle | 1 << 42)",
+		 sys(RV_SYS_HANDLE_INFO, (long)((1ull << 42) | ch[0]), (long)&info, 0, 0, 0, 0),
+		 -RV_EINVAL);
+	CHECK("... nothing written", untouched(&info, sizeof(info)));
+	CHECK_EQ("handle_close(plain handle | 1 << 42)",
+		 sys(RV_SYS_HANDLE_CLOSE, (long)((1ull << 42) | ch[0]), 0, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("handle_revoke", rv_handle_revoke(d[1]), 0);
+	CHECK_EQ("handle_info(revoked " WIDE_NOTE ")",
+		 sys(RV_SYS_HANDLE_INFO, WIDE(d[0]), (long)&info, 0, 0, 0, 0), -RV_EINVAL);
+	CHECK_EQ("handle_info(revoked)", rv_handle_info(d[0], &info), -RV_ECANCELED);
+	rv_handle_close(d[0]);
+	rv_handle_close(d[1]);
+	rv_handle_close(ch[0]);
+	rv_handle_close(ch[1]);
+	CHECK_EQ("... every derivation went", kstats_now().derivations_used, k0.derivations_used);
+}
+
 static void test_wide_args(void)
 {
 	char names[64];
@@ -923,6 +976,7 @@ static void test_wide_args(void)
 	wide_ports();
 	wide_spawn_image();
 	wide_devices();
+	wide_revocation();
 	/* Not handles: an exit code, program_list's index. */
 	CHECK_EQ("exit(2^32 + 5) is refused, the child runs on (and exits 7)",
 		 run_helper("exitwide", 9, 8, &reason), 7);

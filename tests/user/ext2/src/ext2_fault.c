@@ -68,9 +68,13 @@ static int killer(const char *service, const char *ms)
 
 static int spawn_killer(const char *service, const char *ms, rv_handle_t *proc)
 {
-	const char *argv[] = {"killer", service, ms, NULL};
+	const char *const argv[] = {"killer", service, ms, NULL};
+	/* The killer asks init for the service's process: it needs the
+	 * right, passed on from this program's manifest entry. */
+	const struct rv_spawn_env env = {
+		.program = FAULT_PROGRAM, .argv = argv, .priority = 1, .rights = SVC_RIGHT_PROCESS};
 
-	return rv_loader_spawn(FAULT_PROGRAM, argv, 1, NULL, 0, proc);
+	return rv_loader_spawn_env(&env, proc);
 }
 
 static int killer_done(rv_handle_t proc)

@@ -9,6 +9,9 @@
  * or at most 200 us away. It keeps track of the handles and mappings the
  * kernel gives it, checks a few invariants as it goes (a call whose struct
  * pointer is bad never succeeds; a closed handle value never comes back),
+ * derives handles and revokes them (a mapping made through a derived handle
+ * may vanish at a revoke: it is never touched, and pointers into it are
+ * P_MAYBE),
  * and at the end closes everything and checks its counters are back. Then
  * the parent checks every kernel counter is back where it started.
  */
@@ -65,6 +68,7 @@ static uint32_t slot_gen[NH]; /* the newest generation seen per slot */
 static struct {
 	uintptr_t addr;
 	int writable;
+	int derived; /* mapped through a derived handle (or maybe): a revoke unmaps it */
 	uint64_t size;
 } maps[MAPS];
 static unsigned int nmaps;
@@ -165,6 +169,18 @@ static rv_handle_t pick_handle(void)
 	return (rv_handle_t)rnd();
 }
 
+/* A mapping at a is gone (unmapped, or found replaced by a new one: a
+ * revoke unmapped the one we knew there). */
+static void forget_maps_at(uintptr_t a)
+{
+	for (unsigned int i = 0; i < nmaps;) {
+		if (maps[i].addr == a)
+			maps[i] = maps[--nmaps];
+		else
+			i++;
+	}
+}
+
 /* ---- memory the kernel may read or write ---- */
 static uint8_t arena[64 * 1024] __attribute__((aligned(4096)));
 static struct rv_msg msgs[2] __attribute__((aligned(64)));
@@ -188,8 +204,11 @@ static void *pick_ptr(uint64_t len, int write, enum ptr_kind *kind, void *stack_
 		return arena + below((uint32_t)(sizeof(arena) - len) + 1);
 	if (k < 62 && nmaps) {
 		unsigned int i = below(nmaps);
-		if (len <= maps[i].size && (maps[i].writable || !write))
+		if (len <= maps[i].size && (maps[i].writable || !write)) {
+			if (maps[i].derived)
+				*kind = P_MAYBE;
 			return (void *)(maps[i].addr + below((uint32_t)(maps[i].size - len) + 1));
+		}
 		/* a read-only mapping written to is bad; running past the first
 		 * page may still be inside the region */
 		*kind = len <= maps[i].size ? P_BAD : P_MAYBE;
@@ -307,18 +326,20 @@ static struct rv_msg *pick_msg(int i, int for_write, enum ptr_kind *mkind, enum 
 enum op {
 	OP_CLOSE, OP_DUP, OP_INFO, OP_CREATE, OP_WRITE, OP_READ, OP_CALL, OP_WAIT,
 	OP_SHM_CREATE, OP_SHM_MAP, OP_SHM_UNMAP, OP_SPAWN, OP_KILL, OP_EXIT_INFO, OP_RAW, OP_TOUCH,
-	OP_PORT, OP_COUNT
+	OP_PORT, OP_DERIVE, OP_REVOKE, OP_COUNT
 };
 static const char *const op_names[OP_COUNT] = {
 	"close", "dup", "info", "create", "write", "read", "call", "wait", "shm_create",
-	"shm_map", "shm_unmap", "spawn", "kill", "exit_info", "raw", "touch", "port"};
+	"shm_map", "shm_unmap", "spawn", "kill", "exit_info", "raw", "touch", "port", "derive",
+	"revoke"};
 static unsigned long op_calls[OP_COUNT], op_ok[OP_COUNT];
 static unsigned long syscalls_made;
 static uint64_t procs_base;
 
 static enum op pick_op(void)
 {
-	static const uint8_t weights[OP_COUNT] = {8, 8, 5, 9, 14, 12, 6, 6, 4, 4, 3, 1, 1, 2, 4, 3, 8};
+	static const uint8_t weights[OP_COUNT] = {8, 8, 5, 9, 14, 12, 6, 6, 4, 4, 3, 1, 1, 2, 4, 3, 8,
+						  4, 2};
 	uint32_t total = 0, k;
 
 	for (int i = 0; i < OP_COUNT; i++)
@@ -528,11 +549,16 @@ static void step(void)
 		r = rv_shm_map(h, writable);
 		if (r >= 0) {
 			struct rv_handle_info info;
+			int derived = rv_handle_info(h, &info) != 0 || (info.pad & RV_HANDLE_DERIVED);
+
+			syscalls_made++;
 			if (r < (long)RV_SHM_BASE || r >= (long)RV_USER_TOP)
 				violation("shm_map returned an address outside the shm area", r);
+			forget_maps_at((uintptr_t)r);
 			if (nmaps < MAPS) {
 				maps[nmaps].addr = (uintptr_t)r;
 				maps[nmaps].writable = writable != 0;
+				maps[nmaps].derived = derived;
 				/* the region's size: at least a page; probe no further */
 				maps[nmaps].size = 4096;
 				nmaps++;
@@ -540,9 +566,8 @@ static void step(void)
 				rv_shm_unmap((void *)r);
 				syscalls_made++;
 			}
-			if (rv_handle_info(h, &info) == 0 && writable && !(info.rights & RV_RIGHT_WRITE))
+			if (!derived && writable && !(info.rights & RV_RIGHT_WRITE))
 				violation("a handle without WRITE was mapped writable", r);
-			syscalls_made++;
 		}
 		break;
 	}
@@ -553,14 +578,8 @@ static void step(void)
 		else
 			a = chance(50) ? RV_SHM_BASE + (uintptr_t)below(64) * 4096 : (uintptr_t)rnd();
 		r = rv_shm_unmap((void *)a);
-		if (r == 0) {
-			for (unsigned int i = 0; i < nmaps; i++) {
-				if (maps[i].addr == a) {
-					maps[i] = maps[--nmaps];
-					break;
-				}
-			}
-		}
+		if (r == 0)
+			forget_maps_at(a);
 		break;
 	}
 	case OP_SPAWN: {
@@ -611,9 +630,11 @@ static void step(void)
 			track((rv_handle_t)r);
 		if (nr == RV_SYS_SHM_MAP && r >= 0) {
 			/* unlikely: a random handle hit a live shm; keep it mapped */
+			forget_maps_at((uintptr_t)r);
 			if (nmaps < MAPS) {
 				maps[nmaps].addr = (uintptr_t)r;
 				maps[nmaps].writable = 0;
+				maps[nmaps].derived = 1; /* (not known) */
 				maps[nmaps].size = 4096;
 				nmaps++;
 			}
@@ -684,10 +705,43 @@ static void step(void)
 		}
 		break;
 	}
+	case OP_DERIVE: {
+		/* a derived handle and its revoker, from any handle */
+		rv_handle_t h = pick_handle();
+		uint32_t rights = chance(75) ? (uint32_t)below(RV_RIGHTS_ALL + 1) : (uint32_t)rnd();
+		void *p = chance(85) ? (void *)cout : pick_ptr(8, 1, &k1, stack_buf, sizeof(stack_buf));
+		struct rv_handle_info info;
+
+		/* mostly rights it may have, so that derived handles get around */
+		if (chance(70) && rv_handle_info(h, &info) == 0) {
+			rights = info.rights & (chance(50) ? ~0u : (uint32_t)rnd());
+			syscalls_made++;
+		}
+		r = rv_handle_derive(h, rights, p);
+		if (r == 0) {
+			if (k1 == P_BAD) {
+				violation("handle_derive wrote through a bad pointer", r);
+			} else {
+				track(((rv_handle_t *)p)[0]);
+				track_as(((rv_handle_t *)p)[1], RV_OBJ_REVOKER);
+			}
+		}
+		break;
+	}
+	case OP_REVOKE:
+		/* (a revoke may unmap mappings made through what it ends) */
+		r = rv_handle_revoke(chance(70) ? pick_typed(RV_OBJ_REVOKER) : pick_handle());
+		break;
 	case OP_TOUCH:
-		/* use a mapping the way a program would */
+		/* use a mapping the way a program would (not one a revoke may
+		 * have taken away) */
 		if (nmaps) {
 			unsigned int i = below(nmaps);
+
+			if (maps[i].derived) {
+				syscalls_made--;
+				return;
+			}
 			volatile uint8_t *p = (volatile uint8_t *)maps[i].addr;
 			uint8_t v = p[below(4096)];
 			if (maps[i].writable)
@@ -713,7 +767,12 @@ static unsigned int sweep_unknown(void)
 			rv_handle_t h = (g << RV_HANDLE_SLOT_BITS) | slot;
 			struct rv_handle_info info;
 
-			if (rv_handle_info(h, &info) == 0) {
+			/* (a revoked handle is live too: its info is ECANCELED) */
+			long r = rv_handle_info(h, &info);
+
+			if (r == -RV_ECANCELED)
+				info.type = RV_OBJ_NONE;
+			if (r == 0 || r == -RV_ECANCELED) {
 				if (found++ < 5)
 					printf("fuzz: a live handle nobody told us about: 0x%x (type %u)\n", h,
 					       info.type);
