@@ -363,13 +363,9 @@ static long sys_channel_list(const uint64_t a[6])
 	return (long)n;
 }
 
-/* The table ends with the last call compiled in: trace, the last number,
- * only with CONFIG_TRACING (without it the kernel is the same as one
- * built before the call existed). */
-BUILD_ASSERT(RV_SYS_TRACE == RV_SYS_COUNT - 1, "trace is the last system call");
-#define SYSCALL_TABLE_SIZE (IS_ENABLED(CONFIG_TRACING) ? RV_SYS_COUNT : RV_SYS_TRACE)
-
-static const syscall_fn syscall_table[SYSCALL_TABLE_SIZE] = {
+/* Without CONFIG_TRACING, trace's entry is empty (ENOSYS), as in a kernel
+ * built without the feature. */
+static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_DEBUG_WRITE] = sys_debug_write,
 	[RV_SYS_EXIT] = sys_exit,
 	[RV_SYS_SPAWN] = sys_spawn,
