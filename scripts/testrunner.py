@@ -82,6 +82,7 @@ doc/testing.md.
 import argparse
 import concurrent.futures
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -1363,10 +1364,19 @@ class SharedBuild:
     of its build folder as built (before any boot touched its disk image)
     serves the others, which copy it into their own folders."""
 
-    def __init__(self):
+    def __init__(self, users):
         self.lock = threading.Lock()
         self.snapshot = None    # the build folder as built, once one succeeded
         self.builder = None     # the scenario that built it
+        self.users = users      # tests not yet built or copied from it
+
+    def release(self):
+        """One test is done with this configuration's build (built it or
+        copied it); the last one deletes the snapshot. Call under lock."""
+        self.users -= 1
+        if self.users <= 0 and self.snapshot:
+            shutil.rmtree(self.snapshot, ignore_errors=True)
+            self.snapshot = None
 
 
 SHARED_BUILDS = {}
@@ -1395,7 +1405,7 @@ def plan_shared_builds(tests):
     SHARED_BUILDS.clear()
     for key, n in seen.items():
         if n > 1:
-            SHARED_BUILDS[key] = SharedBuild()
+            SHARED_BUILDS[key] = SharedBuild(n)
     first, later, started = [], [], set()
     for t in tests:
         key = build_key(t)
@@ -1422,6 +1432,7 @@ def build_test(test, opts, unit):
                     shutil.rmtree(snap)
                 shutil.copytree(test.outdir, snap, symlinks=True)
                 shared.snapshot, shared.builder = snap, test.name
+            shared.release()
             return res
         res = RunResult()
         start = time.monotonic()
@@ -1431,6 +1442,7 @@ def build_test(test, opts, unit):
         with open(test.build_log, "wb") as f:
             f.write((f"-- the build of {shared.builder} (the same board, app and configuration), "
                      f"copied from {short(shared.snapshot)}\n").encode() + built_log)
+        shared.release()
         res.returncode = 0
         res.duration = time.monotonic() - start
         return res
@@ -1544,6 +1556,82 @@ def run_test(test, opts):
     passed, reason = apply_expected_verdict(cfg, passed, reason)
     test.record(passed, reason, tail_from)
     return test
+
+
+# ---------------------------------------------------------------- artifacts
+
+# What a passed test's folder keeps (--keep-artifacts failed, the default):
+# what a person reads to see what it did -- the logs, the configuration it
+# ran with and the files host checks wrote (JSON, PNG, text) -- not the
+# build (objects, libraries, ELF files) nor the disk images, 10 to 60 MB a
+# test. 296 tests kept whole filled 6 GB and more.
+KEPT_SUFFIXES = (".log", ".txt", ".json", ".png", ".csv", ".conf", ".config")
+
+
+def prune_artifacts(test):
+    """Delete a passed test's build and images, keep its logs; the bytes freed."""
+    freed = 0
+    try:
+        entries = list(os.scandir(test.outdir))
+    except OSError:
+        return 0
+    for e in entries:
+        if e.is_file(follow_symlinks=False) and e.name.endswith(KEPT_SUFFIXES):
+            continue
+        try:
+            if e.is_dir(follow_symlinks=False):
+                freed += tree_bytes(e.path)
+                shutil.rmtree(e.path, ignore_errors=True)
+            else:
+                freed += e.stat(follow_symlinks=False).st_blocks * 512
+                os.remove(e.path)
+        except OSError:
+            pass
+    return freed
+
+
+def tree_bytes(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(root, f)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+# What one test needs at most while it runs (a shell build with its disk
+# image, or a power-cut scenario's images), and what the pruned folders of
+# a whole run add up to; measured on a full run, rounded up.
+MB = 1024 * 1024
+PEAK_PER_JOB = 300 * MB
+KEPT_PER_TEST = 1 * MB
+
+
+def check_free_space(outroot, jobs, ntests, keep_all):
+    """Warn, naming the folder and the way out, when the output folder's
+    file system looks too small for the run; a full disk otherwise shows up
+    as ENOSPC errors half-way through."""
+    try:
+        free = shutil.disk_usage(outroot).free
+    except OSError:
+        return
+    need = jobs * PEAK_PER_JOB + ntests * (60 * MB if keep_all else KEPT_PER_TEST)
+    if free < need:
+        print(f"-- rv test: warning: {free // MB} MiB free under {short(outroot)}, and this run "
+              f"may need about {need // MB} MiB"
+              + (" (--keep-artifacts all keeps every build)" if keep_all else "")
+              + "; free some space or choose another folder with -O", flush=True)
+
+
+def explain_os_error(e):
+    """A runner error's reason; a full disk says which folder and what to do."""
+    if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+        return (f"runner error: no space left on the device of {getattr(e, 'filename', '?')}; "
+                f"free some space or run with -O on another disk (passed tests' builds are "
+                f"deleted unless --keep-artifacts all)")
+    return f"runner error: {type(e).__name__}: {e}"
 
 
 # ---------------------------------------------------------------- output
@@ -1689,6 +1777,10 @@ def parse_args(argv):
                    help="print the whole console (or build log) of each failure, not only "
                    f"its last {TAIL_LINES} lines")
     p.add_argument("--clean", action="store_true", help="delete the output folder first")
+    p.add_argument("--keep-artifacts", choices=("failed", "all"), default="failed",
+                   help="whose builds and disk images stay in the output folder: 'failed' "
+                   "(default; a passed test keeps only its logs and configuration, about "
+                   "1 MB instead of 10 to 60) or 'all' (every test's, e.g. to rv flash -d one)")
     p.add_argument("--build-only", action="store_true",
                    help="build the scenarios, do not boot them")
     p.add_argument("--timeout-multiplier", type=float, default=1.0, metavar="X",
@@ -1837,10 +1929,12 @@ def main(argv=None):
           f"({plural(len({t.name for t in tests}), 'scenario')}, {plural(nboards, 'board')}), "
           f"{plural(args.jobs, 'job')}, output in {short(outroot)}"
           + (f"; {plural(len(errors), 'yaml error')}" if errors else ""), flush=True)
+    check_free_space(outroot, args.jobs, len(tests), args.keep_artifacts == "all")
     start = time.monotonic()
     for e in errors:
         reporter.finished(e)
     interrupted = False
+    pruned = 0
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
     try:
         futures = {pool.submit(run_test, t, opts): t for t in plan_shared_builds(tests)}
@@ -1849,7 +1943,9 @@ def main(argv=None):
             try:
                 fut.result()
             except Exception as e:  # a runner bug or an OS error: report, go on
-                t.status, t.reason = "error", f"runner error: {type(e).__name__}: {e}"
+                t.status, t.reason = "error", explain_os_error(e)
+            if t.status in ("pass", "skip") and args.keep_artifacts == "failed" and t.sc:
+                pruned += prune_artifacts(t)
             reporter.finished(t)
     except KeyboardInterrupt:
         interrupted = True
@@ -1861,11 +1957,18 @@ def main(argv=None):
     for t in tests:
         if t.status == "pending":
             t.status, t.reason = "skip", "not run (interrupted)"
+    if not interrupted:
+        for board in {t.board for t in tests}:
+            shutil.rmtree(os.path.join(outroot, board, SHARED_DIR), ignore_errors=True)
     write_report(outroot, every, time.monotonic() - start)
     passed = sum(t.status == "pass" for t in every)
     failed = sum(t.status in ("fail", "error") for t in every)
     skipped = sum(t.status == "skip" for t in every)
     print(f"-- rv test: report in {short(os.path.join(outroot, 'report.json'))} and junit.xml")
+    if pruned:
+        print(f"-- rv test: deleted the builds of passed tests ({pruned // MB} MiB; "
+              f"--keep-artifacts all keeps them); output folder now "
+              f"{tree_bytes(outroot) // MB} MiB")
     if not tests and not errors:
         print("-- rv test: no scenario selected (check -T, -p, --tag, -s; see --list)")
     print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""),

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""What `rv test` leaves on disk (doc/testing.md): a passed test keeps only
+its logs and configuration, a failed one keeps its build and images,
+--keep-artifacts all keeps everything, the shared-build snapshots are gone
+at the end, and a full disk is reported by name. Two real runs of
+samples/hello (one passing, one made to fail by its yaml) in scratch
+folders, and the runner's functions on a made-up folder.
+
+Usage: test_artifacts.py [OUTDIR]   (rv test runs it with the test's folder)
+"""
+
+import errno
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
+    __file__)))))
+sys.path.insert(0, os.path.join(BASE, "scripts"))
+import testrunner  # noqa: E402
+
+VIRT = "qemu_virt_riscv64"
+failures = []
+
+
+def fail(what):
+    failures.append(what)
+    print("FAIL: " + what, flush=True)
+
+
+def check(cond, what):
+    if not cond:
+        fail(what)
+
+
+def listing(folder):
+    return sorted(os.listdir(folder)) if os.path.isdir(folder) else None
+
+
+def write(path, data=b"x"):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def test_prune(scratch):
+    """prune_artifacts keeps top-level logs and configuration, nothing else."""
+    d = os.path.join(scratch, "made-up")
+    kept = ["build.log", "console.log", "host_checks.log", ".config", "extra_configs.conf",
+            "trace.json", "timeline.png", "CMakeCache.txt"]
+    gone = ["rvos.elf", "disk.img", "initrd.cpio", "build.ninja", "kernel/main.o",
+            "programs/sh", "lib/librvos.a", "powercut/cut-01/disk.img", "app/x.log"]
+    for name in kept + gone:
+        write(os.path.join(d, name), b"y" * 4096)
+
+    class T:
+        outdir = d
+    freed = testrunner.prune_artifacts(T)
+    check(listing(d) == sorted(kept), f"prune kept {listing(d)}, expected {sorted(kept)}")
+    check(freed >= 4096 * len(gone), f"prune says it freed {freed} bytes, at least "
+          f"{4096 * len(gone)} expected")
+    T.outdir = os.path.join(scratch, "missing")
+    check(testrunner.prune_artifacts(T) == 0, "a missing folder: 0 bytes freed")
+
+
+def test_shared_release(scratch):
+    """The last test done with a shared build deletes its snapshot."""
+    snap = os.path.join(scratch, "snap")
+    write(os.path.join(snap, "rvos.elf"))
+    sb = testrunner.SharedBuild(3)
+    sb.snapshot = snap
+    sb.release()
+    sb.release()
+    check(os.path.isdir(snap), "the snapshot went before its last user copied it")
+    sb.release()
+    check(not os.path.exists(snap) and sb.snapshot is None,
+          "the snapshot is still there after its last user")
+
+
+def test_enospc():
+    e = OSError(errno.ENOSPC, "No space left on device", "/x/out/disk.img")
+    why = testrunner.explain_os_error(e)
+    check("/x/out/disk.img" in why and "-O" in why and "no space" in why,
+          f"ENOSPC reason does not name the file and the way out: {why}")
+    why = testrunner.explain_os_error(ValueError("bad"))
+    check(why == "runner error: ValueError: bad", f"another error's reason: {why}")
+
+
+def rv_test(root, out, *extra):
+    p = subprocess.run([os.path.join(BASE, "rv"), "test", "-T", root, "-p", VIRT, "-O", out,
+                        "--clean"] + list(extra), cwd=BASE, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    return p.returncode, p.stdout
+
+
+def test_real_runs(scratch):
+    """samples/hello built and booted by the real runner: twice the same
+    configuration (a shared build), and once with a console it cannot match."""
+    root = os.path.join(scratch, "yaml")
+    os.makedirs(root)
+    with open(os.path.join(root, "testcase.yaml"), "w") as f:
+        f.write("""common:
+  app: samples/hello
+  timeout: 30
+  harness: console
+tests:
+  artifacts.pass_a:
+    harness_config: {type: one_line, regex: ["^Hello World! "]}
+  artifacts.pass_b:
+    harness_config: {type: one_line, regex: ["^Hello from user mode "]}
+  artifacts.fail:
+    extra_configs: [CONFIG_HELLO_GREETINGS=2]
+    harness_config: {type: one_line, regex: ["^this line never comes$"]}
+""")
+    out = os.path.join(scratch, "out")
+    rc, text = rv_test(root, out)
+    check(rc == 1 and "2 passed, 1 failed" in text, f"rv test exit {rc}, output:\n{text}")
+    board = os.path.join(out, VIRT)
+    for name in ("artifacts.pass_a", "artifacts.pass_b"):
+        files = listing(os.path.join(board, name)) or []
+        check("console.log" in files and "build.log" in files and ".config" in files,
+              f"{name}: logs missing after the prune: {files}")
+        check("rvos.elf" not in files and "kernel" not in files,
+              f"{name}: a passed test kept its build: {files}")
+    files = listing(os.path.join(board, "artifacts.fail")) or []
+    check("rvos.elf" in files and "kernel" in files,
+          f"artifacts.fail: a failed test lost its build: {files}")
+    check(not os.path.exists(os.path.join(board, testrunner.SHARED_DIR)),
+          f"{testrunner.SHARED_DIR} left behind: {listing(os.path.join(board, testrunner.SHARED_DIR))}")
+    check("deleted the builds of passed tests" in text, "no line about what was deleted")
+
+    rc, text = rv_test(root, out, "-s", "artifacts.pass_a", "--keep-artifacts", "all")
+    files = listing(os.path.join(board, "artifacts.pass_a")) or []
+    check(rc == 0 and "rvos.elf" in files,
+          f"--keep-artifacts all: exit {rc}, folder {files}:\n{text}")
+
+
+def main():
+    scratch = tempfile.mkdtemp(prefix="rv-artifacts-",
+                               dir=sys.argv[1] if len(sys.argv) > 1 else None)
+    try:
+        test_prune(scratch)
+        test_shared_release(scratch)
+        test_enospc()
+        test_real_runs(scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        return 1
+    print("all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
