@@ -7,6 +7,9 @@
   rv footprint --objects           size per object file linked into rvos.elf
                                    (e.g. `rv footprint --objects | grep ns16550`
                                    shows whether a driver is in the image)
+  rv footprint --compare A B       what going from build folder (or ELF file) A
+                                   to B costs: per section, per kind, and the
+                                   symbols that appeared, went or changed size
 
 ROM is every allocated section that is not writable (.text, .rodata, ...);
 RAM is every allocated writable one (.data, .sdata, .bss, stacks, ...). The
@@ -265,6 +268,93 @@ def print_objects(build_dir, elf):
     print(f"  {len(rows)} objects, {sum(r[0] for r in rows)} bytes")
 
 
+# ---------------------------------------------------------------- summary and compare
+
+KINDS = ("code", "rodata", "data", "zeroed")
+SYMTAB_SECTION = ".ksyms"     # the kernel's symbol table (panic backtraces)
+
+
+def summary(elf):
+    """ROM and RAM of an ELF file by kind, in bytes: code, rodata, data,
+    zeroed, rom (code + rodata), ram (data + zeroed). What `rv test`
+    records for each scenario in report.json."""
+    out = dict.fromkeys(KINDS, 0)
+    out["ksyms"] = 0
+    for s in read_sections(elf):
+        if s.alloc and s.size:
+            out[s.kind] += s.size
+            if s.name == SYMTAB_SECTION:
+                out["ksyms"] += s.size
+    out["rom"] = out["code"] + out["rodata"]
+    out["rom_no_ksyms"] = out["rom"] - out["ksyms"]
+    out["ram"] = out["data"] + out["zeroed"]
+    return out
+
+
+def elf_of(path):
+    """A build folder's rvos.elf, or path itself when it is a file."""
+    if os.path.isdir(path):
+        elf = os.path.join(path, "rvos.elf")
+        if not os.path.isfile(elf):
+            raise FootprintError(f"no rvos.elf in {path}: run `rv build -b BOARD APP -d {path}` "
+                                 f"first")
+        return elf
+    if not os.path.isfile(path):
+        raise FootprintError(f"{path}: no such build folder or ELF file")
+    return path
+
+
+def signed(n):
+    return f"{n:+d}" if n else "0"
+
+
+def compare(a, b, count):
+    """Print what going from ELF a to ELF b costs."""
+    sa = {s.name: s for s in read_sections(a) if s.alloc and s.size}
+    sb = {s.name: s for s in read_sections(b) if s.alloc and s.size}
+    names = [n for n in sa] + [n for n in sb if n not in sa]
+    width = max([len(n) for n in names] + [19])
+    print(f"Footprint from A = {short(a)}\n            to B = {short(b)}\n")
+    print(f"  {'section':<{width}}  {'kind':<6}  {'A':>9}  {'B':>9}  {'B - A':>9}")
+    for n in names:
+        sec = sa.get(n) or sb.get(n)
+        x = sa[n].size if n in sa else 0
+        y = sb[n].size if n in sb else 0
+        print(f"  {n:<{width}}  {sec.kind:<6}  {x:>9}  {y:>9}  {signed(y - x):>9}")
+    ka, kb = summary(a), summary(b)
+    print()
+    for k, label in (("code", "code"), ("rodata", "rodata"), ("rom", "ROM (code + rodata)"),
+                     ("rom_no_ksyms", f"ROM without {SYMTAB_SECTION}"),
+                     ("data", "data"), ("zeroed", "zeroed (bss, stacks)"),
+                     ("ram", "RAM (data + zeroed)")):
+        print(f"  {label:<{width + 8}}  {ka[k]:>9}  {kb[k]:>9}  {signed(kb[k] - ka[k]):>9}")
+    if not count:
+        return
+    syms_a = {s.name: s for s in read_symbols(a)}
+    syms_b = {s.name: s for s in read_symbols(b)}
+    changes = []
+    for n in set(syms_a) | set(syms_b):
+        x = syms_a[n].size if n in syms_a else 0
+        y = syms_b[n].size if n in syms_b else 0
+        if x != y:
+            what = "new" if n not in syms_a else "gone" if n not in syms_b else "size"
+            sec = section_of((syms_b.get(n) or syms_a.get(n)).addr,
+                             list(sb.values()) if n in syms_b else list(sa.values()))
+            changes.append((-abs(y - x), n, x, y, what, sec.kind if sec else "?"))
+    changes.sort()
+    print()
+    if not changes:
+        print("No symbol changed size.")
+        return
+    shown = changes[:count]
+    print(f"{len(shown)} largest symbol changes (of {len(changes)}):")
+    w = max(len(c[1]) for c in shown)
+    print(f"  {'symbol':<{w}}  {'kind':<6}  {'A':>8}  {'B':>8}  {'B - A':>8}")
+    for _, n, x, y, what, kind in shown:
+        note = "  (new)" if what == "new" else "  (gone)" if what == "gone" else ""
+        print(f"  {n:<{w}}  {kind:<6}  {x:>8}  {y:>8}  {signed(y - x):>8}{note}")
+
+
 # ---------------------------------------------------------------- main
 
 def parse_args(argv):
@@ -280,6 +370,9 @@ def parse_args(argv):
     p.add_argument("--objects", action="store_true",
                    help="list the object files linked into rvos.elf with their sizes instead "
                    "(which drivers and kernel files are in the image)")
+    p.add_argument("--compare", nargs=2, metavar=("A", "B"),
+                   help="what going from A to B costs (each a build folder or an ELF file): "
+                   "per section and kind, and the -n symbols whose size changed most")
     args = p.parse_args(argv)
     if args.symbols < 0:
         p.error("-n must be 0 or more")
@@ -291,6 +384,9 @@ def main(argv=None):
     build_dir = args.build_dir
     elf = os.path.join(build_dir, "rvos.elf")
     try:
+        if args.compare:
+            compare(elf_of(args.compare[0]), elf_of(args.compare[1]), args.symbols)
+            return 0
         if not os.path.isfile(elf):
             raise FootprintError(f"no rvos.elf in {build_dir}: run "
                                  f"`rv build -b BOARD APP -d {build_dir}` first")

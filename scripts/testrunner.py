@@ -98,6 +98,7 @@ import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rvpython import need_module  # noqa: E402
+import footprint  # noqa: E402
 import powercut  # noqa: E402
 import randconfig  # noqa: E402
 
@@ -1313,6 +1314,7 @@ class Test:
         self.console_log = None
         self.tail = []
         self.log_for_failure = None
+        self.footprint = None   # footprint.summary() of the kernel built, bytes by kind
 
     def record(self, passed, reason, tail_from=None):
         self.status = "pass" if passed else "fail"
@@ -1448,6 +1450,17 @@ def build_test(test, opts, unit):
         return res
 
 
+def measure_footprint(outdir):
+    """ROM and RAM of the kernel a test built (report.json), None without one."""
+    elf = os.path.join(outdir, "rvos.elf")
+    if not os.path.isfile(elf):
+        return None
+    try:
+        return footprint.summary(elf)
+    except footprint.FootprintError:
+        return None
+
+
 def build_alone(test, opts, unit):
     cmd = unit_build_command(test) if unit else build_command(opts.rv, test)
     with open(test.build_log, "wb") as f:
@@ -1474,6 +1487,8 @@ def run_test(test, opts):
     build = build_test(test, opts, unit)
     test.build_time = build.duration
     built = build.returncode == 0 and not build.timed_out
+    if built and not unit:
+        test.footprint = measure_footprint(test.outdir)
 
     if cfg.get("expect_build_failure"):
         if build.timed_out:
@@ -1701,6 +1716,7 @@ def write_report(outroot, tests, elapsed):
             "build_time": None if t.build_time is None else round(t.build_time, 2),
             "run_time": None if t.run_time is None else round(t.run_time, 2),
             "outdir": t.outdir,
+            "footprint": getattr(t, "footprint", None),
             "build_log": t.build_log if t.build_log and os.path.exists(t.build_log) else None,
             "console_log": t.console_log if t.console_log and os.path.exists(t.console_log)
             else None,

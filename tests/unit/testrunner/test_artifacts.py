@@ -11,6 +11,7 @@ Usage: test_artifacts.py [OUTDIR]   (rv test runs it with the test's folder)
 """
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -90,8 +91,8 @@ def test_enospc():
 
 
 def rv_test(root, out, *extra):
-    p = subprocess.run([os.path.join(BASE, "rv"), "test", "-T", root, "-p", VIRT, "-O", out,
-                        "--clean"] + list(extra), cwd=BASE, stdout=subprocess.PIPE,
+    p = subprocess.run([os.path.join(BASE, "rv"), "test", "-T", root, "-p", VIRT, "-O", out]
+                       + list(extra), cwd=BASE, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     return p.returncode, p.stdout
 
@@ -116,7 +117,7 @@ tests:
     harness_config: {type: one_line, regex: ["^this line never comes$"]}
 """)
     out = os.path.join(scratch, "out")
-    rc, text = rv_test(root, out)
+    rc, text = rv_test(root, out, "--clean")
     check(rc == 1 and "2 passed, 1 failed" in text, f"rv test exit {rc}, output:\n{text}")
     board = os.path.join(out, VIRT)
     for name in ("artifacts.pass_a", "artifacts.pass_b"):
@@ -132,10 +133,32 @@ tests:
           f"{testrunner.SHARED_DIR} left behind: {listing(os.path.join(board, testrunner.SHARED_DIR))}")
     check("deleted the builds of passed tests" in text, "no line about what was deleted")
 
+    with open(os.path.join(out, "report.json")) as f:
+        report = {t["name"]: t for t in json.load(f)["tests"]}
+    fp = (report.get("artifacts.pass_a") or {}).get("footprint") or {}
+    check(fp.get("code", 0) > 0 and fp.get("rom") == fp.get("code", 0) + fp.get("rodata", 0)
+          and fp.get("ram") == fp.get("data", 0) + fp.get("zeroed", 0),
+          f"report.json: artifacts.pass_a's footprint is {fp}")
+
     rc, text = rv_test(root, out, "-s", "artifacts.pass_a", "--keep-artifacts", "all")
     files = listing(os.path.join(board, "artifacts.pass_a")) or []
     check(rc == 0 and "rvos.elf" in files,
           f"--keep-artifacts all: exit {rc}, folder {files}:\n{text}")
+
+    # rv footprint --compare: the greetings option changes app_main, nothing else.
+    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--compare",
+                        os.path.join(board, "artifacts.pass_a"),
+                        os.path.join(board, "artifacts.fail")],
+                       cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    rows = [l for l in p.stdout.splitlines() if l.split()[:1] == ["app_main"]]
+    check(p.returncode == 0 and len(rows) == 1 and rows[0].split()[-1] not in ("0", "+0"),
+          f"rv footprint --compare: exit {p.returncode}, app_main rows {rows}:\n{p.stdout}")
+    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--compare",
+                        os.path.join(board, "artifacts.pass_a"),
+                        os.path.join(board, "artifacts.pass_a", "rvos.elf")],
+                       cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    check(p.returncode == 0 and "No symbol changed size." in p.stdout,
+          f"rv footprint --compare of a build with itself:\n{p.stdout}")
 
 
 def main():
