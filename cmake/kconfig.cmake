@@ -100,7 +100,8 @@ set(ENV{KCONFIG_CONFIG} ${DOTCONFIG})
 execute_process(
   COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/kconfig.py
     --kconfig ${RVOS_BASE}/Kconfig --config ${DOTCONFIG} --header ${AUTOCONF_H}
-    --cmake-out ${KCONFIG_OUT}/config.cmake --fragments ${_frags} --cmdline ${_cmdline}
+    --cmake-out ${KCONFIG_OUT}/config.cmake --symbol-dir ${CMAKE_BINARY_DIR}/include/config
+    --fragments ${_frags} --cmdline ${_cmdline}
   WORKING_DIRECTORY ${RVOS_BASE}
   RESULT_VARIABLE _rc)
 if(NOT _rc EQUAL 0)

@@ -236,6 +236,31 @@ def cmake_text(kconf):
 def generate(kconf, args):
     write_if_changed(args.header, _render(kconf.write_autoconf, args.header))
     write_if_changed(args.cmake_out, cmake_text(kconf))
+    if args.symbol_dir:
+        sync_symbol_files(kconf, args.symbol_dir)
+
+
+def sync_symbol_files(kconf, symdir):
+    """One file per symbol, SYMDIR/NAME, holding its value and rewritten only
+    when the value changes; SYMDIR/.symbols lists the names and changes when
+    a symbol comes or goes. scripts/fixdep.c makes each object depend on the
+    files of the symbols its sources mention instead of on autoconf.h, so a
+    change recompiles only the objects that read it (doc/architecture.md)."""
+    os.makedirs(symdir, exist_ok=True)
+    names = []
+    for sym in kconf.unique_defined_syms:
+        names.append(sym.name)
+        write_if_changed(os.path.join(symdir, sym.name), sym.str_value + "\n")
+    write_if_changed(os.path.join(symdir, ".symbols"), "\n".join(sorted(names)) + "\n")
+    # A symbol no longer in the Kconfig tree: its file goes, so the objects
+    # that depend on it see a missing input and rebuild.
+    known = set(names)
+    for name in os.listdir(symdir):
+        if not name.startswith(".") and name not in known:
+            try:
+                os.remove(os.path.join(symdir, name))
+            except OSError:
+                pass
 
 
 def _render(writer, path):
@@ -388,6 +413,8 @@ def main(argv=None):
     p.add_argument("--config", required=True, help="the .config to write (and keep)")
     p.add_argument("--header", required=True, help="autoconf.h to write")
     p.add_argument("--cmake-out", required=True, help="CMake file of set(CONFIG_X ...) to write")
+    p.add_argument("--symbol-dir", help="folder of per-symbol files to keep in step "
+                   "(scripts/fixdep.c's dependencies)")
     p.add_argument("--fragments", nargs="*", default=[],
                    help="configuration fragments in merge order, later wins")
     p.add_argument("--cmdline", nargs="*", default=[],
