@@ -1704,6 +1704,23 @@ class Reporter:
             print("\n".join(out), flush=True)
 
 
+SLOWEST = 5
+
+
+def print_slowest(tests):
+    """The tests that took longest (build + boot), to see where a run's time goes."""
+    timed = [t for t in tests if t.build_time is not None or t.run_time is not None]
+    if len(timed) < 2 * SLOWEST:
+        return
+    timed.sort(key=lambda t: -((t.build_time or 0) + (t.run_time or 0)))
+    total = sum((t.build_time or 0) + (t.run_time or 0) for t in timed)
+    print(f"-- rv test: the {SLOWEST} slowest of {len(timed)} tests "
+          f"({total / 60:.1f} min of builds and boots in all):")
+    for t in timed[:SLOWEST]:
+        print(f"     {(t.build_time or 0) + (t.run_time or 0):7.1f}s  {t.board}  {t.name}  "
+              f"(build {t.build_time or 0:.1f}s, run {t.run_time or 0:.1f}s)")
+
+
 def write_report(outroot, tests, elapsed):
     report = {
         "elapsed": round(elapsed, 2),
@@ -1985,6 +2002,7 @@ def main(argv=None):
         print(f"-- rv test: deleted the builds of passed tests ({pruned // MB} MiB; "
               f"--keep-artifacts all keeps them); output folder now "
               f"{tree_bytes(outroot) // MB} MiB")
+    print_slowest(tests)
     if not tests and not errors:
         print("-- rv test: no scenario selected (check -T, -p, --tag, -s; see --list)")
     print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""),
