@@ -44,6 +44,9 @@ rvOS extensions:
       nonzero. Without it, any panic line fails the test.
   build_checks: [{file: F, regex: R, not_regex: R2}]
       after the build, OUTDIR/F must match every regex and no not_regex
+  footprint_max: {rom_no_ksyms: BYTES, ram: BYTES, ...}
+      after the build, the kernel's footprint (report.json's; rv footprint)
+      must not exceed these: a guard against growth
   expect_build_failure: true, build_error_regex: [R, ...]
       the build must fail and its log must match every regex
   expect_verdict: fail, expect_reason: R
@@ -494,6 +497,20 @@ def check_disk_setup(value):
     return out
 
 
+FOOTPRINT_KEYS = ("code", "rodata", "data", "zeroed", "ksyms", "rom", "rom_no_ksyms", "ram")
+
+
+def check_footprint_max(value):
+    if not isinstance(value, dict) or not value:
+        raise ValueError("must be a mapping of " + ", ".join(FOOTPRINT_KEYS) + " to bytes")
+    for k, v in value.items():
+        if k not in FOOTPRINT_KEYS:
+            raise ValueError(f"has an unknown key {k!r}; the keys are {', '.join(FOOTPRINT_KEYS)}")
+        if not isinstance(v, int) or isinstance(v, bool) or v <= 0:
+            raise ValueError(f"{k}: must be a number of bytes above 0")
+    return value
+
+
 # key -> (checker, for which types, how to write it)
 SCENARIO_KEYS = {
     "type": (check_type, ("integration", "unit"), "integration or unit"),
@@ -514,6 +531,8 @@ SCENARIO_KEYS = {
     "extra_args": (check_args, ("integration",), "list of arguments"),
     "build_only": (check_bool, ("integration",), "true or false"),
     "build_checks": (check_build_checks, ("integration",), "list of {file, regex}"),
+    "footprint_max": (check_footprint_max, ("integration",),
+                      "{rom: BYTES, rom_no_ksyms: BYTES, ram: BYTES, code: BYTES, ...}"),
     "disk_check": (check_bool, ("integration",), "true or false"),
     "disk_checks": (check_disk_checks, ("integration",), "list of {debugfs, regex}"),
     "disk_setup": (check_disk_setup, ("integration",), "list of {offset, bytes} or {debugfs}"),
@@ -1099,6 +1118,19 @@ def sanitizer_line(lines):
     return None
 
 
+def judge_footprint(cfg, fp):
+    """footprint_max: the kernel's figures (report.json's footprint) must not
+    exceed the yaml's; None when they do not."""
+    limits = cfg.get("footprint_max")
+    if not limits:
+        return None
+    if fp is None:
+        return "footprint_max: no rvos.elf to measure"
+    over = [f"{k} {fp[k]} > {v}" for k, v in limits.items() if fp.get(k, 0) > v]
+    return ("footprint_max: the kernel grew past the yaml's limits: " + ", ".join(over)
+            + " (rv footprint -d OUTDIR shows where)") if over else None
+
+
 def run_build_checks(cfg, outdir):
     for check in cfg.get("build_checks", []):
         path = os.path.join(outdir, check["file"])
@@ -1512,7 +1544,8 @@ def run_test(test, opts):
         passed, reason = apply_expected_verdict(cfg, False, reason)
         test.record(passed, reason, test.build_log)
         return test
-    why = None if unit else run_build_checks(cfg, test.outdir)
+    why = None if unit else (run_build_checks(cfg, test.outdir)
+                             or judge_footprint(cfg, test.footprint))
     if why:
         passed, reason = apply_expected_verdict(cfg, False, why)
         test.record(passed, reason, test.build_log)
