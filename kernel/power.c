@@ -3,6 +3,7 @@
 #include <arch/sbi.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/trace.h>
 
 void power_sbi_off(int status)
 {
@@ -31,6 +32,10 @@ void power_register(void (*off)(int status), const char *name)
 void poweroff(int status)
 {
 	csr_clear(sstatus, SSTATUS_SIE);
+#ifdef CONFIG_TRACE_DUMP_ON_FAILURE
+	if (status != 0)
+		trace_dump_console();
+#endif
 	printk("rvOS: power off, status %d (%s)\n", status, power_name);
 	power_off(status);
 	/* The registered way failed: try the SBI, then stop here for good. */

@@ -6,6 +6,7 @@
  */
 #include <rvos/errno.h>
 #include <kernel/mem.h>
+#include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -70,6 +71,37 @@ static uint64_t ring_end(void)
 
 	return IS_ENABLED(CONFIG_TRACE_STOP) && n > TRACE_RING_SIZE ? TRACE_RING_SIZE : n;
 }
+
+#ifdef CONFIG_TRACE_DUMP_ON_FAILURE
+/* The newest CONFIG_TRACE_DUMP_RECORDS records on the console, in the
+ * lines of the shell's `trace dump` (scripts/trace.py --console reads
+ * them): the last thing a failing system says. Recording stops first, so
+ * the dump shows the failure and not its own printing. */
+void trace_dump_console(void)
+{
+	uint64_t end = ring_end(), first = ring_first();
+	uint64_t lost = trace_lost();
+
+	trace_ring.recording = 0;
+	if (end - first > CONFIG_TRACE_DUMP_RECORDS) {
+		lost += end - CONFIG_TRACE_DUMP_RECORDS - first;
+		first = end - CONFIG_TRACE_DUMP_RECORDS;
+	}
+	printk("trace: failure, records %llu..%llu of %u, lost %llu, %s when full, "
+	       "timebase %llu Hz\n", (unsigned long long)first, (unsigned long long)end,
+	       (unsigned int)TRACE_RING_SIZE, (unsigned long long)lost,
+	       trace_ring.overwrite ? "overwrites" : "stops",
+	       (unsigned long long)trace_ring.timebase_hz);
+	for (uint64_t i = first; i < end; i++) {
+		const struct rv_trace_event *e = &trace_ring.ev[i & (TRACE_RING_SIZE - 1)];
+
+		printk("T %llu %u %u %u %d %llx %llx\n", (unsigned long long)e->time, e->type,
+		       e->flags, e->arg16, (int)e->pid, (unsigned long long)e->a,
+		       (unsigned long long)e->b);
+	}
+	printk("trace: end\n");
+}
+#endif
 
 static long trace_start(uint64_t flags)
 {

@@ -832,12 +832,14 @@ class RunResult:
 
 
 def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=(),
-               stop_event=None, stop_grace=0.0):
+               stop_event=None, stop_grace=0.0, on_timeout=None):
     """Run cmd in its own session, stdout+stderr appended to log_path; kill the
     group on timeout (or PANIC_GRACE seconds after a panic line when watch_panic).
     input_steps: (regex, text) pairs: text goes to stdin once a line matches.
     stop_event: a threading.Event; stop_grace seconds after it is set the group
-    is killed (SIGKILL: a power cut), and res.stopped says so."""
+    is killed (SIGKILL: a power cut), and res.stopped says so.
+    on_timeout: called once a timeout is reached, before the kill (while
+    the process still runs: e.g. to read a hung guest's trace ring)."""
     res = RunResult()
     start = time.monotonic()
     panic_at = []
@@ -935,6 +937,11 @@ def run_logged(cmd, log_path, timeout, cwd=None, watch_panic=False, input_steps=
                             res.killed_after_panic = True
                         else:
                             res.timed_out = True
+                            if on_timeout is not None:
+                                try:
+                                    on_timeout()
+                                except Exception:  # a diagnostic: never the verdict
+                                    pass
                         kill_group(p)
                         p.wait()
                         break
@@ -1347,6 +1354,7 @@ class Test:
         self.tail = []
         self.log_for_failure = None
         self.footprint = None   # footprint.summary() of the kernel built, bytes by kind
+        self.trace_saved = None  # trace.txt of a failure (save_trace)
 
     def record(self, passed, reason, tail_from=None):
         self.status = "pass" if passed else "fail"
@@ -1586,8 +1594,15 @@ def run_test(test, opts):
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):
             cmd.append("--icount")
+    hung_trace = None
+    if not unit and traced_build(test.outdir):
+        port = free_tcp_port()
+        if port:
+            cmd += ["--gdb", str(port)]
+            hung_trace = lambda: save_trace(test, gdb_port=port)  # noqa: E731
     run = run_logged(cmd, test.console_log, timeout, cwd=RV_BASE, watch_panic=not unit,
-                     input_steps=(cfg.get("harness_config") or {}).get("input", ()))
+                     input_steps=(cfg.get("harness_config") or {}).get("input", ()),
+                     on_timeout=hung_trace)
     test.run_time = run.duration
     passed, reason = judge_run(cfg, run, timeout)
     tail_from = None
@@ -1601,9 +1616,74 @@ def run_test(test, opts):
         if why:
             passed, reason = False, why
             tail_from = os.path.join(test.outdir, "host_checks.log")
+    if not passed and not unit:
+        where = test.trace_saved or (save_trace(test) if failure_dump(run.lines) else None)
+        if where:
+            reason += f"; the kernel's trace of it: {short(where)} ({TRACE_VIEWER_HINT})"
     passed, reason = apply_expected_verdict(cfg, passed, reason)
     test.record(passed, reason, tail_from)
     return test
+
+
+# ---------------------------------------------------------------- traces of failures
+
+# kernel/trace.c's trace_dump_console(): CONFIG_TRACE_DUMP_ON_FAILURE prints
+# the newest records on a panic or a failed power-off.
+FAILURE_DUMP_RE = re.compile(r"^trace: failure, records \d+\.\.\d+ of ")
+TRACE_VIEWER_HINT = "trace.json opens in ui.perfetto.dev"
+TRACE_TIMEOUT = 60
+
+
+def traced_build(outdir):
+    """Whether the kernel in outdir was built with CONFIG_TRACING."""
+    try:
+        with open(os.path.join(outdir, ".config"), encoding="utf-8") as f:
+            return any(line.strip() == "CONFIG_TRACING=y" for line in f)
+    except OSError:
+        return False
+
+
+def free_tcp_port():
+    import socket
+    try:
+        with socket.socket() as sk:
+            sk.bind(("127.0.0.1", 0))
+            return sk.getsockname()[1]
+    except OSError:
+        return None
+
+
+def failure_dump(lines):
+    return any(FAILURE_DUMP_RE.search(line) for line in lines)
+
+
+def save_trace(test, gdb_port=None):
+    """The kernel's trace of a failed test as OUTDIR/trace.txt, trace.json
+    and trace.png (scripts/trace.py): from QEMU's gdb server while a hung
+    guest still runs (gdb_port), else from the records the kernel printed
+    as it failed. The text file's path, or None."""
+    script = os.path.join(RV_BASE, "scripts", "trace.py")
+    cmd = [sys.executable, script]
+    if gdb_port:
+        cmd += ["--gdb", f"127.0.0.1:{gdb_port}", "--elf", os.path.join(test.outdir, "rvos.elf")]
+    else:
+        cmd += ["--console", test.console_log]
+    text = os.path.join(test.outdir, "trace.txt")
+    cmd += ["--json", os.path.join(test.outdir, "trace.json"), "--text", text,
+            "--png", os.path.join(test.outdir, "trace.png")]
+    with open(os.path.join(test.outdir, "trace.log"), "ab") as log:
+        log.write(("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n").encode())
+        log.flush()
+        try:
+            p = subprocess.run(cmd, cwd=RV_BASE, stdout=log, stderr=subprocess.STDOUT,
+                               timeout=TRACE_TIMEOUT)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            log.write(f"trace.py: {e}\n".encode())
+            return None
+    if p.returncode != 0 or not os.path.isfile(text):
+        return None
+    test.trace_saved = text
+    return text
 
 
 # ---------------------------------------------------------------- artifacts

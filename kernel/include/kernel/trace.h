@@ -46,6 +46,10 @@ typedef uint32_t __attribute__((may_alias)) trace_u32;
 
 void trace_init(void);
 
+#ifdef CONFIG_TRACE_DUMP_ON_FAILURE
+void trace_dump_console(void);
+#endif
+
 static inline __attribute__((always_inline)) uint64_t trace_time(void)
 {
 	uint64_t t;

@@ -12,6 +12,7 @@ Usage: test_artifacts.py [OUTDIR]   (rv test runs it with the test's folder)
 
 import errno
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -115,10 +116,24 @@ tests:
   artifacts.fail:
     extra_configs: [CONFIG_HELLO_GREETINGS=2]
     harness_config: {type: one_line, regex: ["^this line never comes$"]}
+  artifacts.traced_failure:
+    # A main program that fails, in a kernel with tracing: the runner turns
+    # the records the kernel printed into trace.txt.
+    app: tests/build/boot_status
+    extra_configs: ['CONFIG_INIT_MANIFEST="service:console:1:uart0 main:fails:6"',
+                    CONFIG_TRACING=y]
+    harness_config: {type: one_line, regex: ["^fails: "]}
+  artifacts.traced_hang:
+    # The shell waits for input for ever: at the timeout the runner reads
+    # the ring through QEMU's gdb server before it stops QEMU.
+    app: samples/shell
+    timeout: 8
+    extra_configs: [CONFIG_TRACING=y]
+    harness_config: {type: one_line, regex: ["^this line never comes$"]}
 """)
     out = os.path.join(scratch, "out")
     rc, text = rv_test(root, out, "--clean")
-    check(rc == 1 and "2 passed, 1 failed" in text, f"rv test exit {rc}, output:\n{text}")
+    check(rc == 1 and "2 passed, 3 failed" in text, f"rv test exit {rc}, output:\n{text}")
     board = os.path.join(out, VIRT)
     for name in ("artifacts.pass_a", "artifacts.pass_b"):
         files = listing(os.path.join(board, name)) or []
@@ -129,6 +144,15 @@ tests:
     files = listing(os.path.join(board, "artifacts.fail")) or []
     check("rvos.elf" in files and "kernel" in files,
           f"artifacts.fail: a failed test lost its build: {files}")
+    for name, source in (("artifacts.traced_failure", "the records printed as it failed"),
+                         ("artifacts.traced_hang", "QEMU's gdb server at the timeout")):
+        trace = os.path.join(board, name, "trace.txt")
+        body = open(trace, encoding="utf-8").read() if os.path.isfile(trace) else ""
+        check(body.count("\n") > 10 and os.path.isfile(os.path.join(board, name, "trace.json")),
+              f"{name}: no trace from {source} ({trace}: {len(body)} bytes)")
+        check(re.search(rf"FAIL .*{re.escape(name)}\s.*\n\s+reason: .*the kernel's trace of "
+                        rf"it: \S*trace\.txt", text) is not None,
+              f"{name}: the failure's reason does not point at its trace:\n{text}")
     check(not os.path.exists(os.path.join(board, testrunner.SHARED_DIR)),
           f"{testrunner.SHARED_DIR} left behind: {listing(os.path.join(board, testrunner.SHARED_DIR))}")
     check("deleted the builds of passed tests" in text, "no line about what was deleted")
