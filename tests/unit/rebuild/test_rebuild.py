@@ -17,21 +17,15 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
-BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-    __file__)))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "common"))
+from hostcheck import BASE, fail, run  # noqa: E402
+
 RV = os.path.join(BASE, "rv")
 BOARD = "qemu_virt_riscv64"
 APP = "samples/hello"
 OBJCOPY = "riscv64-unknown-elf-objcopy"
-failures = []
-
-
-def fail(what):
-    failures.append(what)
-    print("FAIL: " + what, flush=True)
-
 
 def build(d, *defs):
     """rv build into d with -D settings; the objects it compiled."""
@@ -75,47 +69,41 @@ def expect_objects(got, want, what):
         print(f"ok: {what}: {len(got)} object(s) {got}", flush=True)
 
 
-def main():
-    scratch = tempfile.mkdtemp(prefix="rv-rebuild-",
-                               dir=sys.argv[1] if len(sys.argv) > 1 else None)
+def body(scratch):
     d = os.path.join(scratch, "build")
-    try:
-        first = build(d, "-DCONFIG_HELLO_GREETINGS=2", "-DCONFIG_TIMESLICE_MS=10")
-        if first is None:
-            return 1
-        if not os.path.isdir(os.path.join(d, "include", "config")):
-            fail("no include/config symbol files: is fixdep off (no host gcc)?")
-            return 1
-        expect_objects(build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=10"),
-                       ["CMakeFiles/kernel_objs.dir/samples/hello/src/main.c.obj"],
-                       "HELLO_GREETINGS 2 -> 3")
-        same_as_pristine(d, scratch, ["-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=10"],
-                         "after HELLO_GREETINGS")
-        expect_objects(build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7"),
-                       ["CMakeFiles/kernel_objs.dir/kernel/sched.c.obj"],
-                       "TIMESLICE_MS 10 -> 7")
-        same_as_pristine(d, scratch, ["-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7"],
-                         "after TIMESLICE_MS")
-        # A limit read through headers: some kernel objects, and every object
-        # whose sources or headers mention it -- the images must match.
-        got = build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7",
-                    "-DCONFIG_MAX_PROCS=12")
-        if got is not None:
-            if not any("kernel/" in o for o in got):
-                fail(f"MAX_PROCS 2 -> 12 recompiled no kernel object: {got}")
-            else:
-                print(f"ok: MAX_PROCS: {len(got)} object(s)", flush=True)
-        same_as_pristine(d, scratch, ["-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7",
-                                      "-DCONFIG_MAX_PROCS=12"], "after MAX_PROCS")
-        expect_objects(build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7",
-                             "-DCONFIG_MAX_PROCS=12"), [], "the same configuration again")
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("all checks passed")
-    return 0
+    first = build(d, "-DCONFIG_HELLO_GREETINGS=2", "-DCONFIG_TIMESLICE_MS=10")
+    if first is None:
+        return
+    if not os.path.isdir(os.path.join(d, "include", "config")):
+        fail("no include/config symbol files: is fixdep off (no host gcc)?")
+        return
+    expect_objects(build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=10"),
+                   ["CMakeFiles/kernel_objs.dir/samples/hello/src/main.c.obj"],
+                   "HELLO_GREETINGS 2 -> 3")
+    same_as_pristine(d, scratch, ["-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=10"],
+                     "after HELLO_GREETINGS")
+    expect_objects(build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7"),
+                   ["CMakeFiles/kernel_objs.dir/kernel/sched.c.obj"],
+                   "TIMESLICE_MS 10 -> 7")
+    same_as_pristine(d, scratch, ["-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7"],
+                     "after TIMESLICE_MS")
+    # A limit read through headers: some kernel objects, and every object
+    # whose sources or headers mention it -- the images must match.
+    got = build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7",
+                "-DCONFIG_MAX_PROCS=12")
+    if got is not None:
+        if not any("kernel/" in o for o in got):
+            fail(f"MAX_PROCS 2 -> 12 recompiled no kernel object: {got}")
+        else:
+            print(f"ok: MAX_PROCS: {len(got)} object(s)", flush=True)
+    same_as_pristine(d, scratch, ["-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7",
+                                  "-DCONFIG_MAX_PROCS=12"], "after MAX_PROCS")
+    expect_objects(build(d, "-DCONFIG_HELLO_GREETINGS=3", "-DCONFIG_TIMESLICE_MS=7",
+                         "-DCONFIG_MAX_PROCS=12"), [], "the same configuration again")
+
+
+def main():
+    return run("rebuild", body)
 
 
 if __name__ == "__main__":

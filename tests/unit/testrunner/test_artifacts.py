@@ -12,30 +12,18 @@ Usage: test_artifacts.py [OUTDIR]   (rv test runs it with the test's folder)
 
 import errno
 import json
-import re
 import os
-import shutil
+import re
 import subprocess
 import sys
-import tempfile
 
-BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
-    __file__)))))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "common"))
+from hostcheck import BASE, check, fail, run  # noqa: E402,F401
 sys.path.insert(0, os.path.join(BASE, "scripts"))
 import testrunner  # noqa: E402
 
 VIRT = "qemu_virt_riscv64"
-failures = []
-
-
-def fail(what):
-    failures.append(what)
-    print("FAIL: " + what, flush=True)
-
-
-def check(cond, what):
-    if not cond:
-        fail(what)
 
 
 def listing(folder):
@@ -186,20 +174,12 @@ tests:
 
 
 def main():
-    scratch = tempfile.mkdtemp(prefix="rv-artifacts-",
-                               dir=sys.argv[1] if len(sys.argv) > 1 else None)
-    try:
+    def body(scratch):
         test_prune(scratch)
         test_shared_release(scratch)
         test_enospc()
         test_real_runs(scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    if failures:
-        print(f"{len(failures)} check(s) failed")
-        return 1
-    print("all checks passed")
-    return 0
+    return run("artifacts", body)
 
 
 if __name__ == "__main__":
