@@ -125,7 +125,7 @@ static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p,
 {
 	struct trace_ring *t = &trace_ring;
 	struct rv_trace_event *ev;
-	unsigned long id, k;
+	unsigned long id;
 	uint64_t now, at;
 
 	if (!trace_on())
@@ -147,16 +147,16 @@ static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p,
 	}
 	if (!IS_ENABLED(CONFIG_TRACE_LATENCY))
 		return;
-	if (path == RV_TRACE_PATH_FAST)
-		p->trace_call_at = now;
-	/* trace_call_end_chan, recording: r's round trip is over */
+	/* trace_call_end_chan, recording: r's round trip is over, and this
+	 * message is its reply: p's call (a server replying with
+	 * channel_call) is a reply-and-wait, not a round trip of its own.
+	 * Otherwise it is a request, and p's round trip starts. */
 	at = r->trace_call_at;
 	if (at) {
 		r->trace_call_at = 0;
-		now -= at;
-		for (k = 0; now > 1 && k < RV_TRACE_HIST_BUCKETS - 1; k++)
-			now >>= 1;
-		trace_hists.ipc[id >> 1].bucket[k]++;
+		trace_hists.ipc[id >> 1].bucket[trace_hist_bucket(now - at)]++;
+	} else if (path == RV_TRACE_PATH_FAST) {
+		p->trace_call_at = now;
 	}
 }
 #else
@@ -431,7 +431,10 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 	}
 	rx_complete(r, n);
 	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, 0);
-	trace_call_end_chan(r, trace_id(peer) >> 1, trace_time());
+	/* A reply: a channel_call of the writer is a reply-and-wait, not a
+	 * round trip (as on the fast path) */
+	if (trace_call_end_chan(r, trace_id(peer) >> 1, trace_time()))
+		trace_call_abort(w);
 	if (b)
 		port_event(r, b, peer->other);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
