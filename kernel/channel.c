@@ -1026,3 +1026,19 @@ bool channel_info(unsigned int slot, struct rv_channel_info *out)
 	}
 	return true;
 }
+
+#ifdef CONFIG_WATCHDOG
+unsigned int channel_end_id(const struct kobject *end)
+{
+	const struct channel_end *e = end_of((struct kobject *)end);
+
+	return (unsigned int)(e->chan - channels) << 1 | (unsigned int)(e - e->chan->ends);
+}
+
+const struct kobject *channel_end_peer(const struct kobject *end)
+{
+	struct channel_end *peer = peer_of(end_of((struct kobject *)end));
+
+	return peer ? &peer->obj : NULL;
+}
+#endif /* CONFIG_WATCHDOG */

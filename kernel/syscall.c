@@ -26,6 +26,7 @@
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
 #include <kernel/trace.h>
+#include <kernel/watchdog.h>
 #include <kernel/util.h>
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
@@ -364,7 +365,7 @@ static long sys_channel_list(const uint64_t a[6])
 }
 
 /* Without CONFIG_TRACING, trace's entry is empty (ENOSYS), as in a kernel
- * built without the feature. */
+ * built without the feature; so is watchdog's without CONFIG_WATCHDOG. */
 static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_DEBUG_WRITE] = sys_debug_write,
 	[RV_SYS_EXIT] = sys_exit,
@@ -411,6 +412,10 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_TRACE] = sys_trace,
 #endif /* CONFIG_TRACING */
 	[RV_SYS_PROCESS_LIMIT] = sys_process_limit,
+	/* 43: getrandom's (another branch): empty, ENOSYS */
+#ifdef CONFIG_WATCHDOG
+	[RV_SYS_WATCHDOG] = sys_watchdog,
+#endif /* CONFIG_WATCHDOG */
 };
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])

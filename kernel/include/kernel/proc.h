@@ -102,6 +102,10 @@ struct proc {
 	bool fpu_used;                 /* it has used FP: the unit follows it */
 	struct arch_fpu fpu;           /* while another process has the FP unit */
 #endif
+#ifdef CONFIG_WATCHDOG
+	uint64_t wd_timeout;           /* its watchdog's timeout in ticks; 0: none armed */
+	uint64_t wd_deadline;          /* the tick it fires at unless petted before */
+#endif /* CONFIG_WATCHDOG */
 #ifdef CONFIG_TRACING
 	uint64_t trace_ready_at;       /* tick it was made ready (0: not while recording) */
 	uint64_t trace_call_at;        /* tick its channel_call began (0: not in one) */
