@@ -192,8 +192,8 @@ static void wait_item(struct proc *p, const struct kobject *obj, uint32_t signal
 	switch (obj->type) {
 	case RV_OBJ_CHANNEL:
 		peer = channel_end_peer(obj);
-		put(" channel %u %s from", channel_end_id(obj) >> 1,
-		    signals & RV_SIGNAL_READABLE ? "a message" : "room");
+		put(" channel %u: %s from", channel_end_id(obj) >> 1,
+		    signals & RV_SIGNAL_READABLE ? "a message" : "room (a read)");
 		if (peer) {
 			holders(p, peer);
 		} else {
@@ -287,10 +287,13 @@ static void describe(struct proc *p, uint64_t now)
 			n->unknown = true;
 		break;
 	case BLOCK_OBJECT:
-		put(" waits for");
+		/* one item: on the line; several (wait_many): one line each */
+		put(p->waiter_count > 1 ? " waits for one of:" : " waits for");
 		for (unsigned int i = 0; i < p->waiter_count; i++) {
-			if (i)
-				put(" or");
+			if (p->waiter_count > 1) {
+				flush();
+				put("watchdog:     ");
+			}
 			wait_item(p, p->waiters[i].obj, p->waiters[i].signals);
 		}
 		if (!p->waiter_count)
