@@ -160,7 +160,7 @@ static __attribute__((noinline)) struct proc *idle_until_ready(void)
 			wake_sleepers(timer_now());
 			/* (may end a process: the current one, blocked, never
 			 * comes back here) */
-			watchdog_tick(timer_now());
+			watchdog_tick();
 		}
 	}
 	return next;
@@ -306,7 +306,7 @@ void sched_timer_tick(void)
 	armed_deadline = 0;
 	timer_arm(UINT64_MAX); /* acknowledge: clears STIP */
 	wake_sleepers(timer_now());
-	watchdog_tick(timer_now());
+	watchdog_tick();
 	if (sched_should_preempt()) {
 		sched_need_resched = true;
 		return;

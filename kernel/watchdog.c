@@ -35,7 +35,7 @@
 #include <kernel/util.h>
 #include <kernel/watchdog.h>
 
-BUILD_ASSERT(CONFIG_MAX_PROCS <= UINT16_MAX, "edges name process slots in 16 bits");
+BUILD_ASSERT(CONFIG_MAX_PROCS <= INT16_MAX, "edges and the walk name process slots in 16 bits");
 BUILD_ASSERT(CONFIG_WATCHDOG_MAX_EDGES <= UINT8_MAX, "edge counts are 8 bits");
 
 /* (the option exists only with WATCHDOG_POWEROFF) */
@@ -340,7 +340,7 @@ static void find_stuck(void)
  * comes again: the cycle from there. */
 static void print_cycle(unsigned int start)
 {
-	uint16_t path[CONFIG_MAX_PROCS];
+	static uint16_t path[CONFIG_MAX_PROCS];
 	unsigned int steps = 0, s = start, first;
 
 	for (unsigned int i = 0; i < CONFIG_MAX_PROCS; i++)
@@ -410,9 +410,13 @@ static void end_fired(struct proc *p)
 	proc_exit(p, &how);
 }
 
+/* (Not re-entered while in use: ending the current process, last, is the
+ * only way back into it -- from the idle loop of the switch that follows
+ * -- and that end never returns here. Static: off the kernel stack.) */
+static int fired[CONFIG_MAX_PROCS];
+
 void watchdog_check(uint64_t now)
 {
-	int fired[CONFIG_MAX_PROCS];
 	unsigned int n = 0;
 	bool armed = false, self = false;
 

@@ -8,6 +8,7 @@
 #define KERNEL_WATCHDOG_H
 
 #include <stdint.h>
+#include <kernel/timer.h>
 
 struct kobject;
 struct proc;
@@ -28,8 +29,11 @@ static inline uint64_t watchdog_next(void)
 	return watchdog_next_check;
 }
 
-static inline void watchdog_tick(uint64_t now)
+/* A timer interrupt (or the idle loop's wake-up): a check, if one is due. */
+static inline void watchdog_tick(void)
 {
+	uint64_t now = timer_now();
+
 	if (now >= watchdog_next_check)
 		watchdog_check(now);
 }
@@ -50,9 +54,8 @@ static inline uint64_t watchdog_next(void)
 	return UINT64_MAX;
 }
 
-static inline void watchdog_tick(uint64_t now)
+static inline void watchdog_tick(void)
 {
-	(void)now;
 }
 
 #endif /* CONFIG_WATCHDOG */
