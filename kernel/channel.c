@@ -1041,4 +1041,24 @@ const struct kobject *channel_end_peer(const struct kobject *end)
 
 	return peer ? &peer->obj : NULL;
 }
+
+const struct kobject *channel_end_carrier(const struct kobject *obj)
+{
+	for (unsigned int c = 0; c < CONFIG_MAX_CHANNELS; c++) {
+		if (!channels[c].in_use)
+			continue;
+		for (unsigned int k = 0; k < 2; k++) {
+			struct channel_end *e = &channels[c].ends[k];
+
+			for (unsigned int i = 0; e->open && i < e->count; i++) {
+				const struct message *m = queue_slot(e, i);
+
+				for (unsigned int h = 0; h < m->num_handles; h++)
+					if (m->objs[h] == obj)
+						return &e->obj;
+			}
+		}
+	}
+	return NULL;
+}
 #endif /* CONFIG_WATCHDOG */

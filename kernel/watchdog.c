@@ -157,9 +157,12 @@ static void add_edge(struct proc *from, const struct proc *to)
 	n->edge[n->edges++] = (uint16_t)to->slot;
 }
 
-/* Edges from p to every live process that holds a handle to obj. */
-static void holders(struct proc *p, const struct kobject *obj)
+/* Edges from p to every live process that holds a handle to obj; obj in
+ * a queued message (carried: the first time), to those that hold the end
+ * it waits at: they would read it. */
+static void holders(struct proc *p, const struct kobject *obj, bool carried)
 {
+	const struct kobject *at;
 	unsigned int found = 0;
 
 	for (unsigned int s = 0; s < CONFIG_MAX_PROCS; s++) {
@@ -175,9 +178,15 @@ static void holders(struct proc *p, const struct kobject *obj)
 			break;
 		}
 	}
-	if (!found) {
-		/* in a message on its way, or the kernel's */
-		put(" nobody (in flight)");
+	if (found)
+		return;
+	at = carried ? NULL : channel_end_carrier(obj);
+	if (at) {
+		holders(p, at, true);
+		put(" (the end is in a message queued at channel %u)", channel_end_id(at) >> 1);
+	} else {
+		/* in a message in a message, or the kernel's */
+		put(" nobody");
 		nodes[p->slot].unknown = true;
 	}
 }
@@ -195,7 +204,7 @@ static void wait_item(struct proc *p, const struct kobject *obj, uint32_t signal
 		put(" channel %u: %s from", channel_end_id(obj) >> 1,
 		    signals & RV_SIGNAL_READABLE ? "a message" : "room (a read)");
 		if (peer) {
-			holders(p, peer);
+			holders(p, peer, false);
 		} else {
 			put(" nobody (peer closed)");
 			nodes[p->slot].unknown = true;

@@ -42,6 +42,9 @@ static inline void watchdog_tick(void)
 struct proc *proc_in_slot(unsigned int slot);
 unsigned int channel_end_id(const struct kobject *end);
 const struct kobject *channel_end_peer(const struct kobject *end);
+/* The open channel end at which a queued message carries obj; NULL:
+ * none. */
+const struct kobject *channel_end_carrier(const struct kobject *obj);
 unsigned int port_bound_objects(const struct kobject *port, const struct kobject **out,
 				unsigned int max);
 /* Re-arm the timer for the nearest event (kernel/sched.c). */

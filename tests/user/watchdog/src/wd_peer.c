@@ -8,6 +8,8 @@
  * restarts it. wd_pong's call fails (EPEERCLOSED); from then on it answers
  * before it calls, and the restarted wd_ping and wd_pong answer each
  * other. wd_pong then registers "wd_done", which wd_main waits for.
+ * wd_lazy is wd_ping (it registers as wd_ping) that takes wd_pong's
+ * connection only after its own call has been answered.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -62,7 +64,11 @@ static int fail(const char *what, long r)
 
 int main(int argc, char **argv)
 {
-	bool ping = argc > 0 && !strcmp(argv[0], "wd_ping");
+	/* wd_lazy: wd_ping that takes wd_pong's connection only after its own
+	 * call: meanwhile that connection's end waits in a message queued
+	 * on our registration channel */
+	bool lazy = argc > 0 && !strcmp(argv[0], "wd_lazy");
+	bool ping = lazy || (argc > 0 && !strcmp(argv[0], "wd_ping"));
 	rv_handle_t requests, c, s, done;
 	char answer[16];
 	long r;
@@ -76,7 +82,7 @@ int main(int argc, char **argv)
 		 * connection, connects to us, and calls us or answers) */
 		if ((r = rv_connect_wait(other, &c, rv_clock_ns() + 10 * SECOND)) < 0)
 			return fail("connect", r);
-		if ((s = accept_one(requests)) == RV_HANDLE_INVALID)
+		if (!lazy && (s = accept_one(requests)) == RV_HANDLE_INVALID)
 			return fail("accept", -RV_EBADMSG);
 		printf("%s: %s connected; calling it\n", me, other);
 		rv_watchdog_pet();
@@ -84,6 +90,8 @@ int main(int argc, char **argv)
 			return fail("call", r);
 		printf("%s: %s answered: %s\n", me, other, answer);
 		rv_watchdog_pet();
+		if (lazy && (s = accept_one(requests)) == RV_HANDLE_INVALID)
+			return fail("accept", -RV_EBADMSG);
 		if ((r = answer_one(s)) < 0)
 			return fail("answer", r);
 		/* done: nothing more to watch */
