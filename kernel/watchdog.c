@@ -54,8 +54,8 @@ static uint64_t ms_to_ticks(uint64_t ms)
 
 static bool is_live(const struct proc *p)
 {
-	return p && (p->state == PROC_READY || p->state == PROC_RUNNING ||
-		     p->state == PROC_BLOCKED);
+	return p &&
+	       (p->state == PROC_READY || p->state == PROC_RUNNING || p->state == PROC_BLOCKED);
 }
 
 /* watchdog(h, ms) */
@@ -107,11 +107,11 @@ long sys_watchdog(const uint64_t a[6])
 struct node {
 	uint16_t edge[MAX_EDGES]; /* slots of the processes that could end its wait */
 	uint8_t edges;
-	bool blocked;  /* blocked without a deadline */
-	bool unknown;  /* waits for something outside the graph (too many edges,
-			* an interrupt, an end nobody holds) */
-	bool stuck;    /* in the deadlock */
-	int16_t walk;  /* the cycle search: its step, -1 not visited */
+	bool blocked; /* blocked without a deadline */
+	bool unknown; /* waits for something outside the graph (too many edges,
+		       * an interrupt, an end nobody holds) */
+	bool stuck;   /* in the deadlock */
+	int16_t walk; /* the cycle search: its step, -1 not visited */
 };
 
 static struct node nodes[CONFIG_MAX_PROCS];
@@ -279,15 +279,17 @@ static void describe(struct proc *p, uint64_t now)
 	put(" in %s,", call_name(p->regs->x[17]));
 	switch (p->block) {
 	case BLOCK_SLEEP:
-		put(" asleep for %lu ms more", (unsigned long)(timer_ticks_to_ns(
-			p->wake_at > now ? p->wake_at - now : 0) / 1000000));
+		put(" asleep for %lu ms more",
+		    (unsigned long)(timer_ticks_to_ns(p->wake_at > now ? p->wake_at - now : 0) /
+				    1000000));
 		return;
 	case BLOCK_WAIT_CHILD:
 		put(" waits for the end of");
 		for (unsigned int s = 0; s < CONFIG_MAX_PROCS; s++) {
 			struct proc *c = proc_in_slot(s);
 
-			if (is_live(c) && c->parent == p && (p->wait_for == -1 || c->pid == p->wait_for)) {
+			if (is_live(c) && c->parent == p &&
+			    (p->wait_for == -1 || c->pid == p->wait_for)) {
 				put(" %s (pid %d)", c->name, c->pid);
 				add_edge(p, c);
 			}
@@ -438,8 +440,7 @@ void watchdog_check(uint64_t now)
 		if (now >= p->wd_deadline)
 			fired[n++] = p->pid;
 	}
-	watchdog_next_check =
-		armed ? now + ms_to_ticks(CONFIG_WATCHDOG_PERIOD_MS) : UINT64_MAX;
+	watchdog_next_check = armed ? now + ms_to_ticks(CONFIG_WATCHDOG_PERIOD_MS) : UINT64_MAX;
 	if (!n)
 		return;
 	for (unsigned int i = 0; i < n; i++) {

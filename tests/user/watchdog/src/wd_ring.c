@@ -53,11 +53,12 @@ int main(int argc, char **argv)
 
 		printf("%s: calling %s\n", name, next);
 		r = rv_channel_call(c, &req, &rep, RV_DEADLINE_NEVER);
-		printf("%s: the call to %s: %s\n", name, next, r < 0 ? rv_strerror((int)r) : "answered");
+		printf("%s: the call to %s: %s\n", name, next,
+		       r < 0 ? rv_strerror((int)r) : "answered");
 	} else {
 		struct rv_wait_item items[2] = {
-			{.handle = c, .signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED},
-			{.handle = s, .signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED},
+		    {.handle = c, .signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED},
+		    {.handle = s, .signals = RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED},
 		};
 		uint32_t n = me == 1 ? 1 : 2; /* wd_b: not its caller's channel */
 
