@@ -125,6 +125,7 @@ static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p,
 {
 	struct trace_ring *t = &trace_ring;
 	struct rv_trace_event *ev;
+	trace_u32 *w;
 	unsigned long id;
 	uint64_t now, at;
 
@@ -136,12 +137,15 @@ static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p,
 	if (IS_ENABLED(CONFIG_TRACE_IPC) &&
 	    !(IS_ENABLED(CONFIG_TRACE_STOP) && t->next >= TRACE_RING_SIZE)) {
 		ev = &t->ev[t->next++ & (TRACE_RING_SIZE - 1)];
-		ev->time = now;
-		*(trace_u32 *)&ev->type = RV_TRACE_IPC_SEND | path << 8 | (unsigned int)id << 16;
-		ev->pid = p->pid;
-		((trace_u32 *)&ev->a)[0] = (uint32_t)e->sent;
-		((trace_u32 *)&ev->a)[1] = (uint32_t)r->pid;
-		ev->b = n;
+		/* every store from one base (gcc computes an address per
+		 * field otherwise) */
+		w = (trace_u32 *)ev;
+		((trace_u64 *)w)[0] = now;                                      /* time */
+		w[2] = RV_TRACE_IPC_SEND | path << 8 | (unsigned int)id << 16; /* type, flags, arg16 */
+		w[3] = (uint32_t)p->pid;
+		w[4] = (uint32_t)e->sent; /* a: the number, ... */
+		w[5] = (uint32_t)r->pid;  /* ... the receiver */
+		((trace_u64 *)w)[3] = n;  /* b */
 	} else if (IS_ENABLED(CONFIG_TRACE_IPC)) {
 		t->lost++;
 	}

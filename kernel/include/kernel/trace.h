@@ -43,6 +43,7 @@ extern struct trace_ring trace_ring;
 
 /* For a record's fields stored by halves or together. */
 typedef uint32_t __attribute__((may_alias)) trace_u32;
+typedef uint64_t __attribute__((may_alias)) trace_u64;
 
 void trace_init(void);
 
