@@ -4,7 +4,7 @@
  * services that call each other. Each registers, connects to the other and
  * takes the other's connection; then both call at once, and neither reads
  * while it waits for its reply: a deadlock. init armed wd_ping's watchdog
- * (watchdog=500): the kernel names the cycle and ends wd_ping, init
+ * (watchdog=1000): the kernel names the cycle and ends wd_ping, init
  * restarts it. wd_pong's call fails (EPEERCLOSED); from then on it answers
  * before it calls, and the restarted wd_ping and wd_pong answer each
  * other. wd_pong then registers "wd_done", which wd_main waits for.
