@@ -125,7 +125,8 @@ static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p,
 {
 	struct trace_ring *t = &trace_ring;
 	struct rv_trace_event *ev;
-	unsigned long id, k;
+	trace_u32 *w;
+	unsigned long id;
 	uint64_t now, at;
 
 	if (!trace_on())
@@ -136,27 +137,30 @@ static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p,
 	if (IS_ENABLED(CONFIG_TRACE_IPC) &&
 	    !(IS_ENABLED(CONFIG_TRACE_STOP) && t->next >= TRACE_RING_SIZE)) {
 		ev = &t->ev[t->next++ & (TRACE_RING_SIZE - 1)];
-		ev->time = now;
-		*(trace_u32 *)&ev->type = RV_TRACE_IPC_SEND | path << 8 | (unsigned int)id << 16;
-		ev->pid = p->pid;
-		((trace_u32 *)&ev->a)[0] = (uint32_t)e->sent;
-		((trace_u32 *)&ev->a)[1] = (uint32_t)r->pid;
-		ev->b = n;
+		/* every store from one base (gcc computes an address per
+		 * field otherwise) */
+		w = (trace_u32 *)ev;
+		((trace_u64 *)w)[0] = now;                                      /* time */
+		w[2] = RV_TRACE_IPC_SEND | path << 8 | (unsigned int)id << 16; /* type, flags, arg16 */
+		w[3] = (uint32_t)p->pid;
+		w[4] = (uint32_t)e->sent; /* a: the number, ... */
+		w[5] = (uint32_t)r->pid;  /* ... the receiver */
+		((trace_u64 *)w)[3] = n;  /* b */
 	} else if (IS_ENABLED(CONFIG_TRACE_IPC)) {
 		t->lost++;
 	}
 	if (!IS_ENABLED(CONFIG_TRACE_LATENCY))
 		return;
-	if (path == RV_TRACE_PATH_FAST)
-		p->trace_call_at = now;
-	/* trace_call_end_chan, recording: r's round trip is over */
+	/* trace_call_end_chan, recording: r's round trip is over, and this
+	 * message is its reply: p's call (a server replying with
+	 * channel_call) is a reply-and-wait, not a round trip of its own.
+	 * Otherwise it is a request, and p's round trip starts. */
 	at = r->trace_call_at;
 	if (at) {
 		r->trace_call_at = 0;
-		now -= at;
-		for (k = 0; now > 1 && k < RV_TRACE_HIST_BUCKETS - 1; k++)
-			now >>= 1;
-		trace_hists.ipc[id >> 1].bucket[k]++;
+		trace_hists.ipc[id >> 1].bucket[trace_hist_bucket(now - at)]++;
+	} else if (path == RV_TRACE_PATH_FAST) {
+		p->trace_call_at = now;
 	}
 }
 #else
@@ -431,7 +435,10 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 	}
 	rx_complete(r, n);
 	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, 0);
-	trace_call_end_chan(r, trace_id(peer) >> 1, trace_time());
+	/* A reply: a channel_call of the writer is a reply-and-wait, not a
+	 * round trip (as on the fast path) */
+	if (trace_call_end_chan(r, trace_id(peer) >> 1, trace_time()))
+		trace_call_abort(w);
 	if (b)
 		port_event(r, b, peer->other);
 	sched_remove(r);    /* off the sleep list, if it had a deadline */
@@ -1023,3 +1030,39 @@ bool channel_info(unsigned int slot, struct rv_channel_info *out)
 	}
 	return true;
 }
+
+#ifdef CONFIG_WATCHDOG
+unsigned int channel_end_id(const struct kobject *end)
+{
+	const struct channel_end *e = end_of((struct kobject *)end);
+
+	return (unsigned int)(e->chan - channels) << 1 | (unsigned int)(e - e->chan->ends);
+}
+
+const struct kobject *channel_end_peer(const struct kobject *end)
+{
+	struct channel_end *peer = peer_of(end_of((struct kobject *)end));
+
+	return peer ? &peer->obj : NULL;
+}
+
+const struct kobject *channel_end_carrier(const struct kobject *obj)
+{
+	for (unsigned int c = 0; c < CONFIG_MAX_CHANNELS; c++) {
+		if (!channels[c].in_use)
+			continue;
+		for (unsigned int k = 0; k < 2; k++) {
+			struct channel_end *e = &channels[c].ends[k];
+
+			for (unsigned int i = 0; e->open && i < e->count; i++) {
+				const struct message *m = queue_slot(e, i);
+
+				for (unsigned int h = 0; h < m->num_handles; h++)
+					if (m->objs[h] == obj)
+						return &e->obj;
+			}
+		}
+	}
+	return NULL;
+}
+#endif /* CONFIG_WATCHDOG */

@@ -100,10 +100,10 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 	e->obj = 0;
 	e->rights_via = 0;
 	/* A generation that would wrap (or make the all-ones value,
-	 * RV_HANDLE_INVALID) retires the slot: a wrapped value would name
-	 * whatever the slot held next. */
+	 * RV_HANDLE_INVALID, or RV_HANDLE_SELF) retires the slot: a wrapped
+	 * value would name whatever the slot held next. */
 	e->generation = (e->generation & ~HANDLE_GEN_DERIVED) + 1;
-	if (e->generation > GENERATION_MAX || handle_value(t, slot) == RV_HANDLE_INVALID) {
+	if (e->generation > GENERATION_MAX || handle_value(t, slot) >= RV_HANDLE_SELF) {
 		e->generation = GENERATION_RETIRED;
 		t->retired++;
 	}

@@ -310,3 +310,22 @@ void port_wait_continue(void)
 				0);
 	sched_continuation_return(ret);
 }
+
+#ifdef CONFIG_WATCHDOG
+unsigned int port_bound_objects(const struct kobject *port, const struct kobject **out,
+				unsigned int max)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < CONFIG_MAX_PORT_BINDINGS; i++) {
+		const struct port_binding *b = &bindings[i];
+
+		if (!b->port || &b->port->obj != port || b->revoked)
+			continue;
+		if (n < max)
+			out[n] = b->w.obj;
+		n++;
+	}
+	return n;
+}
+#endif /* CONFIG_WATCHDOG */

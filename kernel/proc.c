@@ -575,3 +575,10 @@ void proc_trace_names(void)
 	}
 }
 #endif /* CONFIG_TRACING */
+
+#ifdef CONFIG_WATCHDOG
+struct proc *proc_in_slot(unsigned int slot)
+{
+	return procs[slot].state == PROC_FREE ? NULL : &procs[slot];
+}
+#endif /* CONFIG_WATCHDOG */

@@ -14,6 +14,7 @@
 #include <kernel/timer.h>
 #include <kernel/trace.h>
 #include <kernel/util.h>
+#include <kernel/watchdog.h>
 
 BUILD_ASSERT(CONFIG_NUM_PRIORITIES <= 64, "the ready bitmap is one 64-bit word");
 BUILD_ASSERT(CONFIG_DEFAULT_PRIORITY < CONFIG_NUM_PRIORITIES,
@@ -116,6 +117,8 @@ static void arm_next_event(void)
 		if (p->wake_at < deadline)
 			deadline = p->wake_at;
 	}
+	if (watchdog_next() < deadline)
+		deadline = watchdog_next();
 	if (deadline != armed_deadline) {
 		armed_deadline = deadline;
 		timer_arm(deadline);
@@ -155,6 +158,9 @@ static __attribute__((noinline)) struct proc *idle_until_ready(void)
 			armed_deadline = 0;
 			timer_arm(UINT64_MAX); /* clears STIP */
 			wake_sleepers(timer_now());
+			/* (may end a process: the current one, blocked, never
+			 * comes back here) */
+			watchdog_tick();
 		}
 	}
 	return next;
@@ -253,6 +259,13 @@ void sched_yield(void)
 	schedule();
 }
 
+#ifdef CONFIG_WATCHDOG
+void sched_timer_update(void)
+{
+	arm_next_event();
+}
+#endif /* CONFIG_WATCHDOG */
+
 void sched_add_sleeper(struct proc *p, uint64_t deadline)
 {
 	struct list_node *pos;
@@ -293,6 +306,7 @@ void sched_timer_tick(void)
 	armed_deadline = 0;
 	timer_arm(UINT64_MAX); /* acknowledge: clears STIP */
 	wake_sleepers(timer_now());
+	watchdog_tick();
 	if (sched_should_preempt()) {
 		sched_need_resched = true;
 		return;

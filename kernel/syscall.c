@@ -26,6 +26,7 @@
 #include <kernel/syscall.h>
 #include <kernel/timer.h>
 #include <kernel/trace.h>
+#include <kernel/watchdog.h>
 #include <kernel/util.h>
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
@@ -364,8 +365,10 @@ static long sys_channel_list(const uint64_t a[6])
 }
 
 /* Without CONFIG_TRACING, trace's entry is empty (ENOSYS), as in a kernel
- * built without the feature. */
-static const syscall_fn syscall_table[RV_SYS_COUNT] = {
+ * built without the feature. The table ends at its last entry (numbers
+ * past it are ENOSYS, like an empty entry): without CONFIG_WATCHDOG, at
+ * process_limit, as before watchdog was there. */
+static const syscall_fn syscall_table[] = {
 	[RV_SYS_DEBUG_WRITE] = sys_debug_write,
 	[RV_SYS_EXIT] = sys_exit,
 	[RV_SYS_SPAWN] = sys_spawn,
@@ -411,7 +414,13 @@ static const syscall_fn syscall_table[RV_SYS_COUNT] = {
 	[RV_SYS_TRACE] = sys_trace,
 #endif /* CONFIG_TRACING */
 	[RV_SYS_PROCESS_LIMIT] = sys_process_limit,
+	/* 43: getrandom's (another branch): empty, ENOSYS */
+#ifdef CONFIG_WATCHDOG
+	[RV_SYS_WATCHDOG] = sys_watchdog,
+#endif /* CONFIG_WATCHDOG */
 };
+
+BUILD_ASSERT(ARRAY_SIZE(syscall_table) <= RV_SYS_COUNT, "a table entry past the calls");
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])
 {

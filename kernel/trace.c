@@ -19,6 +19,12 @@ BUILD_ASSERT(CONFIG_MAX_CHANNELS <= 0xffff, "a record's channel id is 16 bits");
 struct trace_ring trace_ring;
 struct trace_hists trace_hists;
 
+/* floor(log2(v)) for v < 256, 0 for 0 and 1: trace_hist_bucket's table. */
+const uint8_t trace_log2_byte[256] = {
+	[2 ... 3] = 1,	   [4 ... 7] = 2,     [8 ... 15] = 3,	 [16 ... 31] = 4,
+	[32 ... 63] = 5,   [64 ... 127] = 6,  [128 ... 255] = 7,
+};
+
 void trace_init(void)
 {
 	trace_ring.magic = TRACE_RING_MAGIC;

@@ -25,6 +25,10 @@ typedef uint32_t rv_handle_t;
 
 #define RV_HANDLE_SLOT_BITS 11
 #define RV_HANDLE_INVALID 0xffffffffu
+/* The caller's own process, where a call says so (watchdog): no handle
+ * has this value either (a slot whose generation would reach it is
+ * retired). */
+#define RV_HANDLE_SELF 0xfffffffeu
 
 /* Rights carried by a handle; checked on every use. */
 #define RV_RIGHT_READ (1u << 0)      /* channel_read; map shm readable; wait on it */

@@ -144,8 +144,20 @@ enum rv_syscall {
 	 * the process's limit `which` (RV_LIMIT_PAGES) to value, never above
 	 * what it is */
 	RV_SYS_PROCESS_LIMIT = 42,
+	/* 43: getrandom (another branch); -ENOSYS here */
+	/* watchdog(h, ms) -> 0: arms the watchdog of the process h (needs
+	 * RV_RIGHT_MANAGE; RV_HANDLE_SELF: the caller's own) for ms from now;
+	 * each call pets it; ms 0 disarms, RV_WATCHDOG_KEEP keeps the armed
+	 * timeout (doc/debugging.md); -ENOSYS without CONFIG_WATCHDOG */
+	RV_SYS_WATCHDOG = 44,
 	RV_SYS_COUNT
 };
+
+/* watchdog's ms: pet with the timeout armed (none armed: the kernel's
+ * CONFIG_WATCHDOG_TIMEOUT_MS) */
+#define RV_WATCHDOG_KEEP 0xffffffffu
+/* RV_EXIT_KILLED's code when a watchdog ended the process (kill(): 0) */
+#define RV_KILLED_BY_WATCHDOG 1
 
 /* process_limit's `which` */
 #define RV_LIMIT_PAGES 0 /* the page quota: user pages, page tables, shm mapped */

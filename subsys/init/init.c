@@ -34,6 +34,7 @@
 #define ENTRY_MAX 128 /* bytes of one manifest entry, its NUL included */
 #define ENV_SLOTS 5   /* root, cwd, stdin, stdout, stderr: RV_ENV_* bit order */
 #define INIT_LATER 1  /* a handler's "the reply goes out later" */
+#define WATCHDOG_MS_MAX 3600000 /* watchdog=MS: an hour at most */
 
 enum kind {
 	K_FREE,
@@ -97,6 +98,9 @@ struct child {
 	char uses[ENTRY_MAX];      /* uses=A+B, kept as "A+B"; "" none */
 	bool ro;
 	uint64_t max_pages; /* pages=N: its page quota lowered to N; 0: not */
+	/* watchdog[=MS]: armed at each start for MS (RV_WATCHDOG_KEEP: the
+	 * kernel's CONFIG_WATCHDOG_TIMEOUT_MS); 0: none */
+	uint32_t watchdog_ms;
 	/* The start-up environment. */
 	bool startup_done; /* SVC_OP_STARTUP answered (or being answered) */
 	struct env env;    /* a SVC_OP_SPAWN_ENV child's, until it asks */
@@ -397,6 +401,9 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
 	if (c->max_pages && (ret = rv_process_limit(*proc, RV_LIMIT_PAGES, c->max_pages)) < 0)
 		printf("init: %s: pages=%llu not set: %s\n", c->name,
 		       (unsigned long long)c->max_pages, rv_strerror((int)ret));
+	/* watchdog[=MS]: the service pets it from now on (rv_watchdog_pet) */
+	if (c->watchdog_ms && (ret = rv_watchdog(*proc, c->watchdog_ms)) < 0)
+		printf("init: %s: watchdog not armed: %s\n", c->name, rv_strerror((int)ret));
 	return 0;
 }
 
@@ -1217,6 +1224,8 @@ static void describe_exit(char *buf, size_t size, rv_handle_t proc, int *status)
 	} else if (info.reason == RV_EXIT_NORMAL) {
 		*status = info.code & 0xff;
 		snprintf(buf, size, "exited with status %d", (int)info.code);
+	} else if (info.reason == RV_EXIT_KILLED && info.code == RV_KILLED_BY_WATCHDOG) {
+		snprintf(buf, size, "was ended by its watchdog");
 	} else if (info.reason == RV_EXIT_KILLED) {
 		snprintf(buf, size, "was killed");
 	} else {
@@ -1378,6 +1387,26 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 				       "skipped\n", no, name, tok + 6, CONFIG_PROC_MAX_PAGES);
 				return -1;
 			}
+		} else if (!strcmp(tok, "watchdog") || !strncmp(tok, "watchdog=", 9)) {
+			char *end;
+			unsigned long long ms;
+
+			if (c->watchdog_ms) {
+				printf("init: manifest entry %u (%s): option 'watchdog' given twice, "
+				       "skipped\n", no, name);
+				return -1;
+			}
+			c->watchdog_ms = RV_WATCHDOG_KEEP;
+			if (tok[8]) {
+				ms = strtoull(tok + 9, &end, 10);
+				if (tok[9] < '1' || tok[9] > '9' || *end || ms > WATCHDOG_MS_MAX) {
+					printf("init: manifest entry %u (%s): watchdog '%s' is not "
+					       "1..%d ms, skipped\n", no, name, tok + 9,
+					       WATCHDOG_MS_MAX);
+					return -1;
+				}
+				c->watchdog_ms = (uint32_t)ms;
+			}
 		} else if (!strncmp(tok, "uses=", 5)) {
 			const char *p = tok + 5;
 
@@ -1397,7 +1426,8 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 			strcpy(c->uses, tok + 5);
 		} else {
 			printf("init: manifest entry %u (%s): unknown option '%s' (root=PATH, ro, "
-			       "uses=NAME+NAME, pages=N, control[=RIGHT+RIGHT]), skipped\n", no, name, tok);
+			       "uses=NAME+NAME, pages=N, control[=RIGHT+RIGHT], watchdog[=MS]), skipped\n", no,
+			       name, tok);
 			return -1;
 		}
 	}
@@ -1494,6 +1524,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	strcpy(children[i].uses, opt.uses);
 	children[i].ro = opt.ro;
 	children[i].max_pages = opt.max_pages;
+	children[i].watchdog_ms = opt.watchdog_ms;
 	children[i].rights = opt.rights;
 	ret = child_start((uint32_t)i, "", 0, 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
 	if (ret < 0) {

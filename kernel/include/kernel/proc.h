@@ -90,6 +90,12 @@ struct proc {
 	/* A revoke ended its wait (kobject_block returns -ECANCELED): here
 	 * for kobject_block's 12-bit offset. */
 	bool wait_cancelled;
+#ifdef CONFIG_TRACING
+	/* (here, before the big tables, for the fast paths too) */
+	uint8_t trace_block;           /* rv_trace_block: why it blocked last */
+	uint64_t trace_call_at;        /* tick its channel_call began (0: not in one) */
+	uint64_t trace_ready_at;       /* tick it was made ready (0: not while recording) */
+#endif /* CONFIG_TRACING */
 	struct handle_table handles;
 	struct waiter waiters[CONFIG_MAX_WAIT_ITEMS];
 	struct shm_mapping mappings[CONFIG_MAX_MMAP_REGIONS];
@@ -102,11 +108,10 @@ struct proc {
 	bool fpu_used;                 /* it has used FP: the unit follows it */
 	struct arch_fpu fpu;           /* while another process has the FP unit */
 #endif
-#ifdef CONFIG_TRACING
-	uint64_t trace_ready_at;       /* tick it was made ready (0: not while recording) */
-	uint64_t trace_call_at;        /* tick its channel_call began (0: not in one) */
-	uint8_t trace_block;           /* rv_trace_block: why it blocked last */
-#endif /* CONFIG_TRACING */
+#ifdef CONFIG_WATCHDOG
+	uint64_t wd_timeout;           /* its watchdog's timeout in ticks; 0: none armed */
+	uint64_t wd_deadline;          /* the tick it fires at unless petted before */
+#endif /* CONFIG_WATCHDOG */
 };
 
 extern struct proc *current;

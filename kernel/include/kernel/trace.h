@@ -43,6 +43,7 @@ extern struct trace_ring trace_ring;
 
 /* For a record's fields stored by halves or together. */
 typedef uint32_t __attribute__((may_alias)) trace_u32;
+typedef uint64_t __attribute__((may_alias)) trace_u64;
 
 void trace_init(void);
 
@@ -119,19 +120,35 @@ struct trace_hists {
 };
 extern struct trace_hists trace_hists;
 
+/* floor(log2(v)) of v < 256 (0 for 0 and 1), kernel/trace.c. */
+extern const uint8_t trace_log2_byte[256];
+
 /* Bucket of a value: floor(log2(v)), 0 for 0 and 1, the last for 2^31 and
- * more. A loop: the usual values (a round trip, a wait for the hart) are a
- * few ticks, so it is shorter than a search by halves (and there is no clz
- * instruction without Zbb). */
-static inline __attribute__((always_inline)) void trace_hist_add(struct trace_hist *h, uint64_t v)
+ * more. The usual values (a round trip, a wait for the hart) are a few
+ * ticks: below 256 it is one load from a table (there is no clz
+ * instruction without Zbb), above two tests more. */
+static inline __attribute__((always_inline)) unsigned long trace_hist_bucket(uint64_t v)
 {
 	unsigned long k = 0;
 
-	while (v > 1 && k < RV_TRACE_HIST_BUCKETS - 1) {
-		v >>= 1;
-		k++;
+	if (__builtin_expect(v >> 8, 0)) {
+		if (v >> (RV_TRACE_HIST_BUCKETS - 1))
+			return RV_TRACE_HIST_BUCKETS - 1;
+		if (v >> 16) {
+			v >>= 16;
+			k = 16;
+		}
+		if (v >> 8) {
+			v >>= 8;
+			k += 8;
+		}
 	}
-	h->bucket[k]++;
+	return k + trace_log2_byte[v];
+}
+
+static inline __attribute__((always_inline)) void trace_hist_add(struct trace_hist *h, uint64_t v)
+{
+	h->bucket[trace_hist_bucket(v)]++;
 }
 
 /* ---- the hooks ---- */
@@ -247,8 +264,9 @@ static inline __attribute__((always_inline)) void trace_call_begin(struct proc *
 		p->trace_call_at = now;
 }
 
-/* ... its call returns, on channel chan, at now, ... */
-static inline __attribute__((always_inline)) void trace_call_end_chan(struct proc *p,
+/* ... its call returns, on channel chan, at now (true: p was in a call),
+ * ... */
+static inline __attribute__((always_inline)) bool trace_call_end_chan(struct proc *p,
 								       unsigned int chan,
 								       uint64_t now)
 {
@@ -258,7 +276,9 @@ static inline __attribute__((always_inline)) void trace_call_end_chan(struct pro
 		p->trace_call_at = 0;
 		if (trace_on())
 			trace_hist_add(&trace_hists.ipc[chan], now - at);
+		return true;
 	}
+	return false;
 }
 
 /* (the same on the channel of end) */
@@ -382,11 +402,12 @@ static inline void trace_call_begin(struct proc *p, uint64_t now)
 	(void)p;
 	(void)now;
 }
-static inline void trace_call_end_chan(struct proc *p, unsigned int chan, uint64_t now)
+static inline bool trace_call_end_chan(struct proc *p, unsigned int chan, uint64_t now)
 {
 	(void)p;
 	(void)chan;
 	(void)now;
+	return false;
 }
 static inline void trace_call_end(struct proc *p, const struct kobject *end)
 {

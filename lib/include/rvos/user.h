@@ -358,6 +358,21 @@ static inline long rv_process_limit(rv_handle_t h, unsigned int which, uint64_t 
 	return rv_syscall(RV_SYS_PROCESS_LIMIT, h, which, value, 0, 0, 0);
 }
 
+/* Arm (and pet) the watchdog of the process behind h (needs
+ * RV_RIGHT_MANAGE; RV_HANDLE_SELF: the caller's own) for ms from now; 0
+ * disarms; RV_WATCHDOG_KEEP pets with the timeout armed. -ENOSYS: the
+ * kernel has no CONFIG_WATCHDOG (doc/debugging.md). */
+static inline long rv_watchdog(rv_handle_t h, uint32_t ms)
+{
+	return rv_syscall(RV_SYS_WATCHDOG, h, ms, 0, 0, 0, 0);
+}
+
+/* Pet the caller's own watchdog, keeping its timeout. */
+static inline long rv_watchdog_pet(void)
+{
+	return rv_watchdog(RV_HANDLE_SELF, RV_WATCHDOG_KEEP);
+}
+
 /* Device capabilities (doc/devices.md). */
 static inline long rv_device_info(rv_handle_t h, struct rv_device_info *info)
 {

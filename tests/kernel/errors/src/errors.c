@@ -710,6 +710,18 @@ static void process_handle_errors(void)
 	CHECK_EQ("process_limit lowers", rv_process_limit((rv_handle_t)proc, RV_LIMIT_PAGES, 1000), 0);
 	TRY(RV_SYS_PROCESS_LIMIT, -RV_EPERM, "above its lowered quota",
 	    rv_process_limit((rv_handle_t)proc, RV_LIMIT_PAGES, 1001));
+	TRY(RV_SYS_WATCHDOG, -RV_EINVAL, "h | 1 << 32",
+	    sc(RV_SYS_WATCHDOG, WIDE(proc), 1000, 0, 0, 0, 0));
+	TRY(RV_SYS_WATCHDOG, -RV_EBADF, "no such handle", rv_watchdog(0x7ff, 1000));
+	TRY(RV_SYS_WATCHDOG, -RV_EWRONGTYPE, "a channel", rv_watchdog(ch[0], 1000));
+	TRY(RV_SYS_WATCHDOG, -RV_EPERM, "no MANAGE right", rv_watchdog((rv_handle_t)nokill, 1000));
+	TRY(RV_SYS_WATCHDOG, -RV_EINVAL, "ms 1 << 32", sc(RV_SYS_WATCHDOG, proc, WIDE(0), 0, 0, 0, 0));
+	TRY(RV_SYS_WATCHDOG, -RV_EINVAL, "self, ms 1 << 32",
+	    sc(RV_SYS_WATCHDOG, RV_HANDLE_SELF, WIDE(1000), 0, 0, 0, 0));
+	TRY(RV_SYS_WATCHDOG, 0, "a child's for 60 s", rv_watchdog((rv_handle_t)proc, 60000));
+	TRY(RV_SYS_WATCHDOG, 0, "a child's disarmed", rv_watchdog((rv_handle_t)proc, 0));
+	TRY(RV_SYS_WATCHDOG, 0, "its own, the default timeout", rv_watchdog_pet());
+	TRY(RV_SYS_WATCHDOG, 0, "its own disarmed", rv_watchdog(RV_HANDLE_SELF, 0));
 	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EINVAL, "h | 1 << 32",
 	    sc(RV_SYS_PROCESS_EXIT_INFO, WIDE(proc), (long)&info, 0, 0, 0, 0));
 	TRY(RV_SYS_PROCESS_EXIT_INFO, -RV_EBADF, "no such handle",
@@ -727,6 +739,7 @@ static void process_handle_errors(void)
 	TRY(RV_SYS_PROCESS_KILL, -RV_ESRCH, "already ended", rv_process_kill((rv_handle_t)proc));
 	TRY(RV_SYS_PROCESS_LIMIT, -RV_ESRCH, "already ended",
 	    rv_process_limit((rv_handle_t)proc, RV_LIMIT_PAGES, 10));
+	TRY(RV_SYS_WATCHDOG, -RV_ESRCH, "already ended", rv_watchdog((rv_handle_t)proc, 1000));
 	rv_handle_close((rv_handle_t)nokill);
 	rv_handle_close((rv_handle_t)noread);
 	rv_handle_close((rv_handle_t)proc);
@@ -1212,6 +1225,8 @@ static void revoked_handle_errors(void)
 		    rv_process_exit_info(rproc, &xi));
 		TRY(RV_SYS_PROCESS_LIMIT, -RV_ECANCELED, "derived and revoked",
 		    rv_process_limit(rproc, RV_LIMIT_PAGES, 100));
+		TRY(RV_SYS_WATCHDOG, -RV_ECANCELED, "derived and revoked",
+		    rv_watchdog(rproc, 1000));
 		CHECK_EQ("kill the sleeper", rv_process_kill((rv_handle_t)proc), 0);
 		CHECK_EQ("it ends", wait_exit((rv_handle_t)proc, 5 * SECOND), 1);
 		rv_handle_close(rproc);
