@@ -144,8 +144,15 @@ enum rv_syscall {
 	 * the process's limit `which` (RV_LIMIT_PAGES) to value, never above
 	 * what it is */
 	RV_SYS_PROCESS_LIMIT = 42,
+	/* getrandom(buf, len) -> len: len bytes (at most RV_GETRANDOM_MAX)
+	 * from the kernel's CSPRNG (doc/security.md, "ASLR and random
+	 * numbers"); picolibc's getentropy and arc4random use it */
+	RV_SYS_GETRANDOM = 43,
 	RV_SYS_COUNT
 };
+
+/* getrandom's most bytes per call (getentropy's limit too) */
+#define RV_GETRANDOM_MAX 256
 
 /* process_limit's `which` */
 #define RV_LIMIT_PAGES 0 /* the page quota: user pages, page tables, shm mapped */
