@@ -12,7 +12,8 @@
  * against its region: page-aligned, within 2^CONFIG_ASLR_ENTROPY_BITS
  * pages of its fixed address (with CONFIG_ASLR=n: at it). And
  * getrandom, getentropy and arc4random give bytes that differ call after
- * call.
+ * call. A child that overflows its stack faults in the guard under its
+ * own (moved) reserve.
  *
  * This is the first program (it holds the device handles). A child runs
  * the same program with argv[1] "child", handle 0 a channel to report its
@@ -114,6 +115,63 @@ static int child(char **argv)
 	return rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER) == 0 ? 0 : 1;
 }
 
+/* Deeper than any reserve: until the guard. */
+static volatile uint64_t no_end = UINT64_MAX;
+
+static uint64_t __attribute__((noinline)) forever(uint64_t n)
+{
+	volatile uint64_t frame[6];
+
+	frame[0] = n;
+	if (n == no_end)
+		return 0;
+	return forever(n + 1) + frame[0];
+}
+
+/* Report the stack's top on handle 0, then overflow the stack. */
+static int overflow(char **argv)
+{
+	uintptr_t top = stack_top_of(argv);
+	struct rv_msg m = {.bytes = &top, .num_bytes = sizeof(top)};
+
+	rv_channel_write(0, &m, 0, RV_DEADLINE_NEVER);
+	return (int)forever(0);
+}
+
+/* The reserve and the guard move with the stack's top: a child that
+ * recurses without end faults in the guard under its own reserve. */
+static void guard_moves(void)
+{
+	const char *const args[] = {"overflow", NULL};
+	struct rv_exit_info info = {0};
+	struct rv_wait_item it = {.signals = RV_SIGNAL_EXITED};
+	uintptr_t top = 0, reserve;
+	struct rv_msg m = {.bytes = &top, .num_bytes = sizeof(top)};
+	rv_handle_t ch[2];
+	long proc;
+
+	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
+	proc = rv_process_spawn(SELF, args, CONFIG_DEFAULT_PRIORITY, &ch[1], 1);
+	CHECK("spawn the overflowing child", proc >= 0);
+	if (proc < 0)
+		return;
+	CHECK_EQ("its stack top", rv_channel_read(ch[0], &m, 0, rv_clock_ns() + 5 * SECOND), 0);
+	it.handle = (rv_handle_t)proc;
+	CHECK_EQ("it ends", rv_wait_many(&it, 1, rv_clock_ns() + 30 * SECOND), 1);
+	CHECK_EQ("exit info", rv_process_exit_info((rv_handle_t)proc, &info), 0);
+	reserve = top - CONFIG_USER_STACK_MAX;
+	CHECK_EQ("it faulted", info.reason, RV_EXIT_FAULT);
+	CHECK("in the guard under its own reserve",
+	      info.fault_addr < reserve && info.fault_addr >= reserve - CONFIG_USER_STACK_GUARD_SIZE);
+	printf("aslr: the guard moved with the stack: top 0x%lx, fault at 0x%lx%s\n",
+	       (unsigned long)top, (unsigned long)info.fault_addr,
+	       info.fault_addr < reserve && info.fault_addr >= reserve - CONFIG_USER_STACK_GUARD_SIZE
+		       ? ", in the guard"
+		       : ", NOT in the guard");
+	rv_handle_close(ch[0]);
+	rv_handle_close((rv_handle_t)proc);
+}
+
 static rv_handle_t find_uart(void)
 {
 	struct rv_device_info info;
@@ -156,6 +214,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "child"))
 		return child(argv);
+	if (argc > 1 && !strcmp(argv[1], "overflow"))
+		return overflow(argv);
 	uart = find_uart();
 	CHECK("uart0 is a device handle", uart);
 	measure(argv, uart, &me);
@@ -195,6 +255,7 @@ int main(int argc, char **argv)
 		CHECK("each process its own layout", same <= 1);
 	else
 		CHECK_EQ("every process the same layout", same, 4 * CHILDREN);
+	guard_moves();
 	random_calls();
 	return check_report("aslr");
 }
