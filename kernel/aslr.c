@@ -35,23 +35,22 @@ enum { REGION_STACK, REGION_HEAP, REGION_SHM, REGION_DEVICES, REGION_COUNT };
 
 struct region {
 	uintptr_t lo, hi; /* the part of the address space it may use */
-	uintptr_t size;   /* what it needs of that, from its start */
+	uintptr_t size;	  /* what it needs of that, from its start */
 };
 
 static const struct region regions[REGION_COUNT] = {
-	[REGION_STACK] = {RV_DEVICE_END, RV_USER_STACK_TOP,
-			  (uintptr_t)CONFIG_USER_STACK_MAX + CONFIG_USER_STACK_GUARD_SIZE},
-	[REGION_HEAP] = {RV_HEAP_BASE, RV_SHM_BASE, CONFIG_USER_HEAP_MAX},
-	[REGION_SHM] = {RV_SHM_BASE, RV_DEVICE_BASE,
-			(uintptr_t)CONFIG_MAX_MMAP_REGIONS * SHM_SLOT_SPAN},
-	[REGION_DEVICES] = {RV_DEVICE_BASE, RV_DEVICE_END,
-			    (uintptr_t)CONFIG_MAX_EXPORTED_DEVICES * RV_DEVICE_SLOT_SIZE},
+    [REGION_STACK] = {RV_DEVICE_END, RV_USER_STACK_TOP,
+		      (uintptr_t)CONFIG_USER_STACK_MAX + CONFIG_USER_STACK_GUARD_SIZE},
+    [REGION_HEAP] = {RV_HEAP_BASE, RV_SHM_BASE, CONFIG_USER_HEAP_MAX},
+    [REGION_SHM] = {RV_SHM_BASE, RV_DEVICE_BASE, (uintptr_t)CONFIG_MAX_MMAP_REGIONS *SHM_SLOT_SPAN},
+    [REGION_DEVICES] = {RV_DEVICE_BASE, RV_DEVICE_END,
+			(uintptr_t)CONFIG_MAX_EXPORTED_DEVICES *RV_DEVICE_SLOT_SIZE},
 };
 
 BUILD_ASSERT(RV_HEAP_BASE + (uint64_t)CONFIG_USER_HEAP_MAX <= RV_SHM_BASE,
 	     "the largest heap must end below the shared-memory slots");
 BUILD_ASSERT(RV_DEVICE_END + (uint64_t)CONFIG_USER_STACK_MAX + CONFIG_USER_STACK_GUARD_SIZE <=
-		     RV_USER_STACK_TOP,
+		 RV_USER_STACK_TOP,
 	     "the stack reserve and its guard must fit above the device slots");
 
 /* How many offsets (in pages) region r may take: 2^ENTROPY_BITS, or

@@ -47,9 +47,9 @@ static uint64_t cycles_now(void)
 static void next_block(uint32_t counter, uint8_t out[CHACHA20_BLOCK_BYTES])
 {
 	uint32_t nonce[CHACHA20_NONCE_WORDS] = {
-		(uint32_t)rng.calls,
-		(uint32_t)(rng.calls >> 32),
-		(uint32_t)timer_now(),
+	    (uint32_t)rng.calls,
+	    (uint32_t)(rng.calls >> 32),
+	    (uint32_t)timer_now(),
 	};
 
 	chacha20_block(rng.key, counter, nonce, out);

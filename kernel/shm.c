@@ -24,7 +24,6 @@
 #include <kernel/shm.h>
 #include <kernel/util.h>
 
-
 BUILD_ASSERT(RV_SHM_BASE + (uint64_t)CONFIG_MAX_MMAP_REGIONS * SHM_SLOT_SPAN <= RV_DEVICE_BASE,
 	     "shared-memory mappings must end below the device registers (and the stack)");
 

@@ -96,7 +96,8 @@ static long sys_mem_grow(const uint64_t a[6])
 	/* verify */
 	if (size == 0 || (size & 4095))
 		return -RV_EINVAL;
-	if (size > CONFIG_USER_HEAP_MAX || at - as_heap_base(&current->as) > CONFIG_USER_HEAP_MAX - size)
+	if (size > CONFIG_USER_HEAP_MAX ||
+	    at - as_heap_base(&current->as) > CONFIG_USER_HEAP_MAX - size)
 		return -RV_ENOMEM;
 	/* impl: pages already mapped stay if a later one fails (the break
 	 * does not move, so the next call maps over nothing twice) */

@@ -6,9 +6,9 @@
  * protector's canary.
  */
 #include <errno.h>
+#include <rvos/user.h>
 #include <stddef.h>
 #include <unistd.h>
-#include <rvos/user.h>
 
 /* At most RV_GETRANDOM_MAX (256) bytes, as POSIX's getentropy: more is
  * EIO (the other systems' answer); a buffer the process cannot write is

@@ -19,13 +19,13 @@
  * the same program with argv[1] "child", handle 0 a channel to report its
  * layout on, handle 1 the UART to map.
  */
+#include "check.h"
 #include <errno.h>
+#include <rvos/memory_map.h>
+#include <rvos/user.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <rvos/memory_map.h>
-#include <rvos/user.h>
-#include "check.h"
 
 #define SELF "aslr"
 #define CHILDREN 6
@@ -90,13 +90,15 @@ static void check_layout(const struct layout *l)
 	CHECK("heap above RV_HEAP_BASE", l->heap >= RV_HEAP_BASE);
 	/* malloc's first pages: within a megabyte of the base */
 	CHECK("heap within the spread", l->heap - RV_HEAP_BASE < SPREAD + (1ul << 20));
-	CHECK("heap's end below the shm slots", l->heap + CONFIG_USER_HEAP_MAX <= RV_SHM_BASE + SPREAD);
+	CHECK("heap's end below the shm slots",
+	      l->heap + CONFIG_USER_HEAP_MAX <= RV_SHM_BASE + SPREAD);
 	CHECK("shm slot 0 page-aligned", (l->shm & (PAGE - 1)) == 0);
-	CHECK("shm slot 0 within the spread", l->shm >= RV_SHM_BASE && l->shm - RV_SHM_BASE < SPREAD);
+	CHECK("shm slot 0 within the spread",
+	      l->shm >= RV_SHM_BASE && l->shm - RV_SHM_BASE < SPREAD);
 	CHECK("device mapping page-aligned", (l->device & (PAGE - 1)) == 0);
 	CHECK("device mapping within the spread",
 	      l->device >= RV_DEVICE_BASE &&
-		      dev < SPREAD + CONFIG_MAX_EXPORTED_DEVICES * RV_DEVICE_SLOT_SIZE);
+		  dev < SPREAD + CONFIG_MAX_EXPORTED_DEVICES * RV_DEVICE_SLOT_SIZE);
 	CHECK("device mapping below RV_DEVICE_END", l->device < RV_DEVICE_END);
 	if (!IS_ASLR) {
 		CHECK_EQ("fixed stack top", l->stack_top, RV_USER_STACK_TOP);
@@ -162,12 +164,14 @@ static void guard_moves(void)
 	reserve = top - CONFIG_USER_STACK_MAX;
 	CHECK_EQ("it faulted", info.reason, RV_EXIT_FAULT);
 	CHECK("in the guard under its own reserve",
-	      info.fault_addr < reserve && info.fault_addr >= reserve - CONFIG_USER_STACK_GUARD_SIZE);
+	      info.fault_addr < reserve &&
+		  info.fault_addr >= reserve - CONFIG_USER_STACK_GUARD_SIZE);
 	printf("aslr: the guard moved with the stack: top 0x%lx, fault at 0x%lx%s\n",
 	       (unsigned long)top, (unsigned long)info.fault_addr,
-	       info.fault_addr < reserve && info.fault_addr >= reserve - CONFIG_USER_STACK_GUARD_SIZE
-		       ? ", in the guard"
-		       : ", NOT in the guard");
+	       info.fault_addr < reserve &&
+		       info.fault_addr >= reserve - CONFIG_USER_STACK_GUARD_SIZE
+		   ? ", in the guard"
+		   : ", NOT in the guard");
 	rv_handle_close(ch[0]);
 	rv_handle_close((rv_handle_t)proc);
 }
@@ -233,8 +237,8 @@ int main(int argc, char **argv)
 		give[1] = (rv_handle_t)dup;
 		pid = rv_process_spawn(SELF, args, CONFIG_DEFAULT_PRIORITY, give, 2);
 		CHECK("spawn a child", pid >= 0);
-		CHECK_EQ("the child's layout", rv_channel_read(ch[0], &m, 0, rv_clock_ns() + 5 * SECOND),
-			 0);
+		CHECK_EQ("the child's layout",
+			 rv_channel_read(ch[0], &m, 0, rv_clock_ns() + 5 * SECOND), 0);
 		CHECK_EQ("... all of it", m.num_bytes, sizeof(kids[i]));
 		check_layout(&kids[i]);
 		rv_handle_close(ch[0]);

@@ -1336,7 +1336,8 @@ static void getrandom_errors(void)
 	TRY(RV_SYS_GETRANDOM, 0, "0 bytes into the kernel (nothing written)",
 	    rv_getrandom((void *)BAD_PTR, 0));
 	TRY(RV_SYS_GETRANDOM, -RV_EINVAL, "257 bytes", rv_getrandom(b, RV_GETRANDOM_MAX + 1));
-	TRY(RV_SYS_GETRANDOM, -RV_EINVAL, "len 1 << 32", sc(RV_SYS_GETRANDOM, (long)b, WIDE(1), 0, 0, 0, 0));
+	TRY(RV_SYS_GETRANDOM, -RV_EINVAL, "len 1 << 32",
+	    sc(RV_SYS_GETRANDOM, (long)b, WIDE(1), 0, 0, 0, 0));
 	TRY(RV_SYS_GETRANDOM, -RV_EFAULT, "into the kernel", rv_getrandom((void *)BAD_PTR, 16));
 	TRY(RV_SYS_GETRANDOM, -RV_EFAULT, "into NULL", rv_getrandom(NULL, 1));
 	TRY(RV_SYS_GETRANDOM, -RV_EFAULT, "into the program's text (read-only)",
