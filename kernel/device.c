@@ -28,8 +28,10 @@
 BUILD_ASSERT(CONFIG_MAX_EXPORTED_DEVICES <= 32, "struct proc's devices_mapped is 32 bits");
 
 BUILD_ASSERT(RV_DEVICE_BASE + (uint64_t)CONFIG_MAX_EXPORTED_DEVICES * RV_DEVICE_SLOT_SIZE <=
-		     RV_USER_STACK_GUARD_BASE,
-	     "device mappings must end below the user stack's guard (USER_STACK_MAX + "
+		     RV_DEVICE_END,
+	     "device mappings must end below the end of their region (RV_DEVICE_END)");
+BUILD_ASSERT(RV_DEVICE_END <= RV_USER_STACK_GUARD_BASE,
+	     "the device slots' region must end below the user stack's guard (USER_STACK_MAX + "
 	     "USER_STACK_GUARD_SIZE below the stack's top)");
 
 struct device_object {
@@ -180,7 +182,7 @@ long sys_device_map(const uint64_t a[6])
 
 	if (!d)
 		return err;
-	va = RV_DEVICE_BASE + (uintptr_t)(d - devices) * RV_DEVICE_SLOT_SIZE;
+	va = as_device_base(&current->as) + (uintptr_t)(d - devices) * RV_DEVICE_SLOT_SIZE;
 	pa = d->base & ~(uintptr_t)(PAGE_SIZE - 1);
 	pages = (d->base + d->size - pa + PAGE_SIZE - 1) / PAGE_SIZE;
 	err = as_map_frames(&current->as, va, pa, pages, VM_READ | VM_WRITE);

@@ -9,9 +9,11 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/app.h>
+#include <kernel/aslr.h>
 #include <kernel/frame.h>
 #include <kernel/page.h>
 #include <kernel/proc.h>
+#include <kernel/random.h>
 #include <kernel/rtc.h>
 #include <kernel/trace.h>
 #include <kernel/vm.h>
@@ -103,6 +105,9 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 			   "CONFIG_MAX_CHANNELS or CONFIG_CHANNEL_QUEUE_DEPTH, or give more RAM)",
 			   -RV_ENOMEM);
 	print_boot_info();
+	/* Before any process: their layouts (ASLR) come from it. */
+	random_init(&boot_fdt);
+	aslr_init();
 
 	err = memory_init(dtb);
 	if (err)

@@ -11,6 +11,7 @@
 #include <kernel/panic.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/aslr.h>
 #include <kernel/proc.h>
 #include <kernel/shm.h>
 #include <kernel/string.h>
@@ -350,7 +351,7 @@ static int setup_stack(struct proc *p, const char *name, const char *args, size_
 	size_t name_len = k_strlen(name) + 1;
 	size_t argc = 1 + k_strings_count(args, args_len);
 	size_t envc = k_strings_count(args + args_len, env_len);
-	uintptr_t sp = RV_USER_STACK_TOP, strings, at;
+	uintptr_t sp = as_stack_top(&p->as), strings, at;
 	int err;
 
 	err = as_map_stack(&p->as, CONFIG_USER_STACK_SIZE);
@@ -422,6 +423,7 @@ int proc_spawn_image(const char *name, const void *image, size_t image_size, con
 			current ? current->as.max_pages : CONFIG_PROC_MAX_PAGES);
 	if (err)
 		goto out_free_slot;
+	aslr_place(&p->as);
 
 	kstack_top = vm_kernel_stack_top(p->slot);
 	p->regs = (struct user_regs *)(kstack_top - sizeof(struct user_regs));
@@ -441,7 +443,7 @@ int proc_spawn_image(const char *name, const void *image, size_t image_size, con
 	if (err)
 		goto out_destroy;
 
-	p->heap_end = RV_HEAP_BASE;
+	p->heap_end = as_heap_base(&p->as);
 	k_strlcpy(p->name, name, sizeof(p->name));
 	p->priority = priority;
 	p->parent = parent;

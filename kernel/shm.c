@@ -24,11 +24,6 @@
 #include <kernel/shm.h>
 #include <kernel/util.h>
 
-/* A mapping slot takes the largest region of either kind. */
-#define SHM_SLOT_BYTES                                                                            \
-	(CONFIG_SHM_MAX_BYTES > CONFIG_DMA_MAX_BYTES ? CONFIG_SHM_MAX_BYTES : CONFIG_DMA_MAX_BYTES)
-#define SHM_SLOT_SPAN (((uintptr_t)SHM_SLOT_BYTES + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1))
-
 BUILD_ASSERT(RV_SHM_BASE + (uint64_t)CONFIG_MAX_MMAP_REGIONS * SHM_SLOT_SPAN <= RV_DEVICE_BASE,
 	     "shared-memory mappings must end below the device registers (and the stack)");
 
@@ -188,7 +183,7 @@ long shm_map(struct proc *p, struct kobject *obj, bool writable, unsigned int vi
 
 	for (unsigned int i = 0; i < CONFIG_MAX_MMAP_REGIONS; i++) {
 		struct shm_mapping *m = &p->mappings[i];
-		uintptr_t va = RV_SHM_BASE + i * SHM_SLOT_SPAN;
+		uintptr_t va = as_shm_base(&p->as) + i * SHM_SLOT_SPAN;
 		int err;
 
 		if (m->region)

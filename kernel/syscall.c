@@ -20,6 +20,7 @@
 #include <kernel/printk.h>
 #include <kernel/port.h>
 #include <kernel/proc.h>
+#include <kernel/random.h>
 #include <kernel/rtc.h>
 #include <kernel/shm.h>
 #include <kernel/string.h>
@@ -76,7 +77,7 @@ static long mem_shrink(uint64_t size, uintptr_t at)
 	uintptr_t end = current->heap_end;
 
 	/* verify */
-	if (size & 4095 || size > end - RV_HEAP_BASE || at != end - size)
+	if (size & 4095 || size > end - as_heap_base(&current->as) || at != end - size)
 		return -RV_EINVAL;
 	/* impl: frames freed, tables that empty too; the kernel's cached
 	 * translations of the space go (as_unmap) */
@@ -96,7 +97,8 @@ static long sys_mem_grow(const uint64_t a[6])
 	/* verify */
 	if (size == 0 || (size & 4095))
 		return -RV_EINVAL;
-	if (size > CONFIG_USER_HEAP_MAX || at - RV_HEAP_BASE > CONFIG_USER_HEAP_MAX - size)
+	if (size > CONFIG_USER_HEAP_MAX ||
+	    at - as_heap_base(&current->as) > CONFIG_USER_HEAP_MAX - size)
 		return -RV_ENOMEM;
 	/* impl: pages already mapped stay if a later one fails (the break
 	 * does not move, so the next call maps over nothing twice) */
@@ -107,6 +109,26 @@ static long sys_mem_grow(const uint64_t a[6])
 	}
 	current->heap_end = at + size;
 	return (long)at;
+}
+
+/* getrandom(buf, len): len bytes of the kernel's CSPRNG (kernel/random.c).
+ * len 0 writes nothing and returns 0. */
+static long sys_getrandom(const uint64_t a[6])
+{
+	uint8_t bytes[RV_GETRANDOM_MAX];
+	size_t len = a[1];
+
+	/* verify */
+	if (a[1] > RV_GETRANDOM_MAX)
+		return -RV_EINVAL;
+	if (!user_access_ok(&current->as, a[0], len, true))
+		return -RV_EFAULT;
+	/* impl */
+	random_bytes(bytes, len);
+	copy_to_user(&current->as, a[0], bytes, len);
+	for (size_t i = 0; i < len; i++)
+		((volatile uint8_t *)bytes)[i] = 0; /* no copy left on the kernel stack */
+	return (long)len;
 }
 
 static long sys_exit(const uint64_t a[6])
@@ -414,7 +436,7 @@ static const syscall_fn syscall_table[] = {
 	[RV_SYS_TRACE] = sys_trace,
 #endif /* CONFIG_TRACING */
 	[RV_SYS_PROCESS_LIMIT] = sys_process_limit,
-	/* 43: getrandom's (another branch): empty, ENOSYS */
+	[RV_SYS_GETRANDOM] = sys_getrandom,
 #ifdef CONFIG_WATCHDOG
 	[RV_SYS_WATCHDOG] = sys_watchdog,
 #endif /* CONFIG_WATCHDOG */

@@ -182,6 +182,11 @@ int as_create(struct addr_space *as, uint16_t asid, size_t max_pages)
 	as->asid = have_asids ? asid : 0;
 	as->satp = satp_make((uintptr_t)as->root, as->asid);
 	as->stack_bottom = 0;
+	/* The fixed layout; aslr_place() moves it at spawn. */
+	as->stack_top = RV_USER_STACK_TOP;
+	as->heap_base = RV_HEAP_BASE;
+	as->shm_base = RV_SHM_BASE;
+	as->device_base = RV_DEVICE_BASE;
 	user_tlb_flush(as);
 	return 0;
 }
@@ -367,10 +372,11 @@ void as_unmap(struct addr_space *as, uintptr_t va, size_t pages)
 
 int as_map_stack(struct addr_space *as, size_t size)
 {
-	int err = as_map_anon(as, RV_USER_STACK_TOP - size, size, VM_READ | VM_WRITE);
+	uintptr_t top = as_stack_top(as);
+	int err = as_map_anon(as, top - size, size, VM_READ | VM_WRITE);
 
 	if (!err)
-		as->stack_bottom = RV_USER_STACK_TOP - size;
+		as->stack_bottom = top - size;
 	return err;
 }
 
@@ -421,7 +427,7 @@ enum stack_fault as_stack_fault(struct addr_space *as, uintptr_t va)
 		       : err == AS_OVER_QUOTA ? STACK_FAULT_QUOTA
 					      : STACK_FAULT_NO_MEMORY;
 	}
-	return as_in_stack_guard(va) ? STACK_FAULT_OVERFLOW : STACK_FAULT_NONE;
+	return as_in_stack_guard(as, va) ? STACK_FAULT_OVERFLOW : STACK_FAULT_NONE;
 }
 
 /* Kernel address of user byte va when it is mapped with all of need (the

@@ -63,13 +63,14 @@ static void report_fault(const struct proc *p, const struct user_regs *regs, uns
 	else if (sf == STACK_FAULT_NO_MEMORY)
 		printk("rvOS: fault: pid %d (%s): out of memory: no free frame to grow the stack "
 		       "past %lu KiB (%lu %s reserve, sp 0x%lx): %s, pc 0x%lx, address 0x%lx\n",
-		       p->pid, p->name, (unsigned long)(RV_USER_STACK_TOP - p->as.stack_bottom) >> 10,
+		       p->pid, p->name,
+		       (unsigned long)(as_stack_top(&p->as) - p->as.stack_bottom) >> 10,
 		       STACK_MAX_SHOWN, STACK_MAX_UNIT, sp, what, pc, (unsigned long)addr);
 	else if (sf == STACK_FAULT_QUOTA)
 		printk("rvOS: fault: pid %d (%s): over its page quota (%lu pages): cannot grow the "
 		       "stack past %lu KiB (%lu %s reserve, sp 0x%lx): %s, pc 0x%lx, address 0x%lx\n",
 		       p->pid, p->name, (unsigned long)p->as.max_pages,
-		       (unsigned long)(RV_USER_STACK_TOP - p->as.stack_bottom) >> 10,
+		       (unsigned long)(as_stack_top(&p->as) - p->as.stack_bottom) >> 10,
 		       STACK_MAX_SHOWN, STACK_MAX_UNIT, sp, what, pc, (unsigned long)addr);
 	else
 		printk("rvOS: fault: pid %d (%s): %s, pc 0x%lx, address 0x%lx\n", p->pid, p->name,

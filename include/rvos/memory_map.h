@@ -12,6 +12,10 @@
  *     0x30_0000_0000 ..                 device registers (device_map)
  *     .. 0x3f_ffff_f000                 the stack reserve (CONFIG_USER_STACK_MAX),
  *                                       growing down, a guard below it
+ *   With CONFIG_ASLR each of the last four starts a random number of pages
+ *   into its region (heap and shared memory and devices up, the stack
+ *   down), never past the region's end (kernel/aslr.c); the addresses
+ *   below are then the lowest (the stack's: the highest) they can be.
  *   0xffff_ffff_c000_0000 ..          kernel stacks, one per process slot,
  *                                     each below an unmapped guard page
  */
@@ -35,7 +39,12 @@
  * RV_DEVICE_SLOT_SIZE (a device's registers span at most one slot). */
 #define RV_DEVICE_BASE 0x3000000000UL
 #define RV_DEVICE_SLOT_SIZE 0x1000000UL
-/* The user stack ends here (the last page of user space is never mapped). */
+/* The device slots' region ends here; above it the stack's, whose guard
+ * never reaches below it (kernel/aslr.c, kernel/device.c). */
+#define RV_DEVICE_END 0x3800000000UL
+/* The user stack ends here (the last page of user space is never mapped);
+ * with CONFIG_ASLR a random number of pages lower (as_stack_top()). The
+ * reserve and guard below are those of a stack at RV_USER_STACK_TOP. */
 #define RV_USER_STACK_TOP (RV_USER_TOP - 0x1000UL)
 #ifdef CONFIG_USER_STACK_MAX
 /* The stack reserve: [RV_USER_STACK_RESERVE_BASE, RV_USER_STACK_TOP), its

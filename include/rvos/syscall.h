@@ -144,7 +144,10 @@ enum rv_syscall {
 	 * the process's limit `which` (RV_LIMIT_PAGES) to value, never above
 	 * what it is */
 	RV_SYS_PROCESS_LIMIT = 42,
-	/* 43: getrandom (another branch); -ENOSYS here */
+	/* getrandom(buf, len) -> len: len bytes (at most RV_GETRANDOM_MAX)
+	 * from the kernel's CSPRNG (doc/security.md, "ASLR and random
+	 * numbers"); picolibc's getentropy and arc4random use it */
+	RV_SYS_GETRANDOM = 43,
 	/* watchdog(h, ms) -> 0: arms the watchdog of the process h (needs
 	 * RV_RIGHT_MANAGE; RV_HANDLE_SELF: the caller's own) for ms from now;
 	 * each call pets it; ms 0 disarms, RV_WATCHDOG_KEEP keeps the armed
@@ -158,6 +161,9 @@ enum rv_syscall {
 #define RV_WATCHDOG_KEEP 0xffffffffu
 /* RV_EXIT_KILLED's code when a watchdog ended the process (kill(): 0) */
 #define RV_KILLED_BY_WATCHDOG 1
+
+/* getrandom's most bytes per call (getentropy's limit too) */
+#define RV_GETRANDOM_MAX 256
 
 /* process_limit's `which` */
 #define RV_LIMIT_PAGES 0 /* the page quota: user pages, page tables, shm mapped */

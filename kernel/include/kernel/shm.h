@@ -6,8 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kernel/object.h>
+#include <kernel/page.h>
 
 struct proc;
+
+/* A mapping slot takes the largest region of either kind; a process's
+ * slots follow each other from as_shm_base() (kernel/aslr.c places it). */
+#define SHM_SLOT_BYTES                                                                            \
+	(CONFIG_SHM_MAX_BYTES > CONFIG_DMA_MAX_BYTES ? CONFIG_SHM_MAX_BYTES : CONFIG_DMA_MAX_BYTES)
+#define SHM_SLOT_SPAN (((uintptr_t)SHM_SLOT_BYTES + PAGE_SIZE - 1) & ~(uintptr_t)(PAGE_SIZE - 1))
 
 /* A zeroed region of size bytes (rounded up to pages), one reference. */
 long shm_create(uint64_t size, struct kobject **out);

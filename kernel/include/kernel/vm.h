@@ -15,6 +15,7 @@
 #include <arch/mmu.h>
 #include <rvos/memory_map.h>
 #include <kernel/devicetree.h>
+#include <kernel/util.h>
 
 /* Permissions of a user mapping. W and X together are refused (W^X). */
 #define VM_READ PTE_R
@@ -58,9 +59,17 @@ struct addr_space {
 	 * within one page; valid while rx_msg is). */
 	struct rv_port_event *rx_event;
 	/* The lowest mapped byte of the stack: the stack reserve below it
-	 * (down to RV_USER_STACK_RESERVE_BASE) is mapped on first touch
+	 * (down to as_stack_reserve_base()) is mapped on first touch
 	 * (as_stack_grow); 0: the space has no stack yet. */
 	uintptr_t stack_bottom;
+	/* Where its regions start (kernel/aslr.c): the stack's top, the
+	 * heap's base, shared-memory slot 0 and device slot 0. The fixed
+	 * RV_* addresses without CONFIG_ASLR (the accessors below then
+	 * ignore these). */
+	uintptr_t stack_top;
+	uintptr_t heap_base;
+	uintptr_t shm_base;
+	uintptr_t device_base;
 	/* The page quota (doc/security.md, "Quotas"): table_pages page-table
 	 * frames (the root included) and shm_pages shared-memory pages mapped
 	 * (kernel/shm.c keeps it) count with user_pages against max_pages. */
@@ -68,6 +77,34 @@ struct addr_space {
 	size_t shm_pages;
 	size_t max_pages;
 };
+
+/* The space's layout (kernel/aslr.c): constants without CONFIG_ASLR, so
+ * a fixed-layout kernel computes what it did before. */
+static inline uintptr_t as_stack_top(const struct addr_space *as)
+{
+	return IS_ENABLED(CONFIG_ASLR) ? as->stack_top : RV_USER_STACK_TOP;
+}
+static inline uintptr_t as_heap_base(const struct addr_space *as)
+{
+	return IS_ENABLED(CONFIG_ASLR) ? as->heap_base : RV_HEAP_BASE;
+}
+static inline uintptr_t as_shm_base(const struct addr_space *as)
+{
+	return IS_ENABLED(CONFIG_ASLR) ? as->shm_base : RV_SHM_BASE;
+}
+static inline uintptr_t as_device_base(const struct addr_space *as)
+{
+	return IS_ENABLED(CONFIG_ASLR) ? as->device_base : RV_DEVICE_BASE;
+}
+/* The stack reserve [reserve base, top) and the guard below it. */
+static inline uintptr_t as_stack_reserve_base(const struct addr_space *as)
+{
+	return as_stack_top(as) - (uintptr_t)CONFIG_USER_STACK_MAX;
+}
+static inline uintptr_t as_stack_guard_base(const struct addr_space *as)
+{
+	return as_stack_reserve_base(as) - (uintptr_t)CONFIG_USER_STACK_GUARD_SIZE;
+}
 
 /* Pages the space counts against its quota. */
 static inline size_t as_pages(const struct addr_space *as)
@@ -102,19 +139,19 @@ int as_map_frames(struct addr_space *as, uintptr_t va, uintptr_t pa, size_t page
 		  unsigned int perms);
 /* Remove the mappings of [va, va + pages * 4 KiB); owned frames are freed. */
 void as_unmap(struct addr_space *as, uintptr_t va, size_t pages);
-/* Map the stack's first size bytes below RV_USER_STACK_TOP (spawn): the
+/* Map the stack's first size bytes below as_stack_top() (spawn): the
  * rest of the reserve is mapped as it is touched. */
 int as_map_stack(struct addr_space *as, size_t size);
 /* Is va in the stack reserve below the stack's mapped part (a touch there
  * grows the stack)? */
 static inline bool as_stack_can_grow(const struct addr_space *as, uintptr_t va)
 {
-	return va >= RV_USER_STACK_RESERVE_BASE && va < as->stack_bottom;
+	return va >= as_stack_reserve_base(as) && va < as->stack_bottom;
 }
 /* Is va in the never-mapped guard below the stack reserve? */
-static inline bool as_in_stack_guard(uintptr_t va)
+static inline bool as_in_stack_guard(const struct addr_space *as, uintptr_t va)
 {
-	return va >= RV_USER_STACK_GUARD_BASE && va < RV_USER_STACK_RESERVE_BASE;
+	return va >= as_stack_guard_base(as) && va < as_stack_reserve_base(as);
 }
 /* Map zeroed pages of the stack reserve from va's page up to the stack's
  * bottom (as_stack_can_grow(as, va) holds). 0, or -ENOMEM when frames ran

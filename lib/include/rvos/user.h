@@ -358,6 +358,14 @@ static inline long rv_process_limit(rv_handle_t h, unsigned int which, uint64_t 
 	return rv_syscall(RV_SYS_PROCESS_LIMIT, h, which, value, 0, 0, 0);
 }
 
+/* len (at most RV_GETRANDOM_MAX) bytes from the kernel's CSPRNG: len, or
+ * -EINVAL (len too large), -EFAULT (buf not writable). getentropy() and
+ * arc4random() use it. */
+static inline long rv_getrandom(void *buf, size_t len)
+{
+	return rv_syscall(RV_SYS_GETRANDOM, (long)buf, (long)len, 0, 0, 0, 0);
+}
+
 /* Arm (and pet) the watchdog of the process behind h (needs
  * RV_RIGHT_MANAGE; RV_HANDLE_SELF: the caller's own) for ms from now; 0
  * disarms; RV_WATCHDOG_KEEP pets with the timeout armed. -ENOSYS: the

@@ -1340,6 +1340,25 @@ static void coverage(void)
 	       calls, total, seen, unreachable);
 }
 
+int main(int argc, char **argv);
+
+/* getrandom: bytes from the kernel's CSPRNG, at most RV_GETRANDOM_MAX. */
+static void getrandom_errors(void)
+{
+	uint8_t b[RV_GETRANDOM_MAX + 1];
+
+	TRY(RV_SYS_GETRANDOM, RV_GETRANDOM_MAX, "256 bytes", rv_getrandom(b, RV_GETRANDOM_MAX));
+	TRY(RV_SYS_GETRANDOM, 0, "0 bytes into the kernel (nothing written)",
+	    rv_getrandom((void *)BAD_PTR, 0));
+	TRY(RV_SYS_GETRANDOM, -RV_EINVAL, "257 bytes", rv_getrandom(b, RV_GETRANDOM_MAX + 1));
+	TRY(RV_SYS_GETRANDOM, -RV_EINVAL, "len 1 << 32",
+	    sc(RV_SYS_GETRANDOM, (long)b, WIDE(1), 0, 0, 0, 0));
+	TRY(RV_SYS_GETRANDOM, -RV_EFAULT, "into the kernel", rv_getrandom((void *)BAD_PTR, 16));
+	TRY(RV_SYS_GETRANDOM, -RV_EFAULT, "into NULL", rv_getrandom(NULL, 1));
+	TRY(RV_SYS_GETRANDOM, -RV_EFAULT, "into the program's text (read-only)",
+	    rv_getrandom((void *)(uintptr_t)main, 8));
+}
+
 int main(int argc, char **argv)
 {
 	struct rv_kstats k0, k1;
@@ -1374,6 +1393,7 @@ int main(int argc, char **argv)
 	derive_revoke_errors();
 	revoked_handle_errors();
 	trace_errors();
+	getrandom_errors();
 	rv_kstats(&k1);
 	CHECK_EQ("every channel went", k1.channels_used, k0.channels_used);
 	CHECK_EQ("every handle went", k1.handles_used, k0.handles_used);
