@@ -23,6 +23,26 @@
 #define USER_REGS_SEPC 256
 #define USER_REGS_SSTATUS 264
 
+/* The rest of a full frame: gp, tp and the registers a C function keeps
+ * (s0-s11); then s0 = 0, which ends backtraces. */
+.macro SAVE_CALLEE_SAVED
+	sd	x3, UREG(3)(sp)
+	sd	x4, UREG(4)(sp)
+	sd	x8, UREG(8)(sp)
+	sd	x9, UREG(9)(sp)
+	sd	x18, UREG(18)(sp)
+	sd	x19, UREG(19)(sp)
+	sd	x20, UREG(20)(sp)
+	sd	x21, UREG(21)(sp)
+	sd	x22, UREG(22)(sp)
+	sd	x23, UREG(23)(sp)
+	sd	x24, UREG(24)(sp)
+	sd	x25, UREG(25)(sp)
+	sd	x26, UREG(26)(sp)
+	sd	x27, UREG(27)(sp)
+	mv	s0, zero
+.endm
+
 	.section .text
 	.balign 4
 	.globl arch_trap_entry
@@ -88,17 +108,24 @@ from_user:
 	sd	x31, UREG(31)(sp)
 	csrrw	t0, sscratch, zero	/* user sp; sscratch = 0: now in the kernel */
 	sd	t0, UREG(2)(sp)
+	csrr	t1, scause
+	li	t2, TRAP_ECALL_FROM_U
+	bne	t1, t2, full_frame	/* an interrupt or a fault */
+	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL), and port_wait
+	 * with a reply (a5 != 0), try their IPC fast paths first; they return
+	 * only when the general path must run. */
+	li	t1, TRAP_SYS_CHANNEL_CALL
+	beq	a7, t1, call_fast
+	li	t1, TRAP_SYS_PORT_WAIT
+	beq	a7, t1, port_fast
 #ifndef CONFIG_TRACING
-	/* A light system call (kernel/syscall.c, SYSCALL_LIGHT): an ecall whose
+	/* A light system call (kernel/syscall.c, SYSCALL_LIST): an ecall whose
 	 * number has an entry in syscall_light_table. It runs on this partial
 	 * frame and returns by the sret below; it never blocks, wakes nobody,
 	 * delivers no fault and is never resumed by a continuation (a yield
 	 * comes back through its own kernel frames, arch_switch), so nothing
 	 * ever reads the s registers, gp or tp from the frame. With
 	 * CONFIG_TRACING every call takes the full path (its trace records). */
-	csrr	t1, scause
-	li	t2, TRAP_ECALL_FROM_U
-	bne	t1, t2, full_frame
 	li	t1, SYSCALL_TABLE_SLOTS
 	bgeu	a7, t1, full_frame
 	lla	t1, syscall_light_table
@@ -145,62 +172,47 @@ from_user:
 	ld	x2, UREG(2)(sp)
 	sret
 
-full_frame:
 #endif /* !CONFIG_TRACING */
+
 	/* Everything else gets the whole frame: it may switch to another
-	 * process by a continuation, end the process, or show its registers. */
-	sd	x3, UREG(3)(sp)
-	sd	x4, UREG(4)(sp)
-	sd	x8, UREG(8)(sp)
-	sd	x9, UREG(9)(sp)
-	sd	x18, UREG(18)(sp)
-	sd	x19, UREG(19)(sp)
-	sd	x20, UREG(20)(sp)
-	sd	x21, UREG(21)(sp)
-	sd	x22, UREG(22)(sp)
-	sd	x23, UREG(23)(sp)
-	sd	x24, UREG(24)(sp)
-	sd	x25, UREG(25)(sp)
-	sd	x26, UREG(26)(sp)
-	sd	x27, UREG(27)(sp)
-	/* sstatus is not saved: U-mode cannot change it, so the value the
-	 * process started with (proc.c) stays right for its returns. */
-	/* The kernel stack grows down from just below the save area. gp and tp
-	 * are unused by the kernel; s0 = 0 ends backtraces here. */
-	mv	s0, zero
+	 * process by a continuation, end the process, or show its registers.
+	 * sstatus is not saved: U-mode cannot change it, so the value the
+	 * process started with (proc.c) stays right for its returns. The
+	 * kernel stack grows down from just below the save area. gp and tp are
+	 * unused by the kernel; s0 = 0 ends backtraces here. */
+full_frame:
+	SAVE_CALLEE_SAVED
 	csrr	t0, sepc
-	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL), and port_wait
-	 * with a reply (a5 != 0), try their IPC fast paths first; they return
-	 * only when the general path must run. */
-	li	t1, TRAP_SYS_CHANNEL_CALL
-	beq	a7, t1, 4f
-	li	t1, TRAP_SYS_PORT_WAIT
-	bne	a7, t1, 3f
-	beqz	a5, 3f
-	csrr	t1, scause
-	li	t2, TRAP_ECALL_FROM_U
-	bne	t1, t2, 3f
+	sd	t0, USER_REGS_SEPC(sp)
+	mv	a0, sp
+	call	user_trap
+	/* user_trap returns to U-mode through arch_user_return. */
+2:	wfi
+	j	2b
+
+port_fast:
+	beqz	a5, full_frame
+	SAVE_CALLEE_SAVED
+	/* The fast path, when taken, returns past the ecall: sepc + 4 is saved
+	 * for it. When it returns, the general path steps past the ecall itself. */
+	csrr	t0, sepc
 	addi	t0, t0, 4
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	port_wait_fastpath
 	j	5f
-4:	csrr	t1, scause
-	li	t2, TRAP_ECALL_FROM_U
-	bne	t1, t2, 3f
-	/* The fast path, when taken, returns past the ecall: sepc + 4 is saved
-	 * for it. When it returns, the general path steps past the ecall itself. */
+call_fast:
+	SAVE_CALLEE_SAVED
+	csrr	t0, sepc
 	addi	t0, t0, 4
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	channel_call_fastpath
 5:	ld	t0, USER_REGS_SEPC(sp)
 	addi	t0, t0, -4
-3:	sd	t0, USER_REGS_SEPC(sp)
+	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	user_trap
-	/* user_trap returns to U-mode through arch_user_return. */
-2:	wfi
 	j	2b
 
 /* arch_user_return(struct user_regs *regs): back to U-mode. */
