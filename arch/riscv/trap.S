@@ -127,12 +127,12 @@ from_user:
 	 * ever reads the s registers, gp or tp from the frame. With
 	 * CONFIG_TRACING every call takes the full path (its trace records). */
 	li	t1, SYSCALL_TABLE_SLOTS
-	bgeu	a7, t1, full_frame
+	bgeu	a7, t1, full_syscall
 	lla	t1, syscall_light_table
 	slli	t2, a7, 3
 	add	t1, t1, t2
 	ld	t1, 0(t1)
-	beqz	t1, full_frame
+	beqz	t1, full_syscall
 	lla	t2, syscall_count
 	ld	t0, 0(t2)
 	addi	t0, t0, 1
@@ -173,6 +173,16 @@ from_user:
 	sret
 
 #endif /* !CONFIG_TRACING */
+	/* Any other system call: the whole frame (below), then user_syscall,
+	 * which knows it is one (user_trap would read scause again). */
+full_syscall:
+	SAVE_CALLEE_SAVED
+	csrr	t0, sepc
+	addi	t0, t0, 4		/* past the ecall */
+	sd	t0, USER_REGS_SEPC(sp)
+	mv	a0, sp
+	call	user_syscall
+	j	2f
 
 	/* Everything else gets the whole frame: it may switch to another
 	 * process by a continuation, end the process, or show its registers.
@@ -186,15 +196,15 @@ full_frame:
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	user_trap
-	/* user_trap returns to U-mode through arch_user_return. */
+	/* user_trap and user_syscall return to U-mode through arch_user_return. */
 2:	wfi
 	j	2b
 
 port_fast:
-	beqz	a5, full_frame
+	beqz	a5, full_syscall
 	SAVE_CALLEE_SAVED
-	/* The fast path, when taken, returns past the ecall: sepc + 4 is saved
-	 * for it. When it returns, the general path steps past the ecall itself. */
+	/* sepc + 4 is saved for the fast path, which returns past the ecall
+	 * when taken; when not, the general path (user_syscall) wants it too. */
 	csrr	t0, sepc
 	addi	t0, t0, 4
 	sd	t0, USER_REGS_SEPC(sp)
@@ -208,11 +218,8 @@ call_fast:
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	channel_call_fastpath
-5:	ld	t0, USER_REGS_SEPC(sp)
-	addi	t0, t0, -4
-	sd	t0, USER_REGS_SEPC(sp)
-	mv	a0, sp
-	call	user_trap
+5:	mv	a0, sp
+	call	user_syscall
 	j	2b
 
 /* arch_user_return(struct user_regs *regs): back to U-mode. */
