@@ -386,7 +386,8 @@ static long sys_channel_list(const uint64_t a[6])
  *          arch_switch on its own kernel stack, whose C frames keep the
  *          caller's s registers, and it resumes the same way, never by a
  *          continuation (only blocked processes get one), so the partial
- *          frame is enough for it too.
+ *          frame is enough for it too -- with gp and tp, which another
+ *          process's return to U-mode replaces: the vector saves those too.
  * With CONFIG_TRACING every call is FULL (trace records at entry and exit).
  */
 #define SYSCALL_LIST(X)                                                                           \

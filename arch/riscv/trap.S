@@ -88,8 +88,8 @@ arch_trap_entry:
 from_user:
 	/* sp = struct user_regs of the current process; sscratch = user sp.
 	 * First the registers a C function may change (ra, t0-t6, a0-a7) and
-	 * sp: all that a light system call needs, since the C code it runs
-	 * keeps s0-s11 as it found them, and the kernel never touches gp or tp. */
+	 * sp: with gp and tp (below), all that a light system call needs, since
+	 * the C code it runs keeps s0-s11 as it found them. */
 	sd	x1, UREG(1)(sp)
 	sd	x5, UREG(5)(sp)
 	sd	x6, UREG(6)(sp)
@@ -124,7 +124,7 @@ from_user:
 	 * frame and returns by the sret below; it never blocks, wakes nobody,
 	 * delivers no fault and is never resumed by a continuation (a yield
 	 * comes back through its own kernel frames, arch_switch), so nothing
-	 * ever reads the s registers, gp or tp from the frame. With
+	 * ever reads the s registers from the frame. With
 	 * CONFIG_TRACING every call takes the full path (its trace records). */
 	li	t1, SYSCALL_TABLE_SLOTS
 	bgeu	a7, t1, full_syscall
@@ -137,11 +137,15 @@ from_user:
 	ld	t0, 0(t2)
 	addi	t0, t0, 1
 	sd	t0, 0(t2)
-	/* sepc in the frame, not the CSR: a yield runs other processes,
-	 * whose traps change it, before it returns */
+	/* sepc in the frame, not the CSR, and gp and tp too: a yield runs
+	 * other processes before it returns, whose traps change sepc and
+	 * whose returns to U-mode load their own gp and tp (the kernel keeps
+	 * everything else: s0-s11 in its C frames and arch_switch) */
 	csrr	t0, sepc
 	addi	t0, t0, 4		/* past the ecall */
 	sd	t0, USER_REGS_SEPC(sp)
+	sd	x3, UREG(3)(sp)
+	sd	x4, UREG(4)(sp)
 	addi	a0, sp, UREG(10)	/* the six argument registers */
 	jalr	t1
 	/* a0: the result. The kernel values in every other register a C
@@ -155,6 +159,8 @@ from_user:
 #endif /* CONFIG_FPU */
 	csrw	sscratch, sp
 	ld	x1, UREG(1)(sp)
+	ld	x3, UREG(3)(sp)
+	ld	x4, UREG(4)(sp)
 	ld	x5, UREG(5)(sp)
 	ld	x6, UREG(6)(sp)
 	ld	x7, UREG(7)(sp)
