@@ -55,8 +55,19 @@
 #include <rvos/user.h>
 #include "bench.h"
 
+#if CONFIG_BENCH_IPC_PROFILE_CALLS
+/* Profile mode (scripts/ipc_cost.py): one round of few calls each, every
+ * measured window between two empty debug_writes, which the script finds
+ * in its instruction trace by the kernel's sys_debug_write (user addresses
+ * would not do: the peer program runs at the same ones). */
+#define CALLS CONFIG_BENCH_IPC_PROFILE_CALLS
+#define ROUNDS 1
+#define PROFILE_MARK() rv_debug_write("", 0)
+#else
 #define CALLS 10000
 #define ROUNDS 3
+#define PROFILE_MARK() ((void)0)
+#endif
 #define MSG 16
 #define STREAM_MSGS 2000
 #define SHM_TOTAL (1024 * 1024)
@@ -131,6 +142,7 @@ static uint64_t call_rounds(const char *name, rv_handle_t h, rv_handle_t *hs, ui
 	uint64_t best = UINT64_MAX;
 
 	for (int round = 0; round <= ROUNDS; round++) {
+		PROFILE_MARK();
 		uint64_t t0 = rv_instret();
 
 		for (int i = 0; i < CALLS; i++) {
@@ -148,6 +160,7 @@ static uint64_t call_rounds(const char *name, rv_handle_t h, rv_handle_t *hs, ui
 				hs[k] = rh[k]; /* the handles came back with new values */
 		}
 		uint64_t per = (rv_instret() - t0) / CALLS;
+		PROFILE_MARK();
 		if (round && per < best) /* round 0 warms up */
 			best = per;
 	}
@@ -189,6 +202,7 @@ static void bench_sendrecv_self(void)
 
 	rv_channel_create(ch);
 	for (int round = 0; round <= ROUNDS; round++) {
+		PROFILE_MARK();
 		uint64_t t0 = rv_instret();
 
 		for (int i = 0; i < CALLS; i++) {
@@ -202,6 +216,7 @@ static void bench_sendrecv_self(void)
 			}
 		}
 		uint64_t per = (rv_instret() - t0) / CALLS;
+		PROFILE_MARK();
 		if (round && per < best)
 			best = per;
 	}
@@ -424,10 +439,25 @@ static void bench_call_256p(uint64_t base)
 #endif
 }
 
+/* Profile mode: the figures of doc/ipc.md's cost table, nothing else. */
+static int profile_main(void)
+{
+	bench_start();
+	bench_report("ipc_call_rt", bench_call("ipc_call_rt", "call_echo", 0), NULL, 0);
+	bench_report("ipc_call_rt_rw_server", bench_call("ipc_call_rt_rw_server", "echo", 0), NULL,
+		     0);
+	if (CONFIG_MSG_MAX_HANDLES >= 4)
+		bench_report("ipc_call_rt_4h", bench_call("ipc_call_rt_4h", "call_echo", 4), NULL, 0);
+	bench_sendrecv_self();
+	return bench_failed;
+}
+
 int main(void)
 {
 	uint64_t call_rt;
 
+	if (CONFIG_BENCH_IPC_PROFILE_CALLS)
+		return profile_main();
 	bench_start();
 	call_rt = bench_call("ipc_call_rt", "call_echo", 0);
 	bench_report("ipc_call_rt", call_rt, NULL, BUDGET_CALL_RT);
