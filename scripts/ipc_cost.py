@@ -126,6 +126,8 @@ def main():
                     help="use the build already in --build-dir")
     ap.add_argument("--calls", type=int, default=300,
                     help="calls per measured round (CONFIG_BENCH_IPC_PROFILE_CALLS, default 300)")
+    ap.add_argument("--functions", type=int, metavar="N", default=0,
+                    help="also print each benchmark's N costliest functions")
     args = ap.parse_args()
 
     if not args.no_build:
@@ -133,7 +135,7 @@ def main():
     kaddrs, knames = symbols(os.path.join(args.build_dir, "rvos.elf"))
     marks = {kaddrs[knames.index("sys_debug_write")]}
 
-    windows = []          # instructions per part, for each window between two marks
+    windows = []          # instructions per (part, function), for each window between two marks
     current = {}
     cache = {}
 
@@ -143,14 +145,14 @@ def main():
             windows.append(current)
             current = {}
         if pc >= USER_BASE:
-            part = USER
+            key = (USER, "(user)")
         else:
-            part = cache.get(pc)
-            if part is None:
+            key = cache.get(pc)
+            if key is None:
                 i = bisect.bisect_right(kaddrs, pc) - 1
-                part = part_of(knames[i]) if i >= 0 else OTHER
-                cache[pc] = part
-        current[part] = current.get(part, 0) + 1
+                key = (part_of(knames[i]), knames[i]) if i >= 0 else (OTHER, "?")
+                cache[pc] = key
+        current[key] = current.get(key, 0) + 1
 
     console = run_traced(args.build_dir, on_pc)
     figures = [(m.group(1), int(m.group(2)))
@@ -172,16 +174,23 @@ def main():
         w = pick + 1
 
     parts = [p for p, _ in PARTS] + [USER, OTHER]
+
+    def in_part(c, p):
+        return sum(v for (part, _), v in c.items() if part == p)
+
     print("| part | " + " | ".join(f"`{n}`" for n, _, _ in columns) + " |")
     print("|---|" + "---|" * len(columns))
     for p in parts:
-        cells = [round(c.get(p, 0) / args.calls) for _, _, c in columns]
+        cells = [round(in_part(c, p) / args.calls) for _, _, c in columns]
         if any(cells):
             print(f"| {p} | " + " | ".join(f"{v:,}" for v in cells) + " |")
     print("| **total** (traced) | " +
           " | ".join(f"{sum(c.values()) / args.calls:,.0f}" for _, _, c in columns) + " |")
     print("| BENCH figure | " + " | ".join(f"{v:,}" for _, v, _ in columns) + " |")
-
+    for name, _, c in columns if args.functions else []:
+        print(f"\n{name}, per round trip:")
+        for (_, fn), v in sorted(c.items(), key=lambda kv: -kv[1])[:args.functions]:
+            print(f"  {v / args.calls:8.1f}  {fn}")
 
 if __name__ == "__main__":
     main()
