@@ -109,8 +109,9 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 	if (e->generation > GENERATION_MAX || handle_value(t, slot) == RV_HANDLE_INVALID) {
 		e->generation = GENERATION_RETIRED;
 		t->retired++;
-	} else if (slot && slot < t->free_from)
+	} else if (slot && slot < t->free_from) {
 		t->free_from = slot;
+	}
 	t->used--;
 	handles_in_use--;
 }
