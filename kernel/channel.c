@@ -474,6 +474,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	struct handle_entry *ents[MSG_HANDLE_ARRAY] = {0};
 	struct channel_end *peer;
 	struct message *slot;
+	const uint8_t *src;
 	struct rv_msg m;
 	bool waited = false;
 	int err;
@@ -484,7 +485,9 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 		return err;
 	if (m.num_bytes > CONFIG_MSG_MAX_BYTES || m.num_handles > CONFIG_MSG_MAX_HANDLES)
 		return -RV_EMSGSIZE;
-	if (!user_access_ok(&p->as, (uintptr_t)m.bytes, m.num_bytes, false))
+	/* bytes within one page: translated once, for the check and the copy */
+	src = m.num_bytes ? user_span(&p->as, (uintptr_t)m.bytes, m.num_bytes, false) : NULL;
+	if (!src && !user_access_ok(&p->as, (uintptr_t)m.bytes, m.num_bytes, false))
 		return -RV_EFAULT;
 	if (m.num_handles &&
 	    copy_from_user(&p->as, hv, (uintptr_t)m.handles, m.num_handles * sizeof(hv[0])))
@@ -547,7 +550,16 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	slot = queue_slot(peer, peer->count);
 	slot->num_bytes = m.num_bytes;
 	slot->num_handles = m.num_handles;
-	copy_from_user(&p->as, slot->bytes, (uintptr_t)m.bytes, m.num_bytes);
+	/* (src: still the page of the bytes: a wait above may have unmapped
+	 * it -- a revoke -- so it is translated again after one) */
+	if (src && waited)
+		src = user_span(&p->as, (uintptr_t)m.bytes, m.num_bytes, false);
+	if (src && m.num_bytes <= 64)
+		copy_small(slot->bytes, src, m.num_bytes);
+	else if (src)
+		memcpy(slot->bytes, src, m.num_bytes);
+	else
+		copy_from_user(&p->as, slot->bytes, (uintptr_t)m.bytes, m.num_bytes);
 	for (unsigned int i = 0; i < m.num_handles; i++) {
 		slot->objs[i] = ents[i]->obj;
 		slot->rights_via[i] = ents[i]->rights_via;
@@ -569,12 +581,21 @@ long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
 	struct channel_end *e = end_of(he->obj);
 	rv_handle_t hv[MSG_HANDLE_ARRAY];
 	struct message *msg;
-	struct rv_msg m;
+	struct rv_msg m, *um;
+	uint8_t *dst;
 	int err;
 
-	err = msg_fetch(p, umsg, &m);
-	if (err)
-		return err;
+	/* The struct rv_msg, when it is aligned within a page and writable:
+	 * read and written back through one translation (else copied, and
+	 * checked before the message is taken, as below). */
+	um = (umsg & 7) ? NULL : user_span(&p->as, umsg, sizeof(m), true);
+	if (um) {
+		m = *um;
+	} else {
+		err = msg_fetch(p, umsg, &m);
+		if (err)
+			return err;
+	}
 	for (;;) {
 		if (e->count)
 			break;
@@ -588,6 +609,9 @@ long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
 		err = kobject_block(deadline);
 		if (err)
 			return err;
+		/* (the wait may have unmapped it: a revoke) */
+		if (um)
+			um = user_span(&p->as, umsg, sizeof(m), true);
 	}
 
 	/* verify: room for the message, in the buffers and the handle table */
@@ -601,13 +625,19 @@ long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
 	}
 	if (handle_table_free(&p->handles) < msg->num_handles)
 		return -RV_EMFILE;
-	if (!user_access_ok(&p->as, (uintptr_t)m.bytes, msg->num_bytes, true) ||
+	dst = msg->num_bytes ? user_span(&p->as, (uintptr_t)m.bytes, msg->num_bytes, true) : NULL;
+	if ((!dst && !user_access_ok(&p->as, (uintptr_t)m.bytes, msg->num_bytes, true)) ||
 	    !user_access_ok(&p->as, (uintptr_t)m.handles, msg->num_handles * sizeof(hv[0]), true) ||
-	    !user_access_ok(&p->as, umsg, sizeof(m), true))
+	    (!um && !user_access_ok(&p->as, umsg, sizeof(m), true)))
 		return -RV_EFAULT;
 
 	/* impl */
-	copy_to_user(&p->as, (uintptr_t)m.bytes, msg->bytes, msg->num_bytes);
+	if (dst && msg->num_bytes <= 64)
+		copy_small(dst, msg->bytes, msg->num_bytes);
+	else if (dst)
+		memcpy(dst, msg->bytes, msg->num_bytes);
+	else
+		copy_to_user(&p->as, (uintptr_t)m.bytes, msg->bytes, msg->num_bytes);
 	for (unsigned int i = 0; i < msg->num_handles; i++)
 		hv[i] = (rv_handle_t)handle_install_via(&p->handles, msg->objs[i],
 							msg->rights_via[i]);
@@ -615,7 +645,10 @@ long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
 		copy_to_user(&p->as, (uintptr_t)m.handles, hv, msg->num_handles * sizeof(hv[0]));
 	m.num_bytes = msg->num_bytes;
 	m.num_handles = msg->num_handles;
-	copy_to_user(&p->as, umsg, &m, sizeof(m));
+	if (um)
+		*um = m;
+	else
+		copy_to_user(&p->as, umsg, &m, sizeof(m));
 	/* (its number: the messages written to e, less those still queued) */
 	trace_ipc_recv(trace_id(e), e->other->sent - e->count + 1, m.num_bytes, m.num_handles);
 	queue_pop(e, false);

@@ -32,6 +32,7 @@ void handle_table_init(struct handle_table *t)
 	}
 	t->used = 0;
 	t->retired = 0;
+	t->free_from = 1;
 	for (unsigned int i = 0; i < ARRAY_SIZE(t->bound); i++)
 		t->bound[i] = 0;
 }
@@ -66,12 +67,14 @@ static long fill(struct handle_table *t, unsigned int slot, struct kobject *obj,
 
 long handle_install_via(struct handle_table *t, struct kobject *obj, uint32_t rights_via)
 {
-	for (unsigned int i = 1; i < CONFIG_MAX_HANDLES; i++) {
+	for (unsigned int i = t->free_from; i < CONFIG_MAX_HANDLES; i++) {
 		struct handle_entry *e = &t->slots[i];
 		if (e->obj || e->generation == GENERATION_RETIRED)
 			continue;
+		t->free_from = i + 1;
 		return fill(t, i, obj, rights_via);
 	}
+	t->free_from = CONFIG_MAX_HANDLES;
 	return -RV_EMFILE;
 }
 
@@ -106,6 +109,8 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 	if (e->generation > GENERATION_MAX || handle_value(t, slot) >= RV_HANDLE_SELF) {
 		e->generation = GENERATION_RETIRED;
 		t->retired++;
+	} else if (slot && slot < t->free_from) {
+		t->free_from = slot;
 	}
 	t->used--;
 	handles_in_use--;

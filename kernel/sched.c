@@ -41,7 +41,14 @@ uint64_t sched_ready_bitmap; /* bit p: ready_queue[p] is not empty */
 /* Sleeping processes, earliest deadline first. */
 static struct list_node sleepers;
 static uint64_t slice_end = UINT64_MAX;
-static uint64_t armed_deadline;
+/* What the timer is armed for (UINT64_MAX: nothing). arm_next_event only
+ * ever moves it earlier: a later deadline (a slice restarted at a switch)
+ * leaves the earlier one armed, and the tick that comes too early finds
+ * nothing due and arms the right one (sched_timer_tick). So a switch
+ * between processes of one priority writes no timer register. */
+static uint64_t armed_deadline = UINT64_MAX;
+/* CONFIG_TIMESLICE_MS in timer ticks, once the timer is known. */
+static uint64_t slice_ticks;
 static struct arch_context boot_context;
 
 
@@ -53,6 +60,13 @@ void sched_init(void)
 }
 
 static void arm_next_event(void);
+
+static inline uint64_t slice_length(void)
+{
+	if (!slice_ticks)
+		slice_ticks = timer_hz() * CONFIG_TIMESLICE_MS / 1000;
+	return slice_ticks;
+}
 
 void sched_make_ready(struct proc *p)
 {
@@ -67,7 +81,7 @@ void sched_make_ready(struct proc *p)
 		sched_need_resched = true;
 	} else if (p->priority == current->priority && slice_end == UINT64_MAX) {
 		/* The running process was alone at its priority: now it shares. */
-		slice_end = timer_now() + timer_hz() * CONFIG_TIMESLICE_MS / 1000;
+		slice_end = timer_now() + slice_length();
 		arm_next_event();
 	}
 }
@@ -119,7 +133,7 @@ static void arm_next_event(void)
 	}
 	if (watchdog_next() < deadline)
 		deadline = watchdog_next();
-	if (deadline != armed_deadline) {
+	if (deadline < armed_deadline) {
 		armed_deadline = deadline;
 		timer_arm(deadline);
 	}
@@ -129,7 +143,7 @@ static void arm_next_event(void)
 static void start_slice(struct proc *p, uint64_t now)
 {
 	if (sched_ready_bitmap & (1ULL << p->priority))
-		slice_end = now + timer_hz() * CONFIG_TIMESLICE_MS / 1000;
+		slice_end = now + slice_length();
 	else
 		slice_end = UINT64_MAX;
 }
@@ -155,7 +169,7 @@ static __attribute__((noinline)) struct proc *idle_until_ready(void)
 			irq_dispatch();
 		if (pending & SIP_STIP) {
 			trace_timer_irq(armed_deadline);
-			armed_deadline = 0;
+			armed_deadline = UINT64_MAX;
 			timer_arm(UINT64_MAX); /* clears STIP */
 			wake_sleepers(timer_now());
 			/* (may end a process: the current one, blocked, never
@@ -303,7 +317,7 @@ bool sched_should_preempt(void)
 void sched_timer_tick(void)
 {
 	trace_timer_irq(armed_deadline);
-	armed_deadline = 0;
+	armed_deadline = UINT64_MAX;
 	timer_arm(UINT64_MAX); /* acknowledge: clears STIP */
 	wake_sleepers(timer_now());
 	watchdog_tick();

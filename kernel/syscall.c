@@ -29,6 +29,7 @@
 #include <kernel/trace.h>
 #include <kernel/watchdog.h>
 #include <kernel/util.h>
+#include <arch/trap_frame.h>
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
 
@@ -386,63 +387,102 @@ static long sys_channel_list(const uint64_t a[6])
 	return (long)n;
 }
 
-/* Without CONFIG_TRACING, trace's entry is empty (ENOSYS), as in a kernel
- * built without the feature. The table ends at its last entry (numbers
- * past it are ENOSYS, like an empty entry): without CONFIG_WATCHDOG, at
- * process_limit, as before watchdog was there. */
-static const syscall_fn syscall_table[] = {
-	[RV_SYS_DEBUG_WRITE] = sys_debug_write,
-	[RV_SYS_EXIT] = sys_exit,
-	[RV_SYS_SPAWN] = sys_spawn,
-	[RV_SYS_WAIT] = sys_wait,
-	[RV_SYS_KILL] = sys_kill,
-	[RV_SYS_GETPID] = sys_getpid,
-	[RV_SYS_YIELD] = sys_yield,
-	[RV_SYS_SLEEP] = sys_sleep,
-	[RV_SYS_CLOCK] = sys_clock,
-	[RV_SYS_KSTATS] = sys_kstats,
-	[RV_SYS_HANDLE_CLOSE] = sys_handle_close,
-	[RV_SYS_HANDLE_DUPLICATE] = sys_handle_duplicate,
-	[RV_SYS_HANDLE_INFO] = sys_handle_info,
-	[RV_SYS_CHANNEL_CREATE] = sys_channel_create,
-	[RV_SYS_CHANNEL_WRITE] = sys_channel_write,
-	[RV_SYS_CHANNEL_READ] = sys_channel_read,
-	[RV_SYS_CHANNEL_CALL] = sys_channel_call,
-	[RV_SYS_WAIT_MANY] = sys_wait_many,
-	[RV_SYS_SHM_CREATE] = sys_shm_create,
-	[RV_SYS_SHM_MAP] = sys_shm_map,
-	[RV_SYS_SHM_UNMAP] = sys_shm_unmap,
-	[RV_SYS_PROCESS_SPAWN] = sys_process_spawn,
-	[RV_SYS_PROCESS_KILL] = sys_process_kill,
-	[RV_SYS_PROCESS_EXIT_INFO] = sys_process_exit_info,
-	[RV_SYS_DEBUG_READ] = sys_debug_read,
-	[RV_SYS_MEM_GROW] = sys_mem_grow,
-	[RV_SYS_PROC_LIST] = sys_proc_list,
-	[RV_SYS_CHANNEL_LIST] = sys_channel_list,
-	[RV_SYS_DEVICE_INFO] = sys_device_info,
-	[RV_SYS_DEVICE_MAP] = sys_device_map,
-	[RV_SYS_DEVICE_IRQ_ACK] = sys_device_irq_ack,
-	[RV_SYS_PROGRAM_LIST] = sys_program_list,
-	[RV_SYS_DMA_CREATE] = sys_dma_create,
-	[RV_SYS_DMA_ADDR] = sys_dma_addr,
-	[RV_SYS_PROCESS_SPAWN_IMAGE] = sys_process_spawn_image,
-	[RV_SYS_PORT_CREATE] = sys_port_create,
-	[RV_SYS_PORT_BIND] = sys_port_bind,
-	[RV_SYS_PORT_UNBIND] = sys_port_unbind,
-	[RV_SYS_PORT_WAIT] = sys_port_wait,
-	[RV_SYS_HANDLE_DERIVE] = sys_handle_derive,
-	[RV_SYS_HANDLE_REVOKE] = sys_handle_revoke,
 #ifdef CONFIG_TRACING
-	[RV_SYS_TRACE] = sys_trace,
+#define SYS_TRACE_FN sys_trace
+#else
+/* Without CONFIG_TRACING, trace's entry is empty (ENOSYS), as in a kernel
+ * built without the feature. */
+#define SYS_TRACE_FN NULL
 #endif /* CONFIG_TRACING */
-	[RV_SYS_PROCESS_LIMIT] = sys_process_limit,
-	[RV_SYS_GETRANDOM] = sys_getrandom,
-#ifdef CONFIG_WATCHDOG
-	[RV_SYS_WATCHDOG] = sys_watchdog,
-#endif /* CONFIG_WATCHDOG */
-};
 
-BUILD_ASSERT(ARRAY_SIZE(syscall_table) <= RV_SYS_COUNT, "a table entry past the calls");
+/* The same for watchdog without CONFIG_WATCHDOG. */
+#ifdef CONFIG_WATCHDOG
+#define SYS_WATCHDOG_FN sys_watchdog
+#else
+#define SYS_WATCHDOG_FN NULL
+#endif /* CONFIG_WATCHDOG */
+
+/*
+ * Every system call once: X(number, handler, kind). A new call goes at the
+ * end. kind is
+ *   FULL:  the trap vector saves every register first; the call may block,
+ *          wake or switch to another process, end the caller, or resume it
+ *          by a continuation (which reloads all its registers from the frame).
+ *   LIGHT: none of that: it returns to its caller, never blocks and wakes
+ *          nobody (so no switch falls due), ends no process. The trap vector
+ *          (arch/riscv/trap.S) runs it on a frame of the registers a C
+ *          function may change and returns straight to U-mode, skipping
+ *          user_trap. One exception, yield: it switches, but only through
+ *          arch_switch on its own kernel stack, whose C frames keep the
+ *          caller's s registers, and it resumes the same way, never by a
+ *          continuation (only blocked processes get one), so the partial
+ *          frame is enough for it too -- with gp and tp, which another
+ *          process's return to U-mode replaces: the vector saves those too.
+ * With CONFIG_TRACING every call is FULL (trace records at entry and exit).
+ */
+#define SYSCALL_LIST(X)                                                                           \
+	X(RV_SYS_DEBUG_WRITE, sys_debug_write, LIGHT)                                             \
+	X(RV_SYS_EXIT, sys_exit, FULL)                                                            \
+	X(RV_SYS_SPAWN, sys_spawn, FULL)                                                          \
+	X(RV_SYS_WAIT, sys_wait, FULL)                                                            \
+	X(RV_SYS_KILL, sys_kill, FULL)                                                            \
+	X(RV_SYS_GETPID, sys_getpid, LIGHT)                                                       \
+	X(RV_SYS_YIELD, sys_yield, LIGHT)                                                         \
+	X(RV_SYS_SLEEP, sys_sleep, FULL)                                                          \
+	X(RV_SYS_CLOCK, sys_clock, LIGHT)                                                         \
+	X(RV_SYS_KSTATS, sys_kstats, LIGHT)                                                       \
+	X(RV_SYS_HANDLE_CLOSE, sys_handle_close, FULL)                                            \
+	X(RV_SYS_HANDLE_DUPLICATE, sys_handle_duplicate, LIGHT)                                   \
+	X(RV_SYS_HANDLE_INFO, sys_handle_info, LIGHT)                                             \
+	X(RV_SYS_CHANNEL_CREATE, sys_channel_create, FULL)                                        \
+	X(RV_SYS_CHANNEL_WRITE, sys_channel_write, FULL)                                          \
+	X(RV_SYS_CHANNEL_READ, sys_channel_read, FULL)                                            \
+	X(RV_SYS_CHANNEL_CALL, sys_channel_call, FULL)                                            \
+	X(RV_SYS_WAIT_MANY, sys_wait_many, FULL)                                                  \
+	X(RV_SYS_SHM_CREATE, sys_shm_create, FULL)                                                \
+	X(RV_SYS_SHM_MAP, sys_shm_map, FULL)                                                      \
+	X(RV_SYS_SHM_UNMAP, sys_shm_unmap, FULL)                                                  \
+	X(RV_SYS_PROCESS_SPAWN, sys_process_spawn, FULL)                                          \
+	X(RV_SYS_PROCESS_KILL, sys_process_kill, FULL)                                            \
+	X(RV_SYS_PROCESS_EXIT_INFO, sys_process_exit_info, FULL)                                  \
+	X(RV_SYS_DEBUG_READ, sys_debug_read, FULL)                                                \
+	X(RV_SYS_MEM_GROW, sys_mem_grow, FULL)                                                    \
+	X(RV_SYS_PROC_LIST, sys_proc_list, LIGHT)                                                 \
+	X(RV_SYS_CHANNEL_LIST, sys_channel_list, LIGHT)                                           \
+	X(RV_SYS_DEVICE_INFO, sys_device_info, FULL)                                              \
+	X(RV_SYS_DEVICE_MAP, sys_device_map, FULL)                                                \
+	X(RV_SYS_DEVICE_IRQ_ACK, sys_device_irq_ack, FULL)                                        \
+	X(RV_SYS_PROGRAM_LIST, sys_program_list, LIGHT)                                           \
+	X(RV_SYS_DMA_CREATE, sys_dma_create, FULL)                                                \
+	X(RV_SYS_DMA_ADDR, sys_dma_addr, FULL)                                                    \
+	X(RV_SYS_PROCESS_SPAWN_IMAGE, sys_process_spawn_image, FULL)                              \
+	X(RV_SYS_PORT_CREATE, sys_port_create, FULL)                                              \
+	X(RV_SYS_PORT_BIND, sys_port_bind, FULL)                                                  \
+	X(RV_SYS_PORT_UNBIND, sys_port_unbind, FULL)                                              \
+	X(RV_SYS_PORT_WAIT, sys_port_wait, FULL)                                                  \
+	X(RV_SYS_HANDLE_DERIVE, sys_handle_derive, FULL)                                          \
+	X(RV_SYS_HANDLE_REVOKE, sys_handle_revoke, FULL)                                          \
+	X(RV_SYS_TRACE, SYS_TRACE_FN, FULL)                                                       \
+	X(RV_SYS_PROCESS_LIMIT, sys_process_limit, FULL)                                          \
+	X(RV_SYS_GETRANDOM, sys_getrandom, FULL)                                                  \
+	X(RV_SYS_WATCHDOG, SYS_WATCHDOG_FN, FULL)
+
+/* The whole table, for user_trap; and the light one, for the trap vector
+ * (NULL: take the full path). Both have SYSCALL_TABLE_SLOTS entries, so the
+ * vector checks one bound. */
+#define SYSCALL_ENTRY(nr, fn, kind) [nr] = fn,
+#define SYSCALL_LIGHT_LIGHT(fn) fn
+#define SYSCALL_LIGHT_FULL(fn) NULL
+#define SYSCALL_LIGHT_ENTRY(nr, fn, kind) [nr] = SYSCALL_LIGHT_##kind(fn),
+
+static const syscall_fn syscall_table[SYSCALL_TABLE_SLOTS] = {SYSCALL_LIST(SYSCALL_ENTRY)};
+
+#ifndef CONFIG_TRACING
+/* Read by arch/riscv/trap.S. */
+const syscall_fn syscall_light_table[SYSCALL_TABLE_SLOTS] = {SYSCALL_LIST(SYSCALL_LIGHT_ENTRY)};
+#endif /* !CONFIG_TRACING */
+
+BUILD_ASSERT(RV_SYS_COUNT <= SYSCALL_TABLE_SLOTS, "raise SYSCALL_TABLE_SLOTS (arch/trap_frame.h)");
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])
 {

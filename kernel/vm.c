@@ -482,13 +482,10 @@ void user_tlb_flush(struct addr_space *as)
 	as->rx_msg = NULL;
 }
 
-bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write)
+/* The walk over every page of a range (user_access_ok's slow part). */
+static __attribute__((noinline)) bool access_ok_pages(const struct addr_space *as, uintptr_t va,
+						      size_t len, pte_t need)
 {
-	pte_t need = write ? PTE_R | PTE_W : PTE_R;
-
-	/* Nothing to touch: any pointer will do (a NULL buffer of length 0). */
-	if (!len)
-		return true;
 	if (!user_range_ok(va, len))
 		return false;
 	for (uintptr_t page = va & ~(uintptr_t)(PAGE_SIZE - 1); page < va + len; page += PAGE_SIZE) {
@@ -496,6 +493,47 @@ bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool 
 			return false;
 	}
 	return true;
+}
+
+/* Does [va, va + len) lie within the page of va? (No overflow: the
+ * subtraction cannot wrap.) */
+static inline bool within_page(uintptr_t va, size_t len)
+{
+	return len <= PAGE_SIZE - (va & (PAGE_SIZE - 1));
+}
+
+/*
+ * The helpers below start with the common case -- a range within one page
+ * whose translation is cached (vm.h: a hit means the page is mapped, user,
+ * and allowed the access) -- and only then call the general code: about
+ * a quarter of a small message's write + read went into their prologues,
+ * calls and byte-wise copies of the 24-byte struct rv_msg.
+ */
+bool user_access_ok(const struct addr_space *as, uintptr_t va, size_t len, bool write)
+{
+	/* Nothing to touch: any pointer will do (a NULL buffer of length 0). */
+	if (!len)
+		return true;
+	if (within_page(va, len) && user_page_cached(as, va, write))
+		return true;
+	return access_ok_pages(as, va, len, write ? PTE_R | PTE_W : PTE_R);
+}
+
+/* A small copy: words when both ends and the length allow (a struct
+ * rv_msg, a short message), else memcpy. */
+static inline void copy_small_or_memcpy(void *dst, const void *src, size_t len)
+{
+	typedef uint64_t __attribute__((may_alias)) word_t;
+
+	if (len <= 64 && !(((uintptr_t)dst | (uintptr_t)src | len) & 7)) {
+		const word_t *s = src, *end = (const word_t *)((const char *)src + len);
+		word_t *d = dst;
+
+		while (s != end)
+			*d++ = *s++;
+		return;
+	}
+	memcpy(dst, src, len);
 }
 
 static int copy_user(const struct addr_space *as, uintptr_t uva, void *kbuf, size_t len,
@@ -525,12 +563,14 @@ static int copy_user(const struct addr_space *as, uintptr_t uva, void *kbuf, siz
 
 int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t len)
 {
-	if (len && (src & (PAGE_SIZE - 1)) + len <= PAGE_SIZE) {
-		const uint8_t *p = user_page(as, src, PTE_R);
+	const uint8_t *p;
 
+	/* Within one page (most copies): one translation, then the copy. */
+	if (len && within_page(src, len)) {
+		p = user_page(as, src, PTE_R);
 		if (!p)
 			return -RV_EFAULT;
-		memcpy(dst, p, len);
+		copy_small_or_memcpy(dst, p, len);
 		return 0;
 	}
 	return copy_user(as, src, dst, len, PTE_R, false);
@@ -538,13 +578,13 @@ int copy_from_user(const struct addr_space *as, void *dst, uintptr_t src, size_t
 
 int copy_to_user(const struct addr_space *as, uintptr_t dst, const void *src, size_t len)
 {
-	/* Within one page (most copies): one translation, then the copy. */
-	if (len && (dst & (PAGE_SIZE - 1)) + len <= PAGE_SIZE) {
-		uint8_t *p = user_page(as, dst, PTE_R | PTE_W);
+	uint8_t *p;
 
+	if (len && within_page(dst, len)) {
+		p = user_page(as, dst, PTE_R | PTE_W);
 		if (!p)
 			return -RV_EFAULT;
-		memcpy(p, src, len);
+		copy_small_or_memcpy(p, src, len);
 		return 0;
 	}
 	/* All or nothing: a refused copy must not leave half its bytes behind. */

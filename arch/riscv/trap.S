@@ -23,6 +23,26 @@
 #define USER_REGS_SEPC 256
 #define USER_REGS_SSTATUS 264
 
+/* The rest of a full frame: gp, tp and the registers a C function keeps
+ * (s0-s11); then s0 = 0, which ends backtraces. */
+.macro SAVE_CALLEE_SAVED
+	sd	x3, UREG(3)(sp)
+	sd	x4, UREG(4)(sp)
+	sd	x8, UREG(8)(sp)
+	sd	x9, UREG(9)(sp)
+	sd	x18, UREG(18)(sp)
+	sd	x19, UREG(19)(sp)
+	sd	x20, UREG(20)(sp)
+	sd	x21, UREG(21)(sp)
+	sd	x22, UREG(22)(sp)
+	sd	x23, UREG(23)(sp)
+	sd	x24, UREG(24)(sp)
+	sd	x25, UREG(25)(sp)
+	sd	x26, UREG(26)(sp)
+	sd	x27, UREG(27)(sp)
+	mv	s0, zero
+.endm
+
 	.section .text
 	.balign 4
 	.globl arch_trap_entry
@@ -66,15 +86,14 @@ arch_trap_entry:
 	j	1b
 
 from_user:
-	/* sp = struct user_regs of the current process; sscratch = user sp. */
+	/* sp = struct user_regs of the current process; sscratch = user sp.
+	 * First the registers a C function may change (ra, t0-t6, a0-a7) and
+	 * sp: with gp and tp (below), all that a light system call needs, since
+	 * the C code it runs keeps s0-s11 as it found them. */
 	sd	x1, UREG(1)(sp)
-	sd	x3, UREG(3)(sp)
-	sd	x4, UREG(4)(sp)
 	sd	x5, UREG(5)(sp)
 	sd	x6, UREG(6)(sp)
 	sd	x7, UREG(7)(sp)
-	sd	x8, UREG(8)(sp)
-	sd	x9, UREG(9)(sp)
 	sd	x10, UREG(10)(sp)
 	sd	x11, UREG(11)(sp)
 	sd	x12, UREG(12)(sp)
@@ -83,60 +102,130 @@ from_user:
 	sd	x15, UREG(15)(sp)
 	sd	x16, UREG(16)(sp)
 	sd	x17, UREG(17)(sp)
-	sd	x18, UREG(18)(sp)
-	sd	x19, UREG(19)(sp)
-	sd	x20, UREG(20)(sp)
-	sd	x21, UREG(21)(sp)
-	sd	x22, UREG(22)(sp)
-	sd	x23, UREG(23)(sp)
-	sd	x24, UREG(24)(sp)
-	sd	x25, UREG(25)(sp)
-	sd	x26, UREG(26)(sp)
-	sd	x27, UREG(27)(sp)
 	sd	x28, UREG(28)(sp)
 	sd	x29, UREG(29)(sp)
 	sd	x30, UREG(30)(sp)
 	sd	x31, UREG(31)(sp)
 	csrrw	t0, sscratch, zero	/* user sp; sscratch = 0: now in the kernel */
 	sd	t0, UREG(2)(sp)
-	/* sstatus is not saved: U-mode cannot change it, so the value the
-	 * process started with (proc.c) stays right for its returns. */
-	/* The kernel stack grows down from just below the save area. gp and tp
-	 * are unused by the kernel; s0 = 0 ends backtraces here. */
-	mv	s0, zero
-	csrr	t0, sepc
+	csrr	t1, scause
+	li	t2, TRAP_ECALL_FROM_U
+	bne	t1, t2, full_frame	/* an interrupt or a fault */
 	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL), and port_wait
 	 * with a reply (a5 != 0), try their IPC fast paths first; they return
 	 * only when the general path must run. */
 	li	t1, TRAP_SYS_CHANNEL_CALL
-	beq	a7, t1, 4f
+	beq	a7, t1, call_fast
 	li	t1, TRAP_SYS_PORT_WAIT
-	bne	a7, t1, 3f
-	beqz	a5, 3f
-	csrr	t1, scause
-	li	t2, TRAP_ECALL_FROM_U
-	bne	t1, t2, 3f
+	beq	a7, t1, port_fast
+#ifndef CONFIG_TRACING
+	/* A light system call (kernel/syscall.c, SYSCALL_LIST): an ecall whose
+	 * number has an entry in syscall_light_table. It runs on this partial
+	 * frame and returns by the sret below; it never blocks, wakes nobody,
+	 * delivers no fault and is never resumed by a continuation (a yield
+	 * comes back through its own kernel frames, arch_switch), so nothing
+	 * ever reads the s registers from the frame. With
+	 * CONFIG_TRACING every call takes the full path (its trace records). */
+	li	t1, SYSCALL_TABLE_SLOTS
+	bgeu	a7, t1, full_syscall
+	lla	t1, syscall_light_table
+	slli	t2, a7, 3
+	add	t1, t1, t2
+	ld	t1, 0(t1)
+	beqz	t1, full_syscall
+	lla	t2, syscall_count
+	ld	t0, 0(t2)
+	addi	t0, t0, 1
+	sd	t0, 0(t2)
+	/* sepc in the frame, not the CSR, and gp and tp too: a yield runs
+	 * other processes before it returns, whose traps change sepc and
+	 * whose returns to U-mode load their own gp and tp (the kernel keeps
+	 * everything else: s0-s11 in its C frames and arch_switch) */
+	csrr	t0, sepc
+	addi	t0, t0, 4		/* past the ecall */
+	sd	t0, USER_REGS_SEPC(sp)
+	sd	x3, UREG(3)(sp)
+	sd	x4, UREG(4)(sp)
+	addi	a0, sp, UREG(10)	/* the six argument registers */
+	jalr	t1
+	/* a0: the result. The kernel values in every other register a C
+	 * function may change are overwritten with the process's own. */
+	ld	t0, USER_REGS_SEPC(sp)
+	csrw	sepc, t0
+#ifdef CONFIG_FPU
+	/* a light call may have switched (yield): sstatus is per process */
+	ld	t0, USER_REGS_SSTATUS(sp)
+	csrw	sstatus, t0
+#endif /* CONFIG_FPU */
+	csrw	sscratch, sp
+	ld	x1, UREG(1)(sp)
+	ld	x3, UREG(3)(sp)
+	ld	x4, UREG(4)(sp)
+	ld	x5, UREG(5)(sp)
+	ld	x6, UREG(6)(sp)
+	ld	x7, UREG(7)(sp)
+	ld	x11, UREG(11)(sp)
+	ld	x12, UREG(12)(sp)
+	ld	x13, UREG(13)(sp)
+	ld	x14, UREG(14)(sp)
+	ld	x15, UREG(15)(sp)
+	ld	x16, UREG(16)(sp)
+	ld	x17, UREG(17)(sp)
+	ld	x28, UREG(28)(sp)
+	ld	x29, UREG(29)(sp)
+	ld	x30, UREG(30)(sp)
+	ld	x31, UREG(31)(sp)
+	ld	x2, UREG(2)(sp)
+	sret
+
+#endif /* !CONFIG_TRACING */
+	/* Any other system call: the whole frame (below), then user_syscall,
+	 * which knows it is one (user_trap would read scause again). */
+full_syscall:
+	SAVE_CALLEE_SAVED
+	csrr	t0, sepc
+	addi	t0, t0, 4		/* past the ecall */
+	sd	t0, USER_REGS_SEPC(sp)
+	mv	a0, sp
+	call	user_syscall
+	j	2f
+
+	/* Everything else gets the whole frame: it may switch to another
+	 * process by a continuation, end the process, or show its registers.
+	 * sstatus is not saved: U-mode cannot change it, so the value the
+	 * process started with (proc.c) stays right for its returns. The
+	 * kernel stack grows down from just below the save area. gp and tp are
+	 * unused by the kernel; s0 = 0 ends backtraces here. */
+full_frame:
+	SAVE_CALLEE_SAVED
+	csrr	t0, sepc
+	sd	t0, USER_REGS_SEPC(sp)
+	mv	a0, sp
+	call	user_trap
+	/* user_trap and user_syscall return to U-mode through arch_user_return. */
+2:	wfi
+	j	2b
+
+port_fast:
+	beqz	a5, full_syscall
+	SAVE_CALLEE_SAVED
+	/* sepc + 4 is saved for the fast path, which returns past the ecall
+	 * when taken; when not, the general path (user_syscall) wants it too. */
+	csrr	t0, sepc
 	addi	t0, t0, 4
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	port_wait_fastpath
 	j	5f
-4:	csrr	t1, scause
-	li	t2, TRAP_ECALL_FROM_U
-	bne	t1, t2, 3f
-	/* The fast path, when taken, returns past the ecall: sepc + 4 is saved
-	 * for it. When it returns, the general path steps past the ecall itself. */
+call_fast:
+	SAVE_CALLEE_SAVED
+	csrr	t0, sepc
 	addi	t0, t0, 4
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	channel_call_fastpath
-5:	ld	t0, USER_REGS_SEPC(sp)
-	addi	t0, t0, -4
-3:	sd	t0, USER_REGS_SEPC(sp)
-	mv	a0, sp
-	call	user_trap
-	/* user_trap returns to U-mode through arch_user_return. */
-2:	wfi
+5:	mv	a0, sp
+	call	user_syscall
 	j	2b
 
 /* arch_user_return(struct user_regs *regs): back to U-mode. */

@@ -101,6 +101,16 @@ static __attribute__((noinline, cold)) void user_fault(struct user_regs *regs, u
 	proc_exit(current, &how);
 }
 
+/* A system call that is not light (arch/riscv/trap.S): the vector has
+ * stepped sepc past the ecall. */
+void user_syscall(struct user_regs *regs)
+{
+	regs->x[10] = (uint64_t)syscall_dispatch(regs->x[17], &regs->x[10]);
+	if (sched_need_resched)
+		sched_yield();
+	arch_user_return(current->regs);
+}
+
 void user_trap(struct user_regs *regs)
 {
 	unsigned long cause = csr_read(scause);

@@ -52,6 +52,9 @@ struct handle_table {
 	struct handle_entry slots[CONFIG_MAX_HANDLES];
 	unsigned int used;
 	unsigned int retired; /* slots whose generations ran out */
+	/* Every slot from 1 below it is in use or retired: where
+	 * handle_install's search for the lowest free slot starts. */
+	unsigned int free_from;
 	/* Bit i: slot i is bound to a port (kernel/port.c), whose binding
 	 * goes when the handle is closed or sent away. */
 	uint64_t bound[(CONFIG_MAX_HANDLES + 63) / 64];

@@ -26,6 +26,11 @@
 #define TF_SSTATUS 160
 #define TRAP_FRAME_SIZE 176 /* 16-byte aligned, as the psABI wants sp */
 
+/* Entries of the system call tables (kernel/syscall.c): room for every
+ * number below it, so the trap vector needs one bound check; calls are
+ * added at the end of the list until it is full. */
+#define SYSCALL_TABLE_SLOTS 64
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
