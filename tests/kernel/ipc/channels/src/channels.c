@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Channels: message integrity for every size 0..CONFIG_MSG_MAX_BYTES with
- * 0..CONFIG_MSG_MAX_HANDLES handles (in one process and across processes,
+ * Channels: message integrity for every size 0..CONFIG_MSG_MAX_BYTES (above
+ * EVERY_SIZE, the sizes next_size picks) with 0..CONFIG_MSG_MAX_HANDLES handles (in one process and across processes,
  * the moved handles used on the other side), full queues, blocked writers
  * woken, a flood of messages in order, -EMSGSIZE, write errors, and every
  * way a blocked call learns that the peer is gone.
@@ -17,6 +17,24 @@
 #define GUARD 0xee
 
 static uint8_t sbuf[MAXB + 16], rbuf[MAXB + 16];
+
+/* Every size up to EVERY_SIZE is sent; above it (huge_messages: 64 KiB),
+ * each size within 2 bytes of a page multiple or of the limit, and every
+ * 509th (a prime: all offsets in a page over the range). Every size would
+ * take a minute of the test run for little more: the copies are per page,
+ * and their edges are what these sizes cover. */
+#define EVERY_SIZE 8192
+
+static uint32_t next_size(uint32_t size)
+{
+	while (++size > EVERY_SIZE && size + 2 < MAXB) {
+		uint32_t in_page = size % 4096;
+
+		if (in_page <= 2 || in_page >= 4094 || size % 509 == 0)
+			break;
+	}
+	return size;
+}
 static rv_handle_t shs[MAXH + 1], rhs[MAXH + 1];
 static char what[160];
 
@@ -87,7 +105,7 @@ static void integrity_local(void)
 	unsigned int bad_before = checks_failed;
 
 	rv_kstats(&base);
-	for (uint32_t size = 0; size <= MAXB + 2; size++) {
+	for (uint32_t size = 0; size <= MAXB + 2; size = next_size(size)) {
 		/* every (size, handles) pair mod MAXH+1; then the extremes */
 		uint32_t sz = size <= MAXB ? size : (size == MAXB + 1 ? 0 : MAXB);
 		uint32_t nh = size <= MAXB ? (MAXH ? size % (MAXH + 1) : 0) : MAXH;
@@ -186,7 +204,7 @@ static void integrity_remote(void)
 	if (proc < 0)
 		return;
 	CHECK_EQ("the given handle left us", handle_type(ch[1]), -RV_EBADF);
-	for (uint32_t size = 0; size <= MAXB + 1; size++) {
+	for (uint32_t size = 0; size <= MAXB + 1; size = next_size(size)) {
 		uint32_t sz = size <= MAXB ? size : MAXB;
 		uint32_t nh = size <= MAXB ? (MAXH ? (size * 7 + 3) % (MAXH + 1) : 0) : MAXH;
 		uint32_t reply[3] = {~0u, ~0u, ~0u};
