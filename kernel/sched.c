@@ -56,6 +56,8 @@ static void arm_next_event(void);
 
 void sched_make_ready(struct proc *p)
 {
+	if (debug_stop_on_wake(p))
+		return;
 	trace_ready(p);
 	p->state = PROC_READY;
 	p->block = BLOCK_NONE;

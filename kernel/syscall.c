@@ -27,6 +27,7 @@
 #include <kernel/timer.h>
 #include <kernel/trace.h>
 #include <kernel/watchdog.h>
+#include <kernel/debug.h>
 #include <kernel/util.h>
 
 typedef long (*syscall_fn)(const uint64_t a[6]);
@@ -418,6 +419,9 @@ static const syscall_fn syscall_table[] = {
 #ifdef CONFIG_WATCHDOG
 	[RV_SYS_WATCHDOG] = sys_watchdog,
 #endif /* CONFIG_WATCHDOG */
+#ifdef CONFIG_DEBUGGER
+	[RV_SYS_DEBUG] = sys_debug,
+#endif /* CONFIG_DEBUGGER */
 };
 
 BUILD_ASSERT(ARRAY_SIZE(syscall_table) <= RV_SYS_COUNT, "a table entry past the calls");

@@ -101,6 +101,9 @@ struct child {
 	/* watchdog[=MS]: armed at each start for MS (RV_WATCHDOG_KEEP: the
 	 * kernel's CONFIG_WATCHDOG_TIMEOUT_MS); 0: none */
 	uint32_t watchdog_ms;
+	/* debug: granted the debugger's right (RV_DBG_GRANT) at each start:
+	 * the handles of the processes it spawns carry RV_RIGHT_DEBUG */
+	bool debug;
 	/* The start-up environment. */
 	bool startup_done; /* SVC_OP_STARTUP answered (or being answered) */
 	struct env env;    /* a SVC_OP_SPAWN_ENV child's, until it asks */
@@ -396,6 +399,16 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
 	}
 	c->chan = ch[0];
 	*proc = (rv_handle_t)ret;
+	/* init's own process handles carry RV_RIGHT_DEBUG (it may debug);
+	 * the one a loader child's asker gets never does */
+	if (c->kind == K_LOADED && (handle_rights_of(*proc) & RV_RIGHT_DEBUG) &&
+	    (ret = rv_handle_duplicate(*proc, handle_rights_of(*proc) & ~RV_RIGHT_DEBUG)) >= 0) {
+		rv_handle_close(*proc);
+		*proc = (rv_handle_t)ret;
+	}
+	/* debug: it may debug what it spawns */
+	if (c->debug && (ret = rv_debug(RV_DBG_GRANT, *proc, 0, 0, 0)) < 0)
+		printf("init: %s: debug not granted: %s\n", c->name, rv_strerror((int)ret));
 	/* pages=N: lowered at once (a child of a higher priority than init's
 	 * has run meanwhile; what it took above N stays, it gets no more) */
 	if (c->max_pages && (ret = rv_process_limit(*proc, RV_LIMIT_PAGES, c->max_pages)) < 0)
@@ -1407,6 +1420,13 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 				}
 				c->watchdog_ms = (uint32_t)ms;
 			}
+		} else if (!strcmp(tok, "debug")) {
+			if (c->debug) {
+				printf("init: manifest entry %u (%s): option 'debug' given twice, "
+				       "skipped\n", no, name);
+				return -1;
+			}
+			c->debug = true;
 		} else if (!strncmp(tok, "uses=", 5)) {
 			const char *p = tok + 5;
 
@@ -1426,7 +1446,7 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 			strcpy(c->uses, tok + 5);
 		} else {
 			printf("init: manifest entry %u (%s): unknown option '%s' (root=PATH, ro, "
-			       "uses=NAME+NAME, pages=N, control[=RIGHT+RIGHT], watchdog[=MS]), skipped\n", no,
+			       "uses=NAME+NAME, pages=N, control[=RIGHT+RIGHT], watchdog[=MS], debug), skipped\n", no,
 			       name, tok);
 			return -1;
 		}
@@ -1525,6 +1545,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	children[i].ro = opt.ro;
 	children[i].max_pages = opt.max_pages;
 	children[i].watchdog_ms = opt.watchdog_ms;
+	children[i].debug = opt.debug;
 	children[i].rights = opt.rights;
 	ret = child_start((uint32_t)i, "", 0, 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
 	if (ret < 0) {

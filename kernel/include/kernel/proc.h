@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <rvos/syscall.h>
 #include <arch/context.h>
+#include <kernel/debug.h>
 #include <kernel/handle.h>
 #include <kernel/list.h>
 #include <kernel/object.h>
@@ -33,6 +34,9 @@ enum block_reason {
 	BLOCK_SLEEP,
 	BLOCK_WAIT_CHILD,
 	BLOCK_OBJECT, /* waiting for signals: waiters[] */
+#ifdef CONFIG_DEBUGGER
+	BLOCK_DEBUG, /* stopped by its debugger (kernel/debug.c) */
+#endif /* CONFIG_DEBUGGER */
 };
 
 struct process_object;
@@ -112,6 +116,9 @@ struct proc {
 	uint64_t wd_timeout;           /* its watchdog's timeout in ticks; 0: none armed */
 	uint64_t wd_deadline;          /* the tick it fires at unless petted before */
 #endif /* CONFIG_WATCHDOG */
+#ifdef CONFIG_DEBUGGER
+	struct proc_debug dbg;         /* its debugger, stop, breakpoints (kernel/debug.c) */
+#endif /* CONFIG_DEBUGGER */
 };
 
 extern struct proc *current;
