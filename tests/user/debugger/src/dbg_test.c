@@ -51,6 +51,15 @@ static int target_main(void)
 	return (int)result;
 }
 
+static int sleeper_main(void)
+{
+	while (result >= 0) {
+		rv_sleep_ns(20 * MS);
+		result++;
+	}
+	return 0;
+}
+
 static int quiet_main(void)
 {
 	char line[64];
@@ -215,6 +224,37 @@ static void test_instances(void)
 	rv_handle_close(b);
 }
 
+/* A process blocked in a system call stops when its wait ends: ATTACH
+ * and SUSPEND of a sleeper; it does not run while stopped. */
+static void test_blocked(void)
+{
+	struct rv_dbg_stop stop;
+	struct rv_dbg_regs regs;
+	long h = spawn("sleeper"), before = 0, after = -1;
+
+	CHECK("spawn", h >= 0);
+	rv_sleep_ns(50 * MS); /* it runs, and sleeps */
+	CHECK_EQ("attach", dbg(RV_DBG_ATTACH, h, 0, 0, 0), 0);
+	CHECK_EQ("not stopped yet", dbg(RV_DBG_GETREGS, h, (uint64_t)&regs, 0, 0), -RV_EAGAIN);
+	CHECK_EQ("stops when its sleep ends", rv_dbg_wait(h, deadline(), &stop), 0);
+	CHECK_EQ("a suspend", stop.reason, RV_DBG_STOP_SUSPEND);
+	CHECK_EQ("getregs", dbg(RV_DBG_GETREGS, h, (uint64_t)&regs, 0, 0), 0);
+	CHECK_EQ("past its ecall", regs.x[0], stop.pc);
+	CHECK_EQ("read", dbg(RV_DBG_READ, h, (uint64_t)&result, (uint64_t)&before, 8), 0);
+	rv_sleep_ns(100 * MS);
+	CHECK_EQ("read", dbg(RV_DBG_READ, h, (uint64_t)&result, (uint64_t)&after, 8), 0);
+	CHECK_EQ("it did not run while stopped", after, before);
+	CHECK_EQ("resume", dbg(RV_DBG_RESUME, h, 0, 0, 0), 0);
+	rv_sleep_ns(100 * MS);
+	CHECK_EQ("suspend", dbg(RV_DBG_SUSPEND, h, 0, 0, 0), 0);
+	CHECK_EQ("stops again", rv_dbg_wait(h, deadline(), &stop), 0);
+	CHECK_EQ("read", dbg(RV_DBG_READ, h, (uint64_t)&result, (uint64_t)&after, 8), 0);
+	CHECK("it ran in between", after > before);
+	CHECK_EQ("kill it stopped", rv_process_kill((rv_handle_t)h), 0);
+	CHECK_EQ("it ends", exit_code(h), -2000);
+	rv_handle_close(h);
+}
+
 /* A debugger killed while attached: its debuggee runs on, without its
  * breakpoints (the console shows the quiet target's end). */
 static void test_killed_debugger(void)
@@ -269,6 +309,8 @@ int main(int argc, char **argv)
 		return target_main();
 	if (argc > 1 && !strcmp(argv[1], "quiet"))
 		return quiet_main();
+	if (argc > 1 && !strcmp(argv[1], "sleeper"))
+		return sleeper_main();
 	if (argc > 1 && !strcmp(argv[1], "subdbg"))
 		return subdbg_main();
 	if (rv_debug(RV_DBG_ATTACH, RV_HANDLE_INVALID, 0, 0, 0) == -RV_ENOSYS) {
@@ -288,6 +330,7 @@ int main(int argc, char **argv)
 	printf("dbg_test: DEBUG right on what it spawns\n");
 	test_target();
 	test_instances();
+	test_blocked();
 	test_killed_debugger();
 	return check_report("dbg_test");
 }
