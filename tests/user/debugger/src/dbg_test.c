@@ -183,7 +183,7 @@ static void test_target(void)
 	CHECK_EQ("back in the caller", stop.pc, ra);
 	CHECK_EQ("the breakpoint was put back", dbg(RV_DBG_BREAK_SET, h, (uint64_t)(uintptr_t)step_block, 0, 0),
 		 -RV_EEXIST);
-	printf("dbg_test: %u steps at the expected pcs, the loop counted %u times\n", n, loops);
+	printf("dbg_test: %u of %u steps at the expected pcs, the loop counted %u times\n", n - wrong, n, loops);
 
 	/* the fault stops it; the debugger steps over the store */
 	CHECK_EQ("resume", dbg(RV_DBG_RESUME, h, 0, 0, 0), 0);
