@@ -99,7 +99,7 @@ uint64_t rv_dbg_next_pc(uint32_t insn, const struct rv_dbg_regs *regs)
 long rv_dbg_wait(rv_handle_t h, uint64_t deadline, struct rv_dbg_stop *stop)
 {
 	struct rv_wait_item item = {.handle = h, .signals = RV_SIGNAL_STOPPED | RV_SIGNAL_EXITED};
-	long r = rv_wait_many(&item, 1, deadline);
+	long r = rv_wait_many(&item, 1, deadline ? deadline : RV_DEADLINE_NEVER);
 
 	if (r < 0)
 		return r;

@@ -399,13 +399,6 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
 	}
 	c->chan = ch[0];
 	*proc = (rv_handle_t)ret;
-	/* init's own process handles carry RV_RIGHT_DEBUG (it may debug);
-	 * the one a loader child's asker gets never does */
-	if (c->kind == K_LOADED && (handle_rights_of(*proc) & RV_RIGHT_DEBUG) &&
-	    (ret = rv_handle_duplicate(*proc, handle_rights_of(*proc) & ~RV_RIGHT_DEBUG)) >= 0) {
-		rv_handle_close(*proc);
-		*proc = (rv_handle_t)ret;
-	}
 	/* debug: it may debug what it spawns */
 	if (c->debug && (ret = rv_debug(RV_DBG_GRANT, *proc, 0, 0, 0)) < 0)
 		printf("init: %s: debug not granted: %s\n", c->name, rv_strerror((int)ret));
@@ -425,7 +418,8 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
  * the args_len bytes of args are its environment strings. */
 static int do_spawn(const char *name, uint32_t priority, const char *args, uint32_t args_len,
 		    uint32_t env_len, uint32_t rights, const rv_handle_t *extra, uint32_t n_extra,
-		    struct env *env, rv_handle_t image, uint64_t image_size, rv_handle_t *proc)
+		    struct env *env, rv_handle_t image, uint64_t image_size, bool keep_debug,
+		    rv_handle_t *proc)
 {
 	int i = child_alloc(1);
 	int ret;
@@ -459,6 +453,15 @@ static int do_spawn(const char *name, uint32_t priority, const char *args, uint3
 	} else if (env) {
 		children[i].env = *env;
 		memset(env, 0, sizeof(*env));
+	}
+	/* init's process handles carry RV_RIGHT_DEBUG (it may debug); the
+	 * asker gets it only if its own manifest entry says debug */
+	if (ret == 0 && !keep_debug && (handle_rights_of(*proc) & RV_RIGHT_DEBUG)) {
+		long d = rv_handle_duplicate(*proc, handle_rights_of(*proc) & ~RV_RIGHT_DEBUG);
+
+		rv_handle_close(*proc);
+		*proc = d >= 0 ? (rv_handle_t)d : RV_HANDLE_INVALID;
+		ret = d >= 0 ? 0 : (int)d;
 	}
 	return ret;
 }
@@ -870,7 +873,7 @@ static void spawn_readable(uint32_t i)
 	p->step = 0;
 	p->kind = P_NONE; /* before do_spawn: its wait item is free again */
 	ret = do_spawn(p->name, p->priority, p->args, p->args_len, p->env_len, p->rights, NULL, 0,
-		       &p->env, h, size, &proc);
+		       &p->env, h, size, children[i].debug, &proc);
 	rv_handle_close(h);
 	free(p->args);
 	p->args = NULL;
@@ -965,7 +968,7 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 			return -RV_ENAMETOOLONG;
 		}
 		ret = do_spawn(name, prio, args, args_len, env_len, rights, NULL, 0, &env,
-			       RV_HANDLE_INVALID, 0, &h);
+			       RV_HANDLE_INVALID, 0, children[i].debug, &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
@@ -1110,7 +1113,7 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 			return ret;
 		}
 		ret = do_spawn(name, prio, args, args_len, env_len, rights, extra, n, NULL,
-			       RV_HANDLE_INVALID, 0, &h);
+			       RV_HANDLE_INVALID, 0, children[from].debug, &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
