@@ -85,6 +85,11 @@ uint32_t debug_signals(const struct proc *p)
 
 bool debug_stop_on_wake(struct proc *p)
 {
+	/* Stopped already: a wake meant for the wait it stopped in (a
+	 * wait_many whose deadline stopped it, then one of its items) leaves
+	 * it stopped; it goes on from that wait when resumed. */
+	if (p->dbg.stopped)
+		return true;
 	if (!p->dbg.suspend)
 		return false;
 	enter_stop(p, RV_DBG_STOP_SUSPEND, 0, 0);
