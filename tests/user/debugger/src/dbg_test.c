@@ -60,6 +60,18 @@ static int sleeper_main(void)
 	return 0;
 }
 
+/* wait_many with a deadline on handle 0 (a channel end), round and round */
+static int waiter_main(void)
+{
+	while (result >= 0) {
+		struct rv_wait_item it = {.handle = 0, .signals = RV_SIGNAL_READABLE};
+
+		rv_wait_many(&it, 1, rv_clock_ns() + 20 * MS);
+		result++;
+	}
+	return 0;
+}
+
 static int quiet_main(void)
 {
 	char line[64];
@@ -255,6 +267,38 @@ static void test_blocked(void)
 	rv_handle_close(h);
 }
 
+/* A process stopped when its wait_many's deadline passed (its waiter
+ * still on the channel) stays stopped when the channel then gets a
+ * message. */
+static void test_stopped_wait(void)
+{
+	const char *argv[] = {"waiter", NULL};
+	struct rv_dbg_stop stop;
+	rv_handle_t ch[2];
+	long h, before = 0, after = -1;
+	struct rv_msg msg = {.bytes = "x", .num_bytes = 1};
+
+	CHECK_EQ("channel", rv_channel_create(ch), 0);
+	h = rv_process_spawn("dbg_test", argv, TARGET_PRIO, &ch[1], 1);
+	CHECK("spawn", h >= 0);
+	rv_sleep_ns(50 * MS);
+	CHECK_EQ("attach", dbg(RV_DBG_ATTACH, h, 0, 0, 0), 0);
+	CHECK_EQ("stops at a deadline", rv_dbg_wait(h, deadline(), &stop), 0);
+	CHECK_EQ("read", dbg(RV_DBG_READ, h, (uint64_t)&result, (uint64_t)&before, 8), 0);
+	CHECK_EQ("a message for its wait", rv_channel_write(ch[0], &msg, 0, 0), 0);
+	rv_sleep_ns(100 * MS);
+	CHECK_EQ("still stopped", dbg(RV_DBG_STOP_INFO, h, (uint64_t)&stop, 0, 0), 0);
+	CHECK_EQ("read", dbg(RV_DBG_READ, h, (uint64_t)&result, (uint64_t)&after, 8), 0);
+	CHECK_EQ("it did not run", after, before);
+	CHECK_EQ("detach", dbg(RV_DBG_DETACH, h, 0, 0, 0), 0);
+	rv_sleep_ns(50 * MS);
+	CHECK_EQ("read", dbg(RV_DBG_READ, h, (uint64_t)&result, (uint64_t)&after, 8), -RV_EPERM);
+	CHECK_EQ("kill", rv_process_kill((rv_handle_t)h), 0);
+	CHECK_EQ("it ends", exit_code(h), -2000);
+	rv_handle_close(h);
+	rv_handle_close(ch[0]);
+}
+
 /* A debugger killed while attached: its debuggee runs on, without its
  * breakpoints (the console shows the quiet target's end). */
 static void test_killed_debugger(void)
@@ -309,6 +353,8 @@ int main(int argc, char **argv)
 		return target_main();
 	if (argc > 1 && !strcmp(argv[1], "quiet"))
 		return quiet_main();
+	if (argc > 1 && !strcmp(argv[1], "waiter"))
+		return waiter_main();
 	if (argc > 1 && !strcmp(argv[1], "sleeper"))
 		return sleeper_main();
 	if (argc > 1 && !strcmp(argv[1], "subdbg"))
@@ -331,6 +377,7 @@ int main(int argc, char **argv)
 	test_target();
 	test_instances();
 	test_blocked();
+	test_stopped_wait();
 	test_killed_debugger();
 	return check_report("dbg_test");
 }
