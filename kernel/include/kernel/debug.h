@@ -8,6 +8,7 @@
 #define KERNEL_DEBUG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <rvos/ipc.h>
 #include <rvos/syscall.h>
@@ -59,6 +60,7 @@ void debug_proc_exit(struct proc *p);
 uint32_t debug_signals(const struct proc *p);
 
 #define DEBUG_SUSPEND_PENDING(p) ((p)->dbg.suspend)
+/* debug_stopped_by(p): in kernel/proc.h, after struct proc. */
 
 #else /* !CONFIG_DEBUGGER */
 
@@ -97,6 +99,12 @@ static inline uint32_t debug_signals(const struct proc *p)
 }
 
 #define DEBUG_SUSPEND_PENDING(p) false
+
+static inline struct proc *debug_stopped_by(const struct proc *p)
+{
+	(void)p;
+	return NULL;
+}
 
 #endif /* CONFIG_DEBUGGER */
 

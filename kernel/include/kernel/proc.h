@@ -123,6 +123,15 @@ struct proc {
 
 extern struct proc *current;
 
+#ifdef CONFIG_DEBUGGER
+/* The debugger p is stopped by; NULL when it is not stopped (the
+ * watchdog's wait-for graph: a stopped process waits for its debugger). */
+static inline struct proc *debug_stopped_by(const struct proc *p)
+{
+	return p->dbg.stopped ? p->dbg.debugger : NULL;
+}
+#endif /* CONFIG_DEBUGGER */
+
 void proc_init(const void *initrd, uint64_t initrd_size);
 /* Start a program from the initrd. args: argv[1..] as NUL-terminated
  * strings back to back (args_len bytes), then the environment's strings

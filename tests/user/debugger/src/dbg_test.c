@@ -299,6 +299,19 @@ static void test_stopped_wait(void)
 	rv_handle_close(ch[0]);
 }
 
+/* With CONFIG_WATCHDOG: a stopped debuggee's watchdog fires; the
+ * wait-for graph says it is stopped by its debugger (an edge to it). */
+static void test_watchdog(void)
+{
+	long h = spawn("quiet");
+
+	CHECK("spawn", h >= 0);
+	CHECK_EQ("attach", dbg(RV_DBG_ATTACH, h, 0, 0, 0), 0);
+	CHECK_EQ("arm its watchdog", rv_watchdog((rv_handle_t)h, 200), 0);
+	CHECK_EQ("ended by it", exit_code(h), -2000 - RV_KILLED_BY_WATCHDOG);
+	rv_handle_close(h);
+}
+
 /* A debugger killed while attached: its debuggee runs on, without its
  * breakpoints (the console shows the quiet target's end). */
 static void test_killed_debugger(void)
@@ -379,5 +392,9 @@ int main(int argc, char **argv)
 	test_blocked();
 	test_stopped_wait();
 	test_killed_debugger();
+	if (rv_watchdog(RV_HANDLE_SELF, 0) == 0) {
+		printf("dbg_test: the kernel has a watchdog\n");
+		test_watchdog();
+	}
 	return check_report("dbg_test");
 }
