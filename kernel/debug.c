@@ -315,3 +315,8 @@ long sys_debug(const uint64_t a[6])
 	}
 	return -RV_EINVAL;
 }
+
+BUILD_ASSERT(sizeof(struct proc_debug) == 40 + 16 * CONFIG_DEBUGGER_MAX_BREAKPOINTS,
+	     "struct proc_debug: what Kconfig's help and doc/debugging.md say it costs");
+BUILD_ASSERT(sizeof(struct rv_dbg_regs) == 256 && sizeof(struct rv_dbg_stop) == 24,
+	     "the debug call's ABI structs");
