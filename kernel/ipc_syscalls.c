@@ -423,7 +423,8 @@ static long spawn_and_give(uintptr_t ugive, uint64_t count, long (*start)(const 
 		handle_detach(&current->handles, give[i]);
 	}
 	kobject_get(process_object_kobj(po));
-	h = handle_install(&current->handles, process_object_kobj(po), PROCESS_RIGHTS);
+	h = handle_install(&current->handles, process_object_kobj(po),
+			   PROCESS_RIGHTS | debug_spawn_rights());
 	return h;
 }
 

@@ -214,7 +214,7 @@ uint32_t process_object_signals(const struct kobject *obj)
 {
 	const struct process_object *po = container_of(obj, struct process_object, obj);
 
-	return po->proc ? 0 : RV_SIGNAL_EXITED;
+	return po->proc ? debug_signals(po->proc) : RV_SIGNAL_EXITED;
 }
 
 void process_object_release(struct kobject *obj)
@@ -450,8 +450,10 @@ int proc_spawn_image(const char *name, const void *image, size_t image_size, con
 	p->creator_pid = current ? current->pid : 0;
 	if (parent)
 		parent->live_children++;
-	if (!first_proc)
+	if (!first_proc) {
 		first_proc = p;
+		debug_first_proc(p);
+	}
 	trace_proc_start(p);
 	sched_make_ready(p);
 	return p->pid;
@@ -482,6 +484,7 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 	struct proc *parent = p->parent;
 
 	trace_proc_exit(p, how->reason, how->code);
+	debug_proc_exit(p);
 	sched_remove(p);
 	waiters_remove_all(p);
 	p->exit = *how;
@@ -578,9 +581,9 @@ void proc_trace_names(void)
 }
 #endif /* CONFIG_TRACING */
 
-#ifdef CONFIG_WATCHDOG
+#if defined(CONFIG_WATCHDOG) || defined(CONFIG_DEBUGGER)
 struct proc *proc_in_slot(unsigned int slot)
 {
 	return procs[slot].state == PROC_FREE ? NULL : &procs[slot];
 }
-#endif /* CONFIG_WATCHDOG */
+#endif /* CONFIG_WATCHDOG || CONFIG_DEBUGGER */

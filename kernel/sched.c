@@ -70,6 +70,8 @@ static inline uint64_t slice_length(void)
 
 void sched_make_ready(struct proc *p)
 {
+	if (debug_stop_on_wake(p))
+		return;
 	trace_ready(p);
 	p->state = PROC_READY;
 	p->block = BLOCK_NONE;

@@ -28,6 +28,7 @@
 #include <kernel/timer.h>
 #include <kernel/trace.h>
 #include <kernel/watchdog.h>
+#include <kernel/debug.h>
 #include <kernel/util.h>
 #include <arch/trap_frame.h>
 
@@ -395,12 +396,17 @@ static long sys_channel_list(const uint64_t a[6])
 #define SYS_TRACE_FN NULL
 #endif /* CONFIG_TRACING */
 
-/* The same for watchdog without CONFIG_WATCHDOG. */
+/* The same for watchdog and debug without CONFIG_WATCHDOG, CONFIG_DEBUGGER. */
 #ifdef CONFIG_WATCHDOG
 #define SYS_WATCHDOG_FN sys_watchdog
 #else
 #define SYS_WATCHDOG_FN NULL
 #endif /* CONFIG_WATCHDOG */
+#ifdef CONFIG_DEBUGGER
+#define SYS_DEBUG_FN sys_debug
+#else
+#define SYS_DEBUG_FN NULL
+#endif /* CONFIG_DEBUGGER */
 
 /*
  * Every system call once: X(number, handler, kind). A new call goes at the
@@ -465,7 +471,8 @@ static long sys_channel_list(const uint64_t a[6])
 	X(RV_SYS_TRACE, SYS_TRACE_FN, FULL)                                                       \
 	X(RV_SYS_PROCESS_LIMIT, sys_process_limit, FULL)                                          \
 	X(RV_SYS_GETRANDOM, sys_getrandom, FULL)                                                  \
-	X(RV_SYS_WATCHDOG, SYS_WATCHDOG_FN, FULL)
+	X(RV_SYS_WATCHDOG, SYS_WATCHDOG_FN, FULL)                                                 \
+	X(RV_SYS_DEBUG, SYS_DEBUG_FN, FULL)
 
 /* The whole table, for user_trap; and the light one, for the trap vector
  * (NULL: take the full path). Both have SYSCALL_TABLE_SLOTS entries, so the

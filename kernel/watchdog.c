@@ -276,6 +276,14 @@ static void describe(struct proc *p, uint64_t now)
 		put(p->state == PROC_RUNNING ? " running" : " ready to run");
 		return;
 	}
+	if (debug_stopped_by(p)) {
+		/* only its debugger resumes it */
+		put(" stopped by its debugger %s (pid %d)", debug_stopped_by(p)->name,
+		    debug_stopped_by(p)->pid);
+		add_edge(p, debug_stopped_by(p));
+		n->blocked = true;
+		return;
+	}
 	put(" in %s,", call_name(p->regs->x[17]));
 	switch (p->block) {
 	case BLOCK_SLEEP:

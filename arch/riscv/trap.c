@@ -96,6 +96,8 @@ static __attribute__((noinline, cold)) void user_fault(struct user_regs *regs, u
 		sf = as_stack_fault(&current->as, how.fault_addr);
 	if (sf == STACK_FAULT_GREW)
 		return;
+	if (debug_catch_fault(cause, how.fault_addr))
+		return; /* stopped for its debugger, and resumed */
 	report_fault(current, regs, cause, how.fault_addr, sf);
 	trace_fault(current, cause, how.fault_pc, how.fault_addr);
 	proc_exit(current, &how);
@@ -131,6 +133,7 @@ void user_trap(struct user_regs *regs)
 		 * again with the process's own FP registers) */
 		user_fault(regs, cause);
 	}
+	debug_user_return(current, DEBUG_SUSPEND_PENDING(current));
 	if (sched_need_resched)
 		sched_yield();
 	arch_user_return(current->regs);

@@ -38,6 +38,10 @@ typedef uint32_t rv_handle_t;
 #define RV_RIGHT_MAP (1u << 4)       /* shm_map, device_map */
 #define RV_RIGHT_MANAGE (1u << 5)    /* process: kill */
 #define RV_RIGHT_DMA (1u << 6)       /* device: dma_create, dma_addr (DMA-capable devices only) */
+/* process: the debugger (debug, call 45). Never given by default, and not
+ * in RV_RIGHTS_ALL: only a process granted it (RV_DBG_GRANT, init's
+ * manifest option `debug`) gets it on the handles of what it spawns. */
+#define RV_RIGHT_DEBUG (1u << 7)
 #define RV_RIGHTS_ALL 0x7fu
 
 /* Object types, as handle_info reports them. */
@@ -69,6 +73,7 @@ struct rv_handle_info {
 #define RV_SIGNAL_PEER_CLOSED (1u << 2) /* channel: the other end is closed */
 #define RV_SIGNAL_EXITED (1u << 3)      /* process: it has ended */
 #define RV_SIGNAL_IRQ (1u << 4)         /* device: its interrupt is pending (ack it) */
+#define RV_SIGNAL_STOPPED (1u << 5)     /* process: stopped by its debugger (debug) */
 
 /* What port_wait reports (doc/ipc.md, Ports). */
 struct rv_port_event {

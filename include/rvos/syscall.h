@@ -153,6 +153,9 @@ enum rv_syscall {
 	 * each call pets it; ms 0 disarms, RV_WATCHDOG_KEEP keeps the armed
 	 * timeout (doc/debugging.md); -ENOSYS without CONFIG_WATCHDOG */
 	RV_SYS_WATCHDOG = 44,
+	/* debug(op, h, ...): the process debugger (RV_DBG_*, doc/debugging.md);
+	 * needs RV_RIGHT_DEBUG on h; -ENOSYS without CONFIG_DEBUGGER */
+	RV_SYS_DEBUG = 45,
 	RV_SYS_COUNT
 };
 
@@ -164,6 +167,39 @@ enum rv_syscall {
 
 /* getrandom's most bytes per call (getentropy's limit too) */
 #define RV_GETRANDOM_MAX 256
+
+/* debug's ops (doc/debugging.md, "The process debugger"). a[1] is always
+ * the debuggee's process handle, with RV_RIGHT_DEBUG. */
+#define RV_DBG_ATTACH 0    /* become its debugger and stop it */
+#define RV_DBG_DETACH 1    /* breakpoints removed, running again */
+#define RV_DBG_SUSPEND 2   /* stop it (at once if it is ready, else when its wait ends) */
+#define RV_DBG_RESUME 3    /* run it again */
+#define RV_DBG_GETREGS 4   /* (struct rv_dbg_regs *): stopped only */
+#define RV_DBG_SETREGS 5   /* (const struct rv_dbg_regs *): stopped only */
+#define RV_DBG_READ 6      /* (addr, void *buf, len): its memory, breakpoints hidden */
+#define RV_DBG_WRITE 7     /* (addr, const void *buf, len): text pages too */
+#define RV_DBG_BREAK_SET 8 /* (addr): a c.ebreak at addr, 2-byte aligned */
+#define RV_DBG_BREAK_CLEAR 9 /* (addr) */
+#define RV_DBG_STOP_INFO 10 /* (struct rv_dbg_stop *): why it stopped */
+#define RV_DBG_GRANT 11    /* the process may get RV_RIGHT_DEBUG on what it spawns */
+#define RV_DBG_OP_COUNT 12
+
+/* Why a debuggee stopped (struct rv_dbg_stop's reason). */
+#define RV_DBG_STOP_SUSPEND 1    /* ATTACH or SUSPEND */
+#define RV_DBG_STOP_BREAKPOINT 2 /* an ebreak or c.ebreak at pc (a debugger's or its own) */
+#define RV_DBG_STOP_FAULT 3      /* a fault that would have ended it: cause, addr */
+
+/* GETREGS/SETREGS: the user trap frame. x[0] is the pc (x0 is always 0). */
+struct rv_dbg_regs {
+	uint64_t x[32]; /* x[0]: pc; x[1..31]: x1..x31 */
+};
+
+struct rv_dbg_stop {
+	uint32_t reason; /* RV_DBG_STOP_* */
+	uint32_t cause;  /* scause of a breakpoint or fault */
+	uint64_t pc;
+	uint64_t addr;   /* stval of a fault */
+};
 
 /* process_limit's `which` */
 #define RV_LIMIT_PAGES 0 /* the page quota: user pages, page tables, shm mapped */

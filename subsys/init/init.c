@@ -101,6 +101,9 @@ struct child {
 	/* watchdog[=MS]: armed at each start for MS (RV_WATCHDOG_KEEP: the
 	 * kernel's CONFIG_WATCHDOG_TIMEOUT_MS); 0: none */
 	uint32_t watchdog_ms;
+	/* debug: granted the debugger's right (RV_DBG_GRANT) at each start:
+	 * the handles of the processes it spawns carry RV_RIGHT_DEBUG */
+	bool debug;
 	/* The start-up environment. */
 	bool startup_done; /* SVC_OP_STARTUP answered (or being answered) */
 	struct env env;    /* a SVC_OP_SPAWN_ENV child's, until it asks */
@@ -396,6 +399,9 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
 	}
 	c->chan = ch[0];
 	*proc = (rv_handle_t)ret;
+	/* debug: it may debug what it spawns */
+	if (c->debug && (ret = rv_debug(RV_DBG_GRANT, *proc, 0, 0, 0)) < 0)
+		printf("init: %s: debug not granted: %s\n", c->name, rv_strerror((int)ret));
 	/* pages=N: lowered at once (a child of a higher priority than init's
 	 * has run meanwhile; what it took above N stays, it gets no more) */
 	if (c->max_pages && (ret = rv_process_limit(*proc, RV_LIMIT_PAGES, c->max_pages)) < 0)
@@ -412,7 +418,8 @@ static int child_start(uint32_t i, const char *args, uint32_t args_len, uint32_t
  * the args_len bytes of args are its environment strings. */
 static int do_spawn(const char *name, uint32_t priority, const char *args, uint32_t args_len,
 		    uint32_t env_len, uint32_t rights, const rv_handle_t *extra, uint32_t n_extra,
-		    struct env *env, rv_handle_t image, uint64_t image_size, rv_handle_t *proc)
+		    struct env *env, rv_handle_t image, uint64_t image_size, bool keep_debug,
+		    rv_handle_t *proc)
 {
 	int i = child_alloc(1);
 	int ret;
@@ -446,6 +453,15 @@ static int do_spawn(const char *name, uint32_t priority, const char *args, uint3
 	} else if (env) {
 		children[i].env = *env;
 		memset(env, 0, sizeof(*env));
+	}
+	/* init's process handles carry RV_RIGHT_DEBUG (it may debug); the
+	 * asker gets it only if its own manifest entry says debug */
+	if (ret == 0 && !keep_debug && (handle_rights_of(*proc) & RV_RIGHT_DEBUG)) {
+		long d = rv_handle_duplicate(*proc, handle_rights_of(*proc) & ~RV_RIGHT_DEBUG);
+
+		rv_handle_close(*proc);
+		*proc = d >= 0 ? (rv_handle_t)d : RV_HANDLE_INVALID;
+		ret = d >= 0 ? 0 : (int)d;
 	}
 	return ret;
 }
@@ -857,7 +873,7 @@ static void spawn_readable(uint32_t i)
 	p->step = 0;
 	p->kind = P_NONE; /* before do_spawn: its wait item is free again */
 	ret = do_spawn(p->name, p->priority, p->args, p->args_len, p->env_len, p->rights, NULL, 0,
-		       &p->env, h, size, &proc);
+		       &p->env, h, size, children[i].debug, &proc);
 	rv_handle_close(h);
 	free(p->args);
 	p->args = NULL;
@@ -952,7 +968,7 @@ static int do_spawn_env(uint32_t i, struct wire_reader *r, struct wire_writer *w
 			return -RV_ENAMETOOLONG;
 		}
 		ret = do_spawn(name, prio, args, args_len, env_len, rights, NULL, 0, &env,
-			       RV_HANDLE_INVALID, 0, &h);
+			       RV_HANDLE_INVALID, 0, children[i].debug, &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
@@ -1097,7 +1113,7 @@ static int handle(uint32_t from, struct wire_reader *r, struct wire_writer *w)
 			return ret;
 		}
 		ret = do_spawn(name, prio, args, args_len, env_len, rights, extra, n, NULL,
-			       RV_HANDLE_INVALID, 0, &h);
+			       RV_HANDLE_INVALID, 0, children[from].debug, &h);
 		if (ret < 0)
 			return ret;
 		wire_put_handle(w, h);
@@ -1407,6 +1423,13 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 				}
 				c->watchdog_ms = (uint32_t)ms;
 			}
+		} else if (!strcmp(tok, "debug")) {
+			if (c->debug) {
+				printf("init: manifest entry %u (%s): option 'debug' given twice, "
+				       "skipped\n", no, name);
+				return -1;
+			}
+			c->debug = true;
 		} else if (!strncmp(tok, "uses=", 5)) {
 			const char *p = tok + 5;
 
@@ -1426,7 +1449,7 @@ static int entry_options(unsigned int no, const char *name, char *opts, struct c
 			strcpy(c->uses, tok + 5);
 		} else {
 			printf("init: manifest entry %u (%s): unknown option '%s' (root=PATH, ro, "
-			       "uses=NAME+NAME, pages=N, control[=RIGHT+RIGHT], watchdog[=MS]), skipped\n", no,
+			       "uses=NAME+NAME, pages=N, control[=RIGHT+RIGHT], watchdog[=MS], debug), skipped\n", no,
 			       name, tok);
 			return -1;
 		}
@@ -1525,6 +1548,7 @@ static void manifest_entry(unsigned int no, const char *entry, size_t len, bool 
 	children[i].ro = opt.ro;
 	children[i].max_pages = opt.max_pages;
 	children[i].watchdog_ms = opt.watchdog_ms;
+	children[i].debug = opt.debug;
 	children[i].rights = opt.rights;
 	ret = child_start((uint32_t)i, "", 0, 0, NULL, 0, RV_HANDLE_INVALID, 0, &children[i].proc);
 	if (ret < 0) {

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <rvos/syscall.h>
 #include <arch/context.h>
+#include <kernel/debug.h>
 #include <kernel/handle.h>
 #include <kernel/list.h>
 #include <kernel/object.h>
@@ -33,6 +34,9 @@ enum block_reason {
 	BLOCK_SLEEP,
 	BLOCK_WAIT_CHILD,
 	BLOCK_OBJECT, /* waiting for signals: waiters[] */
+#ifdef CONFIG_DEBUGGER
+	BLOCK_DEBUG, /* stopped by its debugger (kernel/debug.c) */
+#endif /* CONFIG_DEBUGGER */
 };
 
 struct process_object;
@@ -112,9 +116,21 @@ struct proc {
 	uint64_t wd_timeout;           /* its watchdog's timeout in ticks; 0: none armed */
 	uint64_t wd_deadline;          /* the tick it fires at unless petted before */
 #endif /* CONFIG_WATCHDOG */
+#ifdef CONFIG_DEBUGGER
+	struct proc_debug dbg;         /* its debugger, stop, breakpoints (kernel/debug.c) */
+#endif /* CONFIG_DEBUGGER */
 };
 
 extern struct proc *current;
+
+#ifdef CONFIG_DEBUGGER
+/* The debugger p is stopped by; NULL when it is not stopped (the
+ * watchdog's wait-for graph: a stopped process waits for its debugger). */
+static inline struct proc *debug_stopped_by(const struct proc *p)
+{
+	return p->dbg.stopped ? p->dbg.debugger : NULL;
+}
+#endif /* CONFIG_DEBUGGER */
 
 void proc_init(const void *initrd, uint64_t initrd_size);
 /* Start a program from the initrd. args: argv[1..] as NUL-terminated

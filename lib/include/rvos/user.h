@@ -381,6 +381,14 @@ static inline long rv_watchdog_pet(void)
 	return rv_watchdog(RV_HANDLE_SELF, RV_WATCHDOG_KEEP);
 }
 
+/* The process debugger (call 45, doc/debugging.md): op RV_DBG_*, h the
+ * debuggee's process handle with RV_RIGHT_DEBUG. -ENOSYS: the kernel has
+ * no CONFIG_DEBUGGER. */
+static inline long rv_debug(unsigned int op, rv_handle_t h, uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	return rv_syscall(RV_SYS_DEBUG, op, h, (long)a2, (long)a3, (long)a4, 0);
+}
+
 /* Device capabilities (doc/devices.md). */
 static inline long rv_device_info(rv_handle_t h, struct rv_device_info *info)
 {

@@ -66,6 +66,8 @@ static const struct command commands[] = {
 	{"ipclat", "", "channel_call round-trip latency per channel (traced)", cmd_ipclat},
 	{"schedlat", "", "ready-to-running latency per priority, timer latency (traced)",
 	 cmd_schedlat},
+	{"dbg", "PROGRAM [ARG...]",
+	 "debug a program from its first instruction (b, c, s, regs, x, bt, q)", cmd_dbg},
 	{"history", "", "the lines Up and Down recall", cmd_history},
 	{"env", "", "the environment programs get", cmd_env},
 	{"export", "NAME=VALUE...", "set variables of the environment", cmd_export},

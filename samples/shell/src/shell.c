@@ -456,6 +456,26 @@ static void bench_boot(void)
 #endif
 }
 
+/* A line typed at the terminal for a builtin that asks (dbg): 1 and the
+ * line in buf, 0 at Ctrl-D. No history, no completion. */
+int shell_read_line(const char *prompt, char *buf, size_t size)
+{
+	static struct lineedit le;
+	struct lineedit_config cfg = {.buf = buf, .size = size, .out = editor_out};
+	int r = LE_CONTINUE;
+	uint8_t c;
+
+	fflush(stdout);
+	lineedit_init(&le, &cfg);
+	lineedit_start(&le, prompt);
+	in_state = IN_TEXT;
+	while (r == LE_CONTINUE) {
+		if (wait_event(true, RV_HANDLE_INVALID, &c) == EV_BYTE)
+			r = lineedit_feed(&le, c);
+	}
+	return r == LE_LINE;
+}
+
 int main(int argc, char **argv)
 {
 	struct lineedit_config cfg = {

@@ -45,6 +45,10 @@ void describe_exit(char *buf, size_t size, rv_handle_t proc);
 
 /* One command line: parse it, run its commands (exec.c). */
 void shell_execute(char *line);
+/* A line typed at the terminal (dbg's commands): 1, or 0 at Ctrl-D. */
+int shell_read_line(const char *prompt, char *buf, size_t size);
+/* The debugger (dbg.c). */
+int cmd_dbg(int argc, char **argv);
 
 /* A builtin: its name and what it runs (commands.c). */
 struct command {

@@ -1359,6 +1359,98 @@ static void getrandom_errors(void)
 	    rv_getrandom((void *)(uintptr_t)main, 8));
 }
 
+/* debug (call 45): every error path. The debuggees are this program at a
+ * priority below the test's, so they never run while it does: ATTACH
+ * stops one at once (ready, never run), and one resumed is still ready. */
+static void debug_errors(void)
+{
+	static const char *const sleep_args[] = {"sleep", NULL};
+	struct rv_dbg_regs regs;
+	struct rv_dbg_stop stop;
+	rv_handle_t ch[2], nodebug, rproc;
+	long p = rv_process_spawn(SELF, sleep_args, PRIO + 1, NULL, 0);
+	long q = rv_process_spawn(SELF, sleep_args, PRIO + 1, NULL, 0);
+	uint64_t text = (uint64_t)(uintptr_t)main, v = 0;
+
+	if (!CHECK("spawn two debuggees", p >= 0 && q >= 0))
+		return;
+	chan(ch);
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "op RV_DBG_OP_COUNT",
+	    rv_debug(RV_DBG_OP_COUNT, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "op | 1 << 32", sc(RV_SYS_DEBUG, WIDE(RV_DBG_ATTACH), p, 0, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "h | 1 << 32", sc(RV_SYS_DEBUG, RV_DBG_ATTACH, WIDE(p), 0, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EBADF, "no such handle", rv_debug(RV_DBG_ATTACH, 0x7ff, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EWRONGTYPE, "a channel", rv_debug(RV_DBG_ATTACH, ch[0], 0, 0, 0));
+	nodebug = dup_rights((rv_handle_t)p, RV_RIGHT_READ | RV_RIGHT_MANAGE);
+	TRY(RV_SYS_DEBUG, -RV_EPERM, "no DEBUG right", rv_debug(RV_DBG_ATTACH, nodebug, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EPERM, "grant without DEBUG", rv_debug(RV_DBG_GRANT, nodebug, 0, 0, 0));
+	rproc = revoked((rv_handle_t)p, RV_RIGHT_READ | RV_RIGHT_DEBUG);
+	TRY(RV_SYS_DEBUG, -RV_ECANCELED, "derived and revoked", rv_debug(RV_DBG_ATTACH, rproc, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EPERM, "not attached", rv_debug(RV_DBG_RESUME, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "attach", rv_debug(RV_DBG_ATTACH, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EBUSY, "attach twice", rv_debug(RV_DBG_ATTACH, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "stop info", rv_debug(RV_DBG_STOP_INFO, (rv_handle_t)p, (uint64_t)&stop, 0, 0));
+	CHECK_EQ("stopped by the attach", stop.reason, RV_DBG_STOP_SUSPEND);
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "stop info into the kernel",
+	    rv_debug(RV_DBG_STOP_INFO, (rv_handle_t)p, BAD_PTR, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "getregs", rv_debug(RV_DBG_GETREGS, (rv_handle_t)p, (uint64_t)&regs, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "getregs into the kernel",
+	    rv_debug(RV_DBG_GETREGS, (rv_handle_t)p, BAD_PTR, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "setregs from the kernel",
+	    rv_debug(RV_DBG_SETREGS, (rv_handle_t)p, BAD_PTR, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "setregs", rv_debug(RV_DBG_SETREGS, (rv_handle_t)p, (uint64_t)&regs, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "read 0 bytes", rv_debug(RV_DBG_READ, (rv_handle_t)p, text, (uint64_t)&v, 0));
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "read past CONFIG_DEBUGGER_XFER_MAX",
+	    rv_debug(RV_DBG_READ, (rv_handle_t)p, text, (uint64_t)&v, CONFIG_DEBUGGER_XFER_MAX + 1));
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "read its unmapped page",
+	    rv_debug(RV_DBG_READ, (rv_handle_t)p, 0x1000, (uint64_t)&v, 8));
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "read into the kernel",
+	    rv_debug(RV_DBG_READ, (rv_handle_t)p, text, BAD_PTR, 8));
+	TRY(RV_SYS_DEBUG, 0, "read", rv_debug(RV_DBG_READ, (rv_handle_t)p, text, (uint64_t)&v, 8));
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "write 0 bytes",
+	    rv_debug(RV_DBG_WRITE, (rv_handle_t)p, text, (uint64_t)&v, 0));
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "write its unmapped page",
+	    rv_debug(RV_DBG_WRITE, (rv_handle_t)p, 0x1000, (uint64_t)&v, 8));
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "write from the kernel",
+	    rv_debug(RV_DBG_WRITE, (rv_handle_t)p, text, BAD_PTR, 8));
+	TRY(RV_SYS_DEBUG, 0, "write its text (the same bytes)",
+	    rv_debug(RV_DBG_WRITE, (rv_handle_t)p, text, (uint64_t)&v, 8));
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "break at an odd address",
+	    rv_debug(RV_DBG_BREAK_SET, (rv_handle_t)p, text + 1, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EINVAL, "break at 0", rv_debug(RV_DBG_BREAK_SET, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EFAULT, "break in its unmapped page",
+	    rv_debug(RV_DBG_BREAK_SET, (rv_handle_t)p, 0x1000, 0, 0));
+	for (unsigned int i = 0; i < CONFIG_DEBUGGER_MAX_BREAKPOINTS; i++)
+		TRY(RV_SYS_DEBUG, 0, "break", rv_debug(RV_DBG_BREAK_SET, (rv_handle_t)p, text + 2 * i, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EEXIST, "break twice", rv_debug(RV_DBG_BREAK_SET, (rv_handle_t)p, text, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_ENOSPC, "CONFIG_DEBUGGER_MAX_BREAKPOINTS set",
+	    rv_debug(RV_DBG_BREAK_SET, (rv_handle_t)p, text + 2 * CONFIG_DEBUGGER_MAX_BREAKPOINTS, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "clear", rv_debug(RV_DBG_BREAK_CLEAR, (rv_handle_t)p, text, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_ENOENT, "clear twice", rv_debug(RV_DBG_BREAK_CLEAR, (rv_handle_t)p, text, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "resume", rv_debug(RV_DBG_RESUME, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EAGAIN, "getregs while it runs",
+	    rv_debug(RV_DBG_GETREGS, (rv_handle_t)p, (uint64_t)&regs, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EAGAIN, "setregs while it runs",
+	    rv_debug(RV_DBG_SETREGS, (rv_handle_t)p, (uint64_t)&regs, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EAGAIN, "stop info while it runs",
+	    rv_debug(RV_DBG_STOP_INFO, (rv_handle_t)p, (uint64_t)&stop, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "suspend", rv_debug(RV_DBG_SUSPEND, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "detach", rv_debug(RV_DBG_DETACH, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, -RV_EPERM, "detached", rv_debug(RV_DBG_DETACH, (rv_handle_t)p, 0, 0, 0));
+	TRY(RV_SYS_DEBUG, 0, "grant", rv_debug(RV_DBG_GRANT, (rv_handle_t)q, 0, 0, 0));
+	CHECK_EQ("kill", rv_process_kill((rv_handle_t)p), 0);
+	CHECK_EQ("it ends", wait_exit((rv_handle_t)p, 5 * SECOND), 1);
+	TRY(RV_SYS_DEBUG, -RV_ESRCH, "ended", rv_debug(RV_DBG_ATTACH, (rv_handle_t)p, 0, 0, 0));
+	CHECK_EQ("kill", rv_process_kill((rv_handle_t)q), 0);
+	CHECK_EQ("it ends", wait_exit((rv_handle_t)q, 5 * SECOND), 1);
+	rv_handle_close(rproc);
+	rv_handle_close(nodebug);
+	rv_handle_close((rv_handle_t)p);
+	rv_handle_close((rv_handle_t)q);
+	rv_handle_close(ch[0]);
+	rv_handle_close(ch[1]);
+}
+
 int main(int argc, char **argv)
 {
 	struct rv_kstats k0, k1;
@@ -1394,6 +1486,7 @@ int main(int argc, char **argv)
 	revoked_handle_errors();
 	trace_errors();
 	getrandom_errors();
+	debug_errors();
 	rv_kstats(&k1);
 	CHECK_EQ("every channel went", k1.channels_used, k0.channels_used);
 	CHECK_EQ("every handle went", k1.handles_used, k0.handles_used);
