@@ -8,14 +8,16 @@
  * of block 0 of the same (fast key erasure): the old key is gone, so the
  * bytes handed out before cannot be recomputed from the state that stays.
  *
- * Seeding: every 32 bytes of /chosen/rng-seed (QEMU 7.2's virt machine
- * puts 32 fresh bytes there each boot; the firmware passes the tree on)
- * are XORed into the key, and the key is stirred (one rekey) after each;
- * then the time counter and the cycle counter are, the same way. QEMU's
- * virt has no Zkr (seed CSR) and rvOS has no virtio-rng driver: without a
- * seed, the time and cycle counters at boot are all there is, and under
- * -icount they are the same every boot. random_init says so on the
- * console (doc/security.md).
+ * Seeding, in this order: the bytes of a virtio entropy device
+ * (CONFIG_VIRTIO_RNG_SEED: drivers/virtio/virtio_rng_seed.c; `rv flash`
+ * adds one on QEMU's virt), then every 32 bytes of /chosen/rng-seed (QEMU
+ * 7.2's virt machine puts 32 fresh bytes there each boot; the firmware
+ * passes the tree on), each 32 bytes XORed into the key and the key
+ * stirred (one rekey) after each; then the time counter and the cycle
+ * counter, the same way. The Zkr seed CSR is not read (doc/security.md
+ * says why). Without a device and a seed, the time and cycle counters at
+ * boot are all there is, and under -icount they are the same every boot.
+ * random_init says on the console which sources it had (doc/security.md).
  *
  * The kernel runs on one hart with interrupts off (no lock here).
  */
@@ -24,6 +26,7 @@
 #include <kernel/printk.h>
 #include <kernel/random.h>
 #include <kernel/timer.h>
+#include <kernel/virtio.h>
 
 /* More seed than this adds nothing to a 256-bit key; stop reading there. */
 #define SEED_MAX_BYTES 256
@@ -91,28 +94,48 @@ static void mix_counters(void)
 	mix(b, sizeof(b));
 }
 
+/* Fold len bytes into the key, 32 at a time. */
+static void mix_all(const uint8_t *bytes, size_t len)
+{
+	for (size_t off = 0; off < len; off += 4 * CHACHA20_KEY_WORDS)
+		mix(bytes + off, len - off);
+}
+
 void random_init(const struct fdt *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const uint8_t *seed = NULL;
+	uint8_t dev[SEED_MAX_BYTES];
+	size_t dev_len;
 	uint32_t len = 0;
 
+	dev_len = virtio_rng_seed(dev, sizeof(dev));
+	mix_all(dev, dev_len);
+	for (size_t i = 0; i < sizeof(dev); i++)
+		((volatile uint8_t *)dev)[i] = 0;
 	if (chosen >= 0)
 		seed = fdt_getprop(fdt, chosen, "rng-seed", &len);
 	if (!seed)
 		len = 0;
 	if (len > SEED_MAX_BYTES)
 		len = SEED_MAX_BYTES;
-	for (uint32_t off = 0; off < len; off += 4 * CHACHA20_KEY_WORDS)
-		mix(seed + off, len - off);
+	mix_all(seed, len);
 	mix_counters();
-	rng.seeded = len > 0;
-	if (rng.seeded)
+	rng.seeded = len > 0 || dev_len > 0;
+	if (dev_len && len)
+		printk("random: seeded from virtio-rng (%u bytes), /chosen/rng-seed (%u bytes) and "
+		       "the time counter\n",
+		       (unsigned int)dev_len, (unsigned int)len);
+	else if (dev_len)
+		printk("random: seeded from virtio-rng (%u bytes) and the time counter\n",
+		       (unsigned int)dev_len);
+	else if (len)
 		printk("random: seeded from /chosen/rng-seed (%u bytes) and the time counter\n",
 		       (unsigned int)len);
 	else
-		printk("random: no /chosen/rng-seed in the device tree: seeded from the time "
-		       "counter only, which is weak (ASLR offsets and getrandom can be guessed)\n");
+		printk("random: no virtio-rng and no /chosen/rng-seed in the device tree: seeded "
+		       "from the time counter only, which is weak (ASLR offsets and getrandom can "
+		       "be guessed)\n");
 }
 
 bool random_is_seeded(void)
