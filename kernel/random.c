@@ -133,9 +133,9 @@ void random_init(const struct fdt *fdt)
 		printk("random: seeded from /chosen/rng-seed (%u bytes) and the time counter\n",
 		       (unsigned int)len);
 	else
-		printk("random: no virtio-rng and no /chosen/rng-seed in the device tree: seeded "
-		       "from the time counter only, which is weak (ASLR offsets and getrandom can "
-		       "be guessed)\n");
+		printk("random: no virtio-rng and no /chosen/rng-seed: seeded from the time "
+		       "counter only, which is weak (ASLR offsets and getrandom can be "
+		       "guessed)\n");
 }
 
 bool random_is_seeded(void)
