@@ -14,18 +14,22 @@
  * 7.2's virt machine puts 32 fresh bytes there each boot; the firmware
  * passes the tree on), each 32 bytes XORed into the key and the key
  * stirred (one rekey) after each; then the time counter and the cycle
- * counter, the same way. The Zkr seed CSR is not read (doc/security.md
- * says why). Without a device and a seed, the time and cycle counters at
- * boot are all there is, and under -icount they are the same every boot.
+ * counter, the same way. The Zkr seed CSR (CONFIG_ZKR_SEED:
+ * arch/riscv/zkr.c) comes after virtio-rng, where the device tree lists
+ * the extension and the firmware lets S-mode read it. Without any of
+ * them, the time and cycle counters at boot are all there is, and under
+ * -icount they are the same every boot.
  * random_init says on the console which sources it had (doc/security.md).
  *
  * The kernel runs on one hart with interrupts off (no lock here).
  */
+#include <arch/zkr.h>
 #include <kernel/chacha20.h>
 #include <kernel/fdt.h>
 #include <kernel/printk.h>
 #include <kernel/random.h>
 #include <kernel/timer.h>
+#include <kernel/util.h>
 #include <kernel/virtio.h>
 
 /* More seed than this adds nothing to a 256-bit key; stop reading there. */
@@ -101,16 +105,47 @@ static void mix_all(const uint8_t *bytes, size_t len)
 		mix(bytes + off, len - off);
 }
 
+/* The sources random_init found, for its console line. */
+struct seed_source {
+	const char *name;
+	size_t bytes;
+};
+
+static void print_sources(const struct seed_source *src, unsigned int count)
+{
+	unsigned int used = 0;
+
+	for (unsigned int i = 0; i < count; i++)
+		used += src[i].bytes > 0;
+	if (!used) {
+		printk("random: no virtio-rng, Zkr or /chosen/rng-seed: seeded from the time "
+		       "counter only, which is weak (ASLR offsets and getrandom can be "
+		       "guessed)\n");
+		return;
+	}
+	printk("random: seeded from");
+	for (unsigned int i = 0, n = 0; i < count; i++) {
+		if (src[i].bytes)
+			printk("%s%s (%u bytes)", n++ ? ", " : " ", src[i].name,
+			       (unsigned int)src[i].bytes);
+	}
+	printk(" and the time counter\n");
+}
+
 void random_init(const struct fdt *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const uint8_t *seed = NULL;
 	uint8_t dev[SEED_MAX_BYTES];
-	size_t dev_len;
+	struct seed_source src[3] = {
+		{"virtio-rng", 0}, {"the Zkr seed CSR", 0}, {"/chosen/rng-seed", 0},
+	};
 	uint32_t len = 0;
 
-	dev_len = virtio_rng_seed(dev, sizeof(dev));
-	mix_all(dev, dev_len);
+	src[0].bytes = virtio_rng_seed(dev, sizeof(dev));
+	mix_all(dev, src[0].bytes);
+	src[1].bytes = arch_zkr_seed(fdt, dev, sizeof(dev));
+	mix_all(dev, src[1].bytes);
 	for (size_t i = 0; i < sizeof(dev); i++)
 		((volatile uint8_t *)dev)[i] = 0;
 	if (chosen >= 0)
@@ -120,22 +155,10 @@ void random_init(const struct fdt *fdt)
 	if (len > SEED_MAX_BYTES)
 		len = SEED_MAX_BYTES;
 	mix_all(seed, len);
+	src[2].bytes = len;
 	mix_counters();
-	rng.seeded = len > 0 || dev_len > 0;
-	if (dev_len && len)
-		printk("random: seeded from virtio-rng (%u bytes), /chosen/rng-seed (%u bytes) and "
-		       "the time counter\n",
-		       (unsigned int)dev_len, (unsigned int)len);
-	else if (dev_len)
-		printk("random: seeded from virtio-rng (%u bytes) and the time counter\n",
-		       (unsigned int)dev_len);
-	else if (len)
-		printk("random: seeded from /chosen/rng-seed (%u bytes) and the time counter\n",
-		       (unsigned int)len);
-	else
-		printk("random: no virtio-rng and no /chosen/rng-seed: seeded from the time "
-		       "counter only, which is weak (ASLR offsets and getrandom can be "
-		       "guessed)\n");
+	rng.seeded = src[0].bytes || src[1].bytes || src[2].bytes;
+	print_sources(src, ARRAY_SIZE(src));
 }
 
 bool random_is_seeded(void)

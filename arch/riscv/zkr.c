@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The Zkr entropy source (RISC-V scalar cryptography spec v1.0,
+ * "Entropy Source"): each read of the seed CSR answers a status in bits
+ * 31:30 (OPST) and, with ES16, 16 bits of raw entropy in bits 15:0. The
+ * kernel touches the CSR only if the device tree lists Zkr for the boot
+ * hart, and reads it through arch_seed_csr_read (seed.S), which survives
+ * the illegal-instruction trap of a firmware that did not grant S-mode
+ * access (mseccfg.SSEED).
+ */
+#include <arch/zkr.h>
+#include <kernel/fdt.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kernel/timer.h>
+
+extern unsigned long boot_hart_id;
+long arch_seed_csr_read(void);
+
+#define SEED_OPST_SHIFT 30
+#define SEED_OPST_MASK 3
+#define SEED_OPST_BIST 0 /* self-test after reset: ask again */
+#define SEED_OPST_WAIT 1 /* gathering: ask again */
+#define SEED_OPST_ES16 2 /* bits 15:0 are entropy */
+#define SEED_OPST_DEAD 3 /* unrecoverable: stop */
+#define SEED_ENTROPY_MASK 0xffff
+
+/* Is "zkr" one of the '_'-separated extensions of an ISA string
+ * ("rv64imafdc_zicsr_zkr_sstc")? The first token is the base ISA. */
+static bool isa_string_has_zkr(const char *isa, uint32_t len)
+{
+	uint32_t start = 0;
+
+	for (uint32_t i = 0; i <= len; i++) {
+		if (i < len && isa[i] != '_' && isa[i] != '\0')
+			continue;
+		if (start > 0 && i - start == 3 && isa[start] == 'z' && isa[start + 1] == 'k' &&
+		    isa[start + 2] == 'r')
+			return true;
+		if (i < len && isa[i] == '\0')
+			break;
+		start = i + 1;
+	}
+	return false;
+}
+
+/* The boot hart's cpu node lists Zkr (riscv,isa-extensions, or the older
+ * riscv,isa string). */
+static bool boot_hart_has_zkr(const struct fdt *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	uint64_t hart;
+	uint32_t len;
+	const char *p;
+
+	if (cpus < 0)
+		return false;
+	for (int node = fdt_first_child(fdt, cpus); node >= 0; node = fdt_next_sibling(fdt, node)) {
+		if (fdt_reg(fdt, node, 0, &hart, NULL) < 0 || hart != boot_hart_id)
+			continue;
+		p = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
+		if (p)
+			return fdt_stringlist_contains(p, len, "zkr");
+		p = fdt_getprop(fdt, node, "riscv,isa", &len);
+		return p && isa_string_has_zkr(p, len);
+	}
+	return false;
+}
+
+size_t arch_zkr_seed(const struct fdt *fdt, uint8_t *buf, size_t len)
+{
+	uint64_t deadline =
+		timer_now() + timer_ns_to_ticks((uint64_t)CONFIG_ZKR_SEED_TIMEOUT_MS * 1000000u);
+	size_t got = 0;
+	long v;
+
+	if (!boot_hart_has_zkr(fdt))
+		return 0;
+	if (len > CONFIG_ZKR_SEED_BYTES)
+		len = CONFIG_ZKR_SEED_BYTES;
+	len &= ~(size_t)1; /* whole 16-bit answers */
+	while (got < len) {
+		v = arch_seed_csr_read();
+		if (v == -1) {
+			printk("zkr: the device tree lists Zkr but reading the seed CSR traps "
+			       "(the firmware did not set mseccfg.SSEED): not used\n");
+			return 0;
+		}
+		switch (((unsigned long)v >> SEED_OPST_SHIFT) & SEED_OPST_MASK) {
+		case SEED_OPST_ES16:
+			buf[got++] = (uint8_t)(v & SEED_ENTROPY_MASK);
+			buf[got++] = (uint8_t)((v & SEED_ENTROPY_MASK) >> 8);
+			continue;
+		case SEED_OPST_DEAD:
+			printk("zkr: warning: the seed CSR reports DEAD after %lu bytes: %s\n",
+			       (unsigned long)got, got ? "using what it gave" : "not used");
+			return got;
+		default: /* BIST, WAIT */
+			break;
+		}
+		if (timer_now() > deadline) {
+			printk("zkr: warning: the seed CSR gave %lu of %lu bytes within "
+			       "CONFIG_ZKR_SEED_TIMEOUT_MS=%d: %s\n",
+			       (unsigned long)got, (unsigned long)len, CONFIG_ZKR_SEED_TIMEOUT_MS,
+			       got ? "using what it gave" : "not used");
+			return got;
+		}
+	}
+	return got;
+}
