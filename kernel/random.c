@@ -136,7 +136,7 @@ void random_init(const struct fdt *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const uint8_t *seed = NULL;
-	uint8_t dev[SEED_MAX_BYTES];
+	uint8_t dev[SEED_MAX_BYTES] = {0};
 	struct seed_source src[3] = {
 		{"virtio-rng", 0}, {"the Zkr seed CSR", 0}, {"/chosen/rng-seed", 0},
 	};
