@@ -9,9 +9,8 @@
  * access (mseccfg.SSEED).
  */
 #include <arch/zkr.h>
-#include <kernel/fdt.h>
+#include <kernel/devicetree.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
 #include <kernel/timer.h>
 
 extern unsigned long boot_hart_id;
@@ -25,48 +24,6 @@ long arch_seed_csr_read(void);
 #define SEED_OPST_DEAD 3 /* unrecoverable: stop */
 #define SEED_ENTROPY_MASK 0xffff
 
-/* Is "zkr" one of the '_'-separated extensions of an ISA string
- * ("rv64imafdc_zicsr_zkr_sstc")? The first token is the base ISA. */
-static bool isa_string_has_zkr(const char *isa, uint32_t len)
-{
-	uint32_t start = 0;
-
-	for (uint32_t i = 0; i <= len; i++) {
-		if (i < len && isa[i] != '_' && isa[i] != '\0')
-			continue;
-		if (start > 0 && i - start == 3 && isa[start] == 'z' && isa[start + 1] == 'k' &&
-		    isa[start + 2] == 'r')
-			return true;
-		if (i < len && isa[i] == '\0')
-			break;
-		start = i + 1;
-	}
-	return false;
-}
-
-/* The boot hart's cpu node lists Zkr (riscv,isa-extensions, or the older
- * riscv,isa string). */
-static bool boot_hart_has_zkr(const struct fdt *fdt)
-{
-	int cpus = fdt_path_offset(fdt, "/cpus");
-	uint64_t hart;
-	uint32_t len;
-	const char *p;
-
-	if (cpus < 0)
-		return false;
-	for (int node = fdt_first_child(fdt, cpus); node >= 0; node = fdt_next_sibling(fdt, node)) {
-		if (fdt_reg(fdt, node, 0, &hart, NULL) < 0 || hart != boot_hart_id)
-			continue;
-		p = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
-		if (p)
-			return fdt_stringlist_contains(p, len, "zkr");
-		p = fdt_getprop(fdt, node, "riscv,isa", &len);
-		return p && isa_string_has_zkr(p, len);
-	}
-	return false;
-}
-
 size_t arch_zkr_seed(const struct fdt *fdt, uint8_t *buf, size_t len)
 {
 	uint64_t deadline =
@@ -74,7 +31,8 @@ size_t arch_zkr_seed(const struct fdt *fdt, uint8_t *buf, size_t len)
 	size_t got = 0;
 	long v;
 
-	if (!boot_hart_has_zkr(fdt))
+	/* riscv,isa-extensions or riscv,isa of the boot hart's cpu node */
+	if (!dt_hart_has_extension(fdt, boot_hart_id, "zkr"))
 		return 0;
 	if (len > CONFIG_ZKR_SEED_BYTES)
 		len = CONFIG_ZKR_SEED_BYTES;
