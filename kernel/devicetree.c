@@ -275,3 +275,41 @@ int dt_find_device(const struct fdt *fdt, const char *compat, uint64_t *base, ui
 	}
 	return node;
 }
+
+bool dt_isa_has_extension(const char *isa, uint32_t len, const char *ext)
+{
+	size_t want = k_strlen(ext);
+	uint32_t end = (uint32_t)k_strnlen(isa, len);
+	uint32_t start = 0;
+
+	/* Token [start, i) ends at each '_' and at the string's end. */
+	for (uint32_t i = 0; i <= end; i++) {
+		if (i < end && isa[i] != '_')
+			continue;
+		if (start > 0 && i - start == want && want > 0 && k_memeq(isa + start, ext, want))
+			return true;
+		start = i + 1;
+	}
+	return false;
+}
+
+bool dt_hart_has_extension(const struct fdt *fdt, uint64_t hart, const char *ext)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	uint64_t reg;
+	uint32_t len;
+	const char *p;
+
+	if (cpus < 0)
+		return false;
+	for (int node = fdt_first_child(fdt, cpus); node >= 0; node = fdt_next_sibling(fdt, node)) {
+		if (!is_cpu(fdt, node) || fdt_reg(fdt, node, 0, &reg, NULL) < 0 || reg != hart)
+			continue;
+		p = fdt_getprop(fdt, node, "riscv,isa-extensions", &len);
+		if (p)
+			return fdt_stringlist_contains(p, len, ext);
+		p = fdt_getprop(fdt, node, "riscv,isa", &len);
+		return p && dt_isa_has_extension(p, len, ext);
+	}
+	return false;
+}

@@ -8,22 +8,29 @@
  * of block 0 of the same (fast key erasure): the old key is gone, so the
  * bytes handed out before cannot be recomputed from the state that stays.
  *
- * Seeding: every 32 bytes of /chosen/rng-seed (QEMU 7.2's virt machine
- * puts 32 fresh bytes there each boot; the firmware passes the tree on)
- * are XORed into the key, and the key is stirred (one rekey) after each;
- * then the time counter and the cycle counter are, the same way. QEMU's
- * virt has no Zkr (seed CSR) and rvOS has no virtio-rng driver: without a
- * seed, the time and cycle counters at boot are all there is, and under
- * -icount they are the same every boot. random_init says so on the
- * console (doc/security.md).
+ * Seeding, in this order: the bytes of a virtio entropy device
+ * (CONFIG_VIRTIO_RNG_SEED: drivers/virtio/virtio_rng_seed.c; `rv flash`
+ * adds one on QEMU's virt), then every 32 bytes of /chosen/rng-seed (QEMU
+ * 7.2's virt machine puts 32 fresh bytes there each boot; the firmware
+ * passes the tree on), each 32 bytes XORed into the key and the key
+ * stirred (one rekey) after each; then the time counter and the cycle
+ * counter, the same way. The Zkr seed CSR (CONFIG_ZKR_SEED:
+ * arch/riscv/zkr.c) comes after virtio-rng, where the device tree lists
+ * the extension and the firmware lets S-mode read it. Without any of
+ * them, the time and cycle counters at boot are all there is, and under
+ * -icount they are the same every boot.
+ * random_init says on the console which sources it had (doc/security.md).
  *
  * The kernel runs on one hart with interrupts off (no lock here).
  */
+#include <arch/zkr.h>
 #include <kernel/chacha20.h>
 #include <kernel/fdt.h>
 #include <kernel/printk.h>
 #include <kernel/random.h>
 #include <kernel/timer.h>
+#include <kernel/util.h>
+#include <kernel/virtio.h>
 
 /* More seed than this adds nothing to a 256-bit key; stop reading there. */
 #define SEED_MAX_BYTES 256
@@ -91,28 +98,67 @@ static void mix_counters(void)
 	mix(b, sizeof(b));
 }
 
+/* Fold len bytes into the key, 32 at a time. */
+static void mix_all(const uint8_t *bytes, size_t len)
+{
+	for (size_t off = 0; off < len; off += 4 * CHACHA20_KEY_WORDS)
+		mix(bytes + off, len - off);
+}
+
+/* The sources random_init found, for its console line. */
+struct seed_source {
+	const char *name;
+	size_t bytes;
+};
+
+static void print_sources(const struct seed_source *src, unsigned int count)
+{
+	unsigned int used = 0;
+
+	for (unsigned int i = 0; i < count; i++)
+		used += src[i].bytes > 0;
+	if (!used) {
+		printk("random: no virtio-rng, Zkr or /chosen/rng-seed: seeded from the time "
+		       "counter only, which is weak (ASLR offsets and getrandom can be "
+		       "guessed)\n");
+		return;
+	}
+	printk("random: seeded from");
+	for (unsigned int i = 0, n = 0; i < count; i++) {
+		if (src[i].bytes)
+			printk("%s%s (%u bytes)", n++ ? ", " : " ", src[i].name,
+			       (unsigned int)src[i].bytes);
+	}
+	printk(" and the time counter\n");
+}
+
 void random_init(const struct fdt *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const uint8_t *seed = NULL;
+	uint8_t dev[SEED_MAX_BYTES] = {0};
+	struct seed_source src[3] = {
+		{"virtio-rng", 0}, {"the Zkr seed CSR", 0}, {"/chosen/rng-seed", 0},
+	};
 	uint32_t len = 0;
 
+	src[0].bytes = virtio_rng_seed(dev, sizeof(dev));
+	mix_all(dev, src[0].bytes);
+	src[1].bytes = arch_zkr_seed(fdt, dev, sizeof(dev));
+	mix_all(dev, src[1].bytes);
+	for (size_t i = 0; i < sizeof(dev); i++)
+		((volatile uint8_t *)dev)[i] = 0;
 	if (chosen >= 0)
 		seed = fdt_getprop(fdt, chosen, "rng-seed", &len);
 	if (!seed)
 		len = 0;
 	if (len > SEED_MAX_BYTES)
 		len = SEED_MAX_BYTES;
-	for (uint32_t off = 0; off < len; off += 4 * CHACHA20_KEY_WORDS)
-		mix(seed + off, len - off);
+	mix_all(seed, len);
+	src[2].bytes = len;
 	mix_counters();
-	rng.seeded = len > 0;
-	if (rng.seeded)
-		printk("random: seeded from /chosen/rng-seed (%u bytes) and the time counter\n",
-		       (unsigned int)len);
-	else
-		printk("random: no /chosen/rng-seed in the device tree: seeded from the time "
-		       "counter only, which is weak (ASLR offsets and getrandom can be guessed)\n");
+	rng.seeded = src[0].bytes || src[1].bytes || src[2].bytes;
+	print_sources(src, ARRAY_SIZE(src));
 }
 
 bool random_is_seeded(void)

@@ -47,8 +47,10 @@ def layouts(text, where):
     return out
 
 
-def boot_again(build, timeout):
+def boot_again(build, timeout, no_rng=False):
     cmd = [sys.executable, os.path.join(ROOT, "rv"), "flash", "-d", build]
+    if no_rng:
+        cmd.append("--no-rng")
     try:
         p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, timeout=timeout)
@@ -70,12 +72,14 @@ def main():
     ap.add_argument("--expect", choices=("differ", "same"), required=True,
                     help="differ: CONFIG_ASLR=y; same: CONFIG_ASLR=n")
     ap.add_argument("--timeout", type=float, default=120, help="seconds for the second boot")
+    ap.add_argument("--no-rng", action="store_true",
+                    help="boot again without the board's entropy device (rv flash --no-rng)")
     ap.add_argument("--save", help="write the second boot's console here")
     args = ap.parse_args()
 
     with open(args.console, encoding="utf-8", errors="replace") as f:
         first = layouts(f.read(), args.console)
-    text = boot_again(args.build, args.timeout)
+    text = boot_again(args.build, args.timeout, args.no_rng)
     if args.save:
         with open(args.save, "w", encoding="utf-8") as f:
             f.write(text)

@@ -39,6 +39,10 @@ rvOS extensions:
       R's group 1 in the first line it matches is a time in seconds since
       1970 that must be within SECONDS of the host's clock when the line
       arrived (a guest's wall clock)
+  harness_config.rng: false
+      boot with `rv flash --no-rng`: without the board's entropy device
+  harness_config.qemu_args: "ARGS"
+      boot with `rv flash --qemu-args=ARGS` (e.g. "-cpu rv64,zkr=true")
   harness_config.expect_panic: true
       the console must show a kernel panic; the default expect_exit becomes
       nonzero. Without it, any panic line fails the test.
@@ -292,6 +296,10 @@ HARNESS_CONFIG_KEYS = {
     "expect_exit": "an exit status (integer) or nonzero",
     "expect_panic": "true or false",
     "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
+    "qemu_args": "a string of more QEMU arguments (`rv flash --qemu-args`), e.g. "
+                 "\"-cpu rv64,zkr=true\"",
+    "rng": "true (default) or false (boot with `rv flash --no-rng`: without the board's "
+           "entropy device, QEMU_RNG_DEVICE)",
     "input": "list of {after: REGEX, send: TEXT}: type TEXT at the console once a line "
              "(or the partial line at the end of the output, e.g. a prompt) matches REGEX, "
              "in order (like a user at the keyboard); \\g<1> in TEXT is what REGEX's group 1 matched",
@@ -338,6 +346,13 @@ def check_harness_config(value):
             check_bool(out["icount"])
         except ValueError:
             raise ValueError("icount must be true or false")
+    if "rng" in out:
+        try:
+            check_bool(out["rng"])
+        except ValueError:
+            raise ValueError("rng must be true or false")
+    if "qemu_args" in out and not isinstance(out["qemu_args"], str):
+        raise ValueError("qemu_args must be a string (split like a shell)")
     if "input" in out:
         steps = out["input"]
         if not isinstance(steps, list) or not all(
@@ -1594,6 +1609,10 @@ def run_test(test, opts):
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):
             cmd.append("--icount")
+        if (cfg.get("harness_config") or {}).get("rng", True) is False:
+            cmd.append("--no-rng")
+        if (cfg.get("harness_config") or {}).get("qemu_args"):
+            cmd.append("--qemu-args=" + cfg["harness_config"]["qemu_args"])
     hung_trace = None
     if not unit and traced_build(test.outdir):
         port = free_tcp_port()

@@ -10,6 +10,7 @@
 #include <kernel/format.h>
 #include <kernel/mmio.h>
 #include <kernel/printk.h>
+#include <kernel/virtio.h>
 
 #define VIRTIO_MMIO_MAGIC 0x000
 #define VIRTIO_MMIO_MAGIC_VALUE 0x74726976 /* "virt" */
@@ -49,6 +50,7 @@ static const struct device_dma_ops virtio_dma = {
 
 struct virtio_slot {
 	uintptr_t base;
+	uint64_t size;
 	uint32_t irq;
 	uint32_t device_id; /* 0: empty slot */
 };
@@ -85,6 +87,7 @@ static int virtio_mmio_probe(const struct fdt *fdt, const struct boot_info *boot
 	}
 	slot = &virtio_slots[virtio_slot_count++];
 	slot->base = dev->base;
+	slot->size = dev->size;
 	slot->irq = dev->irq;
 	slot->device_id = mmio_read32(dev->base + VIRTIO_MMIO_DEVICE_ID);
 	if (slot->device_id) {
@@ -93,6 +96,18 @@ static int virtio_mmio_probe(const struct fdt *fdt, const struct boot_info *boot
 		virtio_export(slot, dev->size);
 	}
 	return 0;
+}
+
+bool virtio_mmio_find(uint32_t device_id, uintptr_t *base, uint64_t *size)
+{
+	for (unsigned int i = 0; i < virtio_slot_count; i++) {
+		if (virtio_slots[i].device_id == device_id) {
+			*base = virtio_slots[i].base;
+			*size = virtio_slots[i].size;
+			return true;
+		}
+	}
+	return false;
 }
 
 DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, virtio_mmio, .name = "virtio-mmio",

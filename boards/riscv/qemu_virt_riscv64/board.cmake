@@ -14,3 +14,8 @@ set(QEMU_EXIT_STATUS "qemu")
 # Disks: `rv flash` attaches <build>/disk.img (or --disk IMG) as this device
 # on one of the machine's virtio-mmio slots.
 set(QEMU_DISK_DEVICE "virtio-blk-device")
+# An entropy source: `rv flash` adds this device after the disk (so the
+# disk keeps the last slot, 0x10008000, and the entropy device takes the
+# one below it); the kernel seeds its random numbers from it at boot
+# (CONFIG_VIRTIO_RNG_SEED). `rv flash --no-rng` leaves it out.
+set(QEMU_RNG_DEVICE "virtio-rng-device")

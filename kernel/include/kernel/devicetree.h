@@ -79,4 +79,19 @@ int dt_parse_boot_info(const struct fdt *fdt, struct boot_info *out);
 int dt_find_device(const struct fdt *fdt, const char *compat, uint64_t *base, uint64_t *size,
 		   uint32_t *irq);
 
+/*
+ * Is ext (a multi-letter extension, lower case: "zkr") one of the
+ * '_'-separated extensions of a riscv,isa string of len bytes
+ * ("rv64imafdc_zicsr_zkr_sstc")? The first token, the base ISA with its
+ * single-letter extensions, never matches.
+ */
+bool dt_isa_has_extension(const char *isa, uint32_t len, const char *ext);
+
+/*
+ * Does the cpu node of hart `hart` list ext: in riscv,isa-extensions (a
+ * string list) if it has one, else in its riscv,isa string? false when
+ * there is no such cpu node.
+ */
+bool dt_hart_has_extension(const struct fdt *fdt, uint64_t hart, const char *ext);
+
 #endif /* KERNEL_DEVICETREE_H */

@@ -376,6 +376,12 @@ static void test_virt(void)
 	CHECK_EQ_INT(fdt_init(&fdt, blob, size), 0);
 	CHECK_EQ_UINT(fdt.size, size);
 
+	/* The harts' extensions (riscv,isa): no Zkr on QEMU's default CPU. */
+	CHECK(dt_hart_has_extension(&fdt, 0, "sstc"));
+	CHECK(dt_hart_has_extension(&fdt, 1, "zicsr"));
+	CHECK(!dt_hart_has_extension(&fdt, 0, "zkr"));
+	CHECK(!dt_hart_has_extension(&fdt, 2, "sstc")); /* no such hart */
+
 	/* Node walk: names in document order, with depth. */
 	depth = -7;
 	node = fdt_next_node(&fdt, -1, &depth);
@@ -1018,6 +1024,27 @@ static void test_stringlist(void)
 	CHECK(!fdt_stringlist_contains("", 0, ""));
 }
 
+static void test_isa_extensions(void)
+{
+	const char *isa = "rv64imafdch_zicsr_zkr_sstc";
+	uint32_t n = (uint32_t)strlen(isa) + 1;
+
+	CHECK(dt_isa_has_extension(isa, n, "zkr"));
+	CHECK(dt_isa_has_extension(isa, n, "zicsr"));
+	CHECK(dt_isa_has_extension(isa, n, "sstc"));            /* the last token */
+	CHECK(dt_isa_has_extension(isa, n - 1, "sstc"));        /* no NUL */
+	CHECK(!dt_isa_has_extension(isa, n - 2, "sstc"));       /* cut short: "sst" */
+	CHECK(!dt_isa_has_extension(isa, n, "rv64imafdch"));    /* the base never */
+	CHECK(!dt_isa_has_extension(isa, n, "zk"));
+	CHECK(!dt_isa_has_extension(isa, n, "zkrx"));
+	CHECK(!dt_isa_has_extension(isa, n, ""));
+	CHECK(!dt_isa_has_extension("rv64imac", 9, "zkr"));
+	CHECK(!dt_isa_has_extension("rv64imac__zkr", 14, "")); /* an empty token */
+	CHECK(dt_isa_has_extension("rv64imac__zkr", 14, "zkr"));
+	CHECK(!dt_isa_has_extension("rv64i\0_zkr", 11, "zkr")); /* after the NUL */
+	CHECK(!dt_isa_has_extension("", 0, "zkr"));
+}
+
 static void test_cells(void)
 {
 	static const uint8_t c[] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0xff };
@@ -1523,6 +1550,7 @@ int main(void)
 	RUN(test_bad_offsets);
 	RUN(test_trailing_garbage);
 	RUN(test_stringlist);
+	RUN(test_isa_extensions);
 	RUN(test_cells);
 	RUN(test_reg);
 	RUN(test_boot_info);
