@@ -35,6 +35,7 @@ FEATURES = [
     ("WATCHDOG", "watchdogs and the wait-for graph"),
     ("DEBUGGER", "the process debugger (`debug` call)"),
     ("VIRTIO_RNG_SEED", "seed from virtio-rng at boot"),
+    ("ZKR_SEED", "seed from the Zkr seed CSR where the device tree lists it"),
 ]
 BEGIN = "<!-- feature_cost.py: begin -->"
 END = "<!-- feature_cost.py: end -->"
