@@ -41,6 +41,7 @@ import powercut
 
 CHANGE = 0.3          # probability that an option is changed
 MAX_DRAWS = 200       # configurations drawn (refused by the rules) per one kept
+TRIES_MIN = 10        # configurations built (refused by the build) at the least
 PAGE = 4096
 TEST_HOOKS_MENU = "Test hooks"   # tests/Kconfig's menu: never drawn
 PAGE_KEPT = 0.9       # probability that a number now a multiple of PAGE stays one
@@ -278,11 +279,14 @@ class ScenarioRun:
         with GENERATOR_LOCK:    # Kconfiglib reads BOARD and APP_DIR from the environment
             gen = Generator(self.tr.RV_BASE, self.test.sc.app_dir, self.test.board,
                             os.path.dirname(self.tr.find_boards()[self.test.board]), programs)
-        # Configurations the build refuses do not count: up to 3 x count tried.
+        # Configurations the build refuses do not count: up to 3 x count
+        # tried, and at least TRIES_MIN (the shell's draws are often refused
+        # by the image checks: with one wanted, three tries all were).
         if self.only is not None:
             want, seeds = 1, [self.only]
         else:
-            want, seeds = self.count, [derive(self.seed, i) for i in range(1, 3 * self.count + 1)]
+            tries = max(TRIES_MIN, 3 * self.count)
+            want, seeds = self.count, [derive(self.seed, i) for i in range(1, tries + 1)]
         head = (f"configuration seed {self.only}" if self.only is not None else
                 f"seed {self.seed}, {want} configurations")
         self.say(f"random: {self.test.name}: {head} of {self.app} for {self.test.board}")
