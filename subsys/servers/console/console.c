@@ -214,10 +214,13 @@ static void out_u64(uint64_t v)
 
 static void loss_say(struct loss *l)
 {
+	/* A variable, not the constant: with CONFIG_CONSOLE_INPUT_LOSS_REPORT_MS
+	 * 0 (every loss said at once) gcc would call the comparison always
+	 * false (-Wtype-limits, an error; found by random.shell) */
+	const uint64_t every_ns = CONFIG_CONSOLE_INPUT_LOSS_REPORT_MS * 1000000ull;
 	uint64_t now = rv_clock_ns();
 
-	if (!l->unreported || (l->said_ns && now - l->said_ns <
-					     CONFIG_CONSOLE_INPUT_LOSS_REPORT_MS * 1000000ull))
+	if (!l->unreported || (l->said_ns && every_ns && now - l->said_ns < every_ns))
 		return;
 	out_str("console: ");
 	out_u64(l->unreported);
