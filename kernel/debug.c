@@ -189,6 +189,18 @@ static bool is_live(const struct proc *p)
 }
 
 /* debug(op, h, a2, a3, a4) */
+/* Stop p: at once if it is ready (off the run queue), else when its
+ * current wait ends (ATTACH, SUSPEND). */
+static void suspend(struct proc *p)
+{
+	if (p->state == PROC_READY) {
+		sched_remove(p);
+		enter_stop(p, RV_DBG_STOP_SUSPEND, 0, 0);
+	} else {
+		p->dbg.suspend = true;
+	}
+}
+
 long sys_debug(const uint64_t a[6])
 {
 	uint8_t buf[CONFIG_DEBUGGER_XFER_MAX];
@@ -220,12 +232,7 @@ long sys_debug(const uint64_t a[6])
 		if (p->dbg.debugger)
 			return -RV_EBUSY;
 		p->dbg.debugger = current;
-		if (p->state == PROC_READY) {
-			sched_remove(p);
-			enter_stop(p, RV_DBG_STOP_SUSPEND, 0, 0);
-		} else {
-			p->dbg.suspend = true;
-		}
+		suspend(p);
 		return 0;
 	}
 	if (p->dbg.debugger != current)
@@ -236,14 +243,8 @@ long sys_debug(const uint64_t a[6])
 		detach(p);
 		return 0;
 	case RV_DBG_SUSPEND:
-		if (p->dbg.stopped)
-			return 0;
-		if (p->state == PROC_READY) {
-			sched_remove(p);
-			enter_stop(p, RV_DBG_STOP_SUSPEND, 0, 0);
-		} else {
-			p->dbg.suspend = true;
-		}
+		if (!p->dbg.stopped)
+			suspend(p);
 		return 0;
 	case RV_DBG_RESUME:
 		resume(p);
