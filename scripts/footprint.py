@@ -7,6 +7,8 @@
   rv footprint --objects           size per object file linked into rvos.elf
                                    (e.g. `rv footprint --objects | grep ns16550`
                                    shows whether a driver is in the image)
+  rv footprint --pools             RAM by static pool: the kernel's tables and
+                                   buffers, each with the options that size it
   rv footprint --compare A B       what going from build folder (or ELF file) A
                                    to B costs: per section, per kind, and the
                                    symbols that appeared, went or changed size
@@ -155,6 +157,19 @@ def read_symbols(path, with_lines=False):
     return out
 
 
+def read_all_symbols(path):
+    """Every symbol, sized or not (labels too), from `nm`."""
+    out = []
+    for line in run([tool(NM), path]).splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            try:
+                out.append(Symbol(int(parts[0], 16), 0, parts[1], parts[2]))
+            except ValueError:
+                continue
+    return out
+
+
 def section_of(addr, sections):
     for s in sections:
         if s.alloc and s.addr <= addr < s.addr + max(s.size, 1):
@@ -268,6 +283,52 @@ def print_objects(build_dir, elf):
     print(f"  {len(rows)} objects, {sum(r[0] for r in rows)} bytes")
 
 
+# ---------------------------------------------------------------- pools
+
+POOL_MIN = 512    # smaller writable objects are summed as "the rest"
+
+
+def print_pools(build_dir, elf):
+    """The kernel's RAM by static pool (writable objects of POOL_MIN bytes
+    or more), largest first, each named with the options that size it
+    (scripts/imagecheck.py's table) and their values in the build."""
+    import imagecheck
+    sections = read_sections(elf)
+    ram = [s for s in sections if s.alloc and s.writable and s.size]
+    total = sum(s.size for s in ram)
+    config = {}
+    try:
+        config = imagecheck.read_config(os.path.join(build_dir, ".config"))
+    except (OSError, imagecheck.CheckError):
+        pass
+    pools = []
+    for sym in read_symbols(elf):
+        sec = section_of(sym.addr, sections)
+        if sec in ram and sym.size >= POOL_MIN:
+            pools.append(sym)
+    # The boot stack: a linker-script gap between two labels, no sized symbol.
+    labels = {sym.name: sym.addr for sym in read_all_symbols(elf)
+              if sym.name in ("_boot_stack_bottom", "_boot_stack_top")}
+    if len(labels) == 2:
+        pools.append(Symbol(labels["_boot_stack_bottom"],
+                            labels["_boot_stack_top"] - labels["_boot_stack_bottom"], "b",
+                            "_boot_stack"))
+        pools.sort(key=lambda p: -p.size)
+    width = max([len(p.name) for p in pools] + [6])
+    print(f"RAM of {short(elf)} by static pool ({total} bytes in all, {total / 1024:.1f} KiB):")
+    print(f"  {'bytes':>9}  {'share':>6}  {'object':<{width}}  what, and the options that size it")
+    for p in pools:
+        what, options = imagecheck.POOLS.get(p.name, ("", []))
+        if p.name == "_boot_stack":
+            what = "the boot stack (arch/riscv/kernel.ld; kernel_main runs on it)"
+        shown = ", ".join(f"CONFIG_{o}={config.get(o, '?')}" for o in options)
+        text = what + (f": {shown}" if shown else "")
+        print(f"  {p.size:>9}  {100.0 * p.size / total:5.1f}%  {p.name:<{width}}  {text}")
+    rest = total - sum(p.size for p in pools)
+    print(f"  {rest:>9}  {100.0 * rest / total if total else 0:5.1f}%  {'(rest)':<{width}}  "
+          f"objects under {POOL_MIN} bytes")
+
+
 # ---------------------------------------------------------------- summary and compare
 
 KINDS = ("code", "rodata", "data", "zeroed")
@@ -370,6 +431,8 @@ def parse_args(argv):
     p.add_argument("--objects", action="store_true",
                    help="list the object files linked into rvos.elf with their sizes instead "
                    "(which drivers and kernel files are in the image)")
+    p.add_argument("--pools", action="store_true",
+                   help="RAM by static pool, each with the Kconfig options that size it")
     p.add_argument("--compare", nargs=2, metavar=("A", "B"),
                    help="what going from A to B costs (each a build folder or an ELF file): "
                    "per section and kind, and the -n symbols whose size changed most")
@@ -392,6 +455,9 @@ def main(argv=None):
                                  f"`rv build -b BOARD APP -d {build_dir}` first")
         if args.objects:
             print_objects(build_dir, elf)
+            return 0
+        if args.pools:
+            print_pools(build_dir, elf)
             return 0
         sections = read_sections(elf)
         if not sections:

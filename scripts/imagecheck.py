@@ -45,6 +45,8 @@ POOLS = {
     "programs": ("the initrd index", ["INITRD_INDEX_ENTRIES"]),
     "devices": ("the device capabilities", ["MAX_EXPORTED_DEVICES"]),
     "input_ring": ("the console input buffer", ["CONSOLE_INPUT_BUFFER"]),
+    "revokers": ("the revocation records", ["MAX_REVOCABLE"]),
+    "zones": ("the frame allocator's zones", ["DT_MAX_MEMORY_RANGES"]),
 }
 MIB = 1 << 20
 PAGE = 4096
