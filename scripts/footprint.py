@@ -255,11 +255,7 @@ def print_objects(build_dir, elf):
     if not objs:
         raise FootprintError(f"no object files under {build_dir}/CMakeFiles: is {build_dir} a "
                              f"CMake build folder? (`rv build -d {build_dir}`)")
-    in_elf = set()
-    for line in run([tool(NM), elf]).splitlines():
-        parts = line.split()
-        if len(parts) == 3:
-            in_elf.add(parts[2])
+    in_elf = {sym.name for sym in read_all_symbols(elf)}
     rows = []
     for obj in objs:
         if not os.path.exists(obj):

@@ -34,7 +34,9 @@
 #define ENTRY_MAX 128 /* bytes of one manifest entry, its NUL included */
 #define ENV_SLOTS 5   /* root, cwd, stdin, stdout, stderr: RV_ENV_* bit order */
 #define INIT_LATER 1  /* a handler's "the reply goes out later" */
-#define WATCHDOG_MS_MAX 3600000 /* watchdog=MS: an hour at most */
+/* watchdog=MS: an hour at most, the top of CONFIG_WATCHDOG_TIMEOUT_MS's
+ * range (a manifest format bound, not a tunable) */
+#define WATCHDOG_MS_MAX 3600000
 
 enum kind {
 	K_FREE,
@@ -197,6 +199,15 @@ static int child_find_free(uint32_t items)
 	return -1;
 }
 
+/* Which of signals h shows now (a wait that does not wait). */
+static uint32_t signals_now(rv_handle_t h, uint32_t signals)
+{
+	struct rv_wait_item item = {.handle = h, .signals = signals};
+
+	rv_wait_many(&item, 1, 0);
+	return item.observed & signals;
+}
+
 /* Programs started for others that have ended but whose end the main
  * loop has not seen yet, reaped now: their asker waits on the process too
  * and, at a higher priority than init's, may ask for the next program
@@ -208,16 +219,14 @@ static void reap_ended_programs(void)
 {
 	for (uint32_t k = 0; k < CONFIG_INIT_MAX_CHILDREN; k++) {
 		struct child *c = &children[k];
-		struct rv_wait_item item = {.handle = c->chan,
-					    .signals = RV_SIGNAL_PEER_CLOSED | RV_SIGNAL_READABLE};
 
 		/* Its process handle went to its asker: its end shows as its
 		 * channel's closing. Not while a request of its waits to be
 		 * served (the main loop serves it, then unlinks it). */
 		if (c->kind != K_LOADED || c->chan == RV_HANDLE_INVALID || c->pend.kind != P_NONE)
 			continue;
-		rv_wait_many(&item, 1, 0);
-		if ((item.observed & RV_SIGNAL_PEER_CLOSED) && !(item.observed & RV_SIGNAL_READABLE))
+		if (signals_now(c->chan, RV_SIGNAL_PEER_CLOSED | RV_SIGNAL_READABLE) ==
+		    RV_SIGNAL_PEER_CLOSED)
 			child_unlink(k);
 	}
 }
@@ -268,10 +277,7 @@ static void services_of_child_remove(uint32_t owner)
 
 static bool peer_closed(rv_handle_t h)
 {
-	struct rv_wait_item item = {.handle = h, .signals = RV_SIGNAL_PEER_CLOSED};
-
-	rv_wait_many(&item, 1, 0);
-	return item.observed & RV_SIGNAL_PEER_CLOSED;
+	return signals_now(h, RV_SIGNAL_PEER_CLOSED) != 0;
 }
 
 /* Send a server one new client: the end `end` (moved). */
