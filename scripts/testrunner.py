@@ -108,6 +108,7 @@ from rvpython import need_module  # noqa: E402
 import footprint  # noqa: E402
 import powercut  # noqa: E402
 import randconfig  # noqa: E402
+import testcache  # noqa: E402
 
 yaml = need_module("yaml", "python3-yaml")
 
@@ -1370,6 +1371,9 @@ class Test:
         self.log_for_failure = None
         self.footprint = None   # footprint.summary() of the kernel built, bytes by kind
         self.trace_saved = None  # trace.txt of a failure (save_trace)
+        self.cache_key = None   # testcache.key() of what it was built and judged from
+        self.cache_inputs = None  # the tree files its build read (None: the whole tree)
+        self.cached = None      # the earlier pass it stands for (result.json), not run
 
     def record(self, passed, reason, tail_from=None):
         self.status = "pass" if passed else "fail"
@@ -1529,10 +1533,16 @@ def run_test(test, opts):
     if cfg.get("skip"):
         test.status, test.reason = "skip", "skip: true in the yaml"
         return test
+    if reuse_pass(test, opts):
+        return test
     if os.path.isdir(test.outdir):
         shutil.rmtree(test.outdir)    # a stale CMake cache would keep old -D values
     os.makedirs(test.outdir)
     unit = test.sc.type == "unit"
+    fine = not (unit or cfg.get("random_configs") or cfg.get("expect_build_failure"))
+    if not fine:
+        # Nothing lists what these read: the whole tree is their input.
+        test.cache_key = testcache.key(opts.tree, test, opts)
     if not unit and cfg.get("random_configs"):
         # Random configurations: many builds and boots (scripts/randconfig.py).
         passed, reason, tail_from = randconfig.run(test, opts, sys.modules[__name__])
@@ -1544,6 +1554,12 @@ def run_test(test, opts):
     built = build.returncode == 0 and not build.timed_out
     if built and not unit:
         test.footprint = measure_footprint(test.outdir)
+    if built and fine:
+        try:
+            test.cache_inputs = testcache.build_inputs(opts.tree, test.outdir)
+        except (OSError, subprocess.SubprocessError):
+            test.cache_inputs = None
+        test.cache_key = testcache.key(opts.tree, test, opts, test.cache_inputs)
 
     if cfg.get("expect_build_failure"):
         if build.timed_out:
@@ -1642,6 +1658,36 @@ def run_test(test, opts):
     passed, reason = apply_expected_verdict(cfg, passed, reason)
     test.record(passed, reason, tail_from)
     return test
+
+
+def reuse_pass(test, opts):
+    """A test that passed before and whose key still holds is not run
+    again (scripts/testcache.py): mark it passed from its result.json."""
+    if not opts.cache or not os.path.isdir(test.outdir):
+        return False
+    if (opts.keep_artifacts == "all" and test.sc.type != "unit"
+            and not os.path.isfile(os.path.join(test.outdir, "rvos.elf"))):
+        return False    # its build was deleted when it passed: build it again
+    rec = testcache.still_passes(opts.tree, test, opts)
+    if rec is None:
+        return False
+    test.status, test.reason = "pass", rec.get("reason") or "passed"
+    test.cached = rec.get("passed_at", "?")
+    test.footprint = rec.get("footprint")
+    for name in ("build.log", "console.log"):
+        if os.path.isfile(os.path.join(test.outdir, name)):
+            setattr(test, name.replace(".", "_"), os.path.join(test.outdir, name))
+    return True
+
+
+def save_pass(test):
+    """Record a fresh pass for the next run (result.json)."""
+    if test.status != "pass" or test.cached or test.cache_key is None:
+        return
+    try:
+        testcache.save(test, test.cache_key, test.cache_inputs)
+    except OSError:
+        pass    # no record: the next run runs it
 
 
 # ---------------------------------------------------------------- traces of failures
@@ -1819,6 +1865,8 @@ class Reporter:
                     f"{test.board:<{self.board_w}}  {test.name:<{self.name_w}}")
             if times:
                 line += f"  ({', '.join(times)})"
+            elif test.cached:
+                line += f"  (unchanged since it passed at {test.cached})"
             elif test.status == "skip":
                 line += f"  ({test.reason})"
             out = [line.rstrip()]
@@ -1946,6 +1994,11 @@ def parse_args(argv):
                    help="whose builds and disk images stay in the output folder: 'failed' "
                    "(default; a passed test keeps only its logs and configuration, about "
                    "1 MB instead of 10 to 60) or 'all' (every test's, e.g. to rv flash -d one)")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help="run every selected test, also those unchanged since they passed "
+                   "(by default a test whose scenario, input files, options and tool "
+                   "versions are those of its last pass is reported passed without a "
+                   "build or boot; see doc/testing.md, Passed results kept)")
     p.add_argument("--build-only", action="store_true",
                    help="build the scenarios, do not boot them")
     p.add_argument("--timeout-multiplier", type=float, default=1.0, metavar="X",
@@ -2081,6 +2134,7 @@ def main(argv=None):
                                  f"a .git); choose another -O")
             shutil.rmtree(outroot)
         os.makedirs(outroot, exist_ok=True)
+        opts.tree = testcache.Tree(RV_BASE, outroot)
         share_compiler_cache()
     except UsageError as e:
         print(f"rv test: error: {e}", file=sys.stderr)
@@ -2109,6 +2163,7 @@ def main(argv=None):
                 fut.result()
             except Exception as e:  # a runner bug or an OS error: report, go on
                 t.status, t.reason = "error", explain_os_error(e)
+            save_pass(t)
             if t.status in ("pass", "skip") and args.keep_artifacts == "failed" and t.sc:
                 pruned += prune_artifacts(t)
             reporter.finished(t)
@@ -2135,6 +2190,10 @@ def main(argv=None):
               f"--keep-artifacts all keeps them); output folder now "
               f"{tree_bytes(outroot) // MB} MiB")
     print_slowest(tests)
+    cached = sum(bool(t.cached) for t in tests)
+    if cached:
+        print(f"-- rv test: {plural(cached, 'test')} unchanged since {'it' if cached == 1 else 'they'} "
+              f"passed, not run again (--no-cache runs them)")
     if not tests and not errors:
         print("-- rv test: no scenario selected (check -T, -p, --tag, -s; see --list)")
     print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""),
