@@ -1454,6 +1454,62 @@ def build_key(test):
             tuple(cfg.get("extra_args", [])))
 
 
+# Seconds a test is expected to take when no earlier report says (a clean
+# checkout, as CI's): a boot per power cut or random configuration, about
+# 3 s each on 2 cores, otherwise a build and a boot.
+SECONDS_PER_EXTRA_BOOT = 3.0
+SECONDS_PER_TEST = 8.0
+
+
+DURATIONS = "durations.json"
+
+
+def earlier_durations(outroot):
+    """{(board, name): seconds} of build and boot as the runs in outroot
+    timed them (OUTDIR/durations.json, each test its latest time); empty
+    when there is none or it is unreadable."""
+    try:
+        with open(os.path.join(outroot, DURATIONS), encoding="utf-8") as f:
+            data = json.load(f)
+        return {tuple(k.split("/", 1)): float(v) for k, v in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def save_durations(outroot, earlier, tests):
+    """Add the times of the tests this run built or booted to
+    OUTDIR/durations.json (a run of a few tests keeps the others')."""
+    times = dict(earlier)
+    for t in tests:
+        if t.build_time is not None and not t.cached:
+            times[(t.board, t.name)] = round((t.build_time or 0) + (t.run_time or 0), 2)
+    data = {f"{board}/{name}": secs for (board, name), secs in sorted(times.items())}
+    path = os.path.join(outroot, DURATIONS)
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+
+
+def expected_seconds(test, earlier):
+    """How long test should take: its time in the last run's report, or
+    an estimate from the boots its scenario makes."""
+    if (test.board, test.name) in earlier:
+        return earlier[(test.board, test.name)]
+    cfg = test.sc.cfg if test.sc else {}
+    boots = 0
+    for key in ("powercut", "random_configs"):
+        if isinstance(cfg.get(key), dict):
+            boots += int(cfg[key].get("cuts", cfg[key].get("count", 0)) or 0)
+    return SECONDS_PER_TEST + SECONDS_PER_EXTRA_BOOT * boots
+
+
+def longest_first(tests, earlier):
+    """tests, the longest expected first (stable among equals): a long
+    test started last would leave the other jobs idle at the end."""
+    return sorted(tests, key=lambda t: -expected_seconds(t, earlier))
+
+
 def plan_shared_builds(tests):
     """Register the configurations more than one test builds; return the
     tests in the order to run them: one of each configuration first, so
@@ -2135,6 +2191,7 @@ def main(argv=None):
             shutil.rmtree(outroot)
         os.makedirs(outroot, exist_ok=True)
         opts.tree = testcache.Tree(RV_BASE, outroot)
+        earlier = earlier_durations(outroot)
         share_compiler_cache()
     except UsageError as e:
         print(f"rv test: error: {e}", file=sys.stderr)
@@ -2156,7 +2213,8 @@ def main(argv=None):
     pruned = 0
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
     try:
-        futures = {pool.submit(run_test, t, opts): t for t in plan_shared_builds(tests)}
+        order = plan_shared_builds(longest_first(tests, earlier))
+        futures = {pool.submit(run_test, t, opts): t for t in order}
         for fut in concurrent.futures.as_completed(futures):
             t = futures[fut]
             try:
@@ -2181,6 +2239,7 @@ def main(argv=None):
         for board in {t.board for t in tests}:
             shutil.rmtree(os.path.join(outroot, board, SHARED_DIR), ignore_errors=True)
     write_report(outroot, every, time.monotonic() - start)
+    save_durations(outroot, earlier, tests)
     passed = sum(t.status == "pass" for t in every)
     failed = sum(t.status in ("fail", "error") for t in every)
     skipped = sum(t.status == "skip" for t in every)
