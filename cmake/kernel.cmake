@@ -7,7 +7,12 @@ string(STRIP "${RVOS_VERSION}" RVOS_VERSION)
 
 set(RVOS_ARCH_FLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c>_zicsr_zifencei -mabi=lp64
   -mcmodel=medany)
-set(RVOS_KERNEL_CFLAGS ${RVOS_ARCH_FLAGS} -std=gnu11 -O2 -g -ffreestanding -fno-builtin
+# Each function and object in a section of its own, so that the link's
+# --gc-sections drops what nothing uses (the code of features that are off,
+# kernel/CMakeLists.txt); the linker script KEEPs what is reached otherwise.
+set(RVOS_KERNEL_CFLAGS ${RVOS_ARCH_FLAGS} -std=gnu11
+  $<IF:$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>,-Os,-O2> -g -ffreestanding -fno-builtin
+  -ffunction-sections -fdata-sections
   -fno-common -fno-stack-protector -fno-tree-loop-distribute-patterns -fno-pic -Wall -Wextra -Werror -Wno-unused-parameter
   $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>
   -include ${AUTOCONF_H})

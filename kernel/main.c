@@ -17,6 +17,7 @@
 #include <kernel/rtc.h>
 #include <kernel/trace.h>
 #include <kernel/vm.h>
+#include <kernel/util.h>
 
 static struct fdt boot_fdt;
 static struct boot_info boot;
@@ -106,7 +107,8 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 			   -RV_ENOMEM);
 	print_boot_info();
 	/* Before any process: their layouts (ASLR) come from it. */
-	random_init(&boot_fdt);
+	if (IS_ENABLED(CONFIG_RANDOM))
+		random_init(&boot_fdt);
 	aslr_init();
 
 	err = memory_init(dtb);
@@ -135,7 +137,7 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	if (err < 0)
 		boot_error("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
 			   "\" (is it in the app's initrd?)", err);
-	err = device_give_all(proc_by_pid(err));
+	err = IS_ENABLED(CONFIG_DEVICE_CAPS) ? device_give_all(proc_by_pid(err)) : 0;
 	if (err)
 		boot_error("cannot give the first program its device handles (CONFIG_MAX_HANDLES)", err);
 	sched_start();
