@@ -29,14 +29,14 @@ static int probe_node(const struct driver *drv, const struct fdt *fdt,
 		err = device_from_node(fdt, node, &dev);
 		if (err) {
 			printk("boot error: driver %s: device-tree node %s has no usable reg (%s)\n",
-			       drv->name, fdt_node_name(fdt, node), rv_strerror(err));
+			       drv->name, fdt_node_name(fdt, node), k_strerror(err));
 			return err;
 		}
 	}
 	err = drv->probe(fdt, boot, &dev);
 	if (err)
 		printk("boot error: driver %s (%s) failed to start its device at 0x%lx: %s\n",
-		       drv->name, drv->kconfig, (unsigned long)dev.base, rv_strerror(err));
+		       drv->name, drv->kconfig, (unsigned long)dev.base, k_strerror(err));
 	return err;
 }
 

@@ -25,7 +25,7 @@ unsigned long boot_hart_id;
 
 static void __attribute__((noreturn)) boot_error(const char *what, int err)
 {
-	printk("boot error: %s: %s\n", what, rv_strerror(err));
+	printk("boot error: %s: %s\n", what, k_strerror(err));
 	poweroff(POWEROFF_STATUS_BOOT_ERROR);
 }
 
