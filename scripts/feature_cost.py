@@ -54,6 +54,7 @@ FEATURES = [
     ("PRINTK_FULL_FORMAT", "printk's full formatter (vs the minimal one)"),
     ("PANIC_BACKTRACE", "panic backtraces (the symbol table goes with them)"),
     ("KERNEL_SIZE_OPTIMIZATIONS", "-Os instead of -O2"),
+    ("DEVICE_TREE", "the device-tree parser (vs the board's fixed description)"),
 ]
 # Where a feature the app's programs need is measured (see the docstring).
 FALLBACK_APP = "tests/kernel/features"
