@@ -483,6 +483,8 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	err = msg_fetch(p, umsg, &m);
 	if (err)
 		return err;
+	if (!IS_ENABLED(CONFIG_IPC_HANDLE_TRANSFER) && m.num_handles)
+		return -RV_ENOSYS; /* no handles in messages (Kconfig.features) */
 	if (m.num_bytes > CONFIG_MSG_MAX_BYTES || m.num_handles > CONFIG_MSG_MAX_HANDLES)
 		return -RV_EMSGSIZE;
 	/* bytes within one page: translated once, for the check and the copy */

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rvos/errno.h>
+#include <kernel/board.h>
 #include <kernel/driver.h>
+#include <kernel/string.h>
+#include <kernel/util.h>
 #include <kernel/printk.h>
 
 /* The linker script gathers DRIVER_DEFINE()s here, sorted by level. */
@@ -29,19 +32,59 @@ static int probe_node(const struct driver *drv, const struct fdt *fdt,
 		err = device_from_node(fdt, node, &dev);
 		if (err) {
 			printk("boot error: driver %s: device-tree node %s has no usable reg (%s)\n",
-			       drv->name, fdt_node_name(fdt, node), rv_strerror(err));
+			       drv->name, fdt_node_name(fdt, node), k_strerror(err));
 			return err;
 		}
 	}
 	err = drv->probe(fdt, boot, &dev);
 	if (err)
 		printk("boot error: driver %s (%s) failed to start its device at 0x%lx: %s\n",
-		       drv->name, drv->kconfig, (unsigned long)dev.base, rv_strerror(err));
+		       drv->name, drv->kconfig, (unsigned long)dev.base, k_strerror(err));
 	return err;
+}
+
+/* CONFIG_DEVICE_TREE=n: the drivers matched against the board's fixed
+ * description (kernel/board.h) instead of the tree's nodes. */
+static int drivers_init_fixed(const struct boot_info *boot)
+{
+	for (const struct driver *drv = __drivers_start; drv < __drivers_end; drv++) {
+		int found = 0;
+		int err;
+
+		for (unsigned int i = 0; drv->compatible && i < board_fixed.device_count; i++) {
+			const struct board_device *d = &board_fixed.devices[i];
+			struct device dev = {.node = -1, .base = d->base, .size = d->size, .irq = d->irq};
+
+			if (!k_streq(d->compatible, drv->compatible))
+				continue;
+			err = drv->probe(NULL, boot, &dev);
+			if (err) {
+				printk("boot error: driver %s (%s) failed to start its device at 0x%lx: %s\n",
+				       drv->name, drv->kconfig, (unsigned long)dev.base, k_strerror(err));
+				return err;
+			}
+			found++;
+			if (!drv->multi)
+				break;
+		}
+		if (!drv->compatible) {
+			err = probe_node(drv, NULL, boot, -1);
+			if (err)
+				return err;
+		} else if (!found) {
+			printk("boot error: the kernel was built with %s (driver %s), but the board's "
+			       "fixed description (CONFIG_DEVICE_TREE=n) has no \"%s\" device\n",
+			       drv->kconfig, drv->name, drv->compatible);
+			return -RV_ENODEV;
+		}
+	}
+	return 0;
 }
 
 int drivers_init(const struct fdt *fdt, const struct boot_info *boot)
 {
+	if (!IS_ENABLED(CONFIG_DEVICE_TREE))
+		return drivers_init_fixed(boot);
 	for (const struct driver *drv = __drivers_start; drv < __drivers_end; drv++) {
 		int found = 0;
 		int node = -1;

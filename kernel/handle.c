@@ -98,7 +98,7 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 	unsigned int slot = h & SLOT_MASK;
 	struct handle_entry *e = &t->slots[slot];
 
-	if ((t->bound[slot / 64] >> (slot % 64)) & 1)
+	if (IS_ENABLED(CONFIG_IPC) && ((t->bound[slot / 64] >> (slot % 64)) & 1))
 		port_binding_drop_slot(t, slot);
 	e->obj = 0;
 	e->rights_via = 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <rvos/errno.h>
 #include <arch/csr.h>
+#include <kernel/board.h>
 #include <kernel/devicetree.h>
 #include <kernel/device.h>
 #include <kernel/driver.h>
@@ -17,6 +18,7 @@
 #include <kernel/rtc.h>
 #include <kernel/trace.h>
 #include <kernel/vm.h>
+#include <kernel/util.h>
 
 static struct fdt boot_fdt;
 static struct boot_info boot;
@@ -24,7 +26,7 @@ unsigned long boot_hart_id;
 
 static void __attribute__((noreturn)) boot_error(const char *what, int err)
 {
-	printk("boot error: %s: %s\n", what, rv_strerror(err));
+	printk("boot error: %s: %s\n", what, k_strerror(err));
 	poweroff(POWEROFF_STATUS_BOOT_ERROR);
 }
 
@@ -41,7 +43,8 @@ static int memory_init(const void *dtb)
 	for (unsigned int i = 0; i < boot.reserved_count; i++)
 		frame_reserve(boot.reserved[i].base, boot.reserved[i].base + boot.reserved[i].size);
 	frame_reserve((uintptr_t)_kernel_start, (uintptr_t)_kernel_end);
-	frame_reserve((uintptr_t)dtb, (uintptr_t)dtb + boot_fdt.size);
+	if (IS_ENABLED(CONFIG_DEVICE_TREE))
+		frame_reserve((uintptr_t)dtb, (uintptr_t)dtb + boot_fdt.size);
 	if (boot.initrd_end > boot.initrd_start)
 		frame_reserve(boot.initrd_start, boot.initrd_end);
 	for (unsigned int i = 0; i < boot.mem_count; i++) {
@@ -83,12 +86,18 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	int err;
 
 	boot_hart_id = hart_id;
-	err = fdt_init(&boot_fdt, dtb, CONFIG_DT_MAX_SIZE);
-	if (err)
-		boot_error("the device tree passed by the firmware is not valid", err);
-	err = dt_parse_boot_info(&boot_fdt, &boot);
-	if (err)
-		boot_error("the device tree lacks memory or timebase-frequency", err);
+	if (IS_ENABLED(CONFIG_DEVICE_TREE)) {
+		err = fdt_init(&boot_fdt, dtb, CONFIG_DT_MAX_SIZE);
+		if (err)
+			boot_error("the device tree passed by the firmware is not valid", err);
+		err = dt_parse_boot_info(&boot_fdt, &boot);
+		if (err)
+			boot_error("the device tree lacks memory or timebase-frequency", err);
+	} else {
+		/* the board's fixed description (boards/riscv/<board>/fixed.c);
+		 * the tree the firmware passed is not read, nor kept */
+		board_boot_info(&boot, hart_id);
+	}
 	if (IS_ENABLED(CONFIG_TEST_BOOT_ERROR_BEFORE_DRIVERS))
 		boot_error("on purpose, before the drivers start (CONFIG_TEST_BOOT_ERROR_BEFORE_DRIVERS)",
 			   -RV_EINVAL);
@@ -106,7 +115,8 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 			   -RV_ENOMEM);
 	print_boot_info();
 	/* Before any process: their layouts (ASLR) come from it. */
-	random_init(&boot_fdt);
+	if (IS_ENABLED(CONFIG_RANDOM))
+		random_init(&boot_fdt);
 	aslr_init();
 
 	err = memory_init(dtb);
@@ -135,7 +145,7 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	if (err < 0)
 		boot_error("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
 			   "\" (is it in the app's initrd?)", err);
-	err = device_give_all(proc_by_pid(err));
+	err = IS_ENABLED(CONFIG_DEVICE_CAPS) ? device_give_all(proc_by_pid(err)) : 0;
 	if (err)
 		boot_error("cannot give the first program its device handles (CONFIG_MAX_HANDLES)", err);
 	sched_start();

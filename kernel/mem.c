@@ -11,6 +11,11 @@
  */
 #include <stdint.h>
 #include <kernel/mem.h>
+#include <kernel/util.h>
+
+/* With CONFIG_KERNEL_SIZE_OPTIMIZATIONS the word loops fold away: bytes
+ * one at a time, in a few dozen bytes of code. */
+#define WORDS_TOO (!IS_ENABLED(CONFIG_KERNEL_SIZE_OPTIMIZATIONS))
 
 typedef uint64_t __attribute__((may_alias)) word_t;
 
@@ -22,7 +27,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
-	if (n >= WORD_COPY_MIN) {
+	if (WORDS_TOO && n >= WORD_COPY_MIN) {
 		size_t head = -(uintptr_t)d & 7;
 		unsigned int off;
 
@@ -83,11 +88,11 @@ void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
-	while (n && ((uintptr_t)d & 7)) {
+	while (WORDS_TOO && n && ((uintptr_t)d & 7)) {
 		*d++ = (unsigned char)c;
 		n--;
 	}
-	if (n >= 8) {
+	if (WORDS_TOO && n >= 8) {
 		word_t w = 0x0101010101010101ULL * (unsigned char)c;
 
 		for (; n >= 32; n -= 32, d += 32) {

@@ -7,6 +7,7 @@
 #include <kernel/proc.h>
 #include <kernel/revoke.h>
 #include <kernel/timer.h>
+#include <kernel/util.h>
 
 void kobject_init(struct kobject *obj, uint32_t type)
 {
@@ -23,23 +24,31 @@ void kobject_get(struct kobject *obj)
 static void kobject_release(struct kobject *obj)
 {
 	switch (obj->type) {
+	/* Only the types of the features built in (Kconfig.features) can
+	 * exist: the others' cases fold away. */
 	case RV_OBJ_CHANNEL:
-		channel_end_release(obj);
+		if (IS_ENABLED(CONFIG_IPC))
+			channel_end_release(obj);
 		break;
 	case RV_OBJ_SHM:
-		shm_release(obj);
+		if (IS_ENABLED(CONFIG_SHM))
+			shm_release(obj);
 		break;
 	case RV_OBJ_PROCESS:
-		process_object_release(obj);
+		if (IS_ENABLED(CONFIG_PROCESS_HANDLES))
+			process_object_release(obj);
 		break;
 	case RV_OBJ_DEVICE:
-		device_release(obj);
+		if (IS_ENABLED(CONFIG_DEVICE_CAPS))
+			device_release(obj);
 		break;
 	case RV_OBJ_PORT:
-		port_release(obj);
+		if (IS_ENABLED(CONFIG_IPC))
+			port_release(obj);
 		break;
 	case RV_OBJ_REVOKER:
-		revoker_release(obj);
+		if (IS_ENABLED(CONFIG_HANDLE_REVOCATION))
+			revoker_release(obj);
 		break;
 	default:
 		panic("kobject_put: unknown object type %u", obj->type);
@@ -79,13 +88,13 @@ uint32_t kobject_signals(const struct kobject *obj)
 {
 	switch (obj->type) {
 	case RV_OBJ_CHANNEL:
-		return channel_end_signals(obj);
+		return IS_ENABLED(CONFIG_IPC) ? channel_end_signals(obj) : 0;
 	case RV_OBJ_PROCESS:
-		return process_object_signals(obj);
+		return IS_ENABLED(CONFIG_PROCESS_HANDLES) ? process_object_signals(obj) : 0;
 	case RV_OBJ_DEVICE:
-		return device_signals(obj);
+		return IS_ENABLED(CONFIG_DEVICE_CAPS) ? device_signals(obj) : 0;
 	case RV_OBJ_PORT:
-		return port_signals(obj);
+		return IS_ENABLED(CONFIG_IPC) ? port_signals(obj) : 0;
 	default:
 		return 0;
 	}
@@ -136,7 +145,8 @@ void kobject_notify(struct kobject *obj)
 	signals = kobject_signals(obj);
 	for (pos = obj->waiters.next; pos != &obj->waiters;) {
 		struct waiter *w = container_of(pos, struct waiter, link);
-		if ((signals & w->signals) && (w->proc ? waiter_wake(w->proc) : port_fire(w))) {
+		if ((signals & w->signals) &&
+		    (w->proc ? waiter_wake(w->proc) : IS_ENABLED(CONFIG_IPC) && port_fire(w))) {
 			pos = obj->waiters.next;
 		} else {
 			pos = pos->next;
@@ -154,7 +164,7 @@ void kobject_cancel_waiters(struct kobject *obj)
 		next = pos->next;
 		if (!w->via || !revoker_is_revoked(w->via))
 			continue;
-		if (!w->proc) {
+		if (IS_ENABLED(CONFIG_IPC) && !w->proc) {
 			/* unlinks w; the port's waiter, woken, may have had
 			 * others: start over */
 			port_binding_revoked(w);

@@ -7,6 +7,7 @@
 #include <kernel/power.h>
 #include <kernel/printk.h>
 #include <kernel/vm.h>
+#include <kernel/util.h>
 
 /* From the linker script and scripts/symtab.py. */
 extern const char _kernel_start[], _text_end[], _kernel_end[];
@@ -91,6 +92,12 @@ static void __attribute__((noreturn)) panic_finish(uintptr_t fp, uintptr_t pc, u
 	csr_clear(sstatus, SSTATUS_SIE);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	printk("PANIC: %s\n", msg);
+	if (!IS_ENABLED(CONFIG_PANIC_BACKTRACE)) {
+		/* the faulting pc alone (CONFIG_PANIC_BACKTRACE=n) */
+		if (pc)
+			printk("at pc 0x%016lx (no backtrace: CONFIG_PANIC_BACKTRACE=n)\n", pc);
+		poweroff(POWEROFF_STATUS_PANIC);
+	}
 	printk("Backtrace:\n");
 	if (pc) {
 		int depth = 1;

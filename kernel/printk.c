@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdarg.h>
+#include <rvos/errno.h>
 #include <arch/sbi.h>
 #include <kernel/format.h>
 #include <kernel/printk.h>
@@ -29,6 +30,11 @@ void console_register_output(void (*putc)(char c), const char *name)
 {
 	console_putc = putc;
 	console_name = name;
+}
+
+const char *k_strerror(int err)
+{
+	return rv_strerror(err);
 }
 
 const char *console_output_name(void)

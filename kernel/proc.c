@@ -154,7 +154,7 @@ bool proc_info(unsigned int slot, struct rv_proc_info *out)
 		ticks += timer_now() - p->ran_since; /* the slice it is in */
 	out->cpu_ns = timer_ticks_to_ns(ticks);
 	out->user_pages = (uint32_t)p->as.user_pages;
-	out->shm_pages = (uint32_t)shm_mapped_pages(p);
+	out->shm_pages = IS_ENABLED(CONFIG_SHM) ? (uint32_t)shm_mapped_pages(p) : 0;
 	out->table_pages = (uint32_t)p->as.table_pages;
 	out->max_pages = (uint32_t)p->as.max_pages;
 	k_strlcpy(out->name, p->name, sizeof(out->name));
@@ -491,11 +491,13 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 	/* Everything it held: devices it drove (reset first, so that no DMA
 	 * reaches the frames its regions give back), handles (peers see
 	 * PEER_CLOSED), mappings. */
-	device_proc_exit(p);
+	if (IS_ENABLED(CONFIG_DEVICE_CAPS))
+		device_proc_exit(p);
 	fpu_proc_exit(p);
 	handle_table_close_all(&p->handles);
-	shm_unmap_all(p);
-	if (p->pobj) {
+	if (IS_ENABLED(CONFIG_SHM))
+		shm_unmap_all(p);
+	if (IS_ENABLED(CONFIG_PROCESS_HANDLES) && p->pobj) {
 		struct process_object *po = p->pobj;
 		po->exit = *how;
 		po->proc = NULL;

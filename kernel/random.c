@@ -134,7 +134,8 @@ static void print_sources(const struct seed_source *src, unsigned int count)
 
 void random_init(const struct fdt *fdt)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
+	/* (no tree without CONFIG_DEVICE_TREE: no /chosen/rng-seed) */
+	int chosen = IS_ENABLED(CONFIG_DEVICE_TREE) ? fdt_path_offset(fdt, "/chosen") : -1;
 	const uint8_t *seed = NULL;
 	uint8_t dev[SEED_MAX_BYTES] = {0};
 	struct seed_source src[3] = {

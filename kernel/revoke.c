@@ -137,7 +137,7 @@ static void revoke_reach(struct revoker *r)
 	revoker_use(via_of(r));
 	kobject_get(t);
 	kobject_cancel_waiters(t);
-	if (t->type == RV_OBJ_SHM)
+	if (IS_ENABLED(CONFIG_SHM) && t->type == RV_OBJ_SHM)
 		shm_revoke_mappings(t);
 	unuse(r); /* before the reference, as every use goes (revoke.h) */
 	kobject_put(t);

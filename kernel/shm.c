@@ -169,7 +169,7 @@ void shm_release(struct kobject *obj)
 {
 	struct shm_region *r = container_of(obj, struct shm_region, obj);
 
-	if (r->dev && device_dma_busy(r->dev)) {
+	if (IS_ENABLED(CONFIG_DEVICE_CAPS) && r->dev && device_dma_busy(r->dev)) {
 		r->quarantined = true; /* shm_dma_reclaim frees it */
 		return;
 	}

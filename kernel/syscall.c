@@ -318,21 +318,21 @@ static long sys_kstats(const uint64_t a[6])
 	k.procs_max = CONFIG_MAX_PROCS;
 	k.syscalls = syscall_count;
 	k.context_switches = sched_context_switches;
-	k.channels_used = channel_count();
+	k.channels_used = IS_ENABLED(CONFIG_IPC) ? channel_count() : 0;
 	k.channels_max = CONFIG_MAX_CHANNELS;
-	k.messages_queued = channel_messages_queued();
+	k.messages_queued = IS_ENABLED(CONFIG_IPC) ? channel_messages_queued() : 0;
 	k.handles_used = handle_count_all();
-	k.shm_regions_used = shm_region_count();
-	k.shm_mappings_used = shm_mapping_count();
+	k.shm_regions_used = IS_ENABLED(CONFIG_SHM) ? shm_region_count() : 0;
+	k.shm_mappings_used = IS_ENABLED(CONFIG_SHM) ? shm_mapping_count() : 0;
 	k.process_objects_used = process_object_count();
 	k.irqs = irq_count();
 	k.boot_instret = boot_instret;
-	k.dma_regions_used = shm_dma_region_count();
+	k.dma_regions_used = IS_ENABLED(CONFIG_SHM) ? shm_dma_region_count() : 0;
 	k.idle_instret = sched_idle_instret;
-	k.ports_used = port_count();
-	k.port_bindings_used = port_binding_count();
+	k.ports_used = IS_ENABLED(CONFIG_IPC) ? port_count() : 0;
+	k.port_bindings_used = IS_ENABLED(CONFIG_IPC) ? port_binding_count() : 0;
 	k.console_input_lost = console_input_lost();
-	k.derivations_used = revoker_count();
+	k.derivations_used = IS_ENABLED(CONFIG_HANDLE_REVOCATION) ? revoker_count() : 0;
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
 	return 0;
@@ -408,6 +408,25 @@ static long sys_channel_list(const uint64_t a[6])
 #define SYS_DEBUG_FN NULL
 #endif /* CONFIG_DEBUGGER */
 
+/* FEATURE_FN(F, fn): fn when CONFIG_F is on, else an empty entry (ENOSYS,
+ * Kconfig.features); the handler is then referenced nowhere and the link
+ * drops it (--gc-sections). */
+#define FEATURE_FN(feature, fn) (FEATURE_ON_##feature ? (fn) : NULL)
+#define FEATURE_ON_IPC IS_ENABLED(CONFIG_IPC)
+#define FEATURE_ON_IPC_PORTS IS_ENABLED(CONFIG_IPC_PORTS)
+#define FEATURE_ON_WAIT_MANY IS_ENABLED(CONFIG_WAIT_MANY)
+#define FEATURE_ON_HANDLE_REVOCATION IS_ENABLED(CONFIG_HANDLE_REVOCATION)
+#define FEATURE_ON_SHM IS_ENABLED(CONFIG_SHM)
+#define FEATURE_ON_DEVICE_CAPS IS_ENABLED(CONFIG_DEVICE_CAPS)
+#define FEATURE_ON_PROCESS_HANDLES IS_ENABLED(CONFIG_PROCESS_HANDLES)
+#define FEATURE_ON_INFO_CALLS IS_ENABLED(CONFIG_INFO_CALLS)
+#define FEATURE_ON_RANDOM IS_ENABLED(CONFIG_RANDOM)
+/* process_spawn_image takes its image from a shared-memory object;
+ * channel_list lists channels. */
+#define FEATURE_ON_PROCESS_HANDLES_AND_SHM                                                       \
+	(IS_ENABLED(CONFIG_PROCESS_HANDLES) && IS_ENABLED(CONFIG_SHM))
+#define FEATURE_ON_IPC_INFO (IS_ENABLED(CONFIG_INFO_CALLS) && IS_ENABLED(CONFIG_IPC))
+
 /*
  * Every system call once: X(number, handler, kind). A new call goes at the
  * end. kind is
@@ -436,41 +455,41 @@ static long sys_channel_list(const uint64_t a[6])
 	X(RV_SYS_YIELD, sys_yield, LIGHT)                                                         \
 	X(RV_SYS_SLEEP, sys_sleep, FULL)                                                          \
 	X(RV_SYS_CLOCK, sys_clock, LIGHT)                                                         \
-	X(RV_SYS_KSTATS, sys_kstats, LIGHT)                                                       \
+	X(RV_SYS_KSTATS, FEATURE_FN(INFO_CALLS, sys_kstats), LIGHT)                                                       \
 	X(RV_SYS_HANDLE_CLOSE, sys_handle_close, FULL)                                            \
 	X(RV_SYS_HANDLE_DUPLICATE, sys_handle_duplicate, LIGHT)                                   \
 	X(RV_SYS_HANDLE_INFO, sys_handle_info, LIGHT)                                             \
-	X(RV_SYS_CHANNEL_CREATE, sys_channel_create, FULL)                                        \
-	X(RV_SYS_CHANNEL_WRITE, sys_channel_write, FULL)                                          \
-	X(RV_SYS_CHANNEL_READ, sys_channel_read, FULL)                                            \
-	X(RV_SYS_CHANNEL_CALL, sys_channel_call, FULL)                                            \
-	X(RV_SYS_WAIT_MANY, sys_wait_many, FULL)                                                  \
-	X(RV_SYS_SHM_CREATE, sys_shm_create, FULL)                                                \
-	X(RV_SYS_SHM_MAP, sys_shm_map, FULL)                                                      \
-	X(RV_SYS_SHM_UNMAP, sys_shm_unmap, FULL)                                                  \
-	X(RV_SYS_PROCESS_SPAWN, sys_process_spawn, FULL)                                          \
-	X(RV_SYS_PROCESS_KILL, sys_process_kill, FULL)                                            \
-	X(RV_SYS_PROCESS_EXIT_INFO, sys_process_exit_info, FULL)                                  \
+	X(RV_SYS_CHANNEL_CREATE, FEATURE_FN(IPC, sys_channel_create), FULL)                                        \
+	X(RV_SYS_CHANNEL_WRITE, FEATURE_FN(IPC, sys_channel_write), FULL)                                          \
+	X(RV_SYS_CHANNEL_READ, FEATURE_FN(IPC, sys_channel_read), FULL)                                            \
+	X(RV_SYS_CHANNEL_CALL, FEATURE_FN(IPC, sys_channel_call), FULL)                                            \
+	X(RV_SYS_WAIT_MANY, FEATURE_FN(WAIT_MANY, sys_wait_many), FULL)                                                  \
+	X(RV_SYS_SHM_CREATE, FEATURE_FN(SHM, sys_shm_create), FULL)                                                \
+	X(RV_SYS_SHM_MAP, FEATURE_FN(SHM, sys_shm_map), FULL)                                                      \
+	X(RV_SYS_SHM_UNMAP, FEATURE_FN(SHM, sys_shm_unmap), FULL)                                                  \
+	X(RV_SYS_PROCESS_SPAWN, FEATURE_FN(PROCESS_HANDLES, sys_process_spawn), FULL)                                          \
+	X(RV_SYS_PROCESS_KILL, FEATURE_FN(PROCESS_HANDLES, sys_process_kill), FULL)                                            \
+	X(RV_SYS_PROCESS_EXIT_INFO, FEATURE_FN(PROCESS_HANDLES, sys_process_exit_info), FULL)                                  \
 	X(RV_SYS_DEBUG_READ, sys_debug_read, FULL)                                                \
 	X(RV_SYS_MEM_GROW, sys_mem_grow, FULL)                                                    \
-	X(RV_SYS_PROC_LIST, sys_proc_list, LIGHT)                                                 \
-	X(RV_SYS_CHANNEL_LIST, sys_channel_list, LIGHT)                                           \
-	X(RV_SYS_DEVICE_INFO, sys_device_info, FULL)                                              \
-	X(RV_SYS_DEVICE_MAP, sys_device_map, FULL)                                                \
-	X(RV_SYS_DEVICE_IRQ_ACK, sys_device_irq_ack, FULL)                                        \
-	X(RV_SYS_PROGRAM_LIST, sys_program_list, LIGHT)                                           \
-	X(RV_SYS_DMA_CREATE, sys_dma_create, FULL)                                                \
-	X(RV_SYS_DMA_ADDR, sys_dma_addr, FULL)                                                    \
-	X(RV_SYS_PROCESS_SPAWN_IMAGE, sys_process_spawn_image, FULL)                              \
-	X(RV_SYS_PORT_CREATE, sys_port_create, FULL)                                              \
-	X(RV_SYS_PORT_BIND, sys_port_bind, FULL)                                                  \
-	X(RV_SYS_PORT_UNBIND, sys_port_unbind, FULL)                                              \
-	X(RV_SYS_PORT_WAIT, sys_port_wait, FULL)                                                  \
-	X(RV_SYS_HANDLE_DERIVE, sys_handle_derive, FULL)                                          \
-	X(RV_SYS_HANDLE_REVOKE, sys_handle_revoke, FULL)                                          \
+	X(RV_SYS_PROC_LIST, FEATURE_FN(INFO_CALLS, sys_proc_list), LIGHT)                                                 \
+	X(RV_SYS_CHANNEL_LIST, FEATURE_FN(IPC_INFO, sys_channel_list), LIGHT)                                           \
+	X(RV_SYS_DEVICE_INFO, FEATURE_FN(DEVICE_CAPS, sys_device_info), FULL)                                              \
+	X(RV_SYS_DEVICE_MAP, FEATURE_FN(DEVICE_CAPS, sys_device_map), FULL)                                                \
+	X(RV_SYS_DEVICE_IRQ_ACK, FEATURE_FN(DEVICE_CAPS, sys_device_irq_ack), FULL)                                        \
+	X(RV_SYS_PROGRAM_LIST, FEATURE_FN(INFO_CALLS, sys_program_list), LIGHT)                                           \
+	X(RV_SYS_DMA_CREATE, FEATURE_FN(DEVICE_CAPS, sys_dma_create), FULL)                                                \
+	X(RV_SYS_DMA_ADDR, FEATURE_FN(DEVICE_CAPS, sys_dma_addr), FULL)                                                    \
+	X(RV_SYS_PROCESS_SPAWN_IMAGE, FEATURE_FN(PROCESS_HANDLES_AND_SHM, sys_process_spawn_image), FULL)                              \
+	X(RV_SYS_PORT_CREATE, FEATURE_FN(IPC_PORTS, sys_port_create), FULL)                                              \
+	X(RV_SYS_PORT_BIND, FEATURE_FN(IPC_PORTS, sys_port_bind), FULL)                                                  \
+	X(RV_SYS_PORT_UNBIND, FEATURE_FN(IPC_PORTS, sys_port_unbind), FULL)                                              \
+	X(RV_SYS_PORT_WAIT, FEATURE_FN(IPC_PORTS, sys_port_wait), FULL)                                                  \
+	X(RV_SYS_HANDLE_DERIVE, FEATURE_FN(HANDLE_REVOCATION, sys_handle_derive), FULL)                                          \
+	X(RV_SYS_HANDLE_REVOKE, FEATURE_FN(HANDLE_REVOCATION, sys_handle_revoke), FULL)                                          \
 	X(RV_SYS_TRACE, SYS_TRACE_FN, FULL)                                                       \
-	X(RV_SYS_PROCESS_LIMIT, sys_process_limit, FULL)                                          \
-	X(RV_SYS_GETRANDOM, sys_getrandom, FULL)                                                  \
+	X(RV_SYS_PROCESS_LIMIT, FEATURE_FN(PROCESS_HANDLES, sys_process_limit), FULL)                                          \
+	X(RV_SYS_GETRANDOM, FEATURE_FN(RANDOM, sys_getrandom), FULL)                                                  \
 	X(RV_SYS_WATCHDOG, SYS_WATCHDOG_FN, FULL)                                                 \
 	X(RV_SYS_DEBUG, SYS_DEBUG_FN, FULL)
 

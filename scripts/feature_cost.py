@@ -13,8 +13,11 @@ adds. Real builds, nothing estimated.
                                                 its markers in that file
   scripts/feature_cost.py -b BOARD -a APP -O DIR
 
-A feature whose flip Kconfig refuses (a dependency it lacks in that app)
-is listed with the build's first error line instead of figures.
+A feature whose flip the app refuses (one of its programs needs the
+feature: its rule stops the merge) is measured on FALLBACK_APP instead,
+whose one program needs no feature, against that app's own defaults, and
+says so. One that still does not build is listed with the build's first
+error line instead of figures.
 """
 import argparse
 import os
@@ -36,7 +39,25 @@ FEATURES = [
     ("DEBUGGER", "the process debugger (`debug` call)"),
     ("VIRTIO_RNG_SEED", "seed from virtio-rng at boot"),
     ("ZKR_SEED", "seed from the Zkr seed CSR where the device tree lists it"),
+    # kernel/Kconfig.features (the shell needs most: measured on FALLBACK_APP)
+    ("IPC", "channels (with their pool)"),
+    ("IPC_HANDLE_TRANSFER", "handles in messages"),
+    ("IPC_FASTPATH", "the `channel_call` and `port_wait` fast paths"),
+    ("IPC_PORTS", "ports"),
+    ("WAIT_MANY", "`wait_many`"),
+    ("HANDLE_REVOCATION", "`handle_derive`, `handle_revoke` (with the record pool)"),
+    ("SHM", "shared memory (with its pools)"),
+    ("DEVICE_CAPS", "device capabilities, user interrupts, DMA"),
+    ("PROCESS_HANDLES", "`process_spawn` and process handles"),
+    ("INFO_CALLS", "`proc_list`, `channel_list`, `program_list`, `kstats`"),
+    ("RANDOM", "the random number generator and `getrandom`"),
+    ("PRINTK_FULL_FORMAT", "printk's full formatter (vs the minimal one)"),
+    ("PANIC_BACKTRACE", "panic backtraces (the symbol table goes with them)"),
+    ("KERNEL_SIZE_OPTIMIZATIONS", "-Os instead of -O2"),
+    ("DEVICE_TREE", "the device-tree parser (vs the board's fixed description)"),
 ]
+# Where a feature the app's programs need is measured (see the docstring).
+FALLBACK_APP = "tests/kernel/features"
 BEGIN = "<!-- feature_cost.py: begin -->"
 END = "<!-- feature_cost.py: end -->"
 
@@ -79,6 +100,7 @@ def measure(board, app, outdir):
     if base is None:
         raise CostError(f"{app} does not build for {board} with its defaults: {err}")
     rows = []
+    fallback = None
     for sym, what in FEATURES:
         val = config_value(base_dir, sym)
         if val is None:
@@ -86,12 +108,22 @@ def measure(board, app, outdir):
             continue
         on = val == "y"
         print(f"feature_cost: {sym} {'off' if on else 'on'} ...", file=sys.stderr, flush=True)
-        fig, err = build(board, app, os.path.join(outdir, sym),
-                         [f"-DCONFIG_{sym}={'n' if on else 'y'}"])
+        flip = [f"-DCONFIG_{sym}={'n' if on else 'y'}"]
+        fig, err = build(board, app, os.path.join(outdir, sym), flip)
+        ref = base
+        if fig is None and "Kconfig:" in err and app != FALLBACK_APP:
+            # refused by a rule of the app's: the fallback app, its defaults
+            if fallback is None:
+                fallback, ferr = build(board, FALLBACK_APP, os.path.join(outdir, "fallback"))
+                if fallback is None:
+                    raise CostError(f"{FALLBACK_APP} does not build for {board}: {ferr}")
+            fig, err = build(board, FALLBACK_APP, os.path.join(outdir, sym), flip)
+            ref = fallback
+            what += f" (on `{FALLBACK_APP}`)"
         if fig is None:
             rows.append((sym, what, on, None, err))
             continue
-        with_f, without = (base, fig) if on else (fig, base)
+        with_f, without = (ref, fig) if on else (fig, ref)
         rows.append((sym, what, on, {k: with_f[k] - without[k] for k in with_f}, None))
     return base, rows
 

@@ -114,10 +114,12 @@ from_user:
 	/* channel_call (an ecall with a7 = RV_SYS_CHANNEL_CALL), and port_wait
 	 * with a reply (a5 != 0), try their IPC fast paths first; they return
 	 * only when the general path must run. */
+#ifdef CONFIG_IPC_FASTPATH
 	li	t1, TRAP_SYS_CHANNEL_CALL
 	beq	a7, t1, call_fast
 	li	t1, TRAP_SYS_PORT_WAIT
 	beq	a7, t1, port_fast
+#endif /* CONFIG_IPC_FASTPATH */
 #ifndef CONFIG_TRACING
 	/* A light system call (kernel/syscall.c, SYSCALL_LIST): an ecall whose
 	 * number has an entry in syscall_light_table. It runs on this partial
@@ -206,6 +208,7 @@ full_frame:
 2:	wfi
 	j	2b
 
+#ifdef CONFIG_IPC_FASTPATH
 port_fast:
 	beqz	a5, full_syscall
 	SAVE_CALLEE_SAVED
@@ -227,6 +230,7 @@ call_fast:
 5:	mv	a0, sp
 	call	user_syscall
 	j	2b
+#endif /* CONFIG_IPC_FASTPATH */
 
 /* arch_user_return(struct user_regs *regs): back to U-mode. */
 	.globl arch_user_return

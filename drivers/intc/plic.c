@@ -7,10 +7,12 @@
  * enables one and gives it priority 1 over a threshold of 0.
  */
 #include <rvos/errno.h>
+#include <kernel/board.h>
 #include <kernel/driver.h>
 #include <kernel/irq.h>
 #include <kernel/mmio.h>
 #include <kernel/printk.h>
+#include <kernel/util.h>
 
 #define PLIC_PRIORITY_BASE 0x0
 #define PLIC_ENABLE_BASE 0x2000
@@ -99,7 +101,10 @@ static int plic_probe(const struct fdt *fdt, const struct boot_info *boot,
 
 	if (!dev->base)
 		return -RV_EINVAL;
-	ctx = find_context(fdt, dev->node);
+	if (IS_ENABLED(CONFIG_DEVICE_TREE))
+		ctx = find_context(fdt, dev->node);
+	else
+		ctx = (int)(board_fixed.plic_ctx_mul * boot_hart_id + board_fixed.plic_ctx_add);
 	if (ctx < 0) {
 		printk("boot error: CONFIG_PLIC: no S-mode context for hart %lu in the PLIC's "
 		       "interrupts-extended\n", boot_hart_id);

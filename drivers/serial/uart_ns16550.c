@@ -8,6 +8,7 @@
 #include <kernel/irq.h>
 #include <kernel/mmio.h>
 #include <kernel/printk.h>
+#include <kernel/util.h>
 
 /* Register offsets (byte-wide registers, reg-shift 0 on QEMU virt). */
 #define NS16550_RBR 0 /* receive buffer */
@@ -82,6 +83,8 @@ static int ns16550_irq_probe(const struct fdt *fdt, const struct boot_info *boot
 	console_input_register(&ns16550_input);
 	ns16550_rx_resume();
 	/* User space may own it (the console server): doc/devices.md. */
+	if (!IS_ENABLED(CONFIG_DEVICE_CAPS))
+		return 0;
 	return device_export("uart0", "ns16550a", dev->base, dev->size, dev->irq, NULL);
 }
 

@@ -7,6 +7,7 @@
 #include <kernel/irq.h>
 #include <kernel/mmio.h>
 #include <kernel/printk.h>
+#include <kernel/util.h>
 
 #define SIFIVE_UART_TXDATA 0x00
 #define SIFIVE_UART_TXDATA_FULL (1u << 31)
@@ -81,6 +82,8 @@ static int sifive_uart_irq_probe(const struct fdt *fdt, const struct boot_info *
 	mmio_write32(sifive_uart_base + SIFIVE_UART_RXCTRL, SIFIVE_UART_RXCTRL_RXEN);
 	sifive_uart_rx_resume();
 	/* User space may own it (the console server): doc/devices.md. */
+	if (!IS_ENABLED(CONFIG_DEVICE_CAPS))
+		return 0;
 	return device_export("uart0", "sifive,uart0", dev->base, dev->size, dev->irq, NULL);
 }
 

@@ -55,7 +55,7 @@ static int sbi_timer_probe(const struct fdt *fdt, const struct boot_info *boot,
 		return -RV_ENODEV;
 	}
 	sbi_timer_ops.hz = boot->timebase_hz;
-	if (IS_ENABLED(CONFIG_TIMER_USE_SSTC) && hart_has_sstc(fdt)) {
+	if (IS_ENABLED(CONFIG_TIMER_USE_SSTC) && IS_ENABLED(CONFIG_DEVICE_TREE) && hart_has_sstc(fdt)) {
 		sbi_timer_ops.arm = sstc_timer_arm;
 		sbi_timer_ops.name = "sstc";
 	}

@@ -11,6 +11,7 @@
 #include <kernel/mmio.h>
 #include <kernel/printk.h>
 #include <kernel/virtio.h>
+#include <kernel/util.h>
 
 #define VIRTIO_MMIO_MAGIC 0x000
 #define VIRTIO_MMIO_MAGIC_VALUE 0x74726976 /* "virt" */
@@ -64,6 +65,8 @@ static void virtio_export(const struct virtio_slot *slot, uint64_t size)
 	char name[RV_DEVICE_NAME_MAX];
 	uint32_t id = slot->device_id;
 
+	if (!IS_ENABLED(CONFIG_DEVICE_CAPS))
+		return; /* no capabilities to export */
 	if (id < TYPE_COUNT && type_names[id])
 		fmt_snprintf(name, sizeof(name), "virtio-%s%u", type_names[id], type_count[id]++);
 	else

@@ -12,6 +12,9 @@ void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * does (and when none can), output goes to the SBI console if enabled. */
 void console_register_output(void (*putc)(char c), const char *name);
 const char *console_output_name(void);
+/* rv_strerror (rvos/errno.h) out of line: one copy of its table in the
+ * kernel, not one in every file that names an error. */
+const char *k_strerror(int err);
 void console_write(const char *s, size_t len);
 
 #endif /* KERNEL_PRINTK_H */

@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <kernel/object.h>
+#include <kernel/util.h>
 
 struct revoker {
 	struct kobject obj;     /* RV_OBJ_REVOKER; refs: the handles naming it */
@@ -57,6 +58,8 @@ static inline struct revoker *revoker_of(unsigned int via)
  * call: in handle_lookup a call would cost every caller a stack frame.) */
 static inline __attribute__((always_inline)) bool revoker_is_revoked(unsigned int via)
 {
+	if (!IS_ENABLED(CONFIG_HANDLE_REVOCATION))
+		return false; /* no records: nothing is revoked */
 	for (const struct revoker *r = revoker_of(via); r; r = r->parent) {
 		if (r->revoked)
 			return true;
@@ -76,14 +79,15 @@ static inline struct kobject *revoker_kobj(unsigned int via)
 /* A handle or mapping through via is made (get) or gone (put). */
 void revoker_use(unsigned int via);
 void revoker_unuse(unsigned int via);
+/* Without CONFIG_HANDLE_REVOCATION (revoke.c not built) via is always 0. */
 static inline void via_get(unsigned int via)
 {
-	if (via)
+	if (IS_ENABLED(CONFIG_HANDLE_REVOCATION) && via)
 		revoker_use(via);
 }
 static inline void via_put(unsigned int via)
 {
-	if (via)
+	if (IS_ENABLED(CONFIG_HANDLE_REVOCATION) && via)
 		revoker_unuse(via);
 }
 /* handle_revoke: 0, or -ECANCELED when it (or a record above) was revoked
