@@ -465,8 +465,8 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 			return false; /* (cannot happen: both checked) */
 	}
 	/* (nothing can fail from here on) */
-	for (unsigned int i = 0; i < nh; i++)
-		rh[i] = handle_move(&w->handles, hv[i], &r->handles);
+	if (nh)
+		handle_move(&w->handles, hv, nh, &r->handles, rh);
 	/* num_bytes and num_handles in one store, as rx_complete */
 	*(u64_alias *)&r->as.rx_msg->num_bytes = n | (uint64_t)nh << 32;
 	r->regs->x[10] = 0;

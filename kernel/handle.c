@@ -124,24 +124,33 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 	handles_in_use--;
 }
 
-rv_handle_t handle_move(struct handle_table *from, rv_handle_t h, struct handle_table *to)
+void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int n,
+		 struct handle_table *to, rv_handle_t *out)
 {
-	unsigned int slot = h & SLOT_MASK, i = to->free_from;
-	struct handle_entry *e = &from->slots[slot], *d;
-	struct kobject *obj = e->obj;
-	uint32_t rights_via = e->rights_via;
+	unsigned int i = to->free_from;
+	struct handle_entry *d = &to->slots[i];
 
-	detach_slot(from, slot);
-	/* the lowest free slot of `to` (there is one: the caller checked) */
-	for (d = &to->slots[i]; d->obj || d->generation == GENERATION_RETIRED; d++)
+	for (unsigned int k = 0; k < n; k++) {
+		unsigned int slot = hv[k] & SLOT_MASK;
+		struct handle_entry *e = &from->slots[slot];
+		struct kobject *obj = e->obj;
+		uint32_t rights_via = e->rights_via;
+
+		detach_slot(from, slot);
+		/* the lowest free slot of `to` (there is one: the caller
+		 * checked), from just above the last one filled */
+		for (; d->obj || d->generation == GENERATION_RETIRED; d++)
+			i++;
+		d->obj = obj;
+		d->rights_via = rights_via;
+		if (handle_via_of(rights_via))
+			d->generation |= HANDLE_GEN_DERIVED;
+		out[k] = (d->generation & ~HANDLE_GEN_DERIVED) << RV_HANDLE_SLOT_BITS | i;
+		d++;
 		i++;
-	to->free_from = i + 1;
-	d->obj = obj;
-	d->rights_via = rights_via;
-	if (handle_via_of(rights_via))
-		d->generation |= HANDLE_GEN_DERIVED;
-	to->used++;
-	return (d->generation & ~HANDLE_GEN_DERIVED) << RV_HANDLE_SLOT_BITS | i;
+	}
+	to->free_from = i;
+	to->used += n;
 }
 
 int handle_close(struct handle_table *t, rv_handle_t h)
