@@ -341,19 +341,25 @@ static inline __attribute__((always_inline)) void port_event(struct proc *r,
  * room when the buffer is not writable: messages then go through the
  * queue, and the reader's general read reports what is wrong.
  */
-void channel_rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
+static inline __attribute__((always_inline)) void rx_record_at(struct proc *p, struct rv_msg *um,
+								const struct rv_msg *m)
 {
 	struct addr_space *as = &p->as;
 	uintptr_t b = (uintptr_t)m->bytes;
 	uint32_t room = 4096 - (uint32_t)(b & 4095);
 
-	as->rx_msg = (umsg & 7) ? NULL : user_span(as, umsg, sizeof(struct rv_msg), true);
+	as->rx_msg = um;
 	as->rx_bytes = m->num_bytes ? user_page(as, b, PTE_R | PTE_W) : NULL;
 	as->rx_room = !as->rx_bytes ? 0 : m->num_bytes < room ? m->num_bytes : room;
 	/* The whole buffer, for messages beyond the first page (checked when
 	 * one comes: the buffer need not be mapped now). */
 	as->rx_ubuf = b;
 	p->rx_cap = as->rx_msg ? m->num_bytes : 0;
+}
+
+void channel_rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
+{
+	rx_record_at(p, (umsg & 7) ? NULL : user_span(&p->as, umsg, sizeof(struct rv_msg), true), m);
 }
 
 /* Copy a small message: words when both ends allow, bytes otherwise. */
@@ -392,7 +398,14 @@ static inline void rx_complete(struct proc *r, uint32_t n)
  * pointer that does not work -- falls back to the queue, whose slow path
  * reports the error to the reader.
  */
-static void __attribute__((noreturn)) channel_call_continue(void);
+/* Is r, blocked, to resume by a continuation that runs its read again from
+ * its saved registers, and so reads its struct rv_msg when it runs (the
+ * general read's or call's, or the call fast path's)? */
+static inline bool reads_again(const struct proc *r)
+{
+	return r->ctx.ra == (uintptr_t)channel_call_continue ||
+	       r->ctx.ra == (uintptr_t)channel_read_continue;
+}
 
 /* What a blocked reader r takes beyond the first page of its buffer (then
  * copied page by page): the buffer and capacity recorded when it blocked
@@ -409,16 +422,34 @@ static uint32_t rx_capacity(const struct proc *r, uintptr_t *buf)
 	return r->rx_cap;
 }
 
-static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m)
+static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m,
+			   const rv_handle_t *hv)
 {
+	typedef uint64_t __attribute__((may_alias)) u64_alias;
 	struct port_binding *b;
 	struct proc *r = receiver(peer, &b);
 	uintptr_t ub = (uintptr_t)m->bytes, rbuf;
-	uint32_t n = m->num_bytes, cap;
+	uint32_t n = m->num_bytes, nh = m->num_handles, cap;
 	const uint8_t *src;
+	rv_handle_t *rh = NULL;
 
 	if (!r || !r->as.rx_msg)
 		return false;
+	if (nh) {
+		/* Handles go straight into the table of a reader (not a port's)
+		 * whose read runs again from its struct rv_msg when it wakes:
+		 * where that read would install them (the lowest free slots, in
+		 * order), when it would find room in its table and a writable,
+		 * big enough handle array. Otherwise they are queued, and the
+		 * read reports what is wrong. */
+		const struct rv_msg *um = r->as.rx_msg;
+		uintptr_t uh = (uintptr_t)um->handles;
+
+		if (b || !reads_again(r) || um->num_handles < nh || (uh & 3) ||
+		    handle_table_free(&r->handles) < nh ||
+		    !(rh = user_span(&r->as, uh, nh * sizeof(*rh), true)))
+			return false;
+	}
 	if (n <= r->as.rx_room && (src = user_span(&w->as, ub, n, false))) {
 		copy_small(r->as.rx_bytes, src, n);
 	} else {
@@ -433,8 +464,13 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 		if (copy_user_to_user(&r->as, rbuf, &w->as, ub, n))
 			return false; /* (cannot happen: both checked) */
 	}
-	rx_complete(r, n);
-	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, 0);
+	/* (nothing can fail from here on) */
+	if (nh)
+		handle_move(&w->handles, hv, nh, &r->handles, rh);
+	/* num_bytes and num_handles in one store, as rx_complete */
+	*(u64_alias *)&r->as.rx_msg->num_bytes = n | (uint64_t)nh << 32;
+	r->regs->x[10] = 0;
+	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, nh);
 	/* A reply: a channel_call of the writer is a reply-and-wait, not a
 	 * round trip (as on the fast path) */
 	if (trace_call_end_chan(r, trace_id(peer) >> 1, trace_time()))
@@ -475,14 +511,23 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	struct channel_end *peer;
 	struct message *slot;
 	const uint8_t *src;
+	const struct rv_msg *um;
+	const rv_handle_t *uh;
 	struct rv_msg m;
 	bool waited = false;
 	int err;
 
-	/* verify: the message, its bytes and every handle it moves */
-	err = msg_fetch(p, umsg, &m);
-	if (err)
-		return err;
+	/* verify: the message, its bytes and every handle it moves (the
+	 * struct and the handle array through one translation each when they
+	 * are aligned within a page, else copied) */
+	um = (umsg & 7) ? NULL : user_span(&p->as, umsg, sizeof(m), false);
+	if (um) {
+		m = *um;
+	} else {
+		err = msg_fetch(p, umsg, &m);
+		if (err)
+			return err;
+	}
 	if (!IS_ENABLED(CONFIG_IPC_HANDLE_TRANSFER) && m.num_handles)
 		return -RV_ENOSYS; /* no handles in messages (Kconfig.features) */
 	if (m.num_bytes > CONFIG_MSG_MAX_BYTES || m.num_handles > CONFIG_MSG_MAX_HANDLES)
@@ -491,13 +536,22 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	src = m.num_bytes ? user_span(&p->as, (uintptr_t)m.bytes, m.num_bytes, false) : NULL;
 	if (!src && !user_access_ok(&p->as, (uintptr_t)m.bytes, m.num_bytes, false))
 		return -RV_EFAULT;
-	if (m.num_handles &&
-	    copy_from_user(&p->as, hv, (uintptr_t)m.handles, m.num_handles * sizeof(hv[0])))
-		return -RV_EFAULT;
 	/* Checked above; saying it again lets gcc's bounds analysis see it
 	 * when the limit is 0. */
 	if (m.num_handles > CONFIG_MSG_MAX_HANDLES)
 		__builtin_unreachable();
+	if (m.num_handles) {
+		uh = ((uintptr_t)m.handles & 3) ? NULL
+						: user_span(&p->as, (uintptr_t)m.handles,
+							    m.num_handles * sizeof(hv[0]), false);
+		if (uh) {
+			for (unsigned int i = 0; i < m.num_handles; i++)
+				hv[i] = uh[i];
+		} else if (copy_from_user(&p->as, hv, (uintptr_t)m.handles,
+					  m.num_handles * sizeof(hv[0]))) {
+			return -RV_EFAULT;
+		}
+	}
 	for (unsigned int i = 0; i < m.num_handles; i++) {
 		if (hv[i] == self)
 			return -RV_EINVAL; /* an end cannot travel through itself */
@@ -545,7 +599,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	}
 
 	count_sent(e, m.num_bytes); /* it goes, one way or the other */
-	if (!m.num_handles && !peer->count && deliver_direct(p, peer, &m))
+	if (!peer->count && deliver_direct(p, peer, &m, hv))
 		return 0;
 
 	/* impl: copy and move, nothing can fail from here on */
@@ -577,8 +631,19 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	return 0;
 }
 
+/* The current process p, its waiter and receive record in place, blocks by
+ * the continuation cont (sched_block_continuation). */
+static void __attribute__((noreturn)) block_continue(struct proc *p, void (*cont)(void))
+{
+	p->state = PROC_BLOCKED;
+	p->block = BLOCK_OBJECT;
+	p->wait_cancelled = false;
+	sched_set_continuation(p, cont);
+	sched_block_continuation();
+}
+
 long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
-		  uint64_t deadline)
+		  uint64_t deadline, void (*cont)(void))
 {
 	struct channel_end *e = end_of(he->obj);
 	rv_handle_t hv[MSG_HANDLE_ARRAY];
@@ -606,8 +671,16 @@ long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
 		if (flags & RV_IPC_NONBLOCK)
 			return -RV_EAGAIN;
 		waiter_add(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, he->via);
-		channel_rx_record(p, umsg, &m);
+		rx_record_at(p, um, &m);
 		p->recv_end = &e->obj;
+		/* A system call's read without a deadline blocks by its
+		 * continuation, which runs this read again from its saved
+		 * registers when anything but a message delivered straight in
+		 * wakes it: no kernel frames to return through, and a process
+		 * to run next that resumes in user mode gets the hart without
+		 * the ready queue's switch (sched_block_continuation). */
+		if (cont && deadline == UINT64_MAX)
+			block_continue(p, cont);
 		err = kobject_block(deadline);
 		if (err)
 			return err;
@@ -1019,7 +1092,7 @@ void port_wait_fastpath(struct user_regs *regs)
 /* A caller blocked by the fast path, woken by something other than a fast
  * reply -- a queued reply, the peer closing, its deadline: the general read
  * finishes the call (it blocks again if woken early). */
-static void channel_call_continue(void)
+void channel_call_continue(void)
 {
 	struct proc *p = current;
 	struct user_regs *regs = p->regs;
@@ -1037,9 +1110,31 @@ static void channel_call_continue(void)
 	if (!ret) {
 		struct kobject *end = he->obj; /* for the trace: he may be gone after */
 
-		ret = channel_read(p, he, regs->x[12], 0, timer_deadline_ticks(deadline));
+		ret = channel_read(p, he, regs->x[12], 0, timer_deadline_ticks(deadline),
+				   channel_call_continue);
 		trace_call_end(p, end);
 	}
+	sched_continuation_return(ret);
+}
+
+/* A process whose channel_read blocked by its continuation (block_handoff),
+ * woken by something other than a message delivered straight in: the read
+ * runs again from its saved registers (a0 handle, a1 message, a2 flags, a3
+ * deadline), as the general read would go on after its wait. */
+void channel_read_continue(void)
+{
+	struct proc *p = current;
+	struct user_regs *regs = p->regs;
+	struct handle_entry *he;
+	long ret;
+
+	waiters_remove_all(p);
+	p->wait_cancelled = false;
+	/* (a revoke that ended the wait makes the lookup -ECANCELED) */
+	ret = handle_lookup_reg(&p->handles, regs->x[10], RV_OBJ_CHANNEL, RV_RIGHT_READ, &he);
+	if (!ret)
+		ret = channel_read(p, he, regs->x[11], (uint32_t)regs->x[12],
+				   timer_deadline_ticks(regs->x[13]), channel_read_continue);
 	sched_continuation_return(ret);
 }
 

@@ -93,10 +93,12 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 	return fill(t, slot, obj, rights_via);
 }
 
-void handle_detach(struct handle_table *t, rv_handle_t h)
+/* The slot's handle leaves the table (its reference is the caller's). */
+static inline __attribute__((always_inline)) void detach_slot(struct handle_table *t,
+							      unsigned int slot)
 {
-	unsigned int slot = h & SLOT_MASK;
 	struct handle_entry *e = &t->slots[slot];
+	uint32_t gen;
 
 	if (IS_ENABLED(CONFIG_IPC) && ((t->bound[slot / 64] >> (slot % 64)) & 1))
 		port_binding_drop_slot(t, slot);
@@ -105,15 +107,50 @@ void handle_detach(struct handle_table *t, rv_handle_t h)
 	/* A generation that would wrap (or make the all-ones value,
 	 * RV_HANDLE_INVALID, or RV_HANDLE_SELF) retires the slot: a wrapped
 	 * value would name whatever the slot held next. */
-	e->generation = (e->generation & ~HANDLE_GEN_DERIVED) + 1;
-	if (e->generation > GENERATION_MAX || handle_value(t, slot) >= RV_HANDLE_SELF) {
-		e->generation = GENERATION_RETIRED;
+	gen = (e->generation & ~HANDLE_GEN_DERIVED) + 1;
+	if (gen > GENERATION_MAX || (gen << RV_HANDLE_SLOT_BITS | slot) >= RV_HANDLE_SELF) {
+		gen = GENERATION_RETIRED;
 		t->retired++;
 	} else if (slot && slot < t->free_from) {
 		t->free_from = slot;
 	}
+	e->generation = gen;
 	t->used--;
+}
+
+void handle_detach(struct handle_table *t, rv_handle_t h)
+{
+	detach_slot(t, h & SLOT_MASK);
 	handles_in_use--;
+}
+
+void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int n,
+		 struct handle_table *to, rv_handle_t *out)
+{
+	unsigned int i = to->free_from;
+	struct handle_entry *d = &to->slots[i];
+
+	for (unsigned int k = 0; k < n; k++) {
+		unsigned int slot = hv[k] & SLOT_MASK;
+		struct handle_entry *e = &from->slots[slot];
+		struct kobject *obj = e->obj;
+		uint32_t rights_via = e->rights_via;
+
+		detach_slot(from, slot);
+		/* the lowest free slot of `to` (there is one: the caller
+		 * checked), from just above the last one filled */
+		for (; d->obj || d->generation == GENERATION_RETIRED; d++)
+			i++;
+		d->obj = obj;
+		d->rights_via = rights_via;
+		if (handle_via_of(rights_via))
+			d->generation |= HANDLE_GEN_DERIVED;
+		out[k] = (d->generation & ~HANDLE_GEN_DERIVED) << RV_HANDLE_SLOT_BITS | i;
+		d++;
+		i++;
+	}
+	to->free_from = i;
+	to->used += n;
 }
 
 int handle_close(struct handle_table *t, rv_handle_t h)

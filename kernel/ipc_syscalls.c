@@ -163,7 +163,8 @@ long sys_channel_read(const uint64_t a[6])
 		return err;
 	if (!arg_is_u32(a[2]))
 		return -RV_EINVAL; /* flags */
-	return channel_read(current, e, a[1], (uint32_t)a[2], timer_deadline_ticks(a[3]));
+	return channel_read(current, e, a[1], (uint32_t)a[2], timer_deadline_ticks(a[3]),
+			    channel_read_continue);
 }
 
 long sys_channel_call(const uint64_t a[6])
@@ -191,7 +192,7 @@ long sys_channel_call(const uint64_t a[6])
 	}
 	/* (e still holds: only this process changes its table, and it was
 	 * blocked; a revoke meanwhile ended the write with -ECANCELED) */
-	err = channel_read(current, e, a[2], 0, deadline);
+	err = channel_read(current, e, a[2], 0, deadline, channel_call_continue);
 	trace_call_end(current, end);
 	return err;
 }

@@ -266,7 +266,7 @@ long port_wait(struct proc *p, const struct handle_entry *port, uintptr_t uev, u
 			ev.status = RV_PORT_NOT_READ;
 			if (umsg && (sig & RV_SIGNAL_READABLE) && b->w.obj->type == RV_OBJ_CHANNEL) {
 				ev.status = (int32_t)channel_read(p, &b->table->slots[b->slot], umsg,
-								  RV_IPC_NONBLOCK, 0);
+								  RV_IPC_NONBLOCK, 0, NULL);
 				if (!(kobject_signals(b->w.obj) & b->w.signals))
 					list_remove(n);
 			}

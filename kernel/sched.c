@@ -223,6 +223,31 @@ void sched_resume_in_user(struct proc *p)
 	sched_set_continuation(p, resume_in_user);
 }
 
+/* The process schedule() would pick when current blocks, if it is of
+ * current's priority and resumes straight in user mode (its system call
+ * was completed for it: sched_resume_in_user), with no switch due
+ * otherwise; NULL if not. */
+struct proc *sched_successor(void)
+{
+	unsigned int prio = current->priority;
+	struct proc *next;
+
+	if (sched_need_resched || (sched_ready_bitmap & ((2ULL << prio) - 1)) != 1ULL << prio)
+		return NULL;
+	next = container_of(ready_queue[prio].next, struct proc, sched_link);
+	return next->ctx.ra == (uintptr_t)resume_in_user ? next : NULL;
+}
+
+void sched_block_handoff(struct proc *next)
+{
+	sched_remove(next);
+#ifdef CONFIG_TRACING
+	trace_switch(current, next);
+	trace_running(next, timer_now());
+#endif /* CONFIG_TRACING */
+	sched_handoff(next);
+}
+
 void sched_handoff(struct proc *next)
 {
 	struct proc *prev = current;
@@ -235,9 +260,9 @@ void sched_handoff(struct proc *next)
 	sched_handoff_inline(prev, next);
 }
 
-void schedule(void)
+/* schedule(), saving prev's kernel context in *save. */
+static void pick_and_switch(struct proc *prev, struct arch_context *save)
 {
-	struct proc *prev = current;
 	struct proc *next;
 
 	next = pick_next();
@@ -253,7 +278,26 @@ void schedule(void)
 	} else if (next != prev) {
 		trace_switch(prev, next);
 	}
-	switch_to(prev, next, &prev->ctx);
+	switch_to(prev, next, save);
+}
+
+void schedule(void)
+{
+	pick_and_switch(current, &current->ctx);
+}
+
+void sched_block_continuation(void)
+{
+	static struct arch_context discard; /* its kernel frames: not needed */
+	struct proc *prev = current, *next = sched_successor();
+
+	if (next)
+		sched_block_handoff(next);
+	pick_and_switch(prev, &discard);
+	/* prev itself was picked (woken while the hart idled): its
+	 * continuation */
+	arch_switch(&discard, &prev->ctx);
+	__builtin_unreachable();
 }
 
 void sched_start(void)

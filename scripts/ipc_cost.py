@@ -47,7 +47,7 @@ PARTS = [
      ["memcpy", "memmove", "copy_*", "user_access_ok", "access_ok_pages", "user_page_slow",
       "walk"]),
     ("handles moved (install, detach, references)",
-     ["handle_install*", "handle_detach", "handle_table_free", "kobject_get", "kobject_put",
+     ["handle_install*", "handle_detach", "handle_move", "handle_table_free", "kobject_get", "kobject_put",
       "via_*", "revoker_*"]),
     ("queueing and wake-up (channel, waiters, signals)",
      ["channel_*", "kobject_notify", "kobject_signals", "waiter*", "port_*",

@@ -22,8 +22,15 @@ int channel_create(struct proc *creator, struct kobject **end0, struct kobject *
  * revoked). It stays put while p blocks: only p changes its table. */
 long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t self, uintptr_t umsg,
 		   uint32_t flags, uint64_t deadline);
+/* cont: a system call's read whose arguments are in p's saved registers
+ * may block by this continuation (channel_read_continue for
+ * channel_read, channel_call_continue for channel_call) and hand the hart
+ * to a process that resumes in user mode (sched_successor); NULL: it
+ * blocks in its kernel frames. */
 long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
-		  uint64_t deadline);
+		  uint64_t deadline, void (*cont)(void));
+void channel_read_continue(void) __attribute__((noreturn));
+void channel_call_continue(void) __attribute__((noreturn));
 
 /* Record where p, about to block receiving with its struct rv_msg at umsg
  * (m: a copy of it), takes a message directly (as.rx_*, proc.rx_cap). */

@@ -170,6 +170,12 @@ static inline int handle_arg(struct handle_table *t, uint64_t a, uint32_t type, 
 /* Take the handle out of the table without dropping its reference (it
  * moves: into a message or another process). */
 void handle_detach(struct handle_table *t, rv_handle_t h);
+/* Move the n live handles hv[] of `from` (another table) to the lowest
+ * free slots of `to`, which has n (handle_table_free), in order, with their
+ * rights and derivations: handle_detach then handle_install_via, for all of
+ * them in one call. Their values in `to` go to out[]. */
+void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int n,
+		 struct handle_table *to, rv_handle_t *out);
 /* Close: drop the reference. -EBADF if it is not a live handle. */
 int handle_close(struct handle_table *t, rv_handle_t h);
 
