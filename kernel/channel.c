@@ -784,12 +784,13 @@ static inline __attribute__((always_inline)) void *fp_near(const struct addr_spa
 }
 
 /* A fast path took r, blocked with its one waiter (link) on the list head:
- * off that list and the sleep list, no longer receiving. */
+ * off that list and the sleep list, no longer receiving. (link itself is
+ * left as it was: a waiter beyond waiter_count is never looked at.) */
 static inline __attribute__((always_inline)) void fp_unblock(struct proc *r, struct list_node *head,
 							     struct list_node *link)
 {
+	(void)link;
 	list_init(head);
-	list_init(link);
 	r->waiter_word = 0; /* waiter_count and rx_cap: one store */
 	r->recv_end = NULL;
 	if (list_node_is_linked(&r->sched_link))
@@ -829,6 +830,8 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	uintptr_t ureq, urep, rb, sb;
 	uint64_t deadline;
 	size_t n, cap, room = 0;
+	struct call_record *fp;
+	bool hit;
 
 	/* (a0 whole: a value wider than a handle, or a derived handle, fails
 	 * the lookup, and the general path says -EINVAL or looks again) */
@@ -838,10 +841,22 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	e = end_of(he->obj);
 	ureq = regs->x[11];
 	urep = regs->x[12];
-	/* Both struct rv_msg aligned and each within a page, in one test. */
-	if ((((ureq | urep) & 7) | ((((ureq + sizeof(*req) - 1) ^ ureq) | ((urep + sizeof(*rep) - 1) ^ urep)) >> 12)) ||
-	    e->count)
+	/* Both struct rv_msg aligned and each within a page, in one test --
+	 * unless they are those of the last call (p->fp: checked and
+	 * translated then). */
+	/* (one base for the record, far in struct proc: gcc would compute it
+	 * twice) */
+	fp = &p->fp;
+	__asm__("" : "+r"(fp));
+	hit = urep == fp->urep && ureq == fp->ureq;
+	if (__builtin_expect(hit, 1)) {
+		if (e->count)
+			return FASTPATH_GENERAL;
+	} else if ((((ureq | urep) & 7) |
+		    ((((ureq + sizeof(*req) - 1) ^ ureq) | ((urep + sizeof(*rep) - 1) ^ urep)) >> 12)) ||
+		   e->count) {
 		return FASTPATH_GENERAL;
+	}
 	deadline = regs->x[13];
 	if (deadline != RV_DEADLINE_NEVER) {
 		if (cached)
@@ -853,13 +868,19 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	}
 	/* The caller's two struct rv_msg (often on one stack page), the
 	 * request's bytes and the first page of its reply buffer (often the
-	 * request's page too): one translation per page. */
-	rep = fp_page(&p->as, urep, true, cached);
-	if (!rep)
-		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
-	req = fp_near(&p->as, ureq, urep, (uint8_t *)rep, cached);
-	if (!req)
-		return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
+	 * request's page too): one translation per page, none for what the
+	 * last call named too. */
+	if (__builtin_expect(hit, 1)) {
+		rep = fp->rep;
+		req = fp->req;
+	} else {
+		rep = fp_page(&p->as, urep, true, cached);
+		if (!rep)
+			return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
+		req = fp_near(&p->as, ureq, urep, (uint8_t *)rep, cached);
+		if (!req)
+			return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
+	}
 	if (req->num_handles)
 		return FASTPATH_GENERAL;
 	/* The caller's receive record for the reply (rx_record, inline) is
@@ -868,13 +889,29 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	n = req->num_bytes;
 	cap = rep->num_bytes;
 	rb = (uintptr_t)rep->bytes;
-	if (cap) {
-		rbytes = fp_page(&p->as, rb, true, cached);
-		if (!rbytes)
-			return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
-		room = cap;
-		if (!in_one_page(rb, cap))
+	if (__builtin_expect(hit && rb == fp->rb && cap == fp->cap, 1)) {
+		rbytes = fp->rbytes;
+		room = fp->room;
+	} else {
+		/* (recorded as found: a translation dropped later clears
+		 * fp.urep, and with it the rest) */
+		fp->urep = USER_TLB_NONE;
+		fp->rb = rb;
+		fp->cap = (uint32_t)cap;
+		if (cap) {
+			rbytes = fp_page(&p->as, rb, true, cached);
+			if (!rbytes)
+				return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
 			room = 4096 - (rb & 4095);
+			if (cap < room)
+				room = cap;
+		}
+		fp->rbytes = rbytes;
+		fp->room = (uint32_t)room;
+		fp->rep = rep;
+		fp->req = req;
+		fp->ureq = ureq;
+		fp->urep = urep;
 	}
 	p->as.rx_bytes = rbytes;
 	p->as.rx_room = room;

@@ -8,6 +8,7 @@
 #include <kernel/page.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/proc.h>
 #include <kernel/util.h>
 #include <kernel/vm.h>
 
@@ -480,6 +481,8 @@ void user_tlb_flush(struct addr_space *as)
 			USER_TLB_NONE;
 	}
 	as->rx_msg = NULL;
+	/* (every address space is a process's) */
+	container_of(as, struct proc, as)->fp.urep = USER_TLB_NONE;
 }
 
 /* The walk over every page of a range (user_access_ok's slow part). */

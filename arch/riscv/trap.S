@@ -24,8 +24,13 @@
 #define USER_REGS_SSTATUS 264
 
 /* The rest of a full frame: gp, tp and the registers a C function keeps
- * (s0-s11); then s0 = 0, which ends backtraces. */
+ * (s0-s11); then (but for SAVE_CALLEE_SAVED_KEEP_S0) s0 = 0, which ends
+ * backtraces. */
 .macro SAVE_CALLEE_SAVED
+	SAVE_CALLEE_SAVED_KEEP_S0
+	mv	s0, zero
+.endm
+.macro SAVE_CALLEE_SAVED_KEEP_S0
 	sd	x3, UREG(3)(sp)
 	sd	x4, UREG(4)(sp)
 	sd	x8, UREG(8)(sp)
@@ -40,7 +45,6 @@
 	sd	x25, UREG(25)(sp)
 	sd	x26, UREG(26)(sp)
 	sd	x27, UREG(27)(sp)
-	mv	s0, zero
 .endm
 
 	.section .text
@@ -221,12 +225,15 @@ port_fast:
 	call	port_wait_fastpath
 	j	5f
 call_fast:
-	SAVE_CALLEE_SAVED
+	/* s0 keeps the user's value into the fast path, which has no frame
+	 * (a backtrace from fastpath_full stops at it: no kernel address) */
+	SAVE_CALLEE_SAVED_KEEP_S0
 	csrr	t0, sepc
 	addi	t0, t0, 4
 	sd	t0, USER_REGS_SEPC(sp)
 	mv	a0, sp
 	call	channel_call_fastpath
+	mv	s0, zero
 5:	mv	a0, sp
 	call	user_syscall
 	j	2b

@@ -107,6 +107,23 @@ struct proc {
 	struct process_object *pobj;   /* set when started by process_spawn */
 	uintptr_t heap_end;            /* mem_grow: the heap is [RV_HEAP_BASE, heap_end) */
 	uint32_t devices_mapped;       /* bit i: exported device i is mapped (device_map) */
+	/* The call fast path's record of the process's last channel_call
+	 * (kernel/channel.c, fastpath()): its request's and reply's struct
+	 * rv_msg (user addresses, kernel pointers) and the first page of the
+	 * buffer the reply named then (user address and capacity; kernel
+	 * pointer and room, as in as.rx_bytes and as.rx_room): a call naming
+	 * the same finds them here instead of checking and translating them
+	 * again. Translations like as.tlb[], dropped with them
+	 * (user_tlb_flush): urep USER_TLB_NONE means none. (Here at the end,
+	 * so that no other field moves for it.) */
+	struct call_record {
+		uintptr_t urep, ureq;
+		struct rv_msg *rep;
+		const struct rv_msg *req;
+		uintptr_t rb;
+		uint8_t *rbytes;
+		uint32_t cap, room;
+	} fp;
 #ifdef CONFIG_FPU
 	bool fpu_valid;                /* fpu holds its FP state (kernel/fpu.c) */
 	bool fpu_used;                 /* it has used FP: the unit follows it */

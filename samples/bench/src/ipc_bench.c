@@ -42,14 +42,14 @@
  *                           ipc_call_rt, the worst of 8 placements of the
  *                           request and reply buffers (bench_call_layouts)
  * Budgets (checked when counting is exact): ipc_call_rt_wait_server_1 <=
- * 2,750, _8 <= 3,750; ipc_call_rt <= 630 (a guard against regressions; it
- * is 607); ipc_call_rt_rw_server <= 1,300; ipc_call_rt_4h <= 3,000;
+ * 2,750, _8 <= 3,750; ipc_call_rt <= 560 (a guard against regressions; it
+ * is 545); ipc_call_rt_rw_server <= 1,300; ipc_call_rt_4h <= 3,000;
  * ipc_sendrecv_self <= 890; the port loops <= 1,700 and 980;
  * ipc_call_rt_256p <= 1.05 x ipc_call_rt; ipc_call_rt_worst_layout <= 1.02 x
  * the best placement. BENCH_FAIL lines and exit status 1
  * when one is exceeded. Built with CONFIG_TRACING (sample.bench.ipc_tracing:
  * the cost of recording, doc/tracing.md "Cost"), only ipc_call_rt, budget
- * 690 (it is 678, 607 without tracing).
+ * 630 (it is 616, 545 without tracing).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -80,15 +80,16 @@
 /* Regression guards a little above the figures reached (issue 14, the
  * light trap path, the general path's single translations, its blocking
  * reads by continuation with a hand-off and its direct delivery of
- * handles: doc/ipc.md, "Cost"): ipc_call_rt 607, the wait_many server loop
+ * handles: doc/ipc.md, "Cost"; the call fast path's call record):
+ * ipc_call_rt 545, the wait_many server loop
  * 2,584 and 3,564, the port loop 1,589, replying by the next wait 941, the
  * server on read + write 1,241, 4 handles each way 2,901, write + read in
  * one process 842. */
-#define BUDGET_CALL_RT 630
+#define BUDGET_CALL_RT 560
 /* sample.bench.ipc_tracing: ipc_call_rt only, on a kernel recording with
  * every trace class and the histograms (doc/tracing.md, "Cost"): a guard
  * a little above the figure reached. */
-#define BUDGET_CALL_RT_TRACING 690
+#define BUDGET_CALL_RT_TRACING 630
 #define BUDGET_256P_PERCENT 105
 #define BUDGET_WAIT_SERVER_1 2750
 #define BUDGET_WAIT_SERVER_8 3750
