@@ -23,8 +23,10 @@
  * Budgets (regression guards): spawn_picolibc <= 270,000 (about twice the
  * figure of 132,310 when it was set); spawn_picolibc_env_1k <= 270,000 as
  * well; time_realtime <= TIME_BUDGET, clock_monotonic <= CLOCK_BUDGET (a
- * little above their figures). printf_1k has none: where stdout goes (the
- * kernel's console here, a console service elsewhere) decides its cost.
+ * little above their figures); printf_1k <= PRINTF_1K_BUDGET, a little
+ * above its figure through the console service (90,713: the console
+ * server's loop included; 70,297 straight to the kernel's console, in
+ * sample.bench.libc). The issue's goal through the service is 40,000.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -44,6 +46,7 @@
 #define CLOCK_CALLS 1000
 #define TIME_BUDGET 400
 #define CLOCK_BUDGET 400
+#define PRINTF_1K_BUDGET 95000
 
 static void bench_spawn_picolibc(const char *name)
 {
@@ -133,7 +136,7 @@ static void bench_printf_1k(void)
 		bench_failed = 1;
 		return;
 	}
-	bench_report("printf_1k", t1 - t0, NULL, 0);
+	bench_report("printf_1k", t1 - t0, NULL, PRINTF_1K_BUDGET);
 }
 
 int main(void)

@@ -29,7 +29,10 @@
 #define NS_RBR 0
 #define NS_THR 0
 #define NS_IER 1
+#define NS_IIR 2
 #define NS_LSR 5
+#define NS_IIR_FIFOS 0xc0 /* both bits set: the FIFOs are on (16550A) */
+#define NS_TX_FIFO 16     /* a 16550A's transmit FIFO, in bytes */
 #define NS_IER_RDI 0x01
 #define NS_LSR_DR 0x01
 #define NS_LSR_OE 0x02 /* overrun: a byte was lost (cleared by reading LSR) */
@@ -46,22 +49,26 @@
 struct uart {
 	volatile uint8_t *regs;
 	bool sifive;
+	/* NS16550A: bytes written each time LSR says the transmitter is
+	 * empty (THRE: in FIFO mode, the transmit FIFO is). With the FIFOs
+	 * on, its depth less one: the kernel's console writes the same UART
+	 * a byte at a time after its own THRE check (printk, debug_write of
+	 * programs without this server), and one such byte may land between
+	 * our check and our writes. Without them, the holding register: 1. */
+	uint32_t tx_burst;
 };
 
 static struct uart uart;
 
-static void uart_putc_raw(char c)
+/* SiFive: a byte when the transmit FIFO has room (a write to a full one
+ * is dropped: txdata's bit 31 says full). */
+static void sf_putc(char c)
 {
-	if (uart.sifive) {
-		volatile uint32_t *tx = (volatile uint32_t *)(uart.regs + SF_TXDATA);
-		while (*tx & SF_FULL_EMPTY)
-			;
-		*tx = (uint8_t)c;
-	} else {
-		while (!(uart.regs[NS_LSR] & NS_LSR_THRE))
-			;
-		uart.regs[NS_THR] = (uint8_t)c;
-	}
+	volatile uint32_t *tx = (volatile uint32_t *)(uart.regs + SF_TXDATA);
+
+	while (*tx & SF_FULL_EMPTY)
+		;
+	*tx = (uint8_t)c;
 }
 
 static void lost_overrun(void);
@@ -96,12 +103,40 @@ static void uart_rx_interrupt(bool on)
 /* Output, with "\n" as "\r\n" (a terminal's new line). */
 static void out(const void *buf, size_t len)
 {
-	const char *p = buf;
+	const uint8_t *p = buf, *end = p + len;
+	volatile uint8_t *thr = uart.regs + NS_THR;
+	bool cr_sent = false; /* the '\r' of the '\n' at p is out */
 
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '\n')
-			uart_putc_raw('\r');
-		uart_putc_raw(p[i]);
+	if (uart.sifive) {
+		for (; p < end; p++) {
+			if (*p == '\n')
+				sf_putc('\r');
+			sf_putc((char)*p);
+		}
+		return;
+	}
+	/* A burst of bytes per LSR check (uart.tx_burst), a '\r' taking
+	 * one of them. */
+	while (p < end) {
+		const uint8_t *stop = (size_t)(end - p) > uart.tx_burst ? p + uart.tx_burst : end;
+
+		while (!(uart.regs[NS_LSR] & NS_LSR_THRE))
+			;
+		while (p < stop) {
+			uint8_t c = *p;
+
+			if (c == '\n') {
+				if (!cr_sent) {
+					*thr = '\r';
+					cr_sent = true;
+					stop--; /* maybe to p: the '\n' goes in the next burst */
+					continue;
+				}
+				cr_sent = false;
+			}
+			*thr = c;
+			p++;
+		}
 	}
 }
 
@@ -575,6 +610,11 @@ static int uart_open(void)
 	if (ret < 0)
 		return (int)ret;
 	uart.regs = (volatile uint8_t *)ret;
+	/* Whoever set the UART up (the firmware) chose FIFO mode or not:
+	 * IIR says which (16550A data sheet, IIR bits 6-7). Reading IIR
+	 * only clears a pending transmit interrupt, which is never on. */
+	if (!uart.sifive)
+		uart.tx_burst = (uart.regs[NS_IIR] & NS_IIR_FIFOS) == NS_IIR_FIFOS ? NS_TX_FIFO - 1 : 1;
 	return 0;
 }
 
