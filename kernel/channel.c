@@ -426,7 +426,7 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 			   const rv_handle_t *hv)
 {
 	typedef uint64_t __attribute__((may_alias)) u64_alias;
-	struct port_binding *b;
+	struct port_binding *b = NULL; /* (set by receiver(); said for -Os's flow analysis) */
 	struct proc *r = receiver(peer, &b);
 	uintptr_t ub = (uintptr_t)m->bytes, rbuf;
 	uint32_t n = m->num_bytes, nh = m->num_handles, cap;

@@ -81,10 +81,9 @@
  * light trap path, the general path's single translations, its blocking
  * reads by continuation with a hand-off and its direct delivery of
  * handles: doc/ipc.md, "Cost"; the call fast path's call record):
- * ipc_call_rt 545, the wait_many server loop
- * 2,584 and 3,564, the port loop 1,589, replying by the next wait 941, the
- * server on read + write 1,241, 4 handles each way 2,901, write + read in
- * one process 842. */
+ * ipc_call_rt 545, the wait_many server loop 2,556 and 3,536, the port
+ * loop 1,533, replying by the next wait 883, the server on read + write
+ * 1,210, 4 handles each way 2,885, write + read in one process 842. */
 #define BUDGET_CALL_RT 560
 /* sample.bench.ipc_tracing: ipc_call_rt only, on a kernel recording with
  * every trace class and the histograms (doc/tracing.md, "Cost"): a guard
