@@ -362,7 +362,9 @@ void channel_rx_record(struct proc *p, uintptr_t umsg, const struct rv_msg *m)
 	rx_record_at(p, (umsg & 7) ? NULL : user_span(&p->as, umsg, sizeof(struct rv_msg), true), m);
 }
 
-/* Copy a small message: words when both ends allow, bytes otherwise. */
+/* Copy a small message: words when both ends are 8-aligned (then the
+ * bytes of a length that is not: a console line of 77 bytes), bytes
+ * otherwise. Inline, without calls: the fast path stays a leaf. */
 static inline __attribute__((always_inline)) void copy_small(uint8_t *dst, const uint8_t *src, size_t n)
 {
 	if (__builtin_expect(!(((uintptr_t)dst | (uintptr_t)src | n) & 7), 1)) {
@@ -371,6 +373,14 @@ static inline __attribute__((always_inline)) void copy_small(uint8_t *dst, const
 
 		while (s != end)
 			*d++ = *s++;
+	} else if (!(((uintptr_t)dst | (uintptr_t)src) & 7)) {
+		const uint64_t *s = (const uint64_t *)src, *end = s + (n >> 3);
+		uint64_t *d = (uint64_t *)dst;
+
+		while (s != end)
+			*d++ = *s++;
+		for (size_t i = n & ~(size_t)7; i < n; i++)
+			dst[i] = src[i];
 	} else {
 		for (size_t i = 0; i < n; i++)
 			dst[i] = src[i];
