@@ -507,8 +507,18 @@ static bool handles_revoked(struct handle_entry *const *ents, unsigned int n)
 }
 
 /* The user's struct rv_msg. */
-static int msg_fetch(struct proc *p, uintptr_t umsg, struct rv_msg *m)
+/* The caller's struct rv_msg into *m: through one translation when it is
+ * aligned within a page (*span then points at it, writable if asked),
+ * else copied (*span NULL). */
+static inline __attribute__((always_inline)) int msg_fetch(struct proc *p, uintptr_t umsg,
+							   bool write, struct rv_msg *m,
+							   struct rv_msg **span)
 {
+	*span = (umsg & 7) ? NULL : user_span(&p->as, umsg, sizeof(*m), write);
+	if (*span) {
+		*m = **span;
+		return 0;
+	}
 	return copy_from_user(&p->as, m, umsg, sizeof(*m)) ? -RV_EFAULT : 0;
 }
 
@@ -521,7 +531,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	struct channel_end *peer;
 	struct message *slot;
 	const uint8_t *src;
-	const struct rv_msg *um;
+	struct rv_msg *um;
 	const rv_handle_t *uh;
 	struct rv_msg m;
 	bool waited = false;
@@ -530,14 +540,9 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	/* verify: the message, its bytes and every handle it moves (the
 	 * struct and the handle array through one translation each when they
 	 * are aligned within a page, else copied) */
-	um = (umsg & 7) ? NULL : user_span(&p->as, umsg, sizeof(m), false);
-	if (um) {
-		m = *um;
-	} else {
-		err = msg_fetch(p, umsg, &m);
-		if (err)
-			return err;
-	}
+	err = msg_fetch(p, umsg, false, &m, &um);
+	if (err)
+		return err;
 	if (!IS_ENABLED(CONFIG_IPC_HANDLE_TRANSFER) && m.num_handles)
 		return -RV_ENOSYS; /* no handles in messages (Kconfig.features) */
 	if (m.num_bytes > CONFIG_MSG_MAX_BYTES || m.num_handles > CONFIG_MSG_MAX_HANDLES)
@@ -665,14 +670,9 @@ long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
 	/* The struct rv_msg, when it is aligned within a page and writable:
 	 * read and written back through one translation (else copied, and
 	 * checked before the message is taken, as below). */
-	um = (umsg & 7) ? NULL : user_span(&p->as, umsg, sizeof(m), true);
-	if (um) {
-		m = *um;
-	} else {
-		err = msg_fetch(p, umsg, &m);
-		if (err)
-			return err;
-	}
+	err = msg_fetch(p, umsg, true, &m, &um);
+	if (err)
+		return err;
 	for (;;) {
 		if (e->count)
 			break;

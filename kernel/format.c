@@ -5,6 +5,7 @@
  * Everything here is freestanding: no libc, no allocation, bounded stack use,
  * so it is safe to call from early boot and from trap handlers.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,7 +13,6 @@
 
 #include <kernel/format.h>
 
-#define FMT_INT_MAX 0x7fffffff
 
 enum fmt_flags {
 	FL_LEFT = 1 << 0,  /* '-' */
@@ -44,7 +44,7 @@ struct fmt_spec {
 static void put(struct fmt_sink *s, char c)
 {
 	s->out(s->ctx, c);
-	if (s->count < FMT_INT_MAX)
+	if (s->count < INT_MAX)
 		s->count++;
 }
 
@@ -63,8 +63,8 @@ static int parse_num(const char **pp)
 	while (*p >= '0' && *p <= '9') {
 		int d = *p - '0';
 
-		if (v > (FMT_INT_MAX - d) / 10)
-			v = FMT_INT_MAX;
+		if (v > (INT_MAX - d) / 10)
+			v = INT_MAX;
 		else
 			v = v * 10 + d;
 		p++;
@@ -221,7 +221,7 @@ static const char *do_directive(struct fmt_sink *s, const char *pct, va_list *ap
 		/* A negative '*' width means '-' plus its magnitude (C99 7.19.6.1). */
 		if (w < 0) {
 			sp.flags |= FL_LEFT;
-			w = (w == -FMT_INT_MAX - 1) ? FMT_INT_MAX : -w;
+			w = (w == -INT_MAX - 1) ? INT_MAX : -w;
 		}
 		sp.width = w;
 	} else {
@@ -347,41 +347,4 @@ int fmt_vformat(fmt_out_fn out, void *ctx, const char *fmt, va_list ap)
 	}
 	va_end(aq);
 	return (int)s.count;
-}
-
-struct snbuf {
-	char *buf;
-	size_t size;
-	size_t pos;
-};
-
-static void sn_out(void *ctx, char c)
-{
-	struct snbuf *b = ctx;
-
-	/* Keep the last byte for the NUL; further output is only counted. */
-	if (b->pos + 1 < b->size)
-		b->buf[b->pos] = c;
-	b->pos++;
-}
-
-int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	struct snbuf b = { .buf = buf, .size = size, .pos = 0 };
-	int n = fmt_vformat(sn_out, &b, fmt, ap);
-
-	if (size > 0)
-		buf[b.pos < size ? b.pos : size - 1] = '\0';
-	return n;
-}
-
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
 }

@@ -9,6 +9,7 @@
  * %s with NULL print as format.c does. The returned count saturates at
  * INT_MAX.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,7 +17,6 @@
 
 #include <kernel/format.h>
 
-#define FMT_INT_MAX 0x7fffffff
 
 struct sink {
 	fmt_out_fn out;
@@ -27,7 +27,7 @@ struct sink {
 static void put(struct sink *s, char c)
 {
 	s->out(s->ctx, c);
-	if (s->count < FMT_INT_MAX)
+	if (s->count < INT_MAX)
 		s->count++;
 }
 
@@ -68,7 +68,7 @@ static void digits(long *pp, const char **fp, va_list *ap)
 		f++;
 	} else {
 		while (*f >= '0' && *f <= '9') {
-			if (v < FMT_INT_MAX / 10)
+			if (v < INT_MAX / 10)
 				v = v * 10 + (*f - '0');
 			f++;
 		}
@@ -189,40 +189,4 @@ hex:
 	}
 	va_end(aq);
 	return (int)s.count;
-}
-
-struct snbuf {
-	char *buf;
-	size_t size;
-	size_t pos;
-};
-
-static void sn_out(void *ctx, char c)
-{
-	struct snbuf *b = ctx;
-
-	if (b->pos + 1 < b->size)
-		b->buf[b->pos] = c;
-	b->pos++;
-}
-
-int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	struct snbuf b = {.buf = buf, .size = size, .pos = 0};
-	int n = fmt_vformat(sn_out, &b, fmt, ap);
-
-	if (size > 0)
-		buf[b.pos < size ? b.pos : size - 1] = '\0';
-	return n;
-}
-
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = fmt_vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
 }
