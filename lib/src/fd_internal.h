@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <rvos/console.h>
 #include <rvos/fd.h>
 
 /* An open description: shared by the fds dup() made of it. */
@@ -34,6 +35,12 @@ int fd_close(int fd);
  * there is one (reconnecting once if it restarted), else the kernel's. */
 long fd_console_write(const void *buf, size_t len);
 long fd_console_read(void *buf, size_t len);
+/* fd_write and fd_console_write for a buffer with FD_WRITE_ROOM bytes of
+ * scratch before it (and its bytes scratch once written): a console
+ * request is built in place (console_write_room), not copied. */
+#define FD_WRITE_ROOM CONSOLE_WRITE_ROOM
+long fd_write_room(int fd, void *buf, size_t len);
+long fd_console_write_room(void *buf, size_t len);
 
 /* The namespace: root and working directory (RV_HANDLE_INVALID: none),
  * the working directory's path ("" unknown; else absolute, normalized). */

@@ -18,10 +18,13 @@
 #include "fd_internal.h"
 
 struct out {
+	/* Scratch for a console request's header right before buf: a drain
+	 * sends the bytes where they are (fd_write_room). */
+	char room[FD_WRITE_ROOM];
 	char buf[CONFIG_USER_STDOUT_BUFFER];
 	size_t len;
 	int fd; /* where buf goes */
-};
+} __attribute__((aligned(8))); /* so is the request: the kernel copies it by words */
 
 static struct out outs[2] = { { .fd = 1 }, { .fd = 2 } };
 static char in_buf[CONFIG_USER_STDOUT_BUFFER];
@@ -37,7 +40,7 @@ static uint32_t fd_kind(int fd)
 static void out_drain(struct out *o)
 {
 	if (o->len)
-		fd_write(o->fd, o->buf, o->len); /* an error has nobody to tell */
+		fd_write_room(o->fd, o->buf, o->len); /* an error has nobody to tell */
 	o->len = 0;
 }
 
@@ -120,37 +123,38 @@ FILE *const stdin = &rvos_stdin;
 FILE *const stdout = &rvos_stdout;
 FILE *const stderr = &rvos_stderr;
 
-/* n bytes at once into stdout's or stderr's buffer, as n calls of their
- * put would (a drain at a newline, before a file's buffer overflows), but
- * one drain for the lines of one call: printf's formatter
- * (lib/src/stdio_float.c) writes its output so. 0, or -1 when f is
- * neither (the caller then puts byte by byte). */
-int rvos_stdio_write(FILE *f, const char *s, size_t n)
+/* printf's formatter (lib/src/stdio_float.c) writes into stdout's or
+ * stderr's buffer itself: the free room at its end, *room bytes (at least
+ * 1), or NULL when f is neither. */
+char *rvos_stdio_room(FILE *f, size_t *room)
 {
 	struct out *o;
-	int line_buffered;
 
-	if (f == &rvos_stdout) {
+	if (f == &rvos_stdout)
 		o = &outs[0];
-		line_buffered = 0;
-	} else if (f == &rvos_stderr) {
+	else if (f == &rvos_stderr)
 		o = stderr_out();
-		line_buffered = 1;
-	} else {
-		return -1;
-	}
-	while (n) {
-		size_t k = sizeof(o->buf) - o->len < n ? sizeof(o->buf) - o->len : n;
-		bool newline = memchr(s, '\n', k) != NULL;
+	else
+		return NULL;
+	if (o->len == sizeof(o->buf))
+		out_drain(o);
+	*room = sizeof(o->buf) - o->len;
+	return o->buf + o->len;
+}
 
-		memcpy(o->buf + o->len, s, k);
-		o->len += k;
-		s += k;
-		n -= k;
-		if (o->len == sizeof(o->buf) || newline)
-			out_put_end(o, line_buffered);
-	}
-	return 0;
+/* ... and then says it wrote n bytes there: drained as n calls of put
+ * would (a full buffer, a newline), but once for the lines of one call. */
+void rvos_stdio_commit(FILE *f, size_t n)
+{
+	struct out *o = f == &rvos_stdout ? &outs[0] : stderr_out();
+	const char *p = o->buf + o->len;
+
+	o->len += n;
+	/* From the end: a line's newline is most often its last byte. */
+	while (n && p[n - 1] != '\n')
+		n--;
+	if (o->len == sizeof(o->buf) || n)
+		out_put_end(o, f == &rvos_stderr);
 }
 
 /* exit() flushes stdio through this hook (picolibc tinystdio). */

@@ -116,26 +116,37 @@ static void out(const void *buf, size_t len)
 		return;
 	}
 	/* A burst of bytes per LSR check (uart.tx_burst), a '\r' taking
-	 * one of them. */
+	 * one of them (its '\n' maybe the next burst's first). */
 	while (p < end) {
-		const uint8_t *stop = (size_t)(end - p) > uart.tx_burst ? p + uart.tx_burst : end;
+		size_t slots = uart.tx_burst;
 
 		while (!(uart.regs[NS_LSR] & NS_LSR_THRE))
 			;
-		while (p < stop) {
-			uint8_t c = *p;
-
-			if (c == '\n') {
-				if (!cr_sent) {
-					*thr = '\r';
-					cr_sent = true;
-					stop--; /* maybe to p: the '\n' goes in the next burst */
-					continue;
-				}
-				cr_sent = false;
-			}
-			*thr = c;
+		if (cr_sent) { /* p is at the '\n' */
+			*thr = '\n';
 			p++;
+			slots--;
+			cr_sent = false;
+		}
+		while (slots && p < end) {
+			const uint8_t *stop = (size_t)(end - p) > slots ? p + slots : end;
+			const uint8_t *q = p;
+
+			/* the run up to the next '\n' (or the burst's end) */
+			while (q < stop && *q != '\n')
+				*thr = *q++;
+			slots -= (size_t)(q - p);
+			p = q;
+			if (p == stop)
+				break;
+			*thr = '\r';
+			if (!--slots) {
+				cr_sent = true;
+				break;
+			}
+			*thr = '\n';
+			p++;
+			slots--;
 		}
 	}
 }
@@ -491,6 +502,43 @@ static int op_write(struct wire_reader *req, struct wire_writer *reply)
 	return 0;
 }
 
+static uint32_t get_le32(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* The server loop's fast path (rv_server.fast): a well-formed WRITE (the
+ * header, one bytes field, no handle) is written and answered here, with
+ * the reply op_write would make (wire_init_reply + wire_put_u32); anything
+ * else goes to the decoder. */
+static uint32_t fast_write(void *ctx, const struct rv_msg *msg, uint8_t *reply, uint32_t cap)
+{
+	const uint8_t *in = msg->bytes;
+	uint32_t n;
+
+	(void)ctx;
+	_Static_assert(CONFIG_MSG_MAX_BYTES >= WIRE_HEADER_SIZE + WIRE_U32_SIZE, "reply room");
+	if (msg->num_bytes < CONSOLE_WRITE_ROOM || msg->num_handles ||
+	    get_le32(in) != CONSOLE_OP_WRITE || get_le32(in + 4) != 0 || in[8] != WIRE_T_BYTES ||
+	    (n = get_le32(in + 9)) != msg->num_bytes - CONSOLE_WRITE_ROOM ||
+	    cap < WIRE_HEADER_SIZE + WIRE_U32_SIZE)
+		return 0;
+	out(in + CONSOLE_WRITE_ROOM, n);
+	put_le32(reply, CONSOLE_OP_WRITE | WIRE_REPLY);
+	put_le32(reply + 4, 0);
+	reply[8] = WIRE_T_U32;
+	put_le32(reply + 9, n);
+	return WIRE_HEADER_SIZE + WIRE_U32_SIZE;
+}
+
 static int op_read(struct wire_reader *req)
 {
 	rv_handle_t chan = rv_server_client();
@@ -626,6 +674,7 @@ int main(int argc, char **argv)
 		.event_signals = RV_SIGNAL_IRQ,
 		.on_event = on_interrupt,
 		.on_close = on_close,
+		.fast = fast_write,
 	};
 	int ret;
 
