@@ -373,8 +373,8 @@ static void out_put(void *ctx, const char *s, size_t n)
 	copy(d, s, n);
 }
 
-/* n copies of c (padding). */
-static void out_pad(struct out *o, char c, long n)
+/* n copies of c (padding), n > 0. */
+static __attribute__((noinline)) void out_pad_run(struct out *o, char c, long n)
 {
 	static const char spaces[] = "                                ";
 	static const char zeros[] = "00000000000000000000000000000000";
@@ -382,6 +382,12 @@ static void out_pad(struct out *o, char c, long n)
 
 	for (; n > 0 && o->count <= INT_MAX; n -= sizeof(spaces) - 1)
 		out_put(o, run, n < (long)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1);
+}
+
+static inline void out_pad(struct out *o, char c, long n)
+{
+	if (n > 0)
+		out_pad_run(o, c, n);
 }
 
 /* picolibc's vfprintf or vfscanf (fn) with the arguments given here. */
@@ -520,7 +526,8 @@ static void print_int(struct out *o, const struct spec *s, va_list *ap)
 	}
 	if (!(s->flags & DTOA_FL_MINUS))
 		out_pad(o, ' ', pad);
-	out_put(o, prefix, (size_t)np);
+	if (np)
+		out_put(o, prefix, (size_t)np);
 	out_pad(o, '0', zeros);
 	out_put(o, d, (size_t)nd);
 	if (s->flags & DTOA_FL_MINUS)
@@ -614,6 +621,7 @@ static void print_float(struct out *o, const struct spec *s, va_list *ap)
 static int print_all(FILE *f, const char *fmt, va_list args)
 {
 	struct out o; /* not an initializer: that would clear buf */
+	size_t room;
 	const char *p = fmt, *pct;
 	struct spec s;
 	va_list ap; /* a copy, whose address can be passed on (va_list may be an array) */
@@ -623,7 +631,15 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 	o.count = 0;
 	o.error = false;
 	o.lent = false;
-	o.start = o.p = o.end = o.buf;
+	o.start = o.p = o.buf;
+	o.end = o.buf + OUT_BUF;
+	if (rvos_stdio_room && (o.p = rvos_stdio_room(f, &room))) {
+		o.start = o.p;
+		o.end = o.p + room;
+		o.lent = true;
+	} else {
+		o.p = o.buf;
+	}
 	va_copy(ap, args);
 	while (*p && o.count <= INT_MAX) {
 		size_t lit = scan(p, '%', SIZE_MAX);

@@ -100,12 +100,74 @@ static void uart_rx_interrupt(bool on)
 	}
 }
 
+typedef uint64_t __attribute__((may_alias)) word_t;
+#define ONES 0x0101010101010101ull
+
+/* The index of the first '\n' of p[0, n), or n. A word at a time (aligned
+ * loads never cross a page: reading the whole word around a byte of p
+ * touches nothing outside p's pages). */
+static size_t find_newline(const uint8_t *p, size_t n)
+{
+	const word_t *w = (const word_t *)((uintptr_t)p & ~(uintptr_t)7);
+	/* the bytes before p made 0xff: not '\n' (^ gives 0xf5), no borrow */
+	uint64_t v = (*w | ((1ull << ((uintptr_t)p & 7) * 8) - 1)) ^ (ONES * '\n');
+	uint64_t m;
+	size_t i;
+
+	while (!(m = (v - ONES) & ~v & (ONES << 7))) {
+		if ((size_t)((const uint8_t *)(w + 1) - p) >= n)
+			return n;
+		v = *++w ^ (ONES * '\n');
+	}
+	/* the lowest 0x80 marks the first '\n' (a false one only ever comes
+	 * above a true one): its index by a multiply summing bytes */
+	i = (size_t)((const uint8_t *)w - p) + (((m & -m) >> 7) * 0x0001020304050607ull >> 56);
+	return i < n ? i : n;
+}
+
+/* NS16550A: k (at most 15) bytes at p into THR, without a loop. */
+static void ns_put_run(volatile uint8_t *thr, const uint8_t *p, size_t k)
+{
+	const uint8_t *e = p + k;
+
+	_Static_assert(NS_TX_FIFO - 1 <= 15, "ns_put_run writes at most 15 bytes");
+	switch (k) {
+	case 15: *thr = e[-15]; /* fall through */
+	case 14: *thr = e[-14]; /* fall through */
+	case 13: *thr = e[-13]; /* fall through */
+	case 12: *thr = e[-12]; /* fall through */
+	case 11: *thr = e[-11]; /* fall through */
+	case 10: *thr = e[-10]; /* fall through */
+	case 9: *thr = e[-9]; /* fall through */
+	case 8: *thr = e[-8]; /* fall through */
+	case 7: *thr = e[-7]; /* fall through */
+	case 6: *thr = e[-6]; /* fall through */
+	case 5: *thr = e[-5]; /* fall through */
+	case 4: *thr = e[-4]; /* fall through */
+	case 3: *thr = e[-3]; /* fall through */
+	case 2: *thr = e[-2]; /* fall through */
+	case 1: *thr = e[-1]; /* fall through */
+	default: break;
+	}
+}
+
+/* NS16550A: room for the next byte in this burst (slots left): a burst
+ * of uart.tx_burst bytes per LSR check. */
+static size_t ns_slots(size_t slots)
+{
+	if (slots)
+		return slots;
+	while (!(uart.regs[NS_LSR] & NS_LSR_THRE))
+		;
+	return uart.tx_burst;
+}
+
 /* Output, with "\n" as "\r\n" (a terminal's new line). */
 static void out(const void *buf, size_t len)
 {
 	const uint8_t *p = buf, *end = p + len;
 	volatile uint8_t *thr = uart.regs + NS_THR;
-	bool cr_sent = false; /* the '\r' of the '\n' at p is out */
+	size_t slots = 0;
 
 	if (uart.sifive) {
 		for (; p < end; p++) {
@@ -115,38 +177,27 @@ static void out(const void *buf, size_t len)
 		}
 		return;
 	}
-	/* A burst of bytes per LSR check (uart.tx_burst), a '\r' taking
-	 * one of them (its '\n' maybe the next burst's first). */
+	/* A burst of bytes per LSR check (uart.tx_burst), the '\r' and the
+	 * '\n' of a new line taking one each (maybe in two bursts). */
 	while (p < end) {
-		size_t slots = uart.tx_burst;
+		const uint8_t *nl = p + find_newline(p, (size_t)(end - p));
 
-		while (!(uart.regs[NS_LSR] & NS_LSR_THRE))
-			;
-		if (cr_sent) { /* p is at the '\n' */
-			*thr = '\n';
-			p++;
-			slots--;
-			cr_sent = false;
+		while (p < nl) {
+			size_t k;
+
+			slots = ns_slots(slots);
+			k = (size_t)(nl - p) < slots ? (size_t)(nl - p) : slots;
+			ns_put_run(thr, p, k);
+			p += k;
+			slots -= k;
 		}
-		while (slots && p < end) {
-			const uint8_t *stop = (size_t)(end - p) > slots ? p + slots : end;
-			const uint8_t *q = p;
-
-			/* the run up to the next '\n' (or the burst's end) */
-			while (q < stop && *q != '\n')
-				*thr = *q++;
-			slots -= (size_t)(q - p);
-			p = q;
-			if (p == stop)
-				break;
+		if (p < end) {
+			slots = ns_slots(slots);
 			*thr = '\r';
-			if (!--slots) {
-				cr_sent = true;
-				break;
-			}
+			slots = ns_slots(slots - 1);
 			*thr = '\n';
-			p++;
 			slots--;
+			p++;
 		}
 	}
 }
