@@ -10,8 +10,8 @@ _Static_assert(CONFIG_MSG_MAX_BYTES > 8 + 5, "a console message needs room for d
 /* One request with at most one field built by the caller; the reply's
  * buffers are static (one thread per process). */
 struct call {
-	uint8_t out[CONFIG_MSG_MAX_BYTES];
-	uint8_t in[CONFIG_MSG_MAX_BYTES];
+	uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+	uint8_t in[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
 	rv_handle_t hs[CONFIG_MSG_MAX_HANDLES + 1];
 	rv_handle_t rhs[CONFIG_MSG_MAX_HANDLES + 1];
 	struct wire_writer w;
@@ -63,6 +63,9 @@ long console_write(rv_handle_t con, const void *buf, size_t len)
 	return (long)done;
 }
 
+/* (rvOS is little-endian, as the wire is) */
+typedef uint32_t __attribute__((may_alias)) u32_alias;
+
 static void put_le32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -86,9 +89,10 @@ static long write_reply(const struct rv_msg *rep, uint32_t n)
 	uint32_t written;
 	long ret;
 
+	/* (c.in is aligned: its header read by words) */
 	if (rep->num_bytes == WIRE_HEADER_SIZE + WIRE_U32_SIZE && !rep->num_handles &&
-	    get_le32(in) == (CONSOLE_OP_WRITE | WIRE_REPLY) && get_le32(in + 4) == 0 &&
-	    in[8] == WIRE_T_U32 && get_le32(in + 9) == n)
+	    ((const u32_alias *)in)[0] == (CONSOLE_OP_WRITE | WIRE_REPLY) &&
+	    ((const u32_alias *)in)[1] == 0 && in[8] == WIRE_T_U32 && get_le32(in + 9) == n)
 		return 0;
 	ret = wire_read_reply(&c.r, rep, CONSOLE_OP_WRITE);
 	if (ret < 0) {
@@ -117,14 +121,23 @@ long console_write_room(rv_handle_t con, void *buf, size_t len)
 		uint8_t *m = p + done - CONSOLE_WRITE_ROOM;
 		long ret;
 
-		/* What wire_init_request and wire_put_bytes would write. */
-		put_le32(m, CONSOLE_OP_WRITE);
-		put_le32(m + 4, 0);
+		/* What wire_init_request and wire_put_bytes would write (the
+		 * header by words when it is aligned: stdio's is). */
+		if ((uintptr_t)m & 3) {
+			put_le32(m, CONSOLE_OP_WRITE);
+			put_le32(m + 4, 0);
+		} else {
+			((u32_alias *)m)[0] = CONSOLE_OP_WRITE;
+			((u32_alias *)m)[1] = 0;
+		}
 		m[8] = WIRE_T_BYTES;
 		put_le32(m + 9, n);
-		req = (struct rv_msg){ .bytes = m, .num_bytes = CONSOLE_WRITE_ROOM + n };
-		rep = (struct rv_msg){ .bytes = c.in, .num_bytes = sizeof(c.in),
-				       .handles = c.rhs, .num_handles = CONFIG_MSG_MAX_HANDLES };
+		req.bytes = m;
+		req.num_bytes = CONSOLE_WRITE_ROOM + n;
+		rep.bytes = c.in;
+		rep.num_bytes = sizeof(c.in);
+		rep.handles = c.rhs;
+		rep.num_handles = CONFIG_MSG_MAX_HANDLES;
 		ret = rv_channel_call(con, &req, &rep, RV_DEADLINE_NEVER);
 		if (ret == 0)
 			ret = write_reply(&rep, n);

@@ -538,13 +538,19 @@ long fd_write(int fd, const void *buf, size_t len)
 	}
 }
 
-long fd_write_room(int fd, void *buf, size_t len)
+bool fd_drain_room(int fd, void *buf, size_t len, bool file_too)
 {
 	struct ofd *o = fd_ofd(fd);
 
+	if (o && o->kind == RV_FD_FILE && !file_too)
+		return false;
+	if (!len)
+		return true;
 	if (o && o->kind == RV_FD_CONSOLE && writable(o))
-		return fd_console_write_room(buf, len);
-	return fd_write(fd, buf, len);
+		fd_console_write_room(buf, len);
+	else
+		fd_write(fd, buf, len);
+	return true;
 }
 
 /* ---- POSIX ---- */

@@ -39,8 +39,7 @@ static uint32_t fd_kind(int fd)
 
 static void out_drain(struct out *o)
 {
-	if (o->len)
-		fd_write_room(o->fd, o->buf, o->len); /* an error has nobody to tell */
+	fd_drain_room(o->fd, o->buf, o->len, true);
 	o->len = 0;
 }
 
@@ -70,8 +69,8 @@ static int stderr_flush(FILE *f)
 /* A full buffer, or a newline: drain unless a file wants more first. */
 static __attribute__((noinline)) void out_put_end(struct out *o, int line_buffered)
 {
-	if (o->len == sizeof(o->buf) || line_buffered || fd_kind(o->fd) != RV_FD_FILE)
-		out_drain(o);
+	if (fd_drain_room(o->fd, o->buf, o->len, o->len == sizeof(o->buf) || line_buffered))
+		o->len = 0;
 }
 
 /* The per-character path, kept short: printf calls it for every byte. */

@@ -81,6 +81,9 @@ static bool is_space(int c)
 	(CONV_BIT('d') | CONV_BIT('i') | CONV_BIT('o') | CONV_BIT('u') | CONV_BIT('x') |   \
 	 CONV_BIT('X'))
 #define CONV_CSP (CONV_BIT('c') | CONV_BIT('s') | CONV_BIT('p'))
+#define CONV_LEN                                                                           \
+	(CONV_BIT('h') | CONV_BIT('l') | CONV_BIT('j') | CONV_BIT('z') | CONV_BIT('t') |   \
+	 CONV_BIT('L'))
 
 static bool conv_is(char c, uint64_t set)
 {
@@ -167,7 +170,8 @@ static void parse_printf(const char *p, struct spec *s)
 			s->prec = number(&p);
 		}
 	}
-	p = parse_length(p, s);
+	if (conv_is(*p, CONV_LEN)) /* (most conversions have no length) */
+		p = parse_length(p, s);
 	s->positional = *p == '$';
 	s->conv = *p;
 	s->end = *p ? p + 1 : p;
@@ -434,8 +438,8 @@ static void respell(const struct spec *s, char *buf)
 		buf[n++] = '.';
 		n += put_decimal(buf + n, s->prec);
 	}
-	memcpy(buf + n, s->lenp, (size_t)s->len_n);
-	n += s->len_n;
+	for (int i = 0; i < s->len_n; i++)
+		buf[n++] = s->lenp[i];
 	buf[n++] = s->conv;
 	buf[n] = 0;
 }

@@ -553,6 +553,8 @@ static int op_write(struct wire_reader *req, struct wire_writer *reply)
 	return 0;
 }
 
+typedef uint32_t __attribute__((may_alias)) u32_alias;
+
 static uint32_t get_le32(const uint8_t *p)
 {
 	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -576,15 +578,17 @@ static uint32_t fast_write(void *ctx, const struct rv_msg *msg, uint8_t *reply, 
 	uint32_t n;
 
 	(void)ctx;
-	_Static_assert(CONFIG_MSG_MAX_BYTES >= WIRE_HEADER_SIZE + WIRE_U32_SIZE, "reply room");
-	if (msg->num_bytes < CONSOLE_WRITE_ROOM || msg->num_handles ||
-	    get_le32(in) != CONSOLE_OP_WRITE || get_le32(in + 4) != 0 || in[8] != WIRE_T_BYTES ||
+	/* (the loop's buffers are aligned: their headers go by words; rvOS
+	 * is little-endian, as the wire is) */
+	if (((uintptr_t)in | (uintptr_t)reply) & 3 || msg->num_bytes < CONSOLE_WRITE_ROOM ||
+	    msg->num_handles || ((const u32_alias *)in)[0] != CONSOLE_OP_WRITE ||
+	    ((const u32_alias *)in)[1] != 0 || in[8] != WIRE_T_BYTES ||
 	    (n = get_le32(in + 9)) != msg->num_bytes - CONSOLE_WRITE_ROOM ||
 	    cap < WIRE_HEADER_SIZE + WIRE_U32_SIZE)
 		return 0;
 	out(in + CONSOLE_WRITE_ROOM, n);
-	put_le32(reply, CONSOLE_OP_WRITE | WIRE_REPLY);
-	put_le32(reply + 4, 0);
+	((u32_alias *)reply)[0] = CONSOLE_OP_WRITE | WIRE_REPLY;
+	((u32_alias *)reply)[1] = 0;
 	reply[8] = WIRE_T_U32;
 	put_le32(reply + 9, n);
 	return WIRE_HEADER_SIZE + WIRE_U32_SIZE;
