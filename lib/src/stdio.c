@@ -152,8 +152,9 @@ void rvos_stdio_commit(FILE *f, size_t n)
 	/* From the end: a line's newline is most often its last byte. */
 	while (n && p[n - 1] != '\n')
 		n--;
-	if (o->len == sizeof(o->buf) || n)
-		out_put_end(o, f == &rvos_stderr);
+	if ((o->len == sizeof(o->buf) || n) &&
+	    fd_drain_room(o->fd, o->buf, o->len, o->len == sizeof(o->buf) || f == &rvos_stderr))
+		o->len = 0; /* (out_put_end's work) */
 }
 
 /* exit() flushes stdio through this hook (picolibc tinystdio). */

@@ -374,7 +374,10 @@ static void out_put(void *ctx, const char *s, size_t n)
 		return;
 	}
 	o->p = d + n;
-	copy(d, s, n);
+	if (n == 1) /* a pad, a digit, a newline: not worth a call */
+		*d = *s;
+	else
+		copy(d, s, n);
 }
 
 /* n copies of c (padding), n > 0. */
@@ -646,7 +649,8 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 	}
 	va_copy(ap, args);
 	while (*p && o.count <= INT_MAX) {
-		size_t lit = scan(p, '%', SIZE_MAX);
+		/* (text of one byte, "\n" or a blank between conversions: no scan) */
+		size_t lit = *p == '%' ? 0 : p[1] == '%' || !p[1] ? 1 : scan(p, '%', SIZE_MAX);
 
 		out_put(&o, p, lit);
 		pct = p + lit;

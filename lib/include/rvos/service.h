@@ -312,8 +312,9 @@ int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx);
  *    bytes and handles): it may answer it whole, writing the reply's
  *    bytes (no handles) into out (cap bytes) and returning their count,
  *    which must be what handler would have put; 0 passes the request on to
- *    the decoder and handler. For the few requests that are most of a
- *    server's traffic (the console's WRITE).
+ *    the decoder and handler (rv_server_client() is not set while fast
+ *    runs). For the few requests that are most of a server's traffic
+ *    (the console's WRITE).
  * The event takes one item of the wait_many: such a server takes at most
  * min(CONFIG_SERVICE_MAX_CLIENTS, CONFIG_MAX_WAIT_ITEMS - 2) clients;
  * -RV_EINVAL at once if CONFIG_MAX_WAIT_ITEMS is 1.
