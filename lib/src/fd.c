@@ -540,12 +540,13 @@ long fd_write(int fd, const void *buf, size_t len)
 
 bool fd_drain_room(int fd, void *buf, size_t len, bool file_too)
 {
-	struct ofd *o = fd_ofd(fd);
+	struct ofd *o;
 
+	if (!len)
+		return true; /* (and no fd set-up: a program that printed nothing) */
+	o = fd_ofd(fd);
 	if (o && o->kind == RV_FD_FILE && !file_too)
 		return false;
-	if (!len)
-		return true;
 	if (o && o->kind == RV_FD_CONSOLE && writable(o))
 		fd_console_write_room(buf, len);
 	else

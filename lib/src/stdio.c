@@ -9,8 +9,11 @@
  * the other end sees whole lines as they come), fully buffered to files;
  * flushed at exit and before stdin waits for input. While stdout and
  * stderr both go to the console they share one buffer, so their output
- * keeps its order. Input is read as it comes (a line at a time from the
- * console's cooked mode) and handed out byte by byte. */
+ * keeps its order. printf writes into these buffers itself
+ * (rvos_stdio_room), and a console drain sends a buffer in place, its
+ * request's header in the room kept in front of it. Input is read as it
+ * comes (a line at a time from the console's cooked mode) and handed out
+ * byte by byte. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +22,7 @@
 
 struct out {
 	/* Scratch for a console request's header right before buf: a drain
-	 * sends the bytes where they are (fd_write_room). */
+	 * sends the bytes where they are (fd_drain_room). */
 	char room[FD_WRITE_ROOM];
 	char buf[CONFIG_USER_STDOUT_BUFFER];
 	size_t len;
@@ -39,7 +42,8 @@ static uint32_t fd_kind(int fd)
 
 static void out_drain(struct out *o)
 {
-	fd_drain_room(o->fd, o->buf, o->len, true);
+	if (o->len)
+		fd_drain_room(o->fd, o->buf, o->len, true);
 	o->len = 0;
 }
 

@@ -14,10 +14,12 @@
  *
  * printf: every format is taken here, one directive at a time: text,
  * the floating-point conversions, the integer ones (d i o u x X), %c and
- * %s (without l), %% and %n, gathered in a buffer and written to the
- * stream in one piece (rvOS's stdout and stderr take it at once:
- * rvos_stdio_write in lib/src/stdio.c), not a character at a time as
- * picolibc's formatter does. %p, %lc, %ls and a null %s are picolibc's,
+ * %s (without l), %% and %n, written straight into the buffer of rvOS's
+ * stdout or stderr (rvos_stdio_room and rvos_stdio_commit in
+ * lib/src/stdio.c), for another stream gathered in a buffer and written
+ * in pieces, never a character at a time as picolibc's formatter does;
+ * text and %s are scanned and copied a word at a time (scan, copy).
+ * %p, %lc, %ls and a null %s are picolibc's,
  * given that one conversion and its argument; a conversion not known
  * here (and the rest of the format after it), or a format with
  * positional arguments (%1$d), is left to picolibc whole.
