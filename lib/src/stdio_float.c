@@ -255,20 +255,19 @@ static uint64_t zero_bytes(uint64_t w)
 	return (w - ONES) & ~w & (ONES << 7);
 }
 
-/* The bytes of s before its first NUL or c, max at most. A word at a
+/* The bytes of s before its first NUL or c, max (> 0) at most. A word at a
  * time: aligned loads never cross a page, so reading the whole word
  * around a byte of s touches nothing s does not own (and the host's
  * sanitizer is told so). */
 __attribute__((no_sanitize_address)) static size_t scan(const char *s, char c, size_t max)
 {
 	const word_t *w = (const word_t *)((uintptr_t)s & ~(uintptr_t)7);
-	uint64_t pat = ONES * (unsigned char)c;
-	/* the bytes before s made 0xff: neither NUL nor c (c is not 0xff),
-	 * and no borrow out of them */
-	uint64_t v = *w | ((1ull << ((uintptr_t)s & 7) * 8) - 1);
-	uint64_t m;
+	uint64_t pat = ONES * (unsigned char)c, v, m;
 	size_t n;
 
+	/* the bytes before s made 0xff: neither NUL nor c (c is not 0xff),
+	 * and no borrow out of them */
+	v = *w | ((1ull << ((uintptr_t)s & 7) * 8) - 1);
 	while (!(m = zero_bytes(v) | zero_bytes(v ^ pat))) {
 		if ((size_t)((const char *)(w + 1) - s) >= max)
 			return max;
@@ -689,8 +688,9 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 			const char *text = va_arg(ap, const char *);
 
 			if (text) {
+				/* (%.0s: text need not point at a byte) */
 				print_text(&o, &s, text,
-					   scan(text, 0, s.prec < 0 ? SIZE_MAX : (size_t)s.prec));
+					   !s.prec ? 0 : scan(text, 0, s.prec < 0 ? SIZE_MAX : (size_t)s.prec));
 			} else { /* picolibc's spelling of a null string */
 				char spec[48];
 
