@@ -375,6 +375,10 @@ static void test_printf_text(void)
 	check_printf("x%.*sy%s|%d", 700, big, big + 1000, 42);
 	check_printf("%*s|%-600s|", 900, "r", "l");
 	check_printf(big + 400); /* a long format with no conversion */
+	/* %.0s: nothing of the string (one byte, no NUL) */
+	check_printf("[%.0s|%5.0s|%-3.0s]", big, big, big);
+	big[0] = 'x';
+	check_printf("[%.0s|%.1s]", &big[0], &big[0]);
 }
 
 int main(void)
