@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * memcpy and memset at memory speed: 8-byte words, eight (memcpy) or four
- * (memset) per loop turn.
+ * memcpy and memset at memory speed: 8-byte words, eight (memcpy) or
+ * sixteen (memset) per loop turn.
  * A copy whose source and destination are not aligned alike still moves
  * words: each destination word is built from the two source words it
  * straddles (shifts, little-endian), so only the head that aligns the
@@ -95,11 +95,15 @@ void *memset(void *dst, int c, size_t n)
 	if (WORDS_TOO && n >= 8) {
 		word_t w = 0x0101010101010101ULL * (unsigned char)c;
 
-		for (; n >= 32; n -= 32, d += 32) {
-			((word_t *)d)[0] = w;
-			((word_t *)d)[1] = w;
-			((word_t *)d)[2] = w;
-			((word_t *)d)[3] = w;
+		/* 16 stores a turn: a page (frame_alloc zeroes every one:
+		 * 30-odd a spawn) in 32 turns of 18 instructions. */
+		for (; n >= 128; n -= 128, d += 128) {
+			word_t *dw = (word_t *)d;
+
+			dw[0] = w, dw[1] = w, dw[2] = w, dw[3] = w;
+			dw[4] = w, dw[5] = w, dw[6] = w, dw[7] = w;
+			dw[8] = w, dw[9] = w, dw[10] = w, dw[11] = w;
+			dw[12] = w, dw[13] = w, dw[14] = w, dw[15] = w;
 		}
 		for (; n >= 8; n -= 8, d += 8)
 			*(word_t *)d = w;

@@ -119,6 +119,24 @@ long fd_console_write(const void *buf, size_t len)
 	return (long)len;
 }
 
+long fd_console_write_room(void *buf, size_t len)
+{
+	rv_handle_t con = console_handle();
+	long ret = -RV_EBADF;
+
+	if (!len)
+		return 0;
+	if (con != RV_HANDLE_INVALID) {
+		ret = console_write_room(con, buf, len);
+		if (ret == -RV_EPEERCLOSED && (con = console_reconnect()) != RV_HANDLE_INVALID)
+			ret = console_write_room(con, buf, len);
+	}
+	if (ret < 0 || (size_t)ret < len)
+		debug_write_all((const char *)buf + (ret > 0 ? ret : 0),
+				len - (ret > 0 ? (size_t)ret : 0));
+	return (long)len;
+}
+
 long fd_console_read(void *buf, size_t len)
 {
 	rv_handle_t con = console_handle();
@@ -518,6 +536,22 @@ long fd_write(int fd, const void *buf, size_t len)
 	case RV_FD_PIPE: return pipe_write(o, buf, len);
 	default: return -RV_EBADF; /* a directory is never open for writing */
 	}
+}
+
+bool fd_drain_room(int fd, void *buf, size_t len, bool file_too)
+{
+	struct ofd *o;
+
+	if (!len)
+		return true; /* (and no fd set-up: a program that printed nothing) */
+	o = fd_ofd(fd);
+	if (o && o->kind == RV_FD_FILE && !file_too)
+		return false;
+	if (o && o->kind == RV_FD_CONSOLE && writable(o))
+		fd_console_write_room(buf, len);
+	else
+		fd_write(fd, buf, len);
+	return true;
 }
 
 /* ---- POSIX ---- */

@@ -355,15 +355,20 @@ int rv_service_check_channel(rv_handle_t h)
 #define KEY_EVENT (UINT64_MAX - 1)
 
 struct server {
+	/* What the kernel reads and writes on each request first, the rest
+	 * after: in one page with the buffers (aligned below), so that its
+	 * translation cache needs one entry for all of it. */
+	struct rv_port_event ev;
+	struct rv_msg msg, reply;
+	uint8_t in[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+	uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
+	handle_buf in_handles;
+	handle_buf out_handles;
 	rv_handle_t clients[MAX_CLIENTS];
 	uint32_t num_clients;
 	const struct rv_server *cfg;
 	rv_handle_t port;
 	rv_handle_t serving; /* the client whose request the handler has */
-	uint8_t in[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
-	uint8_t out[CONFIG_MSG_MAX_BYTES] __attribute__((aligned(8)));
-	handle_buf in_handles;
-	handle_buf out_handles;
 };
 
 static void drop_client(struct server *s, uint32_t i)
@@ -453,7 +458,10 @@ static void accept_client(struct server *s, struct rv_msg *msg0)
 	s->clients[s->num_clients++] = end;
 }
 
-static struct server the_server;
+/* Aligned to its size rounded up to a power of two (at most a page): it
+ * never straddles pages. */
+#define SERVER_ALIGN (sizeof(struct server) <= 1024 ? 1024 : 4096)
+static struct server the_server __attribute__((aligned(SERVER_ALIGN)));
 
 rv_handle_t rv_server_client(void)
 {
@@ -475,8 +483,8 @@ int rv_server_reply(rv_handle_t client, struct wire_writer *w)
 int rv_server_serve(const struct rv_server *cfg)
 {
 	struct server *s = &the_server;
-	struct rv_port_event ev;
-	struct rv_msg reply;
+	struct rv_port_event *ev = &s->ev;
+	struct rv_msg *msg = &s->msg, *reply = &s->reply;
 	uint32_t reply_to = 0, reply_op = 0;
 	bool replying = false;
 	long ret;
@@ -497,49 +505,59 @@ int rv_server_serve(const struct rv_server *cfg)
 		return (int)ret;
 	}
 	for (;;) {
-		struct rv_msg msg = {.bytes = s->in, .num_bytes = sizeof(s->in),
-				     .num_handles = HANDLES_CAP, .handles = s->in_handles};
+		*msg = (struct rv_msg){.bytes = s->in, .num_bytes = sizeof(s->in),
+				       .num_handles = HANDLES_CAP, .handles = s->in_handles};
 
 		/* The reply to the last request goes out with the wait for the
 		 * next one (one trap while its client waits in its call). */
 		if (replying) {
 			replying = false;
-			ret = rv_port_reply_wait(s->port, &ev, &msg, RV_DEADLINE_NEVER,
-						 s->clients[reply_to], &reply);
+			ret = rv_port_reply_wait(s->port, ev, msg, RV_DEADLINE_NEVER,
+						 s->clients[reply_to], reply);
 			if (ret < 0) {
 				/* the reply's error (the wait's own arguments
 				 * failing would fail the plain wait below too) */
-				if (rv_server_reply_failed(s->clients[reply_to], &reply, s->out,
+				if (rv_server_reply_failed(s->clients[reply_to], reply, s->out,
 							   sizeof(s->out), reply_op, ret) < 0)
 					drop_client(s, reply_to);
 				continue;
 			}
 		} else {
-			ret = rv_port_wait(s->port, &ev, &msg, RV_DEADLINE_NEVER);
+			ret = rv_port_wait(s->port, ev, msg, RV_DEADLINE_NEVER);
 			if (ret < 0)
 				return (int)ret;
 		}
-		if (ev.key == KEY_EVENT) {
-			cfg->on_event(cfg->ctx, ev.observed);
-		} else if (ev.key == KEY_REQUESTS) {
-			if (ev.status == 0)
-				accept_client(s, &msg);
-			else if (ev.observed & RV_SIGNAL_PEER_CLOSED)
-				return -RV_EPEERCLOSED;
-			else if (ev.status != RV_PORT_NOT_READ)
-				return ev.status; /* a message we cannot take: it stays */
-		} else if (ev.key < s->num_clients) {
-			uint32_t i = (uint32_t)ev.key;
+		if (ev->key < s->num_clients) {
+			uint32_t i = (uint32_t)ev->key, n;
 
 			/* A request is answered even when its client has
 			 * closed since (the reply then fails, and it goes). */
-			if (ev.status == 0) {
-				replying = serve_one(s, s->clients[i], &msg, &reply, &reply_op) == 0;
+			if (ev->status == 0) {
 				reply_to = i;
+				n = cfg->fast ? cfg->fast(cfg->ctx, msg, s->out, sizeof(s->out)) : 0;
+				if (n) {
+					*reply = (struct rv_msg){.bytes = s->out, .num_bytes = n};
+					/* (for a failed reply: the request's op) */
+					reply_op = (s->in[0] | (uint32_t)s->in[1] << 8 |
+						    (uint32_t)s->in[2] << 16 |
+						    (uint32_t)s->in[3] << 24) & WIRE_OP_MAX;
+					replying = true;
+				} else {
+					replying = serve_one(s, s->clients[i], msg, reply, &reply_op) == 0;
+				}
 			} else {
 				/* closed, or a message we cannot take (-EMFILE) */
 				drop_client(s, i);
 			}
+		} else if (ev->key == KEY_EVENT) {
+			cfg->on_event(cfg->ctx, ev->observed);
+		} else if (ev->key == KEY_REQUESTS) {
+			if (ev->status == 0)
+				accept_client(s, msg);
+			else if (ev->observed & RV_SIGNAL_PEER_CLOSED)
+				return -RV_EPEERCLOSED;
+			else if (ev->status != RV_PORT_NOT_READ)
+				return ev->status; /* a message we cannot take: it stays */
 		}
 	}
 }

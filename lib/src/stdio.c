@@ -9,8 +9,11 @@
  * the other end sees whole lines as they come), fully buffered to files;
  * flushed at exit and before stdin waits for input. While stdout and
  * stderr both go to the console they share one buffer, so their output
- * keeps its order. Input is read as it comes (a line at a time from the
- * console's cooked mode) and handed out byte by byte. */
+ * keeps its order. printf writes into these buffers itself
+ * (rvos_stdio_room), and a console drain sends a buffer in place, its
+ * request's header in the room kept in front of it. Input is read as it
+ * comes (a line at a time from the console's cooked mode) and handed out
+ * byte by byte. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,10 +21,13 @@
 #include "fd_internal.h"
 
 struct out {
+	/* Scratch for a console request's header right before buf: a drain
+	 * sends the bytes where they are (fd_drain_room). */
+	char room[FD_WRITE_ROOM];
 	char buf[CONFIG_USER_STDOUT_BUFFER];
 	size_t len;
 	int fd; /* where buf goes */
-};
+} __attribute__((aligned(8))); /* so is the request: the kernel copies it by words */
 
 static struct out outs[2] = { { .fd = 1 }, { .fd = 2 } };
 static char in_buf[CONFIG_USER_STDOUT_BUFFER];
@@ -37,7 +43,7 @@ static uint32_t fd_kind(int fd)
 static void out_drain(struct out *o)
 {
 	if (o->len)
-		fd_write(o->fd, o->buf, o->len); /* an error has nobody to tell */
+		fd_drain_room(o->fd, o->buf, o->len, true);
 	o->len = 0;
 }
 
@@ -67,8 +73,8 @@ static int stderr_flush(FILE *f)
 /* A full buffer, or a newline: drain unless a file wants more first. */
 static __attribute__((noinline)) void out_put_end(struct out *o, int line_buffered)
 {
-	if (o->len == sizeof(o->buf) || line_buffered || fd_kind(o->fd) != RV_FD_FILE)
-		out_drain(o);
+	if (fd_drain_room(o->fd, o->buf, o->len, o->len == sizeof(o->buf) || line_buffered))
+		o->len = 0;
 }
 
 /* The per-character path, kept short: printf calls it for every byte. */
@@ -120,37 +126,39 @@ FILE *const stdin = &rvos_stdin;
 FILE *const stdout = &rvos_stdout;
 FILE *const stderr = &rvos_stderr;
 
-/* n bytes at once into stdout's or stderr's buffer, as n calls of their
- * put would (a drain at a newline, before a file's buffer overflows), but
- * one drain for the lines of one call: printf's formatter
- * (lib/src/stdio_float.c) writes its output so. 0, or -1 when f is
- * neither (the caller then puts byte by byte). */
-int rvos_stdio_write(FILE *f, const char *s, size_t n)
+/* printf's formatter (lib/src/stdio_float.c) writes into stdout's or
+ * stderr's buffer itself: the free room at its end, *room bytes (at least
+ * 1), or NULL when f is neither. */
+char *rvos_stdio_room(FILE *f, size_t *room)
 {
 	struct out *o;
-	int line_buffered;
 
-	if (f == &rvos_stdout) {
+	if (f == &rvos_stdout)
 		o = &outs[0];
-		line_buffered = 0;
-	} else if (f == &rvos_stderr) {
+	else if (f == &rvos_stderr)
 		o = stderr_out();
-		line_buffered = 1;
-	} else {
-		return -1;
-	}
-	while (n) {
-		size_t k = sizeof(o->buf) - o->len < n ? sizeof(o->buf) - o->len : n;
-		bool newline = memchr(s, '\n', k) != NULL;
+	else
+		return NULL;
+	if (o->len == sizeof(o->buf))
+		out_drain(o);
+	*room = sizeof(o->buf) - o->len;
+	return o->buf + o->len;
+}
 
-		memcpy(o->buf + o->len, s, k);
-		o->len += k;
-		s += k;
-		n -= k;
-		if (o->len == sizeof(o->buf) || newline)
-			out_put_end(o, line_buffered);
-	}
-	return 0;
+/* ... and then says it wrote n bytes there: drained as n calls of put
+ * would (a full buffer, a newline), but once for the lines of one call. */
+void rvos_stdio_commit(FILE *f, size_t n)
+{
+	struct out *o = f == &rvos_stdout ? &outs[0] : stderr_out();
+	const char *p = o->buf + o->len;
+
+	o->len += n;
+	/* From the end: a line's newline is most often its last byte. */
+	while (n && p[n - 1] != '\n')
+		n--;
+	if ((o->len == sizeof(o->buf) || n) &&
+	    fd_drain_room(o->fd, o->buf, o->len, o->len == sizeof(o->buf) || f == &rvos_stderr))
+		o->len = 0; /* (out_put_end's work) */
 }
 
 /* exit() flushes stdio through this hook (picolibc tinystdio). */

@@ -14,10 +14,12 @@
  *
  * printf: every format is taken here, one directive at a time: text,
  * the floating-point conversions, the integer ones (d i o u x X), %c and
- * %s (without l), %% and %n, gathered in a buffer and written to the
- * stream in one piece (rvOS's stdout and stderr take it at once:
- * rvos_stdio_write in lib/src/stdio.c), not a character at a time as
- * picolibc's formatter does. %p, %lc, %ls and a null %s are picolibc's,
+ * %s (without l), %% and %n, written straight into the buffer of rvOS's
+ * stdout or stderr (rvos_stdio_room and rvos_stdio_commit in
+ * lib/src/stdio.c), for another stream gathered in a buffer and written
+ * in pieces, never a character at a time as picolibc's formatter does;
+ * text and %s are scanned and copied a word at a time (scan, copy).
+ * %p, %lc, %ls and a null %s are picolibc's,
  * given that one conversion and its argument; a conversion not known
  * here (and the rest of the format after it), or a format with
  * positional arguments (%1$d), is left to picolibc whole.
@@ -71,9 +73,30 @@ static bool is_space(int c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Sets of conversion letters, as bits from 'A': conv_is(c, CONV_INT)
+ * instead of a strchr in "diouxX" for each conversion. */
+#define CONV_BIT(c) (1ull << ((c) - 'A'))
+#define CONV_FLOAT                                                                         \
+	(CONV_BIT('e') | CONV_BIT('E') | CONV_BIT('f') | CONV_BIT('F') | CONV_BIT('g') |   \
+	 CONV_BIT('G') | CONV_BIT('a') | CONV_BIT('A'))
+#define CONV_INT                                                                           \
+	(CONV_BIT('d') | CONV_BIT('i') | CONV_BIT('o') | CONV_BIT('u') | CONV_BIT('x') |   \
+	 CONV_BIT('X'))
+#define CONV_CSP (CONV_BIT('c') | CONV_BIT('s') | CONV_BIT('p'))
+#define CONV_LEN                                                                           \
+	(CONV_BIT('h') | CONV_BIT('l') | CONV_BIT('j') | CONV_BIT('z') | CONV_BIT('t') |   \
+	 CONV_BIT('L'))
+
+static bool conv_is(char c, uint64_t set)
+{
+	unsigned int i = (unsigned char)c - 'A';
+
+	return i < 64 && (set >> i & 1);
+}
+
 static bool is_float_conv(char c)
 {
-	return c && strchr("eEfFgGaA", c);
+	return conv_is(c, CONV_FLOAT);
 }
 
 /* A decimal number, saturating at INT_MAX. */
@@ -115,6 +138,10 @@ static const char *parse_length(const char *p, struct spec *s)
 	return p + s->len_n;
 }
 
+#define FLAG_BIT(c) (1u << ((c) - ' '))
+#define FLAG_SET (FLAG_BIT('-') | FLAG_BIT('+') | FLAG_BIT(' ') | FLAG_BIT('#') | FLAG_BIT('0') | \
+		  FLAG_BIT('\''))
+
 /* printf: flags, width, precision, length, conversion. */
 static void parse_printf(const char *p, struct spec *s)
 {
@@ -124,7 +151,9 @@ static void parse_printf(const char *p, struct spec *s)
 	const char *flag;
 
 	*s = (struct spec){ .width = -1, .prec = -1 }; /* not memset: picolibc's is slow */
-	while (*p && (flag = strchr(flag_chars, *p))) {
+	/* (the flags are among ' ' to '0': a bit each, from ' ') */
+	while ((unsigned char)(*p - ' ') <= '0' - ' ' &&
+	       (FLAG_SET >> (*p - ' ') & 1) && (flag = strchr(flag_chars, *p))) {
 		s->flags |= flag_bits[flag - flag_chars];
 		p++;
 	}
@@ -143,7 +172,8 @@ static void parse_printf(const char *p, struct spec *s)
 			s->prec = number(&p);
 		}
 	}
-	p = parse_length(p, s);
+	if (conv_is(*p, CONV_LEN)) /* (most conversions have no length) */
+		p = parse_length(p, s);
 	s->positional = *p == '$';
 	s->conv = *p;
 	s->end = *p ? p + 1 : p;
@@ -197,61 +227,162 @@ static bool wants_floats(const char *p, void (*parse)(const char *, struct spec 
 
 /* ---- printf ---- */
 
-/* printf's output: gathered here and written to the stream in pieces
- * of OUT_BUF bytes (one write for a short printf: on rvOS's stdout, one
- * copy into its buffer instead of a call per character). */
+/* printf's output goes straight into the stream's buffer when the stream
+ * is rvOS's stdout or stderr (lib/src/stdio.c lends its free room), else
+ * it is gathered in buf and written in pieces of OUT_BUF bytes. */
 #define OUT_BUF 256
 
 struct out {
 	FILE *f;
 	long count; /* characters written */
 	bool error;
-	size_t n; /* bytes in buf */
+	bool lent;	     /* [start, end) is the stream's room, not buf */
+	char *start, *p, *end; /* the room; p: where the next byte goes */
 	char buf[OUT_BUF];
 };
 
-/* rvOS's stdout and stderr take bytes at once (lib/src/stdio.c); weak,
+/* rvOS's stdout and stderr lend their buffers (lib/src/stdio.c); weak,
  * so that the host's unit test, which has no such streams, links. */
-int rvos_stdio_write(FILE *f, const char *s, size_t n) __attribute__((weak));
+char *rvos_stdio_room(FILE *f, size_t *room) __attribute__((weak));
+void rvos_stdio_commit(FILE *f, size_t n) __attribute__((weak));
+
+typedef uint64_t __attribute__((may_alias)) word_t;
+#define ONES 0x0101010101010101ull
+
+/* 0x80 in each byte of w that is 0, and maybe in bytes above such a one. */
+static uint64_t zero_bytes(uint64_t w)
+{
+	return (w - ONES) & ~w & (ONES << 7);
+}
+
+/* The bytes of s before its first NUL or c, max (> 0) at most. A word at a
+ * time: aligned loads never cross a page, so reading the whole word
+ * around a byte of s touches nothing s does not own (and the host's
+ * sanitizer is told so). */
+__attribute__((no_sanitize_address)) static size_t scan(const char *s, char c, size_t max)
+{
+	const word_t *w = (const word_t *)((uintptr_t)s & ~(uintptr_t)7);
+	uint64_t pat = ONES * (unsigned char)c, v, m;
+	size_t n;
+
+	/* the bytes before s made 0xff: neither NUL nor c (c is not 0xff),
+	 * and no borrow out of them */
+	v = *w | ((1ull << ((uintptr_t)s & 7) * 8) - 1);
+	while (!(m = zero_bytes(v) | zero_bytes(v ^ pat))) {
+		if ((size_t)((const char *)(w + 1) - s) >= max)
+			return max;
+		v = *++w;
+	}
+	/* The lowest 0x80 is the first match (a false one only ever comes
+	 * above a true one): its byte's index, by a multiply that sums the
+	 * constant's bytes from that one up. */
+	n = (size_t)((const char *)w - s) + (((m & -m) >> 7) * 0x0001020304050607ull >> 56);
+	return n < max ? n : max;
+}
+
+/* memcpy, words at a time (picolibc's goes byte by byte): the head that
+ * aligns d, then whole words, each built from the two aligned source
+ * words it straddles when s is not aligned like d. */
+__attribute__((no_sanitize_address)) static void copy(char *d, const char *s, size_t n)
+{
+	if (n >= 16) {
+		unsigned int off, rs, ls;
+
+		for (; (uintptr_t)d & 7; n--)
+			*d++ = *s++;
+		off = (uintptr_t)s & 7;
+		if (!off) {
+			for (; n >= 8; n -= 8, d += 8, s += 8)
+				*(word_t *)d = *(const word_t *)s;
+		} else {
+			const word_t *sw = (const word_t *)(s - off);
+			uint64_t lo = *sw, hi;
+
+			rs = off * 8;
+			ls = 64 - rs;
+			for (; n >= 8; n -= 8, d += 8, s += 8, lo = hi) {
+				hi = *++sw; /* holds s[7]: within s */
+				*(word_t *)d = (lo >> rs) | (hi << ls);
+			}
+		}
+	}
+	while (n--)
+		*d++ = *s++;
+}
 
 static void out_write(struct out *o, const char *s, size_t n)
 {
-	if (rvos_stdio_write && rvos_stdio_write(o->f, s, n) == 0)
-		return;
 	for (size_t i = 0; i < n; i++)
 		if (fputc((unsigned char)s[i], o->f) == EOF)
 			o->error = true;
 }
 
-/* What is gathered to the stream: before anything else writes to it. */
+/* What is in the room to the stream: before anything else writes to it.
+ * The next byte takes a new room. */
 static void out_flush(struct out *o)
 {
-	if (o->n)
-		out_write(o, o->buf, o->n);
-	o->n = 0;
+	if (o->lent)
+		rvos_stdio_commit(o->f, (size_t)(o->p - o->start));
+	else
+		out_write(o, o->start, (size_t)(o->p - o->start));
+	o->start = o->p = o->end = o->buf;
+	o->lent = false;
+}
+
+/* Room for at least a byte. */
+static void out_room(struct out *o)
+{
+	size_t room;
+	char *r;
+
+	out_flush(o);
+	if (rvos_stdio_room && (r = rvos_stdio_room(o->f, &room))) {
+		o->start = o->p = r;
+		o->end = r + room;
+		o->lent = true;
+	} else {
+		o->end = o->buf + OUT_BUF;
+	}
+}
+
+/* out_put when the room is short: fill it, take another. */
+static __attribute__((noinline)) void out_put_more(struct out *o, const char *s, size_t n)
+{
+	for (;;) {
+		size_t k = (size_t)(o->end - o->p);
+
+		if (n <= k) {
+			copy(o->p, s, n);
+			o->p += n;
+			return;
+		}
+		copy(o->p, s, k);
+		o->p += k;
+		s += k;
+		n -= k;
+		out_room(o);
+	}
 }
 
 static void out_put(void *ctx, const char *s, size_t n)
 {
 	struct out *o = ctx;
+	char *d = o->p;
 
 	o->count += (long)n;
-	if (n <= OUT_BUF - o->n) {
-		memcpy(o->buf + o->n, s, n);
-		o->n += n;
+	if (__builtin_expect(n > (size_t)(o->end - d), 0)) {
+		out_put_more(o, s, n);
 		return;
 	}
-	out_flush(o);
-	if (n < OUT_BUF) {
-		memcpy(o->buf, s, n);
-		o->n = n;
-	} else {
-		out_write(o, s, n);
-	}
+	o->p = d + n;
+	if (n == 1) /* a pad, a digit, a newline: not worth a call */
+		*d = *s;
+	else
+		copy(d, s, n);
 }
 
-/* n copies of c (padding). */
-static void out_pad(struct out *o, char c, long n)
+/* n copies of c (padding), n > 0. */
+static __attribute__((noinline)) void out_pad_run(struct out *o, char c, long n)
 {
 	static const char spaces[] = "                                ";
 	static const char zeros[] = "00000000000000000000000000000000";
@@ -259,6 +390,12 @@ static void out_pad(struct out *o, char c, long n)
 
 	for (; n > 0 && o->count <= INT_MAX; n -= sizeof(spaces) - 1)
 		out_put(o, run, n < (long)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1);
+}
+
+static inline void out_pad(struct out *o, char c, long n)
+{
+	if (n > 0)
+		out_pad_run(o, c, n);
 }
 
 /* picolibc's vfprintf or vfscanf (fn) with the arguments given here. */
@@ -305,8 +442,8 @@ static void respell(const struct spec *s, char *buf)
 		buf[n++] = '.';
 		n += put_decimal(buf + n, s->prec);
 	}
-	memcpy(buf + n, s->lenp, (size_t)s->len_n);
-	n += s->len_n;
+	for (int i = 0; i < s->len_n; i++)
+		buf[n++] = s->lenp[i];
 	buf[n++] = s->conv;
 	buf[n] = 0;
 }
@@ -397,7 +534,8 @@ static void print_int(struct out *o, const struct spec *s, va_list *ap)
 	}
 	if (!(s->flags & DTOA_FL_MINUS))
 		out_pad(o, ' ', pad);
-	out_put(o, prefix, (size_t)np);
+	if (np)
+		out_put(o, prefix, (size_t)np);
 	out_pad(o, '0', zeros);
 	out_put(o, d, (size_t)nd);
 	if (s->flags & DTOA_FL_MINUS)
@@ -491,6 +629,7 @@ static void print_float(struct out *o, const struct spec *s, va_list *ap)
 static int print_all(FILE *f, const char *fmt, va_list args)
 {
 	struct out o; /* not an initializer: that would clear buf */
+	size_t room;
 	const char *p = fmt, *pct;
 	struct spec s;
 	va_list ap; /* a copy, whose address can be passed on (va_list may be an array) */
@@ -499,15 +638,25 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 	o.f = f;
 	o.count = 0;
 	o.error = false;
-	o.n = 0;
+	o.lent = false;
+	o.start = o.p = o.buf;
+	o.end = o.buf + OUT_BUF;
+	if (rvos_stdio_room && (o.p = rvos_stdio_room(f, &room))) {
+		o.start = o.p;
+		o.end = o.p + room;
+		o.lent = true;
+	} else {
+		o.p = o.buf;
+	}
 	va_copy(ap, args);
 	while (*p && o.count <= INT_MAX) {
-		pct = strchr(p, '%');
-		if (!pct) {
-			out_put(&o, p, strlen(p));
+		/* (text of one byte, "\n" or a blank between conversions: no scan) */
+		size_t lit = *p == '%' ? 0 : p[1] == '%' || !p[1] ? 1 : scan(p, '%', SIZE_MAX);
+
+		out_put(&o, p, lit);
+		pct = p + lit;
+		if (!*pct)
 			break;
-		}
-		out_put(&o, p, (size_t)(pct - p));
 		parse_printf(pct + 1, &s);
 		p = s.end;
 		if (s.width_star) {
@@ -529,7 +678,7 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 		}
 		if (is_float_conv(s.conv)) {
 			print_float(&o, &s, &ap);
-		} else if (s.conv && strchr("diouxX", s.conv)) {
+		} else if (conv_is(s.conv, CONV_INT)) {
 			print_int(&o, &s, &ap);
 		} else if (s.conv == 'c' && s.len == LEN_NONE) {
 			char c = (char)va_arg(ap, int);
@@ -539,8 +688,9 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 			const char *text = va_arg(ap, const char *);
 
 			if (text) {
+				/* (%.0s: text need not point at a byte) */
 				print_text(&o, &s, text,
-					   s.prec < 0 ? strlen(text) : strnlen(text, (size_t)s.prec));
+					   !s.prec ? 0 : scan(text, 0, s.prec < 0 ? SIZE_MAX : (size_t)s.prec));
 			} else { /* picolibc's spelling of a null string */
 				char spec[48];
 
@@ -556,7 +706,7 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 			out_put(&o, "%", 1);
 		} else if (s.conv == 'n') {
 			store_count(&s, va_arg(ap, void *), o.count);
-		} else if (s.conv && strchr("csp", s.conv)) {
+		} else if (conv_is(s.conv, CONV_CSP)) {
 			/* %p, %lc, %ls: picolibc's spelling */
 			out_flush(&o);
 			r = print_other(f, &s, &ap);

@@ -73,6 +73,12 @@ struct console_stats {
  * returns >= 0 or a negative rv errno. */
 /* Write all of buf (in CONSOLE_DATA_MAX pieces): len or an error. */
 long console_write(rv_handle_t con, const void *buf, size_t len);
+/* The same, building each request in place: the CONSOLE_WRITE_ROOM bytes
+ * before buf are the caller's scratch (stdio's buffers keep them free), and
+ * the bytes of buf already sent may be overwritten too (a later piece's
+ * header). No copy of the data in the program. */
+#define CONSOLE_WRITE_ROOM (8 /* header */ + 5 /* bytes field */)
+long console_write_room(rv_handle_t con, void *buf, size_t len);
 /* Read up to max bytes (waits for input): count, 0 at end of input. */
 long console_read(rv_handle_t con, void *buf, size_t max);
 int console_set_mode(rv_handle_t con, enum console_mode mode);

@@ -308,6 +308,13 @@ int rv_server_run(rv_handle_t requests, rv_server_handler handler, void *ctx);
  *    are its own.
  *  - on_close runs when a client is dropped (closed, or refused by
  *    wait_many), before its handle is closed.
+ *  - fast, when not NULL, sees each request first, as received (msg:
+ *    bytes and handles): it may answer it whole, writing the reply's
+ *    bytes (no handles) into out (cap bytes) and returning their count,
+ *    which must be what handler would have put; 0 passes the request on to
+ *    the decoder and handler (rv_server_client() is not set while fast
+ *    runs). For the few requests that are most of a server's traffic
+ *    (the console's WRITE).
  * The event takes one item of the wait_many: such a server takes at most
  * min(CONFIG_SERVICE_MAX_CLIENTS, CONFIG_MAX_WAIT_ITEMS - 2) clients;
  * -RV_EINVAL at once if CONFIG_MAX_WAIT_ITEMS is 1.
@@ -322,6 +329,7 @@ struct rv_server {
 	uint32_t event_signals;
 	void (*on_event)(void *ctx, uint32_t observed);
 	void (*on_close)(void *ctx, rv_handle_t client);
+	uint32_t (*fast)(void *ctx, const struct rv_msg *msg, uint8_t *out, uint32_t cap);
 };
 
 int rv_server_serve(const struct rv_server *cfg);

@@ -335,11 +335,58 @@ static void test_scanf(void)
 	}
 }
 
+/* Literal text and %s, which the formatter scans and copies a word at a
+ * time: every length to 40 at every alignment, in the format and in the
+ * argument; precisions short of, at and past a string's end, and over an
+ * array with no NUL (%.*s may not read past the precision); widths both
+ * ways; output longer than the formatter's 256-byte buffer. */
+static void test_printf_text(void)
+{
+	static const char text[] = "the quick brown fox jumps over the lazy dog %d 0123456789";
+	char fmt[128] __attribute__((aligned(8))), arg[64] __attribute__((aligned(8)));
+	char big[1200];
+
+	for (int off = 0; off < 8; off++) {
+		for (int len = 0; len <= 40; len++) {
+			char *f = fmt + off, *a = arg + off, *nonul = malloc(len ? (size_t)len : 1);
+
+			/* text, a conversion, text: the '%' anywhere in a word */
+			memcpy(f, text, (size_t)len);
+			strcpy(f + len, "%d|");
+			memcpy(f + len + 3, text + 4, (size_t)len);
+			f[2 * len + 3] = 0;
+			check_printf(f, len, len);
+			memcpy(a, text, (size_t)len);
+			a[len] = 0;
+			check_printf("[%s]", a);
+			check_printf("%s", a);
+			for (int p = 0; p <= len + 9; p += 3)
+				check_printf("[%.*s|%.*s]", p, a, len - p, a);
+			check_printf("[%*s][%-*s][%*.*s]", len + 3, a, len / 2 + 1, a, len + 2, len / 2, a);
+			memcpy(nonul, text, (size_t)len);
+			check_printf("<%.*s>", len, nonul);
+			free(nonul);
+		}
+	}
+	for (int i = 0; i < (int)sizeof(big) - 1; i++)
+		big[i] = (char)('a' + i % 26);
+	big[sizeof(big) - 1] = 0;
+	check_printf("%s", big + 300);
+	check_printf("x%.*sy%s|%d", 700, big, big + 1000, 42);
+	check_printf("%*s|%-600s|", 900, "r", "l");
+	check_printf(big + 400); /* a long format with no conversion */
+	/* %.0s: nothing of the string (one byte, no NUL) */
+	check_printf("[%.0s|%5.0s|%-3.0s]", big, big, big);
+	big[0] = 'x';
+	check_printf("[%.0s|%.1s]", &big[0], &big[0]);
+}
+
 int main(void)
 {
 	splitmix_state = 12345; /* the cases repeat */
 	RUN(test_printf_mixed);
 	RUN(test_printf_integers);
+	RUN(test_printf_text);
 	RUN(test_scanf);
 	return ut_summary("stdio_float");
 }

@@ -146,6 +146,24 @@ static void test_printf(void)
 	CHECK_EQ("printf returns what it wrote", n, 89);
 	n = printf("%s", "");
 	CHECK_EQ("printf of nothing", n, 0);
+
+	/* A line longer than stdout's buffer and than a console message (the
+	 * formatter writes into the buffer, drained in pieces), then stdout
+	 * and stderr by turns (one buffer while both are the console): every
+	 * byte in its order, checked by the scenario. */
+	{
+		static const char abc[] = "abcdefghijklmnopqrstuvwxyz";
+		char line[23 * 26 + 1];
+
+		for (int i = 0; i < 23; i++)
+			memcpy(line + 26 * i, abc, 26);
+		line[sizeof(line) - 1] = 0;
+		n = printf("libc: long line %.*s%s end\n", 20 * 26, line, line + 20 * 26);
+		CHECK_EQ("printf of a long line", n, 16 + 23 * 26 + 5);
+		printf("libc: out 1, ");
+		fprintf(stderr, "err %d, ", 2);
+		printf("out %s\n", "3");
+	}
 }
 
 /* ---- strtol & co. ---- */
