@@ -104,6 +104,7 @@ import time
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rvpython  # noqa: E402
 from rvpython import need_module  # noqa: E402
 import footprint  # noqa: E402
 import powercut  # noqa: E402
@@ -2096,10 +2097,19 @@ def parse_args(argv):
 
 
 def rv_command():
+    """How the runner starts `rv`: under the interpreter rv would re-execute
+    itself with (/usr/bin/python3), never through its `#!/usr/bin/env
+    python3` line. A python3 first on the PATH may be a pyenv shim, which
+    costs 0.3 to 0.5 s of every start before rv re-executes (doc/testing.md,
+    "Where a test's time goes"); the runner starts rv twice per test and
+    twice per power cut."""
     rv = os.path.join(RV_BASE, "rv")
     if not os.path.exists(rv):
         raise UsageError(f"{rv} is missing: the runner builds and boots through `rv`")
-    return [rv] if os.access(rv, os.X_OK) else [sys.executable, rv]
+    python = sys.executable
+    if os.environ.get("RV_NO_REEXEC") != "1" and os.path.exists(rvpython.SYSTEM_PYTHON):
+        python = rvpython.SYSTEM_PYTHON
+    return [python, rv]
 
 
 def safe_to_delete(path):

@@ -20,7 +20,9 @@ import tempfile
 
 BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))))
-RV = os.path.join(BASE, "rv")
+# Started under this interpreter, not through rv's #! line (a pyenv shim
+# there costs 0.3 to 0.5 s a start; tests/unit/common/hostcheck.py).
+RV = [sys.executable, os.path.join(BASE, "rv")]
 VIRT = "qemu_virt_riscv64"
 APP = "tests/build/kconfig"          # a kernel-only app: quick to configure
 failures = []
@@ -32,7 +34,7 @@ def rv(*args, ok=True, cwd=BASE, env=None):
     not what `ok` says."""
     environ = {k: v for k, v in os.environ.items() if k != "BOARD"}
     environ.update(env or {})
-    p = subprocess.run([RV] + list(args), cwd=cwd, stdout=subprocess.PIPE,
+    p = subprocess.run(RV + list(args), cwd=cwd, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, env=environ)
     if (p.returncode == 0) != ok:
         fail(f"`rv {' '.join(args)}` exited with {p.returncode}, expected "

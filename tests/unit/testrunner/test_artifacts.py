@@ -19,7 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "common"))
-from hostcheck import BASE, check, fail, run  # noqa: E402,F401
+from hostcheck import BASE, RV, check, fail, run  # noqa: E402,F401
 sys.path.insert(0, os.path.join(BASE, "scripts"))
 import testrunner  # noqa: E402
 
@@ -80,7 +80,7 @@ def test_enospc():
 
 
 def rv_test(root, out, *extra):
-    p = subprocess.run([os.path.join(BASE, "rv"), "test", "-T", root, "-p", VIRT, "-O", out]
+    p = subprocess.run(RV + ["test", "-T", root, "-p", VIRT, "-O", out]
                        + list(extra), cwd=BASE, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     return p.returncode, p.stdout
@@ -158,7 +158,7 @@ tests:
           f"--keep-artifacts all: exit {rc}, folder {files}:\n{text}")
 
     # rv footprint --pools: RAM by pool, with hello's prj.conf's sizes (no IPC: no channel pool).
-    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--pools", "-d",
+    p = subprocess.run(RV + ["footprint", "--pools", "-d",
                         os.path.join(board, "artifacts.pass_a")],
                        cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     check(p.returncode == 0 and re.search(r"\bprocs +the process table: CONFIG_MAX_PROCS=2,",
@@ -167,14 +167,14 @@ tests:
           f"rv footprint --pools: exit {p.returncode}:\n{p.stdout}")
 
     # rv footprint --compare: the greetings option changes app_main, nothing else.
-    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--compare",
+    p = subprocess.run(RV + ["footprint", "--compare",
                         os.path.join(board, "artifacts.pass_a"),
                         os.path.join(board, "artifacts.fail")],
                        cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     rows = [l for l in p.stdout.splitlines() if l.split()[:1] == ["app_main"]]
     check(p.returncode == 0 and len(rows) == 1 and rows[0].split()[-1] not in ("0", "+0"),
           f"rv footprint --compare: exit {p.returncode}, app_main rows {rows}:\n{p.stdout}")
-    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--compare",
+    p = subprocess.run(RV + ["footprint", "--compare",
                         os.path.join(board, "artifacts.pass_a"),
                         os.path.join(board, "artifacts.pass_a", "rvos.elf")],
                        cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
