@@ -14,8 +14,10 @@ import errno
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import types
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "common"))
@@ -68,6 +70,67 @@ def test_shared_release(scratch):
     sb.release()
     check(not os.path.exists(snap) and sb.snapshot is None,
           "the snapshot is still there after its last user")
+
+
+def test_shared_links(scratch):
+    """A shared build's copies hard-link what no test writes and copy what
+    a boot or the runner may write in place (disk images, logs); prune and
+    the folder's size count a linked file once."""
+    snap = os.path.join(scratch, "links-snap")
+    for name in ("rvos.elf", "kernel/main.o", "initrd.cpio", "disk.img", "build.log"):
+        write(os.path.join(snap, name), b"s" * 8192)
+    copies = [os.path.join(scratch, n) for n in ("links-a", "links-b")]
+    for c in copies:
+        shutil.copytree(snap, c, symlinks=True, copy_function=testrunner.link_or_copy)
+    for name in ("rvos.elf", "kernel/main.o", "initrd.cpio"):
+        check(os.path.samefile(os.path.join(snap, name), os.path.join(copies[0], name)),
+              f"{name}: copied, not linked")
+    for name in ("disk.img", "build.log"):
+        check(not os.path.samefile(os.path.join(snap, name), os.path.join(copies[0], name)),
+              f"{name}: linked, but a boot or the runner writes it in place")
+    # A boot writing its image leaves the snapshot's and the other copy's alone.
+    with open(os.path.join(copies[0], "disk.img"), "r+b") as f:
+        f.write(b"guest")
+    for d in (snap, copies[1]):
+        with open(os.path.join(d, "disk.img"), "rb") as f:
+            check(f.read(5) == b"sssss", f"{d}/disk.img changed with another folder's")
+    # Three names for each linked file: the folder's size counts it once.
+    top = testrunner.tree_bytes(scratch)
+    check(top < 3 * 5 * 8192, f"tree_bytes counted linked files more than once: {top}")
+    class T:
+        outdir = copies[0]
+    freed = testrunner.prune_artifacts(T)
+    check(freed == 8192 and listing(copies[0]) == ["build.log"],
+          f"prune of a linked copy says it freed {freed} bytes (8192, its disk.img, expected); "
+          f"left {listing(copies[0])}")
+    check(os.path.isfile(os.path.join(snap, "rvos.elf")), "prune of a copy took the snapshot's files")
+
+
+def test_build_keys():
+    """Scenarios share a build only when board, app and configuration agree:
+    a change to one scenario's configuration never reuses another's build."""
+    def fake(board="qemu_virt_riscv64", app="samples/hello", **cfg):
+        sc = types.SimpleNamespace(cfg=cfg, type="integration", app_dir=os.path.join(BASE, app))
+        return types.SimpleNamespace(sc=sc, board=board)
+    base = testrunner.build_key(fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"]))
+    check(base == testrunner.build_key(fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"],
+                                            harness="console", timeout=9)),
+          "the same board, app and configuration with another harness: not shared")
+    for what, other in (
+            ("another value", fake(extra_configs=["CONFIG_HELLO_GREETINGS=3"])),
+            ("another option", fake(extra_configs=["CONFIG_HELLO_GREETINGS=2",
+                                                   "CONFIG_TIMESLICE_MS=5"])),
+            ("a fragment", fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"],
+                                extra_conf_files=["small.conf"])),
+            ("-D arguments", fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"],
+                                  extra_args=["-DCONFIG_TIMESLICE_MS=5"])),
+            ("another board", fake(board="qemu_sifive_u",
+                                   extra_configs=["CONFIG_HELLO_GREETINGS=2"])),
+            ("another app", fake(app="samples/shell",
+                                 extra_configs=["CONFIG_HELLO_GREETINGS=2"]))):
+        check(testrunner.build_key(other) != base, f"{what}: the same build key as the first")
+    check(testrunner.build_key(fake(expect_build_failure=True)) is None,
+          "a scenario whose build must fail shares a build")
 
 
 def test_enospc():
@@ -186,6 +249,8 @@ def main():
     def body(scratch):
         test_prune(scratch)
         test_shared_release(scratch)
+        test_shared_links(scratch)
+        test_build_keys()
         test_enospc()
         test_real_runs(scratch)
     return run("artifacts", body)
