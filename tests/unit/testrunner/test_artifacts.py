@@ -133,6 +133,32 @@ def test_build_keys():
           "a scenario whose build must fail shares a build")
 
 
+def test_unit_build_steps():
+    """A C unit test builds through ccache one source at a time, then links
+    with the same flags (link flags at the link only); without ccache, or
+    for a Python test, the one command as before."""
+    sc = types.SimpleNamespace(cfg={"sources": ["kernel/elf.c", "tests/unit/elf/test_elf.c"],
+                                    "cflags": ["-DX=1", "-I", "lib/include", "-lm"]})
+    t = types.SimpleNamespace(sc=sc, outdir="/out/host/unit.x", name="unit.x")
+    one = testrunner.unit_build_command(t)
+    check(testrunner.unit_build_steps(t, None) == [one], "without ccache: not the one command")
+    steps = testrunner.unit_build_steps(t, "/usr/bin/ccache")
+    check(len(steps) == 3, f"{len(steps)} steps for two sources, expected 3")
+    for step, src in zip(steps, sc.cfg["sources"]):
+        check(step[:2] == ["/usr/bin/ccache", "gcc"] and "-c" in step and src in step
+              and "-lm" not in step and all(f in step for f in testrunner.UNIT_CFLAGS)
+              and "-DX=1" in step and "lib/include" in step,
+              f"compile step of {src}: {step}")
+    link = steps[-1]
+    check(link[0] == "gcc" and "-lm" in link and link[-2:] == ["-o", "/out/host/unit.x/unit.x"]
+          and "-fsanitize=address,undefined" in link and "-c" not in link,
+          f"link step: {link}")
+    py = types.SimpleNamespace(sc=types.SimpleNamespace(cfg={"sources": ["tests/unit/rv/t.py"]}),
+                               outdir="/o", name="unit.py")
+    check(testrunner.unit_build_steps(py, "/usr/bin/ccache") ==
+          [testrunner.unit_build_command(py)], "a Python test's build changed")
+
+
 def test_enospc():
     e = OSError(errno.ENOSPC, "No space left on device", "/x/out/disk.img")
     why = testrunner.explain_os_error(e)
@@ -251,6 +277,7 @@ def main():
         test_shared_release(scratch)
         test_shared_links(scratch)
         test_build_keys()
+        test_unit_build_steps()
         test_enospc()
         test_real_runs(scratch)
     return run("artifacts", body)
