@@ -159,6 +159,18 @@ def test_unit_build_steps():
           [testrunner.unit_build_command(py)], "a Python test's build changed")
 
 
+def test_build_command(scratch):
+    """A QEMU test builds without fixdep's per-symbol dependencies (never
+    built again incrementally), before its own -D arguments, which win."""
+    sc = types.SimpleNamespace(cfg={"extra_args": ["-DRV_FIXDEP=ON"]}, app_dir="/a",
+                               yaml_dir="/y")
+    t = types.SimpleNamespace(sc=sc, board="b", outdir=os.path.join(scratch, "bc"))
+    cmd = testrunner.build_command(["rv"], t)
+    tail = cmd[cmd.index("--") + 1:] if "--" in cmd else []
+    check(tail == [testrunner.NO_FIXDEP, "-DRV_FIXDEP=ON"] and
+          testrunner.NO_FIXDEP == "-DRV_FIXDEP=OFF", f"build command: {cmd}")
+
+
 def test_enospc():
     e = OSError(errno.ENOSPC, "No space left on device", "/x/out/disk.img")
     why = testrunner.explain_os_error(e)
@@ -278,6 +290,7 @@ def main():
         test_shared_links(scratch)
         test_build_keys()
         test_unit_build_steps()
+        test_build_command(scratch)
         test_enospc()
         test_real_runs(scratch)
     return run("artifacts", body)
