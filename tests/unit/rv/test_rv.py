@@ -20,8 +20,8 @@ import tempfile
 
 BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))))
-# Started under this interpreter, not through rv's #! line (a pyenv shim
-# there costs 0.3 to 0.5 s a start; tests/unit/common/hostcheck.py).
+# Started under this interpreter, not through rv's #! line (a pyenv
+# python there costs 0.07 s of CPU more a start; doc/testing.md).
 RV = [sys.executable, os.path.join(BASE, "rv")]
 VIRT = "qemu_virt_riscv64"
 APP = "tests/build/kconfig"          # a kernel-only app: quick to configure
