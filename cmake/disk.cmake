@@ -157,6 +157,9 @@ function(rvos_make_disk_image)
     list(APPEND _args --program "${_p}=$<TARGET_FILE:${_p}>")
     list(APPEND _deps ${_p})
   endforeach()
+  if(TARGET programs_checked)
+    list(APPEND _deps ${RVOS_PROGRAMS_CHECKED})   # rvos_check_programs()
+  endif()
   set(_img ${CMAKE_BINARY_DIR}/disk.img)
   add_custom_command(OUTPUT ${_img}
     COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/mkdisk.py -o ${_img}

@@ -66,10 +66,7 @@ function(rvos_program name)
   set_target_properties(${name} PROPERTIES
     LINK_DEPENDS "${RVOS_BASE}/lib/user.ld;${CMAKE_BINARY_DIR}/lib/librvos.a"
     RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/programs)
-  # Within the kernel's ELF loader limits (CONFIG_ELF_MAX_SEGMENTS, ...).
-  add_custom_command(TARGET ${name} POST_BUILD
-    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG}
-      --program $<TARGET_FILE:${name}>)
+  # Within the kernel's ELF loader limits: rvos_check_programs().
   add_dependencies(${name} rvos)
   set_property(GLOBAL APPEND PROPERTY RVOS_PROGRAMS ${name})
 endfunction()
@@ -91,6 +88,28 @@ function(rvos_initrd_file name file)
   set_property(GLOBAL APPEND PROPERTY RVOS_INITRD_FILES "${name}=${_abs}")
 endfunction()
 
+# The app's programs within the kernel's ELF loader limits
+# (CONFIG_ELF_MAX_SEGMENTS, CONFIG_ELF_MAX_SEGMENT_BYTES), checked by one
+# run of scripts/imagecheck.py once they are all linked (a Python start
+# per program cost 40 ms each); the initrd and the disk image wait for it.
+set(RVOS_PROGRAMS_CHECKED ${CMAKE_BINARY_DIR}/programs/checked.stamp)
+function(rvos_check_programs)
+  get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
+  if(NOT _progs)
+    return()
+  endif()
+  set(_args "")
+  foreach(_p ${_progs})
+    list(APPEND _args --program $<TARGET_FILE:${_p}>)
+  endforeach()
+  add_custom_command(OUTPUT ${RVOS_PROGRAMS_CHECKED}
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG} ${_args}
+    COMMAND ${CMAKE_COMMAND} -E touch ${RVOS_PROGRAMS_CHECKED}
+    DEPENDS ${_progs} ${DOTCONFIG} ${RVOS_BASE}/scripts/imagecheck.py
+    COMMENT "Checking the programs against the ELF loader's limits")
+  add_custom_target(programs_checked ALL DEPENDS ${RVOS_PROGRAMS_CHECKED})
+endfunction()
+
 function(rvos_make_initrd)
   get_property(_progs GLOBAL PROPERTY RVOS_PROGRAMS)
   get_property(_files GLOBAL PROPERTY RVOS_INITRD_FILES)
@@ -108,6 +127,9 @@ function(rvos_make_initrd)
     list(APPEND _entries "${_p}=$<TARGET_FILE:${_p}>")
     list(APPEND _deps ${_p})
   endforeach()
+  if(TARGET programs_checked)
+    list(APPEND _deps ${RVOS_PROGRAMS_CHECKED})   # rvos_check_programs()
+  endif()
   foreach(_f ${_files})
     list(APPEND _entries "--raw" "${_f}")
     string(REGEX REPLACE "^[^=]*=" "" _path "${_f}")

@@ -12,7 +12,8 @@ message that names the program or pool and the Kconfig symbols to change:
                  overlap") or the initrd is overwritten; and the RAM above
                  it must hold the kernel stacks vm_init() maps at boot
                  with USER_MIN_BYTES to spare, or the boot fails (ENOMEM);
-  --program ELF  a user program must have at most CONFIG_ELF_MAX_SEGMENTS
+  --program ELF  a user program (repeatable: the build checks them all in
+                 one run) must have at most CONFIG_ELF_MAX_SEGMENTS
                  PT_LOAD segments, none larger than
                  CONFIG_ELF_MAX_SEGMENT_BYTES, or the kernel's loader
                  refuses it at run time.
@@ -203,12 +204,12 @@ def check_boot_frames(config, board, base, size, end):
         f"board.cmake's QEMU_ARGS)")
 
 
-def check_program(args, config):
+def check_program(path, config):
     max_segs = int(config.get("ELF_MAX_SEGMENTS", "0"))
     max_bytes = int(config.get("ELF_MAX_SEGMENT_BYTES", "0"))
-    name = os.path.basename(args.program)
-    with open(args.program, "rb") as f:
-        segs = load_segments(f.read(), args.program)
+    name = os.path.basename(path)
+    with open(path, "rb") as f:
+        segs = load_segments(f.read(), path)
     errors = []
     if max_segs and len(segs) > max_segs:
         errors.append(f"error: program {name} has {len(segs)} loadable segments, more than "
@@ -231,14 +232,21 @@ def main(argv=None):
     p.add_argument("--board", help="the board's name (for messages)")
     p.add_argument("--board-cmake", help="the board's board.cmake (QEMU_ARGS, QEMU_RAM_BASE)")
     p.add_argument("--initrd", action="store_true", help="the app has an initrd (QEMU loads it)")
-    p.add_argument("--program", help="check a user program against the ELF loader's limits")
+    p.add_argument("--program", action="append", default=[],
+                   help="check a user program against the ELF loader's limits (repeatable)")
     args = p.parse_args(argv)
     try:
         config = read_config(args.config)
         if args.kernel:
             check_kernel(args, config)
-        if args.program:
-            check_program(args, config)
+        errors = []
+        for program in args.program:
+            try:
+                check_program(program, config)
+            except CheckError as e:
+                errors.append(str(e))
+        if errors:
+            raise CheckError("\n".join(errors))
     except CheckError as e:
         msg = str(e)
         print(msg if msg.startswith("error: ") else "error: " + msg, file=sys.stderr)

@@ -20,16 +20,15 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "common"))
-from hostcheck import BASE, fail, run  # noqa: E402
+from hostcheck import BASE, RV, fail, run  # noqa: E402
 
-RV = os.path.join(BASE, "rv")
 BOARD = "qemu_virt_riscv64"
 APP = "samples/hello"
 OBJCOPY = "riscv64-unknown-elf-objcopy"
 
 def build(d, *defs):
     """rv build into d with -D settings; the objects it compiled."""
-    cmd = [RV, "build", "-b", BOARD, APP, "-d", d] + (["--"] + list(defs) if defs else [])
+    cmd = RV + ["build", "-b", BOARD, APP, "-d", d] + (["--"] + list(defs) if defs else [])
     p = subprocess.run(cmd, cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True)
     if p.returncode != 0:

@@ -20,7 +20,9 @@ import tempfile
 
 BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__)))))
-RV = os.path.join(BASE, "rv")
+# Started under this interpreter, not through rv's #! line (a pyenv
+# python there costs 0.07 s of CPU more a start; doc/testing.md).
+RV = [sys.executable, os.path.join(BASE, "rv")]
 VIRT = "qemu_virt_riscv64"
 APP = "tests/build/kconfig"          # a kernel-only app: quick to configure
 failures = []
@@ -32,7 +34,7 @@ def rv(*args, ok=True, cwd=BASE, env=None):
     not what `ok` says."""
     environ = {k: v for k, v in os.environ.items() if k != "BOARD"}
     environ.update(env or {})
-    p = subprocess.run([RV] + list(args), cwd=cwd, stdout=subprocess.PIPE,
+    p = subprocess.run(RV + list(args), cwd=cwd, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, env=environ)
     if (p.returncode == 0) != ok:
         fail(f"`rv {' '.join(args)}` exited with {p.returncode}, expected "
@@ -247,6 +249,76 @@ def test_zephyr_variables(out):
         fail(f"CONF_FILE=small_stack.conf: {stack_size(d)}, expected 8192")
 
 
+def platform_dirs(d):
+    """The version folders under d/CMakeFiles that hold CMake's platform files."""
+    top = os.path.join(d, "CMakeFiles")
+    try:
+        return [v for v in os.listdir(top)
+                if os.path.isfile(os.path.join(top, v, "CMakeCCompiler.cmake"))]
+    except OSError:
+        return []
+
+
+def ninja_text(d):
+    """d's build.ninja and rules.ninja with d's own path taken out (to
+    compare two folders), but the lists of CMake's own modules that
+    configuring read (which modules depends on what it found out itself)."""
+    lines = [ln for ln in read(os.path.join(d, "build.ninja")).splitlines()
+             if not (ln.startswith("build build.ninja: RERUN_CMAKE") or
+                     (ln.startswith("build .config ") and ln.endswith(": phony")))]
+    lines += read(os.path.join(d, "CMakeFiles", "rules.ninja")).splitlines()
+    return "\n".join(lines).replace(d, "BUILD")
+
+
+def test_platform_files(out):
+    """rv build seeds a new build folder with CMake's platform files (the
+    compilers' identity and ABI) from the user's cache, instead of CMake
+    finding them out again; the build it configures must be the same as
+    CMake's own: build.ninja as CMake writes it when it configures a
+    folder again (a configure in full also writes a few variables no
+    rule reads, TARGET_PDB)."""
+    cache = os.path.join(out, "xdg-cache")
+    env = {"XDG_CACHE_HOME": cache}
+    first, seeded, plain, stale = (os.path.join(out, n) for n in
+                                   ("plat-first", "plat-seeded", "plat-plain", "plat-stale"))
+    rv("build", "-b", VIRT, "-d", first, APP, "--configure-only", env=env)
+    kept = [n for n in os.listdir(os.path.join(cache, "rvos")) if n.startswith("cmake-platform-")]
+    if len(kept) != 1 or not os.path.isfile(os.path.join(cache, "rvos", kept[0], "version")):
+        fail(f"the first configure kept no platform files in {cache}/rvos: {kept}")
+        return
+    versions = platform_dirs(first)
+    if len(versions) != 1 or not os.path.isdir(os.path.join(first, "CMakeFiles", versions[0],
+                                                            "CompilerIdC")):
+        fail(f"the first configure did not find the compiler out itself: {versions}")
+        return
+    in_full = ninja_text(first)
+    rv("build", "-d", first, "--configure-only", env=env)      # CMake configures it again
+    again = ninja_text(first)
+    if "riscv64-unknown-elf-gcc" not in again:
+        fail(f"{first}/build.ninja names no compiler")
+    rv("build", "-b", VIRT, "-d", seeded, APP, "--configure-only", env=env)
+    if os.path.isdir(os.path.join(seeded, "CMakeFiles", versions[0], "CompilerIdC")):
+        fail("a second build folder found the compiler out again instead of being seeded")
+    if cached(seeded, "CMAKE_PLATFORM_INFO_INITIALIZED") != "1":
+        fail("the seeded folder's CMakeCache.txt lacks CMAKE_PLATFORM_INFO_INITIALIZED")
+    if ninja_text(seeded) != again:
+        fail("the seeded folder's build.ninja differs from CMake's own (configured again)")
+    # Off: CMake finds the compiler out itself, as in the first folder.
+    rv("build", "-b", VIRT, "-d", plain, APP, "--configure-only",
+       env=dict(env, RV_NO_PLATFORM_CACHE="1"))
+    if not os.path.isdir(os.path.join(plain, "CMakeFiles", versions[0], "CompilerIdC")):
+        fail("RV_NO_PLATFORM_CACHE=1 still seeded the build folder")
+    if ninja_text(plain) != in_full:
+        fail("RV_NO_PLATFORM_CACHE=1: build.ninja differs from the first folder's")
+    # A cache written by another CMake (another version folder): CMake
+    # finds the compiler out in its own, and the configure still works.
+    with open(os.path.join(cache, "rvos", kept[0], "version"), "w", encoding="utf-8") as f:
+        f.write("0.0.0\n")
+    rv("build", "-b", VIRT, "-d", stale, APP, "--configure-only", env=env)
+    if ninja_text(stale) != in_full:
+        fail("a platform cache of another CMake version changed the configured build")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="test_rv.")
     out = os.path.join(os.path.abspath(out), "builds")
@@ -255,7 +327,7 @@ def main():
     os.makedirs(out)
     for test in (test_app_path, test_configs_not_sticky, test_menuconfig_and_pristine,
                  test_savedefconfig_board, test_zephyr_variables, test_pristine_auto,
-                 test_board_from_environment, test_app_from_current_folder):
+                 test_board_from_environment, test_app_from_current_folder, test_platform_files):
         before = len(failures)
         test(out)
         print(f"{test.__name__}: {'ok' if len(failures) == before else 'FAILED'}", flush=True)

@@ -14,12 +14,14 @@ import errno
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import types
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "common"))
-from hostcheck import BASE, check, fail, run  # noqa: E402,F401
+from hostcheck import BASE, RV, check, fail, run  # noqa: E402,F401
 sys.path.insert(0, os.path.join(BASE, "scripts"))
 import testrunner  # noqa: E402
 
@@ -70,6 +72,105 @@ def test_shared_release(scratch):
           "the snapshot is still there after its last user")
 
 
+def test_shared_links(scratch):
+    """A shared build's copies hard-link what no test writes and copy what
+    a boot or the runner may write in place (disk images, logs); prune and
+    the folder's size count a linked file once."""
+    snap = os.path.join(scratch, "links-snap")
+    for name in ("rvos.elf", "kernel/main.o", "initrd.cpio", "disk.img", "build.log"):
+        write(os.path.join(snap, name), b"s" * 8192)
+    copies = [os.path.join(scratch, n) for n in ("links-a", "links-b")]
+    for c in copies:
+        shutil.copytree(snap, c, symlinks=True, copy_function=testrunner.link_or_copy)
+    for name in ("rvos.elf", "kernel/main.o", "initrd.cpio"):
+        check(os.path.samefile(os.path.join(snap, name), os.path.join(copies[0], name)),
+              f"{name}: copied, not linked")
+    for name in ("disk.img", "build.log"):
+        check(not os.path.samefile(os.path.join(snap, name), os.path.join(copies[0], name)),
+              f"{name}: linked, but a boot or the runner writes it in place")
+    # A boot writing its image leaves the snapshot's and the other copy's alone.
+    with open(os.path.join(copies[0], "disk.img"), "r+b") as f:
+        f.write(b"guest")
+    for d in (snap, copies[1]):
+        with open(os.path.join(d, "disk.img"), "rb") as f:
+            check(f.read(5) == b"sssss", f"{d}/disk.img changed with another folder's")
+    # Three names for each linked file: the folder's size counts it once.
+    top = testrunner.tree_bytes(scratch)
+    check(top < 3 * 5 * 8192, f"tree_bytes counted linked files more than once: {top}")
+    class T:
+        outdir = copies[0]
+    freed = testrunner.prune_artifacts(T)
+    check(freed == 8192 and listing(copies[0]) == ["build.log"],
+          f"prune of a linked copy says it freed {freed} bytes (8192, its disk.img, expected); "
+          f"left {listing(copies[0])}")
+    check(os.path.isfile(os.path.join(snap, "rvos.elf")), "prune of a copy took the snapshot's files")
+
+
+def test_build_keys():
+    """Scenarios share a build only when board, app and configuration agree:
+    a change to one scenario's configuration never reuses another's build."""
+    def fake(board="qemu_virt_riscv64", app="samples/hello", **cfg):
+        sc = types.SimpleNamespace(cfg=cfg, type="integration", app_dir=os.path.join(BASE, app))
+        return types.SimpleNamespace(sc=sc, board=board)
+    base = testrunner.build_key(fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"]))
+    check(base == testrunner.build_key(fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"],
+                                            harness="console", timeout=9)),
+          "the same board, app and configuration with another harness: not shared")
+    for what, other in (
+            ("another value", fake(extra_configs=["CONFIG_HELLO_GREETINGS=3"])),
+            ("another option", fake(extra_configs=["CONFIG_HELLO_GREETINGS=2",
+                                                   "CONFIG_TIMESLICE_MS=5"])),
+            ("a fragment", fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"],
+                                extra_conf_files=["small.conf"])),
+            ("-D arguments", fake(extra_configs=["CONFIG_HELLO_GREETINGS=2"],
+                                  extra_args=["-DCONFIG_TIMESLICE_MS=5"])),
+            ("another board", fake(board="qemu_sifive_u",
+                                   extra_configs=["CONFIG_HELLO_GREETINGS=2"])),
+            ("another app", fake(app="samples/shell",
+                                 extra_configs=["CONFIG_HELLO_GREETINGS=2"]))):
+        check(testrunner.build_key(other) != base, f"{what}: the same build key as the first")
+    check(testrunner.build_key(fake(expect_build_failure=True)) is None,
+          "a scenario whose build must fail shares a build")
+
+
+def test_unit_build_steps():
+    """A C unit test builds through ccache one source at a time, then links
+    with the same flags (link flags at the link only); without ccache, or
+    for a Python test, the one command as before."""
+    sc = types.SimpleNamespace(cfg={"sources": ["kernel/elf.c", "tests/unit/elf/test_elf.c"],
+                                    "cflags": ["-DX=1", "-I", "lib/include", "-lm"]})
+    t = types.SimpleNamespace(sc=sc, outdir="/out/host/unit.x", name="unit.x")
+    one = testrunner.unit_build_command(t)
+    check(testrunner.unit_build_steps(t, None) == [one], "without ccache: not the one command")
+    steps = testrunner.unit_build_steps(t, "/usr/bin/ccache")
+    check(len(steps) == 3, f"{len(steps)} steps for two sources, expected 3")
+    for step, src in zip(steps, sc.cfg["sources"]):
+        check(step[:2] == ["/usr/bin/ccache", "gcc"] and "-c" in step and src in step
+              and "-lm" not in step and all(f in step for f in testrunner.UNIT_CFLAGS)
+              and "-DX=1" in step and "lib/include" in step,
+              f"compile step of {src}: {step}")
+    link = steps[-1]
+    check(link[0] == "gcc" and "-lm" in link and link[-2:] == ["-o", "/out/host/unit.x/unit.x"]
+          and "-fsanitize=address,undefined" in link and "-c" not in link,
+          f"link step: {link}")
+    py = types.SimpleNamespace(sc=types.SimpleNamespace(cfg={"sources": ["tests/unit/rv/t.py"]}),
+                               outdir="/o", name="unit.py")
+    check(testrunner.unit_build_steps(py, "/usr/bin/ccache") ==
+          [testrunner.unit_build_command(py)], "a Python test's build changed")
+
+
+def test_build_command(scratch):
+    """A QEMU test builds without fixdep's per-symbol dependencies (never
+    built again incrementally), before its own -D arguments, which win."""
+    sc = types.SimpleNamespace(cfg={"extra_args": ["-DRV_FIXDEP=ON"]}, app_dir="/a",
+                               yaml_dir="/y")
+    t = types.SimpleNamespace(sc=sc, board="b", outdir=os.path.join(scratch, "bc"))
+    cmd = testrunner.build_command(["rv"], t)
+    tail = cmd[cmd.index("--") + 1:] if "--" in cmd else []
+    check(tail == [testrunner.NO_FIXDEP, "-DRV_FIXDEP=ON"] and
+          testrunner.NO_FIXDEP == "-DRV_FIXDEP=OFF", f"build command: {cmd}")
+
+
 def test_enospc():
     e = OSError(errno.ENOSPC, "No space left on device", "/x/out/disk.img")
     why = testrunner.explain_os_error(e)
@@ -80,7 +181,7 @@ def test_enospc():
 
 
 def rv_test(root, out, *extra):
-    p = subprocess.run([os.path.join(BASE, "rv"), "test", "-T", root, "-p", VIRT, "-O", out]
+    p = subprocess.run(RV + ["test", "-T", root, "-p", VIRT, "-O", out]
                        + list(extra), cwd=BASE, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     return p.returncode, p.stdout
@@ -158,7 +259,7 @@ tests:
           f"--keep-artifacts all: exit {rc}, folder {files}:\n{text}")
 
     # rv footprint --pools: RAM by pool, with hello's prj.conf's sizes (no IPC: no channel pool).
-    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--pools", "-d",
+    p = subprocess.run(RV + ["footprint", "--pools", "-d",
                         os.path.join(board, "artifacts.pass_a")],
                        cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     check(p.returncode == 0 and re.search(r"\bprocs +the process table: CONFIG_MAX_PROCS=2,",
@@ -167,14 +268,14 @@ tests:
           f"rv footprint --pools: exit {p.returncode}:\n{p.stdout}")
 
     # rv footprint --compare: the greetings option changes app_main, nothing else.
-    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--compare",
+    p = subprocess.run(RV + ["footprint", "--compare",
                         os.path.join(board, "artifacts.pass_a"),
                         os.path.join(board, "artifacts.fail")],
                        cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     rows = [l for l in p.stdout.splitlines() if l.split()[:1] == ["app_main"]]
     check(p.returncode == 0 and len(rows) == 1 and rows[0].split()[-1] not in ("0", "+0"),
           f"rv footprint --compare: exit {p.returncode}, app_main rows {rows}:\n{p.stdout}")
-    p = subprocess.run([os.path.join(BASE, "rv"), "footprint", "--compare",
+    p = subprocess.run(RV + ["footprint", "--compare",
                         os.path.join(board, "artifacts.pass_a"),
                         os.path.join(board, "artifacts.pass_a", "rvos.elf")],
                        cwd=BASE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -186,6 +287,10 @@ def main():
     def body(scratch):
         test_prune(scratch)
         test_shared_release(scratch)
+        test_shared_links(scratch)
+        test_build_keys()
+        test_unit_build_steps()
+        test_build_command(scratch)
         test_enospc()
         test_real_runs(scratch)
     return run("artifacts", body)

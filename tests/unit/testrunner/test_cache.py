@@ -17,7 +17,7 @@ import types
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "common"))
-from hostcheck import BASE, check, run  # noqa: E402
+from hostcheck import BASE, RV, check, run  # noqa: E402
 sys.path.insert(0, os.path.join(BASE, "scripts"))
 import testcache  # noqa: E402
 
@@ -98,7 +98,7 @@ def test_keys(scratch):
 
 
 def rv_test(root, out, *extra):
-    p = subprocess.run([os.path.join(BASE, "rv"), "test", "-T", root, "-p", VIRT, "-O", out]
+    p = subprocess.run(RV + ["test", "-T", root, "-p", VIRT, "-O", out]
                        + list(extra), cwd=BASE, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True)
     return p.returncode, p.stdout
