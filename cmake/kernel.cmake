@@ -24,8 +24,11 @@ endforeach()
 if(CONFIG_KERNEL_SIZE_OPTIMIZATIONS)
   set(RVOS_KERNEL_SECTIONS -ffunction-sections -fdata-sections)
 endif()
+# -Os also calls shared prologue and epilogue routines instead of saving
+# and restoring registers inline (-msave-restore; arch/riscv/save_restore.S).
 set(RVOS_KERNEL_CFLAGS ${RVOS_ARCH_FLAGS} -std=gnu11
   $<IF:$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>,-Os,-O2> -g -ffreestanding -fno-builtin
+  $<$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>:-msave-restore>
   ${RVOS_KERNEL_SECTIONS}
   -fno-common -fno-stack-protector -fno-tree-loop-distribute-patterns -fno-pic -Wall -Wextra -Werror -Wno-unused-parameter
   $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>
