@@ -16,7 +16,8 @@ set(RVOS_ARCH_FLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c>_zicsr_zifen
 # counts the benchmarks measure (spawn_picolibc_env_1k by 230).
 set(RVOS_KERNEL_SECTIONS "")
 foreach(_f IPC IPC_HANDLE_TRANSFER IPC_FASTPATH IPC_PORTS WAIT_MANY HANDLE_REVOCATION SHM
-    DEVICE_CAPS PROCESS_HANDLES INFO_CALLS RANDOM PRINTK_FULL_FORMAT PANIC_BACKTRACE DEVICE_TREE)
+    DEVICE_CAPS PROCESS_HANDLES INFO_CALLS RANDOM PRINTK_FULL_FORMAT PANIC_BACKTRACE DEVICE_TREE
+    KERNEL_VERBOSE_MESSAGES)
   if(NOT CONFIG_${_f})
     set(RVOS_KERNEL_SECTIONS -ffunction-sections -fdata-sections)
   endif()
@@ -25,10 +26,13 @@ if(CONFIG_KERNEL_SIZE_OPTIMIZATIONS)
   set(RVOS_KERNEL_SECTIONS -ffunction-sections -fdata-sections)
 endif()
 # -Os also calls shared prologue and epilogue routines instead of saving
-# and restoring registers inline (-msave-restore; arch/riscv/save_restore.S).
+# and restoring registers inline (-msave-restore; arch/riscv/save_restore.S)
+# and aligns string constants to their type, not to 8 bytes
+# (-malign-data=natural).
 set(RVOS_KERNEL_CFLAGS ${RVOS_ARCH_FLAGS} -std=gnu11
   $<IF:$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>,-Os,-O2> -g -ffreestanding -fno-builtin
   $<$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>:-msave-restore>
+  $<$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>:-malign-data=natural>
   ${RVOS_KERNEL_SECTIONS}
   -fno-common -fno-stack-protector -fno-tree-loop-distribute-patterns -fno-pic -Wall -Wextra -Werror -Wno-unused-parameter
   $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>

@@ -536,7 +536,7 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 	}
 	if (p == current) {
 		schedule();
-		panic("exited process %d was scheduled again", p->pid);
+		panic(KMSG("exited process %d was scheduled again", "exited pid %d ran"), p->pid);
 	}
 }
 
