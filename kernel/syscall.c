@@ -331,7 +331,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.idle_instret = sched_idle_instret;
 	k.ports_used = IS_ENABLED(CONFIG_IPC) ? port_count() : 0;
 	k.port_bindings_used = IS_ENABLED(CONFIG_IPC) ? port_binding_count() : 0;
-	k.console_input_lost = console_input_lost();
+	k.console_input_lost = IS_ENABLED(CONFIG_CONSOLE_INPUT) ? console_input_lost() : 0;
 	k.derivations_used = IS_ENABLED(CONFIG_HANDLE_REVOCATION) ? revoker_count() : 0;
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
@@ -421,6 +421,7 @@ static long sys_channel_list(const uint64_t a[6])
 #define FEATURE_ON_PROCESS_HANDLES IS_ENABLED(CONFIG_PROCESS_HANDLES)
 #define FEATURE_ON_INFO_CALLS IS_ENABLED(CONFIG_INFO_CALLS)
 #define FEATURE_ON_RANDOM IS_ENABLED(CONFIG_RANDOM)
+#define FEATURE_ON_CONSOLE_INPUT IS_ENABLED(CONFIG_CONSOLE_INPUT)
 /* process_spawn_image takes its image from a shared-memory object;
  * channel_list lists channels. */
 #define FEATURE_ON_PROCESS_HANDLES_AND_SHM                                                       \
@@ -470,7 +471,7 @@ static long sys_channel_list(const uint64_t a[6])
 	X(RV_SYS_PROCESS_SPAWN, FEATURE_FN(PROCESS_HANDLES, sys_process_spawn), FULL)                                          \
 	X(RV_SYS_PROCESS_KILL, FEATURE_FN(PROCESS_HANDLES, sys_process_kill), FULL)                                            \
 	X(RV_SYS_PROCESS_EXIT_INFO, FEATURE_FN(PROCESS_HANDLES, sys_process_exit_info), FULL)                                  \
-	X(RV_SYS_DEBUG_READ, sys_debug_read, FULL)                                                \
+	X(RV_SYS_DEBUG_READ, FEATURE_FN(CONSOLE_INPUT, sys_debug_read), FULL)                                                \
 	X(RV_SYS_MEM_GROW, sys_mem_grow, FULL)                                                    \
 	X(RV_SYS_PROC_LIST, FEATURE_FN(INFO_CALLS, sys_proc_list), LIGHT)                                                 \
 	X(RV_SYS_CHANNEL_LIST, FEATURE_FN(IPC_INFO, sys_channel_list), LIGHT)                                           \
