@@ -38,8 +38,18 @@ set(RVOS_KERNEL_CFLAGS ${RVOS_ARCH_FLAGS} -std=gnu11
   $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>
   -include ${AUTOCONF_H})
 
+# CONFIG_KERNEL_LTO: the kernel's C is compiled to GCC's intermediate form
+# and optimised as one program when it is linked, with the code generation
+# options of its compilation (the link runs the compiler again).
+set(RVOS_KERNEL_LTO_FLAGS "")
+if(CONFIG_KERNEL_LTO)
+  set(RVOS_KERNEL_LTO_FLAGS -flto -Os -msave-restore -malign-data=natural -ffreestanding
+    -fno-builtin -ffunction-sections -fdata-sections -fno-common -fno-tree-loop-distribute-patterns
+    -fno-pic $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>)
+endif()
+
 add_library(kernel_objs OBJECT)
-target_compile_options(kernel_objs PRIVATE ${RVOS_KERNEL_CFLAGS})
+target_compile_options(kernel_objs PRIVATE ${RVOS_KERNEL_CFLAGS} $<$<BOOL:${CONFIG_KERNEL_LTO}>:-flto>)
 target_compile_definitions(kernel_objs PRIVATE RVOS_VERSION="${RVOS_VERSION}" __KERNEL__)
 target_include_directories(kernel_objs PRIVATE ${RVOS_BASE}/include ${RVOS_BASE}/kernel/include
   ${RVOS_BASE}/arch/riscv/include ${CMAKE_BINARY_DIR}/include)
@@ -76,7 +86,7 @@ endfunction()
 
 function(rvos_link_kernel)
   set(_ld ${RVOS_BASE}/arch/riscv/kernel.ld)
-  set(_link_opts ${RVOS_ARCH_FLAGS} -nostdlib -static -Wl,--gc-sections -Wl,-T,${_ld}
+  set(_link_opts ${RVOS_ARCH_FLAGS} ${RVOS_KERNEL_LTO_FLAGS} -nostdlib -static -Wl,--gc-sections -Wl,-T,${_ld}
     -Wl,--defsym=KERNEL_LOAD_ADDRESS=${CONFIG_KERNEL_LOAD_ADDRESS}
     -Wl,--defsym=BOOT_STACK_SIZE=${CONFIG_BOOT_STACK_SIZE} -Wl,--no-warn-rwx-segments)
   set(_empty ${CMAKE_BINARY_DIR}/kernel/symtab_empty.S)
