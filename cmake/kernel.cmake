@@ -16,7 +16,8 @@ set(RVOS_ARCH_FLAGS -march=rv64ima$<$<BOOL:${CONFIG_RISCV_ISA_C}>:c>_zicsr_zifen
 # counts the benchmarks measure (spawn_picolibc_env_1k by 230).
 set(RVOS_KERNEL_SECTIONS "")
 foreach(_f IPC IPC_HANDLE_TRANSFER IPC_FASTPATH IPC_PORTS WAIT_MANY HANDLE_REVOCATION SHM
-    DEVICE_CAPS PROCESS_HANDLES INFO_CALLS RANDOM PRINTK_FULL_FORMAT PANIC_BACKTRACE DEVICE_TREE)
+    DEVICE_CAPS PROCESS_HANDLES INFO_CALLS RANDOM PRINTK_FULL_FORMAT PANIC_BACKTRACE DEVICE_TREE
+    KERNEL_VERBOSE_MESSAGES CONSOLE_INPUT INITRD_ARCHIVE)
   if(NOT CONFIG_${_f})
     set(RVOS_KERNEL_SECTIONS -ffunction-sections -fdata-sections)
   endif()
@@ -24,15 +25,31 @@ endforeach()
 if(CONFIG_KERNEL_SIZE_OPTIMIZATIONS)
   set(RVOS_KERNEL_SECTIONS -ffunction-sections -fdata-sections)
 endif()
+# -Os also calls shared prologue and epilogue routines instead of saving
+# and restoring registers inline (-msave-restore; arch/riscv/save_restore.S)
+# and aligns string constants to their type, not to 8 bytes
+# (-malign-data=natural).
 set(RVOS_KERNEL_CFLAGS ${RVOS_ARCH_FLAGS} -std=gnu11
   $<IF:$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>,-Os,-O2> -g -ffreestanding -fno-builtin
+  $<$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>:-msave-restore>
+  $<$<BOOL:${CONFIG_KERNEL_SIZE_OPTIMIZATIONS}>:-malign-data=natural>
   ${RVOS_KERNEL_SECTIONS}
   -fno-common -fno-stack-protector -fno-tree-loop-distribute-patterns -fno-pic -Wall -Wextra -Werror -Wno-unused-parameter
   $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>
   -include ${AUTOCONF_H})
 
+# CONFIG_KERNEL_LTO: the kernel's C is compiled to GCC's intermediate form
+# and optimised as one program when it is linked, with the code generation
+# options of its compilation (the link runs the compiler again).
+set(RVOS_KERNEL_LTO_FLAGS "")
+if(CONFIG_KERNEL_LTO)
+  set(RVOS_KERNEL_LTO_FLAGS -flto -Os -msave-restore -malign-data=natural -ffreestanding
+    -fno-builtin -ffunction-sections -fdata-sections -fno-common -fno-tree-loop-distribute-patterns
+    -fno-pic $<$<BOOL:${CONFIG_FRAME_POINTERS}>:-fno-omit-frame-pointer>)
+endif()
+
 add_library(kernel_objs OBJECT)
-target_compile_options(kernel_objs PRIVATE ${RVOS_KERNEL_CFLAGS})
+target_compile_options(kernel_objs PRIVATE ${RVOS_KERNEL_CFLAGS} $<$<BOOL:${CONFIG_KERNEL_LTO}>:-flto>)
 target_compile_definitions(kernel_objs PRIVATE RVOS_VERSION="${RVOS_VERSION}" __KERNEL__)
 target_include_directories(kernel_objs PRIVATE ${RVOS_BASE}/include ${RVOS_BASE}/kernel/include
   ${RVOS_BASE}/arch/riscv/include ${CMAKE_BINARY_DIR}/include)
@@ -69,7 +86,7 @@ endfunction()
 
 function(rvos_link_kernel)
   set(_ld ${RVOS_BASE}/arch/riscv/kernel.ld)
-  set(_link_opts ${RVOS_ARCH_FLAGS} -nostdlib -static -Wl,--gc-sections -Wl,-T,${_ld}
+  set(_link_opts ${RVOS_ARCH_FLAGS} ${RVOS_KERNEL_LTO_FLAGS} -nostdlib -static -Wl,--gc-sections -Wl,-T,${_ld}
     -Wl,--defsym=KERNEL_LOAD_ADDRESS=${CONFIG_KERNEL_LOAD_ADDRESS}
     -Wl,--defsym=BOOT_STACK_SIZE=${CONFIG_BOOT_STACK_SIZE} -Wl,--no-warn-rwx-segments)
   set(_empty ${CMAKE_BINARY_DIR}/kernel/symtab_empty.S)

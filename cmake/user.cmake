@@ -135,8 +135,23 @@ function(rvos_make_initrd)
     string(REGEX REPLACE "^[^=]*=" "" _path "${_f}")
     list(APPEND _deps ${_path})
   endforeach()
+  # CONFIG_INITRD_ARCHIVE=n: the initrd is the first program's ELF file,
+  # no archive (the kernel has no cpio reader then): one program only.
+  set(_single "")
+  if(NOT CONFIG_INITRD_ARCHIVE)
+    list(LENGTH _progs _np)
+    if(_files OR NOT _np EQUAL 1 OR NOT "${_progs}" STREQUAL "${CONFIG_INIT_PROGRAM}")
+      set(_all ${_progs} ${_files})
+      string(REPLACE ";" ", " _all "${_all}")
+      message(NOTICE "error: Kconfig: CONFIG_INITRD_ARCHIVE=n, CONFIG_INIT_PROGRAM="
+        "\"${CONFIG_INIT_PROGRAM}\": without the archive the initrd holds one program, the "
+        "first one, but this app puts these in it: ${_all}: turn on CONFIG_INITRD_ARCHIVE")
+      message(FATAL_ERROR "the configuration breaks a rule of the initrd (the error above)")
+    endif()
+    set(_single --single)
+  endif()
   add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/initrd.cpio
-    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/mkinitrd.py --strip ${CMAKE_STRIP}
+    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/mkinitrd.py --strip ${CMAKE_STRIP} ${_single}
       -o ${CMAKE_BINARY_DIR}/initrd.cpio ${_entries}
     DEPENDS ${_deps} ${RVOS_BASE}/scripts/mkinitrd.py
     COMMENT "Packing initrd.cpio")

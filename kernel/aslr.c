@@ -75,7 +75,8 @@ static unsigned int log2_floor(uint64_t n)
 void aslr_init(void)
 {
 	if (!IS_ENABLED(CONFIG_ASLR)) {
-		printk("aslr: off (CONFIG_ASLR=n): every process gets the fixed layout\n");
+		printk(KMSG("aslr: off (CONFIG_ASLR=n): every process gets the fixed layout\n",
+			    "aslr: off\n"));
 		return;
 	}
 	printk("aslr: random page offsets of stack %u bits, heap %u bits, shm %u bits, devices %u "

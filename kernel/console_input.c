@@ -83,7 +83,8 @@ void console_input_overrun(uint64_t n)
 	if (last_report &&
 	    now - last_report < timer_ns_to_ticks(CONFIG_CONSOLE_INPUT_LOSS_REPORT_MS * 1000000ull))
 		return;
-	printk("console: at least %llu input bytes lost (UART overrun)\n",
+	printk(KMSG("console: at least %llu input bytes lost (UART overrun)\n",
+		    "console: %llu bytes lost\n"),
 	       (unsigned long long)unreported);
 	unreported = 0;
 	last_report = now ? now : 1;

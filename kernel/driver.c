@@ -31,14 +31,16 @@ static int probe_node(const struct driver *drv, const struct fdt *fdt,
 	if (node >= 0) {
 		err = device_from_node(fdt, node, &dev);
 		if (err) {
-			printk("boot error: driver %s: device-tree node %s has no usable reg (%s)\n",
+			printk(KMSG("boot error: driver %s: device-tree node %s has no usable reg (%s)\n",
+				    "boot error: %s: node %s reg: %s\n"),
 			       drv->name, fdt_node_name(fdt, node), k_strerror(err));
 			return err;
 		}
 	}
 	err = drv->probe(fdt, boot, &dev);
 	if (err)
-		printk("boot error: driver %s (%s) failed to start its device at 0x%lx: %s\n",
+		printk(KMSG("boot error: driver %s (%s) failed to start its device at 0x%lx: %s\n",
+			    "boot error: %s (%s) at 0x%lx: %s\n"),
 		       drv->name, drv->kconfig, (unsigned long)dev.base, k_strerror(err));
 	return err;
 }
@@ -59,7 +61,9 @@ static int drivers_init_fixed(const struct boot_info *boot)
 				continue;
 			err = drv->probe(NULL, boot, &dev);
 			if (err) {
-				printk("boot error: driver %s (%s) failed to start its device at 0x%lx: %s\n",
+				printk(KMSG("boot error: driver %s (%s) failed to start its device at "
+					    "0x%lx: %s\n",
+					    "boot error: %s (%s) at 0x%lx: %s\n"),
 				       drv->name, drv->kconfig, (unsigned long)dev.base, k_strerror(err));
 				return err;
 			}
@@ -72,8 +76,10 @@ static int drivers_init_fixed(const struct boot_info *boot)
 			if (err)
 				return err;
 		} else if (!found) {
-			printk("boot error: the kernel was built with %s (driver %s), but the board's "
-			       "fixed description (CONFIG_DEVICE_TREE=n) has no \"%s\" device\n",
+			printk(KMSG("boot error: the kernel was built with %s (driver %s), but the "
+				    "board's fixed description (CONFIG_DEVICE_TREE=n) has no \"%s\" "
+				    "device\n",
+				    "boot error: %s (%s): no %s\n"),
 			       drv->kconfig, drv->name, drv->compatible);
 			return -RV_ENODEV;
 		}

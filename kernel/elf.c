@@ -14,6 +14,11 @@
 #include <rvos/errno.h>
 #include <kernel/elf.h>
 #include <kernel/page.h>
+#include <kernel/printk.h>
+
+/* Why an image is refused: the text, or with brief kernel messages
+ * (CONFIG_KERNEL_VERBOSE_MESSAGES=n) the number of the check here. */
+#define WHY(n, text) KMSG(text, "ELF check " #n)
 
 /* e_ident */
 #define EI_CLASS 4
@@ -98,31 +103,31 @@ static const char *add_segment(const uint8_t *ph, size_t size, uint64_t user_bas
 	seg.memsz = rd64(ph + PH_MEMSZ);
 
 	if (out->segment_count == CONFIG_ELF_MAX_SEGMENTS)
-		return "too many PT_LOAD segments";
+		return WHY(1, "too many PT_LOAD segments");
 	/* Checked again on the values kept: the image may be shared memory
 	 * that a device writes while it is read. */
 	if (seg.filesz > seg.memsz)
-		return "p_filesz larger than p_memsz";
+		return WHY(2, "p_filesz larger than p_memsz");
 	if (seg.memsz > CONFIG_ELF_MAX_SEGMENT_BYTES)
-		return "huge p_memsz";
+		return WHY(3, "huge p_memsz");
 	if (seg.offset > size || seg.filesz > size - seg.offset)
-		return "segment data outside the image";
+		return WHY(4, "segment data outside the image");
 	if (seg.vaddr > UINT64_MAX - seg.memsz)
-		return "segment wraps around the address space";
+		return WHY(5, "segment wraps around the address space");
 	if (seg.vaddr < user_base || seg.vaddr + seg.memsz > user_top)
-		return "segment outside user space";
+		return WHY(6, "segment outside user space");
 	/* The loader fills each page from the file at the same in-page offset. */
 	if ((seg.vaddr & PAGE_OFFSET_MASK) != (seg.offset & PAGE_OFFSET_MASK))
-		return "p_vaddr and p_offset not congruent modulo 4096";
+		return WHY(7, "p_vaddr and p_offset not congruent modulo 4096");
 	if ((seg.flags & ELF_W) && (seg.flags & ELF_X))
-		return "segment both writable and executable (W^X)";
+		return WHY(8, "segment both writable and executable (W^X)");
 	/* A page table entry with no R, W or X bit would be a pointer to a table. */
 	if (seg.flags == 0)
-		return "segment with no access rights";
+		return WHY(9, "segment with no access rights");
 	/* Pages are mapped with one set of permissions each: no page may be shared. */
 	for (i = 0; i < out->segment_count; i++) {
 		if (pages_overlap(&seg, &out->segments[i]))
-			return "segments overlap";
+			return WHY(10, "segments overlap");
 	}
 	out->segments[out->segment_count++] = seg;
 	return NULL;
@@ -141,45 +146,45 @@ int elf_parse(const void *image, size_t size, uintptr_t user_base, uintptr_t use
 	out->entry = 0;
 	if (!image || (user_base & PAGE_OFFSET_MASK) || (user_top & PAGE_OFFSET_MASK) ||
 	    user_base >= user_top) {
-		out->error = "bad arguments";
+		out->error = WHY(11, "bad arguments");
 		return -RV_EINVAL;
 	}
 
 	if (size < EHDR_SIZE)
-		return refuse(out, "image smaller than the ELF header");
+		return refuse(out, WHY(12, "image smaller than the ELF header"));
 	if (img[0] != 0x7f || img[1] != 'E' || img[2] != 'L' || img[3] != 'F')
-		return refuse(out, "bad magic");
+		return refuse(out, WHY(13, "bad magic"));
 	if (img[EI_CLASS] != ELFCLASS64)
-		return refuse(out, "not ELFCLASS64");
+		return refuse(out, WHY(14, "not ELFCLASS64"));
 	if (img[EI_DATA] != ELFDATA2LSB)
-		return refuse(out, "not little-endian");
+		return refuse(out, WHY(15, "not little-endian"));
 	if (img[EI_VERSION] != EV_CURRENT)
-		return refuse(out, "bad e_ident version");
+		return refuse(out, WHY(16, "bad e_ident version"));
 	if (rd32(img + EH_VERSION) != EV_CURRENT)
-		return refuse(out, "bad e_version");
+		return refuse(out, WHY(17, "bad e_version"));
 	/* Position-independent (ET_DYN) programs would need relocating: not supported. */
 	if (rd16(img + EH_TYPE) != ET_EXEC)
-		return refuse(out, "not an executable (ET_EXEC)");
+		return refuse(out, WHY(18, "not an executable (ET_EXEC)"));
 	if (rd16(img + EH_MACHINE) != EM_RISCV)
-		return refuse(out, "not RISC-V (e_machine)");
+		return refuse(out, WHY(19, "not RISC-V (e_machine)"));
 	if (rd16(img + EH_PHENTSIZE) != PHDR_SIZE)
-		return refuse(out, "bad e_phentsize");
+		return refuse(out, WHY(20, "bad e_phentsize"));
 	/* Built to pass floats in FP registers: only with the FP unit
 	 * (CONFIG_FPU), and never for Q (no such hardware here). */
 #ifdef CONFIG_FPU
 	if ((rd32(img + EH_FLAGS) & EF_RISCV_FLOAT_ABI) == EF_RISCV_FLOAT_ABI_QUAD)
-		return refuse(out, "built for the quad-precision float ABI (no Q extension)");
+		return refuse(out, WHY(21, "built for the quad-precision float ABI (no Q extension)"));
 #else
 	if (rd32(img + EH_FLAGS) & EF_RISCV_FLOAT_ABI)
-		return refuse(out, "built for a hardware float ABI (lp64f/lp64d): this kernel has no "
-				   "CONFIG_FPU");
+		return refuse(out, WHY(22, "built for a hardware float ABI (lp64f/lp64d): this kernel has no "
+				   "CONFIG_FPU"));
 #endif
 
 	phoff = rd64(img + EH_PHOFF);
 	phnum = rd16(img + EH_PHNUM);
 	/* phnum * PHDR_SIZE < 2^22: no overflow; compare by subtraction so phoff cannot wrap. */
 	if (phoff > size || (uint64_t)phnum * PHDR_SIZE > size - phoff)
-		return refuse(out, "program headers outside the image");
+		return refuse(out, WHY(23, "program headers outside the image"));
 
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *ph = img + phoff + (size_t)i * PHDR_SIZE;
@@ -188,7 +193,7 @@ int elf_parse(const void *image, size_t size, uintptr_t user_base, uintptr_t use
 		if (rd32(ph + PH_TYPE) != PT_LOAD)
 			continue;
 		if (rd64(ph + PH_FILESZ) > rd64(ph + PH_MEMSZ))
-			return refuse(out, "p_filesz larger than p_memsz");
+			return refuse(out, WHY(24, "p_filesz larger than p_memsz"));
 		if (rd64(ph + PH_MEMSZ) == 0)
 			continue;	/* maps nothing */
 		why = add_segment(ph, size, user_base, user_top, out);
@@ -196,7 +201,7 @@ int elf_parse(const void *image, size_t size, uintptr_t user_base, uintptr_t use
 			return refuse(out, why);
 	}
 	if (out->segment_count == 0)
-		return refuse(out, "no PT_LOAD segment");
+		return refuse(out, WHY(25, "no PT_LOAD segment"));
 
 	out->entry = rd64(img + EH_ENTRY);
 	for (i = 0; i < out->segment_count; i++) {
@@ -208,5 +213,5 @@ int elf_parse(const void *image, size_t size, uintptr_t user_base, uintptr_t use
 			return 0;
 		}
 	}
-	return refuse(out, "entry point outside the executable segments");
+	return refuse(out, WHY(26, "entry point outside the executable segments"));
 }

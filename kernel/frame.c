@@ -13,6 +13,7 @@
 #include <kernel/mem.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 #include <kernel/util.h>
 
 struct frame_range {
@@ -157,7 +158,8 @@ void frame_reserve(uintptr_t base, uintptr_t end)
 		}
 	}
 	if (reserved_count == ARRAY_SIZE(reserved))
-		panic("frame_reserve: more than %d reserved ranges (CONFIG_FRAME_MAX_RESERVED)",
+		panic(KMSG("frame_reserve: more than %d reserved ranges (CONFIG_FRAME_MAX_RESERVED)",
+			   "CONFIG_FRAME_MAX_RESERVED %d"),
 		      CONFIG_FRAME_MAX_RESERVED);
 	reserved[reserved_count].base = base;
 	reserved[reserved_count].end = end;
@@ -194,13 +196,14 @@ void frame_free(uintptr_t pa, unsigned int order, enum frame_purpose purpose)
 			break;
 	}
 	if (i == zone_count)
-		panic("frame_free: %#lx is not in any zone", (unsigned long)pa);
+		panic(KMSG("frame_free: %#lx is not in any zone", "frame_free %#lx"), (unsigned long)pa);
 	/* Checked first so a mismatched purpose changes nothing before the panic. */
 	if (order >= sizeof(size_t) * 8 || used_by[purpose] < (size_t)1 << order)
-		panic("frame_free: %#lx order %u: fewer %s pages in use", (unsigned long)pa,
+		panic(KMSG("frame_free: %#lx order %u: fewer %s pages in use",
+			   "frame_free %#lx %u %s"), (unsigned long)pa,
 		      order, frame_purpose_name(purpose));
 	if (buddy_free(&zones[i], pa, order) != 0)
-		panic("frame_free: %#lx was not allocated with order %u", (unsigned long)pa,
+		panic(KMSG("frame_free: %#lx was not allocated with order %u", "frame_free %#lx %u"), (unsigned long)pa,
 		      order);
 	used_by[purpose] -= (size_t)1 << order;
 }

@@ -65,6 +65,8 @@ static void print_boot_info(void)
 {
 	printk("*** rvOS v%s on %s (%s), hart %lu ***\n", RVOS_VERSION, CONFIG_BOARD, boot.model,
 	       boot_hart_id);
+	if (!IS_ENABLED(CONFIG_KERNEL_VERBOSE_MESSAGES))
+		return; /* the banner only */
 	for (unsigned int i = 0; i < boot.mem_count; i++)
 		printk("memory: 0x%lx..0x%lx (%lu MiB)\n", (unsigned long)boot.mem[i].base,
 		       (unsigned long)(boot.mem[i].base + boot.mem[i].size),
@@ -89,10 +91,12 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	if (IS_ENABLED(CONFIG_DEVICE_TREE)) {
 		err = fdt_init(&boot_fdt, dtb, CONFIG_DT_MAX_SIZE);
 		if (err)
-			boot_error("the device tree passed by the firmware is not valid", err);
+			boot_error(KMSG("the device tree passed by the firmware is not valid",
+					"device tree"), err);
 		err = dt_parse_boot_info(&boot_fdt, &boot);
 		if (err)
-			boot_error("the device tree lacks memory or timebase-frequency", err);
+			boot_error(KMSG("the device tree lacks memory or timebase-frequency",
+					"device tree content"), err);
 	} else {
 		/* the board's fixed description (boards/riscv/<board>/fixed.c);
 		 * the tree the firmware passed is not read, nor kept */
@@ -110,8 +114,9 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	 * instead of failing later. */
 	if (boot.initrd_end > boot.initrd_start && boot.initrd_start < (uintptr_t)_kernel_end &&
 	    boot.initrd_end > (uintptr_t)_kernel_start)
-		boot_error("the kernel image overlaps the initrd (lower CONFIG_MSG_MAX_BYTES, "
-			   "CONFIG_MAX_CHANNELS or CONFIG_CHANNEL_QUEUE_DEPTH, or give more RAM)",
+		boot_error(KMSG("the kernel image overlaps the initrd (lower CONFIG_MSG_MAX_BYTES, "
+				"CONFIG_MAX_CHANNELS or CONFIG_CHANNEL_QUEUE_DEPTH, or give more RAM)",
+				"kernel image over initrd"),
 			   -RV_ENOMEM);
 	print_boot_info();
 	/* Before any process: their layouts (ASLR) come from it. */
@@ -121,10 +126,10 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 
 	err = memory_init(dtb);
 	if (err)
-		boot_error("cannot set up the frame allocator", err);
+		boot_error(KMSG("cannot set up the frame allocator", "frame allocator"), err);
 	err = vm_init(&boot);
 	if (err)
-		boot_error("cannot build the kernel page tables", err);
+		boot_error(KMSG("cannot build the kernel page tables", "page tables"), err);
 
 	if (IS_ENABLED(CONFIG_TEST_PANIC_ON_BOOT))
 		test_panic_on_boot();
@@ -143,10 +148,13 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	proc_init((const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
 	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, 0, CONFIG_DEFAULT_PRIORITY, NULL);
 	if (err < 0)
-		boot_error("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
-			   "\" (is it in the app's initrd?)", err);
+		boot_error(KMSG("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
+				"\" (is it in the app's initrd?)",
+				"CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM "\""),
+			   err);
 	err = IS_ENABLED(CONFIG_DEVICE_CAPS) ? device_give_all(proc_by_pid(err)) : 0;
 	if (err)
-		boot_error("cannot give the first program its device handles (CONFIG_MAX_HANDLES)", err);
+		boot_error(KMSG("cannot give the first program its device handles (CONFIG_MAX_HANDLES)",
+				"device handles"), err);
 	sched_start();
 }

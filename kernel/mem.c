@@ -22,7 +22,9 @@ typedef uint64_t __attribute__((may_alias)) word_t;
 /* Below this, the set-up costs more than byte moves. */
 #define WORD_COPY_MIN 16
 
-void *memcpy(void *dst, const void *src, size_t n)
+/* (used: with CONFIG_KERNEL_LTO the compiler emits calls to these four
+ * after it has decided what the program uses) */
+__attribute__((used)) void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -72,7 +74,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memmove(void *dst, const void *src, size_t n)
+__attribute__((used)) void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
@@ -84,7 +86,7 @@ void *memmove(void *dst, const void *src, size_t n)
 	return dst;
 }
 
-void *memset(void *dst, int c, size_t n)
+__attribute__((used)) void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
@@ -113,7 +115,7 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
-int memcmp(const void *a, const void *b, size_t n)
+__attribute__((used)) int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 

@@ -95,7 +95,8 @@ static void __attribute__((noreturn)) panic_finish(uintptr_t fp, uintptr_t pc, u
 	if (!IS_ENABLED(CONFIG_PANIC_BACKTRACE)) {
 		/* the faulting pc alone (CONFIG_PANIC_BACKTRACE=n) */
 		if (pc)
-			printk("at pc 0x%016lx (no backtrace: CONFIG_PANIC_BACKTRACE=n)\n", pc);
+			printk(KMSG("at pc 0x%016lx (no backtrace: CONFIG_PANIC_BACKTRACE=n)\n",
+				    "at pc 0x%016lx\n"), pc);
 		poweroff(POWEROFF_STATUS_PANIC);
 	}
 	printk("Backtrace:\n");

@@ -34,7 +34,16 @@ void console_register_output(void (*putc)(char c), const char *name)
 
 const char *k_strerror(int err)
 {
+#ifdef CONFIG_KERNEL_VERBOSE_MESSAGES
 	return rv_strerror(err);
+#else
+	/* The number (include/rvos/errno.h), not the name: no table of names.
+	 * Boot errors and reports only, one at a time. */
+	static char text[16];
+
+	fmt_snprintf(text, sizeof(text), "errno %d", err < 0 ? -err : err);
+	return text;
+#endif /* CONFIG_KERNEL_VERBOSE_MESSAGES */
 }
 
 const char *console_output_name(void)

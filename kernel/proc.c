@@ -77,9 +77,17 @@ static void index_programs(void)
 	}
 }
 
-/* cpio_find on the initrd, through the index. */
+/* cpio_find on the initrd, through the index. Without the archive
+ * (CONFIG_INITRD_ARCHIVE=n) the initrd is CONFIG_INIT_PROGRAM's file. */
 static int find_program(const char *name, const void **data, size_t *len)
 {
+	if (!IS_ENABLED(CONFIG_INITRD_ARCHIVE)) {
+		if (!initrd_size || !k_streq(name, CONFIG_INIT_PROGRAM))
+			return -RV_ENOENT;
+		*data = initrd;
+		*len = initrd_size;
+		return 0;
+	}
 	name = cpio_skip_root(name);
 	for (unsigned int i = 0; i < program_count; i++) {
 		if (k_streq(programs[i].name, name)) {
@@ -95,7 +103,8 @@ void proc_init(const void *archive, uint64_t size)
 {
 	initrd = archive;
 	initrd_size = size;
-	index_programs();
+	if (IS_ENABLED(CONFIG_INITRD_ARCHIVE))
+		index_programs();
 	for (unsigned int i = 0; i < CONFIG_MAX_PROCS; i++) {
 		procs[i].slot = i;
 		list_init(&procs[i].sched_link);
@@ -232,6 +241,15 @@ int proc_program_next(size_t *offset, const char **name, size_t *name_len)
 	struct cpio_entry e;
 	int r;
 
+	if (!IS_ENABLED(CONFIG_INITRD_ARCHIVE)) {
+		/* the one program (CONFIG_INITRD_ARCHIVE=n), once */
+		if (*offset || !initrd_size)
+			return 0;
+		*offset = 1;
+		*name = CONFIG_INIT_PROGRAM;
+		*name_len = sizeof(CONFIG_INIT_PROGRAM) - 1;
+		return 1;
+	}
 	while ((r = cpio_next(initrd, initrd_size, offset, &e)) == 1) {
 		const char *n = cpio_skip_root(e.name);
 		size_t len = k_strlen(n);
@@ -536,7 +554,7 @@ void proc_exit(struct proc *p, const struct rv_exit_info *how)
 	}
 	if (p == current) {
 		schedule();
-		panic("exited process %d was scheduled again", p->pid);
+		panic(KMSG("exited process %d was scheduled again", "exited pid %d ran"), p->pid);
 	}
 }
 

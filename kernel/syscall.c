@@ -331,7 +331,7 @@ static long sys_kstats(const uint64_t a[6])
 	k.idle_instret = sched_idle_instret;
 	k.ports_used = IS_ENABLED(CONFIG_IPC) ? port_count() : 0;
 	k.port_bindings_used = IS_ENABLED(CONFIG_IPC) ? port_binding_count() : 0;
-	k.console_input_lost = console_input_lost();
+	k.console_input_lost = IS_ENABLED(CONFIG_CONSOLE_INPUT) ? console_input_lost() : 0;
 	k.derivations_used = IS_ENABLED(CONFIG_HANDLE_REVOCATION) ? revoker_count() : 0;
 	if (copy_to_user(&current->as, a[0], &k, sizeof(k)))
 		return -RV_EFAULT;
@@ -421,6 +421,7 @@ static long sys_channel_list(const uint64_t a[6])
 #define FEATURE_ON_PROCESS_HANDLES IS_ENABLED(CONFIG_PROCESS_HANDLES)
 #define FEATURE_ON_INFO_CALLS IS_ENABLED(CONFIG_INFO_CALLS)
 #define FEATURE_ON_RANDOM IS_ENABLED(CONFIG_RANDOM)
+#define FEATURE_ON_CONSOLE_INPUT IS_ENABLED(CONFIG_CONSOLE_INPUT)
 /* process_spawn_image takes its image from a shared-memory object;
  * channel_list lists channels. */
 #define FEATURE_ON_PROCESS_HANDLES_AND_SHM                                                       \
@@ -470,8 +471,12 @@ static long sys_channel_list(const uint64_t a[6])
 	X(RV_SYS_PROCESS_SPAWN, FEATURE_FN(PROCESS_HANDLES, sys_process_spawn), FULL)                                          \
 	X(RV_SYS_PROCESS_KILL, FEATURE_FN(PROCESS_HANDLES, sys_process_kill), FULL)                                            \
 	X(RV_SYS_PROCESS_EXIT_INFO, FEATURE_FN(PROCESS_HANDLES, sys_process_exit_info), FULL)                                  \
-	X(RV_SYS_DEBUG_READ, sys_debug_read, FULL)                                                \
-	X(RV_SYS_MEM_GROW, sys_mem_grow, FULL)                                                    \
+	X(RV_SYS_DEBUG_READ, FEATURE_FN(CONSOLE_INPUT, sys_debug_read), FULL)                                                \
+	X(RV_SYS_MEM_GROW, sys_mem_grow, FULL)
+
+/* The calls numbered 26 and up are all of features (arch/trap_frame.h's
+ * SYSCALL_TABLE_SLOTS leaves them out when every one of those is off). */
+#define SYSCALL_LIST_FEATURES(X)                                                                  \
 	X(RV_SYS_PROC_LIST, FEATURE_FN(INFO_CALLS, sys_proc_list), LIGHT)                                                 \
 	X(RV_SYS_CHANNEL_LIST, FEATURE_FN(IPC_INFO, sys_channel_list), LIGHT)                                           \
 	X(RV_SYS_DEVICE_INFO, FEATURE_FN(DEVICE_CAPS, sys_device_info), FULL)                                              \
@@ -501,14 +506,24 @@ static long sys_channel_list(const uint64_t a[6])
 #define SYSCALL_LIGHT_FULL(fn) NULL
 #define SYSCALL_LIGHT_ENTRY(nr, fn, kind) [nr] = SYSCALL_LIGHT_##kind(fn),
 
-static const syscall_fn syscall_table[SYSCALL_TABLE_SLOTS] = {SYSCALL_LIST(SYSCALL_ENTRY)};
+#if SYSCALL_TABLE_SLOTS > SYSCALL_CORE_SLOTS
+#define SYSCALL_LIST_ALL(X) SYSCALL_LIST(X) SYSCALL_LIST_FEATURES(X)
+#else
+#define SYSCALL_LIST_ALL(X) SYSCALL_LIST(X)
+/* (named, so their functions count as used; the compiler drops both) */
+static const syscall_fn syscall_features_off[] __attribute__((unused)) = {
+	SYSCALL_LIST_FEATURES(SYSCALL_ENTRY)};
+#endif
+BUILD_ASSERT(RV_SYS_MEM_GROW + 1 == SYSCALL_CORE_SLOTS, "SYSCALL_LIST ends at mem_grow");
+
+static const syscall_fn syscall_table[SYSCALL_TABLE_SLOTS] = {SYSCALL_LIST_ALL(SYSCALL_ENTRY)};
 
 #ifndef CONFIG_TRACING
 /* Read by arch/riscv/trap.S. */
-const syscall_fn syscall_light_table[SYSCALL_TABLE_SLOTS] = {SYSCALL_LIST(SYSCALL_LIGHT_ENTRY)};
+const syscall_fn syscall_light_table[SYSCALL_TABLE_SLOTS] = {SYSCALL_LIST_ALL(SYSCALL_LIGHT_ENTRY)};
 #endif /* !CONFIG_TRACING */
 
-BUILD_ASSERT(RV_SYS_COUNT <= SYSCALL_TABLE_SLOTS, "raise SYSCALL_TABLE_SLOTS (arch/trap_frame.h)");
+BUILD_ASSERT(RV_SYS_COUNT <= SYSCALL_ALL_SLOTS, "raise SYSCALL_ALL_SLOTS (arch/trap_frame.h)");
 
 long syscall_dispatch(uint64_t nr, const uint64_t args[6])
 {

@@ -152,8 +152,9 @@ int vm_init(const struct boot_info *boot)
 		uintptr_t base = boot->mem[i].base & ~(SV39_GIGAPAGE - 1);
 		uintptr_t end = boot->mem[i].base + boot->mem[i].size;
 		if (end > RV_USER_BASE) {
-			printk("boot error: RAM at 0x%lx..0x%lx reaches user space (0x%lx): "
-			       "the 1:1 kernel map needs RAM below it\n",
+			printk(KMSG("boot error: RAM at 0x%lx..0x%lx reaches user space (0x%lx): "
+				    "the 1:1 kernel map needs RAM below it\n",
+				    "boot error: RAM 0x%lx..0x%lx over 0x%lx\n"),
 			       (unsigned long)boot->mem[i].base, (unsigned long)end, RV_USER_BASE);
 			return -RV_ERANGE;
 		}
@@ -227,7 +228,8 @@ void as_destroy(struct addr_space *as)
 	}
 	table_free(as, as->root);
 	if (as->user_pages || as->table_pages)
-		panic("address space freed with %lu pages, %lu page tables unaccounted",
+		panic(KMSG("address space freed with %lu pages, %lu page tables unaccounted",
+			   "as_destroy %lu %lu"),
 		      (unsigned long)as->user_pages, (unsigned long)as->table_pages);
 	if (as->asid)
 		sfence_vma_asid(as->asid);

@@ -55,6 +55,7 @@ FEATURES = [
     ("PANIC_BACKTRACE", "panic backtraces (the symbol table goes with them)"),
     ("KERNEL_SIZE_OPTIMIZATIONS", "-Os instead of -O2"),
     ("DEVICE_TREE", "the device-tree parser (vs the board's fixed description)"),
+    ("KERNEL_VERBOSE_MESSAGES", "the kernel's messages in full (vs brief ones)"),
 ]
 # Where a feature the app's programs need is measured (see the docstring).
 FALLBACK_APP = "tests/kernel/features"

@@ -41,6 +41,9 @@ def main():
     p.add_argument("--strip", help="strip tool for ELF programs (riscv64-unknown-elf-strip)")
     p.add_argument("--raw", action="append", default=[], metavar="NAME=PATH",
                    help="a file packed exactly as it is, never stripped (test data)")
+    p.add_argument("--single", action="store_true",
+                   help="write the one program's ELF file itself, no archive "
+                   "(CONFIG_INITRD_ARCHIVE=n)")
     p.add_argument("entries", nargs="*", metavar="NAME=PATH", help="programs to pack")
     a = p.parse_args()
     items = {}
@@ -68,9 +71,15 @@ def main():
                                    capture_output=True, text=True)
                 if r.returncode == 0:
                     data = open(stripped, "rb").read()
+            if a.single:
+                out = data
+                break
             out += entry(ino, name, data)
-    out += entry(0, "TRAILER!!!", b"", mode=0)
-    out += b"\0" * pad4(len(out))
+        if a.single and len(items) != 1:
+            sys.exit(f"mkinitrd.py: --single takes one program, not {len(items)}")
+    if not a.single:
+        out += entry(0, "TRAILER!!!", b"", mode=0)
+        out += b"\0" * pad4(len(out))
     tmp_out = a.output + ".tmp"
     with open(tmp_out, "wb") as f:
         f.write(out)

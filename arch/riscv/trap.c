@@ -9,7 +9,9 @@
 #include <kernel/proc.h>
 #include <kernel/syscall.h>
 #include <kernel/trace.h>
+#include <kernel/util.h>
 
+#ifdef CONFIG_KERNEL_VERBOSE_MESSAGES
 /* Names of the exception causes (privileged spec v1.12, table 4.2). */
 static const char *const exception_names[] = {
 	"instruction address misaligned", "instruction access fault", "illegal instruction",
@@ -27,6 +29,13 @@ const char *arch_exception_name(unsigned long cause)
 		return exception_names[cause];
 	return "unknown exception";
 }
+#else
+/* Brief messages: the cause's number goes with it (scause). */
+const char *arch_exception_name(unsigned long cause)
+{
+	return cause & SCAUSE_INTERRUPT ? "interrupt" : "exception";
+}
+#endif /* CONFIG_KERNEL_VERBOSE_MESSAGES */
 
 void arch_kernel_trap(struct trap_frame *tf)
 {
@@ -55,6 +64,12 @@ static void report_fault(const struct proc *p, const struct user_regs *regs, uns
 	const char *what = arch_exception_name(cause);
 	unsigned long pc = regs->sepc, sp = regs->x[2];
 
+	if (!IS_ENABLED(CONFIG_KERNEL_VERBOSE_MESSAGES)) {
+		/* scause, and the stack's verdict (enum stack_fault) */
+		printk("rvOS: fault: pid %d (%s): scause %lu stack %d, pc 0x%lx, address 0x%lx\n",
+		       p->pid, p->name, cause, (int)sf, pc, (unsigned long)addr);
+		return;
+	}
 	if (sf == STACK_FAULT_OVERFLOW)
 		printk("rvOS: fault: pid %d (%s): stack overflow (%lu %s reserve, sp 0x%lx): "
 		       "%s, pc 0x%lx, address 0x%lx\n",

@@ -106,8 +106,9 @@ static int plic_probe(const struct fdt *fdt, const struct boot_info *boot,
 	else
 		ctx = (int)(board_fixed.plic_ctx_mul * boot_hart_id + board_fixed.plic_ctx_add);
 	if (ctx < 0) {
-		printk("boot error: CONFIG_PLIC: no S-mode context for hart %lu in the PLIC's "
-		       "interrupts-extended\n", boot_hart_id);
+		printk(KMSG("boot error: CONFIG_PLIC: no S-mode context for hart %lu in the PLIC's "
+			    "interrupts-extended\n",
+			    "boot error: no PLIC context, hart %lu\n"), boot_hart_id);
 		return ctx;
 	}
 	plic_base = dev->base;

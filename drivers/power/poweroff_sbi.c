@@ -13,8 +13,9 @@ static int poweroff_sbi_probe(const struct fdt *fdt, const struct boot_info *boo
 			      const struct device *dev)
 {
 	if (!sbi_probe_extension(SBI_EXT_SRST)) {
-		printk("boot error: CONFIG_POWEROFF_SBI: the firmware has no SBI system-reset "
-		       "extension\n");
+		printk(KMSG("boot error: CONFIG_POWEROFF_SBI: the firmware has no SBI system-reset "
+			    "extension\n",
+			    "boot error: no SBI SRST\n"));
 		return -RV_ENODEV;
 	}
 	power_register(power_sbi_off, "sbi srst");

@@ -42,6 +42,8 @@ static int ns16550_probe(const struct fdt *fdt, const struct boot_info *boot,
 	return 0;
 }
 
+#ifdef CONFIG_CONSOLE_INPUT
+/* Input (CONFIG_CONSOLE_INPUT; without it the console is output only). */
 static int ns16550_rx_byte(void)
 {
 	uint8_t lsr = mmio_read8(ns16550_base + NS16550_LSR);
@@ -91,6 +93,7 @@ static int ns16550_irq_probe(const struct fdt *fdt, const struct boot_info *boot
 DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, ns16550_irq, .name = "ns16550-rx",
 	      .kconfig = "CONFIG_UART_NS16550", .compatible = "ns16550a",
 	      .probe = ns16550_irq_probe);
+#endif /* CONFIG_CONSOLE_INPUT */
 
 DRIVER_DEFINE(DRIVER_LEVEL_EARLY, ns16550, .name = "ns16550", .kconfig = "CONFIG_UART_NS16550",
 	      .compatible = "ns16550a", .probe = ns16550_probe);

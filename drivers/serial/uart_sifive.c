@@ -43,6 +43,8 @@ static int sifive_uart_probe(const struct fdt *fdt, const struct boot_info *boot
 	return 0;
 }
 
+#ifdef CONFIG_CONSOLE_INPUT
+/* Input (CONFIG_CONSOLE_INPUT; without it the console is output only). */
 /* The UART has no overrun flag: what its FIFO cannot take is lost
  * unseen (on QEMU the FIFO holds the sender instead). */
 static int sifive_uart_rx_byte(void)
@@ -90,6 +92,7 @@ static int sifive_uart_irq_probe(const struct fdt *fdt, const struct boot_info *
 DRIVER_DEFINE(DRIVER_LEVEL_DEVICE, sifive_uart_irq, .name = "sifive-uart-rx",
 	      .kconfig = "CONFIG_UART_SIFIVE", .compatible = "sifive,uart0",
 	      .probe = sifive_uart_irq_probe);
+#endif /* CONFIG_CONSOLE_INPUT */
 
 DRIVER_DEFINE(DRIVER_LEVEL_EARLY, sifive_uart, .name = "sifive-uart",
 	      .kconfig = "CONFIG_UART_SIFIVE", .compatible = "sifive,uart0",

@@ -47,11 +47,13 @@ static int sbi_timer_probe(const struct fdt *fdt, const struct boot_info *boot,
 			   const struct device *dev)
 {
 	if (!boot->timebase_hz) {
-		printk("boot error: CONFIG_SBI_TIMER: no timebase-frequency in the device tree\n");
+		printk(KMSG("boot error: CONFIG_SBI_TIMER: no timebase-frequency in the device tree\n",
+			    "boot error: no timebase\n"));
 		return -RV_ENODEV;
 	}
 	if (!sbi_probe_extension(SBI_EXT_TIME)) {
-		printk("boot error: CONFIG_SBI_TIMER: the firmware has no SBI TIME extension\n");
+		printk(KMSG("boot error: CONFIG_SBI_TIMER: the firmware has no SBI TIME extension\n",
+			    "boot error: no SBI TIME\n"));
 		return -RV_ENODEV;
 	}
 	sbi_timer_ops.hz = boot->timebase_hz;

@@ -10,7 +10,10 @@ static const struct board_device devices[] = {
 	{"ns16550a", 0x10000000, 0x100, 10},
 	{"riscv,plic0", 0x0c000000, 0x600000, 0},
 	{"sifive,test0", 0x100000, 0x1000, 0},
+#ifdef CONFIG_RTC_GOLDFISH
 	{"google,goldfish-rtc", 0x101000, 0x1000, 11},
+#endif
+#ifdef CONFIG_VIRTIO_MMIO
 	/* the eight virtio-mmio slots, from the top as the tree lists them */
 	{"virtio,mmio", 0x10008000, 0x1000, 8},
 	{"virtio,mmio", 0x10007000, 0x1000, 7},
@@ -20,6 +23,8 @@ static const struct board_device devices[] = {
 	{"virtio,mmio", 0x10003000, 0x1000, 3},
 	{"virtio,mmio", 0x10002000, 0x1000, 2},
 	{"virtio,mmio", 0x10001000, 0x1000, 1},
+#endif
+	/* (a driver that is off matches nothing: its devices are left out) */
 };
 
 const struct board_fixed board_fixed = {

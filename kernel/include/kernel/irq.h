@@ -28,10 +28,26 @@ int irq_connect(uint32_t irq, irq_handler_t handler, void *arg);
  * controller after the handler runs, until irq_complete(irq). */
 int irq_take_over(uint32_t irq, irq_handler_t handler, void *arg);
 void irq_complete(uint32_t irq);
+#ifdef CONFIG_PLIC
 /* Claim and handle every pending interrupt. */
 void irq_dispatch(void);
 /* Turn external interrupts on for this hart (sie.SEIE). */
 void irq_enable_external(void);
 uint64_t irq_count(void);
+#else
+/* No interrupt controller (CONFIG_PLIC=n; kernel/irq.c is left out): no
+ * external interrupt is ever enabled, none is ever pending. Nothing may
+ * connect one (CONFIG_CONSOLE_INPUT and CONFIG_DEVICE_CAPS need the PLIC). */
+static inline void irq_dispatch(void)
+{
+}
+static inline void irq_enable_external(void)
+{
+}
+static inline uint64_t irq_count(void)
+{
+	return 0;
+}
+#endif /* CONFIG_PLIC */
 
 #endif /* KERNEL_IRQ_H */

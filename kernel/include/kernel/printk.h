@@ -17,4 +17,14 @@ const char *console_output_name(void);
 const char *k_strerror(int err);
 void console_write(const char *s, size_t len);
 
+/* A kernel message's text: the full one, or with
+ * CONFIG_KERNEL_VERBOSE_MESSAGES off a brief one with the same conversions
+ * for the same arguments (doc/configuration.md, "Kernel features"), so the
+ * prose leaves the image and the figures stay. */
+#ifdef CONFIG_KERNEL_VERBOSE_MESSAGES
+#define KMSG(full, brief) full
+#else
+#define KMSG(full, brief) brief
+#endif
+
 #endif /* KERNEL_PRINTK_H */

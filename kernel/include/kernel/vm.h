@@ -146,6 +146,10 @@ int as_map_stack(struct addr_space *as, size_t size);
  * grows the stack)? */
 static inline bool as_stack_can_grow(const struct addr_space *as, uintptr_t va)
 {
+	/* A reserve no larger than the stack mapped at spawn never grows:
+	 * said here so the growing code folds away (samples/hello). */
+	if (CONFIG_USER_STACK_MAX <= CONFIG_USER_STACK_SIZE)
+		return false;
 	return va >= as_stack_reserve_base(as) && va < as->stack_bottom;
 }
 /* Is va in the never-mapped guard below the stack reserve? */

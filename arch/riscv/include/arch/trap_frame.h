@@ -28,8 +28,20 @@
 
 /* Entries of the system call tables (kernel/syscall.c): room for every
  * number below it, so the trap vector needs one bound check; calls are
- * added at the end of the list until it is full. */
-#define SYSCALL_TABLE_SLOTS 64
+ * added at the end of the list, and this raised with them (a build
+ * assertion says so). Not much more than RV_SYS_COUNT: each unused slot
+ * is 16 bytes of rodata in every kernel. A kernel without any of the
+ * features whose calls are numbered 26 and up (kernel/syscall.c,
+ * SYSCALL_LIST_FEATURES) has tables that end at mem_grow (25). */
+#if defined(CONFIG_INFO_CALLS) || defined(CONFIG_DEVICE_CAPS) || defined(CONFIG_PROCESS_HANDLES) ||  \
+	defined(CONFIG_IPC_PORTS) || defined(CONFIG_HANDLE_REVOCATION) || defined(CONFIG_TRACING) ||   \
+	defined(CONFIG_RANDOM) || defined(CONFIG_WATCHDOG) || defined(CONFIG_DEBUGGER)
+#define SYSCALL_TABLE_SLOTS SYSCALL_ALL_SLOTS
+#else
+#define SYSCALL_TABLE_SLOTS SYSCALL_CORE_SLOTS
+#endif
+#define SYSCALL_ALL_SLOTS 48
+#define SYSCALL_CORE_SLOTS 26 /* every kernel's calls: up to mem_grow (25) */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>

@@ -56,6 +56,9 @@ struct call {
 #ifndef CONFIG_RANDOM
 #define CONFIG_RANDOM 0
 #endif
+#ifndef CONFIG_CONSOLE_INPUT
+#define CONFIG_CONSOLE_INPUT 0
+#endif
 
 static const struct call calls[] = {
 	{"channel_create", RV_SYS_CHANNEL_CREATE, CONFIG_IPC, {BAD_PTR}},
@@ -88,6 +91,7 @@ static const struct call calls[] = {
 	{"program_list", RV_SYS_PROGRAM_LIST, CONFIG_INFO_CALLS, {UINT32_MAX + 1L}},
 	{"kstats", RV_SYS_KSTATS, CONFIG_INFO_CALLS, {BAD_PTR}},
 	{"getrandom", RV_SYS_GETRANDOM, CONFIG_RANDOM, {BAD_PTR, 8}},
+	{"debug_read", RV_SYS_DEBUG_READ, CONFIG_CONSOLE_INPUT, {BAD_PTR, 8}},
 };
 
 static void check_calls(void)
