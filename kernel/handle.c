@@ -93,7 +93,8 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 	return fill(t, slot, obj, rights_via);
 }
 
-/* Slot i's port binding, if it has one, goes (it is closed or sent away). */
+/* The slot's port binding, if it has one, goes (its handle is closed or
+ * sent away). */
 static inline __attribute__((always_inline)) void unbind_slot(struct handle_table *t,
 							      unsigned int slot)
 {
