@@ -117,10 +117,11 @@ unsigned int channel_id(const struct kobject *obj)
 	return trace_id(end_of((struct kobject *)obj)) >> 1;
 }
 
-/* channel_call's fast path took a call of p: its request (n bytes through
- * e) is r's now. One record stands for the whole hand-off. */
+/* channel_call's fast path took a call of p: its request (n: its bytes, and
+ * its handles << 32, through e) is r's now. One record stands for the
+ * whole hand-off. */
 static inline __attribute__((always_inline)) void trace_fastpath(struct proc *p, struct proc *r,
-								  struct channel_end *e, uint32_t n,
+								  struct channel_end *e, uint64_t n,
 								  unsigned int path)
 {
 	struct trace_ring *t = &trace_ring;
@@ -177,7 +178,7 @@ static inline unsigned int trace_id(const struct channel_end *e)
 }
 
 static inline void trace_fastpath(struct proc *p, struct proc *r, struct channel_end *e,
-				  uint32_t n, unsigned int path)
+				  uint64_t n, unsigned int path)
 {
 	(void)p;
 	(void)r;
@@ -387,15 +388,16 @@ static inline __attribute__((always_inline)) void copy_small(uint8_t *dst, const
 	}
 }
 
-/* The reader's channel_read (or call) returns 0 with n bytes, no handles. */
-static inline void rx_complete(struct proc *r, uint32_t n)
+/* The reader's channel_read (or call) returns 0 with sizes: the bytes, and
+ * the handles << 32. */
+static inline void rx_complete(struct proc *r, uint64_t sizes)
 {
 	/* num_bytes and num_handles in one store (rx_msg is 8-aligned). */
 	_Static_assert(offsetof(struct rv_msg, num_handles) == offsetof(struct rv_msg, num_bytes) + 4,
 		       "rv_msg: num_bytes, then num_handles");
 	typedef uint64_t __attribute__((may_alias)) u64_alias;
 
-	*(u64_alias *)&r->as.rx_msg->num_bytes = n;
+	*(u64_alias *)&r->as.rx_msg->num_bytes = sizes;
 	r->regs->x[10] = 0;
 }
 
@@ -432,6 +434,24 @@ static uint32_t rx_capacity(const struct proc *r, uintptr_t *buf)
 	return r->rx_cap;
 }
 
+/* Where a blocked reader r (not a port's) takes nh handles straight in: its
+ * handle array, when its read runs again from its struct rv_msg when it
+ * wakes (reads_again) and would install them there -- the lowest free
+ * slots, in order -- because it finds room in its table and a writable,
+ * big enough array. NULL otherwise: they are queued, and the read reports
+ * what is wrong. */
+static inline __attribute__((always_inline)) rv_handle_t *direct_handles(struct proc *r,
+									   uint32_t nh)
+{
+	const struct rv_msg *um = r->as.rx_msg;
+	uintptr_t uh = (uintptr_t)um->handles;
+
+	if (!reads_again(r) || um->num_handles < nh || (uh & 3) ||
+	    handle_table_free(&r->handles) < nh)
+		return NULL;
+	return user_span(&r->as, uh, nh * sizeof(rv_handle_t), true);
+}
+
 static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m,
 			   const rv_handle_t *hv)
 {
@@ -445,21 +465,9 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 
 	if (!r || !r->as.rx_msg)
 		return false;
-	if (nh) {
-		/* Handles go straight into the table of a reader (not a port's)
-		 * whose read runs again from its struct rv_msg when it wakes:
-		 * where that read would install them (the lowest free slots, in
-		 * order), when it would find room in its table and a writable,
-		 * big enough handle array. Otherwise they are queued, and the
-		 * read reports what is wrong. */
-		const struct rv_msg *um = r->as.rx_msg;
-		uintptr_t uh = (uintptr_t)um->handles;
-
-		if (b || !reads_again(r) || um->num_handles < nh || (uh & 3) ||
-		    handle_table_free(&r->handles) < nh ||
-		    !(rh = user_span(&r->as, uh, nh * sizeof(*rh), true)))
-			return false;
-	}
+	/* (handles: not to a port's receiver) */
+	if (nh && (b || !(rh = direct_handles(r, nh))))
+		return false;
 	if (n <= r->as.rx_room && (src = user_span(&w->as, ub, n, false))) {
 		copy_small(r->as.rx_bytes, src, n);
 	} else {
@@ -494,6 +502,82 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 	 * (channel_call's own fast path switches to it directly.) */
 	sched_make_ready(r);
 	return true;
+}
+
+/* No cycles of channel ends (they would keep each other alive with no
+ * process able to reach them): an end may travel only while its own queue
+ * carries no channel ends. Every cycle is closed by such a send, so none
+ * can form. Would the end of handle entry e break the rule? */
+static inline bool handle_loops(const struct handle_entry *e)
+{
+	return e->obj->type == RV_OBJ_CHANNEL && end_of(e->obj)->ends_queued;
+}
+
+/* Would one of the n handles to send (ents[]) break the rule now? */
+static inline bool handles_loop(struct handle_entry *const *ents, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (handle_loops(ents[i]))
+			return true;
+	}
+	return false;
+}
+
+/* The n (> 0) handles uh[] (kernel pointer to the writer's array) that p
+ * sends through its end e (self: the value of e's handle), copied into
+ * hv[] as they are checked (what is checked is what moves; uh may be hv),
+ * each entry into ents[]: live, with TRANSFER (handle_lookup's errors),
+ * neither e nor its peer, none twice (-EINVAL). Then 1 if one would break
+ * the cycle rule now (handle_loops; the caller decides when that is
+ * -ELOOP), else 0. For channel_write and the call fast path; calls
+ * nothing. (handles_verify below is its one copy out of line.) */
+static inline __attribute__((always_inline)) int handles_check(struct proc *p,
+							       const struct channel_end *e,
+							       rv_handle_t self,
+							       const rv_handle_t *uh,
+							       unsigned int n, rv_handle_t *hv,
+							       struct handle_entry **ents)
+{
+	uint64_t seen = 0, bit;
+	int loops = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		int err;
+
+		hv[i] = uh[i];
+		if (hv[i] == self)
+			return -RV_EINVAL; /* an end cannot travel through itself */
+		err = handle_lookup(&p->handles, hv[i], RV_OBJ_NONE, RV_RIGHT_TRANSFER, &ents[i]);
+		if (err)
+			return err;
+		/* Nor its peer: a queue holding its own end would never be freed. */
+		if (ents[i]->obj->type == RV_OBJ_CHANNEL && end_of(ents[i]->obj)->chan == e->chan)
+			return -RV_EINVAL;
+		/* None twice. Two live handles of one slot are one value: a
+		 * bit per slot (modulo 64) tells, or says where to look. */
+		bit = 1ull << (hv[i] & 63);
+		if (seen & bit) {
+			if (CONFIG_MAX_HANDLES <= 64)
+				return -RV_EINVAL;
+			for (unsigned int j = 0; j < i; j++) {
+				if (hv[j] == hv[i])
+					return -RV_EINVAL;
+			}
+		}
+		seen |= bit;
+		loops |= handle_loops(ents[i]);
+	}
+	return loops;
+}
+
+/* The same out of line, for the call fast path (channel_write has it
+ * inline: no call for each message with handles). */
+static int __attribute__((noinline)) handles_verify(struct proc *p, const struct channel_end *e,
+						    rv_handle_t self, const rv_handle_t *uh,
+						    unsigned int n, rv_handle_t *hv,
+						    struct handle_entry **ents)
+{
+	return handles_check(p, e, self, uh, n, hv, ents);
 }
 
 /* Has one of the n handles to send come through a revoked derivation? */
@@ -532,10 +616,9 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	struct message *slot;
 	const uint8_t *src;
 	struct rv_msg *um;
-	const rv_handle_t *uh;
 	struct rv_msg m;
 	bool waited = false;
-	int err;
+	int err, loops = 0;
 
 	/* verify: the message, its bytes and every handle it moves (the
 	 * struct and the handle array through one translation each when they
@@ -556,30 +639,20 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	if (m.num_handles > CONFIG_MSG_MAX_HANDLES)
 		__builtin_unreachable();
 	if (m.num_handles) {
-		uh = ((uintptr_t)m.handles & 3) ? NULL
+		const rv_handle_t *uh = ((uintptr_t)m.handles & 3)
+						? NULL
 						: user_span(&p->as, (uintptr_t)m.handles,
 							    m.num_handles * sizeof(hv[0]), false);
-		if (uh) {
-			for (unsigned int i = 0; i < m.num_handles; i++)
-				hv[i] = uh[i];
-		} else if (copy_from_user(&p->as, hv, (uintptr_t)m.handles,
-					  m.num_handles * sizeof(hv[0]))) {
-			return -RV_EFAULT;
+
+		if (!uh) {
+			if (copy_from_user(&p->as, hv, (uintptr_t)m.handles,
+					   m.num_handles * sizeof(hv[0])))
+				return -RV_EFAULT;
+			uh = hv;
 		}
-	}
-	for (unsigned int i = 0; i < m.num_handles; i++) {
-		if (hv[i] == self)
-			return -RV_EINVAL; /* an end cannot travel through itself */
-		err = handle_lookup(&p->handles, hv[i], RV_OBJ_NONE, RV_RIGHT_TRANSFER, &ents[i]);
-		if (err)
-			return err;
-		/* Nor its peer: a queue holding its own end would never be freed. */
-		if (ents[i]->obj->type == RV_OBJ_CHANNEL && end_of(ents[i]->obj)->chan == e->chan)
-			return -RV_EINVAL;
-		for (unsigned int j = 0; j < i; j++) {
-			if (hv[j] == hv[i])
-				return -RV_EINVAL;
-		}
+		loops = handles_check(p, e, self, uh, m.num_handles, hv, ents);
+		if (loops < 0)
+			return loops;
 	}
 
 	/* wait for room */
@@ -603,15 +676,10 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	if (waited && handles_revoked(ents, m.num_handles))
 		return -RV_ECANCELED;
 
-	/* No cycles of channel ends (they would keep each other alive with no
-	 * process able to reach them): an end may travel only while its own
-	 * queue carries no channel ends. Every cycle is closed by such a send,
-	 * so none can form. Checked after the wait: others may have written
-	 * into its queue meanwhile. */
-	for (unsigned int i = 0; i < m.num_handles; i++) {
-		if (ents[i]->obj->type == RV_OBJ_CHANNEL && end_of(ents[i]->obj)->ends_queued)
-			return -RV_ELOOP;
-	}
+	/* The cycle rule (handles_loop), after the wait: others may have
+	 * written into an end's queue meanwhile. */
+	if (waited ? handles_loop(ents, m.num_handles) : loops)
+		return -RV_ELOOP;
 
 	count_sent(e, m.num_bytes); /* it goes, one way or the other */
 	if (!peer->count && deliver_direct(p, peer, &m, hv))
@@ -825,6 +893,33 @@ static inline __attribute__((always_inline)) void fp_block(struct proc *p, struc
 	sched_set_continuation(p, cont);
 }
 
+/* The call fast path's nh handles (the request req of p, through its end e,
+ * whose handle is self), to r, blocked reading e's peer: checked as
+ * channel_write checks them (handles_verify: no -ELOOP either) and r's read
+ * would find room for them (direct_handles), then moved into r's table as
+ * deliver_direct moves them. False, with nothing changed, when any of it
+ * fails: the general path then runs and says what. (Only fastpath_full's
+ * first copy of the body has it: the others take no handles.) */
+static inline __attribute__((always_inline)) bool handles_move_fp(struct proc *p,
+								   const struct channel_end *e,
+								   rv_handle_t self,
+								   const struct rv_msg *req, uint32_t nh,
+								   struct proc *r)
+{
+	rv_handle_t hv[MSG_HANDLE_ARRAY];
+	struct handle_entry *ents[MSG_HANDLE_ARRAY];
+	uintptr_t ua = (uintptr_t)req->handles;
+	const rv_handle_t *uh;
+	rv_handle_t *rh;
+
+	if (!IS_ENABLED(CONFIG_IPC_HANDLE_TRANSFER) || nh > CONFIG_MSG_MAX_HANDLES || (ua & 3) ||
+	    !(uh = user_span(&p->as, ua, nh * sizeof(hv[0]), false)) ||
+	    handles_verify(p, e, self, uh, nh, hv, ents) || !(rh = direct_handles(r, nh)))
+		return false;
+	handle_move(&p->handles, hv, nh, &r->handles, rh);
+	return true;
+}
+
 static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs, bool cached,
 							  bool port)
 {
@@ -841,6 +936,7 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	uint64_t deadline;
 	size_t n, cap, room = 0;
 	struct call_record *fp;
+	uint32_t nh;
 	bool hit;
 
 	/* (a0 whole: a value wider than a handle, or a derived handle, fails
@@ -862,6 +958,9 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	if (__builtin_expect(hit, 1)) {
 		if (e->count)
 			return FASTPATH_GENERAL;
+		/* (handles: fastpath_full's, below; known early here) */
+		if (cached && !port && fp->req->num_handles)
+			return FASTPATH_FULL;
 	} else if ((((ureq | urep) & 7) |
 		    ((((ureq + sizeof(*req) - 1) ^ ureq) | ((urep + sizeof(*rep) - 1) ^ urep)) >> 12)) ||
 		   e->count) {
@@ -891,8 +990,11 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 		if (!req)
 			return cached ? FASTPATH_FULL : FASTPATH_GENERAL;
 	}
-	if (req->num_handles)
-		return FASTPATH_GENERAL;
+	/* Handles: fastpath_full's (handles_move_fp: calls), never a port
+	 * receiver's (as deliver_direct) */
+	nh = req->num_handles;
+	if (nh && (cached || port))
+		return port ? FASTPATH_GENERAL : FASTPATH_FULL;
 	/* The caller's receive record for the reply (rx_record, inline) is
 	 * written as it is found: it means nothing while the caller runs. */
 	p->as.rx_msg = rep;
@@ -964,12 +1066,15 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	if (r->state != PROC_BLOCKED || !r->as.rx_msg || n > r->as.rx_room ||
 	    !sched_handoff_allowed(r))
 		return FASTPATH_GENERAL;
+	/* The handles, last: checked, then moved into r's table */
+	if (nh && !handles_move_fp(p, e, (rv_handle_t)regs->x[10], req, nh, r))
+		return FASTPATH_GENERAL;
 
 	/* Taken: nothing can fail from here on. (The trap vector has saved
 	 * the caller's sepc past the ecall already.) */
 	syscall_count++;
 	copy_small(r->as.rx_bytes, src, n);
-	rx_complete(r, n);
+	rx_complete(r, n | (uint64_t)nh << 32);
 	count_sent(e, n);
 	/* The reader off the peer end's list (its only waiter) -- or, in
 	 * port_wait, off the port's list (its only waiter; the binding stays)
@@ -988,8 +1093,10 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	fp_block(p, &e->obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, channel_call_continue);
 	trace_fp_block(p);
 	p->waiter_word = 1; /* waiter_count 1, rx_cap 0: one store */
-	trace_fastpath(p, r, e, n, RV_TRACE_PATH_FAST);
-	if (!cached) {
+	trace_fastpath(p, r, e, n | (uint64_t)nh << 32, RV_TRACE_PATH_FAST);
+	/* (the switch inline but in the rare copies: walking page tables
+	 * for a port's receiver, or arming a timer) */
+	if (!cached && (port || deadline != RV_DEADLINE_NEVER)) {
 		if (deadline != RV_DEADLINE_NEVER)
 			sched_add_sleeper(p, deadline);
 		sched_handoff(r);
@@ -997,10 +1104,17 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	sched_handoff_inline(p, r);
 }
 
+/* The fast path into port_wait, walking page tables: one copy, for both
+ * of the variants below. */
+static void __attribute__((noinline)) fastpath_port_full(struct user_regs *regs)
+{
+	fastpath(regs, false, true);
+}
+
 static void __attribute__((noinline)) fastpath_full(struct user_regs *regs)
 {
 	if (fastpath(regs, false, false) == FASTPATH_PORT)
-		fastpath(regs, false, true);
+		fastpath_port_full(regs);
 }
 
 /* The fast path into port_wait: its own copy, so that the usual one carries
@@ -1008,7 +1122,7 @@ static void __attribute__((noinline)) fastpath_full(struct user_regs *regs)
 static void __attribute__((noinline)) fastpath_port(struct user_regs *regs)
 {
 	if (fastpath(regs, true, true) == FASTPATH_FULL)
-		fastpath(regs, false, true);
+		fastpath_port_full(regs);
 }
 
 /* No frame: it calls nothing but fastpath_full, fastpath_port and

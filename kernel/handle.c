@@ -93,41 +93,59 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 	return fill(t, slot, obj, rights_via);
 }
 
-/* The slot's handle leaves the table (its reference is the caller's). */
-static inline __attribute__((always_inline)) void detach_slot(struct handle_table *t,
+/* The slot's port binding, if it has one, goes (its handle is closed or
+ * sent away). */
+static inline __attribute__((always_inline)) void unbind_slot(struct handle_table *t,
 							      unsigned int slot)
+{
+	if (IS_ENABLED(CONFIG_IPC) && ((t->bound[slot / 64] >> (slot % 64)) & 1))
+		port_binding_drop_slot(t, slot);
+}
+
+/* The slot's handle leaves the table (its reference is the caller's; its
+ * binding went already; the caller counts t->used). *free_from: the
+ * table's free_from, or the caller's copy of it. */
+static inline __attribute__((always_inline)) void clear_slot(struct handle_table *t,
+							     unsigned int slot,
+							     unsigned int *free_from)
 {
 	struct handle_entry *e = &t->slots[slot];
 	uint32_t gen;
 
-	if (IS_ENABLED(CONFIG_IPC) && ((t->bound[slot / 64] >> (slot % 64)) & 1))
-		port_binding_drop_slot(t, slot);
 	e->obj = 0;
 	e->rights_via = 0;
 	/* A generation that would wrap (or make the all-ones value,
 	 * RV_HANDLE_INVALID, or RV_HANDLE_SELF) retires the slot: a wrapped
-	 * value would name whatever the slot held next. */
+	 * value would name whatever the slot held next. (In 64 bits, one
+	 * compare for both: a generation past GENERATION_MAX makes a value
+	 * of 2^32 or more.) */
+	_Static_assert(((uint64_t)GENERATION_MAX + 1) << RV_HANDLE_SLOT_BITS >= RV_HANDLE_SELF,
+		       "a wrapped generation is above RV_HANDLE_SELF");
 	gen = (e->generation & ~HANDLE_GEN_DERIVED) + 1;
-	if (gen > GENERATION_MAX || (gen << RV_HANDLE_SLOT_BITS | slot) >= RV_HANDLE_SELF) {
+	if (((uint64_t)gen << RV_HANDLE_SLOT_BITS | slot) >= RV_HANDLE_SELF) {
 		gen = GENERATION_RETIRED;
 		t->retired++;
-	} else if (slot && slot < t->free_from) {
-		t->free_from = slot;
+	} else if (slot && slot < *free_from) {
+		*free_from = slot;
 	}
 	e->generation = gen;
-	t->used--;
 }
 
 void handle_detach(struct handle_table *t, rv_handle_t h)
 {
-	detach_slot(t, h & SLOT_MASK);
+	unbind_slot(t, h & SLOT_MASK);
+	clear_slot(t, h & SLOT_MASK, &t->free_from);
+	t->used--;
 	handles_in_use--;
 }
 
-void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int n,
-		 struct handle_table *to, rv_handle_t *out)
+/* handle_move's work (a leaf: nothing to save around calls), once the
+ * handles' port bindings are gone. */
+static void __attribute__((noinline)) move_slots(struct handle_table *from, const rv_handle_t *hv,
+						 unsigned int n, struct handle_table *to,
+						 rv_handle_t *out)
 {
-	unsigned int i = to->free_from;
+	unsigned int i = to->free_from, free_from = from->free_from;
 	struct handle_entry *d = &to->slots[i];
 
 	for (unsigned int k = 0; k < n; k++) {
@@ -136,7 +154,7 @@ void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int 
 		struct kobject *obj = e->obj;
 		uint32_t rights_via = e->rights_via;
 
-		detach_slot(from, slot);
+		clear_slot(from, slot, &free_from);
 		/* the lowest free slot of `to` (there is one: the caller
 		 * checked), from just above the last one filled */
 		for (; d->obj || d->generation == GENERATION_RETIRED; d++)
@@ -149,8 +167,33 @@ void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int 
 		d++;
 		i++;
 	}
+	from->used -= n;
+	from->free_from = free_from;
 	to->free_from = i;
 	to->used += n;
+}
+
+/* The same for a table with port bindings: the handles' go first. */
+static void __attribute__((noinline)) move_bound(struct handle_table *from, const rv_handle_t *hv,
+						 unsigned int n, struct handle_table *to,
+						 rv_handle_t *out)
+{
+	for (unsigned int k = 0; k < n; k++)
+		unbind_slot(from, hv[k] & SLOT_MASK);
+	move_slots(from, hv, n, to, out);
+}
+
+void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int n,
+		 struct handle_table *to, rv_handle_t *out)
+{
+	uint64_t bound = 0;
+
+	for (unsigned int w = 0; w < ARRAY_SIZE(from->bound); w++)
+		bound |= from->bound[w];
+	if (IS_ENABLED(CONFIG_IPC) && bound)
+		move_bound(from, hv, n, to, out);
+	else
+		move_slots(from, hv, n, to, out);
 }
 
 int handle_close(struct handle_table *t, rv_handle_t h)

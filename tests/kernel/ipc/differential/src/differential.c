@@ -14,7 +14,14 @@
  * MSG_MAX_BYTES, MSG_MAX_BYTES + 1), handles in requests and replies
  * (some past MSG_MAX_HANDLES), receive buffers too small for bytes or
  * handles (EMSGSIZE, the message kept and read again), bad handles, a
- * queue filled past its depth (EAGAIN), deadlines. (A burst to the server
+ * queue filled past its depth (EAGAIN), deadlines; requests whose handles
+ * are refused one way or another (no TRANSFER right, one sent twice, the
+ * channel's own end or a duplicate of it, a derived handle revoked, a
+ * channel end whose queue carries ends: ELOOP) or do something
+ * particular (derived ones, one bound to a port: the binding goes with
+ * it), and a receiver whose table is nearly full (EMFILE, the message
+ * kept and read again). Received handles are compared by value (the
+ * server's; the client's by slot), type, rights and derivation. (A burst to the server
  * itself would not do: a message delivered straight to a blocked reader
  * takes no room in its queue, as if the reader had run at once -- a
  * scheduling difference, not a different result.) Both sides fold every result, size,
@@ -137,7 +144,13 @@ static void close_all(const rv_handle_t *h, uint32_t n)
 		rv_handle_close(h[i]);
 }
 
-/* A received message: its result, sizes, bytes; its handles closed. */
+/* Received handles are folded whole in the server (a new process each run,
+ * so its handle values must come out the same), by slot in the client
+ * (its table carries the generations of the runs before). */
+static bool fold_whole_values;
+
+/* A received message: its result, sizes, bytes, its handles (values, type,
+ * rights, derived or not); its handles closed. */
 static void fold_received(long r, const struct rv_msg *m)
 {
 	fold((uint64_t)r);
@@ -145,8 +158,36 @@ static void fold_received(long r, const struct rv_msg *m)
 	fold(m->num_handles);
 	if (r == 0) {
 		fold_bytes(in, m->num_bytes);
+		for (uint32_t i = 0; i < m->num_handles && i <= MAXH; i++) {
+			struct rv_handle_info info = {0};
+
+			fold(fold_whole_values ? hin[i] : hin[i] & ((1u << RV_HANDLE_SLOT_BITS) - 1));
+			fold((uint64_t)rv_handle_info(hin[i], &info));
+			fold(info.type | (uint64_t)info.rights << 8 | (uint64_t)info.pad << 32);
+		}
 		close_all(hin, m->num_handles);
 	}
+}
+
+/* A table full but for `leave` slots (the receiver's EMFILE): filled with
+ * duplicates of `from`, emptied again by unfill(). */
+static rv_handle_t fillers[CONFIG_MAX_HANDLES];
+static uint32_t nfill;
+
+static void fill_table(rv_handle_t from, uint32_t leave)
+{
+	long d;
+
+	while (nfill < CONFIG_MAX_HANDLES && (d = rv_handle_duplicate(from, RV_RIGHT_READ)) >= 0)
+		fillers[nfill++] = (rv_handle_t)d;
+	for (; leave && nfill; leave--)
+		rv_handle_close(fillers[--nfill]);
+}
+
+static void unfill(void)
+{
+	while (nfill)
+		rv_handle_close(fillers[--nfill]);
 }
 
 /* Read the next message with room for anything. */
@@ -177,12 +218,131 @@ static uint32_t make_handles(rv_handle_t spare, uint32_t n)
 	return n;
 }
 
+/* What a request's handles were made to be (spoil()), so that the send is
+ * refused or does something particular, on every path alike. */
+enum spoil_kind {
+	SPOIL_NONE,
+	SPOIL_NO_TRANSFER, /* hout[i] without TRANSFER: EPERM */
+	SPOIL_TWICE,       /* hout[j] = hout[i]: EINVAL */
+	SPOIL_SELF,        /* hout[i]: the channel's own end: EINVAL */
+	SPOIL_PEER,        /* a duplicate of it (same channel): EINVAL */
+	SPOIL_DERIVED,     /* derived; revoked first, half the time: ECANCELED */
+	SPOIL_BOUND,       /* bound to a port: the binding goes with it */
+	SPOIL_LOOP,        /* spare[1]'s queue carries a channel end: ELOOP */
+	SPOIL_KINDS
+};
+
+static struct {
+	enum spoil_kind kind;
+	uint32_t i, j; /* (SPOIL_LOOP: j, whether the end was queued) */
+	rv_handle_t revoker;
+	uint64_t bindings; /* kstats' port bindings before the bind */
+} sp;
+
+static uint64_t port_bindings(void)
+{
+	struct rv_kstats k;
+
+	return rv_kstats(&k) == 0 ? k.port_bindings_used : ~0ull;
+}
+
+/* hout[0..n) (1 <= n <= MAXH, duplicates of spare[1]) spoiled one way,
+ * the channel being `self`, the client's port `port`. */
+static void spoil(uint32_t n, rv_handle_t self, const rv_handle_t spare[2], rv_handle_t port)
+{
+	rv_handle_t two[2];
+
+	sp.kind = (enum spoil_kind)(1 + below(SPOIL_KINDS - 1));
+	sp.i = below(n);
+	if (hout[sp.i] == 0x7ff)
+		sp.i = (sp.i + 1) % n; /* (the bad value is never two) */
+	switch (sp.kind) {
+	case SPOIL_NO_TRANSFER:
+		rv_handle_close(hout[sp.i]);
+		hout[sp.i] = (rv_handle_t)rv_handle_duplicate(spare[1], CHANNEL_RIGHTS &
+									 ~RV_RIGHT_TRANSFER);
+		break;
+	case SPOIL_TWICE:
+		if (n < 2) {
+			sp.kind = SPOIL_NONE;
+			break;
+		}
+		sp.j = (sp.i + 1 + below(n - 1)) % n;
+		if (hout[sp.j] != 0x7ff)
+			rv_handle_close(hout[sp.j]);
+		hout[sp.j] = hout[sp.i];
+		break;
+	case SPOIL_SELF:
+		rv_handle_close(hout[sp.i]);
+		hout[sp.i] = self;
+		break;
+	case SPOIL_PEER:
+		rv_handle_close(hout[sp.i]);
+		hout[sp.i] = (rv_handle_t)rv_handle_duplicate(self, CHANNEL_RIGHTS);
+		break;
+	case SPOIL_DERIVED:
+		rv_handle_close(hout[sp.i]);
+		if (rv_handle_derive(spare[1], CHANNEL_RIGHTS, two) != 0) {
+			hout[sp.i] = 0x7ff;
+			sp.kind = SPOIL_NONE;
+			break;
+		}
+		hout[sp.i] = two[0];
+		sp.revoker = two[1];
+		if (below(2))
+			fold((uint64_t)rv_handle_revoke(sp.revoker));
+		break;
+	case SPOIL_BOUND:
+		sp.bindings = port_bindings();
+		fold((uint64_t)rv_port_bind(port, hout[sp.i], RV_SIGNAL_READABLE, 7));
+		break;
+	case SPOIL_LOOP: {
+		/* a channel end queued at spare[1] (written to spare[0]) */
+		struct rv_msg m = msg_of(out, 0, two, 1);
+
+		if (rv_channel_create(two) != 0) {
+			sp.kind = SPOIL_NONE;
+			break;
+		}
+		rv_handle_close(two[1]);
+		sp.j = rv_channel_write(spare[0], &m, RV_IPC_NONBLOCK, 0) == 0;
+		fold(sp.j);
+		if (!sp.j)
+			rv_handle_close(two[0]);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Right after the send, the bound handle's binding: gone (0) when it went,
+ * still there (1) when it did not. */
+static void fold_bound(void)
+{
+	if (sp.kind == SPOIL_BOUND)
+		fold(port_bindings() - sp.bindings);
+}
+
 /* What did not go is still ours. */
 static void unsent(uint32_t n)
 {
-	for (uint32_t i = 0; i < n; i++)
-		if (hout[i] != 0x7ff)
-			rv_handle_close(hout[i]);
+	for (uint32_t i = 0; i < n; i++) {
+		if (hout[i] == 0x7ff || (sp.kind == SPOIL_TWICE && i == sp.j) ||
+		    (sp.kind == SPOIL_SELF && i == sp.i))
+			continue;
+		rv_handle_close(hout[i]);
+	}
+}
+
+/* After the request: what spoil() left. */
+static void spoil_done(const rv_handle_t spare[2])
+{
+	if (sp.kind == SPOIL_DERIVED)
+		rv_handle_close(sp.revoker);
+	if (sp.kind == SPOIL_LOOP && sp.j)
+		read_all(spare[1]); /* (the message carrying the end) */
+	sp.kind = SPOIL_NONE;
 }
 
 static uint64_t pick_deadline(void)
@@ -202,6 +362,7 @@ static int server(bool on_port)
 
 	rng_state = SEED ^ 0x5e5e;
 	digest = 0;
+	fold_whole_values = true;
 	if (rv_channel_create(spare) != 0)
 		return 100;
 	if (on_port) {
@@ -219,6 +380,9 @@ static int server(bool on_port)
 		long r;
 		uint32_t n;
 
+		/* Sometimes a table with little room for the request's handles */
+		if (!below(32))
+			fill_table(spare[1], below(MAXH + 1));
 		if (port) {
 			struct rv_port_event ev;
 
@@ -255,9 +419,11 @@ static int server(bool on_port)
 		if (r == -RV_EPEERCLOSED)
 			break;
 		fold((uint64_t)r);
-		if (r == -RV_EMSGSIZE) {
+		if (r == -RV_EMSGSIZE || r == -RV_EMFILE) {
+			/* (the request stayed queued: read again with room) */
 			fold(m.num_bytes);
 			fold(m.num_handles);
+			unfill();
 			if (read_all(0) != 0)
 				return 101;
 		} else {
@@ -265,6 +431,7 @@ static int server(bool on_port)
 			if (r != 0)
 				return 102;
 		}
+		unfill();
 		/* The reply: a size from the request's, handles sometimes. */
 		n = below(5) ? (m.num_bytes * 3 + 1) % (MAXB + 1) : pick_size();
 		if (n > MAXB)
@@ -298,7 +465,7 @@ static void client_run(bool mis, int on_port, struct run *out_run)
 {
 	rv_handle_t ch[2], spare[2];
 	struct rv_exit_info info;
-	long proc;
+	long proc, port;
 	uint64_t t0;
 
 	misaligned = mis;
@@ -306,6 +473,8 @@ static void client_run(bool mis, int on_port, struct run *out_run)
 	digest = 0;
 	CHECK_EQ("channel_create", rv_channel_create(ch), 0);
 	CHECK_EQ("spare channel", rv_channel_create(spare), 0);
+	port = rv_port_create();
+	CHECK("a port to bind handles sent to", port >= 0);
 	proc = rv_process_spawn("differential",
 				(const char *const[]){"server", mis ? "misaligned" : "aligned",
 						       on_port ? "port" : "channel", NULL},
@@ -318,6 +487,11 @@ static void client_run(bool mis, int on_port, struct run *out_run)
 		struct rv_msg req = msg_of(out, n, hout, nh);
 		long r;
 
+		/* A third of the requests with handles spoiled one way (the
+		 * port's bindings only once the server runs) */
+		if (kind < 9 && nh && nh <= MAXH && !below(3) && op > 16)
+			spoil(nh, ch[0], spare, (rv_handle_t)port);
+
 		for (uint32_t i = 0; i < n && i < MAXB; i++)
 			out[i] = (uint8_t)(op + i * 3);
 
@@ -328,23 +502,32 @@ static void client_run(bool mis, int on_port, struct run *out_run)
 			struct rv_msg rep = msg_of(in, below(4) ? (below(2) ? MAXB : IN_BYTES) : below(64),
 						   hin, below(4) ? MAXH : below(2));
 
+			/* Sometimes a table with little room for the reply's
+			 * handles (the request's leave it first) */
+			if (!below(32))
+				fill_table(spare[1], below(2));
 			r = do_call(ch[0], &req, &rep, pick_deadline());
 			fold((uint64_t)r);
+			fold_bound();
 			if (r == 0) {
 				fold_received(r, &rep);
-			} else if (r == -RV_EMSGSIZE && n <= MAXB && nh <= MAXH) {
+			} else if ((r == -RV_EMSGSIZE && n <= MAXB && nh <= MAXH) || r == -RV_EMFILE) {
 				/* The request went; the reply, too big for the
-				 * buffer, stayed queued: its sizes, then itself. */
+				 * buffers or the table, stayed queued: its sizes,
+				 * then itself. */
 				fold(rep.num_bytes);
 				fold(rep.num_handles);
+				unfill();
 				read_all(ch[0]);
 			} else {
 				unsent(nh);
 			}
+			unfill();
 		} else if (kind < 9) {
 			/* Write, then read the reply. */
 			r = do_write(ch[0], &req, 0, pick_deadline());
 			fold((uint64_t)r);
+			fold_bound();
 			if (r != 0)
 				unsent(nh);
 			else
@@ -365,8 +548,10 @@ static void client_run(bool mis, int on_port, struct run *out_run)
 			for (uint32_t i = 0; i < sent; i++)
 				read_all(spare[1]);
 		}
+		spoil_done(spare);
 	}
 	out_run->instructions = rv_instret() - t0;
+	rv_handle_close((rv_handle_t)port);
 	rv_handle_close(ch[0]);
 	CHECK_EQ("the server ends", reap_child((rv_handle_t)proc, &info, 10000), 0);
 	CHECK_EQ("... normally", info.reason, RV_EXIT_NORMAL);
