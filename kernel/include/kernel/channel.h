@@ -25,7 +25,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 /* cont: a system call's read whose arguments are in p's saved registers
  * may block by this continuation (channel_read_continue for
  * channel_read, channel_call_continue for channel_call) and hand the hart
- * to a process that resumes in user mode (sched_successor); NULL: it
+ * to a process that resumes in user mode (sched_block_continuation); NULL: it
  * blocks in its kernel frames. */
 long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline, void (*cont)(void));
