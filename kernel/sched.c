@@ -323,7 +323,9 @@ void sched_block_continuation(void)
 			trace_switch(prev, next);
 			trace_running(next, timer_now());
 #endif /* CONFIG_TRACING */
-			sched_handoff(next);
+			/* (prev, blocked without a deadline, is on no list:
+			 * no timer to re-arm, as sched_handoff would) */
+			sched_handoff_inline(prev, next);
 		}
 	}
 	pick_and_switch(prev, &discard);
