@@ -237,6 +237,27 @@ call_fast:
 5:	mv	a0, sp
 	call	user_syscall
 	j	2b
+
+#if !defined(CONFIG_TRACING) && !defined(CONFIG_DEBUGGER)
+/* channel_write's entry in the light table (kernel/syscall.c, LIGHT_WRITE):
+ * sys_channel_write on the light frame. When it made a switch due, the rest
+ * of the frame -- the s registers still hold the process's values: the C
+ * code keeps them -- and the call ends as a full one does
+ * (sched_continuation_return: a0 to the frame, the switch, U-mode). */
+	.globl channel_write_light
+channel_write_light:
+	addi	sp, sp, -16
+	sd	ra, 8(sp)
+	call	sys_channel_write
+	ld	ra, 8(sp)
+	addi	sp, sp, 16
+	lla	t0, sched_need_resched
+	lbu	t0, 0(t0)
+	bnez	t0, 1f
+	ret
+1:	SAVE_CALLEE_SAVED
+	tail	sched_continuation_return
+#endif /* !CONFIG_TRACING && !CONFIG_DEBUGGER */
 #endif /* CONFIG_IPC_FASTPATH */
 
 /* arch_user_return(struct user_regs *regs): back to U-mode. */

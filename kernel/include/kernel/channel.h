@@ -51,4 +51,7 @@ void channel_call_fastpath(struct user_regs *regs);
  * a reply (a5 != 0). */
 void port_wait_fastpath(struct user_regs *regs);
 
+/* channel_write's entry in the light table (arch/riscv/trap.S). */
+long channel_write_light(const uint64_t a[6]);
+
 #endif /* KERNEL_CHANNEL_H */
