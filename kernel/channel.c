@@ -489,7 +489,9 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 		trace_call_abort(w);
 	if (b)
 		port_event(r, b, peer->other);
-	sched_remove(r);    /* off the sleep list, if it had a deadline */
+	/* off the sleep list, if it had a deadline (blocked: on no other) */
+	if (list_node_is_linked(&r->sched_link))
+		list_remove(&r->sched_link);
 	waiters_remove_all(r);
 	sched_resume_in_user(r);
 	/* Ready, and first at the next trap exit if it outranks the writer.
