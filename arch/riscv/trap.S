@@ -130,7 +130,9 @@ from_user:
 	 * frame and returns by the sret below; it never blocks, wakes nobody,
 	 * delivers no fault and is never resumed by a continuation (a yield
 	 * comes back through its own kernel frames, arch_switch), so nothing
-	 * ever reads the s registers from the frame. With
+	 * ever reads the s registers from the frame (channel_write, which may
+	 * wait in its kernel frames and wake others, through its stub,
+	 * channel_write_light, below). With
 	 * CONFIG_TRACING every call takes the full path (its trace records). */
 	li	t1, SYSCALL_TABLE_SLOTS
 	bgeu	a7, t1, full_syscall
