@@ -452,15 +452,17 @@ static inline __attribute__((always_inline)) rv_handle_t *direct_handles(struct 
 	return user_span(&r->as, uh, nh * sizeof(rv_handle_t), true);
 }
 
+/* The message m (its bytes at src in the kernel when they lie within a
+ * page, else src is NULL) straight into a reader blocked on peer, when
+ * there is one that can take it; false, having changed nothing, if not. */
 static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m,
-			   const rv_handle_t *hv)
+			   const rv_handle_t *hv, const uint8_t *src)
 {
 	typedef uint64_t __attribute__((may_alias)) u64_alias;
 	struct port_binding *b = NULL; /* (set by receiver(); said for -Os's flow analysis) */
 	struct proc *r = receiver(peer, &b);
 	uintptr_t ub = (uintptr_t)m->bytes, rbuf;
 	uint32_t n = m->num_bytes, nh = m->num_handles, cap;
-	const uint8_t *src;
 	rv_handle_t *rh = NULL;
 
 	if (!r || !r->as.rx_msg)
@@ -468,7 +470,7 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 	/* (handles: not to a port's receiver) */
 	if (nh && (b || !(rh = direct_handles(r, nh))))
 		return false;
-	if (n <= r->as.rx_room && (src = user_span(&w->as, ub, n, false))) {
+	if (n <= r->as.rx_room && (src || !n)) {
 		copy_small(r->as.rx_bytes, src, n);
 	} else {
 		/* Larger than a page, or straddling pages: still one copy,
@@ -495,7 +497,9 @@ static bool deliver_direct(struct proc *w, struct channel_end *peer, const struc
 		trace_call_abort(w);
 	if (b)
 		port_event(r, b, peer->other);
-	sched_remove(r);    /* off the sleep list, if it had a deadline */
+	/* off the sleep list, if it had a deadline (blocked: on no other) */
+	if (list_node_is_linked(&r->sched_link))
+		list_remove(&r->sched_link);
 	waiters_remove_all(r);
 	sched_resume_in_user(r);
 	/* Ready, and first at the next trap exit if it outranks the writer.
@@ -682,17 +686,17 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 		return -RV_ELOOP;
 
 	count_sent(e, m.num_bytes); /* it goes, one way or the other */
-	if (!peer->count && deliver_direct(p, peer, &m, hv))
+	/* (src: still the page of the bytes, unless a wait above may have
+	 * unmapped it -- a revoke -- and it is translated again) */
+	if (src && waited)
+		src = user_span(&p->as, (uintptr_t)m.bytes, m.num_bytes, false);
+	if (!peer->count && deliver_direct(p, peer, &m, hv, src))
 		return 0;
 
 	/* impl: copy and move, nothing can fail from here on */
 	slot = queue_slot(peer, peer->count);
 	slot->num_bytes = m.num_bytes;
 	slot->num_handles = m.num_handles;
-	/* (src: still the page of the bytes: a wait above may have unmapped
-	 * it -- a revoke -- so it is translated again after one) */
-	if (src && waited)
-		src = user_span(&p->as, (uintptr_t)m.bytes, m.num_bytes, false);
 	if (src && m.num_bytes <= 64)
 		copy_small(slot->bytes, src, m.num_bytes);
 	else if (src)

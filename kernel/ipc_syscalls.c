@@ -141,8 +141,11 @@ long sys_channel_create(const uint64_t a[6])
 	return 0;
 }
 
+/* (The deadline first: converting a finite one is a call, and before the
+ * lookup nothing else need be kept across it -- no frame beyond that.) */
 long sys_channel_write(const uint64_t a[6])
 {
+	uint64_t deadline = timer_deadline_ticks(a[3]);
 	struct handle_entry *e;
 	int err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &e);
 
@@ -150,12 +153,12 @@ long sys_channel_write(const uint64_t a[6])
 		return err;
 	if (!arg_is_u32(a[2]))
 		return -RV_EINVAL; /* flags */
-	return channel_write(current, e, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
-			     timer_deadline_ticks(a[3]));
+	return channel_write(current, e, (rv_handle_t)a[0], a[1], (uint32_t)a[2], deadline);
 }
 
 long sys_channel_read(const uint64_t a[6])
 {
+	uint64_t deadline = timer_deadline_ticks(a[3]);
 	struct handle_entry *e;
 	int err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL, RV_RIGHT_READ, &e);
 
@@ -163,8 +166,7 @@ long sys_channel_read(const uint64_t a[6])
 		return err;
 	if (!arg_is_u32(a[2]))
 		return -RV_EINVAL; /* flags */
-	return channel_read(current, e, a[1], (uint32_t)a[2], timer_deadline_ticks(a[3]),
-			    channel_read_continue);
+	return channel_read(current, e, a[1], (uint32_t)a[2], deadline, channel_read_continue);
 }
 
 long sys_channel_call(const uint64_t a[6])

@@ -37,7 +37,15 @@ uint64_t sched_idle_instret;
 bool sched_need_resched;
 
 static struct list_node ready_queue[CONFIG_NUM_PRIORITIES];
-uint64_t sched_ready_bitmap; /* bit p: ready_queue[p] is not empty */
+uint64_t sched_ready_bitmap; /* bit p: ready_queue[p] (or held) is not empty */
+/* The process made ready last, not yet linked into its ready queue: it
+ * counts as that queue's last (its bit is set in sched_ready_bitmap; the
+ * queues' readers, pick_next, sched_remove and sched_block_continuation,
+ * know), and is linked in when another process is made ready. When the
+ * process that woke it blocks next with nothing else of its priority ready
+ * (a server's reply, then its read), the hart goes to it with no queue
+ * operation at all (sched_block_continuation). NULL: none. */
+static struct proc *held;
 /* Sleeping processes, earliest deadline first. */
 static struct list_node sleepers;
 static uint64_t slice_end = UINT64_MAX;
@@ -61,6 +69,16 @@ void sched_init(void)
 
 static void arm_next_event(void);
 
+static inline void unhold(void)
+{
+	struct proc *h = held;
+
+	if (h) {
+		held = NULL;
+		list_append(&ready_queue[h->priority], &h->sched_link);
+	}
+}
+
 static inline uint64_t slice_length(void)
 {
 	if (!slice_ticks)
@@ -73,9 +91,10 @@ void sched_make_ready(struct proc *p)
 	if (debug_stop_on_wake(p))
 		return;
 	trace_ready(p);
+	unhold();
 	p->state = PROC_READY;
 	p->block = BLOCK_NONE;
-	list_append(&ready_queue[p->priority], &p->sched_link);
+	held = p; /* (the queue's last) */
 	sched_ready_bitmap |= 1ULL << p->priority;
 	if (!current || current->state != PROC_RUNNING)
 		return;
@@ -88,28 +107,46 @@ void sched_make_ready(struct proc *p)
 	}
 }
 
-/* Off whatever queue it is on (ready queue or sleep list). */
+/* Is no process of priority prio ready (queued or held)? */
+static inline bool none_ready_at(unsigned int prio)
+{
+	return list_is_empty(&ready_queue[prio]) && (!held || held->priority != prio);
+}
+
+/* Off whatever queue it is on (ready queue or sleep list), or no longer
+ * held. */
 void sched_remove(struct proc *p)
 {
-	if (!list_node_is_linked(&p->sched_link))
+	if (p == held)
+		held = NULL;
+	else if (list_node_is_linked(&p->sched_link))
+		list_remove(&p->sched_link);
+	else
 		return;
-	list_remove(&p->sched_link);
-	if (p->state == PROC_READY && list_is_empty(&ready_queue[p->priority]))
+	if (p->state == PROC_READY && none_ready_at(p->priority))
 		sched_ready_bitmap &= ~(1ULL << p->priority);
 }
 
 static struct proc *pick_next(void)
 {
 	unsigned int prio;
-	struct list_node *n;
+	struct list_node *q;
+	struct proc *p = held;
 
 	if (!sched_ready_bitmap)
 		return NULL;
 	prio = lowest_set_bit(sched_ready_bitmap);
-	n = list_pop_front(&ready_queue[prio]);
-	if (list_is_empty(&ready_queue[prio]))
+	q = &ready_queue[prio];
+	if (list_is_empty(q)) {
+		/* the bit with an empty queue: the held one, of prio */
+		held = NULL;
 		sched_ready_bitmap &= ~(1ULL << prio);
-	return container_of(n, struct proc, sched_link);
+		return p;
+	}
+	q = list_pop_front(q);
+	if (list_is_empty(&ready_queue[prio]) && (!p || p->priority != prio))
+		sched_ready_bitmap &= ~(1ULL << prio);
+	return container_of(q, struct proc, sched_link);
 }
 
 static void wake_sleepers(uint64_t now)
@@ -223,31 +260,6 @@ void sched_resume_in_user(struct proc *p)
 	sched_set_continuation(p, resume_in_user);
 }
 
-/* The process schedule() would pick when current blocks, if it is of
- * current's priority and resumes straight in user mode (its system call
- * was completed for it: sched_resume_in_user), with no switch due
- * otherwise; NULL if not. */
-struct proc *sched_successor(void)
-{
-	unsigned int prio = current->priority;
-	struct proc *next;
-
-	if (sched_need_resched || (sched_ready_bitmap & ((2ULL << prio) - 1)) != 1ULL << prio)
-		return NULL;
-	next = container_of(ready_queue[prio].next, struct proc, sched_link);
-	return next->ctx.ra == (uintptr_t)resume_in_user ? next : NULL;
-}
-
-void sched_block_handoff(struct proc *next)
-{
-	sched_remove(next);
-#ifdef CONFIG_TRACING
-	trace_switch(current, next);
-	trace_running(next, timer_now());
-#endif /* CONFIG_TRACING */
-	sched_handoff(next);
-}
-
 void sched_handoff(struct proc *next)
 {
 	struct proc *prev = current;
@@ -289,10 +301,33 @@ void schedule(void)
 void sched_block_continuation(void)
 {
 	static struct arch_context discard; /* its kernel frames: not needed */
-	struct proc *prev = current, *next = sched_successor();
+	struct proc *prev = current, *next;
+	unsigned int prio = prev->priority;
+	struct list_node *q = &ready_queue[prio];
 
-	if (next)
-		sched_block_handoff(next);
+	/* The process schedule() would pick, when it is of prev's priority and
+	 * resumes straight in user mode (its system call was completed for
+	 * it: sched_resume_in_user), with no switch due otherwise, gets the
+	 * hart directly: the two share the slice, as on the fast path. */
+	if (!sched_need_resched && (sched_ready_bitmap & ((2ULL << prio) - 1)) == 1ULL << prio) {
+		/* (the bit with an empty queue: the held one is of prio) */
+		next = list_is_empty(q) ? held : container_of(q->next, struct proc, sched_link);
+		if (next->ctx.ra == (uintptr_t)resume_in_user) {
+			if (next == held) {
+				held = NULL;
+				sched_ready_bitmap &= ~(1ULL << prio);
+			} else {
+				sched_remove(next);
+			}
+#ifdef CONFIG_TRACING
+			trace_switch(prev, next);
+			trace_running(next, timer_now());
+#endif /* CONFIG_TRACING */
+			/* (prev, blocked without a deadline, is on no list:
+			 * no timer to re-arm, as sched_handoff would) */
+			sched_handoff_inline(prev, next);
+		}
+	}
 	pick_and_switch(prev, &discard);
 	/* prev itself was picked (woken while the hart idled): its
 	 * continuation */

@@ -444,6 +444,15 @@ static long sys_channel_list(const uint64_t a[6])
  *          continuation (only blocked processes get one), so the partial
  *          frame is enough for it too -- with gp and tp, which another
  *          process's return to U-mode replaces: the vector saves those too.
+ *   LIGHT_WRITE: channel_write. The trap vector runs it on the light frame
+ *          too, through channel_write_light (arch/riscv/trap.S): it may
+ *          block, but only in its kernel frames (kobject_block), whose C
+ *          frames keep the caller's s registers as a yield's do, never by a
+ *          continuation; when it made a switch due (it woke a process of
+ *          higher priority), the stub saves the rest of the frame and the
+ *          call ends as a FULL one does. FULL with CONFIG_DEBUGGER (a
+ *          debugger reads and writes a stopped process's whole frame) and
+ *          without CONFIG_IPC_FASTPATH.
  * With CONFIG_TRACING every call is FULL (trace records at entry and exit).
  */
 #define SYSCALL_LIST(X)                                                                           \
@@ -461,7 +470,7 @@ static long sys_channel_list(const uint64_t a[6])
 	X(RV_SYS_HANDLE_DUPLICATE, sys_handle_duplicate, LIGHT)                                   \
 	X(RV_SYS_HANDLE_INFO, sys_handle_info, LIGHT)                                             \
 	X(RV_SYS_CHANNEL_CREATE, FEATURE_FN(IPC, sys_channel_create), FULL)                                        \
-	X(RV_SYS_CHANNEL_WRITE, FEATURE_FN(IPC, sys_channel_write), FULL)                                          \
+	X(RV_SYS_CHANNEL_WRITE, FEATURE_FN(IPC, sys_channel_write), LIGHT_WRITE)                                     \
 	X(RV_SYS_CHANNEL_READ, FEATURE_FN(IPC, sys_channel_read), FULL)                                            \
 	X(RV_SYS_CHANNEL_CALL, FEATURE_FN(IPC, sys_channel_call), FULL)                                            \
 	X(RV_SYS_WAIT_MANY, FEATURE_FN(WAIT_MANY, sys_wait_many), FULL)                                                  \
@@ -504,6 +513,8 @@ static long sys_channel_list(const uint64_t a[6])
 #define SYSCALL_ENTRY(nr, fn, kind) [nr] = fn,
 #define SYSCALL_LIGHT_LIGHT(fn) fn
 #define SYSCALL_LIGHT_FULL(fn) NULL
+#define SYSCALL_LIGHT_LIGHT_WRITE(fn)                                                             \
+	(IS_ENABLED(CONFIG_IPC_FASTPATH) && !IS_ENABLED(CONFIG_DEBUGGER) ? channel_write_light : NULL)
 #define SYSCALL_LIGHT_ENTRY(nr, fn, kind) [nr] = SYSCALL_LIGHT_##kind(fn),
 
 #if SYSCALL_TABLE_SLOTS > SYSCALL_CORE_SLOTS

@@ -38,7 +38,7 @@ PARTS = [
     ("entry/exit (trap vector, dispatch, return to U-mode)",
      ["arch_trap_entry", "from_user", "full_frame", "full_syscall", "call_fast", "port_fast",
       "arch_user_return", "arch_user_return_in_syscall", "user_trap", "user_syscall",
-      "syscall_dispatch"]),
+      "syscall_dispatch", "channel_write_light"]),
     ("call fast path (hand-off, copy and switch inline)",
      ["channel_call_fastpath", "fastpath_full", "fastpath_port", "port_wait_fastpath"]),
     ("lookup and argument checks (sys_*, handles)",

@@ -130,7 +130,9 @@ from_user:
 	 * frame and returns by the sret below; it never blocks, wakes nobody,
 	 * delivers no fault and is never resumed by a continuation (a yield
 	 * comes back through its own kernel frames, arch_switch), so nothing
-	 * ever reads the s registers from the frame. With
+	 * ever reads the s registers from the frame (channel_write, which may
+	 * wait in its kernel frames and wake others, through its stub,
+	 * channel_write_light, below). With
 	 * CONFIG_TRACING every call takes the full path (its trace records). */
 	li	t1, SYSCALL_TABLE_SLOTS
 	bgeu	a7, t1, full_syscall
@@ -237,6 +239,27 @@ call_fast:
 5:	mv	a0, sp
 	call	user_syscall
 	j	2b
+
+#if !defined(CONFIG_TRACING) && !defined(CONFIG_DEBUGGER)
+/* channel_write's entry in the light table (kernel/syscall.c, LIGHT_WRITE):
+ * sys_channel_write on the light frame. When it made a switch due, the rest
+ * of the frame -- the s registers still hold the process's values: the C
+ * code keeps them -- and the call ends as a full one does
+ * (sched_continuation_return: a0 to the frame, the switch, U-mode). */
+	.globl channel_write_light
+channel_write_light:
+	addi	sp, sp, -16
+	sd	ra, 8(sp)
+	call	sys_channel_write
+	ld	ra, 8(sp)
+	addi	sp, sp, 16
+	lla	t0, sched_need_resched
+	lbu	t0, 0(t0)
+	bnez	t0, 1f
+	ret
+1:	SAVE_CALLEE_SAVED
+	tail	sched_continuation_return
+#endif /* !CONFIG_TRACING && !CONFIG_DEBUGGER */
 #endif /* CONFIG_IPC_FASTPATH */
 
 /* arch_user_return(struct user_regs *regs): back to U-mode. */

@@ -25,7 +25,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 /* cont: a system call's read whose arguments are in p's saved registers
  * may block by this continuation (channel_read_continue for
  * channel_read, channel_call_continue for channel_call) and hand the hart
- * to a process that resumes in user mode (sched_successor); NULL: it
+ * to a process that resumes in user mode (sched_block_continuation); NULL: it
  * blocks in its kernel frames. */
 long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline, void (*cont)(void));
@@ -50,5 +50,8 @@ void channel_call_fastpath(struct user_regs *regs);
 /* port_wait's reply-and-wait fast path, the same way, for a port_wait with
  * a reply (a5 != 0). */
 void port_wait_fastpath(struct user_regs *regs);
+
+/* channel_write's entry in the light table (arch/riscv/trap.S). */
+long channel_write_light(const uint64_t a[6]);
 
 #endif /* KERNEL_CHANNEL_H */

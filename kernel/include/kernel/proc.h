@@ -218,17 +218,12 @@ static inline void fpu_switch_to(struct proc *next)
  * until now, resumes in user mode at once, without the ready queues (the
  * IPC fast path). The running slice goes on. */
 void sched_handoff(struct proc *next) __attribute__((noreturn));
-/* The general path's hand-off (kernel/channel.c): the ready process the
- * current one may hand the hart to when it blocks, by sched_successor(); and
- * the hand-off, once current is blocked with a continuation: next off the
- * ready queue, then sched_handoff(next). Both of one priority, so they share
- * the slice as the fast path's do. */
-struct proc *sched_successor(void);
-void sched_block_handoff(struct proc *next) __attribute__((noreturn));
 /* The current process has blocked itself with a continuation: the hart
- * goes to sched_successor() by sched_block_handoff, else as schedule()
- * gives it (its kernel frames are not kept); the continuation runs when it
- * is picked again. */
+ * goes straight to the process schedule() would pick when that one is of
+ * its priority and resumes in user mode (the general path's hand-off,
+ * kernel/channel.c; the two share the slice as the fast path's do), else
+ * as schedule() gives it (its kernel frames are not kept); the
+ * continuation runs when it is picked again. */
 void sched_block_continuation(void) __attribute__((noreturn));
 /* The same when the current process is on no scheduler list (blocked
  * without a deadline), inline for the IPC fast path. Both run inside the

@@ -23,7 +23,7 @@
 
 /* Budgets (instructions), checked only when counting is exact. */
 #define BUDGET_SYSCALL_NULL 90 /* 86: the light trap path (doc/ipc.md, "Cost") */
-#define BUDGET_YIELD_SWITCH 300 /* 293 */
+#define BUDGET_YIELD_SWITCH 300 /* 281 */
 #define BUDGET_SPAWN_EXIT_WAIT 300000
 
 static uint64_t min3(uint64_t a, uint64_t b, uint64_t c)
