@@ -81,10 +81,11 @@
  * light trap path, the general path's single translations, its blocking
  * reads by continuation with a hand-off and its direct delivery of
  * handles: doc/ipc.md, "Cost"; the call fast path's call record; the
- * held wake-up and channel_write on the light frame):
- * ipc_call_rt 545, the wait_many server loop 2,440 and 3,420, the port
- * loop 1,438, replying by the next wait 883, the server on read + write
- * 1,055, 4 handles each way 2,719, write + read in one process 769. */
+ * held wake-up and channel_write on the light frame; handles on the call
+ * fast path): ipc_call_rt 545, the wait_many server loop 2,451 and 3,431,
+ * the port loop 1,427, replying by the next wait 870, the server on read +
+ * write 1,057, 4 handles each way 1,741 (1,793 with 256 handle slots),
+ * write + read in one process 781. */
 #define BUDGET_CALL_RT 560
 /* sample.bench.ipc_tracing: ipc_call_rt only, on a kernel recording with
  * every trace class and the histograms (doc/tracing.md, "Cost"): a guard

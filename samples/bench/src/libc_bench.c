@@ -25,7 +25,7 @@
  * figure of 132,310 when it was set); spawn_picolibc_env_1k <= 270,000 as
  * well; time_realtime <= TIME_BUDGET, clock_monotonic <= CLOCK_BUDGET (a
  * little above their figures); printf_1k <= PRINTF_1K_BUDGET through the
- * console service (42,303: the kernel's and the console server's share
+ * console service (42,095: the kernel's and the console server's share
  * included, sample.bench.libc_console; the issue's goal is 40,000),
  * PRINTF_1K_BUDGET_KERNEL straight to the kernel's console (47,599,
  * sample.bench.libc: its debug_write goes a byte per LSR check).
