@@ -39,6 +39,13 @@ rvOS extensions:
       R's group 1 in the first line it matches is a time in seconds since
       1970 that must be within SECONDS of the host's clock when the line
       arrived (a guest's wall clock)
+  harness_config.virtual_clock: true
+      boot with `rv flash --virtual-clock` (-icount shift=3,sleep=off): the
+      guest's clock counts its instructions (8 ns each) and skips idle time,
+      so the times a test measures in the guest (a sleep's length, a time
+      slice) are the same on a busy host; for every test that checks them.
+      Boards with several harts (no QEMU_ICOUNT_ARGS: qemu_sifive_u) boot
+      on the host's clock
   harness_config.rng: false
       boot with `rv flash --no-rng`: without the board's entropy device
   harness_config.qemu_args: "ARGS"
@@ -298,6 +305,10 @@ HARNESS_CONFIG_KEYS = {
     "expect_exit": "an exit status (integer) or nonzero",
     "expect_panic": "true or false",
     "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
+    "virtual_clock": "true or false (boot with `rv flash --virtual-clock` on a board with one "
+                     "hart: the guest's clock counts its instructions and skips idle time, so "
+                     "the times it measures do not depend on the host's load; boards with "
+                     "several harts, qemu_sifive_u, boot on the host's clock)",
     "qemu_args": "a string of more QEMU arguments (`rv flash --qemu-args`), e.g. "
                  "\"-cpu rv64,zkr=true\"",
     "rng": "true (default) or false (boot with `rv flash --no-rng`: without the board's "
@@ -348,6 +359,11 @@ def check_harness_config(value):
             check_bool(out["icount"])
         except ValueError:
             raise ValueError("icount must be true or false")
+    if "virtual_clock" in out:
+        try:
+            check_bool(out["virtual_clock"])
+        except ValueError:
+            raise ValueError("virtual_clock must be true or false")
     if "rng" in out:
         try:
             check_bool(out["rng"])
@@ -364,6 +380,9 @@ def check_harness_config(value):
         out["input"] = [(compile_regex(st["after"]), st["send"]) for st in steps]
     if "host_time" in out:
         out["host_time"] = check_host_time(out["host_time"])
+        if out.get("virtual_clock"):
+            raise ValueError("host_time compares the guest's clock with the host's: it cannot "
+                             "go with virtual_clock, whose clock skips idle time")
     return out
 
 
@@ -754,6 +773,17 @@ def find_boards():
             if os.path.isfile(path):
                 boards[name] = path
     return boards
+
+
+def one_hart(board):
+    """Whether the board runs with one hart under -icount (QEMU_ICOUNT_ARGS in its
+    board.cmake): only those boot on a virtual clock (harness_config.virtual_clock)."""
+    path = os.path.join(os.path.dirname(find_boards().get(board, "")), "board.cmake")
+    try:
+        text = open(path, encoding="utf-8").read()
+    except OSError:
+        return False
+    return bool(re.search(r'^set\(QEMU_ICOUNT_ARGS\s+"[^"]+"\)', text, re.M))
 
 
 def find_yaml_files(roots, outdir):
@@ -1744,6 +1774,8 @@ def run_test(test, opts):
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):
             cmd.append("--icount")
+        if (cfg.get("harness_config") or {}).get("virtual_clock") and one_hart(test.board):
+            cmd.append("--virtual-clock")
         if (cfg.get("harness_config") or {}).get("rng", True) is False:
             cmd.append("--no-rng")
         if (cfg.get("harness_config") or {}).get("qemu_args"):
@@ -2031,6 +2063,25 @@ def print_slowest(tests):
     for t in timed[:SLOWEST]:
         print(f"     {(t.build_time or 0) + (t.run_time or 0):7.1f}s  {t.board}  {t.name}  "
               f"(build {t.build_time or 0:.1f}s, run {t.run_time or 0:.1f}s)")
+
+
+def print_failures(tests):
+    """Repeat each failure just above the final count: a long run's log is often
+    seen only by its end (a CI page, a terminal's scroll-back)."""
+    bad = [t for t in tests if t.status in ("fail", "error")]
+    if not bad:
+        return
+    print(f"-- rv test: {plural(len(bad), 'failure')}:")
+    for t in bad:
+        print(f"     {t.board}  {t.name}: {t.reason}")
+        if t.log_for_failure:
+            print(f"         log: {short(t.log_for_failure)}")
+        for line in (t.tail or [])[-FAILURE_TAIL_LINES:]:
+            print(f"         | {line}")
+    print(flush=True)
+
+
+FAILURE_TAIL_LINES = 8
 
 
 def write_report(outroot, tests, elapsed):
@@ -2336,6 +2387,7 @@ def main(argv=None):
               f"--keep-artifacts all keeps them); output folder now "
               f"{tree_bytes(outroot) // MB} MiB")
     print_slowest(tests)
+    print_failures(every)
     cached = sum(bool(t.cached) for t in tests)
     if cached:
         print(f"-- rv test: {plural(cached, 'test')} unchanged since {'it' if cached == 1 else 'they'} "

@@ -223,6 +223,13 @@ tests:
     out = os.path.join(scratch, "out")
     rc, text = rv_test(root, out, "--clean")
     check(rc == 1 and "2 passed, 3 failed" in text, f"rv test exit {rc}, output:\n{text}")
+    # The failures are repeated just above the count, where a CI page's tail shows them.
+    summary = text[text.rfind("-- rv test: 3 failures:"):]
+    check(summary.startswith("-- rv test: 3 failures:")
+          and all(f"{VIRT}  artifacts.{n}: " in summary
+                  for n in ("fail", "traced_failure", "traced_hang"))
+          and "artifacts.pass_a" not in summary,
+          f"the failures are not listed above the count:\n{text[-3000:]}")
     board = os.path.join(out, VIRT)
     for name in ("artifacts.pass_a", "artifacts.pass_b"):
         files = listing(os.path.join(board, name)) or []
