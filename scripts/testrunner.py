@@ -43,9 +43,7 @@ rvOS extensions:
       boot with `rv flash --virtual-clock` (-icount shift=3,sleep=off): the
       guest's clock counts its instructions (8 ns each) and skips idle time,
       so the times a test measures in the guest (a sleep's length, a time
-      slice) are the same on a busy host; for every test that checks them.
-      Boards with several harts (no QEMU_ICOUNT_ARGS: qemu_sifive_u) boot
-      on the host's clock
+      slice) are the same on a busy host; for every test that checks them
   harness_config.rng: false
       boot with `rv flash --no-rng`: without the board's entropy device
   harness_config.qemu_args: "ARGS"
@@ -305,10 +303,9 @@ HARNESS_CONFIG_KEYS = {
     "expect_exit": "an exit status (integer) or nonzero",
     "expect_panic": "true or false",
     "icount": "true or false (boot with `rv flash --icount`: one hart, exact rdinstret)",
-    "virtual_clock": "true or false (boot with `rv flash --virtual-clock` on a board with one "
-                     "hart: the guest's clock counts its instructions and skips idle time, so "
-                     "the times it measures do not depend on the host's load; boards with "
-                     "several harts, qemu_sifive_u, boot on the host's clock)",
+    "virtual_clock": "true or false (boot with `rv flash --virtual-clock`: the guest's clock "
+                     "counts its instructions and skips idle time, so the times it measures "
+                     "do not depend on the host's load)",
     "qemu_args": "a string of more QEMU arguments (`rv flash --qemu-args`), e.g. "
                  "\"-cpu rv64,zkr=true\"",
     "rng": "true (default) or false (boot with `rv flash --no-rng`: without the board's "
@@ -773,17 +770,6 @@ def find_boards():
             if os.path.isfile(path):
                 boards[name] = path
     return boards
-
-
-def one_hart(board):
-    """Whether the board runs with one hart under -icount (QEMU_ICOUNT_ARGS in its
-    board.cmake): only those boot on a virtual clock (harness_config.virtual_clock)."""
-    path = os.path.join(os.path.dirname(find_boards().get(board, "")), "board.cmake")
-    try:
-        text = open(path, encoding="utf-8").read()
-    except OSError:
-        return False
-    return bool(re.search(r'^set\(QEMU_ICOUNT_ARGS\s+"[^"]+"\)', text, re.M))
 
 
 def find_yaml_files(roots, outdir):
@@ -1774,7 +1760,7 @@ def run_test(test, opts):
         cmd = opts.rv + ["flash", "-d", test.outdir]
         if (cfg.get("harness_config") or {}).get("icount"):
             cmd.append("--icount")
-        if (cfg.get("harness_config") or {}).get("virtual_clock") and one_hart(test.board):
+        if (cfg.get("harness_config") or {}).get("virtual_clock"):
             cmd.append("--virtual-clock")
         if (cfg.get("harness_config") or {}).get("rng", True) is False:
             cmd.append("--no-rng")
