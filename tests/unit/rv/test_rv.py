@@ -32,7 +32,9 @@ def rv(*args, ok=True, cwd=BASE, env=None):
     """Run ./rv (in cwd, with env added to the environment); returns its
     output (stdout and stderr); records a failure when its exit status is
     not what `ok` says."""
-    environ = {k: v for k, v in os.environ.items() if k != "BOARD"}
+    # BOARD and RV_NO_PLATFORM_CACHE from the caller's shell would change
+    # what is tested: each test sets what it needs.
+    environ = {k: v for k, v in os.environ.items() if k not in ("BOARD", "RV_NO_PLATFORM_CACHE")}
     environ.update(env or {})
     p = subprocess.run(RV + list(args), cwd=cwd, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, env=environ)
