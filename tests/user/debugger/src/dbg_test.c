@@ -18,6 +18,9 @@
 
 #define MS 1000000ull
 #define TARGET_PRIO 10
+#if CONFIG_NUM_PRIORITIES < TARGET_PRIO + 2
+#error "dbg_test needs priorities 8, 10 and 11 (CONFIG_NUM_PRIORITIES >= 12)"
+#endif
 
 extern char _start[];
 extern char sb_0[], sb_1[], sb_2[], sb_3[], sb_4[], sb_5[], sb_6[], sb_7[],
@@ -329,9 +332,13 @@ static void test_killed_debugger(void)
 static int subdbg_main(void)
 {
 	struct rv_dbg_stop stop;
-	long t = spawn("quiet");
+	const char *argv[] = {"quiet", NULL};
+	/* One level below this debugger (10): the target cannot run before
+	 * this blocks, not even when a time slice ends between the spawn and
+	 * the breakpoint (at one priority it could, and then ran past
+	 * target_func: "subdbg could not stop its target" on a loaded host). */
+	long t = rv_process_spawn("dbg_test", argv, TARGET_PRIO + 1, NULL, 0);
 
-	/* (its priority is 10 too: the target runs only when this blocks) */
 	if (t < 0 || dbg(RV_DBG_ATTACH, t, 0, 0, 0) ||
 	    dbg(RV_DBG_BREAK_SET, t, (uint64_t)target_func, 0, 0) ||
 	    dbg(RV_DBG_RESUME, t, 0, 0, 0) || rv_dbg_wait(t, deadline(), &stop) ||
