@@ -40,29 +40,6 @@ static int finish_status_only(rv_handle_t con, uint32_t op)
 	return ret;
 }
 
-long console_write(rv_handle_t con, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	size_t done = 0;
-
-	while (done < len) {
-		uint32_t n = len - done < CONSOLE_DATA_MAX ? (uint32_t)(len - done) : CONSOLE_DATA_MAX;
-		uint32_t written;
-		int ret;
-
-		start(CONSOLE_OP_WRITE);
-		wire_put_bytes(&c.w, p + done, n);
-		ret = finish(con, CONSOLE_OP_WRITE);
-		if (ret == 0 && (wire_get_u32(&c.r, &written) < 0 || wire_end(&c.r) < 0 ||
-				 written != n))
-			ret = -RV_EBADMSG;
-		if (ret < 0)
-			return done ? (long)done : ret;
-		done += n;
-	}
-	return (long)done;
-}
-
 /* (rvOS is little-endian, as the wire is) */
 typedef uint32_t __attribute__((may_alias)) u32_alias;
 
@@ -72,11 +49,6 @@ static void put_le32(uint8_t *p, uint32_t v)
 	p[1] = (uint8_t)(v >> 8);
 	p[2] = (uint8_t)(v >> 16);
 	p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* WRITE's reply for n bytes through the decoder: 0, or the error
@@ -106,12 +78,13 @@ static inline long write_reply(const struct rv_msg *rep, uint32_t n)
 	/* (c.in is aligned: its header read by words) */
 	if (rep->num_bytes == WIRE_HEADER_SIZE + WIRE_U32_SIZE && !rep->num_handles &&
 	    ((const u32_alias *)in)[0] == (CONSOLE_OP_WRITE | WIRE_REPLY) &&
-	    ((const u32_alias *)in)[1] == 0 && in[8] == WIRE_T_U32 && get_le32(in + 9) == n)
+	    ((const u32_alias *)in)[1] == 0 &&
+	    ((const u32_alias *)in)[2] == (WIRE_T_U32 | n << 8) && in[12] == (uint8_t)(n >> 24))
 		return 0;
 	return write_reply_decode(rep, n);
 }
 
-/* One WRITE of the n bytes after m's header room: 0 or an error. */
+/* One WRITE of the n bytes after m's header room: n or an error. */
 static __attribute__((noinline)) long write_piece(rv_handle_t con, uint8_t *m, uint32_t n)
 {
 	/* The same structs every call: the kernel's call record keeps their
@@ -124,12 +97,14 @@ static __attribute__((noinline)) long write_piece(rv_handle_t con, uint8_t *m, u
 	if ((uintptr_t)m & 3) {
 		put_le32(m, CONSOLE_OP_WRITE);
 		put_le32(m + 4, 0);
+		m[8] = WIRE_T_BYTES;
+		put_le32(m + 9, n);
 	} else {
 		((u32_alias *)m)[0] = CONSOLE_OP_WRITE;
 		((u32_alias *)m)[1] = 0;
+		((u32_alias *)m)[2] = WIRE_T_BYTES | n << 8; /* the field's type, n */
+		m[12] = (uint8_t)(n >> 24);
 	}
-	m[8] = WIRE_T_BYTES;
-	put_le32(m + 9, n);
 	req.bytes = m;
 	req.num_bytes = CONSOLE_WRITE_ROOM + n;
 	rep.bytes = c.in;
@@ -137,12 +112,15 @@ static __attribute__((noinline)) long write_piece(rv_handle_t con, uint8_t *m, u
 	rep.handles = c.rhs;
 	rep.num_handles = CONFIG_MSG_MAX_HANDLES;
 	ret = rv_channel_call(con, &req, &rep, RV_DEADLINE_NEVER);
-	return ret ? ret : write_reply(&rep, n);
+	if (ret)
+		return ret;
+	ret = write_reply(&rep, n);
+	return ret ? ret : (long)n;
 }
 
-long console_write_room(rv_handle_t con, void *buf, size_t len)
+/* console_write_room of more than a piece. */
+static __attribute__((noinline)) long write_pieces(rv_handle_t con, uint8_t *p, size_t len)
 {
-	uint8_t *p = buf;
 	size_t done = 0;
 
 	while (done < len) {
@@ -152,6 +130,35 @@ long console_write_room(rv_handle_t con, void *buf, size_t len)
 							      CONSOLE_DATA_MAX & ~7u;
 		long ret = write_piece(con, p + done - CONSOLE_WRITE_ROOM, n);
 
+		if (ret < 0)
+			return done ? (long)done : ret;
+		done += n;
+	}
+	return (long)done;
+}
+
+long console_write_room(rv_handle_t con, void *buf, size_t len)
+{
+	/* One piece (a line, a buffer of stdio's): the piece's answer is
+	 * the call's (tail calls both, no frame here) */
+	if (len && len <= CONSOLE_DATA_MAX)
+		return write_piece(con, (uint8_t *)buf - CONSOLE_WRITE_ROOM, (uint32_t)len);
+	return write_pieces(con, buf, len);
+}
+
+long console_write(rv_handle_t con, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t done = 0;
+
+	/* Each piece copied after the header's room in c.out, which is
+	 * aligned: then it is a WRITE in place. */
+	while (done < len) {
+		uint32_t n = len - done < CONSOLE_DATA_MAX ? (uint32_t)(len - done) : CONSOLE_DATA_MAX;
+		long ret;
+
+		memcpy(c.out + CONSOLE_WRITE_ROOM, p + done, n);
+		ret = write_piece(con, c.out, n);
 		if (ret < 0)
 			return done ? (long)done : ret;
 		done += n;

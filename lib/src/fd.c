@@ -101,8 +101,8 @@ static void debug_write_all(const char *p, size_t len)
 
 /* To the console service, or where it is gone to the kernel's console:
  * output is never lost. in_place: buf has the request header's room in
- * front of it (console_write_room); inlined into both callers, so each
- * keeps its own straight path. */
+ * front of it (console_write_room; stdio's drain, fd_drain_room); inlined
+ * into both callers, so each keeps its own straight path. */
 static inline __attribute__((always_inline)) long console_out(void *buf, size_t len,
 							      bool in_place)
 {
@@ -128,11 +128,6 @@ long fd_console_write(const void *buf, size_t len)
 {
 	/* (console_write only reads buf) */
 	return console_out((void *)buf, len, false);
-}
-
-long fd_console_write_room(void *buf, size_t len)
-{
-	return console_out(buf, len, true);
 }
 
 long fd_console_read(void *buf, size_t len)
@@ -546,7 +541,7 @@ bool fd_drain_room(int fd, void *buf, size_t len, bool file_too)
 	if (o && o->kind == RV_FD_FILE && !file_too)
 		return false;
 	if (o && o->kind == RV_FD_CONSOLE && writable(o))
-		fd_console_write_room(buf, len);
+		console_out(buf, len, true);
 	else
 		fd_write(fd, buf, len);
 	return true;

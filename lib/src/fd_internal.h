@@ -36,7 +36,7 @@ int fd_close(int fd);
  * there is one (reconnecting once if it restarted), else the kernel's. */
 long fd_console_write(const void *buf, size_t len);
 long fd_console_read(void *buf, size_t len);
-/* fd_write and fd_console_write for a buffer with FD_WRITE_ROOM bytes of
+/* fd_write for a buffer with FD_WRITE_ROOM bytes of
  * scratch before it (and its bytes scratch once written): a console
  * request is built in place (console_write_room), not copied. stdio's
  * drain: all of buf written (an error has nobody to tell) and true; but
@@ -44,7 +44,6 @@ long fd_console_read(void *buf, size_t len);
  * buffer waits until it is full). */
 #define FD_WRITE_ROOM CONSOLE_WRITE_ROOM
 bool fd_drain_room(int fd, void *buf, size_t len, bool file_too);
-long fd_console_write_room(void *buf, size_t len);
 
 /* The namespace: root and working directory (RV_HANDLE_INVALID: none),
  * the working directory's path ("" unknown; else absolute, normalized). */

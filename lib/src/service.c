@@ -354,6 +354,10 @@ int rv_service_check_channel(rv_handle_t h)
 #define KEY_REQUESTS UINT64_MAX
 #define KEY_EVENT (UINT64_MAX - 1)
 
+/* (s->in is aligned: a request's op read by a word; rvOS is
+ * little-endian, as the wire is) */
+typedef uint32_t __attribute__((may_alias)) u32_alias;
+
 struct server {
 	/* What the kernel reads and writes on each request first, the rest
 	 * after: in one page with the buffers (aligned below), so that its
@@ -538,9 +542,7 @@ int rv_server_serve(const struct rv_server *cfg)
 				if (n) {
 					*reply = (struct rv_msg){.bytes = s->out, .num_bytes = n};
 					/* (for a failed reply: the request's op) */
-					reply_op = (s->in[0] | (uint32_t)s->in[1] << 8 |
-						    (uint32_t)s->in[2] << 16 |
-						    (uint32_t)s->in[3] << 24) & WIRE_OP_MAX;
+					reply_op = *(const u32_alias *)s->in & WIRE_OP_MAX;
 					replying = true;
 				} else {
 					replying = serve_one(s, s->clients[i], msg, reply, &reply_op) == 0;

@@ -126,10 +126,9 @@ FILE *const stdin = &rvos_stdin;
 FILE *const stdout = &rvos_stdout;
 FILE *const stderr = &rvos_stderr;
 
-/* printf's formatter (lib/src/stdio_float.c) writes into stdout's or
- * stderr's buffer itself: the free room at its end, *room bytes (at least
- * 1), or NULL when f is neither. */
-char *rvos_stdio_room(FILE *f, size_t *room)
+/* rvos_stdio_room but for stdout with room: stderr's buffer, or a full
+ * one drained first. */
+static __attribute__((noinline)) char *room_slow(FILE *f, size_t *room)
 {
 	struct out *o;
 
@@ -143,6 +142,20 @@ char *rvos_stdio_room(FILE *f, size_t *room)
 		out_drain(o);
 	*room = sizeof(o->buf) - o->len;
 	return o->buf + o->len;
+}
+
+/* printf's formatter (lib/src/stdio_float.c) writes into stdout's or
+ * stderr's buffer itself: the free room at its end, *room bytes (at least
+ * 1), or NULL when f is neither. */
+char *rvos_stdio_room(FILE *f, size_t *room)
+{
+	struct out *o = &outs[0];
+
+	if (f == &rvos_stdout && o->len != sizeof(o->buf)) { /* (printf's case: no call) */
+		*room = sizeof(o->buf) - o->len;
+		return o->buf + o->len;
+	}
+	return room_slow(f, room);
 }
 
 /* ... and then says it wrote n bytes there: drained as n calls of put

@@ -398,6 +398,18 @@ static inline void out_pad(struct out *o, char c, long n)
 		out_pad_run(o, c, n);
 }
 
+/* The same for a number's leading blanks: one (%2d of a digit) without a
+ * call. */
+static inline void out_pad_blanks(struct out *o, long n)
+{
+	if (n == 1 && o->p != o->end && o->count <= INT_MAX) {
+		*o->p++ = ' ';
+		o->count++;
+	} else if (n > 0) {
+		out_pad_run(o, ' ', n);
+	}
+}
+
 /* picolibc's vfprintf or vfscanf (fn) with the arguments given here. */
 static int call_real(int (*fn)(FILE *, const char *, va_list), FILE *f, const char *fmt, ...)
 {
@@ -533,7 +545,7 @@ static void print_int(struct out *o, const struct spec *s, va_list *ap)
 		pad = 0;
 	}
 	if (!(s->flags & DTOA_FL_MINUS))
-		out_pad(o, ' ', pad);
+		out_pad_blanks(o, pad);
 	if (np)
 		out_put(o, prefix, (size_t)np);
 	out_pad(o, '0', zeros);
@@ -689,8 +701,13 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 
 			if (text) {
 				/* (%.0s: text need not point at a byte) */
-				print_text(&o, &s, text,
-					   !s.prec ? 0 : scan(text, 0, s.prec < 0 ? SIZE_MAX : (size_t)s.prec));
+				size_t n = !s.prec ? 0 :
+					   scan(text, 0, s.prec < 0 ? SIZE_MAX : (size_t)s.prec);
+
+				if ((long)s.width <= (long)n) /* no pad (most often no width) */
+					out_put(&o, text, n);
+				else
+					print_text(&o, &s, text, n);
 			} else { /* picolibc's spelling of a null string */
 				char spec[48];
 
@@ -724,7 +741,11 @@ static int print_all(FILE *f, const char *fmt, va_list args)
 			break;
 		}
 	}
-	out_flush(&o);
+	/* out_flush's work, o not used again */
+	if (o.lent)
+		rvos_stdio_commit(f, (size_t)(o.p - o.start));
+	else
+		out_write(&o, o.start, (size_t)(o.p - o.start));
 	va_end(ap);
 	if (o.count > INT_MAX) {
 		errno = EOVERFLOW;

@@ -106,7 +106,7 @@ typedef uint64_t __attribute__((may_alias)) word_t;
 /* The index of the first '\n' of p[0, n), or n. A word at a time (aligned
  * loads never cross a page: reading the whole word around a byte of p
  * touches nothing outside p's pages). */
-static size_t find_newline(const uint8_t *p, size_t n)
+static inline __attribute__((always_inline)) size_t find_newline(const uint8_t *p, size_t n)
 {
 	const word_t *w = (const word_t *)((uintptr_t)p & ~(uintptr_t)7);
 	/* the bytes before p made 0xff: not '\n' (^ gives 0xf5), no borrow */
@@ -126,7 +126,8 @@ static size_t find_newline(const uint8_t *p, size_t n)
 }
 
 /* NS16550A: k (at most 15) bytes at p into THR, without a loop. */
-static void ns_put_run(volatile uint8_t *thr, const uint8_t *p, size_t k)
+static inline __attribute__((always_inline)) void ns_put_run(volatile uint8_t *thr,
+								  const uint8_t *p, size_t k)
 {
 	const uint8_t *e = p + k;
 
@@ -153,7 +154,7 @@ static void ns_put_run(volatile uint8_t *thr, const uint8_t *p, size_t k)
 
 /* NS16550A: room for the next byte in this burst (slots left): a burst
  * of uart.tx_burst bytes per LSR check. */
-static size_t ns_slots(size_t slots)
+static inline __attribute__((always_inline)) size_t ns_slots(size_t slots)
 {
 	if (slots)
 		return slots;
@@ -162,8 +163,9 @@ static size_t ns_slots(size_t slots)
 	return uart.tx_burst;
 }
 
-/* Output, with "\n" as "\r\n" (a terminal's new line). */
-static void out(const void *buf, size_t len)
+/* Output, with "\n" as "\r\n" (a terminal's new line); inlined into the
+ * WRITE fast path (fast_write), out() for the rest. */
+static inline __attribute__((always_inline)) void out_inline(const void *buf, size_t len)
 {
 	const uint8_t *p = buf, *end = p + len;
 	volatile uint8_t *thr = uart.regs + NS_THR;
@@ -200,6 +202,11 @@ static void out(const void *buf, size_t len)
 			p++;
 		}
 	}
+}
+
+static __attribute__((noinline)) void out(const void *buf, size_t len)
+{
+	out_inline(buf, len);
 }
 
 static void out_str(const char *s)
@@ -555,19 +562,6 @@ static int op_write(struct wire_reader *req, struct wire_writer *reply)
 
 typedef uint32_t __attribute__((may_alias)) u32_alias;
 
-static uint32_t get_le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
 /* The server loop's fast path (rv_server.fast): a well-formed WRITE (the
  * header, one bytes field, no handle) is written and answered here, with
  * the reply op_write would make (wire_init_reply + wire_put_u32); anything
@@ -582,15 +576,17 @@ static uint32_t fast_write(void *ctx, const struct rv_msg *msg, uint8_t *reply, 
 	 * is little-endian, as the wire is) */
 	if (((uintptr_t)in | (uintptr_t)reply) & 3 || msg->num_bytes < CONSOLE_WRITE_ROOM ||
 	    msg->num_handles || ((const u32_alias *)in)[0] != CONSOLE_OP_WRITE ||
-	    ((const u32_alias *)in)[1] != 0 || in[8] != WIRE_T_BYTES ||
-	    (n = get_le32(in + 9)) != msg->num_bytes - CONSOLE_WRITE_ROOM ||
-	    cap < WIRE_HEADER_SIZE + WIRE_U32_SIZE)
+	    ((const u32_alias *)in)[1] != 0 ||
+	    /* the bytes field's type and length: n, the rest of the message */
+	    ((const u32_alias *)in)[2] !=
+		    (WIRE_T_BYTES | (n = msg->num_bytes - CONSOLE_WRITE_ROOM) << 8) ||
+	    in[12] != (uint8_t)(n >> 24) || cap < WIRE_HEADER_SIZE + WIRE_U32_SIZE)
 		return 0;
-	out(in + CONSOLE_WRITE_ROOM, n);
+	out_inline(in + CONSOLE_WRITE_ROOM, n);
 	((u32_alias *)reply)[0] = CONSOLE_OP_WRITE | WIRE_REPLY;
 	((u32_alias *)reply)[1] = 0;
-	reply[8] = WIRE_T_U32;
-	put_le32(reply + 9, n);
+	((u32_alias *)reply)[2] = WIRE_T_U32 | n << 8; /* the u32 field: type, n */
+	reply[12] = (uint8_t)(n >> 24);
 	return WIRE_HEADER_SIZE + WIRE_U32_SIZE;
 }
 

@@ -225,6 +225,11 @@ static void test_printf_integers(void)
 		big[sizeof(big) - 1] = 0;
 		check_printf("%s|%d|%s%s", big, 5, big + 500, big + 900);
 		check_printf("%600d|%-700s|%300.200x", -1, "y", 0xabcu);
+		/* a number's one-blank pad (%2d of a digit: put without a
+		 * call) and a string with no pad (no call of print_text),
+		 * with the buffer's room ending before, at and after them */
+		for (int k = 248; k <= 264; k++)
+			check_printf("%.*s%2d|%-2d|%3d|%s|%1s|%-1s", k, big, 7, 8, 9, "yz", "w", "v");
 	}
 	/* positional arguments: glibc ("the real one") takes the format */
 	check_printf("%2$s %1$d", 7, "seven");
