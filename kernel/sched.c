@@ -54,10 +54,10 @@ static struct list_node ready_queue; /* every ready process but the held one */
  * counts as that queue's last (its bit is set in sched_ready_bitmap, or
  * any_ready() says so; the queues' readers, pick_next, sched_remove and
  * sched_block_continuation, know), and is linked in when another process
- * is made ready. When the
- * process that woke it blocks next with nothing else of its priority ready
- * (a server's reply, then its read), the hart goes to it with no queue
- * operation at all (sched_block_continuation). NULL: none. */
+ * is made ready. When the process that woke it blocks next with nothing
+ * else of its priority ready (a server's reply, then its read), the hart
+ * goes to it with no queue operation at all (sched_block_continuation).
+ * NULL: none. */
 static struct proc *held;
 /* Sleeping processes, earliest deadline first. */
 static struct list_node sleepers;
