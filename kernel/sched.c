@@ -6,6 +6,12 @@
  * CONFIG_TIMESLICE_MS, armed only when another process of the same priority
  * is ready. Tickless: the timer is armed for the nearest of the slice end and
  * the first sleeper's deadline; with nothing to run the hart waits in wfi.
+ *
+ * Without CONFIG_SCHED_PRIORITIES: one FIFO ready queue for every process,
+ * round robin by the same time slices; a process's priority is kept (spawn
+ * checks it, proc_list reports it) but orders nothing. The scheduler then
+ * does what the one above does when every process has the same priority,
+ * step for step (the held wake-up and the hand-offs included).
  */
 #include <arch/csr.h>
 #include <kernel/irq.h>
@@ -16,7 +22,9 @@
 #include <kernel/util.h>
 #include <kernel/watchdog.h>
 
+#ifdef CONFIG_SCHED_PRIORITIES
 BUILD_ASSERT(CONFIG_NUM_PRIORITIES <= 64, "the ready bitmap is one 64-bit word");
+#endif /* CONFIG_SCHED_PRIORITIES */
 BUILD_ASSERT(CONFIG_DEFAULT_PRIORITY < CONFIG_NUM_PRIORITIES,
 	     "DEFAULT_PRIORITY must be below NUM_PRIORITIES");
 
@@ -36,15 +44,20 @@ uint64_t sched_idle_instret;
  * must be cheaper than a look at the queues. */
 bool sched_need_resched;
 
+#ifdef CONFIG_SCHED_PRIORITIES
 static struct list_node ready_queue[CONFIG_NUM_PRIORITIES];
 uint64_t sched_ready_bitmap; /* bit p: ready_queue[p] (or held) is not empty */
+#else
+static struct list_node ready_queue; /* every ready process but the held one */
+#endif /* CONFIG_SCHED_PRIORITIES */
 /* The process made ready last, not yet linked into its ready queue: it
- * counts as that queue's last (its bit is set in sched_ready_bitmap; the
- * queues' readers, pick_next, sched_remove and sched_block_continuation,
- * know), and is linked in when another process is made ready. When the
- * process that woke it blocks next with nothing else of its priority ready
- * (a server's reply, then its read), the hart goes to it with no queue
- * operation at all (sched_block_continuation). NULL: none. */
+ * counts as that queue's last (its bit is set in sched_ready_bitmap, or
+ * any_ready() says so; the queues' readers, pick_next, sched_remove and
+ * sched_block_continuation, know), and is linked in when another process
+ * is made ready. When the process that woke it blocks next with nothing
+ * else of its priority ready (a server's reply, then its read), the hart
+ * goes to it with no queue operation at all (sched_block_continuation).
+ * NULL: none. */
 static struct proc *held;
 /* Sleeping processes, earliest deadline first. */
 static struct list_node sleepers;
@@ -62,10 +75,23 @@ static struct arch_context boot_context;
 
 void sched_init(void)
 {
+#ifdef CONFIG_SCHED_PRIORITIES
 	for (unsigned int i = 0; i < CONFIG_NUM_PRIORITIES; i++)
 		list_init(&ready_queue[i]);
+#else
+	list_init(&ready_queue);
+#endif /* CONFIG_SCHED_PRIORITIES */
 	list_init(&sleepers);
 }
+
+#ifndef CONFIG_SCHED_PRIORITIES
+/* Is a process ready (queued or held)? What the bitmap's bit of the one
+ * priority would say. */
+static inline bool any_ready(void)
+{
+	return held || !list_is_empty(&ready_queue);
+}
+#endif /* !CONFIG_SCHED_PRIORITIES */
 
 static void arm_next_event(void);
 
@@ -75,7 +101,11 @@ static inline void unhold(void)
 
 	if (h) {
 		held = NULL;
+#ifdef CONFIG_SCHED_PRIORITIES
 		list_append(&ready_queue[h->priority], &h->sched_link);
+#else
+		list_append(&ready_queue, &h->sched_link);
+#endif /* CONFIG_SCHED_PRIORITIES */
 	}
 }
 
@@ -95,6 +125,7 @@ void sched_make_ready(struct proc *p)
 	p->state = PROC_READY;
 	p->block = BLOCK_NONE;
 	held = p; /* (the queue's last) */
+#ifdef CONFIG_SCHED_PRIORITIES
 	sched_ready_bitmap |= 1ULL << p->priority;
 	if (!current || current->state != PROC_RUNNING)
 		return;
@@ -105,8 +136,18 @@ void sched_make_ready(struct proc *p)
 		slice_end = timer_now() + slice_length();
 		arm_next_event();
 	}
+#else
+	if (!current || current->state != PROC_RUNNING)
+		return;
+	if (slice_end == UINT64_MAX) {
+		/* The running process was alone: now it shares. */
+		slice_end = timer_now() + slice_length();
+		arm_next_event();
+	}
+#endif /* CONFIG_SCHED_PRIORITIES */
 }
 
+#ifdef CONFIG_SCHED_PRIORITIES
 /* Is no process of priority prio ready (queued or held)? */
 static inline bool none_ready_at(unsigned int prio)
 {
@@ -126,7 +167,19 @@ void sched_remove(struct proc *p)
 	if (p->state == PROC_READY && none_ready_at(p->priority))
 		sched_ready_bitmap &= ~(1ULL << p->priority);
 }
+#else
+/* Off whatever queue it is on (ready queue or sleep list), or no longer
+ * held. */
+void sched_remove(struct proc *p)
+{
+	if (p == held)
+		held = NULL;
+	else if (list_node_is_linked(&p->sched_link))
+		list_remove(&p->sched_link);
+}
+#endif /* CONFIG_SCHED_PRIORITIES */
 
+#ifdef CONFIG_SCHED_PRIORITIES
 static struct proc *pick_next(void)
 {
 	unsigned int prio;
@@ -148,6 +201,19 @@ static struct proc *pick_next(void)
 		sched_ready_bitmap &= ~(1ULL << prio);
 	return container_of(q, struct proc, sched_link);
 }
+#else
+/* The queue's first, or the held one (its last) when it is alone. */
+static struct proc *pick_next(void)
+{
+	struct proc *p = held;
+
+	if (list_is_empty(&ready_queue)) {
+		held = NULL;
+		return p;
+	}
+	return container_of(list_pop_front(&ready_queue), struct proc, sched_link);
+}
+#endif /* CONFIG_SCHED_PRIORITIES */
 
 static void wake_sleepers(uint64_t now)
 {
@@ -181,7 +247,12 @@ static void arm_next_event(void)
 /* Slices matter only when another process of the same priority waits. */
 static void start_slice(struct proc *p, uint64_t now)
 {
+#ifdef CONFIG_SCHED_PRIORITIES
 	if (sched_ready_bitmap & (1ULL << p->priority))
+#else
+	(void)p;
+	if (any_ready())
+#endif /* CONFIG_SCHED_PRIORITIES */
 		slice_end = now + slice_length();
 	else
 		slice_end = UINT64_MAX;
@@ -302,20 +373,30 @@ void sched_block_continuation(void)
 {
 	static struct arch_context discard; /* its kernel frames: not needed */
 	struct proc *prev = current, *next;
+#ifdef CONFIG_SCHED_PRIORITIES
 	unsigned int prio = prev->priority;
 	struct list_node *q = &ready_queue[prio];
+#else
+	struct list_node *q = &ready_queue;
+#endif /* CONFIG_SCHED_PRIORITIES */
 
 	/* The process schedule() would pick, when it is of prev's priority and
 	 * resumes straight in user mode (its system call was completed for
 	 * it: sched_resume_in_user), with no switch due otherwise, gets the
 	 * hart directly: the two share the slice, as on the fast path. */
+#ifdef CONFIG_SCHED_PRIORITIES
 	if (!sched_need_resched && (sched_ready_bitmap & ((2ULL << prio) - 1)) == 1ULL << prio) {
+#else
+	if (!sched_need_resched && any_ready()) {
+#endif /* CONFIG_SCHED_PRIORITIES */
 		/* (the bit with an empty queue: the held one is of prio) */
 		next = list_is_empty(q) ? held : container_of(q->next, struct proc, sched_link);
 		if (next->ctx.ra == (uintptr_t)resume_in_user) {
 			if (next == held) {
 				held = NULL;
+#ifdef CONFIG_SCHED_PRIORITIES
 				sched_ready_bitmap &= ~(1ULL << prio);
+#endif /* CONFIG_SCHED_PRIORITIES */
 			} else {
 				sched_remove(next);
 			}
@@ -386,6 +467,7 @@ bool sched_should_preempt(void)
 {
 	if (!current)
 		return false;
+#ifdef CONFIG_SCHED_PRIORITIES
 	/* A ready process of higher priority, or the slice is over and one
 	 * of the same priority waits. */
 	uint64_t higher = (1ULL << current->priority) - 1;
@@ -393,6 +475,10 @@ bool sched_should_preempt(void)
 	if (sched_ready_bitmap & higher)
 		return true;
 	return (sched_ready_bitmap & (1ULL << current->priority)) && timer_now() >= slice_end;
+#else
+	/* The slice is over and another process waits. */
+	return any_ready() && timer_now() >= slice_end;
+#endif /* CONFIG_SCHED_PRIORITIES */
 }
 
 void sched_timer_tick(void)

@@ -51,6 +51,7 @@ FEATURES = [
     ("PROCESS_HANDLES", "`process_spawn` and process handles"),
     ("INFO_CALLS", "`proc_list`, `channel_list`, `program_list`, `kstats`"),
     ("RANDOM", "the random number generator and `getrandom`"),
+    ("SCHED_PRIORITIES", "the scheduler's priorities (vs one round-robin queue)"),
     ("PRINTK_FULL_FORMAT", "printk's full formatter (vs the minimal one)"),
     ("PANIC_BACKTRACE", "panic backtraces (the symbol table goes with them)"),
     ("KERNEL_SIZE_OPTIMIZATIONS", "-Os instead of -O2"),

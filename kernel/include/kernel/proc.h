@@ -191,12 +191,18 @@ void schedule(void);
 void sched_start(void) __attribute__((noreturn));
 void sched_yield(void);
 /* May the current process hand the hart straight to next (no process of
- * higher priority than next is ready)? */
+ * higher priority than next is ready)? Without CONFIG_SCHED_PRIORITIES no
+ * process is of higher priority than another: always. */
 static inline bool sched_handoff_allowed(const struct proc *next)
 {
+#ifdef CONFIG_SCHED_PRIORITIES
 	extern uint64_t sched_ready_bitmap;
 
 	return !sched_ready_bitmap || !(sched_ready_bitmap & ((1ULL << next->priority) - 1));
+#else
+	(void)next;
+	return true;
+#endif /* CONFIG_SCHED_PRIORITIES */
 }
 /* next is about to run: with CONFIG_FPU a process that has used FP gets
  * the FP unit back before it needs it (kernel/fpu.c). */
