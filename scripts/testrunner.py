@@ -1391,6 +1391,7 @@ class Test:
         self.cache_key = None   # testcache.key() of what it was built and judged from
         self.cache_inputs = None  # the tree files its build read (None: the whole tree)
         self.cached = None      # the earlier pass it stands for (result.json), not run
+        self.user_inputs = ()   # files a shared user side's build read (absolute paths)
 
     def record(self, passed, reason, tail_from=None):
         self.status = "pass" if passed else "fail"
@@ -1645,10 +1646,20 @@ def measure_footprint(outdir):
 
 
 def build_alone(test, opts, unit):
+    if not unit and opts.share_user and not test.sc.cfg.get("expect_build_failure"):
+        return build_sharing_user_side(test, opts)
     steps = unit_build_steps(test, opts.ccache) if unit else [build_command(opts.rv, test)]
-    with open(test.build_log, "wb"):
-        pass
-    total = 0.0
+    return run_build_steps(test, opts, steps)
+
+
+def run_build_steps(test, opts, steps, total=0.0, fresh_log=True):
+    """Run the commands in order into build.log (a fresh one unless
+    fresh_log is false); the RunResult of the last, its duration the sum."""
+    if fresh_log:
+        with open(test.build_log, "wb"):
+            pass
+    res = RunResult()
+    res.returncode, res.duration = 0, total
     for cmd in steps:
         if cmd[-2] == "-o" and cmd[-1].endswith(".o"):
             os.makedirs(os.path.dirname(cmd[-1]), exist_ok=True)
@@ -1660,6 +1671,269 @@ def build_alone(test, opts, unit):
         if res.returncode != 0 or res.timed_out:
             break
     return res
+
+
+# ---------------------------------------------------------------- shared user side
+
+# The user side of a build (librvos, the app's programs, the program check
+# and the initrd) is the same for every configuration whose user-side
+# commands agree and whose options agree where the user side reads them:
+# a family such as tests/kernel/ipc, whose scenarios change kernel options,
+# builds its programs once (doc/testing.md, "Shared user sides"). The
+# first build of each such user side builds everything and lends its
+# programs and initrd; a later one configures, checks that it would run the
+# same user-side commands on the same preprocessed text, copies them, and
+# builds only the kernel side and the program check.
+USER_PREFIXES = ("lib/", "app/", "programs/")
+USER_TARGETS = {"programs_checked", "initrd", "lib/all", "app/all", "initrd.cpio",
+                "CMakeFiles/initrd", "CMakeFiles/programs_checked"}
+KERNEL_TARGETS = ("kernel_objs", "rvos_pass1.elf", "rvos.elf", "arch/riscv/all", "kernel/all",
+                  "drivers/all")
+USER_DIR = ".shared-user"
+CHECKED_STAMP = "programs/checked.stamp"
+CONFIG_NAME_RE = re.compile(rb"\bCONFIG_[A-Za-z0-9_]+")
+AUTOCONF = os.path.join("include", "generated", "autoconf.h")
+
+
+class UserSide:
+    """A build that lends its user side: what it was built from."""
+
+    def __init__(self, builder, commands, symbols, generated, snapshot, inputs):
+        self.builder = builder      # the test that built it
+        self.commands = commands    # hash of the user side's ninja edges and rules
+        self.symbols = symbols      # {CONFIG_ name: value or None} its sources read
+        self.generated = generated  # {build-folder file its sources read: sha256}
+        self.snapshot = snapshot    # OUTDIR/.shared-user/NAME: programs/, initrd.cpio
+        self.inputs = inputs        # the files its user side read (absolute)
+
+
+USER_SIDES = {}            # app folder -> [UserSide]
+USER_USERS = {}            # app folder -> tests of the app not built yet
+USER_LOCK = threading.Lock()
+SYMBOL_SCAN = {}           # file -> frozenset of the CONFIG_ names it mentions
+
+
+def read_autoconf(build_dir):
+    """{CONFIG_ name: value} of the build's autoconf.h (an option that is
+    off is absent)."""
+    values = {}
+    with open(os.path.join(build_dir, AUTOCONF), encoding="utf-8",
+              errors="surrogateescape") as f:
+        for line in f:
+            parts = line.split(None, 2)
+            if len(parts) >= 2 and parts[0] == "#define":
+                values[parts[1]] = parts[2].rstrip("\n") if len(parts) > 2 else ""
+    return values
+
+
+def ninja_edges(build_dir):
+    """build.ninja's edges as (first output, text of the edge and its
+    variables), and the inputs of the phony target all."""
+    edges, all_inputs = [], None
+    with open(os.path.join(build_dir, "build.ninja"), encoding="utf-8",
+              errors="surrogateescape") as f:
+        current = None
+        for line in f:
+            if line.startswith("build "):
+                head = line[6:].split(":", 1)[0].split("|", 1)[0].split()
+                current = [head[0] if head else "", line]
+                edges.append(current)
+                if current[0] == "all":
+                    all_inputs = line.split(":", 1)[1].split()[1:]
+            elif line.startswith("  ") and current is not None:
+                current[1] += line
+            else:
+                current = None
+    return edges, all_inputs
+
+
+def user_side_plan(build_dir):
+    """(hash of the user side's commands, kernel-side targets, the program
+    check's command or None) of a configured build folder; None when its
+    user side cannot be told apart (a disk image, an unknown target)."""
+    edges, all_inputs = ninja_edges(build_dir)
+    if not all_inputs or not set(all_inputs) >= {"rvos.elf", "initrd"}:
+        return None
+    kernel = [t for t in all_inputs if t not in USER_TARGETS]
+    if any(t not in KERNEL_TARGETS for t in kernel):
+        return None
+    real = os.path.realpath(build_dir)
+    h = hashlib.sha256()
+    check_cmd = None
+    for out, text in edges:
+        if out.startswith(USER_PREFIXES) or out in USER_TARGETS:
+            h.update(text.replace(build_dir, "@B@").replace(real, "@B@").encode())
+            if out == CHECKED_STAMP:
+                m = re.search(r"^  COMMAND = (.*)$", text, re.M)
+                if not m or "$" in m.group(1):
+                    return None
+                check_cmd = m.group(1)
+        elif any(o.startswith(USER_PREFIXES) for o in text.split("\n", 1)[0].split()[1:]) \
+                and out in KERNEL_TARGETS:
+            return None     # a kernel-side target that reads the user side
+    with open(os.path.join(build_dir, "CMakeFiles", "rules.ninja"), encoding="utf-8",
+              errors="surrogateescape") as f:
+        h.update(f.read().replace(build_dir, "@B@").replace(real, "@B@").encode())
+    return h.hexdigest(), kernel, check_cmd
+
+
+def mentioned_symbols(path):
+    names = SYMBOL_SCAN.get(path)
+    if names is None:
+        with open(path, "rb") as f:
+            names = frozenset(m.decode() for m in CONFIG_NAME_RE.findall(f.read()))
+        SYMBOL_SCAN[path] = names
+    return names
+
+
+def file_sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def user_side_reads(build_dir):
+    """What the user side of a finished build read: (the files its objects
+    were compiled from, absolute; the CONFIG_ names they mention; the
+    build-folder files among them but autoconf.h, with their hashes),
+    from ninja's dependency log. Files under /usr (the toolchain's and
+    picolibc's headers) are not scanned: nothing configures them."""
+    out = subprocess.run(["ninja", "-t", "deps"], cwd=build_dir, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, errors="surrogateescape")
+    if out.returncode != 0:
+        raise OSError(f"ninja -t deps failed in {build_dir}")
+    real = os.path.realpath(build_dir)
+    files, user = set(), False
+    for line in out.stdout.splitlines():
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            user = line.startswith(USER_PREFIXES)
+        elif user:
+            p = line.strip()
+            files.add(os.path.normpath(p if os.path.isabs(p) else os.path.join(real, p)))
+    if not files:
+        raise OSError(f"no dependencies of the user side in {build_dir}")
+    symbols, generated = set(), {}
+    autoconf = os.path.join(real, AUTOCONF)
+    for p in sorted(files):
+        if p == autoconf or p.startswith("/usr/"):
+            continue
+        if p.startswith(real + os.sep):
+            generated[os.path.relpath(p, real)] = file_sha256(p)
+        symbols |= mentioned_symbols(p)
+    return files, symbols, generated
+
+
+def lend_user_side(test, outroot, commands):
+    """After a full build: keep its programs and initrd for the builds
+    whose user side is the same (under the lock)."""
+    try:
+        files, names, generated = user_side_reads(test.outdir)
+        values = read_autoconf(test.outdir)
+    except OSError:
+        return
+    snap = os.path.join(outroot, USER_DIR, f"{test.board}-{test.name}")
+    if os.path.isdir(snap):
+        shutil.rmtree(snap)
+    os.makedirs(snap)
+    shutil.copytree(os.path.join(test.outdir, "programs"), os.path.join(snap, "programs"),
+                    copy_function=link_or_copy)
+    initrd = os.path.join(test.outdir, "initrd.cpio")
+    if os.path.exists(initrd):
+        link_or_copy(initrd, os.path.join(snap, "initrd.cpio"))
+    side = UserSide(f"{test.board}/{test.name}", commands,
+                    {n: values.get(n) for n in names}, generated, snap, sorted(files))
+    USER_SIDES.setdefault(os.path.realpath(test.sc.app_dir), []).append(side)
+
+
+def matching_user_side(test, commands):
+    """The user side built earlier that this configured build would build
+    again byte for byte, or None (under the lock)."""
+    values = None
+    for side in USER_SIDES.get(os.path.realpath(test.sc.app_dir), []):
+        if side.commands != commands:
+            continue
+        if values is None:
+            values = read_autoconf(test.outdir)
+        if any(values.get(n) != v for n, v in side.symbols.items()):
+            continue
+        try:
+            if any(file_sha256(os.path.join(test.outdir, p)) != h
+                   for p, h in side.generated.items()):
+                continue
+        except OSError:
+            continue
+        return side
+    return None
+
+
+def user_side_done(test):
+    """One test of the app has built (or failed to); the last one deletes
+    the app's lent user sides."""
+    app = os.path.realpath(test.sc.app_dir)
+    with USER_LOCK:
+        USER_USERS[app] = USER_USERS.get(app, 1) - 1
+        if USER_USERS[app] <= 0:
+            for side in USER_SIDES.pop(app, []):
+                shutil.rmtree(side.snapshot, ignore_errors=True)
+
+
+def build_sharing_user_side(test, opts):
+    """Configure; then, when an earlier build's user side is the one this
+    configuration builds, copy it and build the kernel side alone,
+    otherwise build everything (and lend the user side on)."""
+    outroot = os.path.dirname(os.path.dirname(test.outdir))
+    cmd = build_command(opts.rv, test)
+    n = len(opts.rv) + 1     # rv build ...
+    configure = cmd[:n] + ["--configure-only"] + cmd[n:]
+    res = run_build_steps(test, opts, [configure])
+    if res.returncode != 0 or res.timed_out:
+        return res
+    try:
+        plan = user_side_plan(test.outdir)
+    except OSError:
+        plan = None
+    ninja = shutil.which("ninja") or "ninja"
+    if plan is None:
+        return run_build_steps(test, opts, [[ninja, "-C", test.outdir]], res.duration,
+                               fresh_log=False)
+    commands, kernel, check_cmd = plan
+    with USER_LOCK:
+        side = matching_user_side(test, commands)
+    if side is None or check_cmd is None:
+        res = run_build_steps(test, opts, [[ninja, "-C", test.outdir]], res.duration,
+                              fresh_log=False)
+        if res.returncode == 0 and not res.timed_out and check_cmd is not None:
+            with USER_LOCK:
+                if matching_user_side(test, commands) is None:
+                    lend_user_side(test, outroot, commands)
+        return res
+    start = time.monotonic()
+    shutil.copytree(os.path.join(side.snapshot, "programs"),
+                    os.path.join(test.outdir, "programs"), dirs_exist_ok=True)
+    if os.path.exists(os.path.join(side.snapshot, "initrd.cpio")):
+        shutil.copy2(os.path.join(side.snapshot, "initrd.cpio"),
+                     os.path.join(test.outdir, "initrd.cpio"))
+    test.user_inputs = side.inputs
+    with open(test.build_log, "ab") as f:
+        f.write((f"-- the user side (librvos, programs, initrd.cpio) as {side.builder} built "
+                 f"it: the same commands, and the same values of the "
+                 f"{len(side.symbols)} options its sources mention\n").encode())
+    total = res.duration + time.monotonic() - start
+    return run_build_steps(test, opts, [[ninja, "-C", test.outdir] + kernel,
+                                        ["/bin/sh", "-c", check_cmd]], total, fresh_log=False)
+
+
+def plan_user_sides(tests):
+    """Count each app's QEMU builds, so the last one deletes its lent user
+    sides."""
+    USER_SIDES.clear()
+    USER_USERS.clear()
+    SYMBOL_SCAN.clear()
+    for t in tests:
+        if t.sc.type != "unit" and not t.sc.cfg.get("random_configs"):
+            app = os.path.realpath(t.sc.app_dir)
+            USER_USERS[app] = USER_USERS.get(app, 0) + 1
 
 
 def run_test(test, opts):
@@ -1692,6 +1966,9 @@ def run_test(test, opts):
     if built and fine:
         try:
             test.cache_inputs = testcache.build_inputs(opts.tree, test.outdir)
+            if test.user_inputs:    # a lent user side: its headers are not in this build's log
+                lent = (opts.tree.relative(p) for p in test.user_inputs)
+                test.cache_inputs = sorted(set(test.cache_inputs) | {r for r in lent if r})
         except (OSError, subprocess.SubprocessError):
             test.cache_inputs = None
         test.cache_key = testcache.key(opts.tree, test, opts, test.cache_inputs)
@@ -2168,6 +2445,9 @@ def parse_args(argv):
                    "(by default a test whose scenario, input files, options and tool "
                    "versions are those of its last pass is reported passed without a "
                    "build or boot; see doc/testing.md, Passed results kept)")
+    p.add_argument("--no-user-sharing", dest="share_user", action="store_false",
+                   help="build every configuration's user side (librvos, programs, initrd) "
+                        "itself, not from an earlier build whose user side is the same")
     p.add_argument("--build-only", action="store_true",
                    help="build the scenarios, do not boot them")
     p.add_argument("--timeout-multiplier", type=float, default=1.0, metavar="X",
@@ -2338,6 +2618,7 @@ def main(argv=None):
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs)
     try:
         order = plan_shared_builds(longest_first(tests, earlier))
+        plan_user_sides(order)
         futures = {pool.submit(run_test, t, opts): t for t in order}
         for fut in concurrent.futures.as_completed(futures):
             t = futures[fut]
@@ -2345,6 +2626,8 @@ def main(argv=None):
                 fut.result()
             except Exception as e:  # a runner bug or an OS error: report, go on
                 t.status, t.reason = "error", explain_os_error(e)
+            if t.sc and t.sc.type != "unit" and not t.sc.cfg.get("random_configs"):
+                user_side_done(t)
             save_pass(t)
             if t.status in ("pass", "skip") and args.keep_artifacts == "failed" and t.sc:
                 pruned += prune_artifacts(t)
@@ -2362,6 +2645,7 @@ def main(argv=None):
     if not interrupted:
         for board in {t.board for t in tests}:
             shutil.rmtree(os.path.join(outroot, board, SHARED_DIR), ignore_errors=True)
+        shutil.rmtree(os.path.join(outroot, USER_DIR), ignore_errors=True)
     write_report(outroot, every, time.monotonic() - start)
     save_durations(outroot, earlier, tests)
     passed = sum(t.status == "pass" for t in every)
