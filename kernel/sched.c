@@ -87,14 +87,14 @@ static inline uint64_t slice_length(void)
 }
 
 /* The running process was alone at its priority: now it shares. (Out of
- * line: sched_make_ready needs no frame without it.) */
+ * line: sched_make_ready, which only jumps to it, needs no frame.) */
 static void __attribute__((noinline)) share_slice(void)
 {
 	slice_end = timer_now() + slice_length();
 	arm_next_event();
 }
 
-void sched_make_ready(struct proc *p)
+__attribute__((optimize("omit-frame-pointer"))) void sched_make_ready(struct proc *p)
 {
 	if (debug_stop_on_wake(p))
 		return;

@@ -84,10 +84,9 @@
  * held wake-up and channel_write on the light frame; handles on the call
  * fast path, checked and moved by one call; the read's usual wait and the
  * read and write system calls without frames): ipc_call_rt 545, the
- * wait_many server loop 2,417 and 3,383, the port loop 1,396, replying by
- * the next wait 870, the server on read + write 990 (998 with 256 handle
- * slots), 4 handles each way 1,499 (1,541 with 256 handle slots), write +
- * read in one process 762. */
+ * wait_many server loop 2,407 and 3,373, the port loop 1,391, replying by
+ * the next wait 870, the server on read + write 985, 4 handles each way
+ * 1,499 (1,541 with 256 handle slots), write + read in one process 762. */
 #define BUDGET_CALL_RT 560
 /* sample.bench.ipc_tracing: ipc_call_rt only, on a kernel recording with
  * every trace class and the histograms (doc/tracing.md, "Cost"): a guard
