@@ -441,71 +441,16 @@ static uint32_t rx_capacity(const struct proc *r, uintptr_t *buf)
  * big enough array. NULL otherwise: they are queued, and the read reports
  * what is wrong. */
 static inline __attribute__((always_inline)) rv_handle_t *direct_handles(struct proc *r,
-									   uint32_t nh)
+									   uint32_t nh, bool fast)
 {
 	const struct rv_msg *um = r->as.rx_msg;
 	uintptr_t uh = (uintptr_t)um->handles;
 
+	/* (the room in r's table: counted inline on the call fast path) */
 	if (!reads_again(r) || um->num_handles < nh || (uh & 3) ||
-	    handle_table_free(&r->handles) < nh)
+	    !(fast ? handle_table_has(&r->handles, nh) : handle_table_free(&r->handles) >= nh))
 		return NULL;
 	return user_span(&r->as, uh, nh * sizeof(rv_handle_t), true);
-}
-
-/* The message m (its bytes at src in the kernel when they lie within a
- * page, else src is NULL) straight into a reader blocked on peer, when
- * there is one that can take it; false, having changed nothing, if not. */
-static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m,
-			   const rv_handle_t *hv, const uint8_t *src)
-{
-	typedef uint64_t __attribute__((may_alias)) u64_alias;
-	struct port_binding *b = NULL; /* (set by receiver(); said for -Os's flow analysis) */
-	struct proc *r = receiver(peer, &b);
-	uintptr_t ub = (uintptr_t)m->bytes, rbuf;
-	uint32_t n = m->num_bytes, nh = m->num_handles, cap;
-	rv_handle_t *rh = NULL;
-
-	if (!r || !r->as.rx_msg)
-		return false;
-	/* (handles: not to a port's receiver) */
-	if (nh && (b || !(rh = direct_handles(r, nh))))
-		return false;
-	if (n <= r->as.rx_room && (src || !n)) {
-		copy_small(r->as.rx_bytes, src, n);
-	} else {
-		/* Larger than a page, or straddling pages: still one copy,
-		 * page by page between the two address spaces, when the
-		 * reader's general read would find room and a writable buffer
-		 * for it (rx_capacity). The writer's bytes were checked by
-		 * channel_write. */
-		cap = rx_capacity(r, &rbuf);
-		if (n > cap || !user_access_ok(&r->as, rbuf, n, true))
-			return false;
-		if (copy_user_to_user(&r->as, rbuf, &w->as, ub, n))
-			return false; /* (cannot happen: both checked) */
-	}
-	/* (nothing can fail from here on) */
-	if (nh)
-		handle_move(&w->handles, hv, nh, &r->handles, rh);
-	/* num_bytes and num_handles in one store, as rx_complete */
-	*(u64_alias *)&r->as.rx_msg->num_bytes = n | (uint64_t)nh << 32;
-	r->regs->x[10] = 0;
-	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, nh);
-	/* A reply: a channel_call of the writer is a reply-and-wait, not a
-	 * round trip (as on the fast path) */
-	if (trace_call_end_chan(r, trace_id(peer) >> 1, trace_time()))
-		trace_call_abort(w);
-	if (b)
-		port_event(r, b, peer->other);
-	/* off the sleep list, if it had a deadline (blocked: on no other) */
-	if (list_node_is_linked(&r->sched_link))
-		list_remove(&r->sched_link);
-	waiters_remove_all(r);
-	sched_resume_in_user(r);
-	/* Ready, and first at the next trap exit if it outranks the writer.
-	 * (channel_call's own fast path switches to it directly.) */
-	sched_make_ready(r);
-	return true;
 }
 
 /* No cycles of channel ends (they would keep each other alive with no
@@ -527,61 +472,124 @@ static inline bool handles_loop(struct handle_entry *const *ents, unsigned int n
 	return false;
 }
 
-/* The n (> 0) handles uh[] (kernel pointer to the writer's array) that p
- * sends through its end e (self: the value of e's handle), copied into
- * hv[] as they are checked (what is checked is what moves; uh may be hv),
- * each entry into ents[]: live, with TRANSFER (handle_lookup's errors),
- * neither e nor its peer, none twice (-EINVAL). Then 1 if one would break
+/*
+ * The handles of a message p sends, n (> 0) of them, in one call for each
+ * way a send takes them. With uh (kernel pointer to the writer's array),
+ * it checks them for p's end e (self: the value of e's handle), each entry
+ * into ents[] as it is checked (what is checked is what moves: ents[],
+ * never the values again): live, with TRANSFER (handle_lookup's errors),
+ * neither e nor its peer, none twice (-EINVAL); then 1 if one would break
  * the cycle rule now (handle_loops; the caller decides when that is
- * -ELOOP), else 0. For channel_write and the call fast path; calls
- * nothing. (handles_verify below is its one copy out of line.) */
-static inline __attribute__((always_inline)) int handles_check(struct proc *p,
-							       const struct channel_end *e,
-							       rv_handle_t self,
-							       const rv_handle_t *uh,
-							       unsigned int n, rv_handle_t *hv,
-							       struct handle_entry **ents)
+ * -ELOOP). With `to` (and, with uh, only when all that found 0), it moves
+ * the handles of ents[] into `to`, their new values to out[]
+ * (handle_move): a reader's table, which has room. Else 0. One copy, for
+ * channel_write's check, its direct delivery's move and the call fast
+ * path's both. (It calls nothing but its last jump, and is never in a
+ * backtrace: no frame record.)
+ */
+static int __attribute__((noinline, optimize("omit-frame-pointer")))
+handles_pass(struct proc *p, const struct channel_end *e, rv_handle_t self, const rv_handle_t *uh,
+	     unsigned int n, struct handle_entry **ents, struct handle_table *to, rv_handle_t *out)
 {
+	const struct channel *chan = uh ? e->chan : NULL;
+	struct handle_table *t = &p->handles;
 	uint64_t seen = 0, bit;
-	int loops = 0;
+	unsigned int loops = 0;
 
-	for (unsigned int i = 0; i < n; i++) {
+	/* (t in a register: each entry's address is computed once, for the
+	 * lookup's loads and for ents[]) */
+	__asm__("" : "+r"(t));
+
+	for (unsigned int i = 0; uh && i < n; i++) {
+		rv_handle_t h = uh[i];
+		struct handle_entry *he;
 		int err;
 
-		hv[i] = uh[i];
-		if (hv[i] == self)
+		if (h == self)
 			return -RV_EINVAL; /* an end cannot travel through itself */
-		err = handle_lookup(&p->handles, hv[i], RV_OBJ_NONE, RV_RIGHT_TRANSFER, &ents[i]);
+		err = handle_lookup(t, h, RV_OBJ_NONE, RV_RIGHT_TRANSFER, &he);
 		if (err)
 			return err;
 		/* Nor its peer: a queue holding its own end would never be freed. */
-		if (ents[i]->obj->type == RV_OBJ_CHANNEL && end_of(ents[i]->obj)->chan == e->chan)
-			return -RV_EINVAL;
-		/* None twice. Two live handles of one slot are one value: a
-		 * bit per slot (modulo 64) tells, or says where to look. */
-		bit = 1ull << (hv[i] & 63);
+		if (he->obj->type == RV_OBJ_CHANNEL) {
+			if (end_of(he->obj)->chan == chan)
+				return -RV_EINVAL;
+			loops |= end_of(he->obj)->ends_queued;
+		}
+		/* None twice. Two live handles of one slot are one value (and
+		 * one entry): a bit per slot (modulo 64) tells, or says where
+		 * to look. */
+		bit = 1ull << (h & 63);
 		if (seen & bit) {
 			if (CONFIG_MAX_HANDLES <= 64)
 				return -RV_EINVAL;
 			for (unsigned int j = 0; j < i; j++) {
-				if (hv[j] == hv[i])
+				if (ents[j] == he)
 					return -RV_EINVAL;
 			}
 		}
 		seen |= bit;
-		loops |= handle_loops(ents[i]);
+		ents[i] = he;
 	}
-	return loops;
+	if (loops)
+		return 1;
+	return to ? handle_move(t, ents, n, to, out) : 0;
 }
 
-/* The same out of line, for the call fast path (channel_write has it
- * inline: no call for each message with handles). */
-static int __attribute__((noinline)) handles_verify(struct proc *p, const struct channel_end *e,
-						    rv_handle_t self, const rv_handle_t *uh,
-						    unsigned int n, rv_handle_t *hv,
-						    struct handle_entry **ents)
+/* The message m (its bytes at src in the kernel when they lie within a
+ * page, else src is NULL) straight into a reader blocked on peer, when
+ * there is one that can take it; false, having changed nothing, if not. */
+static bool deliver_direct(struct proc *w, struct channel_end *peer, const struct rv_msg *m,
+			   struct handle_entry **ents, const uint8_t *src)
 {
-	return handles_check(p, e, self, uh, n, hv, ents);
+	typedef uint64_t __attribute__((may_alias)) u64_alias;
+	struct port_binding *b = NULL; /* (set by receiver(); said for -Os's flow analysis) */
+	struct proc *r = receiver(peer, &b);
+	uintptr_t ub = (uintptr_t)m->bytes, rbuf;
+	uint32_t n = m->num_bytes, nh = m->num_handles, cap;
+	rv_handle_t *rh = NULL;
+
+	if (!r || !r->as.rx_msg)
+		return false;
+	/* (handles: not to a port's receiver) */
+	if (nh && (b || !(rh = direct_handles(r, nh, false))))
+		return false;
+	if (n <= r->as.rx_room && (src || !n)) {
+		copy_small(r->as.rx_bytes, src, n);
+	} else {
+		/* Larger than a page, or straddling pages: still one copy,
+		 * page by page between the two address spaces, when the
+		 * reader's general read would find room and a writable buffer
+		 * for it (rx_capacity). The writer's bytes were checked by
+		 * channel_write. */
+		cap = rx_capacity(r, &rbuf);
+		if (n > cap || !user_access_ok(&r->as, rbuf, n, true))
+			return false;
+		if (copy_user_to_user(&r->as, rbuf, &w->as, ub, n))
+			return false; /* (cannot happen: both checked) */
+	}
+	/* (nothing can fail from here on) */
+	if (nh)
+		handles_pass(w, NULL, 0, NULL, nh, ents, &r->handles, rh);
+	/* num_bytes and num_handles in one store, as rx_complete */
+	*(u64_alias *)&r->as.rx_msg->num_bytes = n | (uint64_t)nh << 32;
+	r->regs->x[10] = 0;
+	trace_ipc_send(trace_id(peer), peer->other->sent, RV_TRACE_PATH_DIRECT, r, n, nh);
+	/* A reply: a channel_call of the writer is a reply-and-wait, not a
+	 * round trip (as on the fast path) */
+	if (trace_call_end_chan(r, trace_id(peer) >> 1, trace_time()))
+		trace_call_abort(w);
+	if (b)
+		port_event(r, b, peer->other);
+	/* off the sleep list, if it had a deadline (blocked: on no other) */
+	if (list_node_is_linked(&r->sched_link))
+		list_remove(&r->sched_link);
+	waiters_remove_all(r);
+	sched_resume_in_user(r);
+	/* Ready, and first at the next trap exit if it outranks the writer.
+	 * (channel_call's own fast path switches to it directly.) */
+	sched_make_ready(r);
+	return true;
 }
 
 /* Has one of the n handles to send come through a revoked derivation? */
@@ -615,7 +623,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 {
 	struct channel_end *e = end_of(he->obj);
 	rv_handle_t hv[MSG_HANDLE_ARRAY];
-	struct handle_entry *ents[MSG_HANDLE_ARRAY] = {0};
+	struct handle_entry *ents[MSG_HANDLE_ARRAY];
 	struct channel_end *peer;
 	struct message *slot;
 	const uint8_t *src;
@@ -654,7 +662,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 				return -RV_EFAULT;
 			uh = hv;
 		}
-		loops = handles_check(p, e, self, uh, m.num_handles, hv, ents);
+		loops = handles_pass(p, e, self, uh, m.num_handles, ents, NULL, NULL);
 		if (loops < 0)
 			return loops;
 	}
@@ -690,7 +698,7 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 	 * unmapped it -- a revoke -- and it is translated again) */
 	if (src && waited)
 		src = user_span(&p->as, (uintptr_t)m.bytes, m.num_bytes, false);
-	if (!peer->count && deliver_direct(p, peer, &m, hv, src))
+	if (!peer->count && deliver_direct(p, peer, &m, ents, src))
 		return 0;
 
 	/* impl: copy and move, nothing can fail from here on */
@@ -708,7 +716,8 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
 		slot->rights_via[i] = ents[i]->rights_via;
 		if (slot->objs[i]->type == RV_OBJ_CHANNEL)
 			peer->ends_queued++;
-		handle_detach(&p->handles, hv[i]);
+		/* (by its slot, all handle_detach takes of a value) */
+		handle_detach(&p->handles, (rv_handle_t)(ents[i] - p->handles.slots));
 	}
 	trace_ipc_send(trace_id(peer), e->sent, RV_TRACE_PATH_QUEUED, NULL, m.num_bytes,
 		       m.num_handles);
@@ -865,6 +874,43 @@ static inline __attribute__((always_inline)) void *fp_near(const struct addr_spa
 	return fp_page(as, va, false, cached);
 }
 
+/* channel_read_now's wait: its struct rv_msg aligned (else channel_read
+ * runs) */
+static long __attribute__((noinline)) channel_read_block(struct proc *p,
+							 const struct handle_entry *he,
+							 uintptr_t umsg)
+{
+	struct kobject *obj = he->obj;
+	struct rv_msg *um = user_span(&p->as, umsg, sizeof(*um), true), m;
+
+	if (!um)
+		return channel_read(p, he, umsg, 0, UINT64_MAX, channel_read_continue);
+	m = *um;
+	rx_record_at(p, um, &m);
+	waiter_add(p, obj, RV_SIGNAL_READABLE | RV_SIGNAL_PEER_CLOSED, he->via);
+	p->recv_end = obj;
+	block_continue(p, channel_read_continue);
+}
+
+/*
+ * A read system call without a deadline (sys_channel_read): when it must
+ * wait -- nothing queued, the peer open, not RV_IPC_NONBLOCK -- and its
+ * struct rv_msg is aligned within a page, it blocks as channel_read would
+ * (its waiter, receive record and continuation), without the general
+ * read's frame (channel_read_block); else channel_read runs. (It only
+ * jumps on: never in a backtrace, no frame record.)
+ */
+__attribute__((optimize("omit-frame-pointer"))) long
+channel_read_now(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags)
+{
+	struct channel_end *e = end_of(he->obj);
+
+	if (e->count || !peer_of(e) || (flags & RV_IPC_NONBLOCK) || (umsg & 7) ||
+	    !in_one_page(umsg, sizeof(struct rv_msg)))
+		return channel_read(p, he, umsg, flags, UINT64_MAX, channel_read_continue);
+	return channel_read_block(p, he, umsg);
+}
+
 /* A fast path took r, blocked with its one waiter (link) on the list head:
  * off that list and the sleep list, no longer receiving. (link itself is
  * left as it was: a waiter beyond waiter_count is never looked at.) */
@@ -898,11 +944,11 @@ static inline __attribute__((always_inline)) void fp_block(struct proc *p, struc
 }
 
 /* The call fast path's nh handles (the request req of p, through its end e,
- * whose handle is self), to r, blocked reading e's peer: checked as
- * channel_write checks them (handles_verify: no -ELOOP either) and r's read
- * would find room for them (direct_handles), then moved into r's table as
- * deliver_direct moves them. False, with nothing changed, when any of it
- * fails: the general path then runs and says what. (Only fastpath_full's
+ * whose handle is self), to r, blocked reading e's peer: r's read would
+ * find room for them (direct_handles), and they pass channel_write's
+ * checks (no -ELOOP either), then are moved into r's table as
+ * deliver_direct moves them: handles_pass, once. False, with nothing
+ * changed, when any of it fails: the general path then runs and says what. (Only fastpath_full's
  * first copy of the body has it: the others take no handles.) */
 static inline __attribute__((always_inline)) bool handles_move_fp(struct proc *p,
 								   const struct channel_end *e,
@@ -910,18 +956,15 @@ static inline __attribute__((always_inline)) bool handles_move_fp(struct proc *p
 								   const struct rv_msg *req, uint32_t nh,
 								   struct proc *r)
 {
-	rv_handle_t hv[MSG_HANDLE_ARRAY];
 	struct handle_entry *ents[MSG_HANDLE_ARRAY];
 	uintptr_t ua = (uintptr_t)req->handles;
 	const rv_handle_t *uh;
 	rv_handle_t *rh;
 
-	if (!IS_ENABLED(CONFIG_IPC_HANDLE_TRANSFER) || nh > CONFIG_MSG_MAX_HANDLES || (ua & 3) ||
-	    !(uh = user_span(&p->as, ua, nh * sizeof(hv[0]), false)) ||
-	    handles_verify(p, e, self, uh, nh, hv, ents) || !(rh = direct_handles(r, nh)))
-		return false;
-	handle_move(&p->handles, hv, nh, &r->handles, rh);
-	return true;
+	return IS_ENABLED(CONFIG_IPC_HANDLE_TRANSFER) && nh <= CONFIG_MSG_MAX_HANDLES && !(ua & 3) &&
+	       (uh = user_span(&p->as, ua, nh * sizeof(*uh), false)) &&
+	       (rh = direct_handles(r, nh, true)) &&
+	       !handles_pass(p, e, self, uh, nh, ents, &r->handles, rh);
 }
 
 static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs, bool cached,
@@ -944,9 +987,13 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 	bool hit;
 
 	/* (a0 whole: a value wider than a handle, or a derived handle, fails
-	 * the lookup, and the general path says -EINVAL or looks again) */
-	if (handle_lookup_direct(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
-				 RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
+	 * the lookup, and the general path says -EINVAL or looks again).
+	 * Only the copies that use cached translations look it up: they alone
+	 * hand over to the others, having found it good. */
+	if (!cached)
+		he = &p->handles.slots[regs->x[10] & SLOT_MASK];
+	else if (handle_lookup_direct(&p->handles, regs->x[10], RV_OBJ_CHANNEL,
+				      RV_RIGHT_READ | RV_RIGHT_WRITE, &he))
 		return FASTPATH_GENERAL;
 	e = end_of(he->obj);
 	ureq = regs->x[11];
@@ -1109,7 +1156,8 @@ static inline __attribute__((always_inline)) int fastpath(struct user_regs *regs
 }
 
 /* The fast path into port_wait, walking page tables: one copy, for both
- * of the variants below. */
+ * of the variants below. (Only after a copy that uses cached translations,
+ * which looked up the caller's handle: fastpath() takes it as good.) */
 static void __attribute__((noinline)) fastpath_port_full(struct user_regs *regs)
 {
 	fastpath(regs, false, true);

@@ -14,7 +14,7 @@ BUILD_ASSERT(HANDLE_GEN_DERIVED > GENERATION_MAX, "the derived flag is above eve
 /* The generation of a retired slot: above every real one, so no 32-bit
  * value matches it (handle_lookup; a wider one may, but finds no object),
  * and handle_install passes it by. */
-#define GENERATION_RETIRED UINT32_MAX
+#define GENERATION_RETIRED HANDLE_GEN_RETIRED
 
 static unsigned int handles_in_use;
 
@@ -42,13 +42,10 @@ static rv_handle_t handle_value(const struct handle_table *t, unsigned int slot)
 	return ((t->slots[slot].generation & ~HANDLE_GEN_DERIVED) << RV_HANDLE_SLOT_BITS) | slot;
 }
 
-/* Slot 0 is the bootstrap channel's (include/rvos/ipc.h): only
- * handle_install_at fills it, so a process started without one never finds
- * another object answering to handle 0. */
+/* (slot 0: handle_table_free_inline, kernel/handle.h) */
 unsigned int handle_table_free(const struct handle_table *t)
 {
-	return CONFIG_MAX_HANDLES - 1 - (t->used - (t->slots[0].obj ? 1 : 0)) -
-	       (t->retired - (t->slots[0].generation == GENERATION_RETIRED ? 1 : 0));
+	return handle_table_free_inline(t);
 }
 
 static long fill(struct handle_table *t, unsigned int slot, struct kobject *obj,
@@ -93,6 +90,21 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 	return fill(t, slot, obj, rights_via);
 }
 
+/* A generation that would wrap (or make the all-ones value,
+ * RV_HANDLE_INVALID, or RV_HANDLE_SELF) retires the slot: a wrapped value
+ * would name whatever the slot held next. (In 64 bits, one compare for
+ * both: a generation past GENERATION_MAX makes a value of 2^32 or more.)
+ * Only the last two generations can: clear_entry asks only for them. */
+static inline __attribute__((always_inline)) bool retires(uint64_t gen, size_t slot)
+{
+	_Static_assert(((uint64_t)GENERATION_MAX + 1) << RV_HANDLE_SLOT_BITS >= RV_HANDLE_SELF,
+		       "a wrapped generation is above RV_HANDLE_SELF");
+	_Static_assert(((uint64_t)(GENERATION_MAX - 1) << RV_HANDLE_SLOT_BITS | SLOT_MASK) <
+			       RV_HANDLE_SELF,
+		       "below GENERATION_MAX, no generation retires its slot");
+	return (gen << RV_HANDLE_SLOT_BITS | slot) >= RV_HANDLE_SELF;
+}
+
 /* The slot's port binding, if it has one, goes (its handle is closed or
  * sent away). */
 static inline __attribute__((always_inline)) void unbind_slot(struct handle_table *t,
@@ -102,98 +114,86 @@ static inline __attribute__((always_inline)) void unbind_slot(struct handle_tabl
 		port_binding_drop_slot(t, slot);
 }
 
-/* The slot's handle leaves the table (its reference is the caller's; its
+/* Entry e's handle leaves table t (its reference is the caller's; its
  * binding went already; the caller counts t->used). *free_from: the
- * table's free_from, or the caller's copy of it. */
-static inline __attribute__((always_inline)) void clear_slot(struct handle_table *t,
-							     unsigned int slot,
-							     unsigned int *free_from)
+ * entry of t's free_from, or the caller's copy of it (compared with e as
+ * it is). */
+static inline __attribute__((always_inline)) void clear_entry(struct handle_table *t,
+							      struct handle_entry *e,
+							      struct handle_entry **free_from)
 {
-	struct handle_entry *e = &t->slots[slot];
-	uint32_t gen;
+	/* (in 64 bits: nothing to extend for the compares) */
+	uint64_t gen = (uint64_t)(e->generation & ~HANDLE_GEN_DERIVED) + 1;
 
 	e->obj = 0;
 	e->rights_via = 0;
-	/* A generation that would wrap (or make the all-ones value,
-	 * RV_HANDLE_INVALID, or RV_HANDLE_SELF) retires the slot: a wrapped
-	 * value would name whatever the slot held next. (In 64 bits, one
-	 * compare for both: a generation past GENERATION_MAX makes a value
-	 * of 2^32 or more.) */
-	_Static_assert(((uint64_t)GENERATION_MAX + 1) << RV_HANDLE_SLOT_BITS >= RV_HANDLE_SELF,
-		       "a wrapped generation is above RV_HANDLE_SELF");
-	gen = (e->generation & ~HANDLE_GEN_DERIVED) + 1;
-	if (((uint64_t)gen << RV_HANDLE_SLOT_BITS | slot) >= RV_HANDLE_SELF) {
+	if (__builtin_expect(gen >= GENERATION_MAX, 0) && retires(gen, (size_t)(e - t->slots))) {
 		gen = GENERATION_RETIRED;
 		t->retired++;
-	} else if (slot && slot < *free_from) {
-		*free_from = slot;
+	} else if (e != &t->slots[0] && e < *free_from) {
+		*free_from = e;
 	}
-	e->generation = gen;
+	e->generation = (uint32_t)gen;
 }
 
 void handle_detach(struct handle_table *t, rv_handle_t h)
 {
+	struct handle_entry *free_from;
+
 	unbind_slot(t, h & SLOT_MASK);
-	clear_slot(t, h & SLOT_MASK, &t->free_from);
+	free_from = &t->slots[t->free_from];
+	clear_entry(t, &t->slots[h & SLOT_MASK], &free_from);
+	t->free_from = (unsigned int)(free_from - t->slots);
 	t->used--;
 	handles_in_use--;
 }
 
-/* handle_move's work (a leaf: nothing to save around calls), once the
- * handles' port bindings are gone. */
-static void __attribute__((noinline)) move_slots(struct handle_table *from, const rv_handle_t *hv,
-						 unsigned int n, struct handle_table *to,
-						 rv_handle_t *out)
+/* (a leaf, never in a backtrace: no frame record) */
+int __attribute__((noinline, optimize("omit-frame-pointer")))
+handle_move_slots(struct handle_table *from, struct handle_entry *const *ents, unsigned int n,
+		  struct handle_table *to, rv_handle_t *out)
 {
-	unsigned int i = to->free_from, free_from = from->free_from;
+	struct handle_entry *free_from = &from->slots[from->free_from];
+	unsigned int i = to->free_from;
 	struct handle_entry *d = &to->slots[i];
 
 	for (unsigned int k = 0; k < n; k++) {
-		unsigned int slot = hv[k] & SLOT_MASK;
-		struct handle_entry *e = &from->slots[slot];
+		struct handle_entry *e = ents[k];
 		struct kobject *obj = e->obj;
-		uint32_t rights_via = e->rights_via;
+		uint32_t rights_via = e->rights_via, gen;
 
-		clear_slot(from, slot, &free_from);
+		clear_entry(from, e, &free_from);
 		/* the lowest free slot of `to` (there is one: the caller
 		 * checked), from just above the last one filled */
-		for (; d->obj || d->generation == GENERATION_RETIRED; d++)
-			i++;
+		if (d->obj || d->generation == GENERATION_RETIRED) {
+			do {
+				d++;
+				i++;
+			} while (d->obj || d->generation == GENERATION_RETIRED);
+		}
 		d->obj = obj;
 		d->rights_via = rights_via;
+		/* (a free slot's generation has no HANDLE_GEN_DERIVED) */
+		gen = d->generation;
 		if (handle_via_of(rights_via))
-			d->generation |= HANDLE_GEN_DERIVED;
-		out[k] = (d->generation & ~HANDLE_GEN_DERIVED) << RV_HANDLE_SLOT_BITS | i;
+			d->generation = gen | HANDLE_GEN_DERIVED;
+		out[k] = gen << RV_HANDLE_SLOT_BITS | i;
 		d++;
 		i++;
 	}
 	from->used -= n;
-	from->free_from = free_from;
+	from->free_from = (unsigned int)(free_from - from->slots);
 	to->free_from = i;
 	to->used += n;
+	return 0;
 }
 
-/* The same for a table with port bindings: the handles' go first. */
-static void __attribute__((noinline)) move_bound(struct handle_table *from, const rv_handle_t *hv,
-						 unsigned int n, struct handle_table *to,
-						 rv_handle_t *out)
+int handle_move_bound(struct handle_table *from, struct handle_entry *const *ents, unsigned int n,
+		      struct handle_table *to, rv_handle_t *out)
 {
 	for (unsigned int k = 0; k < n; k++)
-		unbind_slot(from, hv[k] & SLOT_MASK);
-	move_slots(from, hv, n, to, out);
-}
-
-void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int n,
-		 struct handle_table *to, rv_handle_t *out)
-{
-	uint64_t bound = 0;
-
-	for (unsigned int w = 0; w < ARRAY_SIZE(from->bound); w++)
-		bound |= from->bound[w];
-	if (IS_ENABLED(CONFIG_IPC) && bound)
-		move_bound(from, hv, n, to, out);
-	else
-		move_slots(from, hv, n, to, out);
+		unbind_slot(from, (unsigned int)(ents[k] - from->slots));
+	return handle_move_slots(from, ents, n, to, out);
 }
 
 int handle_close(struct handle_table *t, rv_handle_t h)

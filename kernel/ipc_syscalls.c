@@ -141,11 +141,18 @@ long sys_channel_create(const uint64_t a[6])
 	return 0;
 }
 
-/* (The deadline first: converting a finite one is a call, and before the
- * lookup nothing else need be kept across it -- no frame beyond that.) */
-long sys_channel_write(const uint64_t a[6])
+/* sys_channel_write with a deadline: out of line, so that the usual call,
+ * without one, converts nothing and needs no frame (it only jumps on:
+ * never in a backtrace, no frame record either). */
+static long __attribute__((noinline)) channel_write_timed(const uint64_t a[6],
+							  const struct handle_entry *e)
 {
-	uint64_t deadline = timer_deadline_ticks(a[3]);
+	return channel_write(current, e, (rv_handle_t)a[0], a[1], (uint32_t)a[2],
+			     timer_ns_to_ticks(a[3]));
+}
+
+__attribute__((optimize("omit-frame-pointer"))) long sys_channel_write(const uint64_t a[6])
+{
 	struct handle_entry *e;
 	int err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL, RV_RIGHT_WRITE, &e);
 
@@ -153,12 +160,21 @@ long sys_channel_write(const uint64_t a[6])
 		return err;
 	if (!arg_is_u32(a[2]))
 		return -RV_EINVAL; /* flags */
-	return channel_write(current, e, (rv_handle_t)a[0], a[1], (uint32_t)a[2], deadline);
+	if (a[3] != RV_DEADLINE_NEVER)
+		return channel_write_timed(a, e);
+	return channel_write(current, e, (rv_handle_t)a[0], a[1], (uint32_t)a[2], UINT64_MAX);
 }
 
-long sys_channel_read(const uint64_t a[6])
+static long __attribute__((noinline)) channel_read_timed(const uint64_t a[6],
+							 const struct handle_entry *e)
 {
-	uint64_t deadline = timer_deadline_ticks(a[3]);
+	return channel_read(current, e, a[1], (uint32_t)a[2], timer_ns_to_ticks(a[3]),
+			    channel_read_continue);
+}
+
+/* (the same for sys_channel_read) */
+__attribute__((optimize("omit-frame-pointer"))) long sys_channel_read(const uint64_t a[6])
+{
 	struct handle_entry *e;
 	int err = handle_arg(&current->handles, a[0], RV_OBJ_CHANNEL, RV_RIGHT_READ, &e);
 
@@ -166,7 +182,9 @@ long sys_channel_read(const uint64_t a[6])
 		return err;
 	if (!arg_is_u32(a[2]))
 		return -RV_EINVAL; /* flags */
-	return channel_read(current, e, a[1], (uint32_t)a[2], deadline, channel_read_continue);
+	if (a[3] != RV_DEADLINE_NEVER)
+		return channel_read_timed(a, e);
+	return channel_read_now(current, e, a[1], (uint32_t)a[2]);
 }
 
 long sys_channel_call(const uint64_t a[6])

@@ -100,7 +100,10 @@ uint32_t kobject_signals(const struct kobject *obj)
 	}
 }
 
-void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals, unsigned int via)
+/* (leaves, never in a backtrace: no frame record) */
+__attribute__((optimize("omit-frame-pointer"))) void waiter_add(struct proc *p,
+								 struct kobject *obj,
+								 uint32_t signals, unsigned int via)
 {
 	struct waiter *w = &p->waiters[p->waiter_count++];
 
@@ -111,7 +114,7 @@ void waiter_add(struct proc *p, struct kobject *obj, uint32_t signals, unsigned 
 	w->via = via; /* (apart from signals: gcc merges the two stores at a cost) */
 }
 
-void waiters_remove_all(struct proc *p)
+__attribute__((optimize("omit-frame-pointer"))) void waiters_remove_all(struct proc *p)
 {
 	for (unsigned int i = 0; i < p->waiter_count; i++)
 		list_remove(&p->waiters[i].link);

@@ -116,7 +116,15 @@ static inline uint64_t slice_length(void)
 	return slice_ticks;
 }
 
-void sched_make_ready(struct proc *p)
+/* The running process was alone at its priority: now it shares. (Out of
+ * line: sched_make_ready, which only jumps to it, needs no frame.) */
+static void __attribute__((noinline)) share_slice(void)
+{
+	slice_end = timer_now() + slice_length();
+	arm_next_event();
+}
+
+__attribute__((optimize("omit-frame-pointer"))) void sched_make_ready(struct proc *p)
 {
 	if (debug_stop_on_wake(p))
 		return;
@@ -132,9 +140,7 @@ void sched_make_ready(struct proc *p)
 	if (p->priority < current->priority) {
 		sched_need_resched = true;
 	} else if (p->priority == current->priority && slice_end == UINT64_MAX) {
-		/* The running process was alone at its priority: now it shares. */
-		slice_end = timer_now() + slice_length();
-		arm_next_event();
+		share_slice();
 	}
 #else
 	if (!current || current->state != PROC_RUNNING)
@@ -326,7 +332,8 @@ static void __attribute__((noreturn)) resume_in_user(void)
 	arch_user_return(current->regs);
 }
 
-void sched_resume_in_user(struct proc *p)
+/* (a leaf, never in a backtrace: no frame record) */
+__attribute__((optimize("omit-frame-pointer"))) void sched_resume_in_user(struct proc *p)
 {
 	sched_set_continuation(p, resume_in_user);
 }

@@ -29,6 +29,10 @@ long channel_write(struct proc *p, const struct handle_entry *he, rv_handle_t se
  * blocks in its kernel frames. */
 long channel_read(struct proc *p, const struct handle_entry *he, uintptr_t umsg, uint32_t flags,
 		  uint64_t deadline, void (*cont)(void));
+/* A read system call without a deadline: channel_read, its usual wait
+ * without the general read's frame (kernel/channel.c). */
+long channel_read_now(struct proc *p, const struct handle_entry *he, uintptr_t umsg,
+		      uint32_t flags);
 void channel_read_continue(void) __attribute__((noreturn));
 void channel_call_continue(void) __attribute__((noreturn));
 

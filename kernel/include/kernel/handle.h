@@ -20,6 +20,7 @@
 #include <rvos/ipc.h>
 #include <kernel/object.h>
 #include <kernel/revoke.h>
+#include <kernel/util.h>
 
 struct handle_entry {
 	struct kobject *obj; /* NULL: free slot */
@@ -76,6 +77,25 @@ long handle_install_at(struct handle_table *t, unsigned int slot, struct kobject
 		       uint32_t rights_via);
 /* How many free slots the table has. */
 unsigned int handle_table_free(const struct handle_table *t);
+/* The generation of a retired slot (kernel/handle.c). */
+#define HANDLE_GEN_RETIRED UINT32_MAX
+/* handle_table_free's body. Slot 0 is the bootstrap channel's
+ * (include/rvos/ipc.h): only handle_install_at fills it, so a process
+ * started without one never finds another object answering to handle 0. */
+static inline unsigned int handle_table_free_inline(const struct handle_table *t)
+{
+	return CONFIG_MAX_HANDLES - 1 - (t->used - (t->slots[0].obj ? 1 : 0)) -
+	       (t->retired - (t->slots[0].generation == HANDLE_GEN_RETIRED ? 1 : 0));
+}
+
+/* handle_table_free(t) >= n, for the call fast path: slot 0 only adds to
+ * the count, so a table with n free slots without it needs no more. */
+static inline __attribute__((always_inline)) bool handle_table_has(const struct handle_table *t,
+								    unsigned int n)
+{
+	return __builtin_expect(t->used + t->retired + n <= CONFIG_MAX_HANDLES - 1, 1) ||
+	       handle_table_free_inline(t) >= n;
+}
 #define SLOT_MASK ((1u << RV_HANDLE_SLOT_BITS) - 1)
 
 /* The live entry of h, revoked or not: -EBADF or 0 with *entry set. Only
@@ -95,11 +115,12 @@ static inline int handle_find(struct handle_table *t, rv_handle_t h, struct hand
 }
 
 /* (the handle's slot, and its generation: the value's other bits, up to
- * 53 of them from a whole register; direct_only: derived handles are
- * -EBADF) */
+ * 53 of them from a whole register, fewer than 32 from a 32-bit value
+ * (narrow: then the compares are 32-bit, without extending the entry's);
+ * direct_only: derived handles are -EBADF) */
 static inline __attribute__((always_inline)) int
 handle_lookup_slot(struct handle_table *t, unsigned int slot, uint64_t generation, uint32_t type,
-		   uint32_t rights, struct handle_entry **entry, bool direct_only)
+		   uint32_t rights, struct handle_entry **entry, bool direct_only, bool narrow)
 {
 	struct handle_entry *e;
 
@@ -108,11 +129,13 @@ handle_lookup_slot(struct handle_table *t, unsigned int slot, uint64_t generatio
 	e = &t->slots[slot];
 	if (!e->obj)
 		return -RV_EBADF;
-	if (__builtin_expect(e->generation != generation, 0)) {
+	if (__builtin_expect(narrow ? e->generation != (uint32_t)generation
+				    : e->generation != generation, 0)) {
 		/* stale, wide, or derived (the flag bit, which no value's
 		 * generation has: a wide value with that bit matches none) */
 		if (direct_only || !(e->generation & HANDLE_GEN_DERIVED) ||
-		    (e->generation ^ HANDLE_GEN_DERIVED) != generation)
+		    (narrow ? (e->generation ^ HANDLE_GEN_DERIVED) != (uint32_t)generation
+			    : (e->generation ^ HANDLE_GEN_DERIVED) != generation))
 			return -RV_EBADF;
 		if (revoker_is_revoked(e->via))
 			return -RV_ECANCELED;
@@ -132,7 +155,7 @@ static inline int handle_lookup(struct handle_table *t, rv_handle_t h, uint32_t 
 				uint32_t rights, struct handle_entry **entry)
 {
 	return handle_lookup_slot(t, h & SLOT_MASK, h >> RV_HANDLE_SLOT_BITS, type, rights, entry,
-				  false);
+				  false, true);
 }
 
 /* The same for a whole register, as a system call's argument arrives: a
@@ -142,7 +165,7 @@ static inline int handle_lookup_reg(struct handle_table *t, uint64_t a, uint32_t
 				    uint32_t rights, struct handle_entry **entry)
 {
 	return handle_lookup_slot(t, a & SLOT_MASK, a >> RV_HANDLE_SLOT_BITS, type, rights, entry,
-				  false);
+				  false, false);
 }
 
 /* The same for the IPC fast paths, which take plain handles only: a derived
@@ -153,7 +176,7 @@ handle_lookup_direct(struct handle_table *t, uint64_t a, uint32_t type, uint32_t
 		     struct handle_entry **entry)
 {
 	return handle_lookup_slot(t, a & SLOT_MASK, a >> RV_HANDLE_SLOT_BITS, type, rights, entry,
-				  true);
+				  true, false);
 }
 
 /* A handle argument of a system call: as handle_lookup_reg, but -EINVAL
@@ -170,12 +193,29 @@ static inline int handle_arg(struct handle_table *t, uint64_t a, uint32_t type, 
 /* Take the handle out of the table without dropping its reference (it
  * moves: into a message or another process). */
 void handle_detach(struct handle_table *t, rv_handle_t h);
-/* Move the n live handles hv[] of `from` (another table) to the lowest
- * free slots of `to`, which has n (handle_table_free), in order, with their
- * rights and derivations: handle_detach then handle_install_via, for all of
- * them in one call. Their values in `to` go to out[]. */
-void handle_move(struct handle_table *from, const rv_handle_t *hv, unsigned int n,
-		 struct handle_table *to, rv_handle_t *out);
+/* handle_move's two halves: for a table with port bindings (the handles'
+ * go first), and without (a leaf). Both return 0. */
+int handle_move_bound(struct handle_table *from, struct handle_entry *const *ents, unsigned int n,
+		      struct handle_table *to, rv_handle_t *out);
+int handle_move_slots(struct handle_table *from, struct handle_entry *const *ents, unsigned int n,
+		      struct handle_table *to, rv_handle_t *out);
+/* Move the n live handles of `from` whose entries are ents[] (n
+ * different ones) to the lowest free slots of `to` (another table), which
+ * has n (handle_table_free), in order, with their rights and derivations:
+ * handle_detach then handle_install_via, for all of them in one call.
+ * Their values in `to` go to out[]. Returns 0 (a caller may jump to it). */
+static inline int handle_move(struct handle_table *from, struct handle_entry *const *ents,
+			      unsigned int n, struct handle_table *to, rv_handle_t *out)
+{
+	uint64_t bound = 0;
+
+	for (unsigned int w = 0; w < ARRAY_SIZE(from->bound); w++)
+		bound |= from->bound[w];
+	if (IS_ENABLED(CONFIG_IPC) && bound)
+		return handle_move_bound(from, ents, n, to, out);
+	return handle_move_slots(from, ents, n, to, out);
+}
+
 /* Close: drop the reference. -EBADF if it is not a live handle. */
 int handle_close(struct handle_table *t, rv_handle_t h);
 

@@ -4,7 +4,9 @@
  * and a server (this program, spawned as "server") run the same random
  * sequence twice. In the first run every struct rv_msg is 8-byte aligned,
  * so channel_call's fast path and direct delivery to a blocked reader take
- * every call they can; in the second every struct rv_msg sits at an odd
+ * every call they can (and a read that waits without a deadline blocks by
+ * channel_read_block, not in channel_read's frame: it too needs an aligned
+ * record); in the second every struct rv_msg sits at an odd
  * multiple of 4, which no fast path takes (they need aligned records), so
  * the general path runs everything. The server reads its channel (replying
  * by channel_call or by a write), then does it all again waiting on a port
