@@ -145,11 +145,8 @@ __attribute__((optimize("omit-frame-pointer"))) void sched_make_ready(struct pro
 #else
 	if (!current || current->state != PROC_RUNNING)
 		return;
-	if (slice_end == UINT64_MAX) {
-		/* The running process was alone: now it shares. */
-		slice_end = timer_now() + slice_length();
-		arm_next_event();
-	}
+	if (slice_end == UINT64_MAX)
+		share_slice();
 #endif /* CONFIG_SCHED_PRIORITIES */
 }
 
