@@ -2299,13 +2299,10 @@ class Reporter:
             out = [line.rstrip()]
             if test.status in ("fail", "error"):
                 out.append(f"    reason: {test.reason}")
-                if test.log_for_failure:
-                    out.append(f"    log:    {short(test.log_for_failure)}")
                 lines = test.tail if self.verbose else test.tail[-TAIL_LINES:]
-                if lines:
-                    out.append("    " + ("output:" if self.verbose else
-                                         f"last {len(lines)} lines:"))
-                    out += ["    | " + t for t in lines]
+                out += failure_evidence(test, lines, "    ", "log:    ",
+                                        "output:" if self.verbose else
+                                        f"last {len(lines)} lines:")
             elif test.status == "pass" and test.reason.startswith("failed as expected"):
                 out.append(f"    ({test.reason})")
             print("\n".join(out), flush=True)
@@ -2328,6 +2325,19 @@ def print_slowest(tests):
               f"(build {t.build_time or 0:.1f}s, run {t.run_time or 0:.1f}s)")
 
 
+def failure_evidence(test, lines, indent, log_label, heading=None):
+    """A failed test's log path and the console (or build) lines shown, as
+    printed under it: when it ends and again above the final count."""
+    out = []
+    if test.log_for_failure:
+        out.append(f"{indent}{log_label}{short(test.log_for_failure)}")
+    if lines:
+        if heading:
+            out.append(indent + heading)
+        out += [f"{indent}| {t}" for t in lines]
+    return out
+
+
 def print_failures(tests):
     """Repeat each failure just above the final count: a long run's log is often
     seen only by its end (a CI page, a terminal's scroll-back)."""
@@ -2337,10 +2347,9 @@ def print_failures(tests):
     print(f"-- rv test: {plural(len(bad), 'failure')}:")
     for t in bad:
         print(f"     {t.board}  {t.name}: {t.reason}")
-        if t.log_for_failure:
-            print(f"         log: {short(t.log_for_failure)}")
-        for line in (t.tail or [])[-FAILURE_TAIL_LINES:]:
-            print(f"         | {line}")
+        for line in failure_evidence(t, (t.tail or [])[-FAILURE_TAIL_LINES:], "         ",
+                                     "log: "):
+            print(line)
     print(flush=True)
 
 
