@@ -46,10 +46,8 @@
  * idle_instret: under -icount virtual time, and so instret, runs on while
  * QEMU does the I/O in host time): what is left is the instructions run,
  * within 1% from one run to the next for those that wait for the device.
- * The cached ones normally wait for nothing and are exact, but a dirty
- * block the cache evicts, or the journal running out of room, can make
- * one wait; a loaded host once made file_create 262,770 instead of about
- * 21,000 when that wait was counted. Each has a
+ * The cached ones normally wait for nothing and are exact
+ * (bench_busy_since, bench.h). Each has a
  * budget (figs[] below): over it the line BENCH_FAIL follows and the exit
  * status is 1.
  */
@@ -121,19 +119,6 @@ static void keep(int fig, uint64_t v)
 {
 	if (v < best[fig])
 		best[fig] = v;
-}
-
-/* The figure fig, per op of ops, of the instructions run since idle_instret
- * i0 and rdinstret t0 (taken in that order): the hart's idle wait less.
- * Normally there is none in a cached figure; but a block the cache must
- * evict, or the journal's room running out, may wait for the device, and
- * that wait (host time, under -icount counted by instret) must not make a
- * figure depend on how busy the host's disk is. */
-static void keep_busy(int fig, uint64_t i0, uint64_t t0, uint64_t ops)
-{
-	uint64_t t1 = rv_instret();
-
-	keep(fig, bench_busy_between(i0, t0, t1, bench_idle_instret()) / ops);
 }
 
 static int fail(const char *what, long ret)
@@ -286,7 +271,7 @@ static int bench_round(int r)
 		fs_write(f, buf, 100);
 		rv_handle_close(f);
 	}
-	keep_busy(CREATE, i0, t0, OPS);
+	keep(CREATE, bench_busy_since(i0, t0) / OPS);
 	i0 = bench_idle_instret();
 	t0 = rv_instret();
 	for (int i = 0; i < OPS; i++) {
@@ -294,14 +279,14 @@ static int bench_round(int r)
 		if ((ret = fs_unlink(root, name, 0)) < 0)
 			return fail("unlink", ret);
 	}
-	keep_busy(UNLINK, i0, t0, OPS);
+	keep(UNLINK, bench_busy_since(i0, t0) / OPS);
 
 	i0 = bench_idle_instret();
 	t0 = rv_instret();
 	for (int i = 0; i < OPS; i++)
 		if ((ret = fs_statat(root, "/a/b/c", 0, NULL)) < 0)
 			return fail("stat", ret);
-	keep_busy(STAT, i0, t0, OPS);
+	keep(STAT, bench_busy_since(i0, t0) / OPS);
 	i0 = bench_idle_instret();
 	t0 = rv_instret();
 	for (int i = 0; i < OPS; i++) {
@@ -309,7 +294,7 @@ static int bench_round(int r)
 			return fail("open depth 3", ret);
 		rv_handle_close(f);
 	}
-	keep_busy(OPEN_CLOSE, i0, t0, OPS);
+	keep(OPEN_CLOSE, bench_busy_since(i0, t0) / OPS);
 
 	if ((ret = fs_open(root, "/dir", FS_O_READ, 0, &d, NULL)) < 0)
 		return fail("open dir", ret);
@@ -322,7 +307,7 @@ static int bench_round(int r)
 		while (fs_dirent_next(dbuf, (size_t)ret, &pos, &e) == 1)
 			entries++;
 	}
-	keep_busy(READDIR, i0, t0, (entries ? entries : 1));
+	keep(READDIR, bench_busy_since(i0, t0) / (entries ? entries : 1));
 	rv_handle_close(d);
 	if (entries != DIR_ENTRIES + 2)
 		return fail("readdir count", -RV_EIO);
@@ -335,8 +320,7 @@ static int bench_round(int r)
 	it = (struct rv_wait_item){.handle = proc, .signals = RV_SIGNAL_EXITED};
 	if (rv_wait_many(&it, 1, rv_clock_ns() + 10000000000ull) != 1)
 		return fail("wait for tiny", -RV_ETIMEDOUT);
-	t1 = rv_instret();
-	v = bench_busy_between(i0, t0, t1, bench_idle_instret());
+	v = bench_busy_since(i0, t0);
 	if (rv_process_exit_info(proc, &info) < 0 || info.code != 0)
 		return fail("tiny's status", -RV_EIO);
 	rv_handle_close(proc);
