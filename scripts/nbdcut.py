@@ -40,6 +40,8 @@ the client goes) and prints the requests it counted.
 """
 
 import argparse
+import errno
+import mmap
 import os
 import random
 import socket
@@ -82,17 +84,44 @@ class ProtocolError(Exception):
     """The client broke the protocol: the connection is dropped."""
 
 
+def read_data(f, buf):
+    """Read file f into buf, which holds zeros: only the parts that are not
+    holes (SEEK_DATA: of a sparse 24 MiB image with 52 KiB of data, only
+    those)."""
+    fd = f.fileno()
+    view = memoryview(buf)
+    pos = 0
+    while pos < len(buf):
+        try:
+            start = os.lseek(fd, pos, os.SEEK_DATA)
+            end = min(len(buf), os.lseek(fd, start, os.SEEK_HOLE))
+        except OSError as e:
+            if e.errno == errno.ENXIO:        # only a hole after pos
+                return
+            start, end = pos, len(buf)        # no SEEK_DATA here: read it all
+        f.seek(start)
+        while start < end:
+            n = f.readinto(view[start:end])
+            if not n:
+                return
+            start += n
+        pos = end
+
+
 class CacheDisk:
     """The image file as a disk with a write cache (the module's doc)."""
 
     def __init__(self, path):
         self.path = path
         with open(path, "rb") as f:
-            self.view = bytearray(f.read())   # what reads see: every acknowledged write
-        self.size = len(self.view)
-        if self.size == 0 or self.size % SECTOR:
-            raise ValueError(f"{path}: {self.size} bytes is not a whole number of "
-                             f"{SECTOR}-byte sectors: give an image made by mke2fs")
+            self.size = os.fstat(f.fileno()).st_size
+            if self.size == 0 or self.size % SECTOR:
+                raise ValueError(f"{path}: {self.size} bytes is not a whole number of "
+                                 f"{SECTOR}-byte sectors: give an image made by mke2fs")
+            # What reads see: every acknowledged write. Anonymous memory, zeros
+            # until touched (a bytearray's 24 MiB cost 15 ms to zero).
+            self.view = mmap.mmap(-1, self.size)
+            read_data(f, self.view)
         self.pending = []     # (offset, bytes): acknowledged, not yet promised
         self.promised_writes = 0
 
