@@ -27,11 +27,18 @@ how to replay it. With `promise: ext2` (no journal) the cut image is first
 repaired with e2fsck -fy, then the promises are checked.
 """
 
+import argparse
+import concurrent.futures
+import errno
 import hashlib
+import importlib.machinery
+import importlib.util
+import io
 import os
 import random
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -42,8 +49,10 @@ PROMPT = r"^pc: mode\? $"
 DRAIN = 0.3            # seconds the console may go on after the cut
 ROOT = "/disk/pc"      # the workload's folder in the guest
 IMAGE_ROOT = "/pc"     # the same on the image
+CUTS_AT_ONCE = 2       # cuts of a scenario run side by side (with -j 2 or more)
 KEEP_IMAGES = 3        # failed cuts of a scenario whose images are kept (24 MiB each)
 PRINT_LOCK = threading.Lock()
+POWEROFF_RE = re.compile(r"rvOS: power off, status (-?\d+)")
 
 FILE_RE = re.compile(r"^pc: file (\S+) (\d+) ([0-9a-f]{16})$")
 DIR_RE = re.compile(r"^pc: dir (\S+)$")
@@ -78,6 +87,97 @@ def check_count_and_seed(value, count):
             raise ValueError(f"{key} must be a whole number {'>= 1' if key == count else '>= 0'}"
                              f" (got {v!r})")
     return dict(value)
+
+
+RV_MODULE = []
+RV_LOCK = threading.Lock()
+
+
+def load_rv():
+    """The `rv` script as a module (for its QEMU command), or None when
+    importing it would re-execute this process under another Python (rv
+    does that first: rvpython.reexec_with_system_python)."""
+    with RV_LOCK:
+        if not RV_MODULE:
+            RV_MODULE.append(import_rv())
+        return RV_MODULE[0]
+
+
+def import_rv():
+    import rvpython
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rv")
+    module = None
+    try:
+        same = (os.environ.get("RV_NO_REEXEC") == "1"
+                or not os.path.exists(rvpython.SYSTEM_PYTHON)
+                or os.path.samefile(sys.executable, rvpython.SYSTEM_PYTHON))
+    except OSError:
+        same = False
+    if same and os.path.isfile(path):
+        loader = importlib.machinery.SourceFileLoader("rv_script", path)
+        spec = importlib.util.spec_from_loader("rv_script", loader)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            loader.exec_module(module)
+        except Exception:
+            module = None
+    return module
+
+
+COPY_BLOCK = 4096
+ZERO_BLOCK = bytes(COPY_BLOCK)
+
+
+def copy_image(src, dst):
+    """dst gets src's bytes, its blocks of zeros left as holes (a sparse
+    file: what reads see is the same). A built image is 24 MiB, and about
+    50 KiB of it is not zeros (a cut's up to 7 MiB): shutil.copyfile wrote
+    all 24 MiB, twice per cut."""
+    size, blocks = image_blocks(src)
+    write_blocks(dst, size, blocks)
+
+
+def write_blocks(dst, size, blocks):
+    """A file of `size` bytes: zeros (holes) but for the (offset, bytes) blocks."""
+    with open(dst, "wb") as g:
+        for off, block in blocks:
+            g.seek(off)
+            g.write(block)
+        g.truncate(size)
+
+
+def image_blocks(src):
+    """(size, [(offset, bytes)]): src's size and its blocks that are not all
+    zeros, merged where they follow each other."""
+    blocks = []
+    with open(src, "rb") as f:
+        fd = f.fileno()
+        size = os.fstat(fd).st_size
+        pos = 0
+        while pos < size:
+            try:
+                start = os.lseek(fd, pos, os.SEEK_DATA)
+                end = os.lseek(fd, start, os.SEEK_HOLE)
+            except OSError as e:
+                if e.errno == errno.ENXIO:     # only a hole after pos
+                    break
+                start, end = pos, size         # no SEEK_DATA here: read it all
+            f.seek(start)
+            while start < end:
+                chunk = f.read(min(1 << 20, end - start))
+                if not chunk:
+                    break
+                for off in range(0, len(chunk), COPY_BLOCK):
+                    block = chunk[off:off + COPY_BLOCK]
+                    if block != ZERO_BLOCK[:len(block)]:
+                        at = start + off
+                        if blocks and blocks[-1][0] + len(blocks[-1][1]) == at:
+                            blocks[-1][1].extend(block)
+                        else:
+                            blocks.append((at, bytearray(block)))
+                start += len(chunk)
+            pos = end
+    return size, blocks
 
 
 def derive(seed, what):
@@ -254,6 +354,8 @@ class ScenarioRun:
         self.summary = os.path.join(test.outdir, "powercut.log")
         self.cache = FnvCache()
         self.boots = 0.0
+        self.lock = threading.Lock()
+        self.qemu_reports = True
         self.name = test.name
 
     # ------------------------------------------------------------ output
@@ -274,18 +376,73 @@ class ScenarioRun:
 
     def boot(self, log, mode, image=None, server=None):
         """Boot the build on `image` (a file) or through `server` (NBD), type
-        `mode` at the prompt; returns the RunResult."""
-        cmd = self.opts.rv + ["flash", "-d", self.test.outdir]
-        if server is not None:
-            cmd += ["--disk-nbd", server.socket_path]
+        `mode` at the prompt; returns the RunResult. QEMU runs without `rv
+        flash` around it when rv's own code gives its command (the same
+        command; the exit status by rv flash's rule): a Python start less."""
+        qemu = self.qemu_command(image, server)
+        if qemu is None:
+            cmd = self.opts.rv + ["flash", "-d", self.test.outdir]
+            if server is not None:
+                cmd += ["--disk-nbd", server.socket_path]
+            else:
+                cmd += ["--disk", image]
         else:
-            cmd += ["--disk", image]
+            cmd = qemu
         steps = [(re.compile(PROMPT), mode + "\r")]
         stop = server.cut if server is not None and server.cut_at else None
         run = self.tr.run_logged(cmd, log, self.timeout, cwd=self.tr.RV_BASE, watch_panic=True,
                                  input_steps=steps, stop_event=stop, stop_grace=DRAIN)
-        self.boots += run.duration
+        if qemu is not None:
+            self.flash_status(run, log)
+        with self.lock:
+            self.boots += run.duration
         return run
+
+    def qemu_command(self, image, server):
+        """rv flash's QEMU command for this build and disk (rv's qemu_command),
+        or None (then the boot runs `rv flash`, which says what is wrong)."""
+        rv = load_rv()
+        if rv is None:
+            return None
+        disk = argparse.Namespace(disk=image, disk_nbd=server.socket_path if server else None,
+                                  no_disk=False, disk_readonly=False, disk_cache=None,
+                                  no_rng=False)
+        try:
+            cmd = rv.qemu_command(os.path.abspath(self.test.outdir), disk_opts=disk)
+            board = rv.read_board_cmake(rv.read_cache(self.test.outdir)["BOARD"])
+        except Exception:  # rv flash reports it
+            return None
+        self.qemu_reports = board.get("QEMU_EXIT_STATUS") != "console"
+        return cmd
+
+    def flash_status(self, run, log):
+        """The exit status rv flash would have given (its
+        run_reporting_console_status): QEMU's when not 0, else the status of
+        the kernel's last power-off line, 1 without one; a killed QEMU's
+        stays negative, as rv flash's own was."""
+        if run.returncode is None or run.returncode < 0 and (
+                run.stopped or run.timed_out or run.killed_after_panic):
+            return                  # killed here: rv flash was killed the same way
+        if run.returncode != 0:
+            run.returncode &= 0xFF  # rv flash passed QEMU's status on (a signal: 128+)
+            return
+        status = None
+        for line in run.lines:
+            for m in POWEROFF_RE.finditer(line):
+                status = int(m.group(1))
+        note = None
+        if status is None:
+            note = "rv flash: the guest ended without a power-off line: reporting failure"
+            run.returncode = 1
+        else:
+            if self.qemu_reports and status != 0:
+                note = (f"rv flash: QEMU exited with 0 but the kernel powered off with status "
+                        f"{status} (through the SBI, before its power driver started): "
+                        f"reporting {status & 0xff}")
+            run.returncode = status & 0xff
+        if note:
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(note + "\n")
 
     def judge_boot(self, run, what, need_exit=True):
         """None, or why a boot failed (timeout, panic, exit status, mount)."""
@@ -302,13 +459,19 @@ class ScenarioRun:
             return f"{what}: exit status {run.returncode}" + (f": {fail}" if fail else "")
         return None
 
-    def check_boot(self, image, log, promises, final, what):
-        """Boot `check` on image; returns (Listing or None, why or None)."""
+    def check_run(self, image, log, what):
+        """Boot `check` on image; returns (why the boot failed or None, Listing)."""
         run = self.boot(log, "check", image=image)
         why = self.judge_boot(run, what)
         if why:
+            return why, None
+        return None, listing_from_console(run.lines)
+
+    def check_boot(self, image, log, promises, final, what):
+        """Boot `check` on image; returns (Listing or None, why or None)."""
+        why, li = self.check_run(image, log, what)
+        if why:
             return None, why
-        li = listing_from_console(run.lines)
         return li, judge_listing(li, promises, final, what)
 
     def fsck(self, image, log, what):
@@ -320,9 +483,10 @@ class ScenarioRun:
                     f"{self.tr.e2fsck_complaint(text)}")
         return None
 
-    def host_replay(self, image, cdir, log, promises, final, replay=True):
-        """e2fsck replays the journal on the copy; then e2fsck -fn and the promises
-        (replay=False: only the promises, on the files debugfs reads)."""
+    def host_dump(self, image, cdir, log, replay=True):
+        """e2fsck replays the journal on the copy, then e2fsck -fn (replay=False:
+        neither); debugfs writes the files out to cdir/host-tree. None, or why
+        not; host_judge() then checks the promises on the files."""
         where = "host replay" if replay else "after e2fsck -fy"
         if replay:
             e2fsck = self.tr.disk_tool("e2fsck")
@@ -344,6 +508,12 @@ class ScenarioRun:
         complaints = self.tr.tool_complaints(err)
         if complaints and not any("File not found by ext2_lookup" in c for c in complaints):
             return f"{where}: debugfs rdump: {complaints[0]}"
+        return None
+
+    def host_judge(self, cdir, promises, final, replay=True):
+        """The promises on the files host_dump() wrote out."""
+        where = "host replay" if replay else "after e2fsck -fy"
+        tree = os.path.join(cdir, "host-tree")
         wanted = set(promises.expect)
         if promises.synced:
             wanted = None
@@ -362,7 +532,8 @@ class ScenarioRun:
             return False, ("powercut: the build made no disk.img (the app's CMakeLists.txt needs "
                            "rvos_disk_image())"), None
         os.makedirs(self.dir, exist_ok=True)
-        shutil.copyfile(image, self.base)
+        self.base_image = image_blocks(image)     # every cut starts from a copy
+        write_blocks(self.base, *self.base_image)
         sockdir = tempfile.mkdtemp(prefix="rvos-pc-")
         try:
             return self._run(only, sockdir)
@@ -377,7 +548,7 @@ class ScenarioRun:
         udir = os.path.join(self.dir, "uncut")
         os.makedirs(udir, exist_ok=True)
         uimg = os.path.join(udir, "disk.img")
-        shutil.copyfile(self.base, uimg)
+        write_blocks(uimg, *self.base_image)
         self.test.console_log = os.path.join(udir, "work.log")
         srv = nbdcut.NbdCutServer(uimg, sock).start()
         run = self.boot(self.test.console_log, f"work {self.work_seed}", server=srv)
@@ -414,18 +585,21 @@ class ScenarioRun:
                 return False, (f"--powercut-cut {i}: this scenario has {self.cuts} cuts"), None
             plan = [(i, k if k is not None else plan[i - 1][1])]
         failed = []
-        for i, k in plan:
-            why = self.cut(i, k, total, trace, sock, promises, final)
-            line = (f"powercut: {self.name}: cut {i}/{self.cuts} seed {self.seed}: request {k} "
-                    f"of {total}: ")
-            if why:
-                failed.append((i, k, why))
-                if len(failed) > KEEP_IMAGES:
-                    self.drop_images(i)
-                self.say(line + "FAIL: " + why)
-                self.say(f"    replay: {self.replay_hint(i, k)}")
-            else:
-                self.say(line + "ok")
+        # Cuts share nothing but the read-only base image: with -j 2 or more,
+        # CUTS_AT_ONCE run side by side (each its own disk, socket and
+        # folder); their lines come in order.
+        depth = CUTS_AT_ONCE if getattr(self.opts, "jobs", 1) > 1 else 1
+        with concurrent.futures.ThreadPoolExecutor(max_workers=depth) as pool:
+            runs = [pool.submit(self.cut, i, k, total, trace,
+                                os.path.join(sockdir, f"disk-{i}.sock"), promises, final)
+                    for i, k in plan]
+            try:
+                for (i, k), run in zip(plan, runs):
+                    self.report_cut(i, k, run.result(), total, failed)
+            except BaseException:
+                for run in runs:
+                    run.cancel()
+                raise
         self.test.console_log = self.summary
         os.remove(self.base)
         if failed:
@@ -435,19 +609,51 @@ class ScenarioRun:
                            f"{self.replay_hint(i, k)}"), self.summary
         return True, f"{len(plan)} power cuts, seed {self.seed}", None
 
+    def report_cut(self, i, k, why, total, failed):
+        line = (f"powercut: {self.name}: cut {i}/{self.cuts} seed {self.seed}: request {k} "
+                f"of {total}: ")
+        if why:
+            failed.append((i, k, why))
+            if len(failed) > KEEP_IMAGES:
+                self.drop_images(i)
+            self.say(line + "FAIL: " + why)
+            self.say(f"    replay: {self.replay_hint(i, k)}")
+        else:
+            self.say(line + "ok")
+
     def cut(self, i, k, total, trace, sock, promises, final):
-        """One power cut; None when every check passed, else why not."""
+        """One power cut; None when every check passed, else why not.
+
+        The server applies the model at the cut, so the image is as the
+        power left it while QEMU still runs for DRAIN seconds (its console
+        may yet print promises). The checks, which need the image and not
+        the promises, start at the cut, beside the drain; their listings are
+        judged once the work run's lines are all in, as if they had run
+        after it. A cut whose work run fails keeps no trace of them."""
         cdir = os.path.join(self.dir, f"cut-{i:02d}")
         if os.path.isdir(cdir):
             shutil.rmtree(cdir)
         os.makedirs(cdir)
         img = os.path.join(cdir, "disk.img")
         host = os.path.join(cdir, "host.img")
-        shutil.copyfile(self.base, img)
+        write_blocks(img, *self.base_image)
         notes = []
-        srv = nbdcut.NbdCutServer(img, sock, cut_at=k, seed=derive(self.seed, f"cut{i}")).start()
-        run = self.boot(os.path.join(cdir, "work.log"), f"work {self.work_seed}", server=srv)
-        stats = srv.finish()
+        wake = threading.Event()
+        srv = nbdcut.NbdCutServer(img, sock, cut_at=k, seed=derive(self.seed, f"cut{i}"),
+                                  on_cut=wake.set).start()
+        work_run = Background(wake, self.boot, os.path.join(cdir, "work.log"),
+                              f"work {self.work_seed}", server=srv)
+        wake.wait()
+        checks = None
+        if srv.cut.is_set() and not srv.error:
+            collect = self.ext2_collect if self.promise == "ext2" else self.journal_collect
+            checks = Background(None, collect, img, host, cdir)
+        try:
+            run = work_run.get()
+        finally:
+            stats = srv.finish()
+            if checks is not None:
+                checks.join()
         why = None
         if not srv.cut.is_set() and run.timed_out:
             why = (f"work run: timeout after {self.timeout:g}s after {srv.requests} write and "
@@ -476,25 +682,49 @@ class ScenarioRun:
             f.write(f"seed {self.seed} cut {i} request {k} of {total}\n" +
                     "".join(n + "\n" for n in notes) +
                     f"promises: {work.count()} files, synced: {work.synced}\n")
-        if not why and self.promise == "ext2":
-            shutil.copyfile(img, host)      # disk.img stays as the cut left it
-            why = self.ext2_checks(host, cdir, work, final)
-        elif not why:
-            # Every check runs, so a failure says all that is wrong: rvOS's mount
+        if why:
+            if checks is not None:
+                for name in ("host.img", "check.log", "disk.log", "host-tree"):
+                    p = os.path.join(cdir, name)
+                    if os.path.isdir(p):
+                        shutil.rmtree(p, ignore_errors=True)
+                    elif os.path.exists(p):
+                        os.remove(p)
+            return why
+        got = checks.get()
+        if self.promise == "ext2":
+            why = self.ext2_judge(got, cdir, work, final)
+        else:
+            # Every check ran, so a failure says all that is wrong: rvOS's mount
             # (and replay) and e2fsck after it; e2fsck's own replay of the copy.
-            shutil.copyfile(img, host)
-            whys = []
-            with open(os.path.join(cdir, "disk.log"), "ab") as dlog:
-                _, w = self.check_boot(img, os.path.join(cdir, "check.log"), work, final,
-                                       "after rvOS's replay")
-                whys.append(w)
-                whys.append(self.fsck(img, dlog, "after rvOS's replay"))
-                whys.append(self.host_replay(host, cdir, dlog, work, final))
+            boot_why, li, fsck_why, host_why = got
+            whys = [boot_why or judge_listing(li, work, final, "after rvOS's replay"),
+                    fsck_why,
+                    host_why or self.host_judge(cdir, work, final)]
             why = "; ".join(w for w in whys if w) or None
         if why:
             return why
         self.drop_images(i)
         return None
+
+    def journal_collect(self, img, host, cdir):
+        """The checks of a cut image with a journal, up to their verdicts: a
+        copy for the host (host.img); rvOS's check boot on disk.img and then
+        e2fsck -fn, beside e2fsck's replay of the copy and debugfs's dump.
+        Returns (check boot's why, its Listing, e2fsck's why, host's why)."""
+        copy_image(img, host)
+        host_log = io.BytesIO()      # disk.log: the host's part after the check's
+        dump = Background(None, self.host_dump, host, cdir, host_log)
+        try:
+            boot_why, li = self.check_run(img, os.path.join(cdir, "check.log"),
+                                          "after rvOS's replay")
+            with open(os.path.join(cdir, "disk.log"), "ab") as dlog:
+                fsck_why = self.fsck(img, dlog, "after rvOS's replay")
+                dump.join()
+                dlog.write(host_log.getvalue())
+        finally:
+            dump.join()
+        return boot_why, li, fsck_why, dump.get()
 
     def drop_images(self, i):
         cdir = os.path.join(self.dir, f"cut-{i:02d}")
@@ -503,24 +733,64 @@ class ScenarioRun:
             if os.path.exists(p):
                 os.remove(p)
 
-
-    def ext2_checks(self, img, cdir, work, final):
-        """The weaker promise of an image without a journal: e2fsck -fy repairs
-        what the cut left, and then the promises hold (on the host and in rvOS)."""
+    def ext2_collect(self, img, host, cdir):
+        """The weaker promise of an image without a journal, up to the
+        verdicts: e2fsck -fy repairs a copy of what the cut left (disk.img
+        stays as it was), e2fsck -fn, debugfs's dump, then a check boot of
+        the repaired copy. Returns (why, None) when a repair step failed, else
+        (the dump's why, (the boot's why, its Listing))."""
+        copy_image(img, host)
         with open(os.path.join(cdir, "disk.log"), "ab") as dlog:
-            rc, out, err = self.tr.run_disk_tool([self.tr.disk_tool("e2fsck"), "-fy", img], dlog)
+            rc, out, err = self.tr.run_disk_tool([self.tr.disk_tool("e2fsck"), "-fy", host],
+                                                 dlog)
             if rc not in (0, 1, 2):
                 text = out.decode("utf-8", errors="replace") + "\n" + err
                 return (f"e2fsck -fy could not repair the image (exit status {rc}): "
-                        f"{self.tr.e2fsck_complaint(text)}")
-            why = self.fsck(img, dlog, "after e2fsck -fy")
+                        f"{self.tr.e2fsck_complaint(text)}"), None
+            why = self.fsck(host, dlog, "after e2fsck -fy")
             if why:
-                return why
-            whys = [self.host_replay(img, cdir, dlog, work, final, replay=False)]
-        _, w = self.check_boot(img, os.path.join(cdir, "check.log"), work, final,
-                               "rvOS on the repaired image")
-        whys.append(w)
+                return why, None
+            dump_why = self.host_dump(host, cdir, dlog, replay=False)
+        return dump_why, self.check_run(host, os.path.join(cdir, "check.log"),
+                                        "rvOS on the repaired image")
+
+    def ext2_judge(self, got, cdir, work, final):
+        dump_why, boot = got
+        if boot is None:
+            return dump_why
+        boot_why, li = boot
+        whys = [dump_why or self.host_judge(cdir, work, final, replay=False),
+                boot_why or judge_listing(li, work, final, "rvOS on the repaired image")]
         return "; ".join(w for w in whys if w) or None
+
+
+class Background(threading.Thread):
+    """fn(*args, **kwargs) in a thread; get() joins it and returns its value
+    (or raises its exception); `done` (an Event, or None) is set at its end."""
+
+    def __init__(self, done, fn, *args, **kwargs):
+        super().__init__(daemon=True)
+        self.done = done
+        self.call = (fn, args, kwargs)
+        self.value = None
+        self.exc = None
+        self.start()
+
+    def run(self):
+        fn, args, kwargs = self.call
+        try:
+            self.value = fn(*args, **kwargs)
+        except BaseException as e:  # noqa: B902 -- handed to get()
+            self.exc = e
+        finally:
+            if self.done is not None:
+                self.done.set()
+
+    def get(self):
+        self.join()
+        if self.exc is not None:
+            raise self.exc
+        return self.value
 
 
 def run(test, opts, tr):

@@ -2530,7 +2530,7 @@ def rv_command():
     python3` line. The python3 first on the PATH may be pyenv's, started
     with its site packages before rv re-executes: 0.11 s of CPU instead of
     0.04 (doc/testing.md, "Where a test's time goes"); the runner starts rv
-    twice per test and twice per power cut."""
+    twice per test (a power cut's boots start QEMU without it)."""
     rv = os.path.join(RV_BASE, "rv")
     if not os.path.exists(rv):
         raise UsageError(f"{rv} is missing: the runner builds and boots through `rv`")
