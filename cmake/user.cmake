@@ -25,6 +25,9 @@ endif()
 set(RVOS_USER_CFLAGS ${RVOS_USER_ARCH_FLAGS} --specs=picolibc.specs ${RVOS_USER_LIBC_BUILD} -std=gnu11 -O2 -g
   -ffunction-sections -fdata-sections -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
   ${RVOS_USER_POSIX_OPTIONS} -include ${AUTOCONF_H})
+if(NOT RV_DEBUG_INFO)   # cmake/kernel.cmake
+  list(REMOVE_ITEM RVOS_USER_CFLAGS -g)
+endif()
 set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
 # The link names the plain ISA so gcc picks picolibc's rv64imac/lp64 (or
 # rv64imafdc/lp64d) multilib (a -march with _zicsr_zifencei matches none
