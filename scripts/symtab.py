@@ -72,7 +72,7 @@ def emit(path, syms):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--empty", metavar="OUT", help="write an empty table (link pass 1)")
+    p.add_argument("--empty", metavar="OUT", help="write an empty table (link pass 1; the build has CMake write it: cmake/kernel.cmake)")
     p.add_argument("--nm", default="riscv64-unknown-elf-nm", help="nm to read symbols with")
     p.add_argument("--elf", help="pass-1 kernel to read functions from")
     p.add_argument("--out", help="assembly file to write")
