@@ -162,7 +162,7 @@ function(rvos_make_disk_image)
   endif()
   set(_img ${CMAKE_BINARY_DIR}/disk.img)
   add_custom_command(OUTPUT ${_img}
-    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/mkdisk.py -o ${_img}
+    COMMAND ${RVOS_SCRIPT_PYTHON} ${RVOS_BASE}/scripts/mkdisk.py -o ${_img}
       --staging ${CMAKE_BINARY_DIR}/disk-staging --strip ${CMAKE_STRIP}
       --mke2fs ${RVOS_MKE2FS} --debugfs ${RVOS_DEBUGFS}
       --depfile ${CMAKE_BINARY_DIR}/disk.img.d ${_args}

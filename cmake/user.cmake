@@ -25,7 +25,14 @@ endif()
 set(RVOS_USER_CFLAGS ${RVOS_USER_ARCH_FLAGS} --specs=picolibc.specs ${RVOS_USER_LIBC_BUILD} -std=gnu11 -O2 -g
   -ffunction-sections -fdata-sections -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter
   ${RVOS_USER_POSIX_OPTIONS} -include ${AUTOCONF_H})
+if(NOT RV_DEBUG_INFO)   # cmake/kernel.cmake
+  list(REMOVE_ITEM RVOS_USER_CFLAGS -g)
+endif()
 set(RVOS_USER_INCLUDES ${RVOS_BASE}/include ${RVOS_BASE}/lib/include)
+# librvos.a: `ar qcs` writes the archive and its symbol index in one run,
+# the bytes CMake's `ar qc` and then `ranlib` write in two.
+set(CMAKE_C_ARCHIVE_CREATE "<CMAKE_AR> qcs <TARGET> <LINK_FLAGS> <OBJECTS>")
+set(CMAKE_C_ARCHIVE_FINISH "")
 # The link names the plain ISA so gcc picks picolibc's rv64imac/lp64 (or
 # rv64imafdc/lp64d) multilib (a -march with _zicsr_zifencei matches none
 # and falls back to rv64gc).
@@ -103,7 +110,7 @@ function(rvos_check_programs)
     list(APPEND _args --program $<TARGET_FILE:${_p}>)
   endforeach()
   add_custom_command(OUTPUT ${RVOS_PROGRAMS_CHECKED}
-    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG} ${_args}
+    COMMAND ${RVOS_SCRIPT_PYTHON} ${RVOS_BASE}/scripts/imagecheck.py --config ${DOTCONFIG} ${_args}
     COMMAND ${CMAKE_COMMAND} -E touch ${RVOS_PROGRAMS_CHECKED}
     DEPENDS ${_progs} ${DOTCONFIG} ${RVOS_BASE}/scripts/imagecheck.py
     COMMENT "Checking the programs against the ELF loader's limits")
@@ -151,7 +158,7 @@ function(rvos_make_initrd)
     set(_single --single)
   endif()
   add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/initrd.cpio
-    COMMAND ${RV_PYTHON} ${RVOS_BASE}/scripts/mkinitrd.py --strip ${CMAKE_STRIP} ${_single}
+    COMMAND ${RVOS_SCRIPT_PYTHON} ${RVOS_BASE}/scripts/mkinitrd.py --strip ${CMAKE_STRIP} ${_single}
       -o ${CMAKE_BINARY_DIR}/initrd.cpio ${_entries}
     DEPENDS ${_deps} ${RVOS_BASE}/scripts/mkinitrd.py
     COMMENT "Packing initrd.cpio")

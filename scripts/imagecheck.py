@@ -17,6 +17,11 @@ message that names the program or pool and the Kconfig symbols to change:
                  PT_LOAD segments, none larger than
                  CONFIG_ELF_MAX_SEGMENT_BYTES, or the kernel's loader
                  refuses it at run time.
+  --same-functions PASS1
+                 (with --kernel) every function of the kernel lies where
+                 link pass 1 put it (scripts/symtab.py: pass 2 adds the
+                 table that names them by pass 1's addresses); here, so
+                 that the build starts Python once after its link.
 
 Standard library only: the ELF headers are read with struct.
 """
@@ -232,6 +237,10 @@ def main(argv=None):
     p.add_argument("--board", help="the board's name (for messages)")
     p.add_argument("--board-cmake", help="the board's board.cmake (QEMU_ARGS, QEMU_RAM_BASE)")
     p.add_argument("--initrd", action="store_true", help="the app has an initrd (QEMU loads it)")
+    p.add_argument("--same-functions", metavar="PASS1",
+                   help="with --kernel: check that no function moved since link pass 1 PASS1")
+    p.add_argument("--nm", default="riscv64-unknown-elf-nm",
+                   help="nm to read functions with (--same-functions)")
     p.add_argument("--program", action="append", default=[],
                    help="check a user program against the ELF loader's limits (repeatable)")
     args = p.parse_args(argv)
@@ -239,6 +248,14 @@ def main(argv=None):
         config = read_config(args.config)
         if args.kernel:
             check_kernel(args, config)
+        if args.kernel and args.same_functions:
+            import symtab   # its nm and subprocess only when asked
+            try:
+                why = symtab.moved(args.nm, args.same_functions, args.kernel)
+            except symtab.SymtabError as e:
+                why = str(e)
+            if why:
+                raise CheckError(why)
         errors = []
         for program in args.program:
             try:

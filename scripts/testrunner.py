@@ -1430,6 +1430,10 @@ class Test:
 
 
 NO_FIXDEP = "-DRV_FIXDEP=OFF"
+# Nothing a test runs reads DWARF (its gdb reads the ELF symbol table), and
+# -g changes no code: without it a cold build compiles 13% faster and its
+# folder is a quarter the size (cmake/kernel.cmake, RV_DEBUG_INFO).
+NO_DEBUG_INFO = "-DRV_DEBUG_INFO=OFF"
 
 
 def build_command(rv, test):
@@ -1448,7 +1452,7 @@ def build_command(rv, test):
     # dependencies of scripts/fixdep.c (doc/architecture.md) would only cost
     # their scan, 0.15 to 0.25 s of CPU of a 1.3 s build of tests/user/fs.
     # The objects are the same; tests/unit/rebuild tests fixdep's builds.
-    extra = [NO_FIXDEP]
+    extra = [NO_FIXDEP, NO_DEBUG_INFO]
     if confs:
         extra.append("-DEXTRA_CONF_FILE=" + ";".join(confs))
     extra += cfg.get("extra_args", [])

@@ -161,14 +161,16 @@ def test_unit_build_steps():
 
 def test_build_command(scratch):
     """A QEMU test builds without fixdep's per-symbol dependencies (never
-    built again incrementally), before its own -D arguments, which win."""
+    built again incrementally) and without debug information (nothing it
+    runs reads it), before its own -D arguments, which win."""
     sc = types.SimpleNamespace(cfg={"extra_args": ["-DRV_FIXDEP=ON"]}, app_dir="/a",
                                yaml_dir="/y")
     t = types.SimpleNamespace(sc=sc, board="b", outdir=os.path.join(scratch, "bc"))
     cmd = testrunner.build_command(["rv"], t)
     tail = cmd[cmd.index("--") + 1:] if "--" in cmd else []
-    check(tail == [testrunner.NO_FIXDEP, "-DRV_FIXDEP=ON"] and
-          testrunner.NO_FIXDEP == "-DRV_FIXDEP=OFF", f"build command: {cmd}")
+    check(tail == [testrunner.NO_FIXDEP, testrunner.NO_DEBUG_INFO, "-DRV_FIXDEP=ON"] and
+          testrunner.NO_FIXDEP == "-DRV_FIXDEP=OFF" and
+          testrunner.NO_DEBUG_INFO == "-DRV_DEBUG_INFO=OFF", f"build command: {cmd}")
 
 
 def test_enospc():

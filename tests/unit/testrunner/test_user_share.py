@@ -6,13 +6,17 @@ programs and the initrd from an earlier build of the same app, and the
 result is what a standalone `rv build` of its configuration gives, byte
 for byte (the initrd; the kernel and the programs without their debug
 information, which names the folder that compiled them); a change to an
-option the user side reads builds the user side again. Real runs of
-samples/hello in scratch folders, one job.
+option the user side reads builds the user side again. The runner builds
+without debug information (-DRV_DEBUG_INFO=OFF) and `rv build` with it, so
+the same comparison proves that -g changes no byte of the code and data
+of the kernel (link-time optimised, hello's) and of the programs. Real
+runs of samples/hello in scratch folders, one job.
 
 Usage: test_user_share.py [OUTDIR]   (rv test runs it with the test's folder)
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -23,6 +27,7 @@ from hostcheck import BASE, RV, check, run  # noqa: E402
 
 VIRT = "qemu_virt_riscv64"
 OBJCOPY = "riscv64-unknown-elf-objcopy"
+READELF = "riscv64-unknown-elf-readelf"
 LENT = "-- the user side (librvos, programs, initrd.cpio) as "
 
 
@@ -41,6 +46,15 @@ def without_debug(path):
                            stderr=subprocess.STDOUT)
         check(p.returncode == 0, f"{OBJCOPY} --strip-debug {path}: {p.stdout.decode().strip()}")
         return read(stripped) if p.returncode == 0 else b""
+
+
+def described(path, source):
+    """Whether the ELF file's DWARF describes a compilation of source (the
+    programs carry picolibc's own DWARF either way)."""
+    p = subprocess.run([READELF, "--debug-dump=info", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    check(p.returncode == 0, f"{READELF} --debug-dump=info {path}: exit {p.returncode}")
+    return re.search(r"DW_AT_name\s*:.*/" + re.escape(source) + "$", p.stdout, re.M) is not None
 
 
 def read(path):
@@ -105,6 +119,14 @@ tests:
         check(without_debug(os.path.join(b, "programs", name)) ==
               without_debug(os.path.join(alone, "programs", name)),
               f"programs/{name} differs from the standalone build's")
+    # The test's build has no DWARF of its own, `rv build`'s has: the
+    # comparisons above and below hold across -g.
+    for name, source in (("rvos.elf", "kernel/main.c"), ("programs/hello", "src/hello.c")):
+        check(not described(os.path.join(b, name), source),
+              f"share.b's {name} has debug information of {source}: the runner builds "
+              "without it")
+        check(described(os.path.join(alone, name), source),
+              f"rv build's {name} has no debug information of {source}: rv build keeps -g")
     kernel = without_debug(os.path.join(b, "rvos.elf"))
     check(kernel == without_debug(os.path.join(alone, "rvos.elf")),
           "share.b's rvos.elf differs from the standalone build's")
