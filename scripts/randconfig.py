@@ -246,7 +246,8 @@ class ScenarioRun:
                  for f in self.cfg.get("extra_conf_files", [])] + [frag]
         build_log = os.path.join(d, "build.log")
         cmd = self.opts.rv + ["build", "-b", self.test.board, "-d", d, self.test.sc.app_dir,
-                              "--", "-DEXTRA_CONF_FILE=" + ";".join(extra)]
+                              "--", self.tr.NO_FIXDEP, self.tr.NO_DEBUG_INFO,
+                              "-DEXTRA_CONF_FILE=" + ";".join(extra)]
         with open(build_log, "wb") as f:
             f.write(("$ " + " ".join(cmd) + "\n").encode())
         build = self.tr.run_logged(cmd, build_log, self.opts.build_timeout, cwd=self.tr.RV_BASE)
