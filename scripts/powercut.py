@@ -52,7 +52,6 @@ IMAGE_ROOT = "/pc"     # the same on the image
 CUTS_AT_ONCE = 2       # cuts of a scenario run side by side (with -j 2 or more)
 KEEP_IMAGES = 3        # failed cuts of a scenario whose images are kept (24 MiB each)
 PRINT_LOCK = threading.Lock()
-POWEROFF_RE = re.compile(r"rvOS: power off, status (-?\d+)")
 
 FILE_RE = re.compile(r"^pc: file (\S+) (\d+) ([0-9a-f]{16})$")
 DIR_RE = re.compile(r"^pc: dir (\S+)$")
@@ -416,30 +415,19 @@ class ScenarioRun:
         return cmd
 
     def flash_status(self, run, log):
-        """The exit status rv flash would have given (its
-        run_reporting_console_status): QEMU's when not 0, else the status of
-        the kernel's last power-off line, 1 without one; a killed QEMU's
-        stays negative, as rv flash's own was."""
+        """The exit status rv flash would have given (rv's console_status);
+        a QEMU killed here keeps its negative status, as rv flash, killed
+        the same way, did."""
         if run.returncode is None or run.returncode < 0 and (
                 run.stopped or run.timed_out or run.killed_after_panic):
-            return                  # killed here: rv flash was killed the same way
-        if run.returncode != 0:
-            run.returncode &= 0xFF  # rv flash passed QEMU's status on (a signal: 128+)
             return
         status = None
         for line in run.lines:
-            for m in POWEROFF_RE.finditer(line):
+            for m in load_rv().POWEROFF_LINE.finditer(line.encode()):
                 status = int(m.group(1))
-        note = None
-        if status is None:
-            note = "rv flash: the guest ended without a power-off line: reporting failure"
-            run.returncode = 1
-        else:
-            if self.qemu_reports and status != 0:
-                note = (f"rv flash: QEMU exited with 0 but the kernel powered off with status "
-                        f"{status} (through the SBI, before its power driver started): "
-                        f"reporting {status & 0xff}")
-            run.returncode = status & 0xff
+        # (rv flash passed QEMU's status on as its own: a signal's is 128+)
+        run.returncode, note = load_rv().console_status(run.returncode & 0xFF, status,
+                                                         self.qemu_reports)
         if note:
             with open(log, "a", encoding="utf-8") as f:
                 f.write(note + "\n")

@@ -71,11 +71,27 @@ def expect_objects(got, want, what):
         print(f"ok: {what}: {len(got)} object(s) {got}", flush=True)
 
 
+def empty_table_as_symtab_writes_it(d, scratch):
+    """CMake writes link pass 1's empty function-name table itself
+    (cmake/kernel.cmake: no Python start); it must be what
+    scripts/symtab.py --empty writes, the layout kernel/symtab.c reads."""
+    ref = os.path.join(scratch, "symtab_empty.S")
+    subprocess.run([sys.executable, os.path.join(BASE, "scripts", "symtab.py"), "--empty", ref],
+                   check=True)
+    with open(ref, encoding="utf-8") as f, \
+            open(os.path.join(d, "kernel", "symtab_empty.S"), encoding="utf-8") as g:
+        if f.read() != g.read():
+            fail("kernel/symtab_empty.S (cmake/kernel.cmake) differs from symtab.py --empty's")
+        else:
+            print("ok: the build's empty function-name table is symtab.py's", flush=True)
+
+
 def body(scratch):
     d = os.path.join(scratch, "build")
     first = build(d, "-DCONFIG_HELLO_GREETINGS=2", "-DCONFIG_TIMESLICE_MS=10")
     if first is None:
         return
+    empty_table_as_symtab_writes_it(d, scratch)
     if not os.path.isdir(os.path.join(d, "include", "config")):
         fail("no include/config symbol files: is fixdep off (no host gcc)?")
         return
