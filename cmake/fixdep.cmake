@@ -1,14 +1,20 @@
-# Per-symbol configuration dependencies (doc/architecture.md, "What a
-# configuration change rebuilds"): compile every C and assembly file through
-# scripts/fixdep.c, which replaces autoconf.h in the compiler's dependency
-# file by the files of the CONFIG_ symbols the sources mention
-# (<build>/include/config/NAME, kept by scripts/kconfig.py). fixdep is a
-# host program, built once per version of its source into the user's cache
-# (~/.cache/rvos) and shared by every build folder. Without a host C compiler
-# (`rv setup` installs gcc) or with -DRV_FIXDEP=OFF, objects depend on
-# autoconf.h as before: every configuration change rebuilds everything.
+# Every C and assembly file is compiled through scripts/fixdep.c, a host
+# program built once per version of its source into the user's cache
+# (~/.cache/rvos) and shared by every build folder. It does two things
+# (doc/architecture.md):
+# - RV_CONFIG_SPLIT ("One configuration header per object"): the object is
+#   compiled with a header of its own holding only the options its sources
+#   and the headers they include mention, so that ccache's direct mode finds
+#   it again in every configuration that agrees on those options.
+# - RV_FIXDEP ("What a configuration change rebuilds"): the compiler's
+#   dependency file names the files of the CONFIG_ symbols the sources
+#   mention (<build>/include/config/NAME, kept by scripts/kconfig.py)
+#   instead of autoconf.h, so a change recompiles only what reads it.
+# Without a host C compiler (`rv setup` installs gcc) neither: objects
+# include and depend on autoconf.h, and every change rebuilds everything.
 
 option(RV_FIXDEP "Recompile only the objects that read a changed option" ON)
+option(RV_CONFIG_SPLIT "Compile each object with only the options it reads (ccache finds it across configurations)" ON)
 set(RV_SYMBOL_DIR ${CMAKE_BINARY_DIR}/include/config)
 
 function(rvos_fixdep_program out)
@@ -45,13 +51,34 @@ function(rvos_fixdep_program out)
   set(${out} ${exe} PARENT_SCOPE)
 endfunction()
 
-if(RV_FIXDEP)
+if(RV_FIXDEP OR RV_CONFIG_SPLIT)
   rvos_fixdep_program(RV_FIXDEP_PROGRAM)
   if(RV_FIXDEP_PROGRAM)
     file(REAL_PATH ${RVOS_BASE} _base_real)
     file(REAL_PATH ${CMAKE_BINARY_DIR} _build_real)
-    set(_fixdep ${RV_FIXDEP_PROGRAM} ${RV_SYMBOL_DIR} ${AUTOCONF_H} ${_base_real}/
-      ${_build_real}/ --)
+    set(_fixdep ${RV_FIXDEP_PROGRAM})
+    if(RV_CONFIG_SPLIT)
+      list(APPEND _fixdep --split)
+      # The compiler's own header folders (picolibc's and gcc's), which the
+      # split's scan follows too: picolibc's <dirent.h> includes
+      # <sys/dirent.h>, which lib/include provides through -I.
+      execute_process(COMMAND ${CMAKE_C_COMPILER} --specs=picolibc.specs -E -Wp,-v -x c
+        /dev/null -o /dev/null ERROR_VARIABLE _search OUTPUT_QUIET RESULT_VARIABLE _rc)
+      if(NOT _rc EQUAL 0)
+        message(FATAL_ERROR "${CMAKE_C_COMPILER} --specs=picolibc.specs cannot preprocess: "
+          "install Debian's picolibc-riscv64-unknown-elf (`rv setup`)\n${_search}")
+      endif()
+      string(REGEX REPLACE ".*#include <...> search starts here:\n(.*)End of search list.*"
+        "\\1" _search "${_search}")
+      string(REGEX REPLACE "[ \n]+" ";" _search "${_search}")
+      foreach(_d ${_search})
+        list(APPEND _fixdep --system ${_d})
+      endforeach()
+    endif()
+    if(RV_FIXDEP)
+      list(APPEND _fixdep --symbols ${RV_SYMBOL_DIR})
+    endif()
+    list(APPEND _fixdep ${AUTOCONF_H} ${_base_real}/ ${_build_real}/ --)
     set(CMAKE_C_COMPILER_LAUNCHER ${_fixdep} ${CMAKE_C_COMPILER_LAUNCHER})
     # CMake 3.25 has no launcher for ASM: the rule itself starts with fixdep.
     list(JOIN _fixdep " " _fixdep_words)
