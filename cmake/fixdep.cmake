@@ -2,10 +2,10 @@
 # program built once per version of its source into the user's cache
 # (~/.cache/rvos) and shared by every build folder. It does two things
 # (doc/architecture.md):
-# - RV_CONFIG_SPLIT ("One configuration header per object"): the object is
-#   compiled with a header of its own holding only the options its sources
-#   and the headers they include mention, so that ccache's direct mode finds
-#   it again in every configuration that agrees on those options.
+# - RV_CONFIG_SPLIT ("One configuration header per object"; with ccache):
+#   the object is compiled with a header of its own holding only the options
+#   its sources and the headers they include mention, so that ccache's
+#   direct mode finds it again in every configuration that agrees on them.
 # - RV_FIXDEP ("What a configuration change rebuilds"): the compiler's
 #   dependency file names the files of the CONFIG_ symbols the sources
 #   mention (<build>/include/config/NAME, kept by scripts/kconfig.py)
@@ -51,6 +51,11 @@ function(rvos_fixdep_program out)
   set(${out} ${exe} PARENT_SCOPE)
 endfunction()
 
+# The split serves ccache alone: without it (-DRV_CCACHE=OFF, or not
+# installed) objects include autoconf.h.
+if(NOT RV_CCACHE OR NOT RV_CCACHE_PROGRAM)
+  set(RV_CONFIG_SPLIT OFF)
+endif()
 if(RV_FIXDEP OR RV_CONFIG_SPLIT)
   rvos_fixdep_program(RV_FIXDEP_PROGRAM)
   if(RV_FIXDEP_PROGRAM)
