@@ -83,7 +83,9 @@ if(RV_FIXDEP OR RV_CONFIG_SPLIT)
     if(RV_FIXDEP)
       list(APPEND _fixdep --symbols ${RV_SYMBOL_DIR})
     endif()
-    list(APPEND _fixdep ${AUTOCONF_H} ${_base_real}/ ${_build_real}/ --)
+    # The app's folder too: an app may live outside the tree.
+    file(REAL_PATH ${APP_DIR} _app_real)
+    list(APPEND _fixdep ${AUTOCONF_H} ${_base_real}/ ${_build_real}/ ${_app_real}/ --)
     set(CMAKE_C_COMPILER_LAUNCHER ${_fixdep} ${CMAKE_C_COMPILER_LAUNCHER})
     # CMake 3.25 has no launcher for ASM: the rule itself starts with fixdep.
     list(JOIN _fixdep " " _fixdep_words)

@@ -10,15 +10,17 @@
  * --split: before the compiler runs, it finds the files the source can
  *   include (its #include lines, followed through the -I folders and the
  *   compiler's own, the --system folders), collects the CONFIG_ names that
- *   those under a SCAN_PREFIX mention
+ *   those outside the compiler's own folders mention (an app outside the
+ *   tree too)
  *   and writes OBJECT.autoconf.h with only those lines of autoconf.h (sorted
  *   by name; rewritten only when they change), which the compiler then
  *   includes instead. Two configurations that agree on what a file reads
  *   give it the same command and the same headers, so ccache's direct mode
  *   finds the object without running the preprocessor. After the compile,
- *   every file the compiler's dependency file names under a SCAN_PREFIX must
- *   be one the scan reached; if one is not (a search rule the scan does not
- *   follow), or if the compile fails (such a header may use an option the
+ *   every file the compiler's dependency file names outside the compiler's
+ *   own folders must be one the scan reached; if one is not (a search rule
+ *   the scan does not follow), or if the compile fails (such a header may
+ *   use an option the
  *   object's header lacks), fixdep compiles the file again with the whole
  *   autoconf.h, and shows only that compile's messages. An #include through
  *   a macro compiles with the whole autoconf.h at once. Slower, never wrong.
@@ -161,10 +163,9 @@ static int same_file(const struct stat *st, const struct file_id *id)
 struct closure {
 	struct strs files;      /* the files reached, the source first */
 	struct file_id *ids;    /* their device and inode numbers */
-	struct strs syms;       /* the CONFIG_ names those under a prefix mention */
+	struct strs syms;       /* the CONFIG_ names mentioned outside the compiler's own */
 	struct strs dirs;       /* -I folders, then the compiler's own (--system) */
-	char **prefixes;
-	int nprefixes;
+	struct strs system;     /* the compiler's own, each with a final '/' */
 	int opaque;             /* an #include the scan cannot follow */
 };
 
@@ -299,7 +300,7 @@ static void build_closure(struct closure *c, const char *source)
 			c->opaque = 1;
 			return;
 		}
-		if (under(c->files.v[i], c->prefixes, c->nprefixes))
+		if (!under(c->files.v[i], c->system.v, (int)c->system.n))
 			scan_text(text, &c->syms);
 		scan_includes(c, c->files.v[i], text);
 		free(text);
@@ -443,7 +444,7 @@ static int unscanned(const char *depfile, const struct closure *c, const char *h
 		if (stat(deps.v[i], &st) == 0 && (reached(c, &st) || same_file(&st, &own)))
 			continue;
 		real_or_same(deps.v[i], real, sizeof(real));
-		if (under(real, c->prefixes, c->nprefixes)) {
+		if (!under(real, c->system.v, (int)c->system.n)) {
 			snprintf(missed, size, "%s", deps.v[i]);
 			found = 1;
 		}
@@ -593,7 +594,7 @@ int main(int argc, char **argv)
 
 	const char *depfile = NULL, *object = NULL, *source = NULL;
 	char **include = NULL;  /* the argument naming autoconf.h after -include */
-	struct closure c = {.prefixes = prefixes, .nprefixes = nprefixes};
+	struct closure c = {0};
 	for (char **a = cmd; *a; a++) {
 		const char *v;
 		if ((v = option(a, "-MF")))
@@ -618,8 +619,13 @@ int main(int argc, char **argv)
 	if (source && realpath(source, source_real))
 		source = strdup(source_real);
 
-	for (size_t k = 0; k < system.n; k++)
-		push(&c.dirs, system.v[k]);
+	for (size_t k = 0; k < system.n; k++) {
+		char real[4096], *slashed;
+		if (!realpath(system.v[k], real) || asprintf(&slashed, "%s/", real) < 0)
+			continue;
+		push(&c.dirs, strdup(real));
+		push(&c.system, slashed);
+	}
 	char header[4096] = "";
 	if (split && include && object && source && depfile) {
 		snprintf(header, sizeof(header), "%s.autoconf.h", object);

@@ -74,16 +74,32 @@ def configure(build, values):
     write(os.path.join(build, "config", ".symbols"), "\n".join(sorted(values)) + "\n")
 
 
+def system_dirs():
+    """The host gcc's own header folders, as cmake/fixdep.cmake asks the
+    cross compiler for its own."""
+    p = subprocess.run(["gcc", "-E", "-Wp,-v", "-x", "c", "/dev/null", "-o", "/dev/null"],
+                       stderr=subprocess.PIPE, text=True, check=True)
+    text = p.stderr.split("#include <...> search starts here:", 1)[1]
+    return text.split("End of search list.", 1)[0].split()
+
+
+SYSTEM = []
+
+
 def compile_one(fixdep, build, src, source, flags=(), split=True, symbols=False,
-                launcher=(), env=None):
+                launcher=(), env=None, prefixes=None):
     """Compile source through fixdep in build; (returncode, stderr)."""
     obj = f"{os.path.splitext(source)[0]}.o"
     cmd = [fixdep]
     if split:
         cmd.append("--split")
+        for d in SYSTEM:
+            cmd += ["--system", d]
     if symbols:
         cmd += ["--symbols", os.path.join(build, "config")]
-    cmd += [os.path.join(build, "autoconf.h"), src + "/", build + "/", "--"]
+    if prefixes is None:
+        prefixes = [src, build]
+    cmd += [os.path.join(build, "autoconf.h")] + [p + "/" for p in prefixes] + ["--"]
     cmd += list(launcher) + ["gcc", "-I", os.path.join(src, "inc")] + list(flags) + [
         "-include", os.path.join(build, "autoconf.h"), "-MD", "-MT", obj, "-MF", obj + ".d",
         "-o", obj, "-c", os.path.join(src, source)]
@@ -105,6 +121,7 @@ def value_of(build, obj):
 def body(scratch):
     fixdep = os.path.join(scratch, "fixdep")
     subprocess.run(["gcc", "-O2", "-Wall", "-Werror", "-o", fixdep, FIXDEP_C], check=True)
+    SYSTEM[:] = system_dirs()
     src = make_tree(scratch)
     build = os.path.join(scratch, "build")
     values = {"ALPHA": 3, "BETA": 1, "GAMMA": 10, "NEVER_USED": 7, "UNREAD": 99}
@@ -138,6 +155,15 @@ def body(scratch):
     check("CONFIG_BETA" not in read(header), "BETA switched off is still in the header")
     check(value_of(build, "main.o") == 13, "main.o did not follow BETA switched off")
     print("ok: the header changes only with the options main.c reads", flush=True)
+
+    # A source outside the scan prefixes (an app outside the tree): its
+    # options are in its header all the same.
+    write(os.path.join(scratch, "elsewhere", "app.c"),
+          "#include <a.h>\nint value(void) { return A_VALUE + CONFIG_GAMMA; }\n")
+    rc, err = compile_one(fixdep, build, os.path.join(scratch, "elsewhere"), "app.c",
+                          flags=["-I", os.path.join(src, "inc")], prefixes=[build])
+    check(rc == 0 and not err, f"app.c: exit {rc}, stderr {err!r}")
+    check(value_of(build, "app.o") == 13, "app.o (outside the prefixes) computes the wrong value")
 
     # An #include through a macro: the whole autoconf.h, no header, no note.
     rc, err = compile_one(fixdep, build, src, "macro.c")
