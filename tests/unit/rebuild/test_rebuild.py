@@ -7,7 +7,8 @@ samples/hello: changing the app's HELLO_GREETINGS recompiles one object,
 the kernel's TIMESLICE_MS only the kernel files that read it and no user
 program, MAX_PROCS (read through headers) every object whose headers use
 it; and each incremental build's images are byte for byte those of a
-pristine build of the same configuration.
+pristine build of the same configuration; and the images are the same
+with fixdep's configuration header per object and without it.
 
 Usage: test_rebuild.py [OUTDIR]   (rv test runs it with the test's folder)
 """
@@ -86,11 +87,34 @@ def empty_table_as_symtab_writes_it(d, scratch):
             print("ok: the build's empty function-name table is symtab.py's", flush=True)
 
 
+def same_without_split(d, scratch, defs):
+    """fixdep --split (doc/architecture.md, "One configuration header per
+    object") changes what each object includes, not what it is: a build
+    with every object including the whole autoconf.h has the same images."""
+    headers = [f for _, _, files in os.walk(d) for f in files if f.endswith(".obj.autoconf.h")]
+    if not headers:
+        fail("no OBJECT.autoconf.h in the build: is the split off (no ccache, no host gcc)?")
+        return
+    whole = os.path.join(scratch, "whole")
+    if build(whole, "-DRV_CONFIG_SPLIT=OFF", *defs) is None:
+        return
+    if any(f.endswith(".obj.autoconf.h") for _, _, files in os.walk(whole) for f in files):
+        fail("-DRV_CONFIG_SPLIT=OFF still wrote configuration headers per object")
+    for rel in ("rvos.elf", "programs/hello"):
+        if image(d, rel) != image(whole, rel):
+            fail(f"{rel} differs between the split build and -DRV_CONFIG_SPLIT=OFF's")
+            return
+    print(f"ok: {len(headers)} objects with headers of their own; the same images with the "
+          f"whole autoconf.h", flush=True)
+    shutil.rmtree(whole, ignore_errors=True)
+
+
 def body(scratch):
     d = os.path.join(scratch, "build")
     first = build(d, "-DCONFIG_HELLO_GREETINGS=2", "-DCONFIG_TIMESLICE_MS=10")
     if first is None:
         return
+    same_without_split(d, scratch, ["-DCONFIG_HELLO_GREETINGS=2", "-DCONFIG_TIMESLICE_MS=10"])
     empty_table_as_symtab_writes_it(d, scratch)
     if not os.path.isdir(os.path.join(d, "include", "config")):
         fail("no include/config symbol files: is fixdep off (no host gcc)?")
