@@ -11,7 +11,7 @@
  *   include (its #include lines, followed through the -I folders and the
  *   compiler's own, the --system folders), collects the CONFIG_ names that
  *   those outside the compiler's own folders mention (an app outside the
- *   tree too)
+ *   tree too) outside comments and string and character literals
  *   and writes OBJECT.autoconf.h with only those lines of autoconf.h (sorted
  *   by name; rewritten only when they change), which the compiler then
  *   includes instead. Two configurations that agree on what a file reads
@@ -116,6 +116,72 @@ static int starts_with(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* A GNU C raw string literal (R"delim(...)delim", with an L, u, U or u8
+ * prefix or none) somewhere in text: its body is not lexed here. */
+static int has_raw_string(const char *text)
+{
+	for (const char *r = text; (r = strstr(r, "R\"")) != NULL; r++) {
+		const char *t = r;
+		while (t > text && ident(t[-1]))
+			t--;
+		size_t n = (size_t)(r - t);
+		if (!(n == 0 || (n == 1 && strchr("LuU", *t)) || (n == 2 && strncmp(t, "u8", 2) == 0)))
+			continue;
+		const char *d = r + 2;
+		while (d - r - 2 < 16 && *d && !strchr(" ()\\\t\n\"", *d))
+			d++;
+		if (*d == '(')
+			return 1;
+	}
+	return 0;
+}
+
+/* Reduce text, in place, to what the preprocessor can expand: lines joined
+ * where a backslash ends them, comments and string and character literals
+ * blanked (a name in them never expands, and comments mention options
+ * freely: "-ENOSYS without CONFIG_TRACING"). A literal not closed on its
+ * line stays (in assembly, cpp lets it run to the line's end; here its
+ * text is scanned: too many names, never too few). A file with a raw
+ * string is left as it is. */
+static void code_only(char *text)
+{
+	if (has_raw_string(text))
+		return;
+	char *w = text;
+	for (const char *r = text; *r; r++) {
+		if (r[0] == '\\' && r[1] == '\n')
+			r++;
+		else if (r[0] == '\\' && r[1] == '\r' && r[2] == '\n')
+			r += 2;
+		else
+			*w++ = *r;
+	}
+	*w = 0;
+	for (char *p = text; *p;) {
+		if (p[0] == '/' && p[1] == '*') {
+			char *end = strstr(p + 2, "*/");
+			char *stop = end ? end + 2 : p + strlen(p);
+			memset(p, ' ', (size_t)(stop - p));
+			p = stop;
+		} else if (p[0] == '/' && p[1] == '/') {
+			while (*p && *p != '\n')
+				*p++ = ' ';
+		} else if (*p == '"' || *p == '\'') {
+			char *e = p + 1;
+			while (*e && *e != *p && *e != '\n')
+				e += e[0] == '\\' && e[1] && e[1] != '\n' ? 2 : 1;
+			if (*e == *p) {
+				memset(p, ' ', (size_t)(e + 1 - p));
+				p = e + 1;
+			} else {
+				p++;
+			}
+		} else {
+			p++;
+		}
+	}
+}
+
 /* Every CONFIG_NAME token of a text, added to syms (NAME only). */
 static void scan_text(const char *text, struct strs *syms)
 {
@@ -136,6 +202,7 @@ static void scan(const char *path, struct strs *syms)
 	char *text = read_all(path, &len);
 	if (!text)
 		return;
+	code_only(text);
 	scan_text(text, syms);
 	free(text);
 }
@@ -300,9 +367,11 @@ static void build_closure(struct closure *c, const char *source)
 			c->opaque = 1;
 			return;
 		}
-		if (!under(c->files.v[i], c->system.v, (int)c->system.n))
-			scan_text(text, &c->syms);
 		scan_includes(c, c->files.v[i], text);
+		if (!under(c->files.v[i], c->system.v, (int)c->system.n)) {
+			code_only(text);
+			scan_text(text, &c->syms);
+		}
 		free(text);
 	}
 }

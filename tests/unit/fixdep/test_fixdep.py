@@ -5,7 +5,8 @@
 host's gcc: the header holds the lines of autoconf.h that the source and
 the headers it can include mention, and no other; it is rewritten only
 when those lines change; an #include through a macro compiles with the
-whole autoconf.h; a header the scan did not reach (an -iquote folder)
+whole autoconf.h; names in comments and literals are not options read;
+a header the scan did not reach (an -iquote folder)
 makes fixdep compile again with the whole autoconf.h, with a note; the
 dependency file names autoconf.h (or, with --symbols, the symbols' files);
 and ccache finds the object in direct mode in a second configuration that
@@ -155,6 +156,47 @@ def body(scratch):
     check("CONFIG_BETA" not in read(header), "BETA switched off is still in the header")
     check(value_of(build, "main.o") == 13, "main.o did not follow BETA switched off")
     print("ok: the header changes only with the options main.c reads", flush=True)
+
+    # What the preprocessor cannot expand is not scanned: comments (one
+    # continued onto a second line by a backslash), string and character
+    # literals. A name joined across a backslash-newline is. A raw string
+    # (GNU C) leaves its file scanned whole; an unclosed quote in assembly
+    # (cpp lets it run to the line's end) leaves its line scanned.
+    values.update(IN_BLOCK=1, IN_LINE=1, IN_CONTINUED=1, IN_STRING=1, IN_CHAR=1,
+                  SPLICED=100, AFTER_COMMENT=20, AFTER_LITERALS=3, IN_RAW=1, AFTER_RAW=4,
+                  ASM_QUOTE=1, ASM_VALUE=6)
+    configure(build, values)
+    write(os.path.join(src, "lex.h"),
+          "/* CONFIG_IN_BLOCK, a comment over\n   two lines */\n"
+          "// CONFIG_IN_LINE \\\n   CONFIG_IN_CONTINUED\n"
+          '#define LEX_STR "CONFIG_IN_STRING \\" // \\\\"\n'
+          "#define LEX_CHR '\\'' /* 'CONFIG_IN_CHAR' */\n"
+          "#define LEX_VALUE CONF\\\nIG_SPLICED + CONFIG_AFTER_COMMENT /**/ + "
+          "(LEX_STR[0] == 'C') + (LEX_CHR == '\\'') + CONFIG_AFTER_LITERALS\n")
+    write(os.path.join(src, "lex.c"), '#include "lex.h"\nint value(void) { return LEX_VALUE; }\n')
+    rc, err = compile_one(fixdep, build, src, "lex.c")
+    check(rc == 0 and not err, f"lex.c: exit {rc}, stderr {err!r}")
+    want = ("#define CONFIG_AFTER_COMMENT 20\n#define CONFIG_AFTER_LITERALS 3\n"
+            "#define CONFIG_SPLICED 100\n")
+    got = read(os.path.join(build, "lex.o.autoconf.h"))
+    check(got == want, f"lex.o.autoconf.h is {got!r}, expected {want!r}")
+    check(value_of(build, "lex.o") == 125, "lex.o computes the wrong value")
+    write(os.path.join(src, "raw.c"),
+          'static const char *s = R"x(CONFIG_IN_RAW " // )x";\n'
+          "int value(void) { return CONFIG_AFTER_RAW + (s[0] == 'C'); }\n")
+    rc, err = compile_one(fixdep, build, src, "raw.c")
+    got = read(os.path.join(build, "raw.o.autoconf.h"))
+    check(rc == 0 and not err and "CONFIG_AFTER_RAW 4" in got and "CONFIG_IN_RAW" in got,
+          f"raw.c: exit {rc}, stderr {err!r}, header {got!r}")
+    check(value_of(build, "raw.o") == 5, "raw.o computes the wrong value")
+    write(os.path.join(src, "quote.S"),
+          "# it's CONFIG_ASM_QUOTE\n.globl asm_value\nasm_value: .long CONFIG_ASM_VALUE\n")
+    rc, err = compile_one(fixdep, build, src, "quote.S")
+    got = read(os.path.join(build, "quote.o.autoconf.h"))
+    check(rc == 0 and not err and got == "#define CONFIG_ASM_QUOTE 1\n#define CONFIG_ASM_VALUE 6\n",
+          f"quote.S: exit {rc}, stderr {err!r}, header {got!r}")
+    print("ok: comments and literals are not scanned; spliced names, raw strings and "
+          "assembly's open quotes are", flush=True)
 
     # A source outside the scan prefixes (an app outside the tree): its
     # options are in its header all the same.
