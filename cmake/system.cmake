@@ -5,7 +5,8 @@
 function(rvos_system_programs)
   foreach(_name ${ARGN})
     if(_name STREQUAL "init")
-      rvos_program(init SOURCES ${RVOS_BASE}/subsys/init/init.c)
+      rvos_program(init SOURCES ${RVOS_BASE}/subsys/init/init.c
+        ${RVOS_BASE}/subsys/init/manifest.c)
     elseif(_name STREQUAL "console")
       rvos_program(console SOURCES ${RVOS_BASE}/subsys/servers/console/console.c)
     elseif(_name STREQUAL "math")

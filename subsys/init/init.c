@@ -29,6 +29,7 @@
 #include <rvos/fssvc.h>
 #include <rvos/service.h>
 #include <rvos/user.h>
+#include "manifest.h"
 
 #define MS(n) ((uint64_t)(n) * 1000000ull)
 #define ENTRY_MAX 128 /* bytes of one manifest entry, its NUL included */
@@ -1671,7 +1672,7 @@ int main(int argc, char **argv)
 		children[i].proc = RV_HANDLE_INVALID;
 	}
 	devices_find();
-	manifest_run(CONFIG_INIT_MANIFEST);
+	manifest_run(init_manifest);
 	for (;;) {
 		uint32_t n = 0;
 		long ret;
