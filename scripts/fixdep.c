@@ -182,9 +182,11 @@ static void code_only(char *text)
 	}
 }
 
-/* Every CONFIG_NAME token of a text, added to syms (NAME only). */
-static void scan_text(const char *text, struct strs *syms)
+/* Every CONFIG_NAME token the preprocessor can expand in text, added to
+ * syms (NAME only); text is reduced by code_only on the way. */
+static void scan_text(char *text, struct strs *syms)
 {
+	code_only(text);
 	for (const char *p = text; (p = strstr(p, "CONFIG_")) != NULL;) {
 		int starts = p == text || !ident(p[-1]);
 		const char *name = p + 7, *end = name;
@@ -202,7 +204,6 @@ static void scan(const char *path, struct strs *syms)
 	char *text = read_all(path, &len);
 	if (!text)
 		return;
-	code_only(text);
 	scan_text(text, syms);
 	free(text);
 }
@@ -368,10 +369,8 @@ static void build_closure(struct closure *c, const char *source)
 			return;
 		}
 		scan_includes(c, c->files.v[i], text);
-		if (!under(c->files.v[i], c->system.v, (int)c->system.n)) {
-			code_only(text);
+		if (!under(c->files.v[i], c->system.v, (int)c->system.n))
 			scan_text(text, &c->syms);
-		}
 		free(text);
 	}
 }
