@@ -26,7 +26,14 @@ function(rvos_fixdep_program out)
     return()
   endif()
   set(src ${RVOS_BASE}/scripts/fixdep.c)
-  file(SHA1 ${src} hash)
+  # Linked statically where the host has a static libc (Debian's libc6-dev
+  # does): it starts for every object, and a start without the dynamic
+  # loader costs about half (3 ms less on a 2-core virtual machine, a
+  # minute of CPU in a whole `rv test`). The flags are part of its name.
+  set(flags -O2 -Wall -Werror)
+  set(static_flags ${flags} -static)
+  file(READ ${src} text)
+  string(SHA1 hash "${static_flags}\n${text}")
   string(SUBSTRING ${hash} 0 12 hash)
   if(DEFINED ENV{XDG_CACHE_HOME} AND NOT "$ENV{XDG_CACHE_HOME}" STREQUAL "")
     set(dir $ENV{XDG_CACHE_HOME}/rvos)
@@ -39,8 +46,12 @@ function(rvos_fixdep_program out)
   if(NOT EXISTS ${exe})
     file(MAKE_DIRECTORY ${dir})
     string(MD5 tag ${CMAKE_BINARY_DIR})
-    execute_process(COMMAND ${RV_HOST_CC} -O2 -Wall -Werror -o ${exe}.${tag} ${src}
+    execute_process(COMMAND ${RV_HOST_CC} ${static_flags} -o ${exe}.${tag} ${src}
       RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)    # no static libc: the usual dynamic link
+      execute_process(COMMAND ${RV_HOST_CC} ${flags} -o ${exe}.${tag} ${src}
+        RESULT_VARIABLE rc ERROR_VARIABLE err)
+    endif()
     if(NOT rc EQUAL 0)
       message(WARNING "cannot build ${src} with ${RV_HOST_CC} (${err}): every configuration "
         "change will rebuild everything")

@@ -13,6 +13,7 @@
 #include <kernel/aslr.h>
 #include <kernel/frame.h>
 #include <kernel/page.h>
+#include <kernel/init_program.h>
 #include <kernel/proc.h>
 #include <kernel/random.h>
 #include <kernel/rtc.h>
@@ -146,12 +147,9 @@ void kernel_main(unsigned long hart_id, const void *dtb)
 	sched_init();
 	trace_init();
 	proc_init((const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
-	err = proc_spawn(CONFIG_INIT_PROGRAM, "", 0, 0, CONFIG_DEFAULT_PRIORITY, NULL);
+	err = proc_spawn(init_program, "", 0, 0, CONFIG_DEFAULT_PRIORITY, NULL);
 	if (err < 0)
-		boot_error(KMSG("cannot start the first program, CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM
-				"\" (is it in the app's initrd?)",
-				"CONFIG_INIT_PROGRAM=\"" CONFIG_INIT_PROGRAM "\""),
-			   err);
+		boot_error(init_program_missing, err);
 	err = IS_ENABLED(CONFIG_DEVICE_CAPS) ? device_give_all(proc_by_pid(err)) : 0;
 	if (err)
 		boot_error(KMSG("cannot give the first program its device handles (CONFIG_MAX_HANDLES)",

@@ -6,6 +6,7 @@
 #include <kernel/device.h>
 #include <kernel/elf.h>
 #include <kernel/fpu.h>
+#include <kernel/init_program.h>
 #include <kernel/mem.h>
 #include <kernel/page.h>
 #include <kernel/panic.h>
@@ -78,11 +79,11 @@ static void index_programs(void)
 }
 
 /* cpio_find on the initrd, through the index. Without the archive
- * (CONFIG_INITRD_ARCHIVE=n) the initrd is CONFIG_INIT_PROGRAM's file. */
+ * (CONFIG_INITRD_ARCHIVE=n) the initrd is the first program's file. */
 static int find_program(const char *name, const void **data, size_t *len)
 {
 	if (!IS_ENABLED(CONFIG_INITRD_ARCHIVE)) {
-		if (!initrd_size || !k_streq(name, CONFIG_INIT_PROGRAM))
+		if (!initrd_size || !k_streq(name, init_program))
 			return -RV_ENOENT;
 		*data = initrd;
 		*len = initrd_size;
@@ -246,8 +247,8 @@ int proc_program_next(size_t *offset, const char **name, size_t *name_len)
 		if (*offset || !initrd_size)
 			return 0;
 		*offset = 1;
-		*name = CONFIG_INIT_PROGRAM;
-		*name_len = sizeof(CONFIG_INIT_PROGRAM) - 1;
+		*name = init_program;
+		*name_len = k_strlen(init_program);
 		return 1;
 	}
 	while ((r = cpio_next(initrd, initrd_size, offset, &e)) == 1) {
